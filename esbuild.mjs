@@ -1,0 +1,24 @@
+// Bundles the three entry points: the VS Code client, the language server, the CLI.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+const entries = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+];
+const existing = (await import('node:fs')).existsSync;
+const builds = entries.filter((e) => existing(e.entryPoints[0]));
+if (watch) {
+  for (const e of builds) (await esbuild.context({ ...common, ...e })).watch();
+} else {
+  await Promise.all(builds.map((e) => esbuild.build({ ...common, ...e })));
+}
