@@ -1,0 +1,31 @@
+// `litlens <command>`: the command-line face of the same code the language server runs.
+import { commands } from './cli/commands';
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`litlens: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  litlens ${name.padEnd(8)} ${c.summary}\n${c.usage.map((u) => `      ${u}\n`).join('')}`);
+  return `Usage:\n${lines.join('')}`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`litlens: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

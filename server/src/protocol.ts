@@ -1,0 +1,124 @@
+// Custom messages between the VS Code client and the LitLens server, declared once.
+// Imported by both sides; it must import nothing but types (the client bundles it too).
+
+/** Settings under `litlens.*`, as the server uses them after defaults are applied. */
+export interface Settings {
+  /** Extra .bib / CSL-JSON files or folders, absolute or relative to the workspace folder. */
+  libraries: string[];
+  /** Include the bundled corpus of ML papers. */
+  bundledCorpus: boolean;
+  /** Where to add entries when the document names no bibliography (relative to the workspace). */
+  defaultBibliography: string;
+  /** How many papers completion, hover and lenses offer. */
+  maxSuggestions: number;
+  /** 0..1: how related a passage must be before papers are suggested for it. */
+  relatedThreshold: number;
+  /** Code lenses above paragraphs, above section headings, or none. */
+  codeLens: 'paragraph' | 'section' | 'off';
+  /** Hover on prose shows related papers. */
+  proseHover: boolean;
+  embeddings: {
+    /** Off until the user agrees; a Hugging Face model id or a local folder path. */
+    enabled: boolean;
+    model: string;
+  };
+}
+
+export const defaultSettings: Settings = {
+  libraries: [],
+  bundledCorpus: true,
+  defaultBibliography: 'references.bib',
+  maxSuggestions: 20,
+  relatedThreshold: 0.3,
+  codeLens: 'paragraph',
+  proseHover: true,
+  embeddings: { enabled: false, model: 'Xenova/all-MiniLM-L6-v2' },
+};
+
+/** A paper as sent to the client (search panel, quick picks). */
+export interface PaperSummary {
+  key: string;
+  title: string;
+  authors: string[];
+  year?: number;
+  venue?: string;
+  abstract?: string;
+  /** Display name of the source: "bundled corpus", "refs.bib"… */
+  source: string;
+  /** Where the entry lives, for "open entry". */
+  file: string;
+  line: number;
+}
+
+export interface SearchResult extends PaperSummary {
+  score: number;
+  /** Query terms found in title/abstract (surface forms), for highlighting. */
+  matched: string[];
+}
+
+/** client → server request. */
+export const SearchRequest = 'litlens/search';
+export interface SearchParams {
+  query: string;
+  limit?: number;
+  /** Only papers from these sources (PaperSummary.source values). */
+  sources?: string[];
+  yearFrom?: number;
+  yearTo?: number;
+}
+export type SearchResponse = SearchResult[];
+
+/** client → server request: related papers for a passage (text) or a document position. */
+export const RelatedRequest = 'litlens/related';
+export interface RelatedParams {
+  text?: string;
+  uri?: string;
+  position?: { line: number; character: number };
+  limit?: number;
+}
+export type RelatedResponse = SearchResult[];
+
+/** client → server request: make sure `key` is in the bibliography of document `uri`.
+ * Appends the entry when needed; answers where it went. */
+export const EnsureInBibliographyRequest = 'litlens/ensureInBibliography';
+export interface EnsureInBibliographyParams {
+  uri: string;
+  key: string;
+}
+export interface EnsureInBibliographyResult {
+  /** Absolute path of the .bib file, or null when no entry was needed (e.g. pandoc with CSL). */
+  file: string | null;
+  added: boolean;
+}
+
+/** client → server request: the BibTeX text for a key. */
+export const BibtexRequest = 'litlens/bibtex';
+export interface BibtexParams {
+  key: string;
+}
+export type BibtexResponse = string | null;
+
+/** client → server request: re-read every source and rebuild the index. */
+export const RebuildIndexRequest = 'litlens/rebuildIndex';
+
+/** client → server request: the sources and year span the panel filters by. */
+export const LibraryInfoRequest = 'litlens/libraryInfo';
+export interface LibraryInfo {
+  sources: { name: string; papers: number }[];
+  years: { min: number; max: number } | null;
+}
+
+/** server → client notification, sent when indexing starts and ends and when sources change. */
+export const StatusNotification = 'litlens/status';
+export interface Status {
+  state: 'indexing' | 'ready' | 'error';
+  papers: number;
+  sources: number;
+  errors: number;
+  /** Semantic search: off, loading the model, embedding n/total, ready, or failed (with reason). */
+  embeddings: { state: 'off' | 'loading' | 'embedding' | 'ready' | 'failed'; done?: number; total?: number; message?: string };
+  message?: string;
+}
+
+/** client → server command id for clicking a code lens (handled on the client). */
+export const ShowPapersCommand = 'litlens.showPapers';
