@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what the editor tests and `npm start` need to run a real VS Code here:
+# Debian's chromium (as root, when missing) and code-server 4.100.3 + playwright-core into
+# .e2e/tools (git-ignored, never the extension's own dependencies).
+# Exit codes: 0 ready; 3 chromium missing and not installable (callers may skip); other = failure.
+# Usage: scripts/e2e-setup.sh [--no-browser]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CODE_SERVER_VERSION=4.100.3 # the last release that runs on Node 20 (VS Code 1.100.3)
+RG_VERSION=1.15.11          # @vscode/ripgrep used by that code-server
+TOOLS=.e2e/tools
+need_browser=1
+[ "${1:-}" = "--no-browser" ] && need_browser=0
+
+log() { echo "e2e-setup: $*" >&2; }
+
+apt_install() {
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then return 1; fi
+  log "apt-get install $*"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@") >/dev/null 2>&1
+}
+
+# 1. System packages: ripgrep (seeds code-server's rg download), chromium (the browser).
+command -v rg >/dev/null || apt_install ripgrep build-essential python3 pkg-config libkrb5-dev || true
+if [ "$need_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium || true
+  if [ ! -x /usr/bin/chromium ]; then
+    log "chromium is not installed and cannot be installed here (need root + apt)"
+    exit 3
+  fi
+fi
+
+# 2. code-server + playwright-core, once.
+if [ -x "$TOOLS/node_modules/.bin/code-server" ] && [ -d "$TOOLS/node_modules/playwright-core" ] \
+  && grep -q "\"version\": \"$CODE_SERVER_VERSION\"" "$TOOLS/node_modules/code-server/package.json" 2>/dev/null; then
+  exit 0
+fi
+command -v rg >/dev/null || { log "ripgrep (rg) is needed to install code-server offline"; exit 1; }
+
+# @vscode/ripgrep downloads rg from GitHub in its postinstall: hand it Debian's rg instead.
+tmp=${TMPDIR:-/tmp}
+cache="$tmp/vscode-ripgrep-cache-$RG_VERSION"
+mkdir -p "$cache"
+for asset in ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz; do
+  if [ ! -s "$cache/$asset" ]; then
+    stage=$(mktemp -d)
+    cp "$(command -v rg)" "$stage/rg"
+    tar -C "$stage" -czf "$cache/$asset" ./rg
+    rm -rf "$stage"
+  fi
+done
+
+mkdir -p "$TOOLS"
+[ -f "$TOOLS/package.json" ] || echo '{ "name": "litlens-e2e-tools", "private": true }' > "$TOOLS/package.json"
+log "installing code-server@$CODE_SERVER_VERSION and playwright-core into $TOOLS (about a minute)"
+# code-server's postinstall refuses root without unsafe_perm; node-pty's runs `npx node-gyp`.
+npm_config_unsafe_perm=true npm_config_yes=true npm_config_fund=false npm_config_audit=false \
+  npm install --prefix "$TOOLS" --no-save "code-server@$CODE_SERVER_VERSION" playwright-core >&2
+[ -x "$TOOLS/node_modules/.bin/code-server" ] || { log "code-server did not install"; exit 1; }
+log "ready"
