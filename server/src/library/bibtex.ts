@@ -1,0 +1,684 @@
+// BibTeX/BibLaTeX → Paper. A cheap brace-aware scanner finds entries and their lines; each entry's
+// fields are read by a small tokenizer, plain fields are taken as they are, and only fields holding
+// LaTeX go through @retorquere/bibtex-parser (the careful, slow part), cached by content hash.
+import { createHash } from 'node:crypto';
+import type * as BibtexParser from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
+import { decodeSimpleLatex, splitMath } from './latex';
+import type { LoadIssue, Paper, SourceResult } from './paper';
+
+type ParserModule = typeof BibtexParser;
+let parserModule: ParserModule | undefined;
+
+/**
+ * Loads the LaTeX decoder. Must be awaited once before `parseBibtex` (readLibraryFile and
+ * loadLibrary do it). It is imported dynamically because the package's CommonJS build cannot be
+ * require()d (a dependency ships ESM only); import() takes its ESM build, esbuild bundles either.
+ */
+export async function loadBibtexParser(): Promise<void> {
+  parserModule ??= await import('@retorquere/bibtex-parser');
+}
+
+/** Decoded fields of one entry, cached across parses by the hash of what was decoded. */
+interface Decoded {
+  fields: Record<string, string>;
+  author?: string[];
+  editor?: string[];
+  warning?: string;
+}
+
+/**
+ * Decoded entries keyed by content hash, shared by every parse that is given this object.
+ * Entries no longer present in any file parsed through it are dropped after each parse.
+ */
+export class BibtexCache {
+  private readonly decoded = new Map<string, Decoded>();
+  private readonly entries = new Map<string, CachedEntry>();
+  private readonly usedBy = new Map<string, Set<string>>();
+  /**
+   * `misses`/`hits`: LaTeX snippets decoded by the careful parser / reused. `entryHits`: whole
+   * entries whose text (and @strings) had not changed, reused without being read again.
+   */
+  readonly stats = { hits: 0, misses: 0, entryHits: 0 };
+
+  /** Number of cached careful-parser results. */
+  get size(): number {
+    return this.decoded.size;
+  }
+
+  /** @internal */
+  entry(hash: string): CachedEntry | undefined {
+    const e = this.entries.get(hash);
+    if (e) this.stats.entryHits++;
+    return e;
+  }
+
+  /** @internal */
+  storeEntry(hash: string, e: CachedEntry): void {
+    this.entries.set(hash, e);
+  }
+
+  /** @internal */
+  lookup(hash: string): Decoded | undefined {
+    const d = this.decoded.get(hash);
+    if (d) this.stats.hits++;
+    return d;
+  }
+
+  /** @internal */
+  store(hash: string, d: Decoded): void {
+    this.stats.misses++;
+    this.decoded.set(hash, d);
+  }
+
+  /** @internal Records which hashes `file` uses now and forgets those nobody uses any more. */
+  retain(file: string, hashes: Set<string>): void {
+    const before = this.usedBy.get(file);
+    this.usedBy.set(file, hashes);
+    if (!before) return;
+    for (const h of before) {
+      if (hashes.has(h)) continue;
+      let used = false;
+      for (const [f, set] of this.usedBy) if (f !== file && set.has(h)) used = true;
+      if (!used) {
+        this.decoded.delete(h);
+        this.entries.delete(h);
+      }
+    }
+  }
+
+  /** Forgets a file's entries (call when the file is deleted). */
+  forget(file: string): void {
+    this.retain(file, new Set());
+    this.usedBy.delete(file);
+  }
+}
+
+/** One entry as read and decoded, before crossref; issue lines are relative to the entry's. */
+interface CachedEntry {
+  type: string;
+  key: string;
+  fields: Record<string, string>;
+  author?: string[];
+  editor?: string[];
+  notes: { delta: number; severity: LoadIssue['severity']; message: string }[];
+  /** Careful-parser results this entry relies on, kept alive with it. */
+  inner: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scanner: entry boundaries and lines.
+
+export interface Chunk {
+  /** Lower-cased entry type: article, string, comment, preamble… */
+  type: string;
+  start: number;
+  end: number;
+  line: number;
+  /** Offset of the opening `{` or `(`. */
+  open: number;
+  /** Set when the entry's braces do not balance; the scanner resumed at the next entry. */
+  error?: string;
+}
+
+const IDENT = /[A-Za-z_][\w-]*/y;
+
+/** Splits BibTeX text into entries. Linear, never throws. Also returns stray text outside entries. */
+export function scanBibtex(text: string): { chunks: Chunk[]; stray: { line: number; text: string }[] } {
+  const chunks: Chunk[] = [];
+  const stray: { line: number; text: string }[] = [];
+  let pos = 0;
+  let line = 1;
+  let lineAt = 0; // `line` is the line of offset `lineAt`
+  const lineOf = (offset: number): number => {
+    for (let i = lineAt; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+    lineAt = offset;
+    return line;
+  };
+  // Offset of an entry start (`@type{` / `@type(`) at `at`, or -1.
+  const entryOpen = (at: number): { type: string; open: number } | null => {
+    IDENT.lastIndex = at + 1;
+    const m = IDENT.exec(text);
+    if (!m) return null;
+    let i = IDENT.lastIndex;
+    while (i < text.length && /\s/.test(text[i])) i++;
+    const c = text[i];
+    return c === '{' || c === '(' ? { type: m[0].toLowerCase(), open: i } : null;
+  };
+  const n = text.length;
+  while (pos < n) {
+    const at = text.indexOf('@', pos);
+    const gapEnd = at < 0 ? n : at;
+    const gap = text.slice(pos, gapEnd);
+    if (/[}=]/.test(gap) && chunks.length && /^\s*[,}]|=\s*[{"]/.test(gap)) {
+      stray.push({ line: lineOf(pos + gap.search(/\S/)), text: gap.trim().slice(0, 40) });
+    }
+    if (at < 0) break;
+    const head = entryOpen(at);
+    if (!head) {
+      pos = at + 1;
+      continue;
+    }
+    const startLine = lineOf(at);
+    const close = text[head.open] === '{' ? '}' : ')';
+    let depth = 0;
+    let end = -1;
+    let error: string | undefined;
+    // A @comment may hold commented-out entries, so only an unclosed one falls back to this.
+    let commentResync = -1;
+    // Jump from one character that matters to the next; values are mostly long plain runs.
+    const special = /[\\{}()\n]/g;
+    special.lastIndex = head.open + 1;
+    for (let m = special.exec(text); m; m = special.exec(text)) {
+      const i = m.index;
+      const c = text.charCodeAt(i);
+      if (c === 92 /* \ */) {
+        special.lastIndex = i + 2;
+      } else if (c === 123 /* { */) {
+        depth++;
+      } else if (c === 125 /* } */) {
+        if (depth === 0 && close === '}') {
+          end = i + 1;
+          break;
+        }
+        depth--;
+      } else if (c === 41 /* ) */ && close === ')' && depth === 0) {
+        end = i + 1;
+        break;
+      } else if (c === 10) {
+        // An entry opening at the start of a line while braces are still open: this entry is broken.
+        let j = i + 1;
+        while (j < n && (text[j] === ' ' || text[j] === '\t')) j++;
+        if (text[j] !== '@' || !entryOpen(j)) continue;
+        if (head.type === 'comment') {
+          if (commentResync < 0) commentResync = i + 1;
+        } else {
+          end = i + 1;
+          error = `unbalanced braces: entry is not closed before the next entry on line ${lineOf(j)}`;
+          break;
+        }
+      }
+    }
+    if (end < 0 && commentResync >= 0) {
+      end = commentResync;
+      error = 'unbalanced braces: @comment is not closed; reading on from the next entry';
+    } else if (end < 0) {
+      end = n;
+      error = 'unbalanced braces: entry is not closed at the end of the file';
+    }
+    chunks.push({ type: head.type, start: at, open: head.open, end, line: startLine, error });
+    pos = end;
+  }
+  return { chunks, stray };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer: the fields of one entry, values still in TeX.
+
+interface RawEntry {
+  key: string;
+  fields: Map<string, string>;
+  /** Bare words that name no @string: BibTeX warns and uses an empty value. */
+  undefinedMacros: { name: string; offset: number }[];
+}
+
+class EntrySyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+const WORD = /[^\s,#={}"()]+/y;
+const FIELD = /[^\s=,{}"#()]+/y;
+
+const MONTHS: Record<string, string> = {
+  jan: '1', feb: '2', mar: '3', apr: '4', may: '5', jun: '6',
+  jul: '7', aug: '8', sep: '9', oct: '10', nov: '11', dec: '12',
+};
+
+/** Reads `@type{key, f = v # v, …}` (or `@string{name = v}` with `isString`). */
+function tokenizeEntry(src: string, open: number, strings: Map<string, string>, isString: boolean): RawEntry {
+  let i = open + 1;
+  const closer = src[i - 1] === '{' ? '}' : ')';
+  const n = src.length;
+  const ws = (): void => {
+    for (let c = src.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9 || c === 12; c = src.charCodeAt(++i));
+  };
+  const fail = (msg: string): never => {
+    throw new EntrySyntaxError(msg, i);
+  };
+  const undefinedMacros: RawEntry['undefinedMacros'] = [];
+  const balanced = (open: string, closeCh: string): string => {
+    const start = ++i;
+    let depth = 0;
+    const special = closeCh === '}' ? /[\\{}]/g : /[\\{}"]/g;
+    special.lastIndex = i;
+    for (let m = special.exec(src); m; m = special.exec(src)) {
+      i = m.index;
+      const c = src[i];
+      if (c === '\\') special.lastIndex = i + 2;
+      else if (c === '{') depth++;
+      else if (c === '}') {
+        if (depth === 0 && closeCh === '}') return src.slice(start, i++);
+        depth--;
+        if (depth < 0) fail('unbalanced braces in a quoted value');
+      } else if (c === closeCh && depth === 0) return src.slice(start, i++);
+    }
+    return fail(`value opened with ${open} is not closed`);
+  };
+  const value = (): string => {
+    let out = '';
+    for (;;) {
+      ws();
+      const c = src[i];
+      if (c === '{') out += balanced('{', '}');
+      else if (c === '"') out += balanced('"', '"');
+      else {
+        WORD.lastIndex = i;
+        const m = WORD.exec(src);
+        if (!m) fail(c === undefined || c === closer ? 'missing value' : `unexpected "${c}" in a value`);
+        const word = m![0];
+        i += word.length;
+        if (/^\d+$/.test(word)) out += word;
+        else {
+          const lower = word.toLowerCase();
+          const s = strings.get(lower);
+          if (s !== undefined) out += s;
+          else if (MONTHS[lower]) out += MONTHS[lower];
+          else undefinedMacros.push({ name: word, offset: i - word.length });
+        }
+      }
+      ws();
+      if (src[i] !== '#') return out;
+      i++;
+    }
+  };
+  const fields = new Map<string, string>();
+  let key = '';
+  ws();
+  if (!isString) {
+    const m = /^[^,\s{}()]*/.exec(src.slice(i, i + 1000))!;
+    key = m[0];
+    i += key.length;
+    ws();
+    if (src[i] === closer && i === n - 1) return { key, fields, undefinedMacros };
+    if (src[i] !== ',') fail(key ? `expected "," after the key "${key}"` : 'missing citation key');
+    if (!key) fail('missing citation key');
+  }
+  for (;;) {
+    ws();
+    while (src[i] === ',') {
+      i++;
+      ws();
+    }
+    if (i >= n) fail('entry is not closed');
+    if (src[i] === closer) break;
+    FIELD.lastIndex = i;
+    const m = FIELD.exec(src);
+    if (!m) fail(`unexpected "${src[i]}" where a field name should be`);
+    const name = m![0].toLowerCase();
+    i += m![0].length;
+    ws();
+    if (src[i] !== '=') fail(`expected "=" after the field name "${m![0]}"`);
+    i++;
+    const v = value();
+    if (!fields.has(name)) fields.set(name, v);
+    ws();
+    if (src[i] !== ',' && src[i] !== closer) fail(`expected "," or "${closer}" after the field "${name}"`);
+  }
+  return { key, fields, undefinedMacros };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding.
+
+const WANTED = new Set([
+  'title', 'author', 'editor', 'year', 'date', 'journal', 'journaltitle', 'booktitle', 'publisher',
+  'school', 'institution', 'organization', 'howpublished', 'abstract', 'doi', 'url', 'crossref',
+  'eprint', 'eprinttype', 'archiveprefix',
+]);
+const VERBATIM = new Set(['doi', 'url', 'crossref', 'eprint', 'eprinttype', 'archiveprefix', 'year', 'date']);
+const CREATORS = new Set(['author', 'editor']);
+/** Text the careful parser would return unchanged (modulo whitespace; it turns < > into ¡ ¿ as OT1 TeX does, we keep them). */
+const PLAIN = /^[^\\{}$~%^_&#`]*$/;
+const isPlain = (s: string): boolean => PLAIN.test(s) && !s.includes('--') && !s.includes("''");
+/** Collapses whitespace; most values need only a trim, and the regex replace is the costly part. */
+const squash = (s: string): string => (/\s\s|[\t\n\r\f\v\u00a0]/.test(s) ? s.replace(/\s+/g, ' ') : s).trim();
+
+/** The parser marks up some commands as HTML; we want plain text. */
+function stripMarkup(s: string): string {
+  return s
+    .replace(/[ıȷ](?=\p{M})/gu, (c) => (c === 'ı' ? 'i' : 'j'))
+    .normalize('NFC')
+    .replace(/Lᴬ?T<sub>E<\/sub>X/g, (m) => (m.startsWith('Lᴬ') ? 'LaTeX' : 'TeX'))
+    .replace(/<\/?(?:b|i|em|strong|sup|sub|sc|code|p|br|li|ol|ul|span|a)(?:\s[^<>]*)?\/?>/g, '');
+}
+
+function verbatim(s: string): string {
+  return squash(s.replace(/\\([_%&#$~{}])/g, '$1').replace(/[{}]/g, ''));
+}
+
+/** `Family, Given and Family, Given` with simple LaTeX: split and decode without the parser. */
+function fastNames(value: string): string[] | null {
+  const names: string[] = [];
+  let depth = 0;
+  let start = 0;
+  const parts: string[] = [];
+  const flush = (end: number): boolean => {
+    parts.push(value.slice(start, end));
+    if (parts.length !== 2) return false;
+    const family = decodeSimpleLatex(parts[0]);
+    const given = decodeSimpleLatex(parts[1]);
+    parts.length = 0;
+    if (family === null || given === null || !family) return false;
+    names.push(given ? `${family}, ${given}` : family);
+    return true;
+  };
+  const special = /\\.|[{},]|\s+and\s+/gis;
+  for (let m = special.exec(value); m; m = special.exec(value)) {
+    const c = m[0];
+    if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (depth !== 0 || c[0] === '\\') continue;
+    else if (c === ',') {
+      parts.push(value.slice(start, m.index));
+      start = m.index + 1;
+      if (parts.length > 1) return null; // Family, Jr, Given: leave it to the parser
+    } else {
+      if (!flush(m.index)) return null;
+      start = m.index + c.length;
+    }
+  }
+  if (!flush(value.length)) return null;
+  return names.filter((n) => n !== 'others');
+}
+
+interface Creator {
+  name?: string;
+  lastName?: string;
+  firstName?: string;
+  prefix?: string;
+  suffix?: string;
+}
+
+function formatCreator(c: Creator): string {
+  if (c.name) return squash(stripMarkup(c.name));
+  const family = squash(`${c.prefix ?? ''} ${c.lastName ?? ''}`);
+  const given = squash(`${c.firstName ?? ''}${c.suffix ? `, ${c.suffix}` : ''}`);
+  return stripMarkup(given ? `${family}, ${given}` : family);
+}
+
+/** Math operators the decoder does not know; everything else unknown is dropped (its arguments stay). */
+const OPERATORS = new Set(['log', 'ln', 'lg', 'exp', 'sin', 'cos', 'tan', 'max', 'min', 'arg', 'det', 'dim', 'lim', 'sup', 'inf', 'Pr', 'gcd', 'deg', 'ker', 'argmax', 'argmin']);
+
+const PARSE_OPTIONS: BibtexParser.Options = {
+  english: false,
+  sentenceCase: false,
+  caseProtection: false,
+  unsupported: (node) => (node.type === 'macro' && OPERATORS.has(node.content) ? ` ${node.content} ` : ''),
+};
+
+/** Decodes the wanted fields: plain ones directly, the rest through the careful parser (cached). */
+function decode(type: string, raw: Map<string, string>, cache: BibtexCache | undefined, used: Set<string>): Decoded {
+  const fields: Record<string, string> = {};
+  let author: string[] | undefined;
+  let editor: string[] | undefined;
+  const hard: [string, string][] = [];
+  for (const [name, value] of raw) {
+    if (!WANTED.has(name) || !value.trim()) continue;
+    if (VERBATIM.has(name)) fields[name] = verbatim(value);
+    else if (CREATORS.has(name)) {
+      const fast = fastNames(value);
+      if (fast && name === 'author') author = fast;
+      else if (fast) editor = fast;
+      else hard.push([name, value]);
+    } else {
+      const simple = isPlain(value) ? squash(value) : decodeSimpleLatex(value) ?? decodeWithMath(name, value, cache, used);
+      if (simple !== null) fields[name] = simple;
+      else hard.push([name, value]);
+    }
+  }
+  if (!hard.length) return { fields, author, editor };
+  const input = `@${type}{x,\n${hard.map(([k, v]) => `${k} = {${v}}`).join(',\n')}\n}`;
+  const hash = createHash('sha1').update(input).digest('base64');
+  used.add(hash);
+  let d = cache?.lookup(hash);
+  if (!d) {
+    d = decodeCarefully(input, hard);
+    cache?.store(hash, d);
+  }
+  return {
+    fields: { ...fields, ...d.fields },
+    author: d.author ?? author,
+    editor: d.editor ?? editor,
+    warning: d.warning,
+  };
+}
+
+/**
+ * Text with inline math: the text runs by the simple decoder, each `$…$` alone by the careful parser
+ * (small inputs, cached). Null when a run needs the careful parser too.
+ */
+function decodeWithMath(name: string, value: string, cache: BibtexCache | undefined, used: Set<string>): string | null {
+  const parts = splitMath(value);
+  if (!parts || parts.length < 3) return null;
+  let out = '';
+  for (let k = 0; k < parts.length; k++) {
+    if (k % 2 === 0) {
+      const run = decodeSimpleLatex(parts[k], false);
+      if (run === null) return null;
+      out += run;
+      continue;
+    }
+    const input = `@misc{x,\n${name} = {${parts[k]}}\n}`;
+    const hash = createHash('sha1').update(input).digest('base64');
+    used.add(hash);
+    let d = cache?.lookup(hash);
+    if (!d) {
+      d = decodeCarefully(input, [[name, parts[k]]]);
+      cache?.store(hash, d);
+    }
+    if (d.warning) return null;
+    out += d.fields[name] ?? '';
+  }
+  return squash(out);
+}
+
+function decodeCarefully(input: string, hard: [string, string][]): Decoded {
+  if (!parserModule) throw new Error('BibTeX decoder not loaded: await loadBibtexParser() before parseBibtex()');
+  const out: Decoded = { fields: {} };
+  let result: ReturnType<ParserModule['parse']> | undefined;
+  let failure: string | undefined;
+  try {
+    result = parserModule.parse(input, PARSE_OPTIONS);
+  } catch (err) {
+    failure = err instanceof Error ? err.message : String(err);
+  }
+  const entry = result?.entries[0];
+  if (!entry) {
+    // Keep the entry readable even when its LaTeX is beyond the decoder: braces out, text kept.
+    for (const [k, v] of hard) {
+      const text = squash(v.replace(/\\[a-zA-Z]+\s*/g, '').replace(/[{}$\\]/g, ''));
+      if (CREATORS.has(k)) out[k as 'author' | 'editor'] = text.split(/\s+and\s+/i);
+      else out.fields[k] = text;
+    }
+    out.warning = `LaTeX could not be decoded (${firstLine(failure ?? result?.errors[0]?.error ?? 'unknown error')}); showing raw text`;
+    return out;
+  }
+  for (const [k, v] of Object.entries(entry.fields)) {
+    if (CREATORS.has(k) && Array.isArray(v)) out[k as 'author' | 'editor'] = (v as Creator[]).map(formatCreator).filter((s) => s && s !== 'others');
+    else if (typeof v === 'string') out.fields[k] = squash(stripMarkup(v));
+    else if (Array.isArray(v)) out.fields[k] = squash(stripMarkup(v.map(String).join('; ')));
+  }
+  return out;
+}
+
+const firstLine = (s: string): string => s.split('\n')[0].trim();
+
+// ---------------------------------------------------------------------------------------------
+
+interface Record_ {
+  type: string;
+  key: string;
+  line: number;
+  fields: Record<string, string>;
+  author?: string[];
+  editor?: string[];
+}
+
+const CONTAINERS = new Set(['proceedings', 'mvproceedings', 'book', 'mvbook', 'collection', 'mvcollection', 'reference', 'mvreference', 'periodical']);
+
+/**
+ * Parses a .bib file's text into papers. Entry-level problems become issues (`file:line`), and
+ * every other entry still loads. Pass the same `cache` on re-reads so only changed entries are
+ * decoded again. Requires `await loadBibtexParser()` once beforehand.
+ */
+export function parseBibtex(file: string, text: string, cache?: BibtexCache): SourceResult {
+  const steps = parseSteps(file, text, cache);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/**
+ * `parseBibtex` that gives the event loop a turn every few milliseconds, so a language server
+ * stays responsive while a 100k-entry file loads. Loads the decoder itself.
+ */
+export async function parseBibtexAsync(file: string, text: string, cache?: BibtexCache, sliceMs = 20): Promise<SourceResult> {
+  await loadBibtexParser();
+  const steps = parseSteps(file, text, cache);
+  let since = performance.now();
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    if (performance.now() - since > sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+}
+
+/** The parse, yielding after every entry so callers choose when to pause. */
+function* parseSteps(file: string, text: string, cache?: BibtexCache): Generator<void, SourceResult> {
+  // Fail the same way for every file, not only for the first one that holds hard LaTeX.
+  if (!parserModule) throw new Error('BibTeX decoder not loaded: await loadBibtexParser() before parseBibtex()');
+  const issues: LoadIssue[] = [];
+  const issue = (line: number, severity: LoadIssue['severity'], message: string): void => {
+    issues.push({ file, line, severity, message });
+  };
+  const { chunks, stray } = scanBibtex(text);
+  const strings = new Map<string, string>();
+  const records: Record_[] = [];
+  const used = new Set<string>();
+  const lineIn = (chunk: Chunk, offset: number): number => {
+    let l = chunk.line;
+    for (let i = chunk.start; i < chunk.start + offset && i < text.length; i++) if (text.charCodeAt(i) === 10) l++;
+    return l;
+  };
+  // Identifies the @string definitions in force, so a cached entry is reused only under the same ones.
+  let stringsKey = '';
+  for (const chunk of chunks) {
+    yield;
+    if (chunk.error && (chunk.type === 'comment' || chunk.type === 'preamble')) issue(chunk.line, 'error', `@${chunk.type}: ${chunk.error}`);
+    if (chunk.type === 'comment' || chunk.type === 'preamble') continue;
+    const src = text.slice(chunk.start, chunk.end);
+    const entryHash = cache && !chunk.error ? createHash('sha1').update(stringsKey).update('\0').update(src).digest('base64') : '';
+    if (chunk.type === 'string') stringsKey = entryHash;
+    const hit = chunk.type !== 'string' && entryHash ? cache?.entry(entryHash) : undefined;
+    if (hit) {
+      used.add(entryHash);
+      for (const h of hit.inner) used.add(h);
+      for (const n of hit.notes) issue(chunk.line + n.delta, n.severity, n.message);
+      records.push({ type: hit.type, key: hit.key, line: chunk.line, fields: { ...hit.fields }, author: hit.author, editor: hit.editor });
+      continue;
+    }
+    const label = chunk.type === 'string' ? '@string' : `@${chunk.type}`;
+    if (chunk.error) {
+      const key = keyOf(src);
+      issue(chunk.line, 'error', `${key ? `entry "${key}"` : label}: ${chunk.error}; entry skipped`);
+      continue;
+    }
+    let raw: RawEntry;
+    try {
+      raw = tokenizeEntry(src, chunk.open - chunk.start, strings, chunk.type === 'string');
+    } catch (err) {
+      if (!(err instanceof EntrySyntaxError)) throw err;
+      issue(lineIn(chunk, err.offset), 'error', `${keyOf(src) ? `entry "${keyOf(src)}"` : label}: ${err.message}; entry skipped`);
+      continue;
+    }
+    const notes: CachedEntry['notes'] = raw.undefinedMacros.map((m) => ({
+      delta: lineIn(chunk, m.offset) - chunk.line,
+      severity: 'warning',
+      message: `${raw.key ? `entry "${raw.key}"` : label}: undefined @string "${m.name}" (left empty)`,
+    }));
+    if (chunk.type === 'string') {
+      for (const n of notes) issue(chunk.line + n.delta, n.severity, n.message);
+      for (const [name, value] of raw.fields) strings.set(name, value);
+      continue;
+    }
+    const inner = new Set<string>();
+    const d = decode(chunk.type, raw.fields, cache, inner);
+    if (d.warning) notes.push({ delta: 0, severity: 'warning', message: `entry "${raw.key}": ${d.warning}` });
+    for (const n of notes) issue(chunk.line + n.delta, n.severity, n.message);
+    for (const h of inner) used.add(h);
+    if (cache && entryHash) {
+      used.add(entryHash);
+      cache.storeEntry(entryHash, { type: chunk.type, key: raw.key, fields: d.fields, author: d.author, editor: d.editor, notes, inner: [...inner] });
+    }
+    records.push({ type: chunk.type, key: raw.key, line: chunk.line, fields: { ...d.fields }, author: d.author, editor: d.editor });
+  }
+  for (const s of stray) issue(s.line, 'warning', `text outside any entry ("${s.text}"): unbalanced braces in the entry above?`);
+  cache?.retain(file, used);
+
+  const byKey = new Map<string, Record_>();
+  for (const r of records) if (!byKey.has(r.key.toLowerCase())) byKey.set(r.key.toLowerCase(), r);
+  const papers: Paper[] = [];
+  for (const r of records) {
+    const parentKey = r.fields.crossref;
+    if (parentKey) {
+      const parent = byKey.get(parentKey.toLowerCase());
+      if (!parent) issue(r.line, 'warning', `entry "${r.key}": crossref "${parentKey}" not found`);
+      else inherit(r, parent);
+    }
+    papers.push(toPaper(file, r));
+    if (!papers[papers.length - 1].title) issue(r.line, 'warning', `entry "${r.key}" has no title`);
+  }
+  return { papers, issues };
+}
+
+const keyOf = (src: string): string | undefined => /^@[^{(]*[{(]\s*([^,\s{}()=]+)/.exec(src)?.[1];
+
+/** BibTeX crossref: missing fields come from the parent; a container's title becomes the venue. */
+function inherit(child: Record_, parent: Record_): void {
+  const f = child.fields;
+  const p = parent.fields;
+  if (!f.booktitle && !f.journal && !f.journaltitle) {
+    if (p.booktitle) f.booktitle = p.booktitle;
+    else if (p.journal || p.journaltitle) f.journal = p.journal ?? p.journaltitle;
+    else if (CONTAINERS.has(parent.type) && p.title) f.booktitle = p.title;
+  }
+  for (const k of ['title', 'year', 'date', 'publisher', 'school', 'institution', 'organization']) {
+    if (!f[k] && p[k]) f[k] = p[k];
+  }
+  child.author ??= parent.author;
+  child.editor ??= parent.editor;
+}
+
+function toPaper(file: string, r: Record_): Paper {
+  const f = r.fields;
+  const year = /\b(\d{4})\b/.exec(f.year ?? '')?.[1] ?? /^(\d{4})/.exec(f.date ?? '')?.[1];
+  const paper: Paper = {
+    key: r.key,
+    title: f.title ?? '',
+    authors: [...(r.author ?? r.editor ?? [])],
+    origin: { file, line: r.line, kind: 'bibtex' },
+    type: r.type,
+  };
+  if (year) paper.year = Number(year);
+  const venue = f.journal ?? f.journaltitle ?? f.booktitle ?? f.school ?? f.institution ?? f.howpublished ?? f.organization ?? f.publisher;
+  if (venue) paper.venue = venue;
+  if (f.abstract) paper.abstract = f.abstract;
+  if (f.doi) paper.doi = f.doi.replace(/^https?:\/\/(dx\.)?doi\.org\//i, '');
+  const arxiv = (f.eprinttype ?? f.archiveprefix ?? '').toLowerCase() === 'arxiv' && f.eprint ? `https://arxiv.org/abs/${f.eprint}` : undefined;
+  if (f.url ?? arxiv) paper.url = f.url ?? arxiv;
+  return paper;
+}

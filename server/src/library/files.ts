@@ -1,0 +1,159 @@
+// Reading library files from disk: one clear issue for anything that is not a bibliography.
+import { open, readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { BibtexCache, parseBibtexAsync } from './bibtex';
+import { parseCslJson } from './csljson';
+import type { LoadIssue, SourceResult } from './paper';
+
+export interface ReadOptions {
+  /** Files larger than this are refused with one error. Default 512 MB. */
+  maxBytes?: number;
+  /** Reuse decoded BibTeX entries across reads of the same (or any) file. */
+  cache?: BibtexCache;
+}
+
+export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+const BIBTEX = new Set(['.bib', '.bibtex', '.biblatex']);
+const JSON_EXT = new Set(['.json']);
+
+/** Which parser a path gets, by extension; null for anything else. */
+export function libraryFormat(file: string): 'bibtex' | 'csl-json' | null {
+  const ext = path.extname(file).toLowerCase();
+  return BIBTEX.has(ext) ? 'bibtex' : JSON_EXT.has(ext) ? 'csl-json' : null;
+}
+
+/** Reads and checks a file's text; returns either the text or the one issue that stops it. */
+export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES): Promise<{ text: string } | { issue: LoadIssue }> {
+  const fail = (message: string, line = 0): { issue: LoadIssue } => ({ issue: { file, line, severity: 'error', message } });
+  let size: number;
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) return fail(s.isDirectory() ? 'is a folder, not a bibliography file' : 'not a regular file');
+    size = s.size;
+  } catch (err) {
+    return fail(describe(err));
+  }
+  if (size > maxBytes) return fail(`file is ${mb(size)}, over the ${mb(maxBytes)} limit for a bibliography; not read`);
+  let bytes: Buffer;
+  try {
+    // Look at the head first, so a large binary file is refused without being read whole.
+    const handle = await open(file, 'r');
+    try {
+      const head = Buffer.alloc(Math.min(8192, size));
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      if (head.subarray(0, bytesRead).includes(0)) return fail('binary file (NUL bytes), not a bibliography; not read');
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    return fail(describe(err));
+  }
+  try {
+    // A BOM is fine: TextDecoder drops it.
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < bad; i++) if (bytes[i] === 10) line++;
+    const what = bad < bytes.length ? `byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}` : 'truncated at the end';
+    return fail(`not valid UTF-8 (${what}); save the file as UTF-8`, line);
+  }
+}
+
+/** Reads a .bib/.bibtex (BibTeX) or .json (CSL-JSON) file. Never throws; problems become issues. */
+export async function readLibraryFile(file: string, options: ReadOptions = {}): Promise<SourceResult> {
+  const format = libraryFormat(file);
+  if (!format) {
+    return { papers: [], issues: [{ file, line: 0, severity: 'error', message: `unknown library format "${path.extname(file) || '(no extension)'}": expected .bib, .bibtex or .json (CSL-JSON)` }] };
+  }
+  const read = await readLibraryText(file, options.maxBytes);
+  if ('issue' in read) {
+    options.cache?.forget(file);
+    return { papers: [], issues: [read.issue] };
+  }
+  if (format === 'csl-json') return parseCslJson(file, read.text, 'csl-json');
+  return parseBibtexAsync(file, read.text, options.cache);
+}
+
+export interface FindOptions {
+  /** Stop after this many files. Default 10,000. */
+  maxFiles?: number;
+  /** Do not descend deeper than this. Default 12. */
+  maxDepth?: number;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.vscode-test']);
+
+/**
+ * Library files under `dir`, sorted: .bib/.bibtex, and .json files that look like CSL-JSON (so a
+ * project's package.json is not mistaken for a library). Skips node_modules, .git and hidden folders.
+ */
+export async function findLibraryFiles(dir: string, options: FindOptions = {}): Promise<string[]> {
+  const maxFiles = options.maxFiles ?? 10_000;
+  const maxDepth = options.maxDepth ?? 12;
+  const found: string[] = [];
+  const walk = async (d: string, depth: number): Promise<void> => {
+    if (found.length >= maxFiles || depth > maxDepth) return;
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (found.length >= maxFiles) return;
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(full, depth + 1);
+      } else if (e.isFile()) {
+        const format = libraryFormat(e.name);
+        if (format === 'bibtex' || (format === 'csl-json' && (await looksLikeCslJson(full)))) found.push(full);
+      }
+    }
+  };
+  await walk(dir, 0);
+  return found;
+}
+
+async function looksLikeCslJson(file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    return head.startsWith('[') || (head.startsWith('{') && /"items"\s*:/.test(head));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
+function describe(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied; cannot read the file';
+  if (code === 'EISDIR') return 'is a folder, not a bibliography file';
+  return `cannot read the file: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+const mb = (n: number): string =>
+  n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
+
+/** Offset of the first byte that breaks UTF-8 (or bytes.length when all is well). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
+    const b1 = bytes[i + 1];
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 >= 0xa0) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 >= 0x90)) return i;
+    i += need + 1;
+  }
+  return bytes.length;
+}

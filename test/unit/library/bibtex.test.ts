@@ -1,0 +1,182 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BibtexCache, loadBibtexParser, parseBibtex, parseBibtexAsync, scanBibtex } from '../../../server/src/library/bibtex';
+import type { Paper } from '../../../server/src/library/paper';
+
+const fixtures = join(__dirname, '..', '..', 'fixtures', 'bib');
+const read = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
+const byKey = (papers: Paper[]): Map<string, Paper> => new Map(papers.map((p) => [p.key, p]));
+
+describe('library/bibtex', () => {
+  before(loadBibtexParser);
+
+  it('reads a Zotero/Better BibTeX export: titles, authors, dates, venues, abstracts, DOIs', () => {
+    const { papers, issues } = parseBibtex('zotero.bib', read('zotero.bib'));
+    assert.deepEqual(issues, []);
+    assert.deepEqual(papers.map((p) => [p.key, p.origin.line]), [
+      ['schrittwieserMasteringAtariGo2020', 2],
+      ['vaswaniAttentionAllYou2017', 18],
+      ['devlinBERTPretrainingDeep2019', 29],
+    ]);
+    const [muzero, attention, bert] = papers;
+    assert.equal(muzero.title, 'Mastering Atari, Go, Chess and Shogi by Planning with a Learned Model');
+    assert.deepEqual(muzero.authors, ['Schrittwieser, Julian', 'Antonoglou, Ioannis', 'Hubert, Thomas', 'Simonyan, Karen']);
+    assert.equal(muzero.year, 2020);
+    assert.equal(muzero.venue, 'Nature');
+    assert.equal(muzero.doi, '10.1038/s41586-020-03051-4');
+    assert.equal(muzero.type, 'article');
+    assert.deepEqual(muzero.origin, { file: 'zotero.bib', line: 2, kind: 'bibtex' });
+    assert.match(muzero.abstract ?? '', /^Constructing agents with planning capabilities .* is available\.$/);
+    assert.equal(attention.venue, 'Advances in Neural Information Processing Systems');
+    assert.match(attention.abstract ?? '', /Training costs 3\.5% of the compute – a fraction\.$/);
+    assert.equal(bert.title, 'BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding');
+    assert.equal(bert.url, 'https://arxiv.org/abs/1810.04805');
+  });
+
+  it('resolves @string macros and # concatenation, applies crossref, skips @comment and @preamble', () => {
+    const { papers, issues } = parseBibtex('sc.bib', read('strings-crossref.bib'));
+    assert.deepEqual(issues, []);
+    const p = byKey(papers);
+    assert.deepEqual([...p.keys()], ['ho2020ddpm', 'chen2020simclr', 'neurips2020']);
+    assert.equal(p.get('chen2020simclr')!.venue, 'Proceedings of the International Conference on Machine Learning (ICML)');
+    assert.equal(p.get('chen2020simclr')!.year, 2020);
+    const ddpm = p.get('ho2020ddpm')!;
+    assert.equal(ddpm.title, 'Denoising Diffusion Probabilistic Models');
+    assert.equal(ddpm.year, 2020, 'year from the crossref parent');
+    assert.equal(ddpm.venue, 'Advances in Neural Information Processing Systems 33', "the parent's title is the venue");
+  });
+
+  it('turns LaTeX accents, dashes, ties and math into readable Unicode without markup', () => {
+    const p = byKey(parseBibtex('accents.bib', read('accents.bib')).papers);
+    assert.equal(p.get('goedel1931')!.title, 'Über formal unentscheidbare Sätze der Principia Mathematica und verwandter Systeme');
+    assert.deepEqual(p.get('goedel1931')!.authors, ['Gödel, Kurt']);
+    assert.equal(p.get('goedel1931')!.venue, 'Monatshefte für Mathematik und Physik');
+    assert.equal(p.get('erdos')!.title, 'Café naïve résumé: pages 10–20 and an em—dash here');
+    assert.deepEqual(p.get('erdos')!.authors, ['Erdős, Paul', 'François, Jean', 'Straße, Hans', 'Dupont, Renée']);
+    assert.equal(p.get('math2021')!.title, 'Learning O(n log n) Sorting with α-Networks in R³');
+    for (const paper of p.values()) assert.doesNotMatch(paper.title, /[<>{}\\$]/);
+  });
+
+  it('reports an entry with unbalanced braces at its line and still loads the entries before and after', () => {
+    const { papers, issues } = parseBibtex('unbalanced.bib', read('unbalanced.bib'));
+    assert.deepEqual(papers.map((p) => p.key), ['goodBefore', 'goodAfter', 'noTitle', 'lastGood']);
+    assert.equal(byKey(papers).get('goodAfter')!.title, 'A Good Entry After');
+    assert.equal(byKey(papers).get('goodAfter')!.origin.line, 12);
+    assert.deepEqual(
+      issues.map((i) => [i.line, i.severity, i.message]),
+      [
+        [7, 'error', 'entry "brokenEntry": unbalanced braces: entry is not closed before the next entry on line 12; entry skipped'],
+        [19, 'error', 'entry "missingComma": expected "," after the key "missingComma"; entry skipped'],
+        [22, 'warning', 'entry "noTitle" has no title'],
+      ],
+    );
+    assert.ok(issues.every((i) => i.file === 'unbalanced.bib'));
+  });
+
+  it('reports an entry left open at the end of the file', () => {
+    const { papers, issues } = parseBibtex('x.bib', '@article{a, title={A}}\n\n@article{b, title = {B\n');
+    assert.deepEqual(papers.map((p) => p.key), ['a']);
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0].line, 3);
+    assert.match(issues[0].message, /^entry "b": unbalanced braces: entry is not closed at the end of the file/);
+  });
+
+  it('keeps entries commented out inside @comment out, and recovers from an unclosed @comment', () => {
+    const closed = parseBibtex('x.bib', '@comment{\n@article{old, title={Old}}\n}\n@article{new, title={New}}\n');
+    assert.deepEqual(closed.papers.map((p) => p.key), ['new']);
+    assert.deepEqual(closed.issues, []);
+    const open = parseBibtex('x.bib', '@comment{ never closed\n@article{a, title={A}}\n');
+    assert.deepEqual(open.papers.map((p) => p.key), ['a']);
+    assert.deepEqual(open.issues.map((i) => [i.line, i.message]), [[1, '@comment: unbalanced braces: @comment is not closed; reading on from the next entry']]);
+  });
+
+  it('warns about an undefined @string and keeps the entry', () => {
+    const { papers, issues } = parseBibtex('x.bib', '@article{a,\n  title = {A},\n  journal = nosuchmacro\n}\n');
+    assert.equal(papers.length, 1);
+    assert.deepEqual(issues.map((i) => [i.line, i.severity]), [[3, 'warning']]);
+    assert.match(issues[0].message, /undefined @string "nosuchmacro"/);
+  });
+
+  it('accepts parenthesised entries, quoted values and numbers', () => {
+    const { papers, issues } = parseBibtex('x.bib', '@Article(k1, title = "Quoted {Title}", year = 1999)\n');
+    assert.deepEqual(issues, []);
+    assert.equal(papers[0].title, 'Quoted Title');
+    assert.equal(papers[0].year, 1999);
+  });
+
+  it('scans entry boundaries and lines cheaply, ignoring text between entries', () => {
+    const { chunks } = scanBibtex('junk line\n@article{a,\n x={\\}}}\nme@example.org\n@comment{x}\n@misc{b,}');
+    assert.deepEqual(chunks.map((c) => [c.type, c.line, c.error]), [
+      ['article', 2, undefined],
+      ['comment', 5, undefined],
+      ['misc', 6, undefined],
+    ]);
+  });
+
+  it('with a cache, re-decodes only the entries that changed', () => {
+    const entry = (i: number, extra = ''): string => `@article{k${i},\n  title = {A $\\alpha_${i}$ model${extra}},\n  author = {M{\\"u}ller, J. and Smith, Jane}\n}\n`;
+    const text = Array.from({ length: 20 }, (_, i) => entry(i)).join('\n');
+    const cache = new BibtexCache();
+    const first = parseBibtex('c.bib', text, cache);
+    assert.equal(first.papers[3].title, 'A α₃ model');
+    const misses = cache.stats.misses;
+    assert.equal(misses, 20);
+    const changed = text.replace(entry(7), entry(7, ' revised'));
+    const second = parseBibtex('c.bib', changed, cache);
+    assert.equal(cache.stats.misses - misses, 0, 'the math island did not change, so nothing is re-decoded');
+    assert.equal(second.papers[7].title, 'A α₇ model revised');
+    const third = parseBibtex('c.bib', changed.replace('$\\alpha_7$', '$\\beta_7$'), cache);
+    assert.equal(cache.stats.misses - misses, 1);
+    assert.equal(third.papers[7].title, 'A β₇ model revised');
+    assert.equal(cache.size, 20, 'the replaced entry was dropped from the cache');
+  });
+
+  it('with a cache, gives the same papers and issues as without, even after lines move', () => {
+    const text = read('unbalanced.bib') + '\n' + read('strings-crossref.bib') + '\n@article{u, title = {U}, journal = nomacro}\n';
+    const cache = new BibtexCache();
+    const cold = parseBibtex('m.bib', text, cache);
+    assert.deepEqual(parseBibtex('m.bib', text, cache), cold);
+    assert.ok(cache.stats.entryHits >= 8);
+    const moved = '% two new\n% lines\n' + text;
+    const shifted = parseBibtex('m.bib', moved, cache);
+    assert.deepEqual(shifted, parseBibtex('m.bib', moved));
+    assert.deepEqual(shifted.issues.map((i) => i.line), cold.issues.map((i) => i.line + 2));
+  });
+
+  it('never throws on damaged input: random edits to real files still give papers or issues', function () {
+    this.timeout(30_000);
+    const base = ['zotero.bib', 'strings-crossref.bib', 'accents.bib', 'unbalanced.bib'].map(read).join('\n');
+    let seed = 42;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const noise = ['{', '}', '@', '"', ',', '=', '#', '\\', '$', '(', ')', '@article{', '\n@misc{k,', '%'];
+    for (let round = 0; round < 100; round++) {
+      let text = base;
+      for (let k = 0; k < 1 + rand(5); k++) {
+        const at = rand(text.length);
+        text = rand(2) ? text.slice(0, at) + noise[rand(noise.length)] + text.slice(at) : text.slice(0, at) + text.slice(at + 1 + rand(20));
+      }
+      const { papers, issues } = parseBibtex('fuzz.bib', text);
+      assert.ok(papers.length + issues.length > 0);
+      for (const i of issues) assert.ok(i.line >= 1 && i.line <= text.split('\n').length, `line ${i.line} in range`);
+    }
+  });
+
+  it('parses asynchronously to the same result, letting timers run in between', async () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `@misc{k${i}, title = {T{\\"o}pic ${i}}}`).join('\n');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const result = await parseBibtexAsync('a.bib', text, undefined, 1);
+    clearInterval(timer);
+    assert.deepEqual(result, parseBibtex('a.bib', text));
+    assert.equal(result.papers[2999].title, 'Töpic 2999');
+    assert.ok(ticks > 0, 'the event loop ran during the parse');
+  });
+
+  it('with a cache, re-reads entries when an @string they may use changes', () => {
+    const cache = new BibtexCache();
+    const bib = (v: string): string => `@string{venue = "${v}"}\n@article{a, title = {A}, journal = venue}\n`;
+    assert.equal(parseBibtex('s.bib', bib('First'), cache).papers[0].venue, 'First');
+    assert.equal(parseBibtex('s.bib', bib('Second'), cache).papers[0].venue, 'Second');
+  });
+});
