@@ -21,14 +21,16 @@ apt_install() {
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@") >/dev/null 2>&1
 }
 
-# 1. System packages: ripgrep (seeds code-server's rg download), chromium (the browser).
-command -v rg >/dev/null || apt_install ripgrep build-essential python3 pkg-config libkrb5-dev || true
-if [ "$need_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  apt_install chromium || true
-  if [ ! -x /usr/bin/chromium ]; then
-    log "chromium is not installed and cannot be installed here (need root + apt)"
-    exit 3
-  fi
+# 1. System packages, in one apt run: ripgrep (seeds code-server's rg download), the toolchain
+#    node-pty may need, and chromium (the browser).
+browser=${CHROMIUM:-/usr/bin/chromium} # CHROMIUM: another chromium binary, as the tests read it too
+missing=()
+command -v rg >/dev/null || missing+=(ripgrep build-essential python3 pkg-config libkrb5-dev)
+[ "$need_browser" = 1 ] && [ ! -x "$browser" ] && missing+=(chromium)
+[ ${#missing[@]} -gt 0 ] && { apt_install "${missing[@]}" || true; }
+if [ "$need_browser" = 1 ] && [ ! -x "$browser" ]; then
+  log "chromium ($browser) is not installed and cannot be installed here (needs root + apt)"
+  exit 3
 fi
 
 # 2. code-server + playwright-core, once.

@@ -1,0 +1,34 @@
+// What text to insert for a citation at a position: `\cite{key}`, `[@key]`, or only the key when
+// the cursor is already inside a citation command. Pure functions of the text before the cursor.
+
+export type Syntax = 'latex' | 'markdown';
+
+/** Inside `\cite…{` (any natbib/biblatex variant, starred, optional args) with the brace still open. */
+const latexOpenCite = /\\[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]*)$/;
+/** Inside a pandoc bracket citation `[see @a; @b` with the bracket still open. */
+const pandocOpenCite = /\[[^\][]*@[^\][]*$/;
+
+/**
+ * The text to insert at the end of `before` (the document up to the cursor) to cite `key`,
+ * and `after` (the text after the cursor, on the same line) so a key is not glued to a following one.
+ */
+export function citationText(before: string, after: string, key: string, syntax: Syntax): string {
+  if (syntax === 'latex') {
+    const m = latexOpenCite.exec(before.slice(-500));
+    if (m) {
+      const typed = m[1] ?? '';
+      const needsComma = typed.trim() !== '' && !/,\s*$/.test(typed);
+      const trailingComma = /^\s*[A-Za-z0-9]/.test(after) ? ',' : '';
+      return `${needsComma ? ',' : ''}${key}${trailingComma}`;
+    }
+    const space = before !== '' && !/[\s~(]$/.test(before) ? '~' : '';
+    return `${space}\\cite{${key}}`;
+  }
+  const lineBefore = before.slice(before.lastIndexOf('\n') + 1);
+  if (pandocOpenCite.test(lineBefore)) {
+    if (/@$/.test(lineBefore)) return key;
+    return /;\s*$/.test(lineBefore) ? `@${key}` : `; @${key}`;
+  }
+  const space = before !== '' && !/[\s(]$/.test(before) ? ' ' : '';
+  return `${space}[@${key}]`;
+}

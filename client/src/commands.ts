@@ -1,0 +1,319 @@
+// The LitLens commands. Each one runs through `ctx.guard`, so a failure (or a server that is
+// down) becomes one clear message instead of a silent no-op.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  BibtexRequest,
+  EnsureInBibliographyRequest,
+  RebuildIndexRequest,
+  RelatedRequest,
+  SearchRequest,
+  ShowPapersCommand,
+  type BibtexResponse,
+  type EnsureInBibliographyParams,
+  type EnsureInBibliographyResult,
+  type PaperSummary,
+  type RelatedParams,
+  type RelatedResponse,
+  type SearchParams,
+  type SearchResponse,
+  type ShowPapersArgs,
+} from '../../server/src/protocol';
+import { citationText } from './cite';
+import { addLibraries, isSupported, maxSuggestions, syntaxOf } from './config';
+import type { LitLensContext } from './context';
+import { SearchPanel, openEntry } from './searchPanel';
+
+/** Inserts citations into the text editor the writer used last (the panel takes focus away). */
+export class Citer implements vscode.Disposable {
+  private last: vscode.TextEditor | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly ctx: LitLensContext) {
+    this.remember(vscode.window.activeTextEditor);
+    this.subscription = vscode.window.onDidChangeActiveTextEditor((e) => this.remember(e));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  /** The editor a citation goes into: the active one, else the last LaTeX/Markdown editor still open. */
+  target(): vscode.TextEditor | undefined {
+    const active = vscode.window.activeTextEditor;
+    if (active && isSupported(active.document)) return active;
+    if (this.last && !this.last.document.isClosed) return this.last;
+    return undefined;
+  }
+
+  /** Cites `key` at the cursor and makes sure the bibliography has its entry; answers what happened. */
+  async insert(key: string, options: { preserveFocus?: boolean; editor?: vscode.TextEditor } = {}): Promise<string> {
+    let editor = options.editor ?? this.target();
+    if (!editor) throw new Error('open a LaTeX or Markdown document and place the cursor where the citation goes.');
+    const syntax = syntaxOf(editor.document);
+    if (!syntax) throw new Error(`${path.basename(editor.document.fileName)} is not a LaTeX or Markdown document.`);
+    if (!vscode.window.visibleTextEditors.includes(editor)) {
+      const selection = editor.selection;
+      editor = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: options.preserveFocus, selection });
+    } else if (!options.preserveFocus) {
+      editor = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    }
+    const doc = editor.document;
+    const at = editor.selection.active;
+    const offset = doc.offsetAt(at);
+    const before = doc.getText(new vscode.Range(doc.positionAt(Math.max(0, offset - 500)), at));
+    const after = doc.lineAt(at.line).text.slice(at.character);
+    const text = citationText(before, after, key, syntax);
+    const ok = await editor.edit((b) => b.insert(at, text));
+    if (!ok) throw new Error(`could not edit ${path.basename(doc.fileName)}.`);
+    const end = doc.positionAt(offset + text.length);
+    editor.selection = new vscode.Selection(end, end);
+    const params: EnsureInBibliographyParams = { uri: doc.uri.toString(), key };
+    const result = await this.ctx.request<EnsureInBibliographyResult>(EnsureInBibliographyRequest, params);
+    const where = result?.file ? vscode.workspace.asRelativePath(result.file) : null;
+    const said = result?.added && where ? `Cited ${key} and added its entry to ${where}.` : `Cited ${key}.`;
+    this.ctx.output.info(said);
+    return said;
+  }
+
+  private remember(editor: vscode.TextEditor | undefined): void {
+    if (editor && isSupported(editor.document)) this.last = editor;
+  }
+}
+
+interface PaperItem extends vscode.QuickPickItem {
+  paper: PaperSummary;
+}
+
+const copyButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy BibTeX' };
+const openButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open entry' };
+
+export function registerCommands(ctx: LitLensContext): vscode.Disposable[] {
+  const citer = new Citer(ctx);
+  const register = (id: string, name: string, body: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, (...args: unknown[]) => ctx.guard(name, () => body(...args)));
+
+  /** A quick pick of papers: Enter cites, the item buttons copy BibTeX or open the entry. */
+  async function pickPaper(
+    title: string,
+    initial: PaperSummary[],
+    options: { placeholder: string; editor?: vscode.TextEditor; search?: boolean },
+  ): Promise<void> {
+    const qp = vscode.window.createQuickPick<PaperItem>();
+    qp.title = title;
+    qp.placeholder = options.placeholder;
+    qp.matchOnDescription = true;
+    qp.items = initial.map(toItem);
+    let seq = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const done = new Promise<PaperSummary | undefined>((resolve) => {
+      qp.onDidAccept(() => {
+        resolve(qp.selectedItems[0]?.paper);
+        qp.hide();
+      });
+      qp.onDidHide(() => resolve(undefined));
+      qp.onDidTriggerItemButton((e) => {
+        if (e.button === copyButton) void ctx.guard('Copy BibTeX', () => copyBibtex(e.item.paper.key));
+        else void ctx.guard('Open Entry', () => openEntry(e.item.paper.file, e.item.paper.line));
+      });
+      if (options.search) {
+        // Typed text searches the whole library; the server's ranking replaces VS Code's filter.
+        qp.onDidChangeValue((value) => {
+          clearTimeout(timer);
+          const mine = ++seq;
+          if (value.trim() === '') {
+            qp.items = initial.map(toItem);
+            return;
+          }
+          timer = setTimeout(async () => {
+            qp.busy = true;
+            try {
+              const params: SearchParams = { query: value, limit: maxSuggestions() * 2 };
+              const results = (await ctx.request<SearchResponse>(SearchRequest, params)) ?? [];
+              if (mine === seq) qp.items = results.map(toItem);
+            } catch (err) {
+              if (mine === seq) qp.items = [];
+              ctx.output.warn(`search: ${err instanceof Error ? err.message : String(err)}`);
+            } finally {
+              if (mine === seq) qp.busy = false;
+            }
+          }, 150);
+        });
+      }
+    });
+    qp.show();
+    const paper = await done;
+    clearTimeout(timer);
+    qp.dispose();
+    if (!paper) return;
+    const said = await citer.insert(paper.key, { editor: options.editor });
+    vscode.window.setStatusBarMessage(`$(check) ${said}`, 5000);
+  }
+
+  async function copyBibtex(key: string): Promise<void> {
+    const bib = await ctx.request<BibtexResponse>(BibtexRequest, { key });
+    if (!bib) throw new Error(`no entry for ${key}`);
+    await vscode.env.clipboard.writeText(bib);
+    vscode.window.setStatusBarMessage(`$(check) Copied the BibTeX entry for ${key}`, 4000);
+  }
+
+  function requireEditor(): vscode.TextEditor {
+    const editor = citer.target();
+    if (!editor) throw new Error('open a LaTeX or Markdown document first.');
+    return editor;
+  }
+
+  return [
+    citer,
+    register('litlens.searchPapers', 'Search Papers', () => {
+      const editor = vscode.window.activeTextEditor;
+      const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).replace(/\s+/g, ' ').trim() : '';
+      SearchPanel.show(ctx, citer, selected.slice(0, 300) || undefined);
+    }),
+
+    register('litlens.showRelated', 'Show Related Papers', async () => {
+      const editor = requireEditor();
+      const selection = editor.selection;
+      const params: RelatedParams = selection.isEmpty
+        ? {
+            uri: editor.document.uri.toString(),
+            position: { line: selection.active.line, character: selection.active.character },
+            scope: 'paragraph',
+            limit: maxSuggestions(editor.document.uri),
+          }
+        : { text: editor.document.getText(selection), limit: maxSuggestions(editor.document.uri) };
+      const results = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'LitLens: finding related papers…' },
+        () => ctx.request<RelatedResponse>(RelatedRequest, params),
+      );
+      if (!results || results.length === 0) {
+        void vscode.window.showInformationMessage(
+          `LitLens: no papers are related closely enough to this ${selection.isEmpty ? 'paragraph' : 'selection'} (litlens.relatedThreshold).`,
+        );
+        return;
+      }
+      await pickPaper(`Papers related to this ${selection.isEmpty ? 'paragraph' : 'selection'}`, results, {
+        placeholder: 'Enter cites the paper at the cursor; the buttons copy BibTeX or open the entry',
+        editor,
+      });
+    }),
+
+    register('litlens.insertCitation', 'Insert Citation', async () => {
+      const editor = requireEditor();
+      const pos = editor.selection.active;
+      const params: RelatedParams = {
+        uri: editor.document.uri.toString(),
+        position: { line: pos.line, character: pos.character },
+        limit: maxSuggestions(editor.document.uri),
+        threshold: 0, // a ranking of the library, not only the closely related papers
+      };
+      let ranked = (await ctx.request<RelatedResponse>(RelatedRequest, params)) ?? [];
+      if (ranked.length === 0) {
+        // Nothing passes the related threshold: rank the library by the current line instead.
+        const line = editor.document.lineAt(pos.line).text.trim();
+        if (line) ranked = (await ctx.request<SearchResponse>(SearchRequest, { query: line, limit: maxSuggestions() } satisfies SearchParams)) ?? [];
+      }
+      await pickPaper('Insert Citation', ranked, {
+        placeholder: ranked.length ? 'Papers ranked by the current sentence; type to search the whole library' : 'Type to search the library',
+        editor,
+        search: true,
+      });
+    }),
+
+    register('litlens.rebuildIndex', 'Rebuild Index', async () => {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'LitLens: rebuilding the index…' }, () =>
+        ctx.request(RebuildIndexRequest, null),
+      );
+      const s = ctx.status;
+      vscode.window.setStatusBarMessage(`$(check) LitLens: index rebuilt${s ? ` (${s.papers} papers)` : ''}`, 5000);
+    }),
+
+    register('litlens.addLibrary', 'Add Library File or Folder', async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      const picked = await vscode.window.showOpenDialog({
+        title: 'Add a BibTeX or CSL-JSON library (file or folder)',
+        openLabel: 'Add to LitLens',
+        canSelectFiles: true,
+        canSelectFolders: true,
+        canSelectMany: true,
+        defaultUri: folder?.uri,
+        filters: { 'Bibliographies': ['bib', 'bibtex', 'json'], 'All files': ['*'] },
+      });
+      if (!picked || picked.length === 0) return;
+      const paths = picked.map((uri) => {
+        const owner = vscode.workspace.getWorkspaceFolder(uri);
+        return owner ? path.relative(owner.uri.fsPath, uri.fsPath) || '.' : uri.fsPath;
+      });
+      const added = await addLibraries(paths, folder);
+      const trustNote = vscode.workspace.isTrusted ? '' : ' It is read once you trust this workspace.';
+      void vscode.window.showInformationMessage(
+        added.length ? `LitLens: added ${added.join(', ')} to litlens.libraries.${trustNote}` : 'LitLens: already in litlens.libraries.',
+      );
+    }),
+
+    register('litlens.showOutput', 'Show Output', () => ctx.output.show()),
+    register('litlens.restartServer', 'Restart Server', () => ctx.restart()),
+
+    register('litlens.showMenu', 'Show Menu', async () => {
+      const entries: (vscode.QuickPickItem & { command: string })[] = [
+        { label: '$(search) Search Papers', command: 'litlens.searchPapers' },
+        { label: '$(quote) Insert Citation', command: 'litlens.insertCitation', description: process.platform === 'darwin' ? '⌥⌘C' : 'Ctrl+Alt+C' },
+        { label: '$(references) Show Related Papers', command: 'litlens.showRelated' },
+        { label: '$(refresh) Rebuild Index', command: 'litlens.rebuildIndex' },
+        { label: '$(add) Add Library File or Folder', command: 'litlens.addLibrary' },
+        { label: '$(output) Show Output', command: 'litlens.showOutput' },
+        { label: '$(debug-restart) Restart Server', command: 'litlens.restartServer' },
+      ];
+      const s = ctx.status;
+      const pick = await vscode.window.showQuickPick(entries, {
+        title: s ? `LitLens — ${s.papers} papers from ${s.sources} sources${s.errors ? `, ${s.errors} problems` : ''}` : 'LitLens',
+        placeHolder: 'Choose a LitLens command',
+      });
+      if (pick) await vscode.commands.executeCommand(pick.command);
+    }),
+
+    register(ShowPapersCommand, 'Show Papers', async (...args: unknown[]) => {
+      const { uri, papers } = await papersFromLensArgs(ctx, args);
+      if (papers.length === 0) return;
+      const editor = uri ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri) : undefined;
+      await pickPaper(`${papers.length} related paper${papers.length === 1 ? '' : 's'}`, papers, {
+        placeholder: 'Enter cites the paper at the cursor; the buttons copy BibTeX or open the entry',
+        editor: editor ?? citer.target(),
+      });
+    }),
+  ];
+
+  function toItem(p: PaperSummary): PaperItem {
+    const authors = p.authors.length > 2 ? `${p.authors[0]!.split(',')[0]} et al.` : p.authors.map((a) => a.split(',')[0]).join(', ');
+    return {
+      paper: p,
+      label: p.title,
+      description: [p.key, p.year ? String(p.year) : '', authors].filter(Boolean).join(' · '),
+      detail: p.abstract ? trim(p.abstract, 160) : p.source,
+      buttons: [copyButton, openButton],
+      alwaysShow: true,
+    };
+  }
+}
+
+/** The lens passes `[ShowPapersArgs]`; a bare `string[]` of keys is looked up by search. */
+async function papersFromLensArgs(ctx: LitLensContext, args: unknown[]): Promise<{ uri?: string; papers: PaperSummary[] }> {
+  const first = args[0];
+  if (first && typeof first === 'object' && !Array.isArray(first) && Array.isArray((first as ShowPapersArgs).papers)) {
+    const a = first as ShowPapersArgs;
+    return { uri: a.uri, papers: a.papers };
+  }
+  const keys = (Array.isArray(first) ? first : args).filter((k): k is string => typeof k === 'string');
+  const papers: PaperSummary[] = [];
+  for (const key of keys) {
+    const hits = (await ctx.request<SearchResponse>(SearchRequest, { query: key, limit: 5 } satisfies SearchParams)) ?? [];
+    const hit = hits.find((h) => h.key === key);
+    papers.push(hit ?? { key, title: key, authors: [], source: '', file: '', line: 0 });
+  }
+  return { papers };
+}
+
+function trim(text: string, max: number): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  return clean.length <= max ? clean : `${clean.slice(0, clean.lastIndexOf(' ', max) > max * 0.6 ? clean.lastIndexOf(' ', max) : max)}…`;
+}

@@ -1,0 +1,60 @@
+// Typed, defaulted reads of the `litlens.*` settings the client itself uses.
+import * as vscode from 'vscode';
+import { defaultSettings, type Settings } from '../../server/src/protocol';
+
+export const section = 'litlens';
+
+/** The languages LitLens serves; the LanguageClient's documentSelector and the `when` clauses agree. */
+export const languages = ['latex', 'tex', 'markdown', 'quarto', 'rmd'] as const;
+
+export function isSupported(document: vscode.TextDocument): boolean {
+  return (languages as readonly string[]).includes(document.languageId);
+}
+
+/** 'latex' or 'markdown' citation syntax for a document, as the server's `syntaxOf` decides. */
+export function syntaxOf(document: vscode.TextDocument): 'latex' | 'markdown' | null {
+  switch (document.languageId) {
+    case 'latex':
+    case 'tex':
+      return 'latex';
+    case 'markdown':
+    case 'quarto':
+    case 'rmd':
+      return 'markdown';
+    default:
+      return null;
+  }
+}
+
+/** The whole `litlens` section for a resource, with defaults applied. */
+export function settings(scope?: vscode.ConfigurationScope): Settings {
+  const c = vscode.workspace.getConfiguration(section, scope);
+  return {
+    libraries: c.get<string[]>('libraries', defaultSettings.libraries),
+    bundledCorpus: c.get<boolean>('bundledCorpus', defaultSettings.bundledCorpus),
+    defaultBibliography: c.get<string>('defaultBibliography', defaultSettings.defaultBibliography),
+    maxSuggestions: c.get<number>('maxSuggestions', defaultSettings.maxSuggestions),
+    relatedThreshold: c.get<number>('relatedThreshold', defaultSettings.relatedThreshold),
+    codeLens: c.get<Settings['codeLens']>('codeLens', defaultSettings.codeLens),
+    proseHover: c.get<boolean>('proseHover', defaultSettings.proseHover),
+    embeddings: {
+      enabled: c.get<boolean>('embeddings.enabled', defaultSettings.embeddings.enabled),
+      model: c.get<string>('embeddings.model', defaultSettings.embeddings.model),
+    },
+  };
+}
+
+export function maxSuggestions(scope?: vscode.ConfigurationScope): number {
+  return settings(scope).maxSuggestions;
+}
+
+/** Appends paths to `litlens.libraries` at the folder level when there is a folder, else for the user. */
+export async function addLibraries(paths: string[], folder: vscode.WorkspaceFolder | undefined): Promise<string[]> {
+  const c = vscode.workspace.getConfiguration(section, folder?.uri);
+  const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global;
+  const inspected = c.inspect<string[]>('libraries');
+  const current = (folder ? inspected?.workspaceFolderValue : inspected?.globalValue) ?? [];
+  const added = paths.filter((p) => !current.includes(p));
+  if (added.length > 0) await c.update('libraries', [...current, ...added], target);
+  return added;
+}

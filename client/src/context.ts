@@ -1,0 +1,277 @@
+// The one object that owns the language server's life: start, stop, restart, its health in the
+// status bar, and the way commands reach it (failing with a clear message while it is down).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
+import { languages, settings } from './config';
+
+/** Shown instead of a result when a command needs the server and it is not running. */
+export class ServerDownError extends Error {}
+
+type Health = 'stopped' | 'starting' | 'running' | 'crashed';
+
+export class LitLensContext implements vscode.Disposable {
+  readonly output: vscode.LogOutputChannel;
+  private readonly statusItem: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly statusEmitter = new vscode.EventEmitter<Status | undefined>();
+  /** Fires when the server reports a new status (undefined: the server stopped). */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  private client: LanguageClient | undefined;
+  private health: Health = 'stopped';
+  private lastStatus: Status | undefined;
+  /** Crash times, to stop restarting a server that keeps dying. */
+  private crashes: number[] = [];
+  private starting: Promise<void> | undefined;
+  /** Subscriptions to the current client, dropped with it. */
+  private clientSubscriptions: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel('LitLens', { log: true });
+    this.statusItem = vscode.window.createStatusBarItem('litlens.status', vscode.StatusBarAlignment.Right, 100);
+    this.statusItem.name = 'LitLens';
+    this.statusItem.command = 'litlens.showMenu';
+    this.disposables.push(this.output, this.statusItem, this.statusEmitter);
+    // Reading workspace bibliographies waits for trust: a new server reads them from the start.
+    this.disposables.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.output.info('Workspace trusted: restarting the server to read workspace libraries.');
+        void this.restart();
+      }),
+    );
+    this.render();
+  }
+
+  get status(): Status | undefined {
+    return this.lastStatus;
+  }
+
+  get isRunning(): boolean {
+    return this.health === 'running' && this.client?.state === State.Running;
+  }
+
+  /** Starts the server unless it is running; errors are shown and logged, never thrown. */
+  async start(): Promise<void> {
+    if (this.client) return this.starting;
+    const serverModule = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    };
+    const initializationOptions: InitializationOptions = {
+      trusted: vscode.workspace.isTrusted,
+      litlens: settings(),
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: languages.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      outputChannel: this.output,
+      initializationOptions,
+      // No `synchronize`: the server pulls settings per resource and registers its own
+      // configuration and file watchers (dynamic registration), so nothing is announced twice.
+      errorHandler: this.errorHandler(),
+      markdown: { isTrusted: false, supportHtml: false },
+    };
+    const client = new LanguageClient('litlens', 'LitLens', serverOptions, clientOptions);
+    this.client = client;
+    this.health = 'starting';
+    this.lastStatus = undefined;
+    this.render();
+    this.clientSubscriptions.push(
+      client.onDidChangeState((e) => {
+        if (this.client !== client) return;
+        if (e.newState === State.Running) this.health = 'running';
+        else if (e.newState === State.Starting) {
+          // A restart after a crash: the old counts are stale until the new server reports.
+          this.health = 'starting';
+          this.lastStatus = undefined;
+        }
+        else if (this.health !== 'crashed') this.health = 'stopped';
+        this.render();
+      }),
+    );
+    // Registered before start: the server may report its status right after `initialized`.
+    this.clientSubscriptions.push(
+      client.onNotification(StatusNotification, (status: Status) => {
+        if (this.client !== client) return;
+        this.lastStatus = status;
+        this.statusEmitter.fire(status);
+        this.render();
+      }),
+    );
+    this.starting = (async () => {
+      try {
+        await client.start();
+        this.health = 'running';
+        this.output.info(`Server started (${vscode.workspace.isTrusted ? 'trusted workspace' : 'untrusted workspace: bundled corpus only'}).`);
+      } catch (err) {
+        this.health = 'crashed';
+        this.output.error(`The LitLens server did not start: ${message(err)}`);
+        void this.offerRestart(`LitLens: the language server did not start: ${message(err)}`);
+      } finally {
+        this.render();
+      }
+    })();
+    return this.starting;
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.starting = undefined;
+    for (const d of this.clientSubscriptions.splice(0)) d.dispose();
+    this.lastStatus = undefined;
+    this.health = 'stopped';
+    this.statusEmitter.fire(undefined);
+    this.render();
+    if (client) {
+      try {
+        await client.stop(2000);
+      } catch (err) {
+        this.output.warn(`Stopping the server: ${message(err)}`);
+      }
+      await client.dispose().catch(() => undefined);
+    }
+  }
+
+  async restart(): Promise<void> {
+    this.crashes = [];
+    await this.stop();
+    await this.start();
+  }
+
+  /** The running client, or a ServerDownError that commands turn into a message with a Restart action. */
+  requireClient(): LanguageClient {
+    if (!this.client || !this.isRunning) {
+      const why = this.health === 'starting' ? 'is still starting' : 'is not running';
+      throw new ServerDownError(`LitLens: the language server ${why}.`);
+    }
+    return this.client;
+  }
+
+  /** Sends a custom request to the running server (waiting for it while it starts). */
+  async request<R>(method: string, params?: unknown, token?: vscode.CancellationToken): Promise<R> {
+    if (this.health === 'starting' && this.starting) await this.starting;
+    const client = this.requireClient();
+    return params === undefined ? client.sendRequest<R>(method, token) : client.sendRequest<R>(method, params, token);
+  }
+
+  /** Runs a command body; failures become one clear message (and a log line), never an unhandled rejection. */
+  async guard(name: string, body: () => Promise<unknown> | unknown): Promise<void> {
+    try {
+      await body();
+    } catch (err) {
+      if (err instanceof vscode.CancellationError) return;
+      if (err instanceof ServerDownError) {
+        this.output.warn(`${name}: ${err.message}`);
+        void this.offerRestart(err.message);
+        return;
+      }
+      this.output.error(`${name}: ${message(err)}`);
+      const choice = await vscode.window.showErrorMessage(`LitLens: ${name} failed: ${message(err)}`, 'Show Output');
+      if (choice === 'Show Output') this.output.show();
+    }
+  }
+
+  async offerRestart(text: string): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(text, 'Restart Server', 'Show Output');
+    if (choice === 'Restart Server') await this.restart();
+    else if (choice === 'Show Output') this.output.show();
+  }
+
+  dispose(): void {
+    void this.stop();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private errorHandler(): ErrorHandler {
+    return {
+      error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
+      closed: (): CloseHandlerResult => {
+        const now = Date.now();
+        this.crashes = [...this.crashes.filter((t) => now - t < 3 * 60_000), now];
+        if (this.crashes.length <= 3) {
+          this.output.warn(`The server stopped unexpectedly; restarting (${this.crashes.length} of 3).`);
+          return { action: CloseAction.Restart, handled: true };
+        }
+        this.health = 'crashed';
+        this.lastStatus = undefined;
+        this.statusEmitter.fire(undefined);
+        this.render();
+        this.output.error('The server crashed 4 times in 3 minutes; it is not restarted automatically.');
+        void this.offerRestart('LitLens: the language server crashed repeatedly and was stopped. See the output for details.');
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    };
+  }
+
+  /** The status bar item: "LitLens: indexing…", "$(book) 353 papers", or what went wrong. */
+  private render(): void {
+    const item = this.statusItem;
+    const s = this.lastStatus;
+    const tooltip = new vscode.MarkdownString('', true);
+    tooltip.supportThemeIcons = true;
+    item.backgroundColor = undefined;
+    if (this.health === 'crashed' || this.health === 'stopped') {
+      item.text = this.health === 'crashed' ? '$(error) LitLens: stopped' : '$(circle-slash) LitLens: off';
+      item.backgroundColor = this.health === 'crashed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+      tooltip.appendMarkdown(this.health === 'crashed' ? 'The LitLens server stopped. Click for **Restart Server**.' : 'The LitLens server is not running.');
+    } else if (!s || s.state === 'indexing') {
+      item.text = '$(sync~spin) LitLens: indexing…';
+      tooltip.appendMarkdown(s?.message ? escape(s.message) : 'Reading the library and building the search index…');
+    } else {
+      const papers = `${s.papers} paper${s.papers === 1 ? '' : 's'}`;
+      const errors = s.errors > 0 ? ` $(warning) ${s.errors}` : '';
+      const semantic = s.embeddings.state === 'ready' ? ' $(sparkle)' : s.embeddings.state === 'loading' || s.embeddings.state === 'embedding' ? ' $(loading~spin)' : '';
+      item.text = s.state === 'error' ? `$(error) LitLens${errors}` : `$(book) ${papers}${errors}${semantic}`;
+      if (s.state === 'error') item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+      else if (s.errors > 0) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      tooltip.appendMarkdown(`**LitLens** — ${papers} from ${s.sources} source${s.sources === 1 ? '' : 's'}\n\n`);
+      if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} problem${s.errors === 1 ? '' : 's'} reading the library (see Problems / Output)\n\n`);
+      tooltip.appendMarkdown(`Semantic search: ${semanticText(s.embeddings)}\n\n`);
+      if (s.message) tooltip.appendMarkdown(`${escape(s.message)}\n\n`);
+    }
+    if (!vscode.workspace.isTrusted) tooltip.appendMarkdown('\n\n$(shield) Untrusted workspace: bundled corpus only.');
+    tooltip.appendMarkdown('\n\nClick for LitLens commands.');
+    item.tooltip = tooltip;
+    item.accessibilityInformation = { label: item.text.replace(/\$\([^)]*\)\s*/g, '') + ' — LitLens menu', role: 'button' };
+    item.show();
+  }
+}
+
+function semanticText(e: Status['embeddings']): string {
+  switch (e.state) {
+    case 'off':
+      return 'off';
+    case 'loading':
+      return 'loading the model…';
+    case 'embedding':
+      return e.total ? `embedding ${e.done ?? 0}/${e.total}…` : 'embedding…';
+    case 'ready':
+      return 'on';
+    case 'failed':
+      return `failed${e.message ? ` (${escape(e.message)})` : ''}`;
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/([\\`*_{}[\]<>#|~])/g, '\\$1');
+}
+
+export function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,209 @@
+// The search panel: a locked-down webview (media/panel.js) that searches the library as you type
+// and inserts citations into the last text editor the writer used.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import {
+  BibtexRequest,
+  LibraryInfoRequest,
+  RelatedRequest,
+  SearchRequest,
+  type BibtexParams,
+  type BibtexResponse,
+  type LibraryInfo,
+  type RelatedParams,
+  type RelatedResponse,
+  type SearchParams,
+  type SearchResponse,
+} from '../../server/src/protocol';
+import type { Citer } from './commands';
+import { ServerDownError, message, type LitLensContext } from './context';
+import type { FromPanel, ToPanel } from './panelMessages';
+
+export class SearchPanel implements vscode.Disposable {
+  static readonly viewType = 'litlens.search';
+  private static current: SearchPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Opens the panel (or reveals it) and, when given, searches for `query`. */
+  static show(ctx: LitLensContext, citer: Citer, query?: string): SearchPanel {
+    if (SearchPanel.current) {
+      SearchPanel.current.panel.reveal(undefined, false);
+      if (query) void SearchPanel.current.post({ type: 'setQuery', query });
+      return SearchPanel.current;
+    }
+    const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel(
+      SearchPanel.viewType,
+      'LitLens: Search',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false, enableFindWidget: true },
+    );
+    SearchPanel.current = new SearchPanel(panel, ctx, citer, media, query);
+    return SearchPanel.current;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly ctx: LitLensContext,
+    private readonly citer: Citer,
+    private readonly media: vscode.Uri,
+    /** A query to show once the script says it is ready (the first time only). */
+    private pendingQuery: string | undefined,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(media, 'icon.png');
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: FromPanel) => void this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+      // Library changes (a .bib edited, the index rebuilt) refresh the filters.
+      ctx.onDidChangeStatus((s) => {
+        if (!s || s.state === 'ready') void this.sendInfo();
+      }),
+      // The panel says where "Insert citation" writes: follow the writer between documents.
+      vscode.window.onDidChangeActiveTextEditor(() => void this.post({ type: 'target', target: this.targetName() })),
+    );
+  }
+
+  dispose(): void {
+    SearchPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+
+  private post(message: ToPanel): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  private async receive(m: FromPanel): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        await this.sendInfo();
+        if (this.pendingQuery) {
+          await this.post({ type: 'setQuery', query: this.pendingQuery });
+          this.pendingQuery = undefined;
+        }
+        return;
+      case 'search': {
+        if (m.query.trim() === '') {
+          await this.post({ type: 'results', seq: m.seq, results: [] });
+          return;
+        }
+        const params: SearchParams = {
+          query: m.query,
+          limit: 50,
+          sources: m.sources.length > 0 ? m.sources : undefined,
+          yearFrom: m.yearFrom,
+          yearTo: m.yearTo,
+        };
+        try {
+          const results = await this.ctx.request<SearchResponse>(SearchRequest, params);
+          await this.post({ type: 'results', seq: m.seq, results: results ?? [] });
+        } catch (err) {
+          await this.post({ type: 'results', seq: m.seq, results: [], error: describe(err) });
+        }
+        return;
+      }
+      case 'similar': {
+        const params: RelatedParams = { text: m.text, limit: 31, threshold: 0 };
+        try {
+          let results = ((await this.ctx.request<RelatedResponse>(RelatedRequest, params)) ?? []).filter((r) => r.key !== m.key);
+          if (results.length === 0) {
+            // A server that keeps its related threshold for a whole abstract finds only the paper itself: rank by search.
+            const search: SearchParams = { query: m.text, limit: 31 };
+            results = ((await this.ctx.request<SearchResponse>(SearchRequest, search)) ?? []).filter((r) => r.key !== m.key);
+          }
+          await this.post({ type: 'similar', title: m.title, results: results.slice(0, 30) });
+        } catch (err) {
+          await this.post({ type: 'similar', title: m.title, results: [], error: describe(err) });
+        }
+        return;
+      }
+      case 'insert':
+        await this.ctx.guard('Insert Citation', async () => {
+          const done = await this.citer.insert(m.key, { preserveFocus: true });
+          if (done) await this.post({ type: 'notice', kind: 'info', text: done });
+        });
+        return;
+      case 'copyBibtex':
+        await this.ctx.guard('Copy BibTeX', async () => {
+          const bib = await this.ctx.request<BibtexResponse>(BibtexRequest, { key: m.key } satisfies BibtexParams);
+          if (!bib) throw new Error(`no entry for ${m.key}`);
+          await vscode.env.clipboard.writeText(bib);
+          await this.post({ type: 'notice', kind: 'info', text: `Copied the BibTeX entry for ${m.key}.` });
+        });
+        return;
+      case 'openEntry':
+        await this.ctx.guard('Open Entry', () => openEntry(m.file, m.line));
+        return;
+    }
+  }
+
+  private async sendInfo(): Promise<void> {
+    const targetName = this.targetName();
+    try {
+      const info = await this.ctx.request<LibraryInfo>(LibraryInfoRequest);
+      await this.post({ type: 'info', info, target: targetName });
+    } catch (err) {
+      await this.post({ type: 'info', info: null, target: targetName, serverDown: describe(err) });
+    }
+  }
+
+  private targetName(): string | null {
+    const target = this.citer.target();
+    return target ? vscode.workspace.asRelativePath(target.document.uri) : null;
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = makeNonce();
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'panel.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'panel.css'));
+    const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link href="${style}" rel="stylesheet">
+  <title>LitLens: Search</title>
+</head>
+<body>
+  <main>
+    <form id="search-form" role="search" aria-label="Search the library">
+      <input id="query" type="search" placeholder="Search titles, abstracts, authors, keys…" aria-label="Search papers" autocomplete="off" spellcheck="false">
+      <div class="filters">
+        <label for="source">Source</label>
+        <select id="source" aria-label="Filter by source"><option value="">All sources</option></select>
+        <label for="year-from">Years</label>
+        <input id="year-from" class="year" type="number" inputmode="numeric" placeholder="from" aria-label="From year">
+        <span aria-hidden="true">–</span>
+        <input id="year-to" class="year" type="number" inputmode="numeric" placeholder="to" aria-label="To year">
+      </div>
+    </form>
+    <div id="summary" class="summary" role="status" aria-live="polite"></div>
+    <div id="notice" class="notice" role="alert" hidden></div>
+    <ul id="results" class="results" role="listbox" aria-label="Papers" tabindex="0"></ul>
+    <p class="hint">↑/↓ choose a paper · Enter inserts its citation · Tab reaches its buttons</p>
+  </main>
+  <script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}
+
+/** Opens a paper's entry (a .bib line, or the corpus file) in an editor. */
+export async function openEntry(file: string, line: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const pos = new vscode.Position(Math.max(0, line - 1), 0);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
+}
+
+function describe(err: unknown): string {
+  return err instanceof ServerDownError ? err.message : `LitLens: ${message(err)}`;
+}
+
+function makeNonce(): string {
+  return randomBytes(18).toString('base64url');
+}

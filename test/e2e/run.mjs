@@ -1,0 +1,549 @@
+// The editor suite: LitLens installed from its VSIX into a real VS Code (code-server 4.100.3),
+// driven through Debian's chromium with playwright-core. Never sleeps for a fixed time: every
+// step waits for something the editor shows (the status bar item, a suggest widget, a hover…).
+//
+//   npm run test:e2e              (CI=true: a missing browser is a failure, not a skip)
+//   E2E_KEEP=1 npm run test:e2e   keeps the run folder (workspace copy, logs) for a look
+//   E2E_THEME="Default High Contrast" npm run test:e2e   the same in another color theme
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import {
+  copyDir,
+  installExtension,
+  makeRunDir,
+  packageVsix,
+  repoRoot,
+  runEnv,
+  setupTools,
+  startCodeServer,
+  toolsDir,
+  writeUserSettings,
+} from '../../scripts/codeserver.mjs';
+
+const started = Date.now();
+const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts');
+const isCI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
+const log = (...a) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+
+// ---------------------------------------------------------------------------------------------
+// Setup: tools, VSIX, a fresh VS Code, a COPY of examples/.
+
+const setup = setupTools({ browser: true });
+if (setup === 3 && !isCI) {
+  console.log('e2e: SKIPPED — chromium is not installed and cannot be installed here (needs root + apt). Set CI=true to make this a failure.');
+  process.exit(0);
+}
+if (setup !== 0) {
+  console.log(`e2e: setup failed (scripts/e2e-setup.sh exit ${setup})`);
+  console.log('e2e: 0 passed, 1 failed');
+  process.exit(1);
+}
+const { chromium } = createRequire(path.join(toolsDir, 'package.json'))('playwright-core');
+
+fs.rmSync(artifacts, { recursive: true, force: true });
+fs.mkdirSync(artifacts, { recursive: true });
+log('building the VSIX');
+const vsix = packageVsix({ quiet: true });
+log(`VSIX ${(fs.statSync(vsix).size / 1024).toFixed(0)} KB`);
+
+const dirs = makeRunDir('litlens-e2e-');
+const workspace = copyDir(path.join(repoRoot, 'examples'), path.join(dirs.root, 'workspace'));
+const bibPath = path.join(workspace, 'references.bib');
+const texPath = path.join(workspace, 'paper.tex');
+log(installExtension(dirs, vsix).split('\n').pop());
+
+/** @type {Awaited<ReturnType<typeof startCodeServer>> | undefined} */
+let server;
+/** @type {import('playwright-core').BrowserContext | undefined} */
+let browser;
+const results = [];
+
+async function cleanup() {
+  await browser?.close().catch(() => undefined);
+  await server?.stop();
+  if (!process.env.E2E_KEEP) fs.rmSync(dirs.root, { recursive: true, force: true });
+  else log(`kept ${dirs.root}`);
+}
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void cleanup().then(() => process.exit(130)));
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: each waits on what the editor shows.
+
+/** @type {import('playwright-core').Page} */
+let page;
+const mod = 'Control';
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`) }).catch(() => undefined);
+}
+
+/** Polls `fn` until it answers something truthy; throws `what` after the timeout. */
+async function until(what, fn, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const first = page.locator('.quick-input-list .monaco-list-row').first();
+  await until(`the palette to offer "${title}"`, async () => ((await first.textContent()) ?? '').includes(title));
+  await page.keyboard.press('Enter');
+}
+
+async function quickOpen(file) {
+  await page.keyboard.press(`${mod}+P`);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(file);
+  const first = page.locator('.quick-input-list .monaco-list-row').first();
+  await until(`Quick Open to list ${file} first`, async () => ((await first.textContent()) ?? '').includes(file));
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${file}"]`).waitFor({ state: 'visible' });
+}
+
+/** Moves the cursor to the end of the first line of the active editor that contains `text`
+ * (or `back` characters before it: before a sentence's full stop, where LaTeX citations go). */
+async function cursorToEndOfLineWith(file, text, back = 0) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.includes(text)) + 1;
+  if (line === 0) throw new Error(`no line with "${text}" in ${path.basename(file)}`);
+  await page.keyboard.press(`${mod}+G`);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  // line:column, not End: with word wrap (Markdown) End stops at the end of the visual line.
+  await input.fill(`:${line}:${lines[line - 1].length + 1 - back}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+  return line;
+}
+
+/** The rectangle of the first on-screen occurrence of `text` in the editor (a DOM Range, not a span). */
+async function rectOf(text) {
+  return until(`"${text}" to be visible in the editor`, () =>
+    page.evaluate((needle) => {
+      const root = document.querySelector('.editor-instance .view-lines');
+      if (!root) return null;
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const value = (n.nodeValue ?? '').replace(/\u00a0/g, ' ');
+        const at = value.indexOf(needle);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(n, at);
+        range.setEnd(n, at + needle.length);
+        const r = range.getBoundingClientRect();
+        if (r.width > 0) return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }
+      return null;
+    }, text),
+  );
+}
+
+async function hoverText(text, expect) {
+  // Move away first, so a hover that is already open closes and a fresh one opens.
+  await page.mouse.move(5, 5);
+  await page.locator('.monaco-hover:visible').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+  const r = await rectOf(text);
+  await page.mouse.move(r.x + Math.min(r.width / 2, 20), r.y + r.height / 2);
+  const found = await until(`a hover over "${text}" showing ${expect}`, async () => {
+    const hovers = page.locator('.monaco-hover:visible');
+    for (const t of await hovers.allTextContents()) if (expect.test(t)) return t;
+    return null;
+  });
+  // Let the fade-in finish so the screenshot shows the hover as the writer sees it.
+  await until('the hover to finish fading in', () => page.evaluate(() =>
+        document.getAnimations().every((a) => {
+          const target = /** @type {KeyframeEffect} */ (a.effect)?.target;
+          return a.playState !== 'running' || !(target instanceof Element && target.closest('.monaco-hover, .workbench-hover-container'));
+        }),
+      ), 5000).catch(
+    () => undefined,
+  );
+  return found;
+}
+
+function bibKeys(text) {
+  return [...text.matchAll(/@\w+\s*\{\s*([^,\s]+)\s*,/g)].map((m) => m[1]);
+}
+
+/** The panel's document: the webview's outer iframe holds the one that runs media/panel.js. */
+function panelFrame() {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests, in order: each leaves the editor as the next one expects.
+
+const originalBib = fs.readFileSync(bibPath, 'utf8');
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test('the LitLens status bar item reports the indexed library', async () => {
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+  await quickOpen('paper.tex');
+  const item = page.locator('.statusbar-item', { hasText: /LitLens|papers/ }).filter({ has: page.locator('a') });
+  const text = await until(
+    'the status bar to show "N papers"',
+    async () => {
+      for (const t of await item.allTextContents()) if (/\d+ papers/.test(t)) return t;
+      return null;
+    },
+    60_000,
+  );
+  const papers = Number(/(\d+) papers/.exec(text)[1]);
+  if (papers < 353) throw new Error(`status bar says ${text.trim()}; expected at least the 353 corpus papers`);
+  await shot('01-status-ready');
+});
+
+test('\\cite{ after a sentence about planning with learned models suggests MuZero first', async () => {
+  await cursorToEndOfLineWith(texPath, 'predicts the reward, the policy and the value.', 1);
+  await page.keyboard.type('~\\cite{');
+  const labels = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row .label-name');
+  const shown = await until('the suggest widget to list citation keys', async () => {
+    const all = await labels.allTextContents();
+    return all.length > 0 && all.some((l) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(l.trim())) ? all.map((l) => l.trim()) : null;
+  });
+  await shot('02-completion');
+  const rank = shown.indexOf('mastering-atari-go');
+  if (rank < 0 || rank > 4) throw new Error(`mastering-atari-go is not among the first five suggestions: ${shown.slice(0, 8).join(', ')}`);
+  // Accepting it cites it; completion adds the entry to references.bib.
+  await page.keyboard.press('Enter');
+  await until('references.bib to gain mastering-atari-go', () => bibKeys(fs.readFileSync(bibPath, 'utf8')).includes('mastering-atari-go'), 15_000);
+});
+
+test('hovering a cited key shows the paper; hovering a sentence shows related papers', async () => {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Home'); // scroll back to the start of the lines
+  const keyHover = await hoverText('dino-wm-world', /DINO-WM/);
+  if (!/World Models on Pre-trained Visual Features/.test(keyHover)) throw new Error(`key hover lacks the title: ${keyHover.slice(0, 200)}`);
+  await shot('03-hover-key');
+  const prose = await hoverText('A world model predicts future observations', /related papers/i);
+  if (!/[a-z0-9]+-[a-z0-9]+-[a-z0-9]+/.test(prose)) throw new Error(`prose hover names no paper: ${prose.slice(0, 200)}`);
+  await shot('04-hover-sentence');
+  await page.mouse.move(5, 5);
+});
+
+test('a code lens above a paragraph counts its related papers', async () => {
+  const lens = page.locator('.contentWidgets .codelens-decoration');
+  const text = await until('a code lens saying "related paper"', async () => {
+    for (const t of await lens.allTextContents()) if (/\d+ related papers?/.test(t)) return t;
+    return null;
+  });
+  await shot('05-code-lens');
+  if (!/related paper/.test(text)) throw new Error(`unexpected lens: ${text}`);
+  // Clicking it lists its papers (litlens.showPapers) in a quick pick titled with the same count.
+  const link = page.locator('.contentWidgets .codelens-decoration a', { hasText: /related paper/ }).first();
+  const count = /(\d+) related paper/.exec((await link.textContent()) ?? '')?.[1];
+  await link.click();
+  const title = await until('the lens quick pick', async () => {
+    const t = (await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? '';
+    const rows = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').count();
+    return /related paper/.test(t) && rows > 0 ? t : null;
+  });
+  await shot('05b-code-lens-papers');
+  if (!title.startsWith(`${count} related paper`)) throw new Error(`lens says ${count} papers, quick pick says "${title}"`);
+  await page.keyboard.press('Escape');
+});
+
+test('Show Related Papers lists papers related to the current paragraph', async () => {
+  await cursorToEndOfLineWith(texPath, 'visual features from a pre-trained encoder');
+  await runCommand('LitLens: Show Related Papers');
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const texts = await until('the related papers quick pick', async () => {
+    const title = (await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? '';
+    const all = await rows.allTextContents();
+    return title.includes('related') && all.length > 0 ? all : null;
+  });
+  await shot('05c-show-related');
+  if (!texts.some((t) => t.includes('dino-wm-world'))) throw new Error(`dino-wm-world is not listed: ${texts.slice(0, 5).join(' | ')}`);
+  await page.keyboard.press('Escape');
+});
+
+test('the search panel finds papers as you type and inserts a citation', async () => {
+  // Put the cursor after the sentence about diffusion planners; the citation goes there.
+  await page.locator('.tab[aria-label*="paper.tex"]').click();
+  await page.mouse.move(5, 5);
+  await cursorToEndOfLineWith(texPath, 'and makes it easy to add constraints at test time.', 1);
+  const bibBefore = fs.readFileSync(bibPath, 'utf8');
+  await runCommand('LitLens: Search Papers');
+  const frame = panelFrame();
+  const query = frame.locator('#query');
+  await query.waitFor({ state: 'visible', timeout: 20_000 });
+  await query.fill('diffusion planning behavior synthesis');
+  const firstKey = await until('the panel to list papers', async () => {
+    const first = frame.locator('.result').first();
+    return (await first.count()) ? first.getAttribute('data-key') : null;
+  });
+  await frame.locator('.result mark').first().waitFor({ state: 'visible' });
+  await shot('06-panel-results');
+  if (firstKey !== 'planning-diffusion-flexible') throw new Error(`first result is ${firstKey}, expected planning-diffusion-flexible`);
+  // Keyboard: the first result is selected; Enter in the search box inserts it.
+  await query.press('Enter');
+  const bibAfter = await until('references.bib to gain planning-diffusion-flexible', () => {
+    const text = fs.readFileSync(bibPath, 'utf8');
+    return bibKeys(text).includes('planning-diffusion-flexible') ? text : null;
+  });
+  if (!bibAfter.startsWith(bibBefore)) throw new Error('references.bib: the existing bytes changed');
+  const added = bibKeys(bibAfter).length - bibKeys(bibBefore).length;
+  if (added !== 1) throw new Error(`references.bib: ${added} entries added, expected 1`);
+  await frame.locator('#notice:not([hidden])').waitFor({ state: 'visible' });
+  await shot('07-panel-inserted');
+  // Keyboard: ArrowDown from the box moves into the list, the next ArrowDown selects the second paper.
+  await query.press('ArrowDown');
+  await frame.locator('#results').press('ArrowDown');
+  await frame.locator('#result-1[aria-selected="true"]').waitFor({ state: 'attached' });
+  // "Similar papers" on the first result replaces the list with papers like it.
+  await frame.locator('#result-0 button', { hasText: 'Similar papers' }).click();
+  await until('the panel to show similar papers', async () => /similar to/.test((await frame.locator('#summary').textContent()) ?? ''));
+  const similar = await frame.locator('.result').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+  if (similar.length === 0 || similar.includes('planning-diffusion-flexible')) throw new Error(`similar papers: ${similar.join(', ')}`);
+  await shot('07b-panel-similar');
+  // The document: save it and read it from disk.
+  await page.locator('.tab[aria-label*="paper.tex"]').click();
+  await page.mouse.move(5, 5);
+  await page.keyboard.press(`${mod}+S`);
+  const tex = await until('paper.tex to be saved with both citations', () => {
+    const text = fs.readFileSync(texPath, 'utf8');
+    return text.includes('\\cite{planning-diffusion-flexible}') && /\\cite\{mastering-atari-go\}/.test(text) ? text : null;
+  });
+  const line = tex.split('\n').find((l) => l.includes('planning-diffusion-flexible'));
+  log(`paper.tex now reads: ${line.trim()}`);
+  const entries = bibKeys(fs.readFileSync(bibPath, 'utf8'));
+  if (entries.length !== bibKeys(originalBib).length + 2) throw new Error(`references.bib has ${entries.length} entries`);
+});
+
+test('the Markdown note completes pandoc citations', async () => {
+  await quickOpen('note.md');
+  await cursorToEndOfLineWith(path.join(workspace, 'note.md'), 'and still match that performance.');
+  await page.keyboard.type(' [@');
+  const labels = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row .label-name');
+  const shown = await until('the suggest widget to list citation keys', async () => {
+    const all = (await labels.allTextContents()).map((l) => l.trim());
+    return all.some((l) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(l)) ? all : null;
+  });
+  await shot('08-markdown-completion');
+  const rank = shown.indexOf('mastering-atari-go');
+  if (rank < 0 || rank > 4) throw new Error(`mastering-atari-go not among the first five: ${shown.slice(0, 8).join(', ')}`);
+  for (let i = 0; i < rank; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'hidden' });
+  // Accepting a corpus key adds its entry to the bibliography the front matter names.
+  await until('references.bib to hold mastering-atari-go', () => bibKeys(fs.readFileSync(bibPath, 'utf8')).includes('mastering-atari-go'));
+});
+
+test('Insert Citation (Ctrl+Alt+C) ranks papers by the sentence and cites the chosen one', async () => {
+  const notePath = path.join(workspace, 'note.md');
+  await cursorToEndOfLineWith(notePath, 'with constraints added at test time.');
+  const keysBefore = bibKeys(fs.readFileSync(bibPath, 'utf8'));
+  await page.keyboard.press('Control+Alt+C');
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const descriptions = await until('the Insert Citation quick pick to list papers', async () => {
+    const title = (await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? '';
+    if (!title.includes('Insert Citation')) return null;
+    const all = await rows.locator('.label-description').allTextContents();
+    return all.length > 0 ? all : null;
+  });
+  await shot('09-insert-citation');
+  const rank = descriptions.findIndex((d) => d.includes('planning-diffusion-flexible'));
+  if (rank < 0 || rank > 4) throw new Error(`planning-diffusion-flexible is not among the first five: ${descriptions.slice(0, 5).join(' | ')}`);
+  for (let i = 0; i < rank; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.keyboard.press(`${mod}+S`);
+  const note = await until('note.md to be saved with the citation', () => {
+    const text = fs.readFileSync(notePath, 'utf8');
+    return text.includes('test time. [@planning-diffusion-flexible]') ? text : null;
+  });
+  if (!note.includes('[@mastering-atari-go]')) throw new Error('note.md lacks the completed [@mastering-atari-go]');
+  // Already in references.bib (the panel added it): nothing is appended twice.
+  const keysAfter = bibKeys(fs.readFileSync(bibPath, 'utf8'));
+  if (keysAfter.length !== keysBefore.length) throw new Error(`references.bib went from ${keysBefore.length} to ${keysAfter.length} entries`);
+});
+
+test('clicking the status bar item opens the LitLens menu', async () => {
+  await page.locator('.statusbar-item', { hasText: /\d+ papers/ }).first().click();
+  const labels = await until('the LitLens menu', async () => {
+    const all = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allTextContents();
+    return all.some((l) => l.includes('Search Papers')) ? all : null;
+  });
+  await shot('10-status-menu');
+  for (const want of ['Search Papers', 'Insert Citation', 'Show Related Papers', 'Rebuild Index', 'Add Library File or Folder', 'Show Output', 'Restart Server']) {
+    if (!labels.some((l) => l.includes(want))) throw new Error(`the menu lacks ${want}: ${labels.join(', ')}`);
+  }
+  await page.keyboard.press('Escape');
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** A notification with `text`: a toast, or else in the notification center. */
+async function notification(text) {
+  const item = page.locator('.notification-list-item:visible', { hasText: text });
+  try {
+    await item.first().waitFor({ state: 'visible', timeout: 5000 });
+  } catch {
+    await runCommand('Notifications: Show Notifications');
+    await item.first().waitFor({ state: 'visible' });
+  }
+  return item.first();
+}
+
+/** The pid of this run's language server (dist/server.js under this run's extensions folder). */
+function serverPid() {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.includes(dirs.extensions) && cmd.includes('dist/server.js')) return Number(entry);
+    } catch {
+      /* gone */
+    }
+  }
+  return null;
+}
+
+test('a crashed server restarts; after repeated crashes commands say so and offer Restart', async () => {
+  // Three crashes are restarted quietly; the fourth within three minutes stops the server.
+  let last = null;
+  for (let i = 0; i < 4; i++) {
+    const pid = await until('a (new) language server process', () => {
+      const p = serverPid();
+      return p && p !== last ? p : null;
+    });
+    await statusText(20_000); // up and indexed: the status bar counts papers again
+    process.kill(pid, 'SIGKILL');
+    last = pid;
+  }
+  await notification('crashed repeatedly');
+  await until('the status bar to say the server stopped', async () => (await page.locator('.statusbar-item', { hasText: 'LitLens: stopped' }).count()) > 0);
+  await runCommand('LitLens: Rebuild Index');
+  const down = await notification('language server is not running');
+  await shot('11-server-down');
+  await down.locator('.monaco-button', { hasText: 'Restart Server' }).first().click();
+  const text = await statusText(30_000);
+  log(`after Restart Server: ${text.trim()}`);
+});
+
+// In an untrusted folder LitLens runs on the bundled corpus only; trusting it restarts the server.
+const untrustedWorkspace = copyDir(path.join(repoRoot, 'examples'), path.join(dirs.root, 'untrusted'));
+const untrustedTests = [];
+untrustedTests.push({
+  name: 'in an untrusted workspace LitLens uses only the bundled corpus',
+  fn: async () => {
+    const no = page.locator('.monaco-dialog-box .monaco-button', { hasText: /No, I don.t trust/ });
+    await no.click({ timeout: 30_000 });
+    await quickOpen('paper.tex');
+    const text = await statusText(60_000);
+    await shot('12-untrusted');
+    if (!/\b353 papers/.test(text)) throw new Error(`status bar says "${text.trim()}"; expected the 353 corpus papers only`);
+    const bib = fs.readFileSync(path.join(untrustedWorkspace, 'references.bib'), 'utf8');
+    if (bib !== originalBib) throw new Error('references.bib changed in an untrusted workspace');
+  },
+});
+untrustedTests.push({
+  name: 'granting trust restarts the server, which then reads references.bib',
+  fn: async () => {
+    await runCommand('Workspaces: Manage Workspace Trust');
+    const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust( Folder)?$/ }).first();
+    await trust.click();
+    const text = await until('the status bar to count the workspace bibliography too', async () => {
+      const t = await statusText(5000).catch(() => '');
+      return /\b355 papers/.test(t) ? t : null;
+    }, 60_000);
+    await shot('13-trusted');
+    log(`after trust: ${text.trim()}`);
+  },
+});
+
+async function statusText(timeoutMs) {
+  const item = page.locator('.statusbar-item', { hasText: /\d+ papers/ });
+  return until('the status bar to show "N papers"', async () => (await item.count()) ? item.first().textContent() : null, timeoutMs);
+}
+
+/** One VS Code: start code-server, open `folder` in chromium, run `list`, close both. */
+async function session(label, folder, list, { trust }) {
+  const userData = path.join(dirs.root, `user-data-${label}`);
+  const sessionDirs = { ...dirs, userData };
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  writeUserSettings(sessionDirs, {
+    // E2E_THEME="Default Light Modern" / "Default High Contrast": look at the panel in other themes.
+    ...(process.env.E2E_THEME ? { 'workbench.colorTheme': process.env.E2E_THEME } : {}),
+    ...(trust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' } : {}),
+  });
+  server = await startCodeServer(sessionDirs, { trust, logFile: path.join(dirs.root, `code-server-${label}.log`) });
+  log(`[${label}] code-server at ${server.url}`);
+  browser = await chromium.launchPersistentContext(path.join(dirs.root, `chromium-${label}`), {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    env: runEnv(dirs),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  log(`[${label}] workbench ready`);
+  for (const t of list) {
+    const t0 = Date.now();
+    try {
+      await t.fn();
+      results.push({ name: t.name, ok: true });
+      log(`✓ ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    } catch (err) {
+      results.push({ name: t.name, ok: false, error: err });
+      log(`✗ ${t.name}\n    ${(err && err.stack) || err}`);
+      await shot(`fail-${results.length}`);
+      await page.keyboard.press('Escape').catch(() => undefined);
+    }
+  }
+  await keepLogs(label, userData);
+  await browser.close().catch(() => undefined);
+  browser = undefined;
+  await server.stop();
+  server = undefined;
+}
+
+/** Keeps the logs beside the screenshots: code-server's and the LitLens output channel. */
+async function keepLogs(label, userData) {
+  try {
+    if (server) fs.copyFileSync(server.log, path.join(artifacts, `code-server-${label}.log`));
+    for (const f of fs.readdirSync(path.join(userData, 'logs'), { recursive: true })) {
+      if (/LitLens\.log$/.test(String(f))) fs.copyFileSync(path.join(userData, 'logs', String(f)), path.join(artifacts, `litlens-output-${label}.log`));
+    }
+  } catch {
+    /* no logs to keep */
+  }
+}
+
+let exitCode = 1;
+try {
+  await session('trusted', workspace, tests, { trust: false });
+  await session('untrusted', untrustedWorkspace, untrustedTests, { trust: true });
+  exitCode = results.every((r) => r.ok) ? 0 : 1;
+} catch (err) {
+  log(`setup failed: ${(err && err.stack) || err}`);
+  if (page) await shot('fail-setup');
+  results.push({ name: 'setup', ok: false, error: err });
+} finally {
+  await cleanup();
+}
+const passed = results.filter((r) => r.ok).length;
+const failedCount = results.length - passed + (results.length === 0 ? 1 : 0);
+log(`screenshots in ${path.relative(repoRoot, artifacts)}/`);
+log(`done in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+console.log(`e2e: ${passed} passed, ${failedCount} failed`);
+process.exit(exitCode);
