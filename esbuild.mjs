@@ -10,10 +10,12 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
 };
+// Semantic search loads transformers.js (an optionalDependency) at run time from node_modules.
+const semanticExternals = ['@huggingface/transformers', 'onnxruntime-node', 'onnxruntime-web', 'sharp'];
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: semanticExternals },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', external: semanticExternals },
 ];
 const existing = (await import('node:fs')).existsSync;
 const builds = entries.filter((e) => existing(e.entryPoints[0]));

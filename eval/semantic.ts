@@ -1,0 +1,162 @@
+// Lexical vs semantic vs fused ranking on the eval set (eval/queries/*.jsonl), for one model.
+//
+//   node --import tsx eval/semantic.ts [--model ID|PATH] [--cache DIR] [--half tune|test] [--json]
+//
+// Without --model it uses the suite's test model (.litlens-cache/test-model, built when missing).
+// That model is LSA over the corpus itself, so its numbers say the code works, not how good
+// all-MiniLM-L6-v2 is: run again with --model pointing at a downloaded model for that.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildTestModel } from '../scripts/make-test-model';
+import { runSearch } from '../server/src/cli/search';
+import { loadCorpus } from '../server/src/library/corpus';
+import { DEFAULT_RELATED_THRESHOLD, type Hit, SearchIndex } from '../server/src/search';
+import { SemanticIndex, fuse, fuseRelated, type FuseOptions } from '../server/src/search/semantic';
+import { defaultCacheDir } from '../server/src/search/semantic/oneShot';
+
+interface Query {
+  id: string;
+  query: string;
+  relevant?: Record<string, number>;
+}
+interface Metrics {
+  r1: number;
+  r5: number;
+  mrr: number;
+  ndcg10: number;
+}
+const DEPTH = 100;
+const ROOT = join(__dirname, '..');
+
+function readQueries(kind: string, half: string): Query[] {
+  const file = join(ROOT, 'eval', 'queries', `${kind}.${half}.jsonl`);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Query);
+}
+
+/** Same definitions as eval/eval.ts: R@k over grade-2 papers, MRR of the first, nDCG@10 with 2^g - 1 gains. */
+function metrics(runs: { ranked: string[]; relevant: Record<string, number> }[]): Metrics {
+  const m = { r1: 0, r5: 0, mrr: 0, ndcg10: 0 };
+  for (const { ranked, relevant } of runs) {
+    const targets = Object.keys(relevant).filter((k) => relevant[k] >= 2);
+    const at = (k: number) => targets.filter((t) => ranked.slice(0, k).includes(t)).length / targets.length;
+    m.r1 += Math.min(1, at(1) * targets.length);
+    m.r5 += at(5);
+    const first = ranked.findIndex((k) => (relevant[k] ?? 0) >= 2);
+    m.mrr += first >= 0 ? 1 / (first + 1) : 0;
+    const gain = (g: number) => 2 ** g - 1;
+    const dcg = ranked.slice(0, 10).reduce((s, k, i) => s + gain(relevant[k] ?? 0) / Math.log2(i + 2), 0);
+    const ideal = Object.values(relevant)
+      .sort((a, b) => b - a)
+      .slice(0, 10)
+      .reduce((s, g, i) => s + gain(g) / Math.log2(i + 2), 0);
+    m.ndcg10 += ideal > 0 ? dcg / ideal : 0;
+  }
+  const n = Math.max(1, runs.length);
+  return { r1: m.r1 / n, r5: m.r5 / n, mrr: m.mrr / n, ndcg10: m.ndcg10 / n };
+}
+
+export interface SemanticEvalReport {
+  model: string;
+  half: string;
+  papers: number;
+  /** Per ranking (lexical, semantic, rrf, score…) and query set. */
+  rankings: Record<string, Record<'citing' | 'search' | 'paragraphs', Metrics>>;
+  /** The related rule: lexical alone vs fused (lexical gate OR semantic gate). */
+  related: Record<string, { offtopicRejected: number; citingAccepted: number; citingTargetFound: number; paragraphsAccepted: number }>;
+  gate: number;
+}
+
+export async function evalSemantic(options: { model?: string; cacheDir?: string; half?: string } = {}): Promise<SemanticEvalReport> {
+  const half = options.half ?? 'test';
+  let model = options.model;
+  if (!model) {
+    model = join(ROOT, '.litlens-cache', 'test-model');
+    if (!existsSync(join(model, 'onnx', 'model.onnx'))) buildTestModel(model);
+  }
+  const corpus = await loadCorpus();
+  const papers = corpus.papers;
+  const lexical = SearchIndex.build(papers);
+  const semantic = new SemanticIndex({ model, cacheDir: options.cacheDir ?? defaultCacheDir() });
+  await semantic.index(papers);
+  if (semantic.status.state !== 'ready') throw new Error(semantic.status.message ?? 'semantic index not ready');
+
+  const sets = { citing: readQueries('citing', half), search: readQueries('search', half), paragraphs: readQueries('paragraphs', half) };
+  const vectors = new Map<string, Float32Array>();
+  for (const q of [...sets.citing, ...sets.search, ...sets.paragraphs, ...readQueries('offtopic', half)]) vectors.set(q.query, await semantic.embedQuery(q.query));
+
+  const keys = (hits: readonly { paper: { key: string } }[]) => hits.map((h) => h.paper.key);
+  const lexicalOf = (kind: string, q: string): Hit[] => (kind === 'search' ? runSearch(lexical, q, undefined, DEPTH) : lexical.context(q, { limit: DEPTH }));
+  const rankers: Record<string, (kind: string, q: string) => string[]> = {
+    lexical: (kind, q) => keys(lexicalOf(kind, q)),
+    semantic: (_kind, q) => keys(semantic.nearest(vectors.get(q)!, DEPTH)),
+  };
+  const variants: [string, FuseOptions][] = [
+    ['rrf', { method: 'rrf', semanticWeight: 0.5 }],
+    ['rrf w=0.3', { method: 'rrf', semanticWeight: 0.3 }],
+    ['score', { method: 'score', semanticWeight: 0.5 }],
+    ['score w=0.3', { method: 'score', semanticWeight: 0.3 }],
+  ];
+  for (const [name, opts] of variants) {
+    rankers[name] = (kind, q) => keys(fuse(lexicalOf(kind, q), semantic.nearest(vectors.get(q)!, DEPTH), { ...opts, limit: DEPTH }));
+  }
+  const rankings: SemanticEvalReport['rankings'] = {};
+  for (const [name, rank] of Object.entries(rankers)) {
+    rankings[name] = {
+      citing: metrics(sets.citing.map((q) => ({ ranked: rank('citing', q.query), relevant: q.relevant ?? {} }))),
+      search: metrics(sets.search.map((q) => ({ ranked: rank('search', q.query), relevant: q.relevant ?? {} }))),
+      paragraphs: metrics(sets.paragraphs.map((q) => ({ ranked: rank('paragraphs', q.query), relevant: q.relevant ?? {} }))),
+    };
+  }
+
+  const threshold = DEFAULT_RELATED_THRESHOLD;
+  const gate = semantic.gate(threshold);
+  const off = readQueries('offtopic', half);
+  const relatedBy: Record<string, (q: string) => string[]> = {
+    lexical: (q) => keys(lexical.related(q, { threshold, limit: 10 })),
+    semantic: (q) => keys(semantic.nearest(vectors.get(q)!, 10).filter((h) => h.score >= gate)),
+    fused: (q) => keys(fuseRelated(lexical.related(q, { threshold, limit: 10 }), semantic.nearest(vectors.get(q)!, 10), gate, { limit: 10 })),
+  };
+  const related: SemanticEvalReport['related'] = {};
+  for (const [name, rel] of Object.entries(relatedBy)) {
+    related[name] = {
+      offtopicRejected: off.filter((q) => rel(q.query).length === 0).length / off.length,
+      citingAccepted: sets.citing.filter((q) => rel(q.query).length > 0).length / sets.citing.length,
+      citingTargetFound: sets.citing.filter((q) => rel(q.query).some((k) => (q.relevant?.[k] ?? 0) >= 2)).length / sets.citing.length,
+      paragraphsAccepted: sets.paragraphs.filter((q) => rel(q.query).length > 0).length / sets.paragraphs.length,
+    };
+  }
+  await semantic.dispose();
+  return { model, half, papers: papers.length, rankings, related, gate };
+}
+
+function print(r: SemanticEvalReport): void {
+  const f = (x: number) => x.toFixed(3);
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`.padStart(5);
+  console.log(`semantic eval: ${r.papers} papers, ${r.half} half, model ${r.model}`);
+  console.log('  ranking       citing MRR  R@1    R@5  | search MRR | paragraphs nDCG@10');
+  for (const [name, m] of Object.entries(r.rankings)) {
+    console.log(`  ${name.padEnd(12)}  ${f(m.citing.mrr)}  ${f(m.citing.r1)}  ${f(m.citing.r5)} | ${f(m.search.mrr)}      | ${f(m.paragraphs.ndcg10)}`);
+  }
+  console.log(`  related rule (threshold ${DEFAULT_RELATED_THRESHOLD}, semantic gate cosine ${r.gate.toFixed(3)}):`);
+  for (const [name, m] of Object.entries(r.related)) {
+    console.log(`    ${name.padEnd(8)} off-topic rejected ${pct(m.offtopicRejected)}  paraphrases accepted ${pct(m.citingAccepted)} (target in list ${pct(m.citingTargetFound)})  paragraphs accepted ${pct(m.paragraphsAccepted)}`);
+  }
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const arg = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  evalSemantic({ model: arg('--model'), cacheDir: arg('--cache'), half: arg('--half') }).then(
+    (r) => (argv.includes('--json') ? console.log(JSON.stringify(r, null, 2)) : print(r)),
+    (e: unknown) => {
+      process.stderr.write(`eval/semantic: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
