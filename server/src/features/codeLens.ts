@@ -1,0 +1,77 @@
+// Code lenses: above each paragraph (or section heading) with related papers, "n related papers: …".
+// The related papers of a block are memoised by its text, so editing one paragraph of a long
+// document recomputes one query; the lens title is only formatted on codeLens/resolve.
+import { citedKeys, paragraphs, sections } from '../documents';
+import type { Settings } from '../protocol';
+import type { Hit } from '../search';
+import { trimText } from './cards';
+import type { Doc } from './document';
+import { wordCount, type Ready } from './state';
+
+export interface Lens {
+  /** Where the lens sits (start of the paragraph, or of the section heading). */
+  anchor: number;
+  /** Related papers, not-yet-cited first. */
+  keys: string[];
+  titles: string[];
+  /** How many of them the document does not cite yet. */
+  uncited: number;
+}
+
+/** Blocks with fewer words than this get no lens: headings, captions, one-line commands. */
+export const MIN_WORDS = 8;
+
+export class LensMemo {
+  private index: unknown = null;
+  private threshold = NaN;
+  private limit = NaN;
+  private memo = new Map<string, Hit[]>();
+
+  related(ready: Ready, text: string, config: Settings): Hit[] {
+    if (this.index !== ready.index || this.threshold !== config.relatedThreshold || this.limit !== config.maxSuggestions) {
+      this.index = ready.index;
+      this.threshold = config.relatedThreshold;
+      this.limit = config.maxSuggestions;
+      this.memo.clear();
+    }
+    let hits = this.memo.get(text);
+    if (!hits) {
+      hits = ready.index.related(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold });
+      if (this.memo.size > 5000) this.memo.clear(); // bounded: a long session must not grow without end
+      this.memo.set(text, hits);
+    }
+    return hits;
+  }
+}
+
+export function codeLenses(ready: Ready | null, doc: Doc, config: Settings, memo: LensMemo): Lens[] {
+  if (!ready || config.codeLens === 'off') return [];
+  const blocks =
+    config.codeLens === 'section'
+      ? sections(doc.text, doc.syntax).map((s) => ({ anchor: s.headingStart, text: s.text }))
+      : paragraphs(doc.text, doc.syntax).map((p) => ({ anchor: p.start, text: p.text }));
+  const cited = new Set(citedKeys(doc.text, doc.syntax).map((k) => k.key));
+  const lenses: Lens[] = [];
+  for (const block of blocks) {
+    if (wordCount(block.text) < MIN_WORDS) continue;
+    const hits = memo.related(ready, block.text, config);
+    if (hits.length === 0) continue;
+    const fresh = hits.filter((h) => !cited.has(h.paper.key));
+    const ordered = [...fresh, ...hits.filter((h) => cited.has(h.paper.key))];
+    lenses.push({
+      anchor: block.anchor,
+      keys: ordered.map((h) => h.paper.key),
+      titles: ordered.map((h) => h.paper.title),
+      uncited: fresh.length,
+    });
+  }
+  return lenses;
+}
+
+/** "3 related papers: Title A, Title B…" */
+export function lensTitle(lens: Lens): string {
+  const n = lens.keys.length;
+  const shown = lens.titles.slice(0, 2).map((t) => trimText(t, 48));
+  const more = n > shown.length ? '…' : '';
+  return `${n} related paper${n === 1 ? '' : 's'}: ${shown.join(', ')}${more}`;
+}

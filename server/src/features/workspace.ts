@@ -1,0 +1,284 @@
+// The server's one state object: which library files the workspace has, the Library read from
+// them and the SearchIndex built over it. Nothing here knows about LSP; the server wires it.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { BibtexCache } from '../library/bibtex';
+import { findLibraryFiles, libraryFormat, readLibraryFile } from '../library/files';
+import type { Library } from '../library/library';
+import { loadLibrary } from '../library/load';
+import type { Settings, Status } from '../protocol';
+import { SearchIndex, type IndexSource } from '../search';
+import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
+import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
+import type { Ready } from './state';
+
+export const CORPUS_ID = 'corpus';
+/** Bounds of the workspace scan: a home folder opened by mistake must not hang the server. */
+export const SCAN_LIMITS = { maxFiles: 2000, maxDepth: 8 };
+/** Folders the scan skips (as findLibraryFiles does), so a watcher event there is ignored too. */
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'out']);
+
+export interface WorkspaceOptions {
+  /** Workspace folders (absolute paths). */
+  folders: string[];
+  /** false: read only the bundled corpus, and no workspace file (an untrusted workspace). */
+  trusted: boolean;
+  /** LitLens' cache folder: the saved index goes in `index/<workspace id>/`, embeddings in `vectors/`; null = keep
+   * no lexical index on disk (embeddings, when turned on, then use the semantic default folder). */
+  cacheDir: string | null;
+  /** Called when the embedding state changes (loading, embedding n/total, ready, failed). */
+  onEmbeddingStatus?: (status: EmbeddingStatus) => void;
+}
+
+/** Reports what loading is doing: a message and a 0..100 percentage. */
+export type ProgressReport = (message: string, percentage: number) => void;
+
+export type Change = { file: string; type: 'created' | 'changed' | 'deleted' };
+
+/** settings.libraries as one workspace folder sets it. */
+export interface FolderLibraries {
+  base: string;
+  paths: string[];
+}
+
+export class LitLensWorkspace {
+  private library: Library | null = null;
+  private index: SearchIndex | null = null;
+  private state: Status['state'] = 'indexing';
+  private message: string | undefined;
+  private readonly bibtexCache = new BibtexCache();
+  private generation = 0;
+  private readyWaiters: ((ready: Ready | null) => void)[] = [];
+  private semantic: SemanticIndex | null = null;
+  /** Extra library paths from settings, resolved (files and folders). */
+  private configured: string[] = [];
+  /** Files the user named as a library (settings.libraries), read even when the scan would skip them. */
+  private sourceFiles = new Set<string>();
+
+  constructor(private options: WorkspaceOptions) {}
+
+  get folders(): readonly string[] {
+    return this.options.folders;
+  }
+
+  get trusted(): boolean {
+    return this.options.trusted;
+  }
+
+  setFolders(folders: string[]): void {
+    this.options = { ...this.options, folders };
+  }
+
+  /** Library + index, or null while the first build is running. */
+  ready(): Ready | null {
+    return this.library && this.index ? { library: this.library, index: this.index, semantic: this.semantic } : null;
+  }
+
+  /** The library as soon as it is read (before the index is built); null before. */
+  currentLibrary(): Library | null {
+    return this.library;
+  }
+
+  /** Resolves when a library and index exist (immediately when they do); null if loading failed. */
+  whenReady(): Promise<Ready | null> {
+    const ready = this.ready();
+    if (ready || this.state === 'error') return Promise.resolve(ready);
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  status(): Status {
+    const library = this.library;
+    return {
+      state: this.state,
+      papers: library ? library.papers.length : 0,
+      sources: library ? library.sources.length : 0,
+      errors: library ? library.issues.filter((i) => i.severity === 'error').length : 0,
+      embeddings: this.semantic?.status ?? { state: 'off' },
+      ...(this.message ? { message: this.message } : {}),
+    };
+  }
+
+  /** The library paths a watcher should cover beyond the workspace folders. */
+  get extraLibraryPaths(): readonly string[] {
+    return this.configured;
+  }
+
+  /** Reads every source and builds the index; a newer call supersedes an older one still running. */
+  /**
+   * `libraries`: settings.libraries as each workspace folder sets them (multi-root workspaces may
+   * differ per folder), each resolved against its folder; default: `config.libraries` against the
+   * first folder.
+   */
+  async load(config: Settings, report: ProgressReport = () => {}, libraries?: FolderLibraries[]): Promise<void> {
+    const generation = ++this.generation;
+    this.state = 'indexing';
+    this.message = undefined;
+    try {
+      report('finding library files', 0);
+      const files = await this.libraryFiles(libraries ?? [{ base: this.options.folders[0] ?? process.cwd(), paths: config.libraries }]);
+      if (generation !== this.generation) return;
+      report(`reading ${files.length} library file${files.length === 1 ? '' : 's'}${config.bundledCorpus ? ' and the bundled corpus' : ''}`, 10);
+      const library = await loadLibrary({ libraries: files, corpus: config.bundledCorpus, cache: this.bibtexCache });
+      if (generation !== this.generation) return;
+      // First load: definitions and diagnostics need not wait for the index. A reload keeps
+      // serving the previous library and index until both new ones are ready.
+      if (!this.index) this.library = library;
+      report(`indexing ${library.papers.length} papers`, 70);
+      const sources = indexSources(library);
+      const version = library.version;
+      // One folder per workspace: saving drops segments of sources it does not have, so two
+      // windows on different workspaces must not share one.
+      const indexDir = this.options.cacheDir ? path.join(this.options.cacheDir, 'index', workspaceId(this.options.folders)) : null;
+      const index = indexDir ? await SearchIndex.load(indexDir, sources) : SearchIndex.fromSources(sources);
+      if (generation !== this.generation) return;
+      // A watched file changed while the index was built: catch up (unchanged sources are no-ops).
+      if (library.version !== version) for (const s of indexSources(library)) index.setSource(s);
+      this.library = library;
+      this.index = index;
+      this.state = 'ready';
+      report('ready', 100);
+      if (indexDir) index.save(indexDir).catch(() => {}); // a cache that cannot be written only costs time next start
+      this.settleWaiters();
+      this.embed(config, library);
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.state = 'error';
+      this.message = err instanceof Error ? err.message : String(err);
+      this.settleWaiters();
+      throw err;
+    }
+  }
+
+  /**
+   * A watched file changed: re-read that one source and re-index it alone. Returns false when the
+   * file is not (and should not become) a library source.
+   */
+  async update(change: Change): Promise<boolean> {
+    const library = this.library;
+    if (!library) return false;
+    const file = path.resolve(change.file);
+    const known = library.sources.some((s) => s.id === file);
+    if (change.type === 'deleted') {
+      if (!known) return false;
+      library.removeSource(file);
+      this.index?.removeSource(file);
+      return true;
+    }
+    if (!known && !(await this.isLibraryFile(file))) return false;
+    const result = await readLibraryFile(file, { cache: this.bibtexCache });
+    // A .json file that stopped being CSL-JSON and was never a source stays out.
+    if (!known && result.papers.length === 0 && libraryFormat(file) === 'csl-json' && !this.sourceFiles.has(file)) return false;
+    library.setSource(file, result, 'workspace', file, file);
+    const source = library.sources.find((s) => s.id === file)!;
+    this.index?.setSource({ id: file, papers: source.papers });
+    void this.semantic?.index(library.papers); // embeds only new or changed papers; never rejects
+    return true;
+  }
+
+  /** Settings changed without touching the library's files: follow the embeddings switch and model. */
+  applySettings(config: Settings): void {
+    if (this.library && this.index) this.embed(config, this.library);
+  }
+
+  /** Starts (or stops) embedding the library in the background, as settings.embeddings says. */
+  private embed(config: Settings, library: Library): void {
+    const { enabled, model } = config.embeddings;
+    if (this.semantic && (!enabled || this.semantic.model !== model)) {
+      this.semantic.dispose().catch(() => {}); // stopping a worker that already failed is no news
+      this.semantic = null;
+      this.options.onEmbeddingStatus?.({ state: 'off' });
+    }
+    if (!enabled) return;
+    this.semantic ??= new SemanticIndex({
+      model,
+      cacheDir: this.options.cacheDir ?? defaultSemanticCacheDir(),
+      allowDownloads: true, // the user turned embeddings on: that is the consent to fetch the model
+      onStatus: (status) => this.options.onEmbeddingStatus?.(status),
+    });
+    void this.semantic.index(library.papers); // never rejects: a failure is the 'failed' state
+  }
+
+  /** Stops the embedding worker (on shutdown). */
+  async dispose(): Promise<void> {
+    this.generation++;
+    await this.semantic?.dispose();
+    this.semantic = null;
+  }
+
+  /** Would a scan pick up this file? (inside a folder, not in a skipped folder, bib or CSL-JSON) */
+  private async isLibraryFile(file: string): Promise<boolean> {
+    if (!this.options.trusted || !libraryFormat(file)) return false;
+    if (this.sourceFiles.has(file)) return true;
+    const root = [...this.options.folders, ...this.configured].find((dir) => isInside(file, dir));
+    if (!root) return false;
+    const parts = path.relative(root, path.dirname(file)).split(path.sep);
+    if (parts.some((p) => SKIPPED_FOLDERS.has(p) || (p.startsWith('.') && p !== '.' && p !== '..'))) return false;
+    if (libraryFormat(file) === 'bibtex') return true;
+    // Same test as the scan: leave package.json and friends alone.
+    const dir = path.dirname(file);
+    const found = await findLibraryFiles(dir, { maxFiles: SCAN_LIMITS.maxFiles, maxDepth: 0 });
+    return found.includes(file);
+  }
+
+  /** Workspace scan + settings.libraries (files and folders, each resolved against its folder). */
+  private async libraryFiles(libraries: FolderLibraries[]): Promise<string[]> {
+    const files: string[] = [];
+    this.configured = [];
+    this.sourceFiles = new Set();
+    if (!this.options.trusted) return files;
+    for (const folder of this.options.folders) files.push(...(await findLibraryFiles(folder, SCAN_LIMITS)));
+    for (const { base, paths } of libraries) {
+      for (const entry of paths) {
+        const full = path.resolve(base, expandHome(entry));
+        this.configured.push(full);
+        const stat = await fs.stat(full).catch(() => null);
+        if (stat?.isDirectory()) files.push(...(await findLibraryFiles(full, SCAN_LIMITS)));
+        else {
+          files.push(full); // a missing path becomes loadLibrary's "no such file" issue
+          this.sourceFiles.add(full);
+        }
+      }
+    }
+    return [...new Set(files.map((f) => path.resolve(f)))];
+  }
+
+  /** What the user sees for a source: "bundled corpus", or the path relative to its workspace folder. */
+  sourceName(source: { id: string; kind: string; file: string }): string {
+    if (source.kind === 'corpus') return 'bundled corpus';
+    return this.displayName(source.file || source.id);
+  }
+
+  private displayName(file: string): string {
+    if (!file) return '';
+    for (const folder of this.options.folders) if (isInside(file, folder)) return path.relative(folder, file);
+    return file;
+  }
+
+  private settleWaiters(): void {
+    const ready = this.ready();
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w(ready);
+  }
+}
+
+/** Index sources in the library's precedence: workspace files first, the corpus last. */
+export function indexSources(library: Library): IndexSource[] {
+  const sources = library.sources;
+  return [...sources.filter((s) => s.kind !== 'corpus'), ...sources.filter((s) => s.kind === 'corpus')].map((s) => ({ id: s.id, papers: s.papers }));
+}
+
+/** A short stable name for a set of workspace folders. */
+export function workspaceId(folders: readonly string[]): string {
+  return folders.length ? createHash('sha1').update([...folders].sort().join('\n')).digest('hex').slice(0, 12) : 'no-folder';
+}
+
+function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(1)) : p;
+}
