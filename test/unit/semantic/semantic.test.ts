@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 // The semantic layer end to end with a real model: the suite builds its own small model
 // (scripts/make-test-model.ts), transformers.js loads and runs it in a worker thread.
 import * as assert from 'node:assert/strict';
@@ -171,11 +172,13 @@ describe('semantic failures degrade to lexical', function () {
     const s = new SemanticIndex({ model: tempTestModel().dir, cacheDir: tempDir() });
     await s.index(papers);
     assert.equal(s.status.state, 'ready');
-    // Simulate a crash (out of memory, native fault) of the embedding thread.
-    await (s as unknown as { embedder: { worker: { terminate(): Promise<number> } } }).embedder.worker.terminate();
-    await new Promise((r) => setTimeout(r, 50));
+    // A real crash of the embedding process, as the kernel's OOM killer would do it.
+    const worker = (s as unknown as { embedder: { worker: ChildProcess } }).embedder.worker;
+    const exited = new Promise((done) => worker.once('exit', done));
+    worker.kill('SIGKILL');
+    await exited;
     assert.equal(s.status.state, 'failed');
-    assert.match(s.status.message ?? '', /worker stopped/);
+    assert.match(s.status.message ?? '', /worker stopped: signal SIGKILL/);
     await assert.rejects(s.embedQuery('anything'));
     assert.equal(s.queryVectorIfReady('anything'), undefined);
     await s.dispose();

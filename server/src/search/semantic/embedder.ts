@@ -1,11 +1,15 @@
-// Runs a sentence-embedding model (transformers.js, ONNX) in a worker thread so that loading and
-// embedding never block the language server's event loop. The package is an optional
+// Runs a sentence-embedding model (transformers.js, ONNX) in a child process so that loading and
+// embedding never block the language server's event loop. A process, not a worker thread:
+// onnxruntime-node aborts the whole process when a worker holding a session is terminated
+// (seen here as `terminate called after throwing an instance of 'Napi::Error'`; see also
+// microsoft/onnxruntime#24486), and a native crash must never take the language server down. The package is an optional
 // dependency, loaded at run time: without it, or without a model, semantic search is off and
 // everything works lexically.
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 
 /** The transformers.js package LitLens loads (an optionalDependency, external to the bundle). */
 export const TRANSFORMERS_PACKAGE = '@huggingface/transformers';
@@ -53,7 +57,8 @@ export function modelKey(model: string): string {
 
 /** The worker's code, plain CommonJS so it runs the same from the bundle, from tsx and in tests. */
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const parentPort = { postMessage: (m) => process.send(m), on: (e, f) => process.on(e, f) };
+process.on('disconnect', () => process.exit(0));
 let extract = null;
 let pooling = 'mean';
 parentPort.on('message', async (msg) => {
@@ -81,7 +86,7 @@ parentPort.on('message', async (msg) => {
       const out = await extract(msg.texts, { pooling, normalize: true });
       const data = Float32Array.from(out.data);
       if (typeof out.dispose === 'function') out.dispose();
-      parentPort.postMessage({ type: 'vectors', id: msg.id, data, dims: out.dims[out.dims.length - 1] }, [data.buffer]);
+      parentPort.postMessage({ type: 'vectors', id: msg.id, data, dims: out.dims[out.dims.length - 1] });
     }
   } catch (err) {
     parentPort.postMessage({ type: 'error', id: msg.id, message: String((err && err.message) || err) });
@@ -107,12 +112,12 @@ export function transformersPath(): string {
   }
 }
 
-/** One model in one worker thread. Calls are queued; each batch is one message. */
+/** One model in one worker process. Calls are queued; each batch is one message. */
 export class Embedder {
   readonly model: string;
   readonly key: string;
   dims = 0;
-  private worker: Worker | null = null;
+  private worker: ChildProcess | null = null;
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
   private loading: Promise<number> | null = null;
@@ -138,8 +143,19 @@ export class Embedder {
       else if (!existsSync(join(this.model, 'onnx', 'model_quantized.onnx'))) throw new EmbedderError(`${this.model}: no onnx/model.onnx or onnx/model_quantized.onnx`);
     }
     const packagePath = transformersPath();
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    // 'advanced' serialization carries Float32Arrays; stderr is kept for the reason of a crash.
+    const worker = spawn(process.execPath, ['-e', WORKER_SOURCE], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      env: process.env,
+    });
+    let stderr = '';
+    worker.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-2000);
+    });
     worker.unref();
+    worker.channel?.unref();
+    (worker.stderr as Socket | null)?.unref();
     this.worker = worker;
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'progress') {
@@ -159,7 +175,10 @@ export class Embedder {
       this.options.onDead?.(this.dead.message);
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    worker.on('exit', (code, signal) => {
+      const last = stderr.trim().split('\n').pop();
+      fail(new Error(`${signal ? `signal ${signal}` : `exit code ${code}`}${last ? ` (${last})` : ''}`));
+    });
     const allowRemote = !folder && this.options.allowDownloads === true;
     const reply = await this.call({
       type: 'load',
@@ -184,7 +203,7 @@ export class Embedder {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker!.postMessage({ ...message, id });
+      this.worker!.send({ ...message, id });
     });
   }
 
@@ -211,7 +230,11 @@ export class Embedder {
     this.worker = null;
     this.dead ??= new EmbedderError('the model was unloaded');
     this.rejectPending(this.dead);
-    if (worker) await worker.terminate();
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+      worker.kill();
+      await exited;
+    }
   }
 }
 
