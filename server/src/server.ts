@@ -491,7 +491,8 @@ export function startServer(connection: Connection = createConnection()): Connec
     if (!text && params.uri && params.position) {
       const found = docOf(params.uri);
       if (!found) return [];
-      text = contextOf(passageAt(found.doc.text, found.text.offsetAt(params.position), found.doc.syntax));
+      const passage = passageAt(found.doc.text, found.text.offsetAt(params.position), found.doc.syntax);
+      text = params.scope ? (passage[params.scope]?.text ?? '') : contextOf(passage);
     }
     return relatedTo(ready, text, params, config, nameOf);
   });

@@ -1,7 +1,7 @@
 // Citation completion: inside \cite{…} or after [@, the library ranked by the sentence being
 // written and narrowed by what is typed. Plain data; server.ts turns it into CompletionItems.
 import * as path from 'node:path';
-import { citationAt, passageAt } from '../documents';
+import { citationAt, passageAt, sentences, type CitationContext } from '../documents';
 import type { Settings } from '../protocol';
 import { detailLine, paperCard } from './cards';
 import type { Doc } from './document';
@@ -37,13 +37,30 @@ export interface CompletionOptions {
   ownKeys?: () => Iterable<string>;
 }
 
+/** Textual citations name the authors in the sentence that follows them (`\citet{x} showed…`). */
+const TEXTUAL = /^(\\(citet|citealt|citeauthor|citeyear|textcite|Textcite|textcites|Textcites|Citet|Citeauthor)\*?|@)$/;
+
+/**
+ * The text a citation is ranked by. A parenthetical citation placed after a full stop
+ * (`…the value.~\cite{|}`) supports the sentence before it; a textual one, the sentence after.
+ */
+export function citingContext(doc: Doc, offset: number, cite: CitationContext): string {
+  const passage = passageAt(doc.text, offset, doc.syntax);
+  const paragraph = passage.paragraph;
+  if (!TEXTUAL.test(cite.command) && paragraph && (!passage.sentence || passage.sentence.start > offset)) {
+    const before = sentences(doc.text, doc.syntax).filter((s) => s.start >= paragraph.start && s.end <= offset).at(-1);
+    if (before) return contextOf({ sentence: before, paragraph });
+  }
+  return contextOf(passage);
+}
+
 /** null when the cursor is not where a citation key goes; no items (incomplete) before the index is ready. */
 export function citationCompletion(ready: Ready | null, doc: Doc, offset: number, config: Settings, options: CompletionOptions): CompletionAnswer | null {
   const cite = citationAt(doc.text, offset, doc.syntax);
   if (!cite) return null;
   if (!ready) return { items: [], incomplete: true };
   const exclude = new Set(cite.keys);
-  const context = contextOf(passageAt(doc.text, offset, doc.syntax));
+  const context = citingContext(doc, offset, cite);
   let papers = completionHits(ready, cite.typed, context, config.maxSuggestions + exclude.size).map((h) => ready.library.get(h.paper.key) ?? h.paper);
   if (papers.length === 0 && !cite.typed.trim()) {
     // Nothing to rank by (e.g. \cite{} alone on a line): the project's own entries, by key.

@@ -72,7 +72,7 @@ export async function searchLibrary(ready: Ready, params: SearchParams, config: 
 /** Related papers for a text (the caller extracts the sentence when given a position). */
 export async function relatedTo(ready: Ready, text: string, params: RelatedParams, config: Settings, nameOf: SourceNamer = plainName): Promise<SearchResult[]> {
   if (!text.trim()) return [];
-  const hits = await relatedHits(ready, text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: config.relatedThreshold });
+  const hits = await relatedHits(ready, text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: params.threshold ?? config.relatedThreshold });
   return toResults(ready.library, hits, sourceNames(ready.library, nameOf));
 }
 

@@ -44,6 +44,16 @@ describe('features: citation completion', () => {
     );
   });
 
+  it('after a full stop, a parenthetical citation is ranked by the sentence before it, a textual one by the sentence after', () => {
+    const next = 'Diffusion models generate whole trajectories at once and turn planning into sampling.';
+    const after = docAt(`Intro. ${SENTENCE}.~\\cite{|} ${next}`, 'latex');
+    assert.equal(citationCompletion(ready, after.doc, after.offset, config(), none)!.items[0]!.key, MUZERO);
+    const pandoc = docAt(`Intro. ${SENTENCE}. [@|] ${next}`, 'markdown');
+    assert.equal(citationCompletion(ready, pandoc.doc, pandoc.offset, config(), none)!.items[0]!.key, MUZERO);
+    const textual = docAt(`Intro. ${next} \\citet{|} ${SENTENCE}.`, 'latex');
+    assert.equal(citationCompletion(ready, textual.doc, textual.offset, config(), none)!.items[0]!.key, MUZERO);
+  });
+
   it('does not offer keys already in the command', () => {
     const { doc, offset } = docAt(`${SENTENCE} \\cite{${MUZERO}, |}.`, 'latex');
     const answer = citationCompletion(ready, doc, offset, config(), none)!;
