@@ -1,4 +1,9 @@
 // The CLI's subcommands, one module each; this table is the only place they are listed.
+import { papers } from './papers';
+import { related } from './related';
+import { search } from './search';
+import { lsp } from './lsp';
+import { embed } from './embed';
 export interface Command {
   summary: string;
   usage: string[];
@@ -6,4 +11,10 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  papers,
+  search,
+  related,
+  lsp,
+  embed,
+};

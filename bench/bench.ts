@@ -1,0 +1,339 @@
+// Search benchmark: the bundled corpus and a generated 100k-paper library.
+//
+//   npm run bench [-- --json] [-- --quick] [-- --papers N] [-- --seed S] [-- --no-bibtex]
+//
+// For each size, in fresh child processes (so peak RSS is honest): cold index build, save (time,
+// bytes), then in another process load from the saved index and run context (sentences and
+// ~100-word paragraphs), typed, completion and related queries, reporting p50/p95 latency and
+// peak RSS. The 100k library is generated reproducibly by bench/generate.ts into bench/out/
+// (git-ignored) as .bib and CSL-JSON; the index benchmark reads the CSL-JSON (fast), and the
+// BibTeX parse of the same library is timed separately through parseBibtex.
+// --quick: the bundled corpus only.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { loadBibtexParser, parseBibtex } from '../server/src/library/bibtex';
+import { loadCorpus } from '../server/src/library/corpus';
+import { parseCslJson } from '../server/src/library/csljson';
+import type { Paper } from '../server/src/library/paper';
+import { IndexSource, SearchIndex } from '../server/src/search';
+import { prng, writeLibrary } from './generate';
+
+const OUT = join(__dirname, 'out');
+
+interface Latency {
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** The same percentiles of process CPU time per query: less disturbed by other load. */
+  cpuP50: number;
+  cpuP95: number;
+}
+interface BuildResult {
+  papers: number;
+  parseMs: number;
+  buildMs: number;
+  saveMs: number;
+  savedBytes: number;
+  peakRssMb: number;
+}
+interface LoadResult {
+  parseMs: number;
+  loadMs: number;
+  loaded: string[];
+  rssPapersMb: number;
+  /** RSS at the end (after the queries and a GC): papers + index + runtime. */
+  rssAfterMb?: number;
+  /** V8 heap in use with the papers loaded (after a full GC), before the index. */
+  heapPapersMb: number;
+  peakRssMb: number;
+  /** Heap + array buffers after loading the index minus before: what the index itself holds. */
+  indexMemoryMb: number;
+  context: Latency;
+  paragraph: Latency;
+  typed: Latency;
+  completion: Latency;
+  related: Latency;
+}
+interface SizeReport {
+  name: string;
+  papers: number;
+  build: BuildResult;
+  load: LoadResult;
+}
+
+// ---------------------------------------------------------------- child side
+
+async function papersFor(size: string): Promise<{ papers: Paper[]; hash: string; parseMs: number }> {
+  const t0 = performance.now();
+  if (size === 'corpus') {
+    const r = await loadCorpus();
+    const hash = createHash('sha1').update(readFileSync(join(__dirname, '..', 'corpus', 'papers.json'))).digest('hex');
+    return { papers: r.papers, hash, parseMs: performance.now() - t0 };
+  }
+  const file = size;
+  const bytes = readFileSync(file);
+  // The caller's cheap content hash: of the file's bytes, as the language server would.
+  const hash = createHash('sha1').update(bytes).digest('hex');
+  const r = parseCslJson(file, bytes.toString('utf8'));
+  return { papers: r.papers, hash, parseMs: performance.now() - t0 };
+}
+
+const rssMb = () => process.memoryUsage().rss / 1e6;
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+function latency(run: (i: number) => void, n: number): Latency {
+  for (let i = 0; i < Math.min(20, n); i++) run(i); // warm-up
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    run(i);
+    times.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  const q = (a: number[], p: number) => a[Math.min(a.length - 1, Math.floor(p * a.length))];
+  return { n, p50: q(times, 0.5), p95: q(times, 0.95), max: times[times.length - 1], cpuP50: q(cpu, 0.5), cpuP95: q(cpu, 0.95) };
+}
+
+/** Queries drawn (seeded) from the library itself plus the eval set's citing sentences. */
+function makeQueries(papers: Paper[], seed: number) {
+  const rand = prng(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)];
+  const sentencesOf = (p: Paper) => (p.abstract ?? '').split(/(?<=[.!?])\s+/).filter((s) => s.length > 40);
+  const evalSentences: string[] = [];
+  for (const half of ['tune', 'test']) {
+    const file = join(__dirname, '..', 'eval', 'queries', `citing.${half}.jsonl`);
+    if (existsSync(file)) for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) evalSentences.push((JSON.parse(line) as { query: string }).query);
+  }
+  const sentences: string[] = [...evalSentences];
+  while (sentences.length < 300) {
+    const s = sentencesOf(pick(papers));
+    if (s.length) sentences.push(pick(s));
+  }
+  const paragraphs: string[] = [];
+  while (paragraphs.length < 60) {
+    let text = '';
+    while (text.split(/\s+/).length < 100) text += `${pick(sentences)} `;
+    paragraphs.push(text.trim());
+  }
+  const typo = (w: string) => {
+    if (w.length < 5) return w;
+    const i = 1 + Math.floor(rand() * (w.length - 2));
+    const k = rand();
+    if (k < 0.33) return w.slice(0, i) + w.slice(i + 1); // deletion
+    if (k < 0.66) return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2); // transposition
+    return w.slice(0, i) + 'e' + w.slice(i + 1); // substitution
+  };
+  const typed: string[] = [];
+  while (typed.length < 400) {
+    const p = pick(papers);
+    const words = p.title.split(/\s+/).filter((w) => /^[\p{L}]{3,}$/u.test(w));
+    const family = (p.authors[0] ?? 'smith').split(',')[0];
+    switch (typed.length % 5) {
+      case 0:
+        typed.push(p.key.slice(0, 3 + Math.floor(rand() * 7)));
+        break;
+      case 1:
+        typed.push(`${family.slice(0, Math.max(3, family.length - 2))}`);
+        break;
+      case 2:
+        if (words.length >= 2) typed.push(`${words[0]} ${words[1].slice(0, Math.max(2, words[1].length - 3))}`);
+        break;
+      case 3:
+        if (words.length >= 1) typed.push(typo(pick(words).toLowerCase()));
+        break;
+      default:
+        if (words.length >= 3) typed.push(`${family} ${p.year ?? ''} ${pick(words)}`.trim());
+    }
+  }
+  return { sentences, paragraphs, typed };
+}
+
+async function child(phase: string, size: string, dir: string): Promise<void> {
+  const { papers, hash, parseMs } = await papersFor(size);
+  const sources: IndexSource[] = [{ id: size, papers, hash }];
+  if (phase === 'build') {
+    rmSync(dir, { recursive: true, force: true });
+    let t = performance.now();
+    const index = SearchIndex.fromSources(sources);
+    const buildMs = performance.now() - t;
+    t = performance.now();
+    await index.save(dir);
+    const saveMs = performance.now() - t;
+    let savedBytes = 0;
+    for (const f of await readdir(dir)) savedBytes += statSync(join(dir, f)).size;
+    const out: BuildResult = { papers: papers.length, parseMs, buildMs, saveMs, savedBytes, peakRssMb: peakRssMb() };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  // Two full collections: the parse's garbage (the file text, JSON.parse's objects) is returned to the OS.
+  global.gc?.();
+  global.gc?.();
+  const rssPapersMb = rssMb();
+  const held = () => {
+    const m = process.memoryUsage();
+    return (m.heapUsed + m.arrayBuffers) / 1e6;
+  };
+  const before = held();
+  const heapPapersMb = process.memoryUsage().heapUsed / 1e6;
+  const t = performance.now();
+  const index = await SearchIndex.load(dir, sources);
+  const loadMs = performance.now() - t;
+  global.gc?.();
+  const indexMemoryMb = held() - before;
+  const q = makeQueries(papers, 7);
+  const out: LoadResult = {
+    parseMs,
+    loadMs,
+    loaded: index.lastLoad.loaded,
+    rssPapersMb,
+    heapPapersMb,
+    peakRssMb: 0,
+    indexMemoryMb,
+    context: latency((i) => index.context(q.sentences[i % q.sentences.length], { limit: 20 }), q.sentences.length),
+    paragraph: latency((i) => index.context(q.paragraphs[i % q.paragraphs.length], { limit: 20 }), q.paragraphs.length),
+    typed: latency((i) => index.typed(q.typed[i % q.typed.length], { limit: 20 }), q.typed.length),
+    completion: latency((i) => index.completion(q.typed[i % q.typed.length].slice(0, 4), q.sentences[i % q.sentences.length], { limit: 20 }), 200),
+    related: latency((i) => index.related(q.sentences[i % q.sentences.length], { limit: 10 }), q.sentences.length),
+  };
+  out.peakRssMb = peakRssMb();
+  global.gc?.();
+  out.rssAfterMb = rssMb();
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+// ---------------------------------------------------------------- parent side
+
+function runChild<T>(args: string[], timeoutMs = 600_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', __filename, ...args], { maxBuffer: 1 << 24, timeout: timeoutMs }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`bench child ${args.join(' ')} failed: ${err.message}\n${stderr}`));
+      const last = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(last) as T);
+      } catch {
+        reject(new Error(`bench child ${args.join(' ')} printed no result:\n${stdout}\n${stderr}`));
+      }
+    });
+  });
+}
+
+async function benchSize(name: string, source: string): Promise<SizeReport> {
+  const dir = join(OUT, `index-${name}`);
+  const build = await runChild<BuildResult>(['--child', 'build', '--size', source, '--dir', dir]);
+  const load = await runChild<LoadResult>(['--child', 'load', '--size', source, '--dir', dir]);
+  return { name, papers: build.papers, build, load };
+}
+
+interface BibtexResult {
+  entries: number;
+  megabytes: number;
+  parseMs: number | null;
+  papers: number;
+  issues: number;
+  note?: string;
+}
+
+/** parseBibtex on the generated .bib, in its own process (skipped when the parser is absent). */
+async function benchBibtex(bib: string, timeoutMs: number): Promise<BibtexResult> {
+  const entries = Number(/library-(\d+)-/.exec(bib)?.[1] ?? 0);
+  const megabytes = statSync(bib).size / 1e6;
+  try {
+    return await runChild<BibtexResult>(['--child', 'bibtex', '--size', bib], timeoutMs);
+  } catch (e) {
+    const timedOut = /ETIMEDOUT|SIGTERM|killed/i.test((e as Error).message);
+    return { entries, megabytes, parseMs: null, papers: 0, issues: 0, note: timedOut ? `did not finish within ${timeoutMs / 1000} s` : (e as Error).message.split('\n')[0] };
+  }
+}
+
+async function childBibtex(bib: string): Promise<void> {
+  await loadBibtexParser();
+  const text = readFileSync(bib, 'utf8');
+  const t = performance.now();
+  const r = parseBibtex(bib, text);
+  const out: BibtexResult = { entries: Number(/library-(\d+)-/.exec(bib)?.[1] ?? 0), megabytes: text.length / 1e6, parseMs: performance.now() - t, papers: r.papers.length, issues: r.issues.length };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+const f1 = (x: number) => x.toFixed(1);
+const f0 = (x: number) => x.toFixed(0);
+
+function printReport(reports: SizeReport[], bibtex: BibtexResult | null): void {
+  console.log(`LitLens search benchmark (node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  const col = (s: string) => s.padStart(14);
+  console.log(`\n${''.padEnd(30)}${reports.map((r) => col(`${r.name} (${r.papers})`)).join('')}`);
+  const row = (label: string, f: (r: SizeReport) => string) => console.log(`${label.padEnd(30)}${reports.map((r) => col(f(r))).join('')}`);
+  row('parse papers (CSL-JSON) ms', (r) => f0(r.build.parseMs));
+  row('cold index build ms', (r) => f0(r.build.buildMs));
+  row('save ms', (r) => f0(r.build.saveMs));
+  row('saved index MB', (r) => f1(r.build.savedBytes / 1e6));
+  row('peak RSS while building MB', (r) => f0(r.build.peakRssMb));
+  row('load saved index ms', (r) => f0(r.load.loadMs));
+  const lat = (label: string, key: 'context' | 'paragraph' | 'typed' | 'completion' | 'related') => {
+    row(`${label} p50/p95 ms`, (r) => `${f1(r.load[key].p50)} / ${f1(r.load[key].p95)}`);
+    row(`  (CPU time) p50/p95 ms`, (r) => `${f1(r.load[key].cpuP50)} / ${f1(r.load[key].cpuP95)}`);
+  };
+  lat('context sentence', 'context');
+  lat('context paragraph', 'paragraph');
+  lat('typed', 'typed');
+  lat('completion', 'completion');
+  lat('related', 'related');
+  row('memory held by the index MB', (r) => f0(r.load.indexMemoryMb));
+  row('heap used by the papers MB', (r) => f0(r.load.heapPapersMb));
+  row('RSS with papers only MB', (r) => f0(r.load.rssPapersMb));
+  row('RSS after load+queries MB', (r) => f0(r.load.rssAfterMb ?? 0));
+  row('peak RSS (incl. paper parse) MB', (r) => f0(r.load.peakRssMb));
+  if (bibtex) {
+    console.log(
+      `\nparseBibtex on the generated .bib (${bibtex.entries} entries, ${f1(bibtex.megabytes)} MB): ` +
+        (bibtex.parseMs === null ? `skipped: ${bibtex.note}` : `${f1(bibtex.parseMs / 1000)} s, ${bibtex.papers} papers, ${bibtex.issues} issues`),
+    );
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const arg = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const phase = arg('--child');
+  if (phase === 'bibtex') return childBibtex(arg('--size')!).then(() => 0);
+  if (phase) return child(phase, arg('--size')!, arg('--dir')!).then(() => 0);
+  const json = argv.includes('--json');
+  const quick = argv.includes('--quick');
+  const n = Number(arg('--papers') ?? 100_000);
+  const seed = Number(arg('--seed') ?? 1);
+  const reports: SizeReport[] = [await benchSize('corpus', 'corpus')];
+  let bibtex: BibtexResult | null = null;
+  if (!quick) {
+    const base = join(OUT, `library-${n}-s${seed}`);
+    if (!existsSync(`${base}.json`) || !existsSync(`${base}.bib`)) {
+      if (!json) console.error(`generating ${n} papers (seed ${seed}) into ${OUT} …`);
+      writeLibrary(n, seed, OUT);
+    }
+    reports.push(await benchSize(`${Math.round(n / 1000)}k`, `${base}.json`));
+    if (!argv.includes('--no-bibtex')) {
+      bibtex = await benchBibtex(`${base}.bib`, 240_000);
+    }
+  }
+  if (json) console.log(JSON.stringify({ node: process.version, loadavg: loadavg(), sizes: reports, bibtex }, null, 2));
+  else printReport(reports, bibtex);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

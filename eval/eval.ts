@@ -1,0 +1,197 @@
+// Retrieval quality of LitLens search on the bundled corpus.
+//
+//   npm run eval [-- --json] [-- --threshold T] [-- --sweep]
+//
+// The queries live in eval/queries/<kind>.<half>.jsonl, one {"id","query","relevant":{key:grade}}
+// per line (grade 2 = the paper meant, 1 = related; off-topic lines have no "relevant").
+//   citing      a sentence paraphrasing one paper without its title words   -> index.context
+//   search      what a user types in the search box (typos, partial words)  -> the search box logic
+//   paragraphs  a related-work paragraph, several papers graded 2 / 1        -> index.context
+//   offtopic    text about something the library does not cover             -> index.related must be []
+// Tune on the tune half only; the test half is for reporting.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runSearch } from '../server/src/cli/search';
+import { loadCorpus } from '../server/src/library/corpus';
+import type { Paper } from '../server/src/library/paper';
+import { DEFAULT_RELATED_THRESHOLD, Hit, SearchIndex } from '../server/src/search';
+import { contentTerms } from '../server/src/search/text';
+
+interface Query {
+  id: string;
+  query: string;
+  relevant?: Record<string, number>;
+}
+type Kind = 'citing' | 'search' | 'paragraphs' | 'offtopic';
+type Half = 'tune' | 'test';
+const KINDS: Kind[] = ['citing', 'search', 'paragraphs', 'offtopic'];
+const HALVES: Half[] = ['tune', 'test'];
+const DEPTH = 100;
+
+export interface RankMetrics {
+  queries: number;
+  r1: number;
+  r5: number;
+  mrr: number;
+  ndcg10: number;
+}
+export interface HalfReport {
+  citing: RankMetrics & { accepted: number; acceptedCorrect: number };
+  search: RankMetrics;
+  paragraphs: RankMetrics & { accepted: number };
+  offtopic: { queries: number; rejected: number };
+}
+
+const queriesDir = join(__dirname, 'queries');
+
+function readQueries(kind: Kind, half: Half): Query[] {
+  const file = join(queriesDir, `${kind}.${half}.jsonl`);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line, i) => [line, i + 1] as const)
+    .filter(([line]) => line.trim())
+    .map(([line, n]) => {
+      try {
+        return JSON.parse(line) as Query;
+      } catch (e) {
+        throw new Error(`${file}:${n}: ${(e as Error).message}`);
+      }
+    });
+}
+
+/** R@k counts the grade-2 papers found in the top k (averaged per query); MRR uses the first. */
+function rankMetrics(runs: { ranked: string[]; relevant: Record<string, number> }[]): RankMetrics {
+  let r1 = 0;
+  let r5 = 0;
+  let mrr = 0;
+  let ndcg = 0;
+  for (const { ranked, relevant } of runs) {
+    const targets = Object.keys(relevant).filter((k) => relevant[k] >= 2);
+    const at = (k: number) => targets.filter((t) => ranked.slice(0, k).includes(t)).length / targets.length;
+    r1 += Math.min(1, at(1) * targets.length); // top-1 can hold only one target
+    r5 += at(5);
+    const first = ranked.findIndex((k) => (relevant[k] ?? 0) >= 2);
+    mrr += first >= 0 ? 1 / (first + 1) : 0;
+    const gain = (g: number) => 2 ** g - 1;
+    const dcg = ranked.slice(0, 10).reduce((s, k, i) => s + gain(relevant[k] ?? 0) / Math.log2(i + 2), 0);
+    const ideal = Object.values(relevant)
+      .sort((a, b) => b - a)
+      .slice(0, 10)
+      .reduce((s, g, i) => s + gain(g) / Math.log2(i + 2), 0);
+    ndcg += ideal > 0 ? dcg / ideal : 0;
+  }
+  const n = Math.max(1, runs.length);
+  return { queries: runs.length, r1: r1 / n, r5: r5 / n, mrr: mrr / n, ndcg10: ndcg / n };
+}
+
+export function evaluate(index: SearchIndex, threshold: number, half: Half): HalfReport {
+  const keys = (hits: Hit[]) => hits.map((h) => h.paper.key);
+  const citing = readQueries('citing', half);
+  const paragraphs = readQueries('paragraphs', half);
+  let accepted = 0;
+  let acceptedCorrect = 0;
+  for (const q of citing) {
+    const rel = keys(index.related(q.query, { threshold, limit: 10 }));
+    if (rel.length > 0) accepted++;
+    if (rel.some((k) => (q.relevant?.[k] ?? 0) >= 2)) acceptedCorrect++;
+  }
+  const off = readQueries('offtopic', half);
+  return {
+    citing: {
+      ...rankMetrics(citing.map((q) => ({ ranked: keys(index.context(q.query, { limit: DEPTH })), relevant: q.relevant ?? {} }))),
+      accepted: accepted / citing.length,
+      acceptedCorrect: acceptedCorrect / citing.length,
+    },
+    search: rankMetrics(readQueries('search', half).map((q) => ({ ranked: keys(runSearch(index, q.query, undefined, DEPTH)), relevant: q.relevant ?? {} }))),
+    paragraphs: {
+      ...rankMetrics(paragraphs.map((q) => ({ ranked: keys(index.context(q.query, { limit: DEPTH })), relevant: q.relevant ?? {} }))),
+      accepted: paragraphs.filter((q) => index.related(q.query, { threshold }).length > 0).length / paragraphs.length,
+    },
+    offtopic: { queries: off.length, rejected: off.filter((q) => index.related(q.query, { threshold }).length === 0).length / off.length },
+  };
+}
+
+/** Problems with the eval set itself: unknown keys, citing sentences that reuse title words. */
+function checkQueries(papers: Paper[]): string[] {
+  const byKey = new Map(papers.map((p) => [p.key, p]));
+  const problems: string[] = [];
+  for (const file of readdirSync(queriesDir).filter((f) => f.endsWith('.jsonl'))) {
+    const [kind, half] = file.split('.') as [Kind, Half];
+    if (!KINDS.includes(kind) || !HALVES.includes(half)) problems.push(`${file}: name is not <kind>.<tune|test>.jsonl`);
+  }
+  const seen = new Set<string>();
+  for (const kind of KINDS) {
+    for (const half of HALVES) {
+      for (const q of readQueries(kind, half)) {
+        if (seen.has(q.id)) problems.push(`${kind}.${half}: duplicate id ${q.id}`);
+        seen.add(q.id);
+        for (const key of Object.keys(q.relevant ?? {})) if (!byKey.has(key)) problems.push(`${kind}.${half} ${q.id}: unknown key ${key}`);
+        if (kind === 'citing') {
+          const target = Object.keys(q.relevant ?? {}).find((k) => q.relevant![k] >= 2);
+          const title = new Set(contentTerms(byKey.get(target ?? '')?.title ?? '').map((t) => t.stem));
+          const reused = contentTerms(q.query).filter((t) => title.has(t.stem));
+          if (reused.length) problems.push(`${kind}.${half} ${q.id}: uses title words ${reused.map((t) => t.token.term).join(', ')}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+const pct = (x: number) => (x * 100).toFixed(1).padStart(5);
+const num = (x: number) => x.toFixed(3);
+
+function printHalf(half: Half, r: HalfReport, threshold: number): void {
+  console.log(`\n${half} half (related threshold ${threshold})`);
+  console.log('  set          n     R@1    R@5    MRR   nDCG@10');
+  for (const kind of ['citing', 'search', 'paragraphs'] as const) {
+    const m = r[kind];
+    console.log(`  ${kind.padEnd(11)} ${String(m.queries).padStart(2)}  ${num(m.r1)}  ${num(m.r5)}  ${num(m.mrr)}  ${num(m.ndcg10)}`);
+  }
+  console.log(`  off-topic rejected:            ${pct(r.offtopic.rejected)}%  (${r.offtopic.queries} texts)`);
+  console.log(`  paraphrases accepted:          ${pct(r.citing.accepted)}%  (target among them: ${pct(r.citing.acceptedCorrect)}%)`);
+  console.log(`  paragraphs accepted:           ${pct(r.paragraphs.accepted)}%`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const ti = argv.indexOf('--threshold');
+  const threshold = ti >= 0 ? Number(argv[ti + 1]) : DEFAULT_RELATED_THRESHOLD;
+  if (!(threshold >= 0 && threshold <= 1)) {
+    process.stderr.write('eval: --threshold must be a number from 0 to 1\n');
+    return 2;
+  }
+  const corpus = await loadCorpus();
+  if (corpus.papers.length === 0) {
+    process.stderr.write(`eval: the corpus did not load: ${corpus.issues.map((i) => i.message).join('; ')}\n`);
+    return 1;
+  }
+  const problems = checkQueries(corpus.papers);
+  for (const p of problems) process.stderr.write(`eval/queries: ${p}\n`);
+  const index = SearchIndex.build(corpus.papers);
+  if (argv.includes('--sweep')) {
+    // Tune half only: how the threshold trades off-topic rejection against paraphrase acceptance.
+    console.log('threshold  off-topic rejected  paraphrases accepted (target)  paragraphs accepted');
+    for (let t = 0.05; t <= 0.401; t += 0.025) {
+      const r = evaluate(index, t, 'tune');
+      console.log(`  ${t.toFixed(3)}        ${pct(r.offtopic.rejected)}%            ${pct(r.citing.accepted)}% (${pct(r.citing.acceptedCorrect)}%)            ${pct(r.paragraphs.accepted)}%`);
+    }
+    return 0;
+  }
+  const report = { threshold, papers: corpus.papers.length, tune: evaluate(index, threshold, 'tune'), test: evaluate(index, threshold, 'test'), problems };
+  if (json) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(`LitLens search eval: ${corpus.papers.length} papers (bundled corpus)`);
+    printHalf('tune', report.tune, threshold);
+    printHalf('test', report.test, threshold);
+  }
+  return problems.length > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    process.stderr.write(`eval: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,129 @@
+// `litlens related`: the papers a passage is about, with the editor's extraction and threshold.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { passageAt, type Syntax } from '../documents';
+import { defaultSettings } from '../protocol';
+import { Hit, SearchIndex } from '../search';
+import type { Command } from './commands';
+import { IndexArgs, UsageError, flagValue, hitJson, hitLine, numberArg, openIndex, readBatch } from './search';
+
+type Scope = 'sentence' | 'paragraph' | 'section';
+
+export const related: Command = {
+  summary: 'papers related to a passage or to a position in a document ([] when none)',
+  usage: [
+    '[--json] [--limit N] [--threshold T] [--library PATH]... [--no-corpus] [--cache DIR] --text "passage"',
+    '[--json] ... --file F --line L [--character C] [--scope sentence|paragraph|section]   (line, character: 1-based)',
+    '[--json] ... --queries FILE.jsonl   (lines {"id","query"} or {"id","file","line","character"})',
+  ],
+  async run(args: string[]): Promise<number> {
+    try {
+      return await runRelated(args);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        process.stderr.write(`litlens related: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  },
+};
+
+export function syntaxOfFile(file: string): Syntax {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.tex' || ext === '.latex' || ext === '.ltx') return 'latex';
+  if (ext === '.md' || ext === '.markdown' || ext === '.qmd' || ext === '.rmd') return 'markdown';
+  throw new UsageError(`${file}: not a LaTeX (.tex) or Markdown (.md, .qmd, .rmd) file`);
+}
+
+/** UTF-16 offset of a 1-based line and character; errors name the file and line. */
+export function offsetOf(file: string, text: string, line: number, character: number): number {
+  let at = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) throw new UsageError(`${file}:${line}: the file has only ${l} lines`);
+    at = nl + 1;
+  }
+  const eol = text.indexOf('\n', at);
+  const lineLen = (eol < 0 ? text.length : eol) - at;
+  return at + Math.min(Math.max(0, character - 1), lineLen);
+}
+
+/** The passage around a position, as the editor would pick it; '' when the position is not in prose. */
+export async function passageOfPosition(file: string, line: number, character: number, scope: Scope): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`);
+  }
+  const at = passageAt(text, offsetOf(file, text, line, character), syntaxOfFile(file));
+  const order: Scope[] = scope === 'sentence' ? ['sentence', 'paragraph'] : scope === 'paragraph' ? ['paragraph', 'sentence'] : ['section', 'paragraph'];
+  for (const s of order) if (at[s]) return at[s]!.text;
+  return '';
+}
+
+async function runRelated(args: string[]): Promise<number> {
+  let json = false;
+  let limit = defaultSettings.maxSuggestions;
+  let threshold = defaultSettings.relatedThreshold;
+  let scope: Scope = 'sentence';
+  let text: string | undefined;
+  let file: string | undefined;
+  let line: number | undefined;
+  let character = 1;
+  let queries: string | undefined;
+  const opts: IndexArgs = { libraries: [], corpus: true };
+  for (const i = { at: 0 }; i.at < args.length; i.at++) {
+    const a = args[i.at];
+    let v: string | undefined;
+    if (a === '--json') json = true;
+    else if (a === '--no-corpus') opts.corpus = false;
+    else if ((v = flagValue(args, i, '--limit')) !== undefined) limit = numberArg('--limit', v, 1, 10000);
+    else if ((v = flagValue(args, i, '--threshold')) !== undefined) threshold = numberArg('--threshold', v, 0, 1);
+    else if ((v = flagValue(args, i, '--library')) !== undefined) opts.libraries.push(v);
+    else if ((v = flagValue(args, i, '--cache')) !== undefined) opts.cache = v;
+    else if ((v = flagValue(args, i, '--queries')) !== undefined) queries = v;
+    else if ((v = flagValue(args, i, '--text')) !== undefined) text = v;
+    else if ((v = flagValue(args, i, '--file')) !== undefined) file = v;
+    else if ((v = flagValue(args, i, '--line')) !== undefined) line = numberArg('--line', v, 1, 1e9);
+    else if ((v = flagValue(args, i, '--character')) !== undefined) character = numberArg('--character', v, 1, 1e9);
+    else if ((v = flagValue(args, i, '--scope')) !== undefined) {
+      if (v !== 'sentence' && v !== 'paragraph' && v !== 'section') throw new UsageError(`--scope must be sentence, paragraph or section, got "${v}"`);
+      scope = v;
+    } else throw new UsageError(`unexpected argument "${a}"`);
+  }
+  const given = [text !== undefined, file !== undefined, queries !== undefined].filter(Boolean).length;
+  if (given !== 1) throw new UsageError('give exactly one of --text, --file (with --line) or --queries');
+  if (file !== undefined && line === undefined) throw new UsageError('--file needs --line');
+  const batch = queries ? await readBatch(queries) : null;
+  const passage = file !== undefined ? await passageOfPosition(file, line!, character, scope) : text;
+  const index: SearchIndex = await openIndex(opts);
+  const answer = (t: string): Hit[] => (t.trim() ? index.related(t, { limit, threshold }) : []);
+  if (!batch) {
+    const hits = answer(passage ?? '');
+    process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
+    return 0;
+  }
+  let failed = 0;
+  for (const { line: at, value, error } of batch) {
+    const id = value?.id ?? null;
+    let problem = error;
+    let hits: Hit[] = [];
+    if (value && typeof value.query === 'string') hits = answer(value.query);
+    else if (value && typeof value.file === 'string' && typeof value.line === 'number') {
+      try {
+        const ch = typeof value.character === 'number' ? value.character : 1;
+        hits = answer(await passageOfPosition(value.file, value.line, ch, scope));
+      } catch (e) {
+        problem = (e as Error).message;
+      }
+    } else problem ??= 'needs "query", or "file" and "line"';
+    if (problem) {
+      process.stderr.write(`${queries}:${at}: ${problem}\n`);
+      process.stdout.write(`${JSON.stringify({ id, results: [], error: problem })}\n`);
+      failed++;
+    } else process.stdout.write(`${JSON.stringify({ id, results: hits.map(hitJson) })}\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,157 @@
+// `litlens search`: rank the library for a query, as the search panel does.
+import { readFile, stat } from 'node:fs/promises';
+import { loadLibrary } from '../library/load';
+import { formatIssue } from '../library/paper';
+import { Hit, SearchIndex, sourcesOf } from '../search';
+import type { Command } from './commands';
+
+/** Options every search-like command shares. */
+export interface IndexArgs {
+  libraries: string[];
+  corpus: boolean;
+  /** Folder of the saved index (loaded when valid, written after a build). */
+  cache?: string;
+}
+
+export class UsageError extends Error {}
+
+/** Reads `--flag value` / `--flag=value`; returns undefined when `a` is not that flag. */
+export function flagValue(args: string[], i: { at: number }, name: string): string | undefined {
+  const a = args[i.at];
+  if (a === name) {
+    const v = args[++i.at];
+    if (v === undefined) throw new UsageError(`${name} needs a value`);
+    return v;
+  }
+  if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
+  return undefined;
+}
+
+export function numberArg(name: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+/** Loads the library (issues to stderr) and its index (from the saved index when `cache` is set). */
+export async function openIndex(opts: IndexArgs): Promise<SearchIndex> {
+  for (const p of opts.libraries) {
+    try {
+      await stat(p);
+    } catch {
+      throw new UsageError(`${p}: no such file or folder`);
+    }
+  }
+  const library = await loadLibrary({ libraries: opts.libraries, corpus: opts.corpus });
+  for (const issue of library.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+  const sources = sourcesOf(library);
+  if (!opts.cache) return SearchIndex.fromSources(sources);
+  const index = await SearchIndex.load(opts.cache, sources);
+  if (index.lastLoad.built.length > 0) await index.save(opts.cache);
+  return index;
+}
+
+export function hitJson(h: Hit): { key: string; title: string; score: number } {
+  return { key: h.paper.key, title: h.paper.title, score: Math.round(h.score * 10000) / 10000 };
+}
+
+export function hitLine(h: Hit): string {
+  return `${h.score.toFixed(3)}\t${h.paper.key}\t${h.paper.title}\n`;
+}
+
+/** Reads a JSONL batch file: one object per non-empty line, with its 1-based line number. */
+export async function readBatch(file: string): Promise<{ line: number; value: Record<string, unknown> | null; error?: string }[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`);
+  }
+  const out: { line: number; value: Record<string, unknown> | null; error?: string }[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (!raw.trim()) return;
+    try {
+      const v = JSON.parse(raw) as unknown;
+      if (v && typeof v === 'object' && !Array.isArray(v)) out.push({ line: i + 1, value: v as Record<string, unknown> });
+      else out.push({ line: i + 1, value: null, error: 'not a JSON object' });
+    } catch (e) {
+      out.push({ line: i + 1, value: null, error: (e as Error).message });
+    }
+  });
+  return out;
+}
+
+export type SearchMode = 'typed' | 'context';
+
+/** What the search box does (SearchIndex.search): typed text, or a context query for sentences. */
+export function runSearch(index: SearchIndex, query: string, mode: SearchMode | undefined, limit: number): Hit[] {
+  return index.search(query, { limit, mode });
+}
+
+export const search: Command = {
+  summary: 'rank the library for a query (typed words or a sentence)',
+  usage: [
+    '[--json] [--limit N] [--library PATH]... [--no-corpus] [--mode typed|context] [--cache DIR] "text"',
+    '[--json] ... --queries FILE.jsonl   (lines {"id","query"} -> lines {"id","results":[{"key","title","score"}]})',
+  ],
+  async run(args: string[]): Promise<number> {
+    try {
+      return await runSearchCommand(args);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        process.stderr.write(`litlens search: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  },
+};
+
+async function runSearchCommand(args: string[]): Promise<number> {
+  let json = false;
+  let limit = 20;
+  let mode: SearchMode | undefined;
+  let queries: string | undefined;
+  const opts: IndexArgs = { libraries: [], corpus: true };
+  const words: string[] = [];
+  for (const i = { at: 0 }; i.at < args.length; i.at++) {
+    const a = args[i.at];
+    let v: string | undefined;
+    if (a === '--json') json = true;
+    else if (a === '--no-corpus') opts.corpus = false;
+    else if ((v = flagValue(args, i, '--limit')) !== undefined) limit = numberArg('--limit', v, 1, 10000);
+    else if ((v = flagValue(args, i, '--library')) !== undefined) opts.libraries.push(v);
+    else if ((v = flagValue(args, i, '--cache')) !== undefined) opts.cache = v;
+    else if ((v = flagValue(args, i, '--queries')) !== undefined) queries = v;
+    else if ((v = flagValue(args, i, '--mode')) !== undefined) {
+      if (v !== 'typed' && v !== 'context') throw new UsageError(`--mode must be typed or context, got "${v}"`);
+      mode = v;
+    } else if (a === '--') words.push(...args.slice(i.at + 1)), (i.at = args.length);
+    else if (a.startsWith('--')) throw new UsageError(`unknown option "${a}"`);
+    else words.push(a);
+  }
+  const query = words.join(' ');
+  if (!queries && !query.trim()) throw new UsageError('nothing to search for: give the query text or --queries FILE');
+  if (queries && query.trim()) throw new UsageError('give either the query text or --queries, not both');
+  const batch = queries ? await readBatch(queries) : null;
+  const index = await openIndex(opts);
+  if (!batch) {
+    const hits = runSearch(index, query, mode, limit);
+    process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
+    return 0;
+  }
+  let failed = 0;
+  for (const { line, value, error } of batch) {
+    const id = value?.id ?? null;
+    const q = value?.query;
+    if (!value || typeof q !== 'string') {
+      process.stderr.write(`${queries}:${line}: ${error ?? 'needs a string "query"'}\n`);
+      process.stdout.write(`${JSON.stringify({ id, results: [], error: error ?? 'needs a string "query"' })}\n`);
+      failed++;
+      continue;
+    }
+    const hits = runSearch(index, q, mode, limit);
+    process.stdout.write(`${JSON.stringify({ id, results: hits.map(hitJson) })}\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}

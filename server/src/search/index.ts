@@ -1,0 +1,786 @@
+// LitLens search: rank the library for what is being written.
+//
+//   const index = SearchIndex.build(papers);                        // or fromSources / load
+//   index.context(sentence, { limit: 10 })                          // BM25F over stemmed words
+//   index.typed('vaswan attent', { limit: 20 })                     // prefix + fuzzy, key/title/authors/year
+//   index.search('muzero', { limit: 20 })                           // the search box: typed, else context
+//   index.completion(typedAfterCite, sentence, { limit: 20 })       // typed narrows, context ranks
+//   index.related(paragraph, { limit: 5, threshold: 0.3 })          // [] when nothing is about it
+//   await index.save(dir); await SearchIndex.load(dir, sources)     // versioned, per source hash
+//   index.setSource({ id, papers, hash }) / index.removeSource(id)  // incremental, one source at a time
+//
+// Context queries (sentences, paragraphs): English stopwords out, Porter stems, BM25F with the
+// title weighted 3x the abstract (authors 2x, key 1x), no fuzzy or prefix expansion. Long queries
+// keep their MAX_CONTEXT_TERMS most informative terms (idf x query frequency).
+// Typed queries (after \cite{, in the search box): accent- and case-folded words matched exactly,
+// as prefixes (words of 2+ letters) and fuzzily (1 edit from 4 letters, 2 from 8, transpositions
+// count 1); the whole query is also matched as a key prefix ("smith20" finds smith2021deep).
+// Documents matching more of the typed words always rank above those matching fewer.
+// Related: the context score divided by the score a perfect document would get for the same
+// query (every query term at the highest impact it has anywhere in the library; words the
+// library has never seen count as fully matchable, so off-topic text scores low), times a
+// coverage factor (share of the query's words the paper holds: one shared rare word is a
+// coincidence), square-rooted. 0..1 and comparable across query lengths; tuned on
+// eval/queries/*.tune.jsonl, 0.3 separates paraphrases from off-topic text.
+// Sources: each source (a .bib, a CSL-JSON file, the corpus) is a segment; statistics (idf) are
+// global. When two sources hold the same key, workspace sources beat the corpus and otherwise
+// the first source given wins, as in Library.
+//
+// Persistence (persist.ts): `save(dir)` writes one binary file per source, named by the source's
+// content hash (IndexSource.hash, e.g. sha1 of the file; computed from the papers when absent),
+// holding a format version, the paper count, a hash of the keys and a payload checksum.
+// `load(dir, sources)` uses a file only when all of these match and re-indexes any other source
+// (reported in `lastLoad`); `save` removes files of hashes no longer used. `setSource` re-indexes
+// one source (a no-op when its hash is unchanged), `removeSource` drops one. A source of more
+// than IndexOptions.chunkPapers papers is split into content-defined chunks, each its own
+// segment and file (plus a manifest per source): one edited entry in a 100k .bib re-indexes one
+// chunk (~4 s) instead of the whole file (~12 s).
+//
+// Why not MiniSearch: at 100k papers MiniSearch took p95 309 ms for a sentence and 583 MB of heap
+// (notes/performance.md), and even over key/title/authors/year alone p95 55.6 ms for typed
+// queries and 1.9 s to load its JSON (bench/minisearch-typed.ts). This index keeps postings in
+// typed arrays with one-byte impacts: at 100k, typed p95 3.7 ms, sentence p95 7.3 ms, load
+// 0.46 s, 124 MB (npm run bench).
+//
+// Non-goals: phrase or boolean queries, field syntax (author:x), highlighting positions inside
+// abstracts (use `termsOf` to highlight), semantic matching (server/src/search/semantic),
+// sharing a saved index between processes writing at the same time (last writer wins; a torn
+// file is detected by its checksum and rebuilt).
+import type { Paper } from '../library/paper';
+import { fuzzyTerms } from './fuzzy';
+import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
+import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, hashPapers } from './segment';
+import { contentTerms, fold, tokenize } from './text';
+import { FORMAT_VERSION, SourceManifest, readManifest, readSegment, writeSegments } from './persist';
+
+export { fold, tokenize, stem } from './text';
+export { DEFAULT_CHUNK_PAPERS } from './segment';
+
+export interface Hit {
+  paper: Paper;
+  score: number;
+  /** Query words found in the paper (as written in the query), for highlighting and "why". */
+  matched: string[];
+}
+
+/** One library source as the index sees it. `hash` identifies its content (e.g. sha1 of the file). */
+export interface IndexSource {
+  id: string;
+  papers: readonly Paper[];
+  hash?: string;
+  /** The corpus loses duplicate keys to workspace sources; default: from the papers' origin. */
+  kind?: 'corpus' | 'workspace';
+}
+
+function isCorpus(s: IndexSource): boolean {
+  return s.kind ? s.kind === 'corpus' : s.papers[0]?.origin.kind === 'corpus';
+}
+
+export interface IndexOptions {
+  /**
+   * Sources with more papers than this are split into content-defined chunks of at least this
+   * many papers, each a segment: an edit re-indexes one chunk. Smaller chunks make edits cheaper
+   * and typed queries slower (each chunk has its own vocabulary). Default DEFAULT_CHUNK_PAPERS.
+   */
+  chunkPapers?: number;
+}
+
+export interface QueryOptions {
+  /** How many hits at most (default 20). */
+  limit?: number;
+}
+export interface RelatedOptions extends QueryOptions {
+  /** 0..1, the normalised score a paper needs (default DEFAULT_RELATED_THRESHOLD). */
+  threshold?: number;
+}
+
+export interface LoadReport {
+  /** Sources whose saved segment was used. */
+  loaded: string[];
+  /** Sources indexed now, with why (no saved segment, stale, corrupt…). */
+  built: { id: string; reason: string }[];
+}
+
+export const DEFAULT_RELATED_THRESHOLD = 0.3;
+/** Related scores are scaled by FLOOR + (1 - FLOOR) * sqrt(share of the query's words matched). */
+const RELATED_COVERAGE_FLOOR = 0.5;
+/** Long context queries keep this many terms, the most informative. */
+export const MAX_CONTEXT_TERMS = 32;
+const DEFAULT_LIMIT = 20;
+const MAX_PREFIX_EXPANSIONS = 48;
+const MAX_FUZZY_EXPANSIONS = 24;
+/** Exponent of the coordination factor in context ranking (0 = plain BM25F). */
+const COORD = 0.75;
+
+interface Part {
+  /** The source this part (the whole source, or one chunk of it) belongs to. */
+  id: string;
+  sourceHash: string;
+  corpus: boolean;
+  seg: Segment;
+  /** First global document number of this segment. */
+  base: number;
+}
+
+interface QueryTerm {
+  stem: string;
+  surface: string;
+  qtf: number;
+  df: number;
+  weight: number;
+  /** Term number in each segment's ctx vocabulary, -1 when absent. */
+  ids: Int32Array;
+}
+
+export class SearchIndex {
+  private parts: Part[] = [];
+  private total = 0;
+  /** 1 for a document shadowed by an earlier source with the same key (or a repeat within one). */
+  private dead = new Uint8Array(0);
+  private acc = new Float32Array(0);
+  private final = new Float32Array(0);
+  private tokAcc = new Float32Array(0);
+  private cover = new Uint8Array(0);
+  private termHits = new Uint8Array(0);
+  private keptTerms = 0;
+  private touched = new Uint32Array(0);
+  private tokTouched = new Uint32Array(0);
+  /** What the last `load` reused and rebuilt. */
+  lastLoad: LoadReport = { loaded: [], built: [] };
+
+  private readonly chunkPapers: number;
+
+  private constructor(options: IndexOptions) {
+    this.chunkPapers = Math.max(64, options.chunkPapers ?? DEFAULT_CHUNK_PAPERS);
+  }
+
+  /** An index over one list of papers (one source named "default"). */
+  static build(papers: readonly Paper[], options: IndexOptions = {}): SearchIndex {
+    return SearchIndex.fromSources([{ id: 'default', papers }], options);
+  }
+
+  /** An index over several sources; earlier sources win duplicate keys. */
+  static fromSources(sources: readonly IndexSource[], options: IndexOptions = {}): SearchIndex {
+    const index = new SearchIndex(options);
+    for (const s of sources) {
+      const hash = s.hash ?? hashPapers(s.papers);
+      const built = index.chunked(s, hash, null);
+      index.parts.push(...built);
+    }
+    index.relayout();
+    return index;
+  }
+
+  /**
+   * Loads the segments saved in `dir` for these sources; a source (or a chunk of a large source)
+   * whose saved segment is missing, stale (other hash or format version) or corrupt is indexed
+   * now. Never throws for a bad file.
+   */
+  static async load(dir: string, sources: readonly IndexSource[], options: IndexOptions = {}): Promise<SearchIndex> {
+    const index = new SearchIndex(options);
+    const report: LoadReport = { loaded: [], built: [] };
+    for (const s of sources) {
+      const hash = s.hash ?? hashPapers(s.papers);
+      const manifest = await readManifest(dir, hash);
+      const sizes = manifest?.chunks.map((c) => c.papers);
+      const fits = sizes !== undefined && sizes.reduce((a, b) => a + b, 0) === s.papers.length;
+      const chunks = fits ? manifest!.chunks : index.chunksOf(s.papers, hash);
+      const reasons: string[] = [];
+      let start = 0;
+      for (const [i, c] of chunks.entries()) {
+        const slice = chunks.length === 1 ? s.papers : s.papers.slice(start, start + c.papers);
+        start += c.papers;
+        const read = await readSegment(dir, c.hash, slice);
+        if (!read.segment) reasons.push(chunks.length === 1 ? read.reason : `chunk ${i + 1}/${chunks.length}: ${read.reason}`);
+        const seg = read.segment ?? buildSegment(slice, c.hash);
+        index.parts.push({ id: s.id, sourceHash: hash, corpus: isCorpus(s), seg, base: 0 });
+      }
+      if (reasons.length === 0) report.loaded.push(s.id);
+      else report.built.push({ id: s.id, reason: reasons.join('; ') });
+    }
+    index.relayout();
+    index.lastLoad = report;
+    return index;
+  }
+
+  /** Saves every segment under `dir` (created if needed); files of other hashes are removed. */
+  async save(dir: string): Promise<void> {
+    const manifests: SourceManifest[] = [];
+    for (const id of new Set(this.parts.map((p) => p.id))) {
+      const parts = this.parts.filter((p) => p.id === id);
+      if (parts.length > 1) {
+        manifests.push({ format: FORMAT_VERSION, hash: parts[0].sourceHash, chunks: parts.map((p) => ({ hash: p.seg.hash, papers: p.seg.papers.length })) });
+      }
+    }
+    await writeSegments(
+      dir,
+      this.parts.map((p) => p.seg),
+      manifests,
+    );
+  }
+
+  /**
+   * Adds or replaces one source. Only it is re-indexed, and of a large source only the chunks
+   * whose papers changed (an edited entry re-indexes its ~30k-paper chunk, not 100k papers).
+   */
+  setSource(source: IndexSource): void {
+    const hash = source.hash ?? hashPapers(source.papers);
+    const old = this.parts.filter((p) => p.id === source.id);
+    const at = this.parts.findIndex((p) => p.id === source.id);
+    const total = old.reduce((n, p) => n + p.seg.papers.length, 0);
+    if (old.length > 0 && old[0].sourceHash === hash && total === source.papers.length) {
+      // Same content: only the Paper objects are new.
+      let start = 0;
+      for (const p of old) {
+        p.seg.papers = old.length === 1 ? source.papers : source.papers.slice(start, start + p.seg.papers.length);
+        start += p.seg.papers.length;
+      }
+      this.relayout();
+      return;
+    }
+    const reuse = new Map(old.map((p) => [p.seg.hash, p.seg] as const));
+    const parts = this.chunked(source, hash, reuse);
+    this.parts = this.parts.filter((p) => p.id !== source.id);
+    this.parts.splice(at >= 0 ? at : this.parts.length, 0, ...parts);
+    this.relayout();
+  }
+
+  /** How a source splits into chunks, with each chunk's content hash (the source's when one). */
+  private chunksOf(papers: readonly Paper[], hash: string): { hash: string; papers: number }[] {
+    const ends = chunkBounds(papers, this.chunkPapers);
+    if (ends.length === 1) return [{ hash, papers: papers.length }];
+    return ends.map((end, i) => {
+      const start = i === 0 ? 0 : ends[i - 1];
+      return { hash: hashPapers(papers.slice(start, end)), papers: end - start };
+    });
+  }
+
+  /** The parts of a source, reusing segments of the same content from `reuse`. */
+  private chunked(s: IndexSource, hash: string, reuse: Map<string, Segment> | null): Part[] {
+    const chunks = this.chunksOf(s.papers, hash);
+    const parts: Part[] = [];
+    let start = 0;
+    for (const c of chunks) {
+      const slice = chunks.length === 1 ? s.papers : s.papers.slice(start, start + c.papers);
+      start += c.papers;
+      const old = reuse?.get(c.hash);
+      let seg: Segment;
+      if (old && old.papers.length === slice.length) {
+        old.papers = slice;
+        seg = old;
+      } else seg = buildSegment(slice, c.hash);
+      parts.push({ id: s.id, sourceHash: hash, corpus: isCorpus(s), seg, base: 0 });
+    }
+    return parts;
+  }
+
+  removeSource(id: string): void {
+    const before = this.parts.length;
+    this.parts = this.parts.filter((p) => p.id !== id);
+    if (this.parts.length !== before) this.relayout();
+  }
+
+  /** Source ids in precedence order, with their content hashes and sizes. */
+  get sources(): { id: string; hash: string; papers: number; chunks: number }[] {
+    const out: { id: string; hash: string; papers: number; chunks: number }[] = [];
+    for (const p of this.parts) {
+      const last = out[out.length - 1];
+      if (last && last.id === p.id) {
+        last.papers += p.seg.papers.length;
+        last.chunks++;
+      } else out.push({ id: p.id, hash: p.sourceHash, papers: p.seg.papers.length, chunks: 1 });
+    }
+    return out;
+  }
+
+  /** Number of distinct papers searchable. */
+  get size(): number {
+    let n = 0;
+    for (let i = 0; i < this.total; i++) if (!this.dead[i]) n++;
+    return n;
+  }
+
+  private relayout(): void {
+    // Workspace sources before the corpus (stable otherwise): the first holder of a key wins.
+    // Chunks of one source stay together and in order.
+    this.parts = [...this.parts.filter((p) => !p.corpus), ...this.parts.filter((p) => p.corpus)];
+    let base = 0;
+    for (const p of this.parts) {
+      p.base = base;
+      base += p.seg.papers.length;
+    }
+    this.total = base;
+    this.dead = new Uint8Array(base);
+    const seen = new Set<string>();
+    for (const p of this.parts) {
+      const papers = p.seg.papers;
+      for (let i = 0; i < papers.length; i++) {
+        if (seen.has(papers[i].key)) this.dead[p.base + i] = 1;
+        else seen.add(papers[i].key);
+      }
+    }
+    this.acc = new Float32Array(base);
+    this.final = new Float32Array(base);
+    this.tokAcc = new Float32Array(base);
+    this.cover = new Uint8Array(base);
+    this.termHits = new Uint8Array(base);
+    this.touched = new Uint32Array(base);
+    this.tokTouched = new Uint32Array(base);
+  }
+
+  private paper(doc: number): Paper {
+    const part = this.partOf(doc);
+    return part.seg.papers[doc - part.base];
+  }
+
+  private partOf(doc: number): Part {
+    const parts = this.parts;
+    let lo = 0;
+    let hi = parts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (parts[mid].base <= doc) lo = mid;
+      else hi = mid - 1;
+    }
+    return parts[lo];
+  }
+
+  /** Never zero: in an ML library "model" is everywhere, yet a title holding it is still a better match. */
+  private idf(df: number): number {
+    return Math.log(1 + this.total / (df + 0.5));
+  }
+
+  // ---------------------------------------------------------------- context queries
+
+  private contextTerms(text: string): QueryTerm[] {
+    const byStem = new Map<string, QueryTerm>();
+    for (const { stem: s, token } of contentTerms(text)) {
+      const q = byStem.get(s);
+      if (q) q.qtf++;
+      else byStem.set(s, { stem: s, surface: text.slice(token.start, token.end), qtf: 1, df: 0, weight: 0, ids: new Int32Array(0) });
+    }
+    const terms = [...byStem.values()];
+    for (const q of terms) {
+      q.ids = new Int32Array(this.parts.length);
+      for (let i = 0; i < this.parts.length; i++) {
+        const t = findTerm(this.parts[i].seg.ctx, q.stem);
+        q.ids[i] = t;
+        if (t >= 0) q.df += docFreq(this.parts[i].seg.ctx, t);
+      }
+      // Repeated words count, with diminishing returns.
+      q.weight = this.idf(q.df) * ((2.2 * q.qtf) / (1.2 + q.qtf));
+    }
+    return terms;
+  }
+
+  /** The highest impact (0..1) the term has in any paper; unseen words count as fully matchable. */
+  private bestImpact(q: QueryTerm): number {
+    let best = 0;
+    for (let s = 0; s < this.parts.length; s++) if (q.ids[s] >= 0) best = Math.max(best, this.parts[s].seg.ctx.maxImpact[q.ids[s]]);
+    return q.df > 0 ? best / 255 : 1;
+  }
+
+  /** Accumulates context scores into this.acc; returns the number of touched documents. */
+  private accumulate(terms: QueryTerm[]): number {
+    const acc = this.acc;
+    const touched = this.touched;
+    let n = 0;
+    const kept = terms.filter((t) => t.df > 0).sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
+    for (const q of kept) {
+      const w = q.weight / 255;
+      for (let s = 0; s < this.parts.length; s++) {
+        const t = q.ids[s];
+        if (t < 0) continue;
+        const part = this.parts[s];
+        const p = part.seg.ctx;
+        const docs = p.docs;
+        const impacts = p.impacts;
+        const base = part.base;
+        const termHits = this.termHits;
+        for (let i = p.offsets[t], end = p.offsets[t + 1]; i < end; i++) {
+          const d = base + docs[i];
+          if (acc[d] === 0) touched[n++] = d;
+          acc[d] += w * impacts[i];
+          termHits[d]++;
+        }
+      }
+    }
+    this.keptTerms = kept.length;
+    return n;
+  }
+
+  /**
+   * Coordination: scales each touched document by (query terms it holds / terms scored)^COORD,
+   * so a paper holding every word of a short query beats one holding a single word in its title.
+   */
+  private coordinate(n: number): void {
+    const k = Math.max(1, this.keptTerms);
+    const factor = new Float32Array(k + 1);
+    for (let h = 0; h <= k; h++) factor[h] = Math.pow(h / k, COORD);
+    const acc = this.acc;
+    const termHits = this.termHits;
+    const touched = this.touched;
+    for (let i = 0; i < n; i++) {
+      const d = touched[i];
+      acc[d] *= factor[termHits[d]];
+      termHits[d] = 0;
+    }
+  }
+
+  private clearAcc(n: number): void {
+    for (let i = 0; i < n; i++) {
+      this.acc[this.touched[i]] = 0;
+      this.termHits[this.touched[i]] = 0;
+    }
+  }
+
+  /** Top `limit` documents among the touched ones, best first (ties: earlier document first). */
+  private top(scores: Float32Array, touched: Uint32Array, n: number, limit: number): number[] {
+    const heap: number[] = []; // min-heap of documents by score
+    const worse = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+    for (let i = 0; i < n; i++) {
+      const d = touched[i];
+      if (this.dead[d] || scores[d] <= 0) continue;
+      if (heap.length < limit) {
+        heap.push(d);
+        let c = heap.length - 1;
+        while (c > 0) {
+          const parent = (c - 1) >> 1;
+          if (!worse(heap[c], heap[parent])) break;
+          [heap[c], heap[parent]] = [heap[parent], heap[c]];
+          c = parent;
+        }
+      } else if (worse(heap[0], d)) {
+        heap[0] = d;
+        let c = 0;
+        for (;;) {
+          const l = 2 * c + 1;
+          const r = l + 1;
+          let m = c;
+          if (l < heap.length && worse(heap[l], heap[m])) m = l;
+          if (r < heap.length && worse(heap[r], heap[m])) m = r;
+          if (m === c) break;
+          [heap[c], heap[m]] = [heap[m], heap[c]];
+          c = m;
+        }
+      }
+    }
+    return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+  }
+
+  private matchedContext(terms: QueryTerm[], doc: number): string[] {
+    const partIndex = this.parts.indexOf(this.partOf(doc));
+    const part = this.parts[partIndex];
+    const out: string[] = [];
+    for (const q of terms) {
+      const t = q.ids[partIndex];
+      if (t >= 0 && impactOf(part.seg.ctx, t, doc - part.base) > 0) out.push(q.surface);
+    }
+    return out;
+  }
+
+  /** Papers ranked for a sentence, paragraph or section (BM25F, stemmed, stopwords out). */
+  context(text: string, options: QueryOptions = {}): Hit[] {
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    const terms = this.contextTerms(text);
+    const n = this.accumulate(terms);
+    this.coordinate(n);
+    const docs = this.top(this.acc, this.touched, n, limit);
+    const hits = docs.map((d) => ({ paper: this.paper(d), score: this.acc[d], matched: this.matchedContext(terms, d) }));
+    this.clearAcc(n);
+    return hits;
+  }
+
+  /**
+   * Papers the text is about, best first, each with its normalised score (0..1) as `score`;
+   * [] when none reaches the threshold.
+   */
+  related(text: string, options: RelatedOptions = {}): Hit[] {
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    const threshold = options.threshold ?? DEFAULT_RELATED_THRESHOLD;
+    const terms = this.contextTerms(text);
+    // The ideal is over the query's most informative terms (unknown words first), as many as a
+    // context query scores: a section is judged by its key words, not diluted by all of them.
+    const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
+    const ideal = idealTerms.reduce((sum, q) => sum + q.weight * this.bestImpact(q), 0);
+    if (ideal <= 0) return [];
+    const n = this.accumulate(terms);
+    const docs = this.top(this.acc, this.touched, n, limit * 2);
+    const hits: Hit[] = [];
+    for (const d of docs) {
+      const matched = this.matchedContext(terms, d);
+      const held = this.matchedContext(idealTerms, d).length;
+      // One shared rare word ("signed" vs "sign language") is a coincidence, not relatedness.
+      const coverage = RELATED_COVERAGE_FLOOR + (1 - RELATED_COVERAGE_FLOOR) * Math.sqrt(held / idealTerms.length);
+      // The square root spreads the useful range (0.1-0.5 of the ideal) over the 0..1 scale.
+      const score = Math.sqrt(Math.min(1, (this.acc[d] / ideal) * coverage));
+      if (score >= threshold) hits.push({ paper: this.paper(d), score, matched });
+    }
+    this.clearAcc(n);
+    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  // ---------------------------------------------------------------- typed queries
+
+  /**
+   * Scores typed text into this.tokAcc (sum over words of each word's best match) and
+   * this.cover (how many query words each document matched). `need`: the words a document must
+   * match to cover the query (the joined form of "self-supervised" is a bonus, not a need).
+   */
+  private accumulateTyped(text: string): { n: number; words: string[]; need: number } {
+    // At most 32 words: `cover` counts them in a byte, and nobody types more after \cite{.
+    const tokens = tokenize(text, true).slice(0, 32);
+    const words = tokens.map((t) => t.term);
+    const compact = fold(text.trim());
+    const acc = this.tokAcc;
+    const cover = this.cover;
+    const touched = this.tokTouched;
+    const best = this.acc; // per-word best match, cleared after each word
+    const bestTouched = this.touched;
+    let n = 0;
+    const queries = tokens.map((t) => ({ word: t.term, keyOnly: false, joined: text.slice(t.start, t.end).includes('-') }));
+    const need = queries.filter((q) => !q.joined).length;
+    // The whole query as a key prefix: "smith2021" or "mastering-atari".
+    if (compact && !/\s/.test(compact) && !(words.length === 1 && words[0] === compact)) queries.push({ word: compact, keyOnly: true, joined: false });
+    for (let qi = 0; qi < queries.length; qi++) {
+      const { word, keyOnly, joined } = queries[qi];
+      let m = 0;
+      const expansions = this.expand(word, keyOnly, qi === words.length - 1);
+      // Term numbers per segment, and document frequencies over all segments (global idf).
+      const ids = [...expansions.keys()].map((term) => this.parts.map((part) => findTerm(part.seg.typ, term)));
+      const dfs = ids.map((perPart) => perPart.reduce((sum, t, s) => sum + (t >= 0 ? docFreq(this.parts[s].seg.typ, t) : 0), 0));
+      const qualities = [...expansions.values()];
+      for (let s = 0; s < this.parts.length; s++) {
+        const part = this.parts[s];
+        const p = part.seg.typ;
+        for (let e = 0; e < ids.length; e++) {
+          const t = ids[e][s];
+          if (t < 0) continue;
+          const w = (qualities[e] * this.idf(dfs[e])) / 255;
+          for (let i = p.offsets[t], end = p.offsets[t + 1]; i < end; i++) {
+            const d = part.base + p.docs[i];
+            const v = w * p.impacts[i];
+            if (best[d] === 0) bestTouched[m++] = d;
+            if (v > best[d]) best[d] = v;
+          }
+        }
+      }
+      for (let i = 0; i < m; i++) {
+        const d = bestTouched[i];
+        if (acc[d] === 0 && cover[d] === 0) touched[n++] = d;
+        acc[d] += best[d];
+        // A key-prefix match of the whole query covers every word.
+        if (keyOnly) cover[d] = Math.max(cover[d], need);
+        else if (!joined) cover[d]++;
+        best[d] = 0;
+      }
+    }
+    return { n, words, need };
+  }
+
+  /**
+   * The vocabulary words a typed word stands for, with a match quality (exact 1 > prefix >
+   * fuzzy), over all segments. Fuzzy matching runs only for a word no segment knows (as typed,
+   * or for the last word as the start of a word), once, in the largest vocabulary.
+   */
+  private expand(word: string, keyOnly: boolean, last: boolean): Map<string, number> {
+    const out = new Map<string, number>();
+    const add = (t: string, q: number) => {
+      if (q > (out.get(t) ?? 0)) out.set(t, q);
+    };
+    let known = false;
+    let largest: Postings | null = null;
+    for (const part of this.parts) {
+      const p = part.seg.typ;
+      if (!largest || p.terms.length > largest.terms.length) largest = p;
+      const exact = findTerm(p, word);
+      if (exact >= 0) add(word, 1);
+      let completions = 0;
+      if (word.length >= 2 || keyOnly) {
+        const [from, to] = prefixRange(p.terms, word);
+        completions = to - from - (exact >= 0 ? 1 : 0);
+        // A longer completion of the word is a weaker match; the last word is the one being typed.
+        for (const t of this.mostFrequent(p, from, to, MAX_PREFIX_EXPANSIONS, exact)) {
+          add(p.terms[t], (last || keyOnly ? 0.9 : 0.6) * (0.5 + (0.5 * word.length) / p.terms[t].length));
+        }
+      }
+      if (exact >= 0 || (last && completions > 0)) known = true;
+    }
+    if (largest && !keyOnly && !known && word.length >= 4 && /^\p{L}+$/u.test(word)) {
+      const p = largest;
+      const maxD = word.length >= 8 ? 2 : 1;
+      // Most typos keep the first letter: look there first, everywhere only if that finds nothing.
+      const [from, to] = prefixRange(p.terms, word[0]);
+      let found = fuzzyTerms(p.terms, word, maxD, last, MAX_FUZZY_EXPANSIONS, from, to);
+      if (found.length === 0) found = fuzzyTerms(p.terms, word, maxD, last, MAX_FUZZY_EXPANSIONS);
+      let budget = MAX_FUZZY_EXPANSIONS;
+      for (const f of found) {
+        const quality = (f.prefix ? 0.4 : 0.55) * (1 - 0.15 * (f.distance - 1));
+        const terms = f.end - f.term > 1 ? this.mostFrequent(p, f.term, f.end, Math.max(1, budget >> 1), -1) : [f.term];
+        for (const t of terms) add(p.terms[t], quality);
+        budget -= terms.length;
+        if (budget <= 0) break;
+      }
+    }
+    return out;
+  }
+
+  /** Up to `k` terms of [from, to) with the most documents (all of them when few). */
+  private mostFrequent(p: Postings, from: number, to: number, k: number, skip: number): number[] {
+    const range: number[] = [];
+    for (let t = from; t < to && range.length < 5000; t++) if (t !== skip) range.push(t);
+    if (range.length <= k) return range;
+    return range.sort((a, b) => docFreq(p, b) - docFreq(p, a)).slice(0, k);
+  }
+
+  private typedHits(text: string, limit: number): { docs: number[]; scores: Map<number, number>; full: Set<number>; words: string[] } {
+    const { n, words, need: required } = this.accumulateTyped(text);
+    const acc = this.tokAcc;
+    const cover = this.cover;
+    const need = Math.max(1, required);
+    const scores = new Map<number, number>();
+    const final = this.acc; // reused as scratch: typed scores with the coverage penalty
+    for (let i = 0; i < n; i++) {
+      const d = this.tokTouched[i];
+      const c = Math.min(1, cover[d] / need);
+      // Documents that miss a typed word rank below all that match every word.
+      final[d] = acc[d] * c * c * c + (cover[d] >= need ? 1000 : 0);
+    }
+    const docs = this.top(final, this.tokTouched, n, limit);
+    const full = new Set<number>();
+    for (const d of docs) {
+      if (final[d] >= 1000) full.add(d);
+      scores.set(d, final[d] >= 1000 ? final[d] - 1000 : final[d]);
+    }
+    for (let i = 0; i < n; i++) {
+      const d = this.tokTouched[i];
+      final[d] = 0;
+      acc[d] = 0;
+      cover[d] = 0;
+    }
+    return { docs, scores, full, words };
+  }
+
+  private matchedTyped(words: string[], paper: Paper): string[] {
+    const hay = new Set<string>();
+    for (const t of tokenize(`${paper.key} ${paper.title} ${paper.authors.join(' ')} ${paper.year ?? ''}`, true)) hay.add(t.term);
+    const haystack = [...hay];
+    return words.filter((w) => hay.has(w) || haystack.some((h) => h.startsWith(w) || (w.length >= 4 && nearlyEqual(w, h))));
+  }
+
+  /** Papers for a few typed letters: prefix + fuzzy over key, title, authors and year. */
+  typed(text: string, options: QueryOptions = {}): Hit[] {
+    return this.typedWithCoverage(text, options.limit ?? DEFAULT_LIMIT).hits;
+  }
+
+  private typedWithCoverage(text: string, limit: number): { hits: Hit[]; full: number } {
+    if (!text.trim()) return { hits: [], full: 0 };
+    const { docs, scores, full, words } = this.typedHits(text, limit);
+    const hits = docs.map((d) => {
+      const paper = this.paper(d);
+      return { paper, score: scores.get(d) ?? 0, matched: this.matchedTyped(words, paper) };
+    });
+    return { hits, full: full.size };
+  }
+
+  /**
+   * The search box: up to 4 words are typed text (key, title, authors, year), unless no paper
+   * matches all of them, then the words are looked up in abstracts too (context ranking); more
+   * words are a context query. `mode` forces one kind.
+   */
+  search(text: string, options: QueryOptions & { mode?: 'typed' | 'context' } = {}): Hit[] {
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    const words = text.trim().split(/\s+/).filter(Boolean).length;
+    const mode = options.mode ?? (words > 4 ? 'context' : undefined);
+    if (mode === 'context') return this.context(text, { limit });
+    const { hits, full } = this.typedWithCoverage(text, limit);
+    if (mode === 'typed' || full > 0) return hits;
+    const context = this.context(text, { limit });
+    return context.length > 0 ? context : hits;
+  }
+
+  /**
+   * Citation completion: the typed text picks the candidates, the surrounding text ranks them
+   * (typed score as a smaller part of the blend). Empty typed text: context ranking; empty
+   * context: typed ranking.
+   */
+  completion(typed: string, contextText: string, options: QueryOptions = {}): Hit[] {
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    if (!typed.trim()) return this.context(contextText, { limit });
+    const terms = this.contextTerms(contextText);
+    if (!terms.some((t) => t.df > 0)) return this.typed(typed, { limit });
+    const { n: nt, words, need: required } = this.accumulateTyped(typed);
+    const need = Math.max(1, required);
+    const tok = this.tokAcc;
+    const cover = this.cover;
+    const tt = this.tokTouched;
+    // Candidates: the documents matching every typed word, or, when none does, all typed matches.
+    let anyFull = false;
+    for (let i = 0; i < nt && !anyFull; i++) if (cover[tt[i]] >= need && !this.dead[tt[i]]) anyFull = true;
+    const nc = this.accumulate(terms);
+    const acc = this.acc;
+    const final = this.final;
+    let maxCtx = 0;
+    let maxTyped = 0;
+    for (let i = 0; i < nt; i++) {
+      const d = tt[i];
+      if (anyFull && cover[d] < need) continue;
+      const c = Math.min(1, cover[d] / need);
+      tok[d] *= c * c * c;
+      if (acc[d] > maxCtx) maxCtx = acc[d];
+      if (tok[d] > maxTyped) maxTyped = tok[d];
+    }
+    for (let i = 0; i < nt; i++) {
+      const d = tt[i];
+      if (anyFull && cover[d] < need) continue;
+      final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + (0.25 * tok[d]) / (maxTyped || 1);
+    }
+    const docs = this.top(final, tt, nt, limit);
+    const hits = docs.map((d) => {
+      const paper = this.paper(d);
+      const matched = [...new Set([...this.matchedTyped(words, paper), ...this.matchedContext(terms, d)])];
+      return { paper, score: final[d], matched };
+    });
+    for (let i = 0; i < nt; i++) {
+      const d = tt[i];
+      final[d] = 0;
+      tok[d] = 0;
+      cover[d] = 0;
+    }
+    this.clearAcc(nc);
+    return hits;
+  }
+}
+
+/** Optimal string alignment distance <= 2 (for "why" on fuzzy typed matches). */
+function nearlyEqual(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  const m = a.length;
+  const n = b.length;
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => [i, ...new Array<number>(n).fill(0)]);
+  for (let j = 0; j <= n; j++) d[0][j] = j;
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[m][n] <= (a.length >= 8 ? 2 : 1);
+}
+
+/** Stemmed content terms of a text with offsets, for highlighting what a hit matched. */
+export function termsOf(text: string): { stem: string; start: number; end: number }[] {
+  return contentTerms(text).map(({ stem: s, token }) => ({ stem: s, start: token.start, end: token.end }));
+}
+
+/**
+ * A Library's sources in the order the index wants them: workspace files first (they win a
+ * shared key), then the corpus.
+ */
+export function sourcesOf(library: { sources: { id: string; papers: readonly Paper[]; kind: string }[] }): IndexSource[] {
+  const rank = (kind: string) => (kind === 'corpus' ? 1 : 0);
+  return [...library.sources]
+    .sort((a, b) => rank(a.kind) - rank(b.kind))
+    .map((s) => ({ id: s.id, papers: s.papers, kind: s.kind === 'corpus' ? ('corpus' as const) : ('workspace' as const) }));
+}

@@ -1,0 +1,210 @@
+// Saved segments: one binary file per source content hash, `litlens-search-<hash>.seg`.
+//
+//   bytes 0..7   "LLSEG\0\0\0"
+//   bytes 8..11  header length (uint32 LE), then the header as JSON:
+//                { format, hash, papers, keys, avg, checksum, sections: [{ name, offset, length }] }
+//   then the sections (8-byte aligned, offsets relative to the payload start): for ctx and typ,
+//   terms (UTF-8, "\n"-joined), offsets (uint32), docs (uint32), impacts (uint8), maxImpact (uint8);
+//   integers in the platform's byte order (little-endian wherever Node runs), read in place.
+//
+// A file is used only when its format version, source hash, paper count, key list hash and
+// payload checksum (CRC-32) all match; anything else is reported and the source is re-indexed.
+import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
+import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Paper } from '../library/paper';
+import type { Postings } from './postings';
+import { Segment, hashKeys } from './segment';
+
+/** Bump when the file layout or anything that changes the indexed terms/impacts changes. */
+export const FORMAT_VERSION = 2;
+const MAGIC = Buffer.from('LLSEG\0\0\0', 'latin1');
+const PREFIX = 'litlens-search-';
+
+interface SectionInfo {
+  name: string;
+  offset: number;
+  length: number;
+}
+/** CRC-32 (zlib, Node >= 20.15) of the payload, or SHA-1 where zlib has no crc32. */
+const zcrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+function checksum(payload: Uint8Array): string {
+  return zcrc ? `crc32:${zcrc(payload).toString(16)}` : `sha1:${createHash('sha1').update(payload).digest('hex')}`;
+}
+
+interface Header {
+  format: number;
+  hash: string;
+  papers: number;
+  keys: string;
+  avg: { title: number; abstract: number };
+  checksum: string;
+  sections: SectionInfo[];
+}
+
+const MANIFEST = 'litlens-source-';
+
+/** How a chunked source was split when saved: its chunks' hashes and sizes, in order. */
+export interface SourceManifest {
+  format: number;
+  hash: string;
+  chunks: { hash: string; papers: number }[];
+}
+
+export function manifestFile(dir: string, hash: string): string {
+  return join(dir, `${MANIFEST}${hash.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+}
+
+export async function readManifest(dir: string, hash: string): Promise<SourceManifest | null> {
+  try {
+    const m = JSON.parse(await readFile(manifestFile(dir, hash), 'utf8')) as SourceManifest;
+    const ok = m.format === FORMAT_VERSION && m.hash === hash && Array.isArray(m.chunks) && m.chunks.every((c) => typeof c.hash === 'string' && Number.isInteger(c.papers) && c.papers > 0);
+    return ok ? m : null;
+  } catch {
+    return null;
+  }
+}
+
+export function segmentFile(dir: string, hash: string): string {
+  return join(dir, `${PREFIX}${hash.replace(/[^A-Za-z0-9_-]/g, '_')}.seg`);
+}
+
+function sectionsOf(seg: Segment): [string, Uint8Array][] {
+  const out: [string, Uint8Array][] = [];
+  for (const [prefix, p] of [
+    ['ctx', seg.ctx],
+    ['typ', seg.typ],
+  ] as const) {
+    out.push([`${prefix}.terms`, Buffer.from(p.terms.join('\n'), 'utf8')]);
+    out.push([`${prefix}.offsets`, new Uint8Array(p.offsets.buffer, p.offsets.byteOffset, p.offsets.byteLength)]);
+    out.push([`${prefix}.docs`, new Uint8Array(p.docs.buffer, p.docs.byteOffset, p.docs.byteLength)]);
+    out.push([`${prefix}.impacts`, p.impacts]);
+    out.push([`${prefix}.maxImpact`, p.maxImpact]);
+  }
+  return out;
+}
+
+export function encodeSegment(seg: Segment): Buffer {
+  const parts = sectionsOf(seg);
+  const sections: SectionInfo[] = [];
+  let offset = 0;
+  for (const [name, bytes] of parts) {
+    sections.push({ name, offset, length: bytes.byteLength });
+    offset += bytes.byteLength;
+    offset = (offset + 7) & ~7;
+  }
+  const payload = Buffer.alloc(offset);
+  parts.forEach(([, bytes], i) => payload.set(bytes, sections[i].offset));
+  const header: Header = {
+    format: FORMAT_VERSION,
+    hash: seg.hash,
+    papers: seg.papers.length,
+    keys: hashKeys(seg.papers),
+    avg: seg.avg,
+    checksum: checksum(payload),
+    sections,
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const headLen = (12 + json.length + 7) & ~7;
+  const head = Buffer.alloc(headLen, 0x20);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(json.length, 8);
+  json.copy(head, 12);
+  return Buffer.concat([head, payload]);
+}
+
+/** The segment in `bytes`, or the reason it cannot be used for these papers. */
+export function decodeSegment(bytes: Buffer, hash: string, papers: readonly Paper[]): Segment | string {
+  if (bytes.length < 12 || !bytes.subarray(0, 8).equals(MAGIC)) return 'not a LitLens index file';
+  const jsonLen = bytes.readUInt32LE(8);
+  if (12 + jsonLen > bytes.length) return 'truncated header';
+  let header: Header;
+  try {
+    header = JSON.parse(bytes.subarray(12, 12 + jsonLen).toString('utf8')) as Header;
+  } catch {
+    return 'unreadable header';
+  }
+  if (header.format !== FORMAT_VERSION) return `format ${header.format}, expected ${FORMAT_VERSION}`;
+  if (header.hash !== hash) return 'source changed';
+  if (header.papers !== papers.length) return `saved for ${header.papers} papers, the source has ${papers.length}`;
+  if (header.keys !== hashKeys(papers)) return 'keys differ';
+  const start = (12 + jsonLen + 7) & ~7;
+  // Typed-array views need aligned memory; copy when the buffer is not.
+  let payload = bytes.subarray(start);
+  if (payload.byteOffset % 8 !== 0) payload = Buffer.from(payload);
+  if (checksum(payload) !== header.checksum) return 'checksum mismatch (corrupt file)';
+  const section = (name: string): Uint8Array => {
+    const s = header.sections.find((x) => x.name === name);
+    if (!s || s.offset < 0 || s.offset + s.length > payload.length) throw new Error(`section ${name} missing or out of bounds`);
+    return payload.subarray(s.offset, s.offset + s.length);
+  };
+  const postings = (prefix: string): Postings => {
+    const termsText = Buffer.from(section(`${prefix}.terms`)).toString('utf8');
+    const terms = termsText.length === 0 ? [] : termsText.split('\n');
+    const u32 = (name: string) => {
+      const b = section(name);
+      if (b.byteLength % 4 !== 0) throw new Error(`section ${name} misaligned`);
+      return new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+    };
+    const p: Postings = {
+      terms,
+      offsets: u32(`${prefix}.offsets`),
+      docs: u32(`${prefix}.docs`),
+      impacts: section(`${prefix}.impacts`),
+      maxImpact: section(`${prefix}.maxImpact`),
+    };
+    if (p.offsets.length !== terms.length + 1 || p.offsets[terms.length] !== p.docs.length || p.impacts.length !== p.docs.length) {
+      throw new Error(`${prefix} postings inconsistent`);
+    }
+    return p;
+  };
+  try {
+    return { hash, papers, ctx: postings('ctx'), typ: postings('typ'), avg: header.avg, saved: true };
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export async function readSegment(dir: string, hash: string, papers: readonly Paper[]): Promise<{ segment: Segment | null; reason: string }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(segmentFile(dir, hash));
+  } catch {
+    return { segment: null, reason: 'no saved index' };
+  }
+  const seg = decodeSegment(bytes, hash, papers);
+  if (typeof seg === 'string') {
+    await unlink(segmentFile(dir, hash)).catch(() => undefined);
+    return { segment: null, reason: `${segmentFile(dir, hash)}: ${seg}` };
+  }
+  return { segment: seg, reason: '' };
+}
+
+/** Writes each segment not already saved and the manifests (temp file + rename); removes other files of ours. */
+export async function writeSegments(dir: string, segments: readonly Segment[], manifests: readonly SourceManifest[] = []): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const keep = new Set<string>();
+  const existing = new Set(await readdir(dir));
+  for (const m of manifests) {
+    const file = manifestFile(dir, m.hash);
+    keep.add(file.slice(dir.length + 1));
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(m));
+    await rename(tmp, file);
+  }
+  for (const seg of segments) {
+    const file = segmentFile(dir, seg.hash);
+    const name = file.slice(dir.length + 1);
+    keep.add(name);
+    if (existing.has(name) && seg.saved) continue;
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, encodeSegment(seg));
+    await rename(tmp, file);
+    seg.saved = true;
+  }
+  for (const name of existing) {
+    const ours = (name.startsWith(PREFIX) && name.endsWith('.seg')) || (name.startsWith(MANIFEST) && name.endsWith('.json'));
+    if (ours && !keep.has(name)) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}

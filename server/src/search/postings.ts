@@ -1,0 +1,155 @@
+// Compact inverted lists: a sorted vocabulary and, per term, the documents holding it with a
+// one-byte impact (how strongly the term belongs to the document, 1..255). Typed arrays only,
+// so a segment is a handful of buffers that save and load without per-posting work.
+
+export interface Postings {
+  /** Sorted (UTF-16 code unit order), unique. */
+  terms: string[];
+  /** offsets[t]..offsets[t+1] is term t's slice of docs/impacts; length terms.length + 1. */
+  offsets: Uint32Array;
+  /** Document numbers (local to the segment), increasing within a term. */
+  docs: Uint32Array;
+  impacts: Uint8Array;
+  /** Largest impact of each term, for upper bounds. */
+  maxImpact: Uint8Array;
+}
+
+/** Index of `term` in the sorted vocabulary, or -1. */
+export function findTerm(p: Postings, term: string): number {
+  const terms = p.terms;
+  let lo = 0;
+  let hi = terms.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = terms[mid];
+    if (t < term) lo = mid + 1;
+    else if (t > term) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** First index whose term is >= `term`. */
+export function lowerBound(terms: readonly string[], term: string, lo = 0): number {
+  let hi = terms.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (terms[mid] < term) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** [first, end) range of terms starting with `prefix`. */
+export function prefixRange(terms: readonly string[], prefix: string): [number, number] {
+  const first = lowerBound(terms, prefix);
+  const end = lowerBound(terms, prefix + '\uffff', first);
+  return [first, end];
+}
+
+export function docFreq(p: Postings, t: number): number {
+  return p.offsets[t + 1] - p.offsets[t];
+}
+
+/** Impact of term `t` in document `doc`, 0 when absent (binary search in the term's list). */
+export function impactOf(p: Postings, t: number, doc: number): number {
+  let lo = p.offsets[t];
+  let hi = p.offsets[t + 1] - 1;
+  const docs = p.docs;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const d = docs[mid];
+    if (d < doc) lo = mid + 1;
+    else if (d > doc) hi = mid - 1;
+    else return p.impacts[mid];
+  }
+  return 0;
+}
+
+/** Growable typed arrays for building. */
+class Grow<T extends Uint32Array | Uint8Array> {
+  length = 0;
+  constructor(public data: T, private readonly make: (n: number) => T) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Collects (term, impact) pairs document by document, in document order. */
+export class PostingsBuilder {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly termOf = new Grow(new Uint32Array(1 << 16), (n) => new Uint32Array(n));
+  private readonly impactOf = new Grow(new Uint8Array(1 << 16), (n) => new Uint8Array(n));
+  private readonly docStart: number[] = [];
+
+  /** Number of `term`, created on first use. */
+  id(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(term, id);
+      this.names.push(term);
+    }
+    return id;
+  }
+
+  /** Adds the next document as term numbers (from `id`) and impacts 0..1. */
+  addDocIds(ids: ArrayLike<number>, weights: ArrayLike<number>, count: number): void {
+    this.docStart.push(this.termOf.length);
+    for (let i = 0; i < count; i++) {
+      this.termOf.push(ids[i]);
+      this.impactOf.push(Math.max(1, Math.min(255, Math.round(weights[i] * 255))));
+    }
+  }
+
+  /** Adds the next document; impacts are 0..1 and stored quantised (at least 1). */
+  addDoc(terms: Map<string, number>): void {
+    this.docStart.push(this.termOf.length);
+    for (const [term, w] of terms) {
+      let id = this.ids.get(term);
+      if (id === undefined) {
+        id = this.names.length;
+        this.ids.set(term, id);
+        this.names.push(term);
+      }
+      this.termOf.push(id);
+      this.impactOf.push(Math.max(1, Math.min(255, Math.round(w * 255))));
+    }
+  }
+
+  finish(): Postings {
+    const nTerms = this.names.length;
+    const order = Array.from({ length: nTerms }, (_, i) => i).sort((a, b) => (this.names[a] < this.names[b] ? -1 : 1));
+    const rank = new Uint32Array(nTerms);
+    for (let i = 0; i < nTerms; i++) rank[order[i]] = i;
+    const total = this.termOf.length;
+    const termOf = this.termOf.data;
+    const counts = new Uint32Array(nTerms + 1);
+    for (let i = 0; i < total; i++) counts[rank[termOf[i]] + 1]++;
+    for (let t = 0; t < nTerms; t++) counts[t + 1] += counts[t];
+    const offsets = counts.slice();
+    const fill = counts.slice(0, nTerms);
+    const docs = new Uint32Array(total);
+    const impacts = new Uint8Array(total);
+    const maxImpact = new Uint8Array(nTerms);
+    const src = this.impactOf.data;
+    const starts = this.docStart;
+    for (let d = 0; d < starts.length; d++) {
+      const end = d + 1 < starts.length ? starts[d + 1] : total;
+      for (let i = starts[d]; i < end; i++) {
+        const t = rank[termOf[i]];
+        const at = fill[t]++;
+        docs[at] = d;
+        impacts[at] = src[i];
+        if (src[i] > maxImpact[t]) maxImpact[t] = src[i];
+      }
+    }
+    return { terms: order.map((i) => this.names[i]), offsets, docs, impacts, maxImpact };
+  }
+}

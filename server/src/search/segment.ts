@@ -1,0 +1,249 @@
+// One source's part of the search index: two inverted lists over its papers.
+//   ctx — stemmed content words of title, abstract, authors and key, BM25F impacts (context queries)
+//   typ — folded words of key, title, authors and year, unstemmed, field weights (typed queries)
+// A segment knows nothing of other sources; SearchIndex combines segments with global statistics.
+import { createHash } from 'node:crypto';
+import type { Paper } from '../library/paper';
+import { Postings, PostingsBuilder } from './postings';
+import { STOPWORDS, fold, indexWords, stem, tokenize } from './text';
+
+/** BM25F field weights and length normalisation for context queries. */
+export const CONTEXT_FIELDS = {
+  title: { weight: 3, b: 0.5 },
+  abstract: { weight: 1, b: 0.75 },
+  authors: { weight: 2, b: 0 },
+  key: { weight: 1, b: 0 },
+} as const;
+export const K1 = 1.2;
+/**
+ * Share of a term's impact that comes from the title alone: a paper whose title holds the
+ * query's words is about them, however often other abstracts repeat them.
+ */
+export const TITLE_SHARE = 0.4;
+
+/** Weights of typed-query fields (a match in the key counts most). */
+export const TYPED_FIELDS = { keyWhole: 4, keyPart: 2, title: 2, author: 2.5, given: 1, year: 2 } as const;
+const TYPED_MAX = 8; // impacts are divided by this before quantising
+
+export interface Segment {
+  /** Content hash of the source the segment was built from. */
+  hash: string;
+  papers: readonly Paper[];
+  ctx: Postings;
+  typ: Postings;
+  /** Average field lengths used for the impacts (kept for information). */
+  avg: { title: number; abstract: number };
+  /** Already on disk (loaded from or written to a saved index). */
+  saved?: boolean;
+}
+
+/** Text of a paper's fields as indexed. Titles may still carry LaTeX from some sources. */
+function familyNames(p: Paper): string[] {
+  return p.authors.map((a) => (a.includes(',') ? a.slice(0, a.indexOf(',')) : a.split(/\s+/).at(-1) ?? a));
+}
+function givenNames(p: Paper): string[] {
+  return p.authors.map((a) => (a.includes(',') ? a.slice(a.indexOf(',') + 1) : a.split(/\s+/).slice(0, -1).join(' ')));
+}
+
+/** Folded word -> stem, null for stopwords; shared by every build (bounded). */
+const stemOfWord = new Map<string, string | null>();
+
+function stemOrNull(word: string): string | null {
+  let s = stemOfWord.get(word);
+  if (s === undefined) {
+    s = STOPWORDS.has(word) ? null : stem(word);
+    if (stemOfWord.size > 2_000_000) stemOfWord.clear();
+    stemOfWord.set(word, s);
+  }
+  return s;
+}
+
+function contentStems(text: string | undefined): string[] {
+  const out: string[] = [];
+  if (text) {
+    indexWords(text, (w) => {
+      const s = stemOrNull(w);
+      if (s !== null) out.push(s);
+    });
+  }
+  return out;
+}
+
+/** Average title/abstract lengths, estimated on an even sample (exact for small sources). */
+function averageLengths(papers: readonly Paper[]): { title: number; abstract: number } {
+  const step = Math.max(1, Math.floor(papers.length / 2000));
+  let n = 0;
+  let title = 0;
+  let abstract = 0;
+  for (let i = 0; i < papers.length; i += step) {
+    title += contentStems(papers[i].title).length;
+    abstract += contentStems(papers[i].abstract).length;
+    n++;
+  }
+  return { title: Math.max(1, title / Math.max(1, n)), abstract: Math.max(1, abstract / Math.max(1, n)) };
+}
+
+/** Per-document term accumulator over term numbers (no per-document maps). */
+class DocTerms {
+  tf = new Float64Array(1 << 16);
+  title = new Float64Array(1 << 16);
+  ids = new Uint32Array(1 << 12);
+  weights = new Float64Array(1 << 12);
+  count = 0;
+  add(id: number, w: number, inTitle: number): void {
+    if (id >= this.tf.length) {
+      const size = Math.max(id + 1, this.tf.length * 2);
+      const tf = new Float64Array(size);
+      tf.set(this.tf);
+      this.tf = tf;
+      const title = new Float64Array(size);
+      title.set(this.title);
+      this.title = title;
+    }
+    if (this.tf[id] === 0) {
+      if (this.count === this.ids.length) {
+        const ids = new Uint32Array(this.ids.length * 2);
+        ids.set(this.ids);
+        this.ids = ids;
+        this.weights = new Float64Array(this.ids.length);
+      }
+      this.ids[this.count++] = id;
+    }
+    this.tf[id] += w;
+    this.title[id] += inTitle;
+  }
+  /** Turns the accumulated pseudo-frequencies into impacts and resets for the next document. */
+  flush(into: PostingsBuilder): void {
+    for (let i = 0; i < this.count; i++) {
+      const id = this.ids[i];
+      const f = this.tf[id];
+      const t = this.title[id];
+      this.weights[i] = (1 - TITLE_SHARE) * (f / (K1 + f)) + TITLE_SHARE * Math.min(1, (t / (K1 + t)) * (1 + K1));
+      this.tf[id] = 0;
+      this.title[id] = 0;
+    }
+    into.addDocIds(this.ids, this.weights, this.count);
+    this.count = 0;
+  }
+}
+
+export function buildSegment(papers: readonly Paper[], hash = hashPapers(papers)): Segment {
+  const avg = averageLengths(papers);
+  const ctx = new PostingsBuilder();
+  const typ = new PostingsBuilder();
+  const doc = new DocTerms();
+  const tw = new Map<string, number>();
+  const ids: number[] = [];
+  // Folded word -> ctx term number (-1: stopword): one map lookup per word of the source.
+  const wordId = new Map<string, number>();
+  // One field into the document's BM25F pseudo-frequencies; `titleNorm` > 0 for the title.
+  const addField = (text: string | undefined, weight: number, b: number, avgLen: number, titleNorm: boolean) => {
+    ids.length = 0;
+    if (text) {
+      indexWords(text, (w) => {
+        let id = wordId.get(w);
+        if (id === undefined) {
+          const s = stemOrNull(w);
+          id = s === null ? -1 : ctx.id(s);
+          wordId.set(w, id);
+        }
+        if (id >= 0) ids.push(id);
+      });
+    }
+    if (ids.length === 0) return;
+    const lengthNorm = 1 - b + (b * ids.length) / avgLen;
+    const norm = weight / lengthNorm;
+    const t = titleNorm ? 1 / lengthNorm : 0;
+    for (const id of ids) doc.add(id, norm, t);
+  };
+  const addTyped = (term: string, w: number) => {
+    if (term) tw.set(term, Math.max(tw.get(term) ?? 0, w));
+  };
+  for (const p of papers) {
+    addField(p.title, CONTEXT_FIELDS.title.weight, CONTEXT_FIELDS.title.b, avg.title, true);
+    addField(p.abstract, CONTEXT_FIELDS.abstract.weight, CONTEXT_FIELDS.abstract.b, avg.abstract, false);
+    addField(familyNames(p).join(' '), CONTEXT_FIELDS.authors.weight, 0, 1, false);
+    addField(p.key, CONTEXT_FIELDS.key.weight, 0, 1, false);
+    doc.flush(ctx);
+
+    tw.clear();
+    const titleTokens: string[] = [];
+    indexWords(p.title, (w) => titleTokens.push(w));
+    // Shorter titles are more specific: a match in a 5-word title beats one in a 20-word title.
+    const titleW = TYPED_FIELDS.title * Math.min(1, 1.6 / Math.sqrt(Math.max(1, titleTokens.length) / 4));
+    for (const t of titleTokens) addTyped(t, titleW);
+    for (const name of familyNames(p)) indexWords(name, (t) => addTyped(t, TYPED_FIELDS.author));
+    for (const name of givenNames(p)) indexWords(name, (t) => addTyped(t, TYPED_FIELDS.given));
+    if (p.year !== undefined) addTyped(String(p.year), TYPED_FIELDS.year);
+    for (const t of keyParts(p.key)) addTyped(t, TYPED_FIELDS.keyPart);
+    addTyped(fold(p.key), TYPED_FIELDS.keyWhole);
+    for (const [t, w] of tw) tw.set(t, Math.min(1, w / TYPED_MAX));
+    typ.addDoc(tw);
+  }
+  return { hash, papers, ctx: ctx.finish(), typ: typ.finish(), avg };
+}
+
+/** "smith2021deep" -> smith, 2021, deep; "mastering-atari-go" -> mastering, atari, go. */
+export function keyParts(key: string): string[] {
+  const out: string[] = [];
+  for (const t of tokenize(fold(key).replace(/(\d+)/g, ' $1 '), true)) out.push(t.term);
+  return out;
+}
+
+/**
+ * Content hash of a source from the fields the index reads. Callers that know a cheaper hash
+ * (of the file's bytes) pass it instead.
+ */
+export function hashPapers(papers: readonly Paper[]): string {
+  const h = createHash('sha1');
+  for (const p of papers) {
+    h.update(`${p.key}\u0000${p.title}\u0000${p.abstract ?? ''}\u0000${p.authors.join('\u0001')}\u0000${p.year ?? ''}\u0002`);
+  }
+  return h.digest('hex');
+}
+
+/** Hash of the keys in order: a saved segment must describe exactly these papers. */
+export function hashKeys(papers: readonly Paper[]): string {
+  const h = createHash('sha1');
+  const chunk: string[] = [];
+  for (const p of papers) {
+    chunk.push(p.key);
+    if (chunk.length === 4096) h.update(chunk.splice(0).join('\u0000') + '\u0000');
+  }
+  h.update(chunk.join('\u0000') + (chunk.length ? '\u0000' : ''));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Content-defined chunking: a source of more than `min` papers is split into segments. */
+export const DEFAULT_CHUNK_PAPERS = 24_576;
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * End index of each chunk of `papers`. Once a chunk has `min` papers it ends after the next
+ * paper whose key hash has its low bits zero (about min/3 papers later), or at 3 x min papers;
+ * so boundaries depend on the keys around them, not on positions: inserting or editing one entry
+ * changes one chunk, not every chunk after it.
+ */
+export function chunkBounds(papers: readonly Paper[], min = DEFAULT_CHUNK_PAPERS): number[] {
+  let mask = 1;
+  while (mask < min / 3) mask <<= 1;
+  mask -= 1;
+  const ends: number[] = [];
+  let start = 0;
+  for (let i = 0; i < papers.length; i++) {
+    const len = i + 1 - start;
+    if ((len >= min && (fnv1a(papers[i].key) & mask) === 0) || len >= 3 * min) {
+      ends.push(i + 1);
+      start = i + 1;
+    }
+  }
+  if (start < papers.length || ends.length === 0) ends.push(papers.length);
+  // A short tail joins the chunk before it.
+  if (ends.length > 1 && ends[ends.length - 1] - ends[ends.length - 2] < min / 4) ends.splice(ends.length - 2, 1);
+  return ends;
+}

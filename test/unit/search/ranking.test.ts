@@ -1,0 +1,103 @@
+import { strict as assert } from 'node:assert';
+import type { Paper } from '../../../server/src/library/paper';
+import { SearchIndex } from '../../../server/src/search';
+import { corpusPapers } from './corpus';
+
+const keys = (hits: { paper: Paper }[]) => hits.map((h) => h.paper.key);
+
+describe('search: ranking on the bundled corpus', () => {
+  let index: SearchIndex;
+  let papers: Paper[];
+  before(async () => {
+    papers = await corpusPapers();
+    index = SearchIndex.build(papers);
+  });
+
+  it('ranks MuZero first for "planning with a learned model"', () => {
+    const hits = index.context('planning with a learned model', { limit: 5 });
+    assert.equal(hits[0].paper.key, 'mastering-atari-go');
+    assert.deepEqual(hits[0].matched, ['planning', 'learned', 'model']);
+  });
+
+  it('finds a paper from a paraphrase of its abstract (no title words)', () => {
+    const text = 'An agent learns a dynamics model and runs tree search over it, reaching superhuman play in board games and video games without being told the rules.';
+    assert.equal(index.related(text, { limit: 3 })[0]?.paper.key, 'mastering-atari-go');
+  });
+
+  it('says nothing for off-topic text', () => {
+    for (const text of [
+      'The carbon footprint of cement production comes mostly from the calcination of limestone in kilns.',
+      'Glacier mass balance in the Alps declined sharply as summer temperatures rose over three decades.',
+      'Brown the onions slowly in butter before adding the stock and simmering for twenty minutes.',
+    ]) {
+      assert.deepEqual(keys(index.related(text)), [], text);
+    }
+  });
+
+  it('typed queries tolerate typos and partial words', () => {
+    assert.equal(index.typed('mastring atar', { limit: 3 })[0].paper.key, 'mastering-atari-go');
+    assert.equal(index.typed('grey-box fuzing', { limit: 3 })[0].paper.key, 'improving-grey-box');
+    assert.equal(index.typed('mastering-at', { limit: 3 })[0].paper.key, 'mastering-atari-go');
+  });
+
+  it('typed queries fold accents and case both ways', () => {
+    const extra: Paper[] = [
+      { key: 'schrodinger1926wave', title: 'Quantisierung als Eigenwertproblem', authors: ['Schrödinger, Erwin'], year: 1926, origin: { file: 'x.bib', line: 1, kind: 'bibtex' } },
+      { key: 'godel1931formal', title: 'Über formal unentscheidbare Sätze', authors: ['Gödel, Kurt'], year: 1931, origin: { file: 'x.bib', line: 5, kind: 'bibtex' } },
+    ];
+    const ix = SearchIndex.fromSources([{ id: 'x.bib', papers: extra }, { id: 'corpus', papers }]);
+    assert.equal(ix.typed('schrodinger')[0].paper.key, 'schrodinger1926wave');
+    assert.equal(ix.typed('SCHRÖDINGER 1926')[0].paper.key, 'schrodinger1926wave');
+    assert.equal(ix.typed('uber satze')[0].paper.key, 'godel1931formal');
+    assert.equal(ix.typed('Gödel')[0].paper.key, 'godel1931formal');
+    assert.equal(ix.typed('schrodinger1926')[0].paper.key, 'schrodinger1926wave');
+  });
+
+  it('completion: typed narrows, context ranks', () => {
+    const ctx = 'Coverage-guided fuzzers explore program behaviour by mutating inputs.';
+    const all = index.completion('', ctx, { limit: 3 });
+    assert.equal(all[0].paper.key, 'improving-grey-box');
+    const narrowed = index.completion('impr', ctx, { limit: 5 });
+    assert.equal(narrowed[0].paper.key, 'improving-grey-box');
+    for (const h of narrowed) assert.ok(/impr/i.test(`${h.paper.key} ${h.paper.title}`) || h.matched.length > 0);
+    assert.equal(index.completion('mastering', '', { limit: 1 })[0].paper.key, 'mastering-atari-go');
+  });
+
+  it('related scores are 0..1 and respect the threshold', () => {
+    const hits = index.related('Monte Carlo tree search with a learned model for Atari and Go', { threshold: 0 });
+    assert.ok(hits.length > 0);
+    for (const h of hits) assert.ok(h.score >= 0 && h.score <= 1, String(h.score));
+    assert.deepEqual(index.related('Monte Carlo tree search with a learned model for Atari and Go', { threshold: 1.01 }), []);
+  });
+
+  it('returns nothing for empty or stopword-only text', () => {
+    assert.deepEqual(index.context('', {}), []);
+    assert.deepEqual(index.related('the of and with', {}), []);
+    assert.deepEqual(index.typed('   ', {}), []);
+  });
+
+  it('a workspace source shadows a corpus paper with the same key', () => {
+    const mine: Paper = { ...papers[0], title: 'My own copy about zebra stripes', abstract: '' };
+    const ix = SearchIndex.fromSources([{ id: 'refs.bib', papers: [mine] }, { id: 'corpus', papers }]);
+    assert.equal(ix.size, papers.length);
+    const hits = ix.typed(papers[0].key, { limit: 3 });
+    assert.equal(hits[0].paper, mine);
+    assert.equal(keys(ix.typed(papers[0].key, { limit: 50 })).filter((k) => k === papers[0].key).length, 1);
+  });
+});
+
+describe('search: typed compounds', () => {
+  it('"self-supervised" typed with a hyphen finds titles written without one, and the other way round', () => {
+    const origin = { file: 'x.bib', line: 1, kind: 'bibtex' as const };
+    const ix = SearchIndex.build([
+      { key: 'a2020self', title: 'Self supervised learning of motion', authors: [], origin },
+      { key: 'b2021self', title: 'Self-supervised depth estimation', authors: [], origin },
+      { key: 'c2022other', title: 'Supervised learning of self-driving policies', authors: [], origin },
+    ]);
+    const hyphen = ix.typed('self-supervised', { limit: 3 }).map((h) => h.paper.key);
+    assert.deepEqual(hyphen.slice(0, 2).sort(), ['a2020self', 'b2021self']);
+    assert.equal(hyphen[0], 'b2021self');
+    const spaced = ix.typed('self supervised depth', { limit: 3 }).map((h) => h.paper.key);
+    assert.equal(spaced[0], 'b2021self');
+  });
+});
