@@ -21,6 +21,7 @@ import {
 } from '../../server/src/protocol';
 import { citationText } from './cite';
 import { addLibraries, isSupported, maxSuggestions, syntaxOf } from './config';
+import type { SemanticConsent } from './consent';
 import type { LitLensContext } from './context';
 import { SearchPanel, openEntry } from './searchPanel';
 
@@ -88,7 +89,7 @@ interface PaperItem extends vscode.QuickPickItem {
 const copyButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy BibTeX' };
 const openButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open entry' };
 
-export function registerCommands(ctx: LitLensContext): vscode.Disposable[] {
+export function registerCommands(ctx: LitLensContext, consent: SemanticConsent): vscode.Disposable[] {
   const citer = new Citer(ctx);
   const register = (id: string, name: string, body: (...args: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, (...args: unknown[]) => ctx.guard(name, () => body(...args)));
@@ -251,6 +252,7 @@ export function registerCommands(ctx: LitLensContext): vscode.Disposable[] {
       );
     }),
 
+    register('litlens.enableSemanticSearch', 'Enable Semantic Search', () => consent.enable()),
     register('litlens.showOutput', 'Show Output', () => ctx.output.show()),
     register('litlens.restartServer', 'Restart Server', () => ctx.restart()),
 
@@ -262,6 +264,9 @@ export function registerCommands(ctx: LitLensContext): vscode.Disposable[] {
         { label: '$(refresh) Rebuild Index', command: 'litlens.rebuildIndex' },
         { label: '$(add) Add Library File or Folder', command: 'litlens.addLibrary' },
         { label: '$(output) Show Output', command: 'litlens.showOutput' },
+        ...(ctx.status?.embeddings.state === 'off' || ctx.status?.embeddings.state === 'failed'
+          ? [{ label: '$(sparkle) Enable Semantic Search', command: 'litlens.enableSemanticSearch' }]
+          : []),
         { label: '$(debug-restart) Restart Server', command: 'litlens.restartServer' },
       ];
       const s = ctx.status;

@@ -1,4 +1,5 @@
 // Typed, defaulted reads of the `litlens.*` settings the client itself uses.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultSettings, type Settings } from '../../server/src/protocol';
 
@@ -42,6 +43,11 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
       model: c.get<string>('embeddings.model', defaultSettings.embeddings.model),
     },
   };
+}
+
+/** A model given as a folder path needs no download (the rule the server's `isModelFolder` uses for paths). */
+export function isLocalModel(model: string): boolean {
+  return path.isAbsolute(model) || model.startsWith('.') || model.startsWith('~');
 }
 
 export function maxSuggestions(scope?: vscode.ConfigurationScope): number {

@@ -1,5 +1,6 @@
 // The one object that owns the language server's life: start, stop, restart, its health in the
 // status bar, and the way commands reach it (failing with a clear message while it is down).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -73,6 +74,7 @@ export class LitLensContext implements vscode.Disposable {
     const initializationOptions: InitializationOptions = {
       trusted: vscode.workspace.isTrusted,
       litlens: settings(),
+      cacheDir: this.storageDir(),
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: languages.flatMap((language) => [
@@ -152,6 +154,20 @@ export class LitLensContext implements vscode.Disposable {
     this.crashes = [];
     await this.stop();
     await this.start();
+  }
+
+  /** The extension's global storage folder (created if missing), where the server keeps the saved
+   * index, downloaded models and vectors; undefined (the server's own default) if it cannot be made. */
+  private storageDir(): string | undefined {
+    const uri = this.extension.globalStorageUri;
+    if (uri.scheme !== 'file') return undefined;
+    try {
+      fs.mkdirSync(uri.fsPath, { recursive: true });
+      return uri.fsPath;
+    } catch (err) {
+      this.output.warn(`Cannot create ${uri.fsPath} (${message(err)}); the server uses its default cache folder.`);
+      return undefined;
+    }
   }
 
   /** The running client, or a ServerDownError that commands turn into a message with a Restart action. */
@@ -242,7 +258,8 @@ export class LitLensContext implements vscode.Disposable {
       else if (s.errors > 0) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       tooltip.appendMarkdown(`**LitLens** — ${papers} from ${s.sources} source${s.sources === 1 ? '' : 's'}\n\n`);
       if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} problem${s.errors === 1 ? '' : 's'} reading the library (see Problems / Output)\n\n`);
-      tooltip.appendMarkdown(`Semantic search: ${semanticText(s.embeddings)}\n\n`);
+      const off = s.embeddings.state === 'off' ? ' — *LitLens: Enable Semantic Search* turns it on' : '';
+      tooltip.appendMarkdown(`Semantic search: ${escape(embeddingText(s.embeddings))}${off}\n\n`);
       if (s.message) tooltip.appendMarkdown(`${escape(s.message)}\n\n`);
     }
     if (!vscode.workspace.isTrusted) tooltip.appendMarkdown('\n\n$(shield) Untrusted workspace: bundled corpus only.');
@@ -253,18 +270,22 @@ export class LitLensContext implements vscode.Disposable {
   }
 }
 
-function semanticText(e: Status['embeddings']): string {
+/** Semantic search's state in words (plain text): the tooltip, the download progress, messages. */
+export function embeddingText(e: Status['embeddings']): string {
+  const progress = e.total ? ` ${e.done ?? 0}/${e.total}` : '';
   switch (e.state) {
     case 'off':
       return 'off';
     case 'loading':
-      return 'loading the model…';
+      // done/total: the download of the model's current file, in percent.
+      if (e.total) return `loading the model: ${e.message ?? 'downloading'} (${Math.round((100 * (e.done ?? 0)) / e.total)}%)…`;
+      return `loading the model${e.message ? ` (${e.message})` : ''}…`;
     case 'embedding':
-      return e.total ? `embedding ${e.done ?? 0}/${e.total}…` : 'embedding…';
+      return `embedding the library${progress}…`;
     case 'ready':
       return 'on';
     case 'failed':
-      return `failed${e.message ? ` (${escape(e.message)})` : ''}`;
+      return `failed${e.message ? ` (${e.message})` : ''}`;
   }
 }
 

@@ -1,13 +1,16 @@
-// Activation only: build the context that owns the server, register the commands, start.
+// Activation only: build the context that owns the server, the consent question for the model
+// download, register the commands, start.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { SemanticConsent } from './consent';
 import { LitLensContext, message } from './context';
 
 let ctx: LitLensContext | undefined;
 
 export async function activate(extension: vscode.ExtensionContext): Promise<void> {
   ctx = new LitLensContext(extension);
-  extension.subscriptions.push(ctx, ...registerCommands(ctx));
+  const consent = new SemanticConsent(ctx);
+  extension.subscriptions.push(ctx, consent, ...registerCommands(ctx, consent));
   try {
     await ctx.start();
   } catch (err) {

@@ -75,6 +75,12 @@ export interface RelatedParams {
   uri?: string;
   position?: { line: number; character: number };
   limit?: number;
+  /** 0..1; overrides litlens.relatedThreshold (the panel's "similar papers" and Insert Citation
+   * send 0: a ranking, not a filter). */
+  threshold?: number;
+  /** With uri + position: which passage around the position to relate (default: the sentence,
+   * or the paragraph when the sentence is short). Show Related Papers sends 'paragraph'. */
+  scope?: 'sentence' | 'paragraph' | 'section';
 }
 export type RelatedResponse = SearchResult[];
 
@@ -122,3 +128,26 @@ export interface Status {
 
 /** client → server command id for clicking a code lens (handled on the client). */
 export const ShowPapersCommand = 'litlens.showPapers';
+/** The one argument of `litlens.showPapers` in CodeLens.command.arguments: `[ShowPapersArgs]`.
+ * The client also accepts a bare `string[]` of keys (then it shows the keys only). */
+export interface ShowPapersArgs {
+  /** The document the lens is in (where "insert" puts the citation: at its cursor). */
+  uri: string;
+  /** The papers the lens counts, best first. */
+  papers: PaperSummary[];
+}
+
+/** client → server, in `initialize`: what the VS Code client puts in initializationOptions. */
+export interface InitializationOptions {
+  /** false in an untrusted workspace (VS Code workspace trust): use only the bundled corpus,
+   * and read or write no workspace file (litlens.libraries, bibliographies named by documents,
+   * defaultBibliography); ensureInBibliography answers {file: null, added: false}.
+   * The client restarts the server when trust is granted. Absent (other editors) = trusted. */
+  trusted?: boolean;
+  /** The `litlens` settings at start; the server pulls them per resource afterwards. */
+  litlens?: Partial<Settings>;
+  /** LitLens' cache folder (VS Code: the extension's global storage): the saved search index goes
+   * in `index/<workspace>/`, embeddings in `vectors/`. null = save no index. Absent = $LITLENS_CACHE, else
+   * $XDG_CACHE_HOME/litlens (or ~/.cache/litlens). */
+  cacheDir?: string | null;
+}

@@ -5,6 +5,7 @@
 //   npm run test:e2e              (CI=true: a missing browser is a failure, not a skip)
 //   E2E_KEEP=1 npm run test:e2e   keeps the run folder (workspace copy, logs) for a look
 //   E2E_THEME="Default High Contrast" npm run test:e2e   the same in another color theme
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -48,6 +49,25 @@ const vsix = packageVsix({ quiet: true });
 log(`VSIX ${(fs.statSync(vsix).size / 1024).toFixed(0)} KB`);
 
 const dirs = makeRunDir('litlens-e2e-');
+
+// The platform VSIX with the semantic runtime, run on the suite's own model folder (no network).
+// Skipped when the optional runtime is not installed, or with E2E_SEMANTIC=0.
+const testModel = path.join(repoRoot, '.litlens-cache', 'test-model');
+let semanticVsix = null;
+if (process.env.E2E_SEMANTIC === '0') log('semantic session: skipped (E2E_SEMANTIC=0)');
+else if (!fs.existsSync(path.join(repoRoot, 'node_modules', '@huggingface', 'transformers', 'package.json'))) log('semantic session: skipped (@huggingface/transformers is not installed)');
+else {
+  const quiet = { cwd: repoRoot, encoding: 'utf8' };
+  if (!fs.existsSync(path.join(testModel, 'onnx', 'model.onnx'))) {
+    const m = spawnSync('npm', ['run', '--silent', 'model:test'], quiet);
+    if (m.status !== 0) throw new Error(`npm run model:test failed:\n${m.stdout}${m.stderr}`);
+  }
+  semanticVsix = path.join(dirs.root, 'litlens-semantic.vsix');
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs'), '--out', semanticVsix], quiet);
+  if (r.status !== 0) throw new Error(`scripts/package.mjs failed:\n${r.stdout}${r.stderr}`);
+  log(`semantic VSIX ${(fs.statSync(semanticVsix).size / 1024 / 1024).toFixed(1)} MB`);
+}
+
 const workspace = copyDir(path.join(repoRoot, 'examples'), path.join(dirs.root, 'workspace'));
 const bibPath = path.join(workspace, 'references.bib');
 const texPath = path.join(workspace, 'paper.tex');
@@ -208,6 +228,9 @@ test('the LitLens status bar item reports the indexed library', async () => {
   if (papers < 353) throw new Error(`status bar says ${text.trim()}; expected at least the 353 corpus papers`);
   await shot('01-status-ready');
 });
+
+const CONSENT = 'download a ~25 MB model';
+const userSettingsFile = (label) => path.join(dirs.root, `user-data-${label}`, 'User', 'settings.json');
 
 test('\\cite{ after a sentence about planning with learned models suggests MuZero first', async () => {
   await cursorToEndOfLineWith(texPath, 'predicts the reward, the policy and the value.', 1);
@@ -374,6 +397,16 @@ test('Insert Citation (Ctrl+Alt+C) ranks papers by the sentence and cites the ch
   if (keysAfter.length !== keysBefore.length) throw new Error(`references.bib went from ${keysBefore.length} to ${keysAfter.length} entries`);
 });
 
+test('the lean VSIX has no semantic runtime: LitLens never asked to download, and the command says why', async () => {
+  await runCommand('LitLens: Enable Semantic Search');
+  await notification('no semantic-search runtime');
+  await runCommand('Notifications: Show Notifications');
+  await page.locator('.notifications-center').waitFor({ state: 'visible' });
+  if (await page.locator('.notification-list-item', { hasText: CONSENT }).count()) throw new Error('asked to download a model the build cannot run');
+  await runCommand('Notifications: Clear All Notifications');
+  await page.keyboard.press('Escape');
+});
+
 test('clicking the status bar item opens the LitLens menu', async () => {
   await page.locator('.statusbar-item', { hasText: /\d+ papers/ }).first().click();
   const labels = await until('the LitLens menu', async () => {
@@ -451,6 +484,7 @@ untrustedTests.push({
     if (!/\b353 papers/.test(text)) throw new Error(`status bar says "${text.trim()}"; expected the 353 corpus papers only`);
     const bib = fs.readFileSync(path.join(untrustedWorkspace, 'references.bib'), 'utf8');
     if (bib !== originalBib) throw new Error('references.bib changed in an untrusted workspace');
+    if (await page.locator('.notification-list-item', { hasText: CONSENT }).count()) throw new Error('asked about the model download in an untrusted workspace');
   },
 });
 untrustedTests.push({
@@ -468,13 +502,89 @@ untrustedTests.push({
   },
 });
 
+// The platform VSIX (with the runtime): the download question, then a local model folder.
+const semanticWorkspace = copyDir(path.join(repoRoot, 'examples'), path.join(dirs.root, 'semantic'));
+const semanticTests = [];
+const semanticSettings = () => fs.readFileSync(userSettingsFile('semantic'), 'utf8');
+semanticTests.push({
+  name: 'once the server is ready LitLens asks before downloading a model; Not now keeps it off',
+  fn: async () => {
+    await quickOpen('paper.tex');
+    const ask = await notification(CONSENT);
+    const text = (await ask.textContent()) ?? '';
+    await shot('14-semantic-consent');
+    if (!/Xenova\/all-MiniLM-L6-v2/.test(text) || !/Nothing else leaves your machine/.test(text)) throw new Error(`consent reads: ${text}`);
+    await ask.locator('.monaco-button', { hasText: /^Not now$/ }).click();
+    await ask.waitFor({ state: 'detached' });
+    if (/embeddings\.enabled/.test(semanticSettings())) throw new Error('Not now changed litlens.embeddings.enabled');
+  },
+});
+semanticTests.push({
+  name: 'LitLens: Enable Semantic Search asks again; Never keeps it off',
+  fn: async () => {
+    await runCommand('LitLens: Enable Semantic Search');
+    const ask = await notification(CONSENT);
+    await ask.locator('.monaco-button', { hasText: /^Never$/ }).click();
+    await ask.waitFor({ state: 'detached' });
+    if (/embeddings\.enabled/.test(semanticSettings())) throw new Error('Never changed litlens.embeddings.enabled');
+  },
+});
+semanticTests.push({
+  name: 'Download turns semantic search on; offline it fails with a clear message and search stays lexical',
+  fn: async () => {
+    // Only where the model host cannot be reached: the suite never downloads anything.
+    const online = await import('node:dns').then((dns) => dns.promises.lookup('huggingface.co').then(() => true, () => false));
+    if (online) return log('  (skipped: huggingface.co resolves, and the suite downloads nothing)');
+    await runCommand('LitLens: Enable Semantic Search');
+    const ask = await notification(CONSENT);
+    await ask.locator('.monaco-button', { hasText: /^Download$/ }).click();
+    await until('litlens.embeddings.enabled in the user settings', () => /"litlens\.embeddings\.enabled":\s*true/.test(semanticSettings()));
+    const failed = await notification('semantic search could not start');
+    log(`  offline: ${((await failed.textContent()) ?? '').replace(/^Source: LitLens/, '').trim().slice(0, 240)}`);
+    const item = page.locator('.statusbar-item', { hasText: /\d+ papers/ }).first();
+    await item.hover();
+    await until('the status tooltip to say semantic search failed', async () => {
+      for (const t of await page.locator('.monaco-hover:visible, .workbench-hover-container:visible').allTextContents()) if (/Semantic search: failed/.test(t)) return t;
+      return null;
+    });
+    await shot('15-semantic-download-failed');
+    await page.mouse.move(5, 5);
+    await runCommand('Notifications: Clear All Notifications');
+  },
+});
+// A fresh profile whose user settings name the suite's model folder: no question, semantic search on.
+const localModelTests = [];
+localModelTests.push({
+  name: 'with a local model folder semantic search turns on without asking: vectors in global storage, hovers answer',
+  fn: async () => {
+    await quickOpen('paper.tex');
+    const item = page.locator('.statusbar-item', { hasText: /\d+ papers/ }).first();
+    // The sparkle follows the paper count once the model is loaded and the library embedded.
+    await until('the status bar to show semantic search on', async () => (await item.locator('.codicon-sparkle').count()) > 0, 60_000);
+    await item.hover();
+    const tip = await until('the status tooltip', async () => {
+      for (const t of await page.locator('.monaco-hover:visible, .workbench-hover-container:visible').allTextContents()) if (/Semantic search/.test(t)) return t;
+      return null;
+    });
+    await shot('16-semantic-on');
+    if (!/Semantic search: on/.test(tip)) throw new Error(`tooltip: ${tip}`);
+    // The vectors went to the extension's global storage (initializationOptions.cacheDir).
+    if (await page.locator('.notification-list-item', { hasText: CONSENT }).count()) throw new Error('asked about a download for a local model folder');
+    const storage = path.join(dirs.root, 'user-data-local-model', 'User', 'globalStorage', 'litlens.litlens', 'vectors');
+    if (!fs.existsSync(storage)) throw new Error(`no vector cache in ${storage}`);
+    await page.mouse.move(5, 5);
+    const prose = await hoverText('A world model predicts future observations', /related papers/i);
+    if (!/[a-z0-9]+-[a-z0-9]+-[a-z0-9]+/.test(prose)) throw new Error(`prose hover names no paper: ${prose.slice(0, 200)}`);
+  },
+});
+
 async function statusText(timeoutMs) {
   const item = page.locator('.statusbar-item', { hasText: /\d+ papers/ });
   return until('the status bar to show "N papers"', async () => (await item.count()) ? item.first().textContent() : null, timeoutMs);
 }
 
 /** One VS Code: start code-server, open `folder` in chromium, run `list`, close both. */
-async function session(label, folder, list, { trust }) {
+async function session(label, folder, list, { trust, settings = {} }) {
   const userData = path.join(dirs.root, `user-data-${label}`);
   const sessionDirs = { ...dirs, userData };
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -482,6 +592,7 @@ async function session(label, folder, list, { trust }) {
     // E2E_THEME="Default Light Modern" / "Default High Contrast": look at the panel in other themes.
     ...(process.env.E2E_THEME ? { 'workbench.colorTheme': process.env.E2E_THEME } : {}),
     ...(trust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' } : {}),
+    ...settings,
   });
   server = await startCodeServer(sessionDirs, { trust, logFile: path.join(dirs.root, `code-server-${label}.log`) });
   log(`[${label}] code-server at ${server.url}`);
@@ -533,6 +644,12 @@ let exitCode = 1;
 try {
   await session('trusted', workspace, tests, { trust: false });
   await session('untrusted', untrustedWorkspace, untrustedTests, { trust: true });
+  if (semanticVsix) {
+    log(installExtension(dirs, semanticVsix).split('\n').pop());
+    await session('semantic', semanticWorkspace, semanticTests, { trust: false });
+    const settings = { 'litlens.embeddings.enabled': true, 'litlens.embeddings.model': testModel };
+    await session('local-model', semanticWorkspace, localModelTests, { trust: false, settings });
+  }
   exitCode = results.every((r) => r.ok) ? 0 : 1;
 } catch (err) {
   log(`setup failed: ${(err && err.stack) || err}`);
