@@ -153,6 +153,7 @@ export class Embedder {
     worker.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-2000);
     });
+    // Idle, the worker must not keep a CLI or a test alive; busy, it must (see hold()).
     worker.unref();
     worker.channel?.unref();
     (worker.stderr as Socket | null)?.unref();
@@ -201,10 +202,18 @@ export class Embedder {
     if (this.dead) return Promise.reject(this.dead);
     if (!this.worker) return Promise.reject(new EmbedderError('the model is not loaded'));
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise<WorkerReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      this.hold(true);
       this.worker!.send({ ...message, id });
-    });
+    }).finally(() => this.hold(this.pending.size > 0));
+  }
+
+  /** Keeps the event loop alive while a call waits for the worker's reply. */
+  private hold(busy: boolean): void {
+    const channel = this.worker?.channel;
+    if (busy) channel?.ref();
+    else channel?.unref();
   }
 
   /** Unit vectors for `texts`, in order, `batchSize` texts per model call. `onBatch` reports progress. */
@@ -232,6 +241,7 @@ export class Embedder {
     this.rejectPending(this.dead);
     if (worker && worker.exitCode === null && worker.signalCode === null) {
       const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+      worker.ref(); // an unreferenced child would let the process end before 'exit' arrives
       worker.kill();
       await exited;
     }
