@@ -1,5 +1,6 @@
 // `litlens <command>`: the command-line face of the same code the language server runs.
 import { commands } from './cli/commands';
+import { UsageError } from './cli/search';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -12,7 +13,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`litlens: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`litlens ${name}: ${e.message}\n`);
+    return 2;
+  }
 }
 
 function usage(): string {

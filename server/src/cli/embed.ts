@@ -13,17 +13,7 @@ export const embed: Command = {
     `(model default $LITLENS_MODEL or ${defaultModel()}; cache default $LITLENS_CACHE or ~/.cache/litlens;`,
     ' a model id is fetched only with --download, into the cache folder)',
   ],
-  async run(args: string[]): Promise<number> {
-    try {
-      return await runEmbed(args);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`litlens embed: ${e.message}\n`);
-        return 2;
-      }
-      throw e;
-    }
-  },
+  run: runEmbed,
 };
 
 async function runEmbed(args: string[]): Promise<number> {

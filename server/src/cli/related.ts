@@ -4,8 +4,9 @@ import { extname } from 'node:path';
 import { passageAt, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import { Hit, SearchIndex } from '../search';
+import type { SemanticIndex } from '../search/semantic';
 import type { Command } from './commands';
-import { IndexArgs, UsageError, flagValue, hitJson, hitLine, numberArg, openIndex, readBatch } from './search';
+import { IndexArgs, UsageError, flagValue, hitJson, hitLine, numberArg, openIndex, openSemantic, readBatch, semanticArgs, semanticFlag } from './search';
 
 type Scope = 'sentence' | 'paragraph' | 'section';
 
@@ -13,20 +14,11 @@ export const related: Command = {
   summary: 'papers related to a passage or to a position in a document ([] when none)',
   usage: [
     '[--json] [--limit N] [--threshold T] [--library PATH]... [--no-corpus] [--cache DIR] --text "passage"',
+    '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --file F --line L [--character C] [--scope sentence|paragraph|section]   (line, character: 1-based)',
     '[--json] ... --queries FILE.jsonl   (lines {"id","query"} or {"id","file","line","character"})',
   ],
-  async run(args: string[]): Promise<number> {
-    try {
-      return await runRelated(args);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`litlens related: ${e.message}\n`);
-        return 2;
-      }
-      throw e;
-    }
-  },
+  run: runRelated,
 };
 
 export function syntaxOfFile(file: string): Syntax {
@@ -74,9 +66,11 @@ async function runRelated(args: string[]): Promise<number> {
   let character = 1;
   let queries: string | undefined;
   const opts: IndexArgs = { libraries: [], corpus: true };
+  const sem = semanticArgs();
   for (const i = { at: 0 }; i.at < args.length; i.at++) {
     const a = args[i.at];
     let v: string | undefined;
+    if (semanticFlag(args, i, sem)) continue;
     if (a === '--json') json = true;
     else if (a === '--no-corpus') opts.corpus = false;
     else if ((v = flagValue(args, i, '--limit')) !== undefined) limit = numberArg('--limit', v, 1, 10000);
@@ -98,10 +92,30 @@ async function runRelated(args: string[]): Promise<number> {
   if (file !== undefined && line === undefined) throw new UsageError('--file needs --line');
   const batch = queries ? await readBatch(queries) : null;
   const passage = file !== undefined ? await passageOfPosition(file, line!, character, scope) : text;
-  const index: SearchIndex = await openIndex(opts);
-  const answer = (t: string): Hit[] => (t.trim() ? index.related(t, { limit, threshold }) : []);
+  const { index, papers } = await openIndex(opts);
+  const semantic = await openSemantic(sem, papers, opts.cache);
+  try {
+    return await answerAll(index, semantic, batch, queries, passage ?? '', { limit, threshold, scope, json });
+  } finally {
+    await semantic?.dispose();
+  }
+}
+
+async function answerAll(
+  index: SearchIndex,
+  semantic: SemanticIndex | null,
+  batch: Awaited<ReturnType<typeof readBatch>> | null,
+  queries: string | undefined,
+  passage: string,
+  { limit, threshold, scope, json }: { limit: number; threshold: number; scope: Scope; json: boolean },
+): Promise<number> {
+  const answer = async (t: string): Promise<Hit[]> => {
+    if (!t.trim()) return [];
+    const lexical = index.related(t, { limit, threshold });
+    return semantic ? semantic.related(t, lexical, { limit, threshold }) : lexical;
+  };
   if (!batch) {
-    const hits = answer(passage ?? '');
+    const hits = await answer(passage);
     process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
     return 0;
   }
@@ -110,11 +124,11 @@ async function runRelated(args: string[]): Promise<number> {
     const id = value?.id ?? null;
     let problem = error;
     let hits: Hit[] = [];
-    if (value && typeof value.query === 'string') hits = answer(value.query);
+    if (value && typeof value.query === 'string') hits = await answer(value.query);
     else if (value && typeof value.file === 'string' && typeof value.line === 'number') {
       try {
         const ch = typeof value.character === 'number' ? value.character : 1;
-        hits = answer(await passageOfPosition(value.file, value.line, ch, scope));
+        hits = await answer(await passageOfPosition(value.file, value.line, ch, scope));
       } catch (e) {
         problem = (e as Error).message;
       }

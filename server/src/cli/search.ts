@@ -2,7 +2,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { loadLibrary } from '../library/load';
 import { formatIssue } from '../library/paper';
+import type { Paper } from '../library/paper';
 import { Hit, SearchIndex, sourcesOf } from '../search';
+import { SemanticIndex } from '../search/semantic';
+import { defaultCacheDir, defaultModel } from '../search/semantic/oneShot';
 import type { Command } from './commands';
 
 /** Options every search-like command shares. */
@@ -34,7 +37,7 @@ export function numberArg(name: string, v: string, min: number, max: number): nu
 }
 
 /** Loads the library (issues to stderr) and its index (from the saved index when `cache` is set). */
-export async function openIndex(opts: IndexArgs): Promise<SearchIndex> {
+export async function openIndex(opts: IndexArgs): Promise<{ index: SearchIndex; papers: Paper[] }> {
   for (const p of opts.libraries) {
     try {
       await stat(p);
@@ -45,10 +48,45 @@ export async function openIndex(opts: IndexArgs): Promise<SearchIndex> {
   const library = await loadLibrary({ libraries: opts.libraries, corpus: opts.corpus });
   for (const issue of library.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   const sources = sourcesOf(library);
-  if (!opts.cache) return SearchIndex.fromSources(sources);
+  if (!opts.cache) return { index: SearchIndex.fromSources(sources), papers: library.papers };
   const index = await SearchIndex.load(opts.cache, sources);
   if (index.lastLoad.built.length > 0) await index.save(opts.cache);
-  return index;
+  return { index, papers: library.papers };
+}
+
+/** `--semantic [--model ID|PATH] [--download]`: fuse the lexical ranking with the nearest papers by meaning. */
+export interface SemanticArgs {
+  semantic: boolean;
+  model: string;
+  download: boolean;
+}
+
+export function semanticArgs(): SemanticArgs {
+  return { semantic: false, model: defaultModel(), download: false };
+}
+
+/** Reads one of the semantic flags at `i`; false when `args[i.at]` is none of them. */
+export function semanticFlag(args: string[], i: { at: number }, s: SemanticArgs): boolean {
+  let v: string | undefined;
+  if (args[i.at] === '--semantic') s.semantic = true;
+  else if (args[i.at] === '--download') s.download = true;
+  else if ((v = flagValue(args, i, '--model')) !== undefined) s.model = v;
+  else return false;
+  return true;
+}
+
+/**
+ * The library's vectors, loaded once for the whole run (cached vectors read, the rest embedded),
+ * or null with the reason on stderr: the answers then stay lexical.
+ */
+export async function openSemantic(s: SemanticArgs, papers: readonly Paper[], cache: string | undefined): Promise<SemanticIndex | null> {
+  if (!s.semantic) return null;
+  const semantic = new SemanticIndex({ model: s.model, cacheDir: cache ?? defaultCacheDir(), allowDownloads: s.download });
+  await semantic.index(papers);
+  if (semantic.ready) return semantic;
+  process.stderr.write(`litlens: semantic search is off: ${semantic.status.message ?? semantic.status.state}; the ranking is lexical\n`);
+  await semantic.dispose();
+  return null;
 }
 
 export function hitJson(h: Hit): { key: string; title: string; score: number } {
@@ -92,19 +130,10 @@ export const search: Command = {
   summary: 'rank the library for a query (typed words or a sentence)',
   usage: [
     '[--json] [--limit N] [--library PATH]... [--no-corpus] [--mode typed|context] [--cache DIR] "text"',
+    '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --queries FILE.jsonl   (lines {"id","query"} -> lines {"id","results":[{"key","title","score"}]})',
   ],
-  async run(args: string[]): Promise<number> {
-    try {
-      return await runSearchCommand(args);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`litlens search: ${e.message}\n`);
-        return 2;
-      }
-      throw e;
-    }
-  },
+  run: runSearchCommand,
 };
 
 async function runSearchCommand(args: string[]): Promise<number> {
@@ -113,10 +142,12 @@ async function runSearchCommand(args: string[]): Promise<number> {
   let mode: SearchMode | undefined;
   let queries: string | undefined;
   const opts: IndexArgs = { libraries: [], corpus: true };
+  const sem = semanticArgs();
   const words: string[] = [];
   for (const i = { at: 0 }; i.at < args.length; i.at++) {
     const a = args[i.at];
     let v: string | undefined;
+    if (semanticFlag(args, i, sem)) continue;
     if (a === '--json') json = true;
     else if (a === '--no-corpus') opts.corpus = false;
     else if ((v = flagValue(args, i, '--limit')) !== undefined) limit = numberArg('--limit', v, 1, 10000);
@@ -134,9 +165,33 @@ async function runSearchCommand(args: string[]): Promise<number> {
   if (!queries && !query.trim()) throw new UsageError('nothing to search for: give the query text or --queries FILE');
   if (queries && query.trim()) throw new UsageError('give either the query text or --queries, not both');
   const batch = queries ? await readBatch(queries) : null;
-  const index = await openIndex(opts);
+  const { index, papers } = await openIndex(opts);
+  const semantic = await openSemantic(sem, papers, opts.cache);
+  try {
+    return await answerAll(index, semantic, batch, queries, query, mode, limit, json);
+  } finally {
+    await semantic?.dispose();
+  }
+}
+
+async function answerAll(
+  index: SearchIndex,
+  semantic: SemanticIndex | null,
+  batch: Awaited<ReturnType<typeof readBatch>> | null,
+  queries: string | undefined,
+  query: string,
+  mode: SearchMode | undefined,
+  limit: number,
+  json: boolean,
+): Promise<number> {
+  // A sentence-like query is fused with meaning; typed words stay lexical (as in the search panel).
+  const answer = async (q: string): Promise<Hit[]> => {
+    const lexical = runSearch(index, q, mode, semantic ? Math.max(limit, 50) : limit);
+    const typed = mode === 'typed' || (mode === undefined && q.trim().split(/\s+/).length <= 4);
+    return semantic && !typed ? semantic.search(q, lexical, { limit }) : lexical.slice(0, limit);
+  };
   if (!batch) {
-    const hits = runSearch(index, query, mode, limit);
+    const hits = await answer(query);
     process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
     return 0;
   }
@@ -150,7 +205,7 @@ async function runSearchCommand(args: string[]): Promise<number> {
       failed++;
       continue;
     }
-    const hits = runSearch(index, q, mode, limit);
+    const hits = await answer(q);
     process.stdout.write(`${JSON.stringify({ id, results: hits.map(hitJson) })}\n`);
   }
   return failed > 0 ? 1 : 0;

@@ -39,3 +39,27 @@ describe('litlens embed', function () {
     assert.equal((await run(['--frobnicate'])).code, 2);
   });
 });
+
+describe('litlens search/related --semantic', function () {
+  this.timeout(60_000);
+  const cliRun = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('fuses the ranking with the nearest papers by meaning, loading the model once', () => {
+    const model = tempTestModel().dir;
+    const cache = tempDir();
+    const sentence = 'agents that plan with a learned model of the environment dynamics';
+    const lexical = JSON.parse(cliRun(['search', '--json', '--limit', '5', sentence]).stdout) as { key: string; score: number }[];
+    const r = cliRun(['search', '--json', '--limit', '5', '--semantic', '--model', model, '--cache', cache, sentence]);
+    assert.equal(r.status, 0, r.stderr);
+    const fused = JSON.parse(r.stdout) as { key: string; score: number }[];
+    assert.equal(fused[0].key, 'mastering-atari-go');
+    assert.notDeepEqual(fused.map((h) => h.score), lexical.map((h) => h.score), 'fused scores differ from the lexical ones');
+  });
+
+  it('a missing model says why on stderr and answers lexically', () => {
+    const r = cliRun(['search', '--json', '--limit', '1', '--semantic', '--model', tempDir(), 'planning with a learned model']);
+    assert.equal(r.status, 0);
+    assert.match(r.stderr, /semantic search is off: .*not a model folder/);
+    assert.equal(JSON.parse(r.stdout)[0].key, 'mastering-atari-go');
+  });
+});
