@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,9 +68,19 @@ describe('search: CLI', () => {
     assert.match(r.err, /q\.jsonl:2:/);
   });
 
-  it('fails with a usage error and non-zero exit', async () => {
-    assert.equal((await run(search, [])).code, 2);
-    assert.equal((await run(related, ['--text', 'x', '--threshold', '7'])).code, 2);
-    assert.equal((await run(search, ['--library', join(dir, 'missing.bib'), 'x'])).code, 2);
+  it('fails with a usage error on stderr and exit code 2', () => {
+    const cli = join(__dirname, '..', '..', '..', 'server', 'src', 'cli.ts');
+    const litlens = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
+    const cases: [string[], RegExp][] = [
+      [['search'], /^litlens search: nothing to search for/],
+      [['related', '--text', 'x', '--threshold', '7'], /^litlens related: --threshold must be a number from 0 to 1/],
+      [['search', '--library', join(dir, 'missing.bib'), 'x'], /^litlens search: .*missing\.bib: no such file or folder/],
+    ];
+    for (const [args, message] of cases) {
+      const r = litlens(...args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, '');
+    }
   });
 });
