@@ -1,6 +1,6 @@
 // Search benchmark: the bundled corpus and a generated 100k-paper library.
 //
-//   npm run bench [-- --json] [-- --quick] [-- --papers N] [-- --seed S] [-- --no-bibtex]
+//   npm run bench [-- --json] [-- --quick] [-- --papers N] [-- --seed S] [-- --no-bibtex] [-- --no-semantic]
 //
 // For each size, in fresh child processes (so peak RSS is honest): cold index build, save (time,
 // bytes), then in another process load from the saved index and run context (sentences and
@@ -8,7 +8,8 @@
 // peak RSS. The 100k library is generated reproducibly by bench/generate.ts into bench/out/
 // (git-ignored) as .bib and CSL-JSON; the index benchmark reads the CSL-JSON (fast), and the
 // BibTeX parse of the same library is timed separately through parseBibtex.
-// --quick: the bundled corpus only.
+// --quick: the bundled corpus only. Then the semantic layer with the suite's own model
+// (bench/semantic.ts) when @huggingface/transformers is installed.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -21,6 +22,8 @@ import { parseCslJson } from '../server/src/library/csljson';
 import type { Paper } from '../server/src/library/paper';
 import { IndexSource, SearchIndex } from '../server/src/search';
 import { prng, writeLibrary } from './generate';
+import { benchSemantic, printSemantic, type SemanticBench } from './semantic';
+import { TRANSFORMERS_PACKAGE } from '../server/src/search/semantic';
 
 const OUT = join(__dirname, 'out');
 
@@ -325,9 +328,24 @@ async function main(argv: string[]): Promise<number> {
       bibtex = await benchBibtex(`${base}.bib`, 240_000);
     }
   }
-  if (json) console.log(JSON.stringify({ node: process.version, loadavg: loadavg(), sizes: reports, bibtex }, null, 2));
-  else printReport(reports, bibtex);
+  const semantic = argv.includes('--no-semantic') ? null : await benchSemanticIfInstalled();
+  if (json) console.log(JSON.stringify({ node: process.version, loadavg: loadavg(), sizes: reports, bibtex, semantic }, null, 2));
+  else {
+    printReport(reports, bibtex);
+    if (semantic) printSemantic(semantic);
+  }
   return 0;
+}
+
+/** The semantic layer with the suite's own model, when the optional transformers.js package is installed. */
+async function benchSemanticIfInstalled(): Promise<SemanticBench | null> {
+  try {
+    require.resolve(TRANSFORMERS_PACKAGE);
+  } catch {
+    console.error(`semantic bench skipped: ${TRANSFORMERS_PACKAGE} is not installed`);
+    return null;
+  }
+  return benchSemantic();
 }
 
 main(process.argv.slice(2)).then(

@@ -152,20 +152,21 @@ if (require.main === module) {
   const layers = arg('--encoder-layers');
   const threads = arg('--threads');
   benchSemantic({ model: arg('--model'), encoderLayers: layers ? Number(layers) : undefined, threads: threads ? Number(threads) : undefined }).then(
-    (r) => {
-      if (argv.includes('--json')) return console.log(JSON.stringify(r, null, 2));
-      console.log(`semantic bench: ${r.papers} papers, model ${r.model}`);
-      console.log(`  embed (cold cache)     ${r.textsPerSecond} texts/s (${r.embedSeconds} s), ${r.cpuMsPerText} CPU-ms per text`);
-      console.log(`  index (warm cache)     ${r.cachedIndexMs} ms`);
-      console.log(`  query embedding        p50 ${r.queryEmbedMs.p50} ms, p95 ${r.queryEmbedMs.p95} ms`);
-      console.log(`  fused query (new text) p50 ${r.fusedQueryMs.p50} ms, p95 ${r.fusedQueryMs.p95} ms`);
-      console.log(`  fused query (vector ready) p50 ${r.fusedCachedQueryMs.p50} ms, p95 ${r.fusedCachedQueryMs.p95} ms`);
-      console.log(`  vector cache           ${(r.vectorCacheBytes / 1024).toFixed(0)} KB`);
-      for (const b of r.bruteForceMs) console.log(`  brute-force top-20     ${b.rows} x ${b.dims}: ${b.ms} ms/query`);
-    },
+    (r) => (argv.includes('--json') ? console.log(JSON.stringify(r, null, 2)) : printSemantic(r)),
     (e: unknown) => {
       process.stderr.write(`bench/semantic: ${e instanceof Error ? e.message : String(e)}\n`);
       process.exitCode = 1;
     },
   );
+}
+
+export function printSemantic(r: SemanticBench): void {
+  console.log(`semantic bench: ${r.papers} papers, model ${r.model}`);
+  console.log(`  embed (cold cache)     ${r.textsPerSecond} texts/s (${r.embedSeconds} s), ${r.cpuMsPerText} CPU-ms per text`);
+  console.log(`  index (warm cache)     ${r.cachedIndexMs} ms`);
+  console.log(`  query embedding        p50 ${r.queryEmbedMs.p50} ms, p95 ${r.queryEmbedMs.p95} ms`);
+  console.log(`  fused query (new text) p50 ${r.fusedQueryMs.p50} ms, p95 ${r.fusedQueryMs.p95} ms`);
+  console.log(`  fused query (vector ready) p50 ${r.fusedCachedQueryMs.p50} ms, p95 ${r.fusedCachedQueryMs.p95} ms`);
+  console.log(`  vector cache           ${(r.vectorCacheBytes / 1024).toFixed(0)} KB`);
+  for (const b of r.bruteForceMs) console.log(`  brute-force top-20     ${b.rows} x ${b.dims}: ${b.ms} ms/query`);
 }
