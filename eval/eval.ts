@@ -1,6 +1,6 @@
 // Retrieval quality of LitLens search on the bundled corpus.
 //
-//   npm run eval [-- --json] [-- --threshold T] [-- --sweep]
+//   npm run eval [-- --json] [-- --threshold T] [-- --relative R] [-- --sweep]
 //
 // The queries live in eval/queries/<kind>.<half>.jsonl, one {"id","query","relevant":{key:grade}}
 // per line (grade 2 = the paper meant, 1 = related; off-topic lines have no "relevant").
@@ -8,13 +8,18 @@
 //   search      what a user types in the search box (typos, partial words)  -> the search box logic
 //   paragraphs  a related-work paragraph, several papers graded 2 / 1        -> index.context
 //   offtopic    text about something the library does not cover             -> index.related must be []
+// Related lists (index.related with the editor's limit) are judged for citing sentences and
+// paragraphs: papers returned, precision (grade >= 1), recall of the graded papers, and whether
+// a grade-2 paper is among them. `--sweep` prints, for the tune half only, the threshold against
+// rejection and the relative cut against list precision.
 // Tune on the tune half only; the test half is for reporting.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSearch } from '../server/src/cli/search';
 import { loadCorpus } from '../server/src/library/corpus';
 import type { Paper } from '../server/src/library/paper';
-import { DEFAULT_RELATED_THRESHOLD, Hit, SearchIndex } from '../server/src/search';
+import { defaultSettings } from '../server/src/protocol';
+import { DEFAULT_RELATED_RELATIVE, DEFAULT_RELATED_THRESHOLD, Hit, SearchIndex } from '../server/src/search';
 import { contentTerms } from '../server/src/search/text';
 
 interface Query {
@@ -35,12 +40,30 @@ export interface RankMetrics {
   mrr: number;
   ndcg10: number;
 }
+/** Related lists, averaged over the texts that got a non-empty list (precision, recall) or all (the rest). */
+export interface ListMetrics {
+  /** Papers returned per text. */
+  papers: number;
+  /** Share of returned papers graded >= 1. */
+  precision: number;
+  /** Share of graded papers (grade >= 1, at most `limit`) returned. */
+  recall: number;
+  /** Share of texts whose list holds a grade-2 paper. */
+  target: number;
+}
 export interface HalfReport {
-  citing: RankMetrics & { accepted: number; acceptedCorrect: number };
+  citing: RankMetrics & { accepted: number; acceptedCorrect: number; list: ListMetrics };
   search: RankMetrics;
-  paragraphs: RankMetrics & { accepted: number };
+  paragraphs: RankMetrics & { accepted: number; list: ListMetrics };
   offtopic: { queries: number; rejected: number };
 }
+/** The related rule under evaluation. */
+export interface RelatedRule {
+  threshold: number;
+  relative: number;
+}
+/** Lists as long as the editor asks for (code lenses use litlens.maxSuggestions). */
+const LIST_LIMIT = defaultSettings.maxSuggestions;
 
 const queriesDir = join(__dirname, 'queries');
 
@@ -84,30 +107,41 @@ function rankMetrics(runs: { ranked: string[]; relevant: Record<string, number> 
   return { queries: runs.length, r1: r1 / n, r5: r5 / n, mrr: mrr / n, ndcg10: ndcg / n };
 }
 
-export function evaluate(index: SearchIndex, threshold: number, half: Half): HalfReport {
+function listMetrics(runs: { list: string[]; relevant: Record<string, number> }[]): ListMetrics {
+  const answered = runs.filter((r) => r.list.length > 0);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const hits = (r: { list: string[]; relevant: Record<string, number> }) => r.list.filter((k) => (r.relevant[k] ?? 0) >= 1).length;
+  const graded = (r: { relevant: Record<string, number> }) => Object.values(r.relevant).filter((g) => g >= 1).length;
+  return {
+    papers: mean(runs.map((r) => r.list.length)),
+    precision: mean(answered.map((r) => hits(r) / r.list.length)),
+    recall: mean(answered.map((r) => hits(r) / Math.min(LIST_LIMIT, graded(r)))),
+    target: mean(runs.map((r) => (r.list.some((k) => (r.relevant[k] ?? 0) >= 2) ? 1 : 0))),
+  };
+}
+
+export function evaluate(index: SearchIndex, rule: RelatedRule, half: Half): HalfReport {
   const keys = (hits: Hit[]) => hits.map((h) => h.paper.key);
+  const related = (text: string) => keys(index.related(text, { ...rule, limit: LIST_LIMIT }));
   const citing = readQueries('citing', half);
   const paragraphs = readQueries('paragraphs', half);
-  let accepted = 0;
-  let acceptedCorrect = 0;
-  for (const q of citing) {
-    const rel = keys(index.related(q.query, { threshold, limit: 10 }));
-    if (rel.length > 0) accepted++;
-    if (rel.some((k) => (q.relevant?.[k] ?? 0) >= 2)) acceptedCorrect++;
-  }
+  const citingLists = citing.map((q) => ({ list: related(q.query), relevant: q.relevant ?? {} }));
+  const paragraphLists = paragraphs.map((q) => ({ list: related(q.query), relevant: q.relevant ?? {} }));
   const off = readQueries('offtopic', half);
   return {
     citing: {
       ...rankMetrics(citing.map((q) => ({ ranked: keys(index.context(q.query, { limit: DEPTH })), relevant: q.relevant ?? {} }))),
-      accepted: accepted / citing.length,
-      acceptedCorrect: acceptedCorrect / citing.length,
+      accepted: citingLists.filter((r) => r.list.length > 0).length / citing.length,
+      acceptedCorrect: citingLists.filter((r) => r.list.some((k) => (r.relevant[k] ?? 0) >= 2)).length / citing.length,
+      list: listMetrics(citingLists),
     },
     search: rankMetrics(readQueries('search', half).map((q) => ({ ranked: keys(runSearch(index, q.query, undefined, DEPTH)), relevant: q.relevant ?? {} }))),
     paragraphs: {
       ...rankMetrics(paragraphs.map((q) => ({ ranked: keys(index.context(q.query, { limit: DEPTH })), relevant: q.relevant ?? {} }))),
-      accepted: paragraphs.filter((q) => index.related(q.query, { threshold }).length > 0).length / paragraphs.length,
+      accepted: paragraphLists.filter((r) => r.list.length > 0).length / paragraphs.length,
+      list: listMetrics(paragraphLists),
     },
-    offtopic: { queries: off.length, rejected: off.filter((q) => index.related(q.query, { threshold }).length === 0).length / off.length },
+    offtopic: { queries: off.length, rejected: off.filter((q) => related(q.query).length === 0).length / off.length },
   };
 }
 
@@ -141,8 +175,8 @@ function checkQueries(papers: Paper[]): string[] {
 const pct = (x: number) => (x * 100).toFixed(1).padStart(5);
 const num = (x: number) => x.toFixed(3);
 
-function printHalf(half: Half, r: HalfReport, threshold: number): void {
-  console.log(`\n${half} half (related threshold ${threshold})`);
+function printHalf(half: Half, r: HalfReport, rule: RelatedRule): void {
+  console.log(`\n${half} half (related threshold ${rule.threshold}, relative cut ${rule.relative})`);
   console.log('  set          n     R@1    R@5    MRR   nDCG@10');
   for (const kind of ['citing', 'search', 'paragraphs'] as const) {
     const m = r[kind];
@@ -151,6 +185,11 @@ function printHalf(half: Half, r: HalfReport, threshold: number): void {
   console.log(`  off-topic rejected:            ${pct(r.offtopic.rejected)}%  (${r.offtopic.queries} texts)`);
   console.log(`  paraphrases accepted:          ${pct(r.citing.accepted)}%  (target among them: ${pct(r.citing.acceptedCorrect)}%)`);
   console.log(`  paragraphs accepted:           ${pct(r.paragraphs.accepted)}%`);
+  console.log(`  related lists (limit ${LIST_LIMIT})   papers  precision  recall  target kept`);
+  for (const kind of ['citing', 'paragraphs'] as const) {
+    const l = r[kind].list;
+    console.log(`  ${kind.padEnd(26)} ${l.papers.toFixed(2).padStart(6)}  ${num(l.precision).padStart(9)}  ${num(l.recall).padStart(6)}  ${pct(l.target).padStart(10)}%`);
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -161,6 +200,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('eval: --threshold must be a number from 0 to 1\n');
     return 2;
   }
+  const ri = argv.indexOf('--relative');
+  const relative = ri >= 0 ? Number(argv[ri + 1]) : DEFAULT_RELATED_RELATIVE;
+  if (!(relative >= 0 && relative <= 1)) {
+    process.stderr.write('eval: --relative must be a number from 0 to 1\n');
+    return 2;
+  }
+  const rule: RelatedRule = { threshold, relative };
   const corpus = await loadCorpus();
   if (corpus.papers.length === 0) {
     process.stderr.write(`eval: the corpus did not load: ${corpus.issues.map((i) => i.message).join('; ')}\n`);
@@ -173,17 +219,24 @@ async function main(argv: string[]): Promise<number> {
     // Tune half only: how the threshold trades off-topic rejection against paraphrase acceptance.
     console.log('threshold  off-topic rejected  paraphrases accepted (target)  paragraphs accepted');
     for (let t = 0.05; t <= 0.401; t += 0.025) {
-      const r = evaluate(index, t, 'tune');
+      const r = evaluate(index, { threshold: t, relative }, 'tune');
       console.log(`  ${t.toFixed(3)}        ${pct(r.offtopic.rejected)}%            ${pct(r.citing.accepted)}% (${pct(r.citing.acceptedCorrect)}%)            ${pct(r.paragraphs.accepted)}%`);
+    }
+    // Tune half only: how the relative cut trades list length and precision against recall.
+    console.log(`\nrelative  citing: papers precision target kept   paragraphs: papers precision recall   (threshold ${threshold})`);
+    for (let c = 0; c <= 0.901; c += c < 0.6 ? 0.3 : 0.025) {
+      const r = evaluate(index, { threshold, relative: c }, 'tune');
+      const [cl, pl] = [r.citing.list, r.paragraphs.list];
+      console.log(`  ${c.toFixed(3)}           ${cl.papers.toFixed(2).padStart(5)}    ${num(cl.precision)}    ${pct(cl.target)}%              ${pl.papers.toFixed(2).padStart(5)}    ${num(pl.precision)}  ${num(pl.recall)}`);
     }
     return 0;
   }
-  const report = { threshold, papers: corpus.papers.length, tune: evaluate(index, threshold, 'tune'), test: evaluate(index, threshold, 'test'), problems };
+  const report = { ...rule, papers: corpus.papers.length, tune: evaluate(index, rule, 'tune'), test: evaluate(index, rule, 'test'), problems };
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`LitLens search eval: ${corpus.papers.length} papers (bundled corpus)`);
-    printHalf('tune', report.tune, threshold);
-    printHalf('test', report.test, threshold);
+    printHalf('tune', report.tune, rule);
+    printHalf('test', report.test, rule);
   }
   return problems.length > 0 ? 1 : 0;
 }

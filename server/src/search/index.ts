@@ -21,7 +21,11 @@
 // library has never seen count as fully matchable, so off-topic text scores low), times a
 // coverage factor (share of the query's words the paper holds: one shared rare word is a
 // coincidence), square-rooted. 0..1 and comparable across query lengths; tuned on
-// eval/queries/*.tune.jsonl, 0.3 separates paraphrases from off-topic text.
+// eval/queries/*.tune.jsonl, 0.3 separates paraphrases from off-topic text. A paper sharing a
+// single word with a longer text is never related ("Alps" stems to the acronym ALP). Past the
+// gate, the list keeps only papers within DEFAULT_RELATED_RELATIVE of the top paper's score: the
+// square root compresses scores, so an absolute threshold lets 15-20 weak papers through.
+// Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 // Sources: each source (a .bib, a CSL-JSON file, the corpus) is a segment; statistics (idf) are
 // global. When two sources hold the same key, workspace sources beat the corpus and otherwise
 // the first source given wins, as in Library.
@@ -51,7 +55,7 @@ import { fuzzyTerms } from './fuzzy';
 import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, hashPapers } from './segment';
 import { contentTerms, fold, tokenize } from './text';
-import { FORMAT_VERSION, SourceManifest, readManifest, readSegment, writeSegments } from './persist';
+import { FORMAT_VERSION, SourceManifest, decodeSegment, encodeSegment, readManifest, readSegment, writeSegments } from './persist';
 
 export { fold, tokenize, stem } from './text';
 export { DEFAULT_CHUNK_PAPERS } from './segment';
@@ -90,8 +94,13 @@ export interface QueryOptions {
   limit?: number;
 }
 export interface RelatedOptions extends QueryOptions {
-  /** 0..1, the normalised score a paper needs (default DEFAULT_RELATED_THRESHOLD). */
+  /** 0..1, the normalised score a paper needs (default DEFAULT_RELATED_THRESHOLD); 0: a ranking, nothing is cut. */
   threshold?: number;
+  /**
+   * 0..1, the share of the top paper's score every other paper needs (default
+   * DEFAULT_RELATED_RELATIVE); 0 keeps every paper that reaches the threshold.
+   */
+  relative?: number;
 }
 
 export interface LoadReport {
@@ -102,6 +111,16 @@ export interface LoadReport {
 }
 
 export const DEFAULT_RELATED_THRESHOLD = 0.3;
+/**
+ * A related paper needs this share of the top related paper's score. Scores are square-rooted,
+ * so 0.75 is 0.56 of the top paper's unrooted score. Tuned on eval/queries/*.tune.jsonl
+ * (`npm run eval -- --sweep`): lists fall from 9.3 to 2.1 papers per citing sentence and from
+ * 11.8 to 5.8 per graded paragraph, precision (grade >= 1) from 0.195 to 0.695 and 0.679 to 0.829;
+ * 0.775 scored a little higher but sits just before 0.8, where paragraph recall drops from 0.46 to 0.35.
+ */
+export const DEFAULT_RELATED_RELATIVE = 0.75;
+/** A related paper shares at least this many of the query's words (fewer when the query has fewer). */
+const RELATED_MIN_SHARED = 2;
 /** Related scores are scaled by FLOOR + (1 - FLOOR) * sqrt(share of the query's words matched). */
 const RELATED_COVERAGE_FLOOR = 0.5;
 /** Long context queries keep this many terms, the most informative. */
@@ -130,6 +149,13 @@ interface QueryTerm {
   weight: number;
   /** Term number in each segment's ctx vocabulary, -1 when absent. */
   ids: Int32Array;
+}
+
+/** One source's segments in the saved format (persist.ts): built in one thread, used in another. */
+export interface EncodedSource {
+  id: string;
+  hash: string;
+  chunks: { hash: string; papers: number; bytes: Uint8Array }[];
 }
 
 export class SearchIndex {
@@ -240,6 +266,37 @@ export class SearchIndex {
     }
     const reuse = new Map(old.map((p) => [p.seg.hash, p.seg] as const));
     const parts = this.chunked(source, hash, reuse);
+    this.parts = this.parts.filter((p) => p.id !== source.id);
+    this.parts.splice(at >= 0 ? at : this.parts.length, 0, ...parts);
+    this.relayout();
+  }
+
+  /** A source's segments in the saved format (for another thread's `setEncodedSource`); null when absent. */
+  encodeSource(id: string): EncodedSource | null {
+    const parts = this.parts.filter((p) => p.id === id);
+    if (parts.length === 0) return null;
+    return { id, hash: parts[0].sourceHash, chunks: parts.map((p) => ({ hash: p.seg.hash, papers: p.seg.papers.length, bytes: encodeSegment(p.seg) })) };
+  }
+
+  /**
+   * Adds or replaces a source with segments another index built over the same papers
+   * (`encodeSource`, e.g. in a worker); chunks this index already holds are kept, not decoded.
+   * Throws when a segment does not fit the papers.
+   */
+  setEncodedSource(source: IndexSource, encoded: EncodedSource): void {
+    const reuse = new Map(this.parts.filter((p) => p.id === source.id).map((p) => [p.seg.hash, p.seg] as const));
+    let start = 0;
+    const parts = encoded.chunks.map((c): Part => {
+      const slice = encoded.chunks.length === 1 ? source.papers : source.papers.slice(start, start + c.papers);
+      start += c.papers;
+      const old = reuse.get(c.hash);
+      const seg = old && old.papers.length === slice.length ? old : decodeSegment(Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength), c.hash, slice);
+      if (typeof seg === 'string') throw new Error(`${source.id}: ${seg}`);
+      seg.papers = slice;
+      return { id: source.id, sourceHash: encoded.hash, corpus: isCorpus(source), seg, base: 0 };
+    });
+    if (start !== source.papers.length) throw new Error(`${source.id}: segments for ${start} papers, the source has ${source.papers.length}`);
+    const at = this.parts.findIndex((p) => p.id === source.id);
     this.parts = this.parts.filter((p) => p.id !== source.id);
     this.parts.splice(at >= 0 ? at : this.parts.length, 0, ...parts);
     this.relayout();
@@ -493,12 +550,16 @@ export class SearchIndex {
 
   /**
    * Papers the text is about, best first, each with its normalised score (0..1) as `score`;
-   * [] when none reaches the threshold.
+   * [] when none reaches the threshold. Only papers close to the best one are listed (see
+   * RelatedOptions.relative); threshold 0 returns a plain ranking.
    */
   related(text: string, options: RelatedOptions = {}): Hit[] {
     const limit = options.limit ?? DEFAULT_LIMIT;
     const threshold = options.threshold ?? DEFAULT_RELATED_THRESHOLD;
+    const ranking = threshold <= 0;
+    const relative = ranking ? 0 : (options.relative ?? DEFAULT_RELATED_RELATIVE);
     const terms = this.contextTerms(text);
+    const minShared = ranking ? 1 : Math.min(RELATED_MIN_SHARED, terms.length);
     // The ideal is over the query's most informative terms (unknown words first), as many as a
     // context query scores: a section is judged by its key words, not diluted by all of them.
     const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
@@ -514,10 +575,12 @@ export class SearchIndex {
       const coverage = RELATED_COVERAGE_FLOOR + (1 - RELATED_COVERAGE_FLOOR) * Math.sqrt(held / idealTerms.length);
       // The square root spreads the useful range (0.1-0.5 of the ideal) over the 0..1 scale.
       const score = Math.sqrt(Math.min(1, (this.acc[d] / ideal) * coverage));
-      if (score >= threshold) hits.push({ paper: this.paper(d), score, matched });
+      if (score >= threshold && matched.length >= minShared) hits.push({ paper: this.paper(d), score, matched });
     }
     this.clearAcc(n);
-    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+    hits.sort((a, b) => b.score - a.score);
+    const cut = hits.length > 0 ? hits[0].score * relative : 0;
+    return hits.filter((h) => h.score >= cut).slice(0, limit);
   }
 
   // ---------------------------------------------------------------- typed queries

@@ -82,5 +82,5 @@ describe('search: CLI', () => {
       assert.match(r.stderr, message);
       assert.equal(r.stdout, '');
     }
-  });
+  }).timeout(10000); // three tsx processes: over mocha's 2 s on a loaded machine
 });

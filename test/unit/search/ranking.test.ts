@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Paper } from '../../../server/src/library/paper';
-import { SearchIndex } from '../../../server/src/search';
+import { DEFAULT_RELATED_RELATIVE, SearchIndex } from '../../../server/src/search';
 import { corpusPapers } from './corpus';
 
 const keys = (hits: { paper: Paper }[]) => hits.map((h) => h.paper.key);
@@ -68,6 +68,27 @@ describe('search: ranking on the bundled corpus', () => {
     assert.ok(hits.length > 0);
     for (const h of hits) assert.ok(h.score >= 0 && h.score <= 1, String(h.score));
     assert.deepEqual(index.related('Monte Carlo tree search with a learned model for Atari and Go', { threshold: 1.01 }), []);
+  });
+
+  it('related lists only the papers close to the best one, not every paper over the threshold', () => {
+    // The introduction of examples/paper.tex, as the editor extracts it: the old rule (every paper
+    // over 0.3) listed 20 papers, from 0.52 down to 0.31.
+    const paragraph =
+      'Reinforcement learning agents improve a policy from the rewards they collect by acting in an environment. Search over a perfect simulator produced superhuman play in board games. When the rules are unknown, an agent can still plan with a learned model of the environment dynamics that predicts the reward, the policy and the value. Benchmarks now compare such tree search agents across many sequential decision problems.';
+    const hits = index.related(paragraph, { limit: 20 });
+    assert.deepEqual(keys(hits).slice(0, 2), ['mastering-atari-go', 'lightzero-unified-benchmark']);
+    assert.ok(hits.length <= 5, keys(hits).join(', '));
+    for (const h of hits) assert.ok(h.score >= hits[0].score * DEFAULT_RELATED_RELATIVE);
+    // Without the cut, the same gate lets 15-20 weakly related papers through.
+    assert.ok(index.related(paragraph, { limit: 20, relative: 0 }).length >= 15);
+    // Threshold 0 is a ranking (the panel's "similar papers"): nothing is cut.
+    assert.equal(index.related(paragraph, { limit: 20, threshold: 0 }).length, 20);
+  });
+
+  it('related: one shared word is not enough ("Alps" is not the ALP acronym)', () => {
+    assert.deepEqual(keys(index.related('glacier mass balance in the Alps')), []);
+    // A one-word query can still be answered by a paper holding that word.
+    assert.equal(index.related('MuZero', { limit: 3 })[0]?.paper.key, 'mastering-atari-go');
   });
 
   it('returns nothing for empty or stopword-only text', () => {
