@@ -72,6 +72,6 @@ export function codeLenses(ready: Ready | null, doc: Doc, config: Settings, memo
 export function lensTitle(lens: Lens): string {
   const n = lens.keys.length;
   const shown = lens.titles.slice(0, 2).map((t) => trimText(t, 48));
-  const more = n > shown.length ? '…' : '';
-  return `${n} related paper${n === 1 ? '' : 's'}: ${shown.join(', ')}${more}`;
+  const more = n > shown.length ? `; +${n - shown.length} more` : '';
+  return `${n} related paper${n === 1 ? '' : 's'}: ${shown.join('; ')}${more}`;
 }

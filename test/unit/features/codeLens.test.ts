@@ -50,8 +50,11 @@ describe('features: code lenses', () => {
     assert.equal(calls, first + 1);
   });
 
-  it('titles: "1 related paper: …" and an ellipsis when there are more', () => {
+  it('titles: "1 related paper: …", two titles and a count of the rest', () => {
     assert.equal(lensTitle({ anchor: 0, keys: ['a'], titles: ['A Title'], uncited: 1 }), '1 related paper: A Title');
-    assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: ['A', 'B', 'C'], uncited: 3 }), '3 related papers: A, B…');
+    assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: ['A', 'B', 'C'], uncited: 3 }), '3 related papers: A; B; +1 more');
+    const long = 'Lucy-SKG: Learning to Play Rocket League Efficiently Using Deep Reward Shaping';
+    const title = lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: [long, 'B', 'C'], uncited: 3 });
+    assert.ok(!/…\s*…|\.\.\.…/.test(title), `no doubled ellipsis: ${title}`);
   });
 });
