@@ -67,7 +67,7 @@ console.log(`
     ${url}
 
   Open that address in a browser on this machine (or forward the port). Open paper.tex or
-  note.md; the status bar shows "$(book) N papers" when the library is indexed.
+  note.md; the status bar shows how many papers are indexed once LitLens is ready.
   Log: ${path.relative(repoRoot, server.log)}     Stop: Ctrl+C
 `);
 
