@@ -1,6 +1,6 @@
 // Retrieval quality of LitLens search on the bundled corpus.
 //
-//   npm run eval [-- --json] [-- --threshold T] [-- --relative R] [-- --sweep]
+//   npm run eval [-- --json] [-- --threshold T] [-- --relative R] [-- --sweep] [-- --half tune|test]
 //
 // The queries live in eval/queries/<kind>.<half>.jsonl, one {"id","query","relevant":{key:grade}}
 // per line (grade 2 = the paper meant, 1 = related; off-topic lines have no "relevant").
@@ -52,7 +52,7 @@ export interface ListMetrics {
   target: number;
 }
 export interface HalfReport {
-  citing: RankMetrics & { accepted: number; acceptedCorrect: number; list: ListMetrics };
+  citing: RankMetrics & { accepted: number; acceptedCorrect: number; acceptedFirst: number; list: ListMetrics };
   search: RankMetrics;
   paragraphs: RankMetrics & { accepted: number; list: ListMetrics };
   offtopic: { queries: number; rejected: number };
@@ -133,6 +133,7 @@ export function evaluate(index: SearchIndex, rule: RelatedRule, half: Half): Hal
       ...rankMetrics(citing.map((q) => ({ ranked: keys(index.context(q.query, { limit: DEPTH })), relevant: q.relevant ?? {} }))),
       accepted: citingLists.filter((r) => r.list.length > 0).length / citing.length,
       acceptedCorrect: citingLists.filter((r) => r.list.some((k) => (r.relevant[k] ?? 0) >= 2)).length / citing.length,
+      acceptedFirst: citingLists.filter((r) => r.list.length > 0 && (r.relevant[r.list[0]] ?? 0) >= 2).length / citing.length,
       list: listMetrics(citingLists),
     },
     search: rankMetrics(readQueries('search', half).map((q) => ({ ranked: keys(runSearch(index, q.query, undefined, DEPTH)), relevant: q.relevant ?? {} }))),
@@ -183,7 +184,7 @@ function printHalf(half: Half, r: HalfReport, rule: RelatedRule): void {
     console.log(`  ${kind.padEnd(11)} ${String(m.queries).padStart(2)}  ${num(m.r1)}  ${num(m.r5)}  ${num(m.mrr)}  ${num(m.ndcg10)}`);
   }
   console.log(`  off-topic rejected:            ${pct(r.offtopic.rejected)}%  (${r.offtopic.queries} texts)`);
-  console.log(`  paraphrases accepted:          ${pct(r.citing.accepted)}%  (target among them: ${pct(r.citing.acceptedCorrect)}%)`);
+  console.log(`  paraphrases accepted:          ${pct(r.citing.accepted)}%  (target among them: ${pct(r.citing.acceptedCorrect)}%, first: ${pct(r.citing.acceptedFirst)}%)`);
   console.log(`  paragraphs accepted:           ${pct(r.paragraphs.accepted)}%`);
   console.log(`  related lists (limit ${LIST_LIMIT})   papers  precision  recall  target kept`);
   for (const kind of ['citing', 'paragraphs'] as const) {
@@ -217,10 +218,10 @@ async function main(argv: string[]): Promise<number> {
   const index = SearchIndex.build(corpus.papers);
   if (argv.includes('--sweep')) {
     // Tune half only: how the threshold trades off-topic rejection against paraphrase acceptance.
-    console.log('threshold  off-topic rejected  paraphrases accepted (target)  paragraphs accepted');
+    console.log('threshold  off-topic rejected  paraphrases accepted (target, first)  paragraphs accepted');
     for (let t = 0.05; t <= 0.401; t += 0.025) {
       const r = evaluate(index, { threshold: t, relative }, 'tune');
-      console.log(`  ${t.toFixed(3)}        ${pct(r.offtopic.rejected)}%            ${pct(r.citing.accepted)}% (${pct(r.citing.acceptedCorrect)}%)            ${pct(r.paragraphs.accepted)}%`);
+      console.log(`  ${t.toFixed(3)}        ${pct(r.offtopic.rejected)}%            ${pct(r.citing.accepted)}% (${pct(r.citing.acceptedCorrect)}%, ${pct(r.citing.acceptedFirst)}%)     ${pct(r.paragraphs.accepted)}%`);
     }
     // Tune half only: how the relative cut trades list length and precision against recall.
     console.log(`\nrelative  citing: papers precision target kept   paragraphs: papers precision recall   (threshold ${threshold})`);
@@ -231,12 +232,19 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  const report = { ...rule, papers: corpus.papers.length, tune: evaluate(index, rule, 'tune'), test: evaluate(index, rule, 'test'), problems };
+  // `--half tune` while tuning: the test half is not even computed.
+  const hi = argv.indexOf('--half');
+  const only = hi >= 0 ? (argv[hi + 1] as Half) : undefined;
+  if (only !== undefined && !HALVES.includes(only)) {
+    process.stderr.write('eval: --half must be tune or test\n');
+    return 2;
+  }
+  const halves = only ? [only] : HALVES;
+  const report = { ...rule, papers: corpus.papers.length, ...Object.fromEntries(halves.map((h) => [h, evaluate(index, rule, h)])), problems };
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`LitLens search eval: ${corpus.papers.length} papers (bundled corpus)`);
-    printHalf('tune', report.tune, rule);
-    printHalf('test', report.test, rule);
+    for (const h of halves) printHalf(h, (report as unknown as Record<Half, HalfReport>)[h], rule);
   }
   return problems.length > 0 ? 1 : 0;
 }

@@ -34,6 +34,27 @@ describe('search: ranking on the bundled corpus', () => {
     }
   });
 
+  it('says nothing for short, generic off-topic sentences (a few everyday words rare in the library)', () => {
+    // Each shares two words with some ML abstract ("carbon, emissions"; "lack, consideration";
+    // "three, decades"; "responsible, large, share") and used to pass the 0.3 threshold.
+    for (const text of [
+      'The carbon footprint of cement production dominates emissions in the construction sector.',
+      'Cement production is responsible for a large share of global carbon dioxide emissions.',
+      'Mass balance of alpine glaciers has been negative for three decades.',
+      'The court held that the contract was void for lack of consideration.',
+    ]) {
+      assert.deepEqual(keys(index.related(text, { limit: 5, threshold: 0.3 })), [], text);
+    }
+  });
+
+  it('a short sentence paraphrasing a paper (no title words) still returns it first', () => {
+    const cases: [string, string][] = [
+      ['Attention picks positions in the input sequence as outputs, solving convex hulls and travelling salesman problems.', 'pointer-networks'],
+      ['A simple bilinear scoring function beats TransE and NTN at link prediction on Freebase.', 'embedding-entities-relations'],
+    ];
+    for (const [text, key] of cases) assert.equal(index.related(text, { limit: 5, threshold: 0.3 })[0]?.paper.key, key, text);
+  });
+
   it('typed queries tolerate typos and partial words', () => {
     assert.equal(index.typed('mastring atar', { limit: 3 })[0].paper.key, 'mastering-atari-go');
     assert.equal(index.typed('grey-box fuzing', { limit: 3 })[0].paper.key, 'improving-grey-box');
