@@ -1,4 +1,4 @@
-// Bundles the three entry points: the VS Code client, the language server, the CLI.
+// Bundles the entry points: the VS Code client, the language server, the CLI, the indexing thread.
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -16,6 +16,8 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: semanticExternals },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', external: semanticExternals },
+  // The index-building thread the server starts (server/src/search/worker.ts).
+  { entryPoints: ['server/src/search/workerMain.ts'], outfile: 'dist/indexWorker.js' },
 ];
 const existing = (await import('node:fs')).existsSync;
 const builds = entries.filter((e) => existing(e.entryPoints[0]));

@@ -1,12 +1,16 @@
 // Measures the language server as an editor sees it: round trips over JSON-RPC (stdio) to
 // `node dist/cli.js lsp --stdio`, for completion, hover and code lenses.
 //
-//   npm run build && node --import tsx test/lsp/latency.ts [--library FILE.bib|FILE.json] [--runs N] [--cache DIR]
+//   npm run build && node --import tsx test/lsp/latency.ts [--library FILE.bib|FILE.json] [--runs N] [--cache DIR] [--reindex]
 //
 // Prints time to "ready", then p50/p95 per request kind. With --library, that file joins the
 // bundled corpus (e.g. bench/out/library-100000-s1.json from `npm run bench`). With --cache, the
 // index is saved there; a second run loads it instead of building it.
+// While the library loads (and, with --reindex, while an edited copy of the --library file is
+// re-read and re-indexed), a hover on a key is sent every 10 ms: the slowest answer is about the
+// longest time the server could not answer anything.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { TestClient, positionOf, tempWorkspace, uriOf } from './harness';
 
@@ -26,24 +30,57 @@ async function time(runs: number, f: () => Promise<unknown>): Promise<{ p50: num
   return { p50: times[Math.floor(runs * 0.5)]!, p95: times[Math.min(runs - 1, Math.floor(runs * 0.95))]! };
 }
 
+/** Hovers on a key, one every 10 ms, until `done` settles: how many, and the slowest and median answer. */
+async function hoversDuring(client: TestClient, uri: string, text: string, done: Promise<unknown>): Promise<string> {
+  let settled = false;
+  void done.finally(() => (settled = true));
+  const times: number[] = [];
+  while (!settled) {
+    const t = process.hrtime.bigint();
+    await client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'smith2020graphs', 3) });
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    await new Promise((resolve) => setTimeout(resolve, 10)); // a typist's pace: leave the cores to the indexing
+  }
+  await done;
+  times.sort((a, b) => a - b);
+  return `${times.length} hovers on a key, slowest ${times[times.length - 1]?.toFixed(0)} ms, median ${times[times.length >> 1]?.toFixed(1)} ms`;
+}
+
 async function main(): Promise<void> {
   const runs = Number(arg('--runs') ?? 200);
-  const library = arg('--library');
+  const reindex = process.argv.includes('--reindex');
+  let library = arg('--library');
   const ws = tempWorkspace('workspace-latex');
+  // --reindex edits the library: work on a copy outside the workspace (the scan would read it twice).
+  const scratch = reindex && library ? fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-latency-')) : null;
+  if (scratch && library) library = copyInto(library, scratch);
   const client = TestClient.start();
   try {
     const started = Date.now();
     const cacheDir = arg('--cache') ? path.resolve(arg('--cache')!) : null;
-    await client.initialize(ws, { cacheDir, litlens: { libraries: library ? [path.resolve(library)] : [] } });
-    const status = await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 600000);
-    console.log(`ready: ${status.papers} papers, ${status.sources} sources, in ${Date.now() - started} ms (${cacheDir ? `saved index in ${cacheDir}` : 'no saved index'})`);
     const tex = path.join(ws, 'paper.tex');
     // A long document: the fixture's paragraphs repeated 100 times, with the cursor in the first.
     const base = fs.readFileSync(tex, 'utf8');
     const body = base.slice(base.indexOf('\\section{Introduction}'), base.indexOf('\\bibliographystyle'));
     const text = base.replace(body, Array.from({ length: 100 }, () => body).join('\n'));
-    await client.open(tex, 'latex', text);
     const uri = uriOf(tex);
+    await client.initialize(ws, { cacheDir, litlens: { libraries: library ? [path.resolve(library)] : [] } });
+    await client.open(tex, 'latex', text);
+    const ready = client.waitFor('litlens/status', (s: any) => s.state === 'ready', 600000);
+    const during = await hoversDuring(client, uri, text, ready);
+    const status = await ready;
+    console.log(`ready: ${status.papers} papers, ${status.sources} sources, in ${Date.now() - started} ms (${cacheDir ? `saved index in ${cacheDir}` : 'no saved index'})`);
+    console.log(`while loading: ${during}`);
+    if (reindex && library) {
+      // One edited title: the server re-reads the file and re-indexes the one chunk that changed.
+      const file = path.resolve(library);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"title":"|title = \{/, (m) => `${m}Edited `));
+      const t = Date.now();
+      const updated = client.waitForNext('litlens/status', () => true, 600000);
+      await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(file), type: 2 }] });
+      const hovers = await hoversDuring(client, uri, text, updated);
+      console.log(`re-reading and re-indexing ${path.basename(file)}: ${Date.now() - t} ms; meanwhile ${hovers}`);
+    }
     const show = (name: string, r: { p50: number; p95: number }) => console.log(`${name.padEnd(34)} p50 ${r.p50.toFixed(2)} ms   p95 ${r.p95.toFixed(2)} ms`);
     show('completion \\cite{ (context ranked)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{}', 6) })));
     show('completion \\cite{mast (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{mastering', 10) })));
@@ -54,7 +91,14 @@ async function main(): Promise<void> {
   } finally {
     await client.stop();
     fs.rmSync(ws, { recursive: true, force: true });
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function copyInto(file: string, dir: string): string {
+  const to = path.join(dir, path.basename(file));
+  fs.copyFileSync(file, to);
+  return to;
 }
 
 main().catch((err) => {

@@ -8,9 +8,10 @@ import { findLibraryFiles, libraryFormat, readLibraryFile } from '../library/fil
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import type { Settings, Status } from '../protocol';
-import { SearchIndex, type IndexSource } from '../search';
+import type { IndexSource, SearchIndex } from '../search';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
+import { buildIndex, buildSource } from '../search/worker';
 import type { Ready } from './state';
 
 export const CORPUS_ID = 'corpus';
@@ -55,6 +56,10 @@ export class LitLensWorkspace {
   private configured: string[] = [];
   /** Files the user named as a library (settings.libraries), read even when the scan would skip them. */
   private sourceFiles = new Set<string>();
+  /** File updates run one after another, so an older re-index never lands after a newer one. */
+  private updates: Promise<unknown> = Promise.resolve();
+  /** Stops the index build of a load that a newer load (or dispose) superseded. */
+  private building = new AbortController();
 
   constructor(private options: WorkspaceOptions) {}
 
@@ -112,6 +117,8 @@ export class LitLensWorkspace {
    */
   async load(config: Settings, report: ProgressReport = () => {}, libraries?: FolderLibraries[]): Promise<void> {
     const generation = ++this.generation;
+    this.building.abort();
+    const building = (this.building = new AbortController());
     this.state = 'indexing';
     this.message = undefined;
     try {
@@ -125,20 +132,18 @@ export class LitLensWorkspace {
       // serving the previous library and index until both new ones are ready.
       if (!this.index) this.library = library;
       report(`indexing ${library.papers.length} papers`, 70);
-      const sources = indexSources(library);
-      const version = library.version;
-      // One folder per workspace: saving drops segments of sources it does not have, so two
-      // windows on different workspaces must not share one.
-      const indexDir = this.options.cacheDir ? path.join(this.options.cacheDir, 'index', workspaceId(this.options.folders)) : null;
-      const index = indexDir ? await SearchIndex.load(indexDir, sources) : SearchIndex.fromSources(sources);
-      if (generation !== this.generation) return;
-      // A watched file changed while the index was built: catch up (unchanged sources are no-ops).
-      if (library.version !== version) for (const s of indexSources(library)) index.setSource(s);
+      // Built (and saved) in a worker thread: requests are answered meanwhile.
+      let index: SearchIndex;
+      let version: number;
+      do {
+        version = library.version;
+        index = await buildIndex(indexSources(library), this.indexDir(), building.signal);
+        if (generation !== this.generation) return;
+      } while (library.version !== version); // a watched file changed during the build: again (saved segments are reused)
       this.library = library;
       this.index = index;
       this.state = 'ready';
       report('ready', 100);
-      if (indexDir) index.save(indexDir).catch(() => {}); // a cache that cannot be written only costs time next start
       this.settleWaiters();
       this.embed(config, library);
     } catch (err) {
@@ -154,7 +159,13 @@ export class LitLensWorkspace {
    * A watched file changed: re-read that one source and re-index it alone. Returns false when the
    * file is not (and should not become) a library source.
    */
-  async update(change: Change): Promise<boolean> {
+  update(change: Change): Promise<boolean> {
+    const run = this.updates.then(() => this.updateNow(change));
+    this.updates = run.catch(() => {});
+    return run;
+  }
+
+  private async updateNow(change: Change): Promise<boolean> {
     const library = this.library;
     if (!library) return false;
     const file = path.resolve(change.file);
@@ -169,11 +180,25 @@ export class LitLensWorkspace {
     const result = await readLibraryFile(file, { cache: this.bibtexCache });
     // A .json file that stopped being CSL-JSON and was never a source stays out.
     if (!known && result.papers.length === 0 && libraryFormat(file) === 'csl-json' && !this.sourceFiles.has(file)) return false;
-    library.setSource(file, result, 'workspace', file, file);
-    const source = library.sources.find((s) => s.id === file)!;
-    this.index?.setSource({ id: file, papers: source.papers });
-    void this.semantic?.index(library.papers); // embeds only new or changed papers; never rejects
+    const index = this.index;
+    if (index) {
+      // Indexed in a worker while the library and index keep answering; then both change at once.
+      const source = { id: file, papers: result.papers, kind: 'workspace' as const };
+      const hash = index.sources.find((s) => s.id === file)?.hash;
+      const encoded = await buildSource(source, this.indexDir(), hash);
+      if (this.index !== index) return this.updateNow(change); // a reload swapped in a new pair meanwhile: update that one
+      this.library!.setSource(file, result, 'workspace', file, file);
+      // null: the indexed fields did not change (a note, a DOI); only the Paper objects are new.
+      if (encoded) index.setEncodedSource(source, encoded);
+      else index.setSource({ ...source, hash });
+    } else library.setSource(file, result, 'workspace', file, file); // the first load, still indexing, catches up
+    void this.semantic?.index(this.library!.papers); // embeds only new or changed papers; never rejects
     return true;
+  }
+
+  /** One saved-index folder per workspace: saving drops segments of sources it does not have, so two windows on different workspaces must not share one. */
+  private indexDir(): string | null {
+    return this.options.cacheDir ? path.join(this.options.cacheDir, 'index', workspaceId(this.options.folders)) : null;
   }
 
   /** Settings changed without touching the library's files: follow the embeddings switch and model. */
@@ -202,6 +227,7 @@ export class LitLensWorkspace {
   /** Stops the embedding worker (on shutdown). */
   async dispose(): Promise<void> {
     this.generation++;
+    this.building.abort();
     await this.semantic?.dispose();
     this.semantic = null;
   }
@@ -266,7 +292,7 @@ export class LitLensWorkspace {
 /** Index sources in the library's precedence: workspace files first, the corpus last. */
 export function indexSources(library: Library): IndexSource[] {
   const sources = library.sources;
-  return [...sources.filter((s) => s.kind !== 'corpus'), ...sources.filter((s) => s.kind === 'corpus')].map((s) => ({ id: s.id, papers: s.papers }));
+  return [...sources.filter((s) => s.kind !== 'corpus'), ...sources.filter((s) => s.kind === 'corpus')].map((s) => ({ id: s.id, papers: s.papers, kind: s.kind }));
 }
 
 /** A short stable name for a set of workspace folders. */

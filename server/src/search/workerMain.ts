@@ -1,0 +1,34 @@
+// The indexing thread (worker.ts starts it; bundled as dist/indexWorker.js): collects the papers
+// sent, builds one index over them, and replies with each source's segments in the saved format.
+import { parentPort } from 'node:worker_threads';
+import type { Paper } from '../library/paper';
+import { SearchIndex, type IndexSource } from './index';
+import { hashPapers } from './segment';
+import type { IndexedFields, WorkerReply, WorkerRequest } from './worker';
+
+const port = parentPort!;
+const received: IndexedFields[][] = [];
+
+port.on('message', (msg: WorkerRequest) => {
+  if (msg.type === 'papers') {
+    (received[msg.source] ??= []).push(...msg.papers);
+    return;
+  }
+  build(msg).then(
+    (reply) => {
+      // A segment's own buffer moves to the main thread without a copy (small ones share Node's pool: copied).
+      const buffers = reply.sources.flatMap((s) => s.chunks.map((c) => c.bytes).filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength).map((b) => b.buffer as ArrayBuffer));
+      port.postMessage(reply, buffers);
+    },
+    (err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerReply),
+  );
+});
+
+async function build(msg: Extract<WorkerRequest, { type: 'build' }>): Promise<Extract<WorkerReply, { type: 'built' }>> {
+  // Only the indexed fields arrived: the kind says which source loses a shared key.
+  const sources: IndexSource[] = msg.sources.map((s, i) => ({ id: s.id, kind: s.kind, papers: (received[i] ?? []) as Paper[] }));
+  if (msg.unless !== undefined && sources.length === 1 && hashPapers(sources[0].papers) === msg.unless) return { type: 'built', sources: [] };
+  const index = msg.dir ? await SearchIndex.load(msg.dir, sources) : SearchIndex.fromSources(sources);
+  if (msg.dir && msg.save) await index.save(msg.dir).catch(() => {}); // a cache that cannot be written only costs time next start
+  return { type: 'built', sources: sources.map((s) => index.encodeSource(s.id)!) };
+}
