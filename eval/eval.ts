@@ -13,7 +13,7 @@
 // a grade-2 paper is among them. `--sweep` prints, for the tune half only, the threshold against
 // rejection and the relative cut against list precision.
 // Tune on the tune half only; the test half is for reporting.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSearch } from '../server/src/cli/search';
 import { loadCorpus } from '../server/src/library/corpus';
@@ -21,25 +21,12 @@ import type { Paper } from '../server/src/library/paper';
 import { defaultSettings } from '../server/src/protocol';
 import { DEFAULT_RELATED_RELATIVE, DEFAULT_RELATED_THRESHOLD, Hit, SearchIndex } from '../server/src/search';
 import { contentTerms } from '../server/src/search/text';
+import { type Half, type Kind, type RankMetrics, queriesDir, rankMetrics, readQueries } from './queries';
 
-interface Query {
-  id: string;
-  query: string;
-  relevant?: Record<string, number>;
-}
-type Kind = 'citing' | 'search' | 'paragraphs' | 'offtopic';
-type Half = 'tune' | 'test';
 const KINDS: Kind[] = ['citing', 'search', 'paragraphs', 'offtopic'];
 const HALVES: Half[] = ['tune', 'test'];
 const DEPTH = 100;
 
-export interface RankMetrics {
-  queries: number;
-  r1: number;
-  r5: number;
-  mrr: number;
-  ndcg10: number;
-}
 /** Related lists, averaged over the texts that got a non-empty list (precision, recall) or all (the rest). */
 export interface ListMetrics {
   /** Papers returned per text. */
@@ -64,48 +51,6 @@ export interface RelatedRule {
 }
 /** Lists as long as the editor asks for (code lenses use litlens.maxSuggestions). */
 const LIST_LIMIT = defaultSettings.maxSuggestions;
-
-const queriesDir = join(__dirname, 'queries');
-
-function readQueries(kind: Kind, half: Half): Query[] {
-  const file = join(queriesDir, `${kind}.${half}.jsonl`);
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .map((line, i) => [line, i + 1] as const)
-    .filter(([line]) => line.trim())
-    .map(([line, n]) => {
-      try {
-        return JSON.parse(line) as Query;
-      } catch (e) {
-        throw new Error(`${file}:${n}: ${(e as Error).message}`);
-      }
-    });
-}
-
-/** R@k counts the grade-2 papers found in the top k (averaged per query); MRR uses the first. */
-function rankMetrics(runs: { ranked: string[]; relevant: Record<string, number> }[]): RankMetrics {
-  let r1 = 0;
-  let r5 = 0;
-  let mrr = 0;
-  let ndcg = 0;
-  for (const { ranked, relevant } of runs) {
-    const targets = Object.keys(relevant).filter((k) => relevant[k] >= 2);
-    const at = (k: number) => targets.filter((t) => ranked.slice(0, k).includes(t)).length / targets.length;
-    r1 += Math.min(1, at(1) * targets.length); // top-1 can hold only one target
-    r5 += at(5);
-    const first = ranked.findIndex((k) => (relevant[k] ?? 0) >= 2);
-    mrr += first >= 0 ? 1 / (first + 1) : 0;
-    const gain = (g: number) => 2 ** g - 1;
-    const dcg = ranked.slice(0, 10).reduce((s, k, i) => s + gain(relevant[k] ?? 0) / Math.log2(i + 2), 0);
-    const ideal = Object.values(relevant)
-      .sort((a, b) => b - a)
-      .slice(0, 10)
-      .reduce((s, g, i) => s + gain(g) / Math.log2(i + 2), 0);
-    ndcg += ideal > 0 ? dcg / ideal : 0;
-  }
-  const n = Math.max(1, runs.length);
-  return { queries: runs.length, r1: r1 / n, r5: r5 / n, mrr: mrr / n, ndcg10: ndcg / n };
-}
 
 function listMetrics(runs: { list: string[]; relevant: Record<string, number> }[]): ListMetrics {
   const answered = runs.filter((r) => r.list.length > 0);

@@ -5,7 +5,7 @@
 // Without --model it uses the suite's test model (.litlens-cache/test-model, built when missing).
 // That model is LSA over the corpus itself, so its numbers say the code works, not how good
 // all-MiniLM-L6-v2 is: run again with --model pointing at a downloaded model for that.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTestModel } from '../scripts/make-test-model';
 import { runSearch } from '../server/src/cli/search';
@@ -13,63 +13,23 @@ import { loadCorpus } from '../server/src/library/corpus';
 import { DEFAULT_RELATED_THRESHOLD, type Hit, SearchIndex } from '../server/src/search';
 import { SemanticIndex, fuse, fuseRelated, type FuseOptions } from '../server/src/search/semantic';
 import { defaultCacheDir } from '../server/src/search/semantic/oneShot';
+import { type Half, type RankMetrics, rankMetrics, readQueries } from './queries';
 
-interface Query {
-  id: string;
-  query: string;
-  relevant?: Record<string, number>;
-}
-interface Metrics {
-  r1: number;
-  r5: number;
-  mrr: number;
-  ndcg10: number;
-}
 const DEPTH = 100;
 const ROOT = join(__dirname, '..');
 
-function readQueries(kind: string, half: string): Query[] {
-  const file = join(ROOT, 'eval', 'queries', `${kind}.${half}.jsonl`);
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Query);
-}
-
-/** Same definitions as eval/eval.ts: R@k over grade-2 papers, MRR of the first, nDCG@10 with 2^g - 1 gains. */
-function metrics(runs: { ranked: string[]; relevant: Record<string, number> }[]): Metrics {
-  const m = { r1: 0, r5: 0, mrr: 0, ndcg10: 0 };
-  for (const { ranked, relevant } of runs) {
-    const targets = Object.keys(relevant).filter((k) => relevant[k] >= 2);
-    const at = (k: number) => targets.filter((t) => ranked.slice(0, k).includes(t)).length / targets.length;
-    m.r1 += Math.min(1, at(1) * targets.length);
-    m.r5 += at(5);
-    const first = ranked.findIndex((k) => (relevant[k] ?? 0) >= 2);
-    m.mrr += first >= 0 ? 1 / (first + 1) : 0;
-    const gain = (g: number) => 2 ** g - 1;
-    const dcg = ranked.slice(0, 10).reduce((s, k, i) => s + gain(relevant[k] ?? 0) / Math.log2(i + 2), 0);
-    const ideal = Object.values(relevant)
-      .sort((a, b) => b - a)
-      .slice(0, 10)
-      .reduce((s, g, i) => s + gain(g) / Math.log2(i + 2), 0);
-    m.ndcg10 += ideal > 0 ? dcg / ideal : 0;
-  }
-  const n = Math.max(1, runs.length);
-  return { r1: m.r1 / n, r5: m.r5 / n, mrr: m.mrr / n, ndcg10: m.ndcg10 / n };
-}
-
 export interface SemanticEvalReport {
   model: string;
-  half: string;
+  half: Half;
   papers: number;
   /** Per ranking (lexical, semantic, rrf, score…) and query set. */
-  rankings: Record<string, Record<'citing' | 'search' | 'paragraphs', Metrics>>;
+  rankings: Record<string, Record<'citing' | 'search' | 'paragraphs', RankMetrics>>;
   /** The related rule: lexical alone vs fused (lexical gate OR semantic gate). */
   related: Record<string, { offtopicRejected: number; citingAccepted: number; citingTargetFound: number; paragraphsAccepted: number }>;
   gate: number;
 }
 
-export async function evalSemantic(options: { model?: string; cacheDir?: string; half?: string } = {}): Promise<SemanticEvalReport> {
+export async function evalSemantic(options: { model?: string; cacheDir?: string; half?: Half } = {}): Promise<SemanticEvalReport> {
   const half = options.half ?? 'test';
   let model = options.model;
   if (!model) {
@@ -105,9 +65,9 @@ export async function evalSemantic(options: { model?: string; cacheDir?: string;
   const rankings: SemanticEvalReport['rankings'] = {};
   for (const [name, rank] of Object.entries(rankers)) {
     rankings[name] = {
-      citing: metrics(sets.citing.map((q) => ({ ranked: rank('citing', q.query), relevant: q.relevant ?? {} }))),
-      search: metrics(sets.search.map((q) => ({ ranked: rank('search', q.query), relevant: q.relevant ?? {} }))),
-      paragraphs: metrics(sets.paragraphs.map((q) => ({ ranked: rank('paragraphs', q.query), relevant: q.relevant ?? {} }))),
+      citing: rankMetrics(sets.citing.map((q) => ({ ranked: rank('citing', q.query), relevant: q.relevant ?? {} }))),
+      search: rankMetrics(sets.search.map((q) => ({ ranked: rank('search', q.query), relevant: q.relevant ?? {} }))),
+      paragraphs: rankMetrics(sets.paragraphs.map((q) => ({ ranked: rank('paragraphs', q.query), relevant: q.relevant ?? {} }))),
     };
   }
 
@@ -152,7 +112,12 @@ if (require.main === module) {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  evalSemantic({ model: arg('--model'), cacheDir: arg('--cache'), half: arg('--half') }).then(
+  const half = arg('--half');
+  if (half !== undefined && half !== 'tune' && half !== 'test') {
+    process.stderr.write(`eval/semantic: --half must be tune or test, got "${half}"\n`);
+    process.exit(2);
+  }
+  evalSemantic({ model: arg('--model'), cacheDir: arg('--cache'), half }).then(
     (r) => (argv.includes('--json') ? console.log(JSON.stringify(r, null, 2)) : print(r)),
     (e: unknown) => {
       process.stderr.write(`eval/semantic: ${e instanceof Error ? e.message : String(e)}\n`);
