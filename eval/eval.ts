@@ -15,7 +15,6 @@
 // Tune on the tune half only; the test half is for reporting.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSearch } from '../server/src/cli/search';
 import { loadCorpus } from '../server/src/library/corpus';
 import type { Paper } from '../server/src/library/paper';
 import { defaultSettings } from '../server/src/protocol';
@@ -81,7 +80,7 @@ export function evaluate(index: SearchIndex, rule: RelatedRule, half: Half): Hal
       acceptedFirst: citingLists.filter((r) => r.list.length > 0 && (r.relevant[r.list[0]] ?? 0) >= 2).length / citing.length,
       list: listMetrics(citingLists),
     },
-    search: rankMetrics(readQueries('search', half).map((q) => ({ ranked: keys(runSearch(index, q.query, undefined, DEPTH)), relevant: q.relevant ?? {} }))),
+    search: rankMetrics(readQueries('search', half).map((q) => ({ ranked: keys(index.search(q.query, { limit: DEPTH })), relevant: q.relevant ?? {} }))),
     paragraphs: {
       ...rankMetrics(paragraphs.map((q) => ({ ranked: keys(index.context(q.query, { limit: DEPTH })), relevant: q.relevant ?? {} }))),
       accepted: paragraphLists.filter((r) => r.list.length > 0).length / paragraphs.length,

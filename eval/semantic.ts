@@ -8,7 +8,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTestModel } from '../scripts/make-test-model';
-import { runSearch } from '../server/src/cli/search';
 import { loadCorpus } from '../server/src/library/corpus';
 import { DEFAULT_RELATED_THRESHOLD, type Hit, SearchIndex } from '../server/src/search';
 import { SemanticIndex, fuse, fuseRelated, type FuseOptions } from '../server/src/search/semantic';
@@ -48,7 +47,7 @@ export async function evalSemantic(options: { model?: string; cacheDir?: string;
   for (const q of [...sets.citing, ...sets.search, ...sets.paragraphs, ...readQueries('offtopic', half)]) vectors.set(q.query, await semantic.embedQuery(q.query));
 
   const keys = (hits: readonly { paper: { key: string } }[]) => hits.map((h) => h.paper.key);
-  const lexicalOf = (kind: string, q: string): Hit[] => (kind === 'search' ? runSearch(lexical, q, undefined, DEPTH) : lexical.context(q, { limit: DEPTH }));
+  const lexicalOf = (kind: string, q: string): Hit[] => (kind === 'search' ? lexical.search(q, { limit: DEPTH }) : lexical.context(q, { limit: DEPTH }));
   const rankers: Record<string, (kind: string, q: string) => string[]> = {
     lexical: (kind, q) => keys(lexicalOf(kind, q)),
     semantic: (_kind, q) => keys(semantic.nearest(vectors.get(q)!, DEPTH)),

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { loadLibrary } from '../library/load';
 import { formatIssue } from '../library/paper';
 import type { Paper } from '../library/paper';
-import { Hit, SearchIndex, sourcesOf } from '../search';
+import { Hit, SearchIndex, type SearchMode, sourcesOf } from '../search';
 import { SemanticIndex } from '../search/semantic';
 import { defaultCacheDir, defaultModel } from '../search/semantic/oneShot';
 import type { Command } from './commands';
@@ -119,13 +119,6 @@ export async function readBatch(file: string): Promise<{ line: number; value: Re
   return out;
 }
 
-export type SearchMode = 'typed' | 'context';
-
-/** What the search box does (SearchIndex.search): typed text, or a context query for sentences. */
-export function runSearch(index: SearchIndex, query: string, mode: SearchMode | undefined, limit: number): Hit[] {
-  return index.search(query, { limit, mode });
-}
-
 export const search: Command = {
   summary: 'rank the library for a query (typed words or a sentence)',
   usage: [
@@ -184,11 +177,10 @@ async function answerAll(
   limit: number,
   json: boolean,
 ): Promise<number> {
-  // A sentence-like query is fused with meaning; typed words stay lexical (as in the search panel).
+  // As in the search panel: an answer from the context ranking is fused with meaning.
   const answer = async (q: string): Promise<Hit[]> => {
-    const lexical = runSearch(index, q, mode, semantic ? Math.max(limit, 50) : limit);
-    const typed = mode === 'typed' || (mode === undefined && q.trim().split(/\s+/).length <= 4);
-    return semantic && !typed ? semantic.search(q, lexical, { limit }) : lexical.slice(0, limit);
+    const { hits, mode: used } = index.searchBox(q, { limit: semantic ? Math.max(limit, 50) : limit, mode });
+    return semantic && used === 'context' ? semantic.search(q, hits, { limit }) : hits.slice(0, limit);
   };
   if (!batch) {
     const hits = await answer(query);

@@ -27,13 +27,13 @@ export async function relatedHits(ready: Ready, text: string, options: { limit: 
   }
 }
 
-/** Search-box queries: sentence-like ones are fused with semantic neighbours; typed words are not. */
-export async function contextSearchHits(ready: Ready, query: string, limit: number): Promise<Hit[]> {
-  const lexical = ready.index.context(query, { limit });
-  if (!ready.semantic?.ready) return lexical;
+/** The search box (SearchIndex.searchBox); an answer from the context ranking is fused with meaning. */
+export async function searchBoxHits(ready: Ready, query: string, limit: number): Promise<Hit[]> {
+  const { hits, mode } = ready.index.searchBox(query, { limit });
+  if (mode !== 'context' || !ready.semantic?.ready) return hits;
   try {
-    return await ready.semantic.search(query, lexical, { limit });
+    return await ready.semantic.search(query, hits, { limit });
   } catch {
-    return lexical;
+    return hits;
   }
 }

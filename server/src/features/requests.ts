@@ -3,7 +3,7 @@ import type { Library, LibrarySource } from '../library/library';
 import type { Paper } from '../library/paper';
 import type { LibraryInfo, PaperSummary, RelatedParams, SearchParams, SearchResult, Settings } from '../protocol';
 import type { Hit } from '../search';
-import { contextSearchHits, relatedHits } from './ranking';
+import { relatedHits, searchBoxHits } from './ranking';
 import type { Ready } from './state';
 
 /** How a source is shown to the user ("bundled corpus", "refs.bib"); the search panel filters by it. */
@@ -54,9 +54,7 @@ export async function searchLibrary(ready: Ready, params: SearchParams, config: 
   if (query === '') {
     hits = ready.library.papers.slice(0, fetch).map((paper) => ({ paper, score: 0, matched: [] }));
   } else {
-    const words = query.split(/\s+/).length;
-    hits = words > 4 ? await contextSearchHits(ready, query, fetch) : ready.index.typed(query, { limit: fetch });
-    if (hits.length === 0 && words <= 4) hits = await contextSearchHits(ready, query, fetch);
+    hits = await searchBoxHits(ready, query, fetch);
   }
   const sources = params.sources?.length ? new Set(params.sources) : null;
   const keep = hits.filter((h) => {

@@ -92,6 +92,9 @@ export interface IndexOptions {
   chunkPapers?: number;
 }
 
+/** Typed words (key, title, authors, year) or a passage (context ranking). */
+export type SearchMode = 'typed' | 'context';
+
 export interface QueryOptions {
   /** How many hits at most (default 20). */
   limit?: number;
@@ -784,15 +787,20 @@ export class SearchIndex {
    * matches all of them, then the words are looked up in abstracts too (context ranking); more
    * words are a context query. `mode` forces one kind.
    */
-  search(text: string, options: QueryOptions & { mode?: 'typed' | 'context' } = {}): Hit[] {
+  search(text: string, options: QueryOptions & { mode?: SearchMode } = {}): Hit[] {
+    return this.searchBox(text, options).hits;
+  }
+
+  /** As search(), also saying which ranking answered (a context answer may be fused with meaning). */
+  searchBox(text: string, options: QueryOptions & { mode?: SearchMode } = {}): { hits: Hit[]; mode: SearchMode } {
     const limit = options.limit ?? DEFAULT_LIMIT;
     const words = text.trim().split(/\s+/).filter(Boolean).length;
     const mode = options.mode ?? (words > 4 ? 'context' : undefined);
-    if (mode === 'context') return this.context(text, { limit });
+    if (mode === 'context') return { hits: this.context(text, { limit }), mode };
     const { hits, full } = this.typedWithCoverage(text, limit);
-    if (mode === 'typed' || full > 0) return hits;
+    if (mode === 'typed' || full > 0) return { hits, mode: 'typed' };
     const context = this.context(text, { limit });
-    return context.length > 0 ? context : hits;
+    return context.length > 0 ? { hits: context, mode: 'context' } : { hits, mode: 'typed' };
   }
 
   /**
