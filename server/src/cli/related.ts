@@ -3,10 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { passageAt, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
-import { Hit, SearchIndex } from '../search';
-import type { SemanticIndex } from '../search/semantic';
+import type { Hit } from '../search';
 import type { Command } from './commands';
-import { IndexArgs, UsageError, flagValue, hitJson, hitLine, numberArg, openIndex, openSemantic, readBatch, semanticArgs, semanticFlag } from './search';
+import { IndexArgs, UsageError, flagValue, numberArg, openIndex, openSemantic, readBatch, semanticArgs, semanticFlag, writeBatch, writeHits } from './search';
 
 type Scope = 'sentence' | 'paragraph' | 'section';
 
@@ -94,50 +93,23 @@ async function runRelated(args: string[]): Promise<number> {
   const passage = file !== undefined ? await passageOfPosition(file, line!, character, scope) : text;
   const { index, papers } = await openIndex(opts);
   const semantic = await openSemantic(sem, papers, opts.cache);
-  try {
-    return await answerAll(index, semantic, batch, queries, passage ?? '', { limit, threshold, scope, json });
-  } finally {
-    await semantic?.dispose();
-  }
-}
-
-async function answerAll(
-  index: SearchIndex,
-  semantic: SemanticIndex | null,
-  batch: Awaited<ReturnType<typeof readBatch>> | null,
-  queries: string | undefined,
-  passage: string,
-  { limit, threshold, scope, json }: { limit: number; threshold: number; scope: Scope; json: boolean },
-): Promise<number> {
   const answer = async (t: string): Promise<Hit[]> => {
     if (!t.trim()) return [];
     const lexical = index.related(t, { limit, threshold });
     return semantic ? semantic.related(t, lexical, { limit, threshold }) : lexical;
   };
-  if (!batch) {
-    const hits = await answer(passage);
-    process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
-    return 0;
+  try {
+    if (!batch) {
+      writeHits(await answer(passage ?? ''), json);
+      return 0;
+    }
+    return await writeBatch(batch, queries!, async (value) => {
+      if (typeof value.query === 'string') return answer(value.query);
+      if (typeof value.file !== 'string' || typeof value.line !== 'number') throw new Error('needs "query", or "file" and "line"');
+      const character = typeof value.character === 'number' ? value.character : 1;
+      return answer(await passageOfPosition(value.file, value.line, character, scope));
+    });
+  } finally {
+    await semantic?.dispose();
   }
-  let failed = 0;
-  for (const { line: at, value, error } of batch) {
-    const id = value?.id ?? null;
-    let problem = error;
-    let hits: Hit[] = [];
-    if (value && typeof value.query === 'string') hits = await answer(value.query);
-    else if (value && typeof value.file === 'string' && typeof value.line === 'number') {
-      try {
-        const ch = typeof value.character === 'number' ? value.character : 1;
-        hits = await answer(await passageOfPosition(value.file, value.line, ch, scope));
-      } catch (e) {
-        problem = (e as Error).message;
-      }
-    } else problem ??= 'needs "query", or "file" and "line"';
-    if (problem) {
-      process.stderr.write(`${queries}:${at}: ${problem}\n`);
-      process.stdout.write(`${JSON.stringify({ id, results: [], error: problem })}\n`);
-      failed++;
-    } else process.stdout.write(`${JSON.stringify({ id, results: hits.map(hitJson) })}\n`);
-  }
-  return failed > 0 ? 1 : 0;
 }

@@ -119,6 +119,39 @@ export async function readBatch(file: string): Promise<{ line: number; value: Re
   return out;
 }
 
+type BatchLine = Awaited<ReturnType<typeof readBatch>>[number];
+
+/** One query's answer: JSON (best first) or one `score<TAB>key<TAB>title` line per paper. */
+export function writeHits(hits: Hit[], json: boolean): void {
+  process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
+}
+
+/**
+ * One `{"id","results"}` line per batch line, the index loaded once. `answer` throws to reject
+ * a line: its reason goes to stderr as `file:line: …` and into that line's `error`; exit code 1.
+ */
+export async function writeBatch(batch: BatchLine[], file: string, answer: (value: Record<string, unknown>) => Promise<Hit[]>): Promise<number> {
+  let failed = 0;
+  for (const { line, value, error } of batch) {
+    const id = value?.id ?? null;
+    let problem = error;
+    let hits: Hit[] = [];
+    if (value) {
+      try {
+        hits = await answer(value);
+      } catch (e) {
+        problem = (e as Error).message;
+      }
+    }
+    if (problem) {
+      process.stderr.write(`${file}:${line}: ${problem}\n`);
+      process.stdout.write(`${JSON.stringify({ id, results: [], error: problem })}\n`);
+      failed++;
+    } else process.stdout.write(`${JSON.stringify({ id, results: hits.map(hitJson) })}\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
 export const search: Command = {
   summary: 'rank the library for a query (typed words or a sentence)',
   usage: [
@@ -160,45 +193,21 @@ async function runSearchCommand(args: string[]): Promise<number> {
   const batch = queries ? await readBatch(queries) : null;
   const { index, papers } = await openIndex(opts);
   const semantic = await openSemantic(sem, papers, opts.cache);
-  try {
-    return await answerAll(index, semantic, batch, queries, query, mode, limit, json);
-  } finally {
-    await semantic?.dispose();
-  }
-}
-
-async function answerAll(
-  index: SearchIndex,
-  semantic: SemanticIndex | null,
-  batch: Awaited<ReturnType<typeof readBatch>> | null,
-  queries: string | undefined,
-  query: string,
-  mode: SearchMode | undefined,
-  limit: number,
-  json: boolean,
-): Promise<number> {
   // As in the search panel: an answer from the context ranking is fused with meaning.
   const answer = async (q: string): Promise<Hit[]> => {
     const { hits, mode: used } = index.searchBox(q, { limit: semantic ? Math.max(limit, 50) : limit, mode });
     return semantic && used === 'context' ? semantic.search(q, hits, { limit }) : hits.slice(0, limit);
   };
-  if (!batch) {
-    const hits = await answer(query);
-    process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
-    return 0;
-  }
-  let failed = 0;
-  for (const { line, value, error } of batch) {
-    const id = value?.id ?? null;
-    const q = value?.query;
-    if (!value || typeof q !== 'string') {
-      process.stderr.write(`${queries}:${line}: ${error ?? 'needs a string "query"'}\n`);
-      process.stdout.write(`${JSON.stringify({ id, results: [], error: error ?? 'needs a string "query"' })}\n`);
-      failed++;
-      continue;
+  try {
+    if (!batch) {
+      writeHits(await answer(query), json);
+      return 0;
     }
-    const hits = await answer(q);
-    process.stdout.write(`${JSON.stringify({ id, results: hits.map(hitJson) })}\n`);
+    return await writeBatch(batch, queries!, (value) => {
+      if (typeof value.query !== 'string') throw new Error('needs a string "query"');
+      return answer(value.query);
+    });
+  } finally {
+    await semantic?.dispose();
   }
-  return failed > 0 ? 1 : 0;
 }
