@@ -1,6 +1,7 @@
 // Typed, defaulted reads of the `litlens.*` settings the client itself uses.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { syntaxOf as syntaxOfLanguage, type Syntax } from '../../server/src/documents/types';
 import { defaultSettings, type Settings } from '../../server/src/protocol';
 
 export const section = 'litlens';
@@ -12,19 +13,9 @@ export function isSupported(document: vscode.TextDocument): boolean {
   return (languages as readonly string[]).includes(document.languageId);
 }
 
-/** 'latex' or 'markdown' citation syntax for a document, as the server's `syntaxOf` decides. */
-export function syntaxOf(document: vscode.TextDocument): 'latex' | 'markdown' | null {
-  switch (document.languageId) {
-    case 'latex':
-    case 'tex':
-      return 'latex';
-    case 'markdown':
-    case 'quarto':
-    case 'rmd':
-      return 'markdown';
-    default:
-      return null;
-  }
+/** 'latex' or 'markdown' citation syntax for a document: the server's own rule. */
+export function syntaxOf(document: vscode.TextDocument): Syntax | null {
+  return syntaxOfLanguage(document.languageId);
 }
 
 /** The whole `litlens` section for a resource, with defaults applied. */

@@ -146,16 +146,8 @@ class LatexReader {
             i++;
           }
           break;
-        default: {
-          let e = i + 1;
-          while (e < to) {
-            const d = t.charCodeAt(e);
-            if (d < 128 && SPECIAL[d]) break;
-            e++;
-          }
-          out.copy(t, i, e);
-          i = e;
-        }
+        default:
+          i = out.copyRun(t, i, to, SPECIAL);
       }
     }
   }

@@ -425,14 +425,7 @@ class MarkdownReader {
           }
           break;
       }
-      let e = i + 1;
-      while (e < to) {
-        const d = t.charCodeAt(e);
-        if (d < 128 && SPECIAL[d]) break;
-        e++;
-      }
-      out.copy(t, i, e);
-      i = e;
+      i = out.copyRun(t, i, to, SPECIAL);
     }
     return i;
   }

@@ -100,6 +100,21 @@ export class PlainBuilder {
     else if (last !== 46 && last !== 33 && last !== 63 && last !== 10) this.char(46, at);
   }
 
+  /**
+   * Keeps the run of ordinary text that starts at `from` (always at least its first character)
+   * and stops before `to` or the first ASCII character marked in `special`; returns where it stopped.
+   */
+  copyRun(t: string, from: number, to: number, special: Uint8Array): number {
+    let e = from + 1;
+    while (e < to) {
+      const d = t.charCodeAt(e);
+      if (d < 128 && special[d]) break;
+      e++;
+    }
+    this.copy(t, from, e);
+    return e;
+  }
+
   /** Keeps the source characters [from, to) of `t`, which hold no whitespace or markup. */
   copy(t: string, from: number, to: number): void {
     if (from >= to) return;
