@@ -4,8 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { bibliographyFiles } from '../documents';
 import type { Library } from '../library/library';
-import { appendEntry } from '../library/bibwriter';
-import type { Paper } from '../library/paper';
+import { appendCslItem, appendEntry, hasCslItem, hasEntry } from '../library/bibwriter';
 import type { Settings } from '../protocol';
 import { folderOf, type Doc } from './document';
 
@@ -80,82 +79,9 @@ export async function ensureInBibliography(library: Library, project: ProjectBib
 }
 
 async function fileMentionsKey(file: string, key: string): Promise<boolean> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    return false;
-  }
-  const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return /\.json$/i.test(file) ? new RegExp(`"id"\\s*:\\s*"${k}"`).test(text) : new RegExp(`@\\w+\\s*[{(]\\s*${k}\\s*,`).test(text);
-}
-
-/** A paper as a CSL-JSON item (the fields pandoc/citeproc use). */
-export function toCslItem(paper: Paper): Record<string, unknown> {
-  const item: Record<string, unknown> = { id: paper.key, type: cslType(paper), title: paper.title };
-  if (paper.authors.length) {
-    item.author = paper.authors.map((a) => {
-      const comma = a.indexOf(',');
-      return comma < 0 ? { literal: a } : { family: a.slice(0, comma).trim(), given: a.slice(comma + 1).trim() };
-    });
-  }
-  if (paper.year) item.issued = { 'date-parts': [[paper.year]] };
-  if (paper.venue) item['container-title'] = paper.venue;
-  if (paper.abstract) item.abstract = paper.abstract;
-  if (paper.doi) item.DOI = paper.doi;
-  if (paper.url) item.URL = paper.url;
-  return item;
-}
-
-/** BibTeX entry types → CSL types; a paper read from CSL-JSON already has its CSL type. */
-const BIBTEX_TO_CSL: Record<string, string> = {
-  article: 'article-journal',
-  inproceedings: 'paper-conference',
-  conference: 'paper-conference',
-  proceedings: 'book',
-  book: 'book',
-  incollection: 'chapter',
-  inbook: 'chapter',
-  phdthesis: 'thesis',
-  mastersthesis: 'thesis',
-  thesis: 'thesis',
-  techreport: 'report',
-  report: 'report',
-  online: 'webpage',
-  misc: 'article',
-  unpublished: 'manuscript',
-};
-
-function cslType(paper: Paper): string {
-  if (!paper.type) return 'article';
-  if (paper.origin.kind !== 'bibtex') return paper.type;
-  return BIBTEX_TO_CSL[paper.type.toLowerCase()] ?? 'article';
-}
-
-/** Inserts one item before the closing `]` of a CSL-JSON array (creates `[item]` for a missing file). */
-export async function appendCslItem(file: string, paper: Paper): Promise<void> {
-  const item = JSON.stringify(toCslItem(paper));
-  let text: string | null;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    text = null;
-  }
-  let next: string;
-  if (text === null || text.trim() === '') {
-    next = `[\n${item}\n]\n`;
-  } else {
-    const close = text.lastIndexOf(']');
-    if (close < 0) throw new Error(`${file}: not a CSL-JSON array; the entry was not added`);
-    let last = close - 1;
-    while (last >= 0 && /\s/.test(text[last]!)) last--;
-    const insertAt = last + 1;
-    const piece = text[last] === '[' ? `\n${item}\n` : `,\n${item}`;
-    next = text.slice(0, insertAt) + piece + text.slice(insertAt);
-  }
-  const temp = `${file}.litlens-${process.pid}-${Date.now()}.tmp`;
-  await fs.writeFile(temp, next, 'utf8');
-  await fs.rename(temp, file);
+  const text = await fs.readFile(file, 'utf8').catch(() => null);
+  if (text === null) return false;
+  return /\.json$/i.test(file) ? hasCslItem(text, key) : hasEntry(text, key);
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -1,4 +1,4 @@
-// Paper → BibTeX, and appending one entry to a .bib without touching any existing byte.
+// Paper → BibTeX / CSL-JSON, and adding one entry to a .bib or CSL-JSON file without touching any other byte.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
@@ -80,17 +80,100 @@ export function hasEntry(text: string, key: string): boolean {
 
 /**
  * Appends `paper` to the .bib at `bibPath`: every existing byte is kept, then a newline if the
- * file lacks a final one, a blank line and the entry (in the file's own line ending). Written to a
- * temp file in the same folder, fsynced and renamed over, so readers never see half a file; the
- * file's mode is kept; a missing file is created. Throws if the key is already in the file.
+ * file lacks a final one, a blank line and the entry (in the file's own line ending). Written
+ * with replaceAtomically; a missing file is created. Throws if the key is already in the file.
  */
 export async function appendEntry(bibPath: string, paper: Paper): Promise<void> {
-  // Write through a symlink to its target rather than replacing the link with a file.
-  let target = bibPath;
+  await replaceAtomically(bibPath, (existing) => {
+    const text = existing.toString('utf8');
+    if (hasEntry(text, paper.key)) throw new Error(`${bibPath}: key "${paper.key}" is already in the file`);
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    let addition = toBibtex(paper).replace(/\n/g, eol);
+    if (existing.length) {
+      const endsWithNewline = existing[existing.length - 1] === 0x0a || existing[existing.length - 1] === 0x0d;
+      addition = (endsWithNewline ? '' : eol) + eol + addition;
+    }
+    return Buffer.concat([existing, Buffer.from(addition, 'utf8')]);
+  });
+}
+
+/** True when a CSL-JSON file's text already has an item with this id. */
+export function hasCslItem(text: string, key: string): boolean {
+  return new RegExp(`"id"\\s*:\\s*"${escapeRegExp(key)}"`).test(text);
+}
+
+/**
+ * Inserts `paper` as one CSL-JSON item before the closing `]` of the array in `file` (creates
+ * `[item]` for a missing or empty file); every other byte is kept. Written with replaceAtomically.
+ */
+export async function appendCslItem(file: string, paper: Paper): Promise<void> {
+  const item = JSON.stringify(toCslItem(paper));
+  await replaceAtomically(file, (existing) => {
+    const text = existing.toString('utf8');
+    if (text.trim() === '') return Buffer.from(`[\n${item}\n]\n`, 'utf8');
+    const close = text.lastIndexOf(']');
+    if (close < 0) throw new Error(`${file}: not a CSL-JSON array; the entry was not added`);
+    let last = close - 1;
+    while (last >= 0 && /\s/.test(text[last]!)) last--;
+    const insertAt = last + 1;
+    const piece = text[last] === '[' ? `\n${item}\n` : `,\n${item}`;
+    return Buffer.from(text.slice(0, insertAt) + piece + text.slice(insertAt), 'utf8');
+  });
+}
+
+/** A paper as a CSL-JSON item (the fields pandoc/citeproc use). */
+export function toCslItem(paper: Paper): Record<string, unknown> {
+  const item: Record<string, unknown> = { id: paper.key, type: cslType(paper), title: paper.title };
+  if (paper.authors.length) {
+    item.author = paper.authors.map((a) => {
+      const comma = a.indexOf(',');
+      return comma < 0 ? { literal: a } : { family: a.slice(0, comma).trim(), given: a.slice(comma + 1).trim() };
+    });
+  }
+  if (paper.year) item.issued = { 'date-parts': [[paper.year]] };
+  if (paper.venue) item['container-title'] = paper.venue;
+  if (paper.abstract) item.abstract = paper.abstract;
+  if (paper.doi) item.DOI = paper.doi;
+  if (paper.url) item.URL = paper.url;
+  return item;
+}
+
+/** BibTeX entry types → CSL types; a paper read from CSL-JSON already has its CSL type. */
+const BIBTEX_TO_CSL: Record<string, string> = {
+  article: 'article-journal',
+  inproceedings: 'paper-conference',
+  conference: 'paper-conference',
+  proceedings: 'book',
+  book: 'book',
+  incollection: 'chapter',
+  inbook: 'chapter',
+  phdthesis: 'thesis',
+  mastersthesis: 'thesis',
+  thesis: 'thesis',
+  techreport: 'report',
+  report: 'report',
+  online: 'webpage',
+  misc: 'article',
+  unpublished: 'manuscript',
+};
+
+function cslType(paper: Paper): string {
+  if (!paper.type) return 'article';
+  if (paper.origin.kind !== 'bibtex') return paper.type;
+  return BIBTEX_TO_CSL[paper.type.toLowerCase()] ?? 'article';
+}
+
+/**
+ * Replaces `file` with `edit(its bytes)` (empty when missing) so readers never see half a file:
+ * written to a temp file in the same folder, fsynced and renamed over, keeping the file's mode
+ * and writing through a symlink to its target.
+ */
+async function replaceAtomically(file: string, edit: (existing: Buffer) => Buffer): Promise<void> {
+  let target = file;
   try {
-    target = await realpath(bibPath);
+    target = await realpath(file);
   } catch {
-    // Missing file: create it at bibPath.
+    // Missing file: create it at `file`.
   }
   let existing: Buffer = Buffer.alloc(0);
   let mode: number | undefined;
@@ -100,20 +183,13 @@ export async function appendEntry(bibPath: string, paper: Paper): Promise<void> 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const text = existing.toString('utf8');
-  if (hasEntry(text, paper.key)) throw new Error(`${bibPath}: key "${paper.key}" is already in the file`);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  let addition = toBibtex(paper).replace(/\n/g, eol);
-  if (existing.length) {
-    const endsWithNewline = existing[existing.length - 1] === 0x0a || existing[existing.length - 1] === 0x0d;
-    addition = (endsWithNewline ? '' : eol) + eol + addition;
-  }
+  const next = edit(existing);
   const dir = path.dirname(target);
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode ?? 0o666);
   try {
     try {
-      await handle.writeFile(Buffer.concat([existing, Buffer.from(addition, 'utf8')]));
+      await handle.writeFile(next);
       if (mode !== undefined) await handle.chmod(mode); // open()'s mode is filtered by the umask
       await handle.sync();
     } finally {

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { appendCslItem, ensureInBibliography, keysInFiles, projectBibliography, toCslItem } from '../../../server/src/features/bibliography';
+import { ensureInBibliography, keysInFiles, projectBibliography } from '../../../server/src/features/bibliography';
+import { appendCslItem, toCslItem } from '../../../server/src/library/bibwriter';
 import { readLibraryFile } from '../../../server/src/library/files';
 import { config, docAt, makeProject } from './fixture';
 
