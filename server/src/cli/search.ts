@@ -4,8 +4,8 @@ import { loadLibrary } from '../library/load';
 import { formatIssue } from '../library/paper';
 import type { Paper } from '../library/paper';
 import { Hit, SearchIndex, type SearchMode, sourcesOf } from '../search';
-import { SemanticIndex } from '../search/semantic';
-import { defaultCacheDir, defaultModel } from '../search/semantic/oneShot';
+import type { SemanticIndex } from '../search/semantic';
+import { defaultModel, openSemanticIndex } from '../search/semantic/oneShot';
 import type { Command } from './commands';
 
 /** Options every search-like command shares. */
@@ -81,12 +81,9 @@ export function semanticFlag(args: string[], i: { at: number }, s: SemanticArgs)
  */
 export async function openSemantic(s: SemanticArgs, papers: readonly Paper[], cache: string | undefined): Promise<SemanticIndex | null> {
   if (!s.semantic) return null;
-  const semantic = new SemanticIndex({ model: s.model, cacheDir: cache ?? defaultCacheDir(), allowDownloads: s.download });
-  await semantic.index(papers);
-  if (semantic.ready) return semantic;
-  process.stderr.write(`litlens: semantic search is off: ${semantic.status.message ?? semantic.status.state}; the ranking is lexical\n`);
-  await semantic.dispose();
-  return null;
+  const { index, status } = await openSemanticIndex(papers, { model: s.model, cacheDir: cache, allowDownloads: s.download });
+  if (!index) process.stderr.write(`litlens: semantic search is off: ${status.message ?? status.state}; the ranking is lexical\n`);
+  return index;
 }
 
 export function hitJson(h: Hit): { key: string; title: string; score: number } {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Paper } from '../../../server/src/library/paper';
 import type { Hit } from '../../../server/src/search/index';
 import { SemanticIndex, fuse, fuseRelated, type EmbeddingStatus, type SemanticHit } from '../../../server/src/search/semantic';
-import { semanticRelated, semanticSearch } from '../../../server/src/search/semantic/oneShot';
+import { openSemanticIndex } from '../../../server/src/search/semantic/oneShot';
 import { sourcePapers, tempDir, tempTestModel } from './helpers';
 
 describe('semantic search with the suite-built model', function () {
@@ -119,21 +119,29 @@ describe('one-shot semantic search (the CLI --semantic path)', function () {
 
   it('fuses the lexical hits with the nearest papers', async () => {
     const lexical: Hit[] = [{ paper: papers[5], score: 3, matched: ['x'] }];
-    const r = await semanticSearch(papers, 'Fuzzing programs to find security bugs.', lexical, { model, cacheDir: tempDir(), limit: 5 });
-    assert.equal(r.status.state, 'ready');
-    assert.equal(r.report.embedded, papers.length);
-    assert.equal(r.hits.length, 5);
-    assert.ok(r.hits.some((h) => h.paper.key === papers[5].key));
-    assert.ok(r.hits.some((h) => /Fuzzing/.test(h.paper.title)));
+    const { index, status } = await openSemanticIndex(papers, { model, cacheDir: tempDir() });
+    try {
+      assert.equal(status.state, 'ready');
+      assert.equal(index!.size, papers.length);
+      const hits = await index!.search('Fuzzing programs to find security bugs.', lexical, { limit: 5 });
+      assert.equal(hits.length, 5);
+      assert.ok(hits.some((h) => h.paper.key === papers[5].key));
+      assert.ok(hits.some((h) => /Fuzzing/.test(h.paper.title)));
+    } finally {
+      await index?.dispose();
+    }
   });
 
-  it('related: [] for off-topic text; lexical hits and a failed status when the model is missing', async () => {
-    const off = await semanticRelated(papers, 'My grandmother grows tomatoes and roses in her garden every summer.', [], { model, cacheDir: tempDir() });
-    assert.deepEqual(off.hits, []);
-    const lexical: Hit[] = [{ paper: papers[1], score: 0.5, matched: [] }];
-    const broken = await semanticRelated(papers, 'text', lexical, { model: join(tempDir(), 'missing'), cacheDir: tempDir() });
+  it('related: [] for off-topic text; no index and a failed status when the model is missing', async () => {
+    const { index } = await openSemanticIndex(papers, { model, cacheDir: tempDir() });
+    try {
+      assert.deepEqual(await index!.related('My grandmother grows tomatoes and roses in her garden every summer.', []), []);
+    } finally {
+      await index?.dispose();
+    }
+    const broken = await openSemanticIndex(papers, { model: join(tempDir(), 'missing'), cacheDir: tempDir() });
     assert.equal(broken.status.state, 'failed');
-    assert.deepEqual(broken.hits, lexical);
+    assert.equal(broken.index, null);
   });
 });
 

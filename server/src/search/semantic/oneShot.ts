@@ -1,11 +1,9 @@
-// Semantic ranking for one-off callers (the CLI's --semantic flags, eval, bench): open the model
-// and the vector cache, make sure every paper has a vector, fuse, close. The language server
+// Semantic search for one-off callers (the CLI's embed command and --semantic flags): the model
+// and vector cache with command-line defaults, every paper given a vector. The language server
 // keeps one SemanticIndex alive instead.
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Paper } from '../../library/paper';
-import type { Hit } from '../index';
-import type { FusionMethod } from './fusion';
 import { SemanticIndex, type EmbeddingStatus, type IndexReport } from './index';
 
 /** The model LitLens suggests: small (23 MB quantized), fast on a CPU, 384 dims, mean pooling. */
@@ -18,19 +16,8 @@ export interface OneShotOptions {
   cacheDir?: string;
   /** May a model id be downloaded (default false: only a model already cached or a folder). */
   allowDownloads?: boolean;
-  method?: FusionMethod;
-  limit?: number;
   /** ONNX Runtime threads (default: every core — a one-off command has the machine to itself). */
   threads?: number;
-  /** related only: 0..1, as litlens.relatedThreshold. */
-  threshold?: number;
-}
-
-export interface OneShotResult {
-  hits: Hit[];
-  /** 'ready', or 'failed' with the reason — then `hits` is the lexical answer. */
-  status: EmbeddingStatus;
-  report: IndexReport;
 }
 
 /** $LITLENS_CACHE, else $XDG_CACHE_HOME/litlens, else ~/.cache/litlens. */
@@ -62,30 +49,15 @@ export async function embedLibrary(papers: readonly Paper[], options: OneShotOpt
   }
 }
 
-/** Fused search: `lexical` is what SearchIndex.context()/typed() returned for `query`. */
-export async function semanticSearch(papers: readonly Paper[], query: string, lexical: readonly Hit[], options: OneShotOptions = {}): Promise<OneShotResult> {
+/**
+ * A SemanticIndex with a vector for every paper, ready for search()/related(); or null with the
+ * reason (status 'failed') when the package, the model or the embedding fails. Dispose it after use.
+ */
+export async function openSemanticIndex(papers: readonly Paper[], options: OneShotOptions = {}): Promise<{ index: SemanticIndex | null; status: EmbeddingStatus }> {
   const index = open(options);
-  try {
-    const report = await index.index(papers);
-    const hits = await index.search(query, lexical, { method: options.method, limit: options.limit });
-    return { hits, status: index.status, report };
-  } catch (err) {
-    return { hits: lexical.slice(0, options.limit ?? 20), status: { state: 'failed', message: (err as Error).message }, report: { model: index.model, embedded: -1, cached: -1, seconds: 0 } };
-  } finally {
-    await index.dispose();
-  }
-}
-
-/** Fused related papers: `lexicalRelated` is SearchIndex.related(text); [] stays [] unless the semantic gate passes. */
-export async function semanticRelated(papers: readonly Paper[], text: string, lexicalRelated: readonly Hit[], options: OneShotOptions = {}): Promise<OneShotResult> {
-  const index = open(options);
-  try {
-    const report = await index.index(papers);
-    const hits = await index.related(text, lexicalRelated, { method: options.method, limit: options.limit, threshold: options.threshold });
-    return { hits, status: index.status, report };
-  } catch (err) {
-    return { hits: lexicalRelated.slice(0, options.limit ?? 20), status: { state: 'failed', message: (err as Error).message }, report: { model: index.model, embedded: -1, cached: -1, seconds: 0 } };
-  } finally {
-    await index.dispose();
-  }
+  await index.index(papers);
+  if (index.ready) return { index, status: index.status };
+  const status = index.status;
+  await index.dispose();
+  return { index: null, status };
 }
