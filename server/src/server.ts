@@ -328,7 +328,7 @@ export function startServer(connection: Connection = createConnection()): Connec
     const ready = workspace.ready();
     const project = projectOf(found.doc, config);
     // Read only when the cursor is in a citation: editors ask for completion on every word typed.
-    let own: Map<string, unknown> | undefined;
+    let own: ReadonlyMap<string, unknown> | undefined;
     const ownKeys = () => (own ??= ready ? keysInFiles(ready.library, project.files) : new Map());
     const answer = citationCompletion(ready, found.doc, found.text.offsetAt(params.position), config, {
       inBibliography: (key) => ownKeys().has(key),

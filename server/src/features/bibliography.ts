@@ -33,8 +33,11 @@ export interface EntryPlace {
 }
 
 /** Keys defined in `files` (as the library last read them), with every place each is defined. */
-export function keysInFiles(library: Library, files: readonly string[]): Map<string, EntryPlace[]> {
+export function keysInFiles(library: Library, files: readonly string[]): ReadonlyMap<string, EntryPlace[]> {
   const wanted = new Set(files.map((f) => path.resolve(f)));
+  const id = [...wanted].sort().join('\n');
+  const memo = keyMaps.get(library);
+  if (memo && memo.version === library.version && memo.files === id) return memo.keys;
   const keys = new Map<string, EntryPlace[]>();
   for (const source of library.sources) {
     if (!source.file || !wanted.has(path.resolve(source.file))) continue;
@@ -44,8 +47,12 @@ export function keysInFiles(library: Library, files: readonly string[]): Map<str
       keys.set(paper.key, places);
     }
   }
+  keyMaps.set(library, { version: library.version, files: id, keys });
   return keys;
 }
+
+/** keysInFiles runs on completion and diagnostics; a project .bib may hold 100k entries. */
+const keyMaps = new WeakMap<Library, { version: number; files: string; keys: ReadonlyMap<string, EntryPlace[]> }>();
 
 /** True when at least one of `files` is a source the library has read. */
 export function anyLoaded(library: Library, files: readonly string[]): boolean {

@@ -73,12 +73,6 @@ export class Library {
     return this.merge().issues;
   }
 
-  /** The source a paper came from. */
-  sourceOf(paper: Paper): LibrarySource | undefined {
-    for (const s of this.bySource.values()) if (s.papers.includes(paper)) return s;
-    return undefined;
-  }
-
   private changed(): void {
     this.version++;
     this.merged = null;

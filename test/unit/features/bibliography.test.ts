@@ -44,6 +44,10 @@ describe('features: the project bibliography', () => {
       assert.deepEqual(reread.issues, []);
       assert.equal(reread.papers.find((p) => p.key === 'mastering-atari-go')?.title, 'Mastering Atari, Go, Chess and Shogi by Planning with a Learned Model');
       assert.deepEqual([...keysInFiles(ready.library, [bib]).keys()], ['smith2020graphs']);
+      // Once the library re-reads the file, the (remembered) key map follows it.
+      const source = ready.library.sources.find((s) => s.file === bib)!;
+      ready.library.setSource(source.id, reread, source.kind, source.name, source.file);
+      assert.deepEqual([...keysInFiles(ready.library, [bib]).keys()].sort(), ['mastering-atari-go', 'smith2020graphs']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
