@@ -5,7 +5,7 @@ import { passageAt, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
 import type { Command } from './commands';
-import { IndexArgs, UsageError, flagValue, numberArg, openIndex, openSemantic, readBatch, semanticArgs, semanticFlag, writeBatch, writeHits } from './search';
+import { IndexArgs, UsageError, flagValue, indexFlag, numberArg, openIndex, openSemantic, readBatch, semanticArgs, semanticFlag, writeBatch, writeHits } from './search';
 
 type Scope = 'sentence' | 'paragraph' | 'section';
 
@@ -69,13 +69,10 @@ async function runRelated(args: string[]): Promise<number> {
   for (const i = { at: 0 }; i.at < args.length; i.at++) {
     const a = args[i.at];
     let v: string | undefined;
-    if (semanticFlag(args, i, sem)) continue;
+    if (semanticFlag(args, i, sem) || indexFlag(args, i, opts)) continue;
     if (a === '--json') json = true;
-    else if (a === '--no-corpus') opts.corpus = false;
     else if ((v = flagValue(args, i, '--limit')) !== undefined) limit = numberArg('--limit', v, 1, 10000);
     else if ((v = flagValue(args, i, '--threshold')) !== undefined) threshold = numberArg('--threshold', v, 0, 1);
-    else if ((v = flagValue(args, i, '--library')) !== undefined) opts.libraries.push(v);
-    else if ((v = flagValue(args, i, '--cache')) !== undefined) opts.cache = v;
     else if ((v = flagValue(args, i, '--queries')) !== undefined) queries = v;
     else if ((v = flagValue(args, i, '--text')) !== undefined) text = v;
     else if ((v = flagValue(args, i, '--file')) !== undefined) file = v;

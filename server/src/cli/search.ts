@@ -54,6 +54,16 @@ export async function openIndex(opts: IndexArgs): Promise<{ index: SearchIndex; 
   return { index, papers: library.papers };
 }
 
+/** Reads `--library PATH`, `--no-corpus` or `--cache DIR` at `i`; false when `args[i.at]` is none of them. */
+export function indexFlag(args: string[], i: { at: number }, opts: IndexArgs): boolean {
+  let v: string | undefined;
+  if (args[i.at] === '--no-corpus') opts.corpus = false;
+  else if ((v = flagValue(args, i, '--library')) !== undefined) opts.libraries.push(v);
+  else if ((v = flagValue(args, i, '--cache')) !== undefined) opts.cache = v;
+  else return false;
+  return true;
+}
+
 /** `--semantic [--model ID|PATH] [--download]`: fuse the lexical ranking with the nearest papers by meaning. */
 export interface SemanticArgs {
   semantic: boolean;
@@ -170,12 +180,9 @@ async function runSearchCommand(args: string[]): Promise<number> {
   for (const i = { at: 0 }; i.at < args.length; i.at++) {
     const a = args[i.at];
     let v: string | undefined;
-    if (semanticFlag(args, i, sem)) continue;
+    if (semanticFlag(args, i, sem) || indexFlag(args, i, opts)) continue;
     if (a === '--json') json = true;
-    else if (a === '--no-corpus') opts.corpus = false;
     else if ((v = flagValue(args, i, '--limit')) !== undefined) limit = numberArg('--limit', v, 1, 10000);
-    else if ((v = flagValue(args, i, '--library')) !== undefined) opts.libraries.push(v);
-    else if ((v = flagValue(args, i, '--cache')) !== undefined) opts.cache = v;
     else if ((v = flagValue(args, i, '--queries')) !== undefined) queries = v;
     else if ((v = flagValue(args, i, '--mode')) !== undefined) {
       if (v !== 'typed' && v !== 'context') throw new UsageError(`--mode must be typed or context, got "${v}"`);
