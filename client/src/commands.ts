@@ -9,14 +9,8 @@ import {
   RelatedRequest,
   SearchRequest,
   ShowPapersCommand,
-  type BibtexResponse,
-  type EnsureInBibliographyParams,
-  type EnsureInBibliographyResult,
   type PaperSummary,
   type RelatedParams,
-  type RelatedResponse,
-  type SearchParams,
-  type SearchResponse,
   type ShowPapersArgs,
 } from '../../server/src/protocol';
 import { citationText } from './cite';
@@ -69,8 +63,7 @@ export class Citer implements vscode.Disposable {
     if (!ok) throw new Error(`could not edit ${path.basename(doc.fileName)}.`);
     const end = doc.positionAt(offset + text.length);
     editor.selection = new vscode.Selection(end, end);
-    const params: EnsureInBibliographyParams = { uri: doc.uri.toString(), key };
-    const result = await this.ctx.request<EnsureInBibliographyResult>(EnsureInBibliographyRequest, params);
+    const result = await this.ctx.request(EnsureInBibliographyRequest, { uri: doc.uri.toString(), key });
     const where = result?.file ? vscode.workspace.asRelativePath(result.file) : null;
     const said = result?.added && where ? `Cited ${key} and added its entry to ${where}.` : `Cited ${key}.`;
     this.ctx.output.info(said);
@@ -129,8 +122,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
           timer = setTimeout(async () => {
             qp.busy = true;
             try {
-              const params: SearchParams = { query: value, limit: maxSuggestions() * 2 };
-              const results = (await ctx.request<SearchResponse>(SearchRequest, params)) ?? [];
+              const results = (await ctx.request(SearchRequest, { query: value, limit: maxSuggestions() * 2 })) ?? [];
               if (mine === seq) qp.items = results.map(toItem);
             } catch (err) {
               if (mine === seq) qp.items = [];
@@ -152,7 +144,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
   }
 
   async function copyBibtex(key: string): Promise<void> {
-    const bib = await ctx.request<BibtexResponse>(BibtexRequest, { key });
+    const bib = await ctx.request(BibtexRequest, { key });
     if (!bib) throw new Error(`no entry for ${key}`);
     await vscode.env.clipboard.writeText(bib);
     vscode.window.setStatusBarMessage(`$(check) Copied the BibTeX entry for ${key}`, 4000);
@@ -185,7 +177,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
         : { text: editor.document.getText(selection), limit: maxSuggestions(editor.document.uri) };
       const results = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: 'LitLens: finding related papers…' },
-        () => ctx.request<RelatedResponse>(RelatedRequest, params),
+        () => ctx.request(RelatedRequest, params),
       );
       if (!results || results.length === 0) {
         void vscode.window.showInformationMessage(
@@ -208,11 +200,11 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
         limit: maxSuggestions(editor.document.uri),
         threshold: 0, // a ranking of the library, not only the closely related papers
       };
-      let ranked = (await ctx.request<RelatedResponse>(RelatedRequest, params)) ?? [];
+      let ranked = (await ctx.request(RelatedRequest, params)) ?? [];
       if (ranked.length === 0) {
         // Nothing passes the related threshold: rank the library by the current line instead.
         const line = editor.document.lineAt(pos.line).text.trim();
-        if (line) ranked = (await ctx.request<SearchResponse>(SearchRequest, { query: line, limit: maxSuggestions() } satisfies SearchParams)) ?? [];
+        if (line) ranked = (await ctx.request(SearchRequest, { query: line, limit: maxSuggestions() })) ?? [];
       }
       await pickPaper('Insert Citation', ranked, {
         placeholder: ranked.length ? 'Papers ranked by the current sentence; type to search the whole library' : 'Type to search the library',
@@ -223,7 +215,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
 
     register('litlens.rebuildIndex', 'Rebuild Index', async () => {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'LitLens: rebuilding the index…' }, () =>
-        ctx.request(RebuildIndexRequest, null),
+        ctx.request(RebuildIndexRequest),
       );
       const s = ctx.status;
       vscode.window.setStatusBarMessage(`$(check) LitLens: index rebuilt${s ? ` (${s.papers} papers)` : ''}`, 5000);
@@ -311,7 +303,7 @@ async function papersFromLensArgs(ctx: LitLensContext, args: unknown[]): Promise
   const keys = (Array.isArray(first) ? first : args).filter((k): k is string => typeof k === 'string');
   const papers: PaperSummary[] = [];
   for (const key of keys) {
-    const hits = (await ctx.request<SearchResponse>(SearchRequest, { query: key, limit: 5 } satisfies SearchParams)) ?? [];
+    const hits = (await ctx.request(SearchRequest, { query: key, limit: 5 })) ?? [];
     const hit = hits.find((h) => h.key === key);
     papers.push(hit ?? { key, title: key, authors: [], source: '', file: '', line: 0 });
   }

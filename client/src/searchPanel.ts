@@ -7,13 +7,8 @@ import {
   LibraryInfoRequest,
   RelatedRequest,
   SearchRequest,
-  type BibtexParams,
-  type BibtexResponse,
-  type LibraryInfo,
   type RelatedParams,
-  type RelatedResponse,
   type SearchParams,
-  type SearchResponse,
 } from '../../server/src/protocol';
 import type { Citer } from './commands';
 import { ServerDownError, message, type LitLensContext } from './context';
@@ -97,7 +92,7 @@ export class SearchPanel implements vscode.Disposable {
           yearTo: m.yearTo,
         };
         try {
-          const results = await this.ctx.request<SearchResponse>(SearchRequest, params);
+          const results = await this.ctx.request(SearchRequest, params);
           await this.post({ type: 'results', seq: m.seq, results: results ?? [] });
         } catch (err) {
           await this.post({ type: 'results', seq: m.seq, results: [], error: describe(err) });
@@ -107,11 +102,11 @@ export class SearchPanel implements vscode.Disposable {
       case 'similar': {
         const params: RelatedParams = { text: m.text, limit: 31, threshold: 0 };
         try {
-          let results = ((await this.ctx.request<RelatedResponse>(RelatedRequest, params)) ?? []).filter((r) => r.key !== m.key);
+          let results = ((await this.ctx.request(RelatedRequest, params)) ?? []).filter((r) => r.key !== m.key);
           if (results.length === 0) {
             // A server that keeps its related threshold for a whole abstract finds only the paper itself: rank by search.
             const search: SearchParams = { query: m.text, limit: 31 };
-            results = ((await this.ctx.request<SearchResponse>(SearchRequest, search)) ?? []).filter((r) => r.key !== m.key);
+            results = ((await this.ctx.request(SearchRequest, search)) ?? []).filter((r) => r.key !== m.key);
           }
           await this.post({ type: 'similar', title: m.title, results: results.slice(0, 30) });
         } catch (err) {
@@ -127,7 +122,7 @@ export class SearchPanel implements vscode.Disposable {
         return;
       case 'copyBibtex':
         await this.ctx.guard('Copy BibTeX', async () => {
-          const bib = await this.ctx.request<BibtexResponse>(BibtexRequest, { key: m.key } satisfies BibtexParams);
+          const bib = await this.ctx.request(BibtexRequest, { key: m.key });
           if (!bib) throw new Error(`no entry for ${m.key}`);
           await vscode.env.clipboard.writeText(bib);
           await this.post({ type: 'notice', kind: 'info', text: `Copied the BibTeX entry for ${m.key}.` });
@@ -142,7 +137,7 @@ export class SearchPanel implements vscode.Disposable {
   private async sendInfo(): Promise<void> {
     const targetName = this.targetName();
     try {
-      const info = await this.ctx.request<LibraryInfo>(LibraryInfoRequest);
+      const info = await this.ctx.request(LibraryInfoRequest);
       await this.post({ type: 'info', info, target: targetName });
     } catch (err) {
       await this.post({ type: 'info', info: null, target: targetName, serverDown: describe(err) });

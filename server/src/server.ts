@@ -27,6 +27,7 @@ import { keyAt, passageAt, syntaxOf } from './documents';
 import { toBibtex } from './library/bibwriter';
 import {
   BibtexRequest,
+  EnsureInBibliographyCommand,
   EnsureInBibliographyRequest,
   LibraryInfoRequest,
   RebuildIndexRequest,
@@ -34,12 +35,8 @@ import {
   SearchRequest,
   ShowPapersCommand,
   StatusNotification,
-  type BibtexParams,
-  type EnsureInBibliographyParams,
   type EnsureInBibliographyResult,
   type InitializationOptions,
-  type RelatedParams,
-  type SearchParams,
   type Settings,
   type ShowPapersArgs,
 } from './protocol';
@@ -52,7 +49,6 @@ import { citationProblems, issuesByFile } from './features/diagnostics';
 import { filePathOf, folderOf, type Doc } from './features/document';
 import { hoverAt } from './features/hover';
 import {
-  ENSURE_COMMAND,
   addEntryAction,
   fileUri,
   issueDiagnostic,
@@ -144,7 +140,7 @@ export function startServer(connection: Connection = createConnection()): Connec
         definitionProvider: true,
         codeLensProvider: { resolveProvider: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        executeCommandProvider: { commands: [ENSURE_COMMAND] },
+        executeCommandProvider: { commands: [EnsureInBibliographyCommand] },
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -465,9 +461,9 @@ export function startServer(connection: Connection = createConnection()): Connec
   }
 
   connection.onExecuteCommand(async (params) => {
-    if (params.command !== ENSURE_COMMAND) return null;
+    if (params.command !== EnsureInBibliographyCommand) return null;
     const [uri, key] = (params.arguments ?? []) as [unknown, unknown];
-    if (typeof uri !== 'string' || typeof key !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${ENSURE_COMMAND} takes [uri, key]`);
+    if (typeof uri !== 'string' || typeof key !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${EnsureInBibliographyCommand} takes [uri, key]`);
     try {
       return await ensure(uri, key);
     } catch (err) {
@@ -476,14 +472,14 @@ export function startServer(connection: Connection = createConnection()): Connec
     }
   });
 
-  connection.onRequest(EnsureInBibliographyRequest, (params: EnsureInBibliographyParams) => ensure(params.uri, params.key));
+  connection.onRequest(EnsureInBibliographyRequest, (params) => ensure(params.uri, params.key));
 
-  connection.onRequest(SearchRequest, async (params: SearchParams) => {
+  connection.onRequest(SearchRequest, async (params) => {
     const ready = await workspace.whenReady();
     return ready && typeof params?.query === 'string' ? searchLibrary(ready, params, await settings.workspace(), nameOf) : [];
   });
 
-  connection.onRequest(RelatedRequest, async (params: RelatedParams) => {
+  connection.onRequest(RelatedRequest, async (params) => {
     const ready = await workspace.whenReady();
     if (!ready) return [];
     let text = params.text ?? '';
@@ -497,7 +493,7 @@ export function startServer(connection: Connection = createConnection()): Connec
     return relatedTo(ready, text, params, config, nameOf);
   });
 
-  connection.onRequest(BibtexRequest, async (params: BibtexParams) => {
+  connection.onRequest(BibtexRequest, async (params) => {
     const library = workspace.currentLibrary() ?? (await workspace.whenReady())?.library;
     const paper = library?.get(params.key);
     return paper ? toBibtex(paper) : null;

@@ -19,13 +19,12 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LoadIssue } from '../library/paper';
+import { EnsureInBibliographyCommand } from '../protocol';
 import type { CompletionAnswer } from './completion';
 import type { DefinitionAnswer } from './definition';
 import type { Problem } from './diagnostics';
 import type { HoverAnswer } from './hover';
 
-/** Server-side command: make sure a key is in the document's bibliography. Arguments: [uri, key]. */
-export const ENSURE_COMMAND = 'litlens.ensureInBibliography';
 /** The diagnostics' source, shown by editors next to the message. */
 export const SOURCE = 'litlens';
 
@@ -45,7 +44,7 @@ export function toCompletionList(answer: CompletionAnswer, doc: TextDocument): C
       insertTextFormat: InsertTextFormat.PlainText,
       textEdit: { range: rangeOf(doc, entry.start, entry.end), newText: entry.key },
     };
-    if (entry.addsEntryTo) item.command = { title: 'Add the entry to the bibliography', command: ENSURE_COMMAND, arguments: [doc.uri, entry.key] };
+    if (entry.addsEntryTo) item.command = { title: 'Add the entry to the bibliography', command: EnsureInBibliographyCommand, arguments: [doc.uri, entry.key] };
     return item;
   });
   return { isIncomplete: answer.incomplete, items };
@@ -100,7 +99,7 @@ export function addEntryAction(problem: Problem, doc: TextDocument, target: stri
     kind: CodeActionKind.QuickFix,
     diagnostics: [toDiagnostic(problem, doc)],
     isPreferred: true,
-    command: { title: 'Add entry from the library', command: ENSURE_COMMAND, arguments: [doc.uri, problem.key] },
+    command: { title: 'Add entry from the library', command: EnsureInBibliographyCommand, arguments: [doc.uri, problem.key] },
   };
 }
 
