@@ -19,7 +19,8 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
-import { languages, settings } from './config';
+import { LANGUAGES } from '../../server/src/documents/syntax';
+import { settings } from './config';
 
 /** Shown instead of a result when a command needs the server and it is not running. */
 export class ServerDownError extends Error {}
@@ -80,7 +81,7 @@ export class LitLensContext implements vscode.Disposable {
       cacheDir: this.storageDir(),
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: languages.flatMap((language) => [
+      documentSelector: LANGUAGES.flatMap((language) => [
         { scheme: 'file', language },
         { scheme: 'untitled', language },
       ]),

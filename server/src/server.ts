@@ -23,7 +23,7 @@ import {
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { keyAt, passageAt, syntaxOf } from './documents';
+import { keyAt, passageAt, syntaxOf, syntaxOfFile } from './documents';
 import { toBibtex } from './library/bibwriter';
 import {
   BibtexRequest,
@@ -60,7 +60,7 @@ import {
   toHover,
   unresolvedLens,
 } from './features/lsp';
-import { citationsOf, documentSyntax, entryKeySpans, isValidKey, workspaceDocuments } from './features/references';
+import { citationsOf, entryKeySpans, isValidKey, workspaceDocuments } from './features/references';
 import { libraryInfo, relatedTo, searchLibrary, sourceNames, summary } from './features/requests';
 import { contextOf } from './features/state';
 import { LitLensWorkspace, type Change, type FolderLibraries } from './features/workspace';
@@ -93,14 +93,14 @@ export function startServer(connection: Connection = createConnection()): Connec
 
   const docOf = (uri: string): { doc: Doc; text: TextDocument } | null => {
     const text = documents.get(uri);
-    const syntax = text ? (syntaxOf(text.languageId) ?? (text.languageId === 'plaintex' ? 'latex' : null)) : null;
+    const syntax = text ? syntaxOf(text.languageId) : null;
     if (!text || !syntax) return null;
     return { text, doc: { uri, path: filePathOf(uri), text: text.getText(), syntax, version: text.version } };
   };
   /** A LaTeX/Markdown file the editor does not have open (e.g. named by a custom request). */
   const docFromDisk = async (uri: string): Promise<Doc | null> => {
     const file = filePathOf(uri);
-    const syntax = file ? documentSyntax(file) : null;
+    const syntax = file ? syntaxOfFile(file) : null;
     const text = file && syntax ? await fs.readFile(file, 'utf8').catch(() => null) : null;
     return file && syntax && text !== null ? { uri, path: file, text, syntax, version: 0 } : null;
   };

@@ -1,7 +1,6 @@
 // `litlens related`: the papers a passage is about, with the editor's extraction and threshold.
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { passageAt, type Syntax } from '../documents';
+import { passageAt, syntaxOfFile, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
 import type { Command } from './commands';
@@ -20,11 +19,10 @@ export const related: Command = {
   run: runRelated,
 };
 
-export function syntaxOfFile(file: string): Syntax {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.tex' || ext === '.latex' || ext === '.ltx') return 'latex';
-  if (ext === '.md' || ext === '.markdown' || ext === '.qmd' || ext === '.rmd') return 'markdown';
-  throw new UsageError(`${file}: not a LaTeX (.tex) or Markdown (.md, .qmd, .rmd) file`);
+function documentSyntax(file: string): Syntax {
+  const syntax = syntaxOfFile(file);
+  if (!syntax) throw new UsageError(`${file}: not a LaTeX (.tex) or Markdown (.md, .qmd, .rmd) file`);
+  return syntax;
 }
 
 /** UTF-16 offset of a 1-based line and character; errors name the file and line. */
@@ -48,7 +46,7 @@ export async function passageOfPosition(file: string, line: number, character: n
   } catch (e) {
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
-  const at = passageAt(text, offsetOf(file, text, line, character), syntaxOfFile(file));
+  const at = passageAt(text, offsetOf(file, text, line, character), documentSyntax(file));
   const order: Scope[] = scope === 'sentence' ? ['sentence', 'paragraph'] : scope === 'paragraph' ? ['paragraph', 'sentence'] : ['section', 'paragraph'];
   for (const s of order) if (at[s]) return at[s]!.text;
   return '';

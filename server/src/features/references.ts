@@ -3,7 +3,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { citedKeys, type Syntax } from '../documents';
+import { citedKeys, syntaxOfFile } from '../documents';
 import type { Library } from '../library/library';
 import type { Doc } from './document';
 
@@ -15,15 +15,9 @@ export interface Span {
   end: number;
 }
 
-const DOCUMENT_EXTENSIONS: Record<string, Syntax> = { '.tex': 'latex', '.ltx': 'latex', '.md': 'markdown', '.markdown': 'markdown', '.qmd': 'markdown', '.rmd': 'markdown' };
 const SKIP = new Set(['node_modules', 'dist', 'out']);
 /** The scan for documents is bounded like the library scan. */
 export const DOCUMENT_SCAN = { maxFiles: 2000, maxDepth: 8 };
-
-/** The syntax of a LaTeX/Markdown file by its extension, else null. */
-export function documentSyntax(file: string): Syntax | null {
-  return DOCUMENT_EXTENSIONS[path.extname(file).toLowerCase()] ?? null;
-}
 
 /** LaTeX and Markdown files in the folders, read from disk, replaced by the open version when open. */
 export async function workspaceDocuments(folders: readonly string[], open: readonly Doc[]): Promise<Doc[]> {
@@ -40,7 +34,7 @@ export async function workspaceDocuments(folders: readonly string[], open: reado
         if (!SKIP.has(e.name) && !e.name.startsWith('.')) await walk(full, depth + 1);
         continue;
       }
-      const syntax = documentSyntax(e.name);
+      const syntax = syntaxOfFile(e.name);
       if (!e.isFile() || !syntax) continue;
       count++;
       const uri = pathToFileURL(full).href;
