@@ -26,6 +26,8 @@ export interface Settings {
   };
 }
 
+/** The one set of defaults: the client, the server, the CLI and the search index read these; package.json's
+ * `contributes.configuration` repeats them for the editor's settings UI (a test keeps the two equal). */
 export const defaultSettings: Settings = {
   libraries: [],
   bundledCorpus: true,
@@ -34,6 +36,7 @@ export const defaultSettings: Settings = {
   relatedThreshold: 0.3,
   codeLens: 'paragraph',
   proseHover: true,
+  // Small (23 MB quantized), fast on a CPU, 384 dims, mean pooling.
   embeddings: { enabled: false, model: 'Xenova/all-MiniLM-L6-v2' },
 };
 

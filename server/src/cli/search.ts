@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { loadLibrary } from '../library/load';
 import { formatIssue } from '../library/paper';
 import type { Paper } from '../library/paper';
+import { defaultSettings } from '../protocol';
 import { Hit, SearchIndex, type SearchMode, sourcesOf } from '../search';
 import type { SemanticIndex } from '../search/semantic';
 import { defaultModel, openSemanticIndex } from '../search/semantic/oneShot';
@@ -171,7 +172,7 @@ export const search: Command = {
 
 async function runSearchCommand(args: string[]): Promise<number> {
   let json = false;
-  let limit = 20;
+  let limit = defaultSettings.maxSuggestions;
   let mode: SearchMode | undefined;
   let queries: string | undefined;
   const opts: IndexArgs = { libraries: [], corpus: true };

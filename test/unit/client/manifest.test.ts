@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGUAGES } from '../../../server/src/documents/syntax';
+import { defaultSettings } from '../../../server/src/protocol';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 
@@ -16,5 +17,18 @@ describe('package.json', () => {
     const lists = whens.flatMap((w) => [...w.matchAll(/editorLangId =~ \/\^\(([^)]*)\)\$\//g)].map((m) => m[1]!.split('|')));
     assert.ok(lists.length >= 5, `when clauses naming languages: ${lists.length}`);
     for (const list of lists) assert.deepEqual(list, [...LANGUAGES]);
+  });
+
+  it('gives every setting the default protocol.ts gives it, and no setting protocol.ts lacks', () => {
+    const properties = manifest.contributes.configuration.properties as Record<string, { default: unknown }>;
+    const flat: Record<string, unknown> = {};
+    const flatten = (prefix: string, value: object) => {
+      for (const [k, v] of Object.entries(value)) {
+        if (v && typeof v === 'object' && !Array.isArray(v)) flatten(`${prefix}${k}.`, v);
+        else flat[`${prefix}${k}`] = v;
+      }
+    };
+    flatten('litlens.', defaultSettings);
+    assert.deepEqual(Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, p.default])), flat);
   });
 });

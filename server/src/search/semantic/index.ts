@@ -12,7 +12,7 @@
 // query itself takes ~10-30 ms, so below ~10k papers an ANN index would save nothing that
 // matters; training or fine-tuning models.
 import type { Paper } from '../../library/paper';
-import type { Status } from '../../protocol';
+import { defaultSettings, type Status } from '../../protocol';
 import type { Hit } from '../index';
 import { Embedder, EmbedderError } from './embedder';
 import { fuse, fuseRelated, type FuseOptions, type SemanticHit } from './fusion';
@@ -211,7 +211,7 @@ export class SemanticIndex {
    * this library, plus `threshold` (0..1, litlens.relatedThreshold) standard deviations of the
    * cosine between the library's own papers — so one threshold works for any model.
    */
-  gate(threshold = 0.3): number {
+  gate(threshold = defaultSettings.relatedThreshold): number {
     return Math.min(0.98, this.offTopicCeiling + threshold * this.cosineStats.std);
   }
 
