@@ -8,13 +8,12 @@ import { findLibraryFiles, libraryFormat, readLibraryFile } from '../library/fil
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import type { Settings, Status } from '../protocol';
-import type { IndexSource, SearchIndex } from '../search';
+import { sourcesOf, type SearchIndex } from '../search';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { buildIndex, buildSource } from '../search/worker';
 import type { Ready } from './state';
 
-export const CORPUS_ID = 'corpus';
 /** Bounds of the workspace scan: a home folder opened by mistake must not hang the server. */
 export const SCAN_LIMITS = { maxFiles: 2000, maxDepth: 8 };
 /** Folders the scan skips (as findLibraryFiles does), so a watcher event there is ignored too. */
@@ -137,7 +136,7 @@ export class LitLensWorkspace {
       let version: number;
       do {
         version = library.version;
-        index = await buildIndex(indexSources(library), this.indexDir(), building.signal);
+        index = await buildIndex(sourcesOf(library), this.indexDir(), building.signal);
         if (generation !== this.generation) return;
       } while (library.version !== version); // a watched file changed during the build: again (saved segments are reused)
       this.library = library;
@@ -287,12 +286,6 @@ export class LitLensWorkspace {
     this.readyWaiters = [];
     for (const w of waiters) w(ready);
   }
-}
-
-/** Index sources in the library's precedence: workspace files first, the corpus last. */
-export function indexSources(library: Library): IndexSource[] {
-  const sources = library.sources;
-  return [...sources.filter((s) => s.kind !== 'corpus'), ...sources.filter((s) => s.kind === 'corpus')].map((s) => ({ id: s.id, papers: s.papers, kind: s.kind }));
 }
 
 /** A short stable name for a set of workspace folders. */

@@ -50,7 +50,7 @@
 // 0.46 s, 124 MB (npm run bench).
 //
 // Non-goals: phrase or boolean queries, field syntax (author:x), highlighting positions inside
-// abstracts (use `termsOf` to highlight), semantic matching (server/src/search/semantic),
+// abstracts (Hit.matched says which query words a paper holds), semantic matching (server/src/search/semantic),
 // sharing a saved index between processes writing at the same time (last writer wins; a torn
 // file is detected by its checksum and rebuilt).
 import type { Paper } from '../library/paper';
@@ -873,11 +873,6 @@ function nearlyEqual(a: string, b: string): boolean {
     }
   }
   return d[m][n] <= (a.length >= 8 ? 2 : 1);
-}
-
-/** Stemmed content terms of a text with offsets, for highlighting what a hit matched. */
-export function termsOf(text: string): { stem: string; start: number; end: number }[] {
-  return contentTerms(text).map(({ stem: s, token }) => ({ stem: s, start: token.start, end: token.end }));
 }
 
 /**

@@ -8,10 +8,9 @@ import { loadCorpus } from '../../../server/src/library/corpus';
 import { readLibraryFile } from '../../../server/src/library/files';
 import { Library } from '../../../server/src/library/library';
 import { defaultSettings, type Settings } from '../../../server/src/protocol';
-import { SearchIndex } from '../../../server/src/search';
+import { SearchIndex, sourcesOf } from '../../../server/src/search';
 import type { Doc } from '../../../server/src/features/document';
 import type { Ready } from '../../../server/src/features/state';
-import { indexSources } from '../../../server/src/features/workspace';
 
 /** Splits `text` at its one `|` mark: the document without the mark, and the cursor offset. */
 export function marked(text: string): { text: string; offset: number } {
@@ -47,5 +46,5 @@ export async function makeProject(bib = REFS_BIB): Promise<{ dir: string; bib: s
   const library = new Library();
   library.setSource(file, await readLibraryFile(file), 'workspace', 'refs.bib', file);
   library.setSource('corpus', await loadCorpus(), 'corpus', 'corpus');
-  return { dir, bib: file, ready: { library, index: SearchIndex.fromSources(indexSources(library)) } };
+  return { dir, bib: file, ready: { library, index: SearchIndex.fromSources(sourcesOf(library)) } };
 }
