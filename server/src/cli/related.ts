@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { passageAt, syntaxOfFile, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
+import { Ranker } from '../search/rank';
 import type { Command } from './commands';
 import { IndexArgs, UsageError, flagValue, indexFlag, numberArg, openIndex, openSemantic, readBatch, semanticArgs, semanticFlag, writeBatch, writeHits } from './search';
 
@@ -88,11 +89,8 @@ async function runRelated(args: string[]): Promise<number> {
   const passage = file !== undefined ? await passageOfPosition(file, line!, character, scope) : text;
   const { index, papers } = await openIndex(opts);
   const semantic = await openSemantic(sem, papers, opts.cache);
-  const answer = async (t: string): Promise<Hit[]> => {
-    if (!t.trim()) return [];
-    const lexical = index.related(t, { limit, threshold });
-    return semantic ? semantic.related(t, lexical, { limit, threshold }) : lexical;
-  };
+  const ranker = new Ranker(index, semantic);
+  const answer = async (t: string): Promise<Hit[]> => (t.trim() ? ranker.related(t, { limit, threshold }) : []);
   try {
     if (!batch) {
       writeHits(await answer(passage ?? ''), json);

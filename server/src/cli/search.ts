@@ -6,6 +6,7 @@ import type { Paper } from '../library/paper';
 import { defaultSettings } from '../protocol';
 import { Hit, SearchIndex, type SearchMode, sourcesOf } from '../search';
 import type { SemanticIndex } from '../search/semantic';
+import { Ranker } from '../search/rank';
 import { defaultModel, openSemanticIndex } from '../search/semantic/oneShot';
 import type { Command } from './commands';
 
@@ -198,11 +199,8 @@ async function runSearchCommand(args: string[]): Promise<number> {
   const batch = queries ? await readBatch(queries) : null;
   const { index, papers } = await openIndex(opts);
   const semantic = await openSemantic(sem, papers, opts.cache);
-  // As in the search panel: an answer from the context ranking is fused with meaning.
-  const answer = async (q: string): Promise<Hit[]> => {
-    const { hits, mode: used } = index.searchBox(q, { limit: semantic ? Math.max(limit, 50) : limit, mode });
-    return semantic && used === 'context' ? semantic.search(q, hits, { limit }) : hits.slice(0, limit);
-  };
+  const ranker = new Ranker(index, semantic);
+  const answer = (q: string): Promise<Hit[]> => ranker.search(q, { limit, mode });
   try {
     if (!batch) {
       writeHits(await answer(query), json);

@@ -22,23 +22,23 @@ export interface Lens {
 export const MIN_WORDS = 8;
 
 export class LensMemo {
-  private index: unknown = null;
-  private threshold = NaN;
-  private limit = NaN;
+  private ranking: unknown[] = [];
   private memo = new Map<string, Hit[]>();
 
   related(ready: Ready, text: string, config: Settings): Hit[] {
-    if (this.index !== ready.index || this.threshold !== config.relatedThreshold || this.limit !== config.maxSuggestions) {
-      this.index = ready.index;
-      this.threshold = config.relatedThreshold;
-      this.limit = config.maxSuggestions;
+    const ranker = ready.index;
+    const ranking = [ranker.index, ranker.fuses && ranker.semantic, config.relatedThreshold, config.maxSuggestions];
+    if (ranking.some((x, i) => x !== this.ranking[i])) {
+      this.ranking = ranking;
       this.memo.clear();
     }
     let hits = this.memo.get(text);
     if (!hits) {
-      hits = ready.index.related(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold });
+      // Never waits for the model: a paragraph whose vector is still being computed is ranked again next time.
+      const answer = ranker.relatedNow(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold });
+      hits = answer.hits;
       if (this.memo.size > 5000) this.memo.clear(); // bounded: a long session must not grow without end
-      this.memo.set(text, hits);
+      if (answer.final) this.memo.set(text, hits);
     }
     return hits;
   }

@@ -5,7 +5,6 @@ import { citationAt, passageAt, sentences, type CitationContext } from '../docum
 import type { Settings } from '../protocol';
 import { detailLine, paperCard } from './cards';
 import type { Doc } from './document';
-import { completionHits } from './ranking';
 import { contextOf, type Ready } from './state';
 
 export interface CompletionEntry {
@@ -61,7 +60,7 @@ export function citationCompletion(ready: Ready | null, doc: Doc, offset: number
   if (!ready) return { items: [], incomplete: true };
   const exclude = new Set(cite.keys);
   const context = citingContext(doc, offset, cite);
-  let papers = completionHits(ready, cite.typed, context, config.maxSuggestions + exclude.size).map((h) => ready.library.get(h.paper.key) ?? h.paper);
+  let papers = ready.index.completion(cite.typed, context, config.maxSuggestions + exclude.size).map((h) => ready.library.get(h.paper.key) ?? h.paper);
   if (papers.length === 0 && !cite.typed.trim()) {
     // Nothing to rank by (e.g. \cite{} alone on a line): the project's own entries, by key.
     papers = [...(options.ownKeys?.() ?? [])].sort().flatMap((k) => ready.library.get(k) ?? []);

@@ -5,7 +5,6 @@ import type { Settings } from '../protocol';
 import { escapeMarkdown, paperCard, trimText } from './cards';
 import type { Doc } from './document';
 import { onProse } from './markup';
-import { relatedHits } from './ranking';
 import type { Ready } from './state';
 
 export interface HoverAnswer {
@@ -33,7 +32,7 @@ export async function hoverAt(ready: Ready | null, doc: Doc, offset: number, con
 async function relatedHover(ready: Ready, doc: Doc, offset: number, config: Settings): Promise<HoverAnswer | null> {
   const sentence = passageAt(doc.text, offset, doc.syntax).sentence;
   if (!sentence || sentence.text.trim() === '') return null;
-  const hits = await relatedHits(ready, sentence.text, { limit: Math.min(RELATED_IN_HOVER, config.maxSuggestions), threshold: config.relatedThreshold });
+  const hits = await ready.index.related(sentence.text, { limit: Math.min(RELATED_IN_HOVER, config.maxSuggestions), threshold: config.relatedThreshold });
   if (hits.length === 0) return null;
   const cited = new Set(citedKeys(doc.text, doc.syntax).map((k) => k.key));
   const lines = ['**Related papers**', ''];

@@ -3,7 +3,6 @@ import type { Library, LibrarySource } from '../library/library';
 import type { Paper } from '../library/paper';
 import type { LibraryInfo, PaperSummary, RelatedParams, SearchParams, SearchResult, Settings } from '../protocol';
 import type { Hit } from '../search';
-import { relatedHits, searchBoxHits } from './ranking';
 import type { Ready } from './state';
 
 /** How a source is shown to the user ("bundled corpus", "refs.bib"); the search panel filters by it. */
@@ -54,7 +53,7 @@ export async function searchLibrary(ready: Ready, params: SearchParams, config: 
   if (query === '') {
     hits = ready.library.papers.slice(0, fetch).map((paper) => ({ paper, score: 0, matched: [] }));
   } else {
-    hits = await searchBoxHits(ready, query, fetch);
+    hits = await ready.index.search(query, { limit: fetch });
   }
   const sources = params.sources?.length ? new Set(params.sources) : null;
   const keep = hits.filter((h) => {
@@ -70,7 +69,7 @@ export async function searchLibrary(ready: Ready, params: SearchParams, config: 
 /** Related papers for a text (the caller extracts the sentence when given a position). */
 export async function relatedTo(ready: Ready, text: string, params: RelatedParams, config: Settings, nameOf: SourceNamer = plainName): Promise<SearchResult[]> {
   if (!text.trim()) return [];
-  const hits = await relatedHits(ready, text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: params.threshold ?? config.relatedThreshold });
+  const hits = await ready.index.related(text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: params.threshold ?? config.relatedThreshold });
   return toResults(ready.library, hits, sourceNames(ready.library, nameOf));
 }
 

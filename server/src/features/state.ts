@@ -1,15 +1,12 @@
 // What the features read: the library and its search index, once both are built.
 import type { Passage } from '../documents';
 import type { Library } from '../library/library';
-import type { SearchIndex } from '../search';
-import type { SemanticIndex } from '../search/semantic';
+import type { Ranker } from '../search/rank';
 
 /** A consistent pair: the index was built from exactly this library version. */
 export interface Ready {
   library: Library;
-  index: SearchIndex;
-  /** Embeddings, when the user turned them on (check `.ready` before use). */
-  semantic?: SemanticIndex | null;
+  index: Ranker;
 }
 
 /** The query text for "what is being written here": the sentence, or the paragraph when the sentence is too short to say much. */

@@ -9,6 +9,7 @@ import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import type { Settings, Status } from '../protocol';
 import { sourcesOf, type SearchIndex } from '../search';
+import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { buildIndex, buildSource } from '../search/worker';
@@ -76,7 +77,7 @@ export class LitLensWorkspace {
 
   /** Library + index, or null while the first build is running. */
   ready(): Ready | null {
-    return this.library && this.index ? { library: this.library, index: this.index, semantic: this.semantic } : null;
+    return this.library && this.index ? { library: this.library, index: new Ranker(this.index, this.semantic) } : null;
   }
 
   /** The library as soon as it is read (before the index is built); null before. */

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { LensMemo, codeLenses, lensTitle } from '../../../server/src/features/codeLens';
 import type { Ready } from '../../../server/src/features/state';
+import { Ranker } from '../../../server/src/search/rank';
 import { config, docAt, makeProject } from './fixture';
 
 const DOC = `\\section{Planning}
@@ -42,7 +43,8 @@ describe('features: code lenses', () => {
     const { doc } = docAt(DOC, 'latex');
     const memo = new LensMemo();
     let calls = 0;
-    const counting: Ready = { library: ready.library, index: Object.create(ready.index, { related: { value: (...a: any[]) => (calls++, (ready.index.related as any)(...a)) } }) };
+    const index = ready.index.index;
+    const counting: Ready = { library: ready.library, index: new Ranker(Object.create(index, { related: { value: (...a: any[]) => (calls++, (index.related as any)(...a)) } })) };
     codeLenses(counting, doc, config(), memo);
     const first = calls;
     codeLenses(counting, { ...doc, text: doc.text + '\nOne more line of words that is not related to anything at all here.\n', version: 2 }, config(), memo);

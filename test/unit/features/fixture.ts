@@ -9,6 +9,7 @@ import { readLibraryFile } from '../../../server/src/library/files';
 import { Library } from '../../../server/src/library/library';
 import { defaultSettings, type Settings } from '../../../server/src/protocol';
 import { SearchIndex, sourcesOf } from '../../../server/src/search';
+import { Ranker } from '../../../server/src/search/rank';
 import type { Doc } from '../../../server/src/features/document';
 import type { Ready } from '../../../server/src/features/state';
 
@@ -46,5 +47,5 @@ export async function makeProject(bib = REFS_BIB): Promise<{ dir: string; bib: s
   const library = new Library();
   library.setSource(file, await readLibraryFile(file), 'workspace', 'refs.bib', file);
   library.setSource('corpus', await loadCorpus(), 'corpus', 'corpus');
-  return { dir, bib: file, ready: { library, index: SearchIndex.fromSources(sourcesOf(library)) } };
+  return { dir, bib: file, ready: { library, index: new Ranker(SearchIndex.fromSources(sourcesOf(library))) } };
 }
