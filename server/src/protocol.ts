@@ -2,6 +2,7 @@
 // the way it travels; the Settings both sides read, and their one defaults object. Imported by the
 // client too: it imports no server module, only vscode-jsonrpc's message types.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { Scope } from './documents/context';
 
 /** Settings under `litlens.*`, as the server uses them after defaults are applied. */
 export interface Settings {
@@ -82,7 +83,7 @@ export interface RelatedParams {
   threshold?: number;
   /** With uri + position: which passage around the position to relate (default: the sentence,
    * or the paragraph when the sentence is short). Show Related Papers sends 'paragraph'. */
-  scope?: 'sentence' | 'paragraph' | 'section';
+  scope?: Scope;
 }
 /** client → server request: related papers for a passage (text) or a document position. */
 export const RelatedRequest = new RequestType<RelatedParams, SearchResult[], void>('litlens/related');

@@ -1,6 +1,12 @@
-// How a paper reads in an editor: one-line detail, markdown card, short author list.
+// How a paper reads in an editor (one-line detail, markdown card, short author list) and as the
+// client receives it (PaperSummary, SearchResult).
 import * as path from 'node:path';
+import type { Library } from '../library/library';
 import type { Paper } from '../library/paper';
+import type { PaperSummary, SearchResult } from '../protocol';
+import type { Hit } from '../search';
+import { isInside } from '../workspace/documents';
+import { sourceName } from '../workspace/project';
 
 /** "Smith, Doe" / "Smith et al." from "Family, Given" names. */
 export function shortAuthors(paper: Paper): string {
@@ -59,7 +65,40 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_{}[\]<>#|~])/g, '\\$1');
 }
 
-function isInside(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+/** The display name of the source each key's paper came from; the search panel filters by it. */
+export function sourceNames(library: Library, folders: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  // Workspace sources win a duplicate key over the corpus, as in Library.papers.
+  const ordered = [...library.sources].sort((a, b) => Number(a.kind === 'corpus') - Number(b.kind === 'corpus'));
+  for (const source of ordered) {
+    const name = sourceName(source, folders);
+    for (const p of source.papers) if (!names.has(p.key)) names.set(p.key, name);
+  }
+  return names;
+}
+
+export function summary(paper: Paper, source: string): PaperSummary {
+  return {
+    key: paper.key,
+    title: paper.title,
+    authors: paper.authors,
+    ...(paper.year !== undefined ? { year: paper.year } : {}),
+    ...(paper.venue ? { venue: paper.venue } : {}),
+    ...(paper.abstract ? { abstract: paper.abstract } : {}),
+    source,
+    file: paper.origin.file,
+    line: paper.origin.line,
+  };
+}
+
+export function toResults(library: Library, hits: readonly Hit[], names: Map<string, string>): SearchResult[] {
+  return hits.map((h) => {
+    const paper = library.get(h.paper.key) ?? h.paper;
+    return { ...summary(paper, names.get(paper.key) ?? ''), score: h.score, matched: h.matched };
+  });
+}
+
+/** A request's `limit`, within 1..500; the setting when the request gives none. */
+export function clampLimit(limit: number | undefined, fallback: number): number {
+  return typeof limit === 'number' && Number.isFinite(limit) ? Math.max(1, Math.min(500, Math.round(limit))) : fallback;
 }
