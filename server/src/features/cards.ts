@@ -1,6 +1,7 @@
 // How a paper reads in an editor (one-line detail, markdown card, short author list) and as the
 // client receives it (PaperSummary, SearchResult).
 import * as path from 'node:path';
+import { authorList, shortAuthors, trimText } from '../display';
 import type { Library } from '../library/library';
 import type { Paper } from '../library/paper';
 import type { PaperSummary, SearchResult } from '../protocol';
@@ -8,17 +9,9 @@ import type { Hit } from '../search';
 import { isInside } from '../workspace/documents';
 import { sourceName } from '../workspace/project';
 
-/** "Smith, Doe" / "Smith et al." from "Family, Given" names. */
-export function shortAuthors(paper: Paper): string {
-  const family = paper.authors.map((a) => (a.includes(',') ? a.split(',')[0]!.trim() : a.trim().split(/\s+/).pop() ?? a));
-  if (family.length === 0) return '';
-  if (family.length <= 2) return family.join(', ');
-  return `${family[0]} et al.`;
-}
-
 /** Completion detail: "Authors year — Title" (parts that are unknown are left out). */
 export function detailLine(paper: Paper): string {
-  const who = [shortAuthors(paper), paper.year ? String(paper.year) : ''].filter(Boolean).join(' ');
+  const who = [shortAuthors(paper.authors), paper.year ? String(paper.year) : ''].filter(Boolean).join(' ');
   return who ? `${who} — ${paper.title}` : paper.title;
 }
 
@@ -28,20 +21,11 @@ export function entryLocation(paper: Paper, base?: string): string {
   return `${file}:${paper.origin.line}`;
 }
 
-/** Cuts at a word boundary near `max` characters and marks the cut. */
-export function trimText(text: string, max: number): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
-}
-
 /** The paper card: title as heading, then authors, year, venue, trimmed abstract, where the entry lives. */
 export function paperCard(paper: Paper, options: { abstractChars?: number; base?: string } = {}): string {
   const lines = [`### ${escapeMarkdown(paper.title)}`, ''];
   const meta = [
-    paper.authors.length ? escapeMarkdown(paper.authors.map(displayName).join(', ')) : '',
+    paper.authors.length ? escapeMarkdown(authorList(paper.authors)) : '',
     paper.year ? String(paper.year) : '',
     paper.venue ? `*${escapeMarkdown(paper.venue)}*` : '',
   ]
@@ -51,13 +35,6 @@ export function paperCard(paper: Paper, options: { abstractChars?: number; base?
   if (paper.abstract) lines.push(escapeMarkdown(trimText(paper.abstract, options.abstractChars ?? 600)), '');
   lines.push(`\`${paper.key}\` · entry: ${escapeMarkdown(entryLocation(paper, options.base))}`);
   return lines.join('\n');
-}
-
-/** "Family, Given" → "Given Family" for reading. */
-export function displayName(author: string): string {
-  const comma = author.indexOf(',');
-  if (comma < 0) return author.trim();
-  return `${author.slice(comma + 1).trim()} ${author.slice(0, comma).trim()}`.trim();
 }
 
 /** Escapes characters markdown would interpret (titles hold `*`, `_`, `[`… now and then). */

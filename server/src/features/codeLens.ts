@@ -7,7 +7,8 @@ import type { Settings, ShowPapersArgs } from '../protocol';
 import type { Hit } from '../search';
 import type { Ranker } from '../search/rank';
 import type { FeatureContext, LibraryContext } from '../workspace/project';
-import { sourceNames, summary, trimText } from './cards';
+import { trimText } from '../display';
+import { sourceNames, summary } from './cards';
 
 export interface Lens {
   /** Where the lens sits (start of the paragraph, or of the section heading). */

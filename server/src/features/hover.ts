@@ -3,7 +3,8 @@ import { citedKeys, keyAt, onProse, passageAt } from '../documents';
 import type { Ranker } from '../search/rank';
 import { folderOf } from '../workspace/documents';
 import type { FeatureContext } from '../workspace/project';
-import { escapeMarkdown, paperCard, trimText } from './cards';
+import { trimText } from '../display';
+import { escapeMarkdown, paperCard } from './cards';
 
 export interface HoverAnswer {
   markdown: string;

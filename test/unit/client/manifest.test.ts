@@ -1,6 +1,7 @@
 // package.json says again what the code says once: the languages LitLens serves and the settings'
 // defaults. These tests keep the two in step.
 import { strict as assert } from 'node:assert';
+import * as esbuild from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGUAGES } from '../../../server/src/documents/syntax';
@@ -30,5 +31,11 @@ describe('package.json', () => {
     };
     flatten('litlens.', defaultSettings);
     assert.deepEqual(Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, p.default])), flat);
+  });
+
+  it('bundles into the client only the server modules written to be shared with it', async () => {
+    const result = await esbuild.build({ entryPoints: [join(__dirname, '..', '..', '..', 'client', 'src', 'extension.ts')], bundle: true, platform: 'node', external: ['vscode'], write: false, metafile: true, logLevel: 'silent' });
+    const server = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('server/'));
+    assert.deepEqual(server.sort(), ['server/src/display.ts', 'server/src/documents/syntax.ts', 'server/src/protocol.ts']);
   });
 });
