@@ -2,12 +2,12 @@
 // The related papers of a block are memoised by its text, so editing one paragraph of a long
 // document recomputes one query; the lens title and its papers are only made on codeLens/resolve.
 // Reads no file.
+import { trimText } from '../display';
 import { citedKeys, paragraphs, sections, wordCount } from '../documents';
 import type { Settings, ShowPapersArgs } from '../protocol';
 import type { Hit } from '../search';
 import type { Ranker } from '../search/rank';
 import type { FeatureContext, LibraryContext } from '../workspace/project';
-import { trimText } from '../display';
 import { sourceNames, summary } from './cards';
 
 export interface Lens {

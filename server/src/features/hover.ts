@@ -1,9 +1,9 @@
 // Hover: on a cited key, the paper's card; on prose, the papers related to the sentence. Reads no file.
+import { trimText } from '../display';
 import { citedKeys, keyAt, onProse, passageAt } from '../documents';
 import type { Ranker } from '../search/rank';
 import { folderOf } from '../workspace/documents';
 import type { FeatureContext } from '../workspace/project';
-import { trimText } from '../display';
 import { escapeMarkdown, paperCard } from './cards';
 
 export interface HoverAnswer {
