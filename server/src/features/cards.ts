@@ -1,5 +1,5 @@
-// How a paper reads in an editor (one-line detail, markdown card, short author list) and as the
-// client receives it (PaperSummary, SearchResult).
+// How a paper reads in an editor (one-line detail, markdown card; names and trimming come from
+// display.ts) and as the client receives it (PaperSummary, SearchResult). Reads no file.
 import * as path from 'node:path';
 import { authorList, shortAuthors, trimText } from '../display';
 import type { Library } from '../library/library';
