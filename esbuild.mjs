@@ -15,7 +15,7 @@ const semanticExternals = ['@huggingface/transformers', 'onnxruntime-node', 'onn
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: semanticExternals },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', external: semanticExternals },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', external: semanticExternals },
   // The index-building thread the server starts (server/src/search/worker.ts).
   { entryPoints: ['server/src/search/workerMain.ts'], outfile: 'dist/indexWorker.js' },
 ];

@@ -5,7 +5,6 @@
   /** @typedef {import('../client/src/panelMessages').FromPanel} FromPanel */
   /** @typedef {import('../client/src/panelMessages').ToPanel} ToPanel */
   /** @typedef {import('../client/src/panelMessages').PanelState} PanelState */
-  /** @typedef {import('../server/src/protocol').SearchResult} SearchResult */
 
   // @ts-ignore acquireVsCodeApi is provided by the webview host.
   const vscode = acquireVsCodeApi();
@@ -90,11 +89,6 @@
     return `${from > 0 ? '…' : ''}${piece.slice(0, piece.lastIndexOf(' ') > max * 0.7 ? piece.lastIndexOf(' ') : piece.length)}…`;
   }
 
-  function authorsText(/** @type {string[]} */ authors) {
-    const names = authors.map((a) => (a.includes(',') ? `${a.slice(a.indexOf(',') + 1).trim()} ${a.slice(0, a.indexOf(',')).trim()}` : a));
-    return names.length > 4 ? `${names.slice(0, 3).join(', ')} et al.` : names.join(', ');
-  }
-
   function button(/** @type {string} */ label, /** @type {string} */ aria, /** @type {() => void} */ action) {
     const b = document.createElement('button');
     b.type = 'button';
@@ -128,7 +122,7 @@
       const key = document.createElement('code');
       key.textContent = r.key;
       meta.append(key);
-      const rest = [authorsText(r.authors), r.year ? String(r.year) : '', r.venue || '', r.source].filter(Boolean).join(' · ');
+      const rest = [r.authorsText, r.year ? String(r.year) : '', r.venue || '', r.source].filter(Boolean).join(' · ');
       if (rest) meta.append(` · ${rest}`);
       li.append(title, meta);
       if (r.abstract) {

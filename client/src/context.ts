@@ -8,6 +8,9 @@ import {
   ErrorAction,
   LanguageClient,
   State,
+  type RequestType,
+  type RequestParam,
+  type RequestType0,
   TransportKind,
   type CloseHandlerResult,
   type ErrorHandler,
@@ -16,7 +19,8 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
-import { languages, settings } from './config';
+import { LANGUAGES } from '../../server/src/documents/syntax';
+import { settings } from './config';
 
 /** Shown instead of a result when a command needs the server and it is not running. */
 export class ServerDownError extends Error {}
@@ -77,7 +81,7 @@ export class LitLensContext implements vscode.Disposable {
       cacheDir: this.storageDir(),
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: languages.flatMap((language) => [
+      documentSelector: LANGUAGES.flatMap((language) => [
         { scheme: 'file', language },
         { scheme: 'untitled', language },
       ]),
@@ -108,7 +112,7 @@ export class LitLensContext implements vscode.Disposable {
     );
     // Registered before start: the server may report its status right after `initialized`.
     this.clientSubscriptions.push(
-      client.onNotification(StatusNotification, (status: Status) => {
+      client.onNotification(StatusNotification, (status) => {
         if (this.client !== client) return;
         this.lastStatus = status;
         this.statusEmitter.fire(status);
@@ -179,11 +183,15 @@ export class LitLensContext implements vscode.Disposable {
     return this.client;
   }
 
-  /** Sends a custom request to the running server (waiting for it while it starts). */
-  async request<R>(method: string, params?: unknown, token?: vscode.CancellationToken): Promise<R> {
+  /** Sends one of protocol.ts's requests to the running server (waiting for it while it starts). */
+  request<R>(type: RequestType0<R, void>, token?: vscode.CancellationToken): Promise<R>;
+  request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R>;
+  async request<P, R>(type: RequestType<P, R, void> | RequestType0<R, void>, ...args: unknown[]): Promise<R> {
     if (this.health === 'starting' && this.starting) await this.starting;
     const client = this.requireClient();
-    return params === undefined ? client.sendRequest<R>(method, token) : client.sendRequest<R>(method, params, token);
+    return type.numberOfParams === 0
+      ? client.sendRequest(type as RequestType0<R, void>, args[0] as vscode.CancellationToken | undefined)
+      : client.sendRequest(type as RequestType<P, R, void>, args[0] as RequestParam<P>, args[1] as vscode.CancellationToken | undefined);
   }
 
   /** Runs a command body; failures become one clear message (and a log line), never an unhandled rejection. */

@@ -2,22 +2,11 @@
 // and inserts citations into the last text editor the writer used.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import {
-  BibtexRequest,
-  LibraryInfoRequest,
-  RelatedRequest,
-  SearchRequest,
-  type BibtexParams,
-  type BibtexResponse,
-  type LibraryInfo,
-  type RelatedParams,
-  type RelatedResponse,
-  type SearchParams,
-  type SearchResponse,
-} from '../../server/src/protocol';
-import type { Citer } from './commands';
+import { authorList } from '../../server/src/display';
+import { LibraryInfoRequest, SearchRequest, type SearchParams, type SearchResult } from '../../server/src/protocol';
+import type { Citer } from './citer';
 import { ServerDownError, message, type LitLensContext } from './context';
-import type { FromPanel, ToPanel } from './panelMessages';
+import type { FromPanel, PanelResult, ToPanel } from './panelMessages';
 
 export class SearchPanel implements vscode.Disposable {
   static readonly viewType = 'litlens.search';
@@ -97,23 +86,18 @@ export class SearchPanel implements vscode.Disposable {
           yearTo: m.yearTo,
         };
         try {
-          const results = await this.ctx.request<SearchResponse>(SearchRequest, params);
-          await this.post({ type: 'results', seq: m.seq, results: results ?? [] });
+          const results = await this.ctx.request(SearchRequest, params);
+          await this.post({ type: 'results', seq: m.seq, results: forPanel(results ?? []) });
         } catch (err) {
           await this.post({ type: 'results', seq: m.seq, results: [], error: describe(err) });
         }
         return;
       }
       case 'similar': {
-        const params: RelatedParams = { text: m.text, limit: 31, threshold: 0 };
         try {
-          let results = ((await this.ctx.request<RelatedResponse>(RelatedRequest, params)) ?? []).filter((r) => r.key !== m.key);
-          if (results.length === 0) {
-            // A server that keeps its related threshold for a whole abstract finds only the paper itself: rank by search.
-            const search: SearchParams = { query: m.text, limit: 31 };
-            results = ((await this.ctx.request<SearchResponse>(SearchRequest, search)) ?? []).filter((r) => r.key !== m.key);
-          }
-          await this.post({ type: 'similar', title: m.title, results: results.slice(0, 30) });
+          // A ranking (threshold 0) of papers like this one, itself left out; by search when nothing is related.
+          const results = await this.citer.papersFor({ text: m.text, limit: 31, threshold: 0 }, m.text, m.key);
+          await this.post({ type: 'similar', title: m.title, results: forPanel(results.slice(0, 30)) });
         } catch (err) {
           await this.post({ type: 'similar', title: m.title, results: [], error: describe(err) });
         }
@@ -127,10 +111,7 @@ export class SearchPanel implements vscode.Disposable {
         return;
       case 'copyBibtex':
         await this.ctx.guard('Copy BibTeX', async () => {
-          const bib = await this.ctx.request<BibtexResponse>(BibtexRequest, { key: m.key } satisfies BibtexParams);
-          if (!bib) throw new Error(`no entry for ${m.key}`);
-          await vscode.env.clipboard.writeText(bib);
-          await this.post({ type: 'notice', kind: 'info', text: `Copied the BibTeX entry for ${m.key}.` });
+          await this.post({ type: 'notice', kind: 'info', text: await this.citer.copyBibtex(m.key) });
         });
         return;
       case 'openEntry':
@@ -142,7 +123,7 @@ export class SearchPanel implements vscode.Disposable {
   private async sendInfo(): Promise<void> {
     const targetName = this.targetName();
     try {
-      const info = await this.ctx.request<LibraryInfo>(LibraryInfoRequest);
+      const info = await this.ctx.request(LibraryInfoRequest);
       await this.post({ type: 'info', info, target: targetName });
     } catch (err) {
       await this.post({ type: 'info', info: null, target: targetName, serverDown: describe(err) });
@@ -198,6 +179,11 @@ export async function openEntry(file: string, line: number): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const pos = new vscode.Position(Math.max(0, line - 1), 0);
   await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
+}
+
+/** Results with the author line the panel shows (the webview script imports nothing). */
+function forPanel(results: SearchResult[]): PanelResult[] {
+  return results.map((r) => ({ ...r, authorsText: authorList(r.authors, 4) }));
 }
 
 function describe(err: unknown): string {

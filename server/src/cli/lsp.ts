@@ -1,5 +1,5 @@
 // `litlens lsp --stdio`: the same language server the VS Code client starts over IPC, for any editor.
-import type { Command } from './commands';
+import type { Command } from './args';
 import { startServer } from '../server';
 
 export const lsp: Command = {

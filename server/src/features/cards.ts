@@ -1,18 +1,17 @@
-// How a paper reads in an editor: one-line detail, markdown card, short author list.
+// How a paper reads in an editor (one-line detail, markdown card; names and trimming come from
+// display.ts) and as the client receives it (PaperSummary, SearchResult). Reads no file.
 import * as path from 'node:path';
+import { authorList, shortAuthors, trimText } from '../display';
+import type { Library } from '../library/library';
 import type { Paper } from '../library/paper';
-
-/** "Smith, Doe" / "Smith et al." from "Family, Given" names. */
-export function shortAuthors(paper: Paper): string {
-  const family = paper.authors.map((a) => (a.includes(',') ? a.split(',')[0]!.trim() : a.trim().split(/\s+/).pop() ?? a));
-  if (family.length === 0) return '';
-  if (family.length <= 2) return family.join(', ');
-  return `${family[0]} et al.`;
-}
+import type { PaperSummary, SearchResult } from '../protocol';
+import type { Hit } from '../search';
+import { isInside } from '../workspace/documents';
+import { sourceName } from '../workspace/project';
 
 /** Completion detail: "Authors year — Title" (parts that are unknown are left out). */
 export function detailLine(paper: Paper): string {
-  const who = [shortAuthors(paper), paper.year ? String(paper.year) : ''].filter(Boolean).join(' ');
+  const who = [shortAuthors(paper.authors), paper.year ? String(paper.year) : ''].filter(Boolean).join(' ');
   return who ? `${who} — ${paper.title}` : paper.title;
 }
 
@@ -22,20 +21,11 @@ export function entryLocation(paper: Paper, base?: string): string {
   return `${file}:${paper.origin.line}`;
 }
 
-/** Cuts at a word boundary near `max` characters and marks the cut. */
-export function trimText(text: string, max: number): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
-}
-
 /** The paper card: title as heading, then authors, year, venue, trimmed abstract, where the entry lives. */
 export function paperCard(paper: Paper, options: { abstractChars?: number; base?: string } = {}): string {
   const lines = [`### ${escapeMarkdown(paper.title)}`, ''];
   const meta = [
-    paper.authors.length ? escapeMarkdown(paper.authors.map(displayName).join(', ')) : '',
+    paper.authors.length ? escapeMarkdown(authorList(paper.authors)) : '',
     paper.year ? String(paper.year) : '',
     paper.venue ? `*${escapeMarkdown(paper.venue)}*` : '',
   ]
@@ -47,19 +37,45 @@ export function paperCard(paper: Paper, options: { abstractChars?: number; base?
   return lines.join('\n');
 }
 
-/** "Family, Given" → "Given Family" for reading. */
-export function displayName(author: string): string {
-  const comma = author.indexOf(',');
-  if (comma < 0) return author.trim();
-  return `${author.slice(comma + 1).trim()} ${author.slice(0, comma).trim()}`.trim();
-}
-
 /** Escapes characters markdown would interpret (titles hold `*`, `_`, `[`… now and then). */
 export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_{}[\]<>#|~])/g, '\\$1');
 }
 
-function isInside(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+/** The display name of the source each key's paper came from; the search panel filters by it. */
+export function sourceNames(library: Library, folders: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  // Workspace sources win a duplicate key over the corpus, as in Library.papers.
+  const ordered = [...library.sources].sort((a, b) => Number(a.kind === 'corpus') - Number(b.kind === 'corpus'));
+  for (const source of ordered) {
+    const name = sourceName(source, folders);
+    for (const p of source.papers) if (!names.has(p.key)) names.set(p.key, name);
+  }
+  return names;
+}
+
+export function summary(paper: Paper, source: string): PaperSummary {
+  return {
+    key: paper.key,
+    title: paper.title,
+    authors: paper.authors,
+    ...(paper.year !== undefined ? { year: paper.year } : {}),
+    ...(paper.venue ? { venue: paper.venue } : {}),
+    ...(paper.abstract ? { abstract: paper.abstract } : {}),
+    source,
+    file: paper.origin.file,
+    line: paper.origin.line,
+  };
+}
+
+export function toResults(library: Library, hits: readonly Hit[], names: Map<string, string>): SearchResult[] {
+  return hits.map((h) => {
+    const paper = library.get(h.paper.key) ?? h.paper;
+    return { ...summary(paper, names.get(paper.key) ?? ''), score: h.score, matched: h.matched };
+  });
+}
+
+/** A request's `limit`, within 1..500; the setting when the request gives none. */
+export function clampLimit(limit: number | undefined, fallback: number): number {
+  return typeof limit === 'number' && Number.isFinite(limit) ? Math.max(1, Math.min(500, Math.round(limit))) : fallback;
 }

@@ -1,11 +1,10 @@
 // Diagnostics: cited keys the project's bibliography does not define (with a fix when the library
 // has the paper), keys defined twice across the project's files, and problems in library files.
+// Reads no file; lsp/diagnostics.ts decides when they are computed and published.
 import * as path from 'node:path';
 import { citedKeys } from '../documents';
-import type { Library } from '../library/library';
 import type { LoadIssue } from '../library/paper';
-import { anyLoaded, keysInFiles, type ProjectBibliography } from './bibliography';
-import type { Doc } from './document';
+import { anyLoaded, keysInFiles, type FeatureContext } from '../workspace/project';
 
 export type DiagnosticCode = 'not-in-bibliography' | 'unknown-key' | 'duplicate-key';
 
@@ -19,11 +18,13 @@ export interface Problem {
 }
 
 /**
- * Problems with the citations of one document. A key counts as defined when the project's
- * bibliography files define it; when none of them has been read (no file yet, or outside the
- * workspace), when the library has it at all.
+ * Problems with the citations of one document; null before the library is read (nothing is
+ * "undefined" then). A key counts as defined when the project's bibliography files define it;
+ * when none of them has been read (no file yet, or outside the workspace), when the library has it at all.
  */
-export function citationProblems(library: Library, doc: Doc, project: ProjectBibliography): Problem[] {
+export function diagnostics(ctx: FeatureContext): Problem[] | null {
+  const { library, doc, project } = ctx;
+  if (!library) return null;
   const problems: Problem[] = [];
   const own = anyLoaded(library, project.files) ? keysInFiles(library, project.files) : null;
   const bibName = project.files.map((f) => path.basename(f)).join(', ');

@@ -85,11 +85,13 @@ export interface FindOptions {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.vscode-test']);
 
-/**
- * Library files under `dir`, sorted: .bib/.bibtex, and .json files that look like CSL-JSON (so a
- * project's package.json is not mistaken for a library). Skips node_modules, .git and hidden folders.
- */
-export async function findLibraryFiles(dir: string, options: FindOptions = {}): Promise<string[]> {
+/** Folders no scan enters: dependencies, build output, version control and other hidden folders. */
+export function isSkippedFolder(name: string): boolean {
+  return SKIP_DIRS.has(name) || name.startsWith('.');
+}
+
+/** The files under `dir` that `accept` takes, sorted, outside skipped folders; the one folder walker. */
+export async function findFiles(dir: string, accept: (file: string) => boolean | Promise<boolean>, options: FindOptions = {}): Promise<string[]> {
   const maxFiles = options.maxFiles ?? 10_000;
   const maxDepth = options.maxDepth ?? 12;
   const found: string[] = [];
@@ -106,15 +108,26 @@ export async function findLibraryFiles(dir: string, options: FindOptions = {}): 
       if (found.length >= maxFiles) return;
       const full = path.join(d, e.name);
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(full, depth + 1);
-      } else if (e.isFile()) {
-        const format = libraryFormat(e.name);
-        if (format === 'bibtex' || (format === 'csl-json' && (await looksLikeCslJson(full)))) found.push(full);
-      }
+        if (!isSkippedFolder(e.name)) await walk(full, depth + 1);
+      } else if (e.isFile() && (await accept(full))) found.push(full);
     }
   };
   await walk(dir, 0);
   return found;
+}
+
+/**
+ * Library files under `dir`, sorted: .bib/.bibtex, and .json files that look like CSL-JSON (so a
+ * project's package.json is not mistaken for a library). Skips node_modules, .git and hidden folders.
+ */
+export function findLibraryFiles(dir: string, options: FindOptions = {}): Promise<string[]> {
+  return findFiles(dir, isLibraryFile, options);
+}
+
+/** Would a scan take this file (by its name, and for .json by its first bytes)? */
+export async function isLibraryFile(file: string): Promise<boolean> {
+  const format = libraryFormat(file);
+  return format === 'bibtex' || (format === 'csl-json' && (await looksLikeCslJson(file)));
 }
 
 async function looksLikeCslJson(file: string): Promise<boolean> {

@@ -50,10 +50,11 @@
 // 0.46 s, 124 MB (npm run bench).
 //
 // Non-goals: phrase or boolean queries, field syntax (author:x), highlighting positions inside
-// abstracts (use `termsOf` to highlight), semantic matching (server/src/search/semantic),
+// abstracts (Hit.matched says which query words a paper holds), semantic matching (server/src/search/semantic),
 // sharing a saved index between processes writing at the same time (last writer wins; a torn
 // file is detected by its checksum and rebuilt).
 import type { Paper } from '../library/paper';
+import { defaultSettings } from '../protocol';
 import { fuzzyTerms } from './fuzzy';
 import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, hashPapers } from './segment';
@@ -116,7 +117,8 @@ export interface LoadReport {
   built: { id: string; reason: string }[];
 }
 
-export const DEFAULT_RELATED_THRESHOLD = 0.3;
+/** The litlens.relatedThreshold default (tuned on eval/queries/*.tune.jsonl, see the header). */
+export const DEFAULT_RELATED_THRESHOLD = defaultSettings.relatedThreshold;
 /**
  * A related paper needs this share of the top related paper's score. Scores are square-rooted,
  * so 0.75 is 0.56 of the top paper's unrooted score. Tuned on eval/queries/*.tune.jsonl
@@ -871,11 +873,6 @@ function nearlyEqual(a: string, b: string): boolean {
     }
   }
   return d[m][n] <= (a.length >= 8 ? 2 : 1);
-}
-
-/** Stemmed content terms of a text with offsets, for highlighting what a hit matched. */
-export function termsOf(text: string): { stem: string; start: number; end: number }[] {
-  return contentTerms(text).map(({ stem: s, token }) => ({ stem: s, start: token.start, end: token.end }));
 }
 
 /**

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..');
-const litlens = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'server', 'src', 'cli.ts'), 'papers', ...args], { cwd: root, encoding: 'utf8' });
+const litlens = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'server', 'src', 'cli', 'main.ts'), 'papers', ...args], { cwd: root, encoding: 'utf8' });
 
 describe('litlens papers', function () {
   this.timeout(30_000);

@@ -69,7 +69,7 @@ describe('search: CLI', () => {
   });
 
   it('fails with a usage error on stderr and exit code 2', () => {
-    const cli = join(__dirname, '..', '..', '..', 'server', 'src', 'cli.ts');
+    const cli = join(__dirname, '..', '..', '..', 'server', 'src', 'cli', 'main.ts');
     const litlens = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
     const cases: [string[], RegExp][] = [
       [['search'], /^litlens search: nothing to search for/],

@@ -2,7 +2,9 @@
 // Prose hover answers only on prose: hovering `$x^2$` or `\label{…}` must not suggest papers.
 // The documents module's plain-text extraction decides: prose is what survives into the plain
 // text, so LaTeX and Markdown are read by one set of rules.
-import { isExcluded, plainIndexAt, plainText, type PlainText, type Syntax } from '../documents';
+import { plainText } from './passages';
+import { isExcluded, plainIndexAt, type PlainText } from './plain';
+import type { Syntax } from './syntax';
 
 export function onProse(text: string, offset: number, syntax: Syntax): boolean {
   const plain = plainText(text, syntax);

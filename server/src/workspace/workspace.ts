@@ -1,24 +1,33 @@
 // The server's one state object: which library files the workspace has, the Library read from
-// them and the SearchIndex built over it. Nothing here knows about LSP; the server wires it.
+// them and the SearchIndex built over it (with embeddings when they are on), kept current as
+// watched files change. Nothing here knows about LSP; lsp/session.ts wires it.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { BibtexCache } from '../library/bibtex';
-import { findLibraryFiles, libraryFormat, readLibraryFile } from '../library/files';
+import { findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLibraryFile } from '../library/files';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import type { Settings, Status } from '../protocol';
-import type { IndexSource, SearchIndex } from '../search';
+import { sourcesOf, type SearchIndex } from '../search';
+import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { buildIndex, buildSource } from '../search/worker';
-import type { Ready } from './state';
+import { SCAN_LIMITS, isInside } from './documents';
+import { sourceName } from './project';
 
-export const CORPUS_ID = 'corpus';
-/** Bounds of the workspace scan: a home folder opened by mistake must not hang the server. */
-export const SCAN_LIMITS = { maxFiles: 2000, maxDepth: 8 };
-/** Folders the scan skips (as findLibraryFiles does), so a watcher event there is ignored too. */
-const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'out']);
+/** A consistent pair: the index was built from exactly this library version. */
+export interface Ready {
+  library: Library;
+  index: Ranker;
+}
+
+/** Library files a watcher covers: a glob below `base` (null: every workspace folder). */
+export interface WatchPattern {
+  base: string | null;
+  pattern: string;
+}
 
 export interface WorkspaceOptions {
   /** Workspace folders (absolute paths). */
@@ -77,7 +86,7 @@ export class LitLensWorkspace {
 
   /** Library + index, or null while the first build is running. */
   ready(): Ready | null {
-    return this.library && this.index ? { library: this.library, index: this.index, semantic: this.semantic } : null;
+    return this.library && this.index ? { library: this.library, index: new Ranker(this.index, this.semantic) } : null;
   }
 
   /** The library as soon as it is read (before the index is built); null before. */
@@ -109,6 +118,16 @@ export class LitLensWorkspace {
     return this.configured;
   }
 
+  /** What to watch: library files in the workspace folders, and each library the settings name outside them. */
+  watchPatterns(): WatchPattern[] {
+    const patterns: WatchPattern[] = [{ base: null, pattern: '**/*.{bib,bibtex,biblatex}' }, { base: null, pattern: '**/*.json' }];
+    for (const extra of this.configured) {
+      const isFile = !!path.extname(extra);
+      patterns.push(isFile ? { base: path.dirname(extra), pattern: path.basename(extra) } : { base: extra, pattern: '**/*.{bib,bibtex,biblatex,json}' });
+    }
+    return patterns;
+  }
+
   /** Reads every source and builds the index; a newer call supersedes an older one still running. */
   /**
    * `libraries`: settings.libraries as each workspace folder sets them (multi-root workspaces may
@@ -137,7 +156,7 @@ export class LitLensWorkspace {
       let version: number;
       do {
         version = library.version;
-        index = await buildIndex(indexSources(library), this.indexDir(), building.signal);
+        index = await buildIndex(sourcesOf(library), this.indexDir(), building.signal);
         if (generation !== this.generation) return;
       } while (library.version !== version); // a watched file changed during the build: again (saved segments are reused)
       this.library = library;
@@ -239,12 +258,8 @@ export class LitLensWorkspace {
     const root = [...this.options.folders, ...this.configured].find((dir) => isInside(file, dir));
     if (!root) return false;
     const parts = path.relative(root, path.dirname(file)).split(path.sep);
-    if (parts.some((p) => SKIPPED_FOLDERS.has(p) || (p.startsWith('.') && p !== '.' && p !== '..'))) return false;
-    if (libraryFormat(file) === 'bibtex') return true;
-    // Same test as the scan: leave package.json and friends alone.
-    const dir = path.dirname(file);
-    const found = await findLibraryFiles(dir, { maxFiles: SCAN_LIMITS.maxFiles, maxDepth: 0 });
-    return found.includes(file);
+    if (parts.some((p) => p !== '' && isSkippedFolder(p))) return false;
+    return isLibraryFile(file); // the scan's own test: leaves package.json and friends alone
   }
 
   /** Workspace scan + settings.libraries (files and folders, each resolved against its folder). */
@@ -271,14 +286,7 @@ export class LitLensWorkspace {
 
   /** What the user sees for a source: "bundled corpus", or the path relative to its workspace folder. */
   sourceName(source: { id: string; kind: string; file: string }): string {
-    if (source.kind === 'corpus') return 'bundled corpus';
-    return this.displayName(source.file || source.id);
-  }
-
-  private displayName(file: string): string {
-    if (!file) return '';
-    for (const folder of this.options.folders) if (isInside(file, folder)) return path.relative(folder, file);
-    return file;
+    return sourceName(source, this.options.folders);
   }
 
   private settleWaiters(): void {
@@ -289,20 +297,9 @@ export class LitLensWorkspace {
   }
 }
 
-/** Index sources in the library's precedence: workspace files first, the corpus last. */
-export function indexSources(library: Library): IndexSource[] {
-  const sources = library.sources;
-  return [...sources.filter((s) => s.kind !== 'corpus'), ...sources.filter((s) => s.kind === 'corpus')].map((s) => ({ id: s.id, papers: s.papers, kind: s.kind }));
-}
-
 /** A short stable name for a set of workspace folders. */
 export function workspaceId(folders: readonly string[]): string {
   return folders.length ? createHash('sha1').update([...folders].sort().join('\n')).digest('hex').slice(0, 12) : 'no-folder';
-}
-
-function isInside(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 function expandHome(p: string): string {

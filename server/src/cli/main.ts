@@ -1,6 +1,14 @@
-// `litlens <command>`: the command-line face of the same code the language server runs.
-import { commands } from './cli/commands';
-import { UsageError } from './cli/search';
+// `litlens <command>`: the command-line face of the same code the language server runs. This
+// table is the only place the commands are listed; no command imports another (they share
+// args.ts and io.ts). A per-command `--help` / `--version` would be answered here, from `usage`.
+import { UsageError, type Command } from './args';
+import { embed } from './embed';
+import { lsp } from './lsp';
+import { papers } from './papers';
+import { related } from './related';
+import { search } from './search';
+
+const commands: Record<string, Command> = { papers, search, related, lsp, embed };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { defaultSettings } from '../../../server/src/protocol';
-import { SettingsStore, settingsFromInitializationOptions, toSettings } from '../../../server/src/settings';
+import { SettingsStore, settingsFromInitializationOptions, toSettings } from '../../../server/src/lsp/settings';
 
 describe('settings', () => {
   it('fills defaults and ignores values of the wrong type', () => {

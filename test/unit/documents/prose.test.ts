@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { onProse } from '../../../server/src/features/markup';
-import { docAt } from './fixture';
+import { onProse } from '../../../server/src/documents';
+import { fixture } from './fixture';
 
-describe('features: prose or markup', () => {
+describe('documents: prose or markup', () => {
   const cases: [string, 'latex' | 'markdown', boolean][] = [
     ['Plain wo|rds here.', 'latex', true],
     ['\\emph{emphasised wo|rds}', 'latex', true],
@@ -27,8 +27,8 @@ describe('features: prose or markup', () => {
   ];
   for (const [source, syntax, expected] of cases) {
     it(`${JSON.stringify(source)} is ${expected ? 'prose' : 'markup'}`, () => {
-      const { doc, offset } = docAt(source, syntax);
-      assert.equal(onProse(doc.text, offset, syntax), expected);
+      const { text, cursor } = fixture(source);
+      assert.equal(onProse(text, cursor, syntax), expected);
     });
   }
 });

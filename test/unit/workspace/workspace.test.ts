@@ -2,11 +2,15 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LitLensWorkspace } from '../../../server/src/features/workspace';
-import { libraryInfo, searchLibrary } from '../../../server/src/features/requests';
-import { REFS_BIB, config } from './fixture';
+import { libraryInfo, search } from '../../../server/src/features/search';
+import type { LibraryContext } from '../../../server/src/workspace/project';
+import { LitLensWorkspace } from '../../../server/src/workspace/workspace';
+import { REFS_BIB, config } from '../features/fixture';
 
-describe('features: the workspace library', function () {
+/** What the workspace answers a request from. */
+const contextOf = (ws: LitLensWorkspace): LibraryContext => ({ config: config(), library: ws.currentLibrary(), index: ws.ready()?.index ?? null, folders: ws.folders, trusted: ws.trusted });
+
+describe('workspace: the library and its index', function () {
   this.timeout(20000);
   let dir: string;
   beforeEach(() => {
@@ -31,7 +35,7 @@ describe('features: the workspace library', function () {
     );
     assert.equal(reports[reports.length - 1], 100);
     assert.deepEqual(ws.status(), { state: 'ready', papers: 354, sources: 2, errors: 0, embeddings: { state: 'off' } });
-    assert.deepEqual(libraryInfo(ready.library, (s) => ws.sourceName(s)), { sources: [{ name: 'refs.bib', papers: 1 }, { name: 'bundled corpus', papers: 353 }], years: { min: 2020, max: 2020 } });
+    assert.deepEqual(libraryInfo(contextOf(ws)), { sources: [{ name: 'refs.bib', papers: 1 }, { name: 'bundled corpus', papers: 353 }], years: { min: 2020, max: 2020 } });
   });
 
   it('re-reads only the changed file; adds new library files, ignores other JSON; forgets deleted ones', async () => {
@@ -40,7 +44,7 @@ describe('features: the workspace library', function () {
     const bib = path.join(dir, 'refs.bib');
     fs.appendFileSync(bib, '\n@misc{extra2021, title = {Extra Paper on Glaciers}, year = {2021}}\n');
     assert.equal(await ws.update({ file: bib, type: 'changed' }), true);
-    assert.equal((await searchLibrary(ws.ready()!, { query: 'glaciers' }, config()))[0]?.key, 'extra2021');
+    assert.equal((await search(contextOf(ws), { query: 'glaciers' }))[0]?.key, 'extra2021');
     const csl = path.join(dir, 'more.json');
     fs.writeFileSync(csl, '[{"id": "csl2022", "title": "A CSL Paper", "type": "article"}]');
     assert.equal(await ws.update({ file: csl, type: 'created' }), true);
@@ -52,7 +56,7 @@ describe('features: the workspace library', function () {
     fs.rmSync(csl);
     assert.equal(await ws.update({ file: csl, type: 'deleted' }), true);
     assert.equal(ws.ready()!.library.get('csl2022'), undefined);
-    assert.ok(!(await searchLibrary(ws.ready()!, { query: 'A CSL Paper' }, config())).some((r) => r.key === 'csl2022'));
+    assert.ok(!(await search(contextOf(ws), { query: 'A CSL Paper' })).some((r) => r.key === 'csl2022'));
   });
 
   it('reads settings.libraries files and folders; a missing path is an error', async () => {
@@ -66,6 +70,10 @@ describe('features: the workspace library', function () {
       assert.ok(library.issues.some((i) => i.file.endsWith('missing.bib') && i.severity === 'error'));
       assert.equal(ws.status().errors, 1);
       assert.ok(ws.extraLibraryPaths.includes(other));
+      assert.deepEqual(ws.watchPatterns().slice(2), [
+        { base: other, pattern: '**/*.{bib,bibtex,biblatex,json}' },
+        { base: dir, pattern: 'missing.bib' },
+      ]);
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }
@@ -79,23 +87,5 @@ describe('features: the workspace library', function () {
       ['corpus'],
     );
     assert.equal(await ws.update({ file: path.join(dir, 'refs.bib'), type: 'changed' }), false);
-  });
-
-  it('search filters by source and year', async () => {
-    const ws = new LitLensWorkspace({ folders: [dir], trusted: true, cacheDir: null });
-    await ws.load(config());
-    const ready = ws.ready()!;
-    const nameOf = (s: Parameters<typeof ws.sourceName>[0]) => ws.sourceName(s);
-    const all = await searchLibrary(ready, { query: 'graph networks' }, config(), nameOf);
-    assert.ok(all.length > 1);
-    assert.deepEqual(
-      (await searchLibrary(ready, { query: 'graph networks', sources: ['refs.bib'] }, config(), nameOf)).map((r) => r.key),
-      ['smith2020graphs'],
-    );
-    assert.deepEqual(
-      (await searchLibrary(ready, { query: 'graph networks', yearFrom: 2021 }, config(), nameOf)).map((r) => r.key),
-      [],
-    );
-    assert.equal((await searchLibrary(ready, { query: 'planning with a learned model', limit: 3 }, config(), nameOf)).length, 3);
   });
 });

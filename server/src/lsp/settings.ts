@@ -1,6 +1,6 @@
 // Settings: whatever the client sends (workspace/configuration, initializationOptions) turned once
 // into a typed, defaulted `Settings`, cached per resource and dropped on didChangeConfiguration.
-import { defaultSettings, type Settings } from './protocol';
+import { defaultSettings, type Settings } from '../protocol';
 
 /** Turns an untrusted settings object (any shape, possibly partial) into a complete `Settings`. */
 export function toSettings(raw: unknown, base: Settings = defaultSettings): Settings {

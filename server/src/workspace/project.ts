@@ -1,14 +1,34 @@
-// The project's bibliography for a document: which files it names, where a new entry goes, which
-// keys those files define; and adding one entry there without touching any other byte.
-import * as fs from 'node:fs/promises';
+// A document's project: the bibliography files it names (else the default file), where a new entry
+// goes and which keys those files define; and the contexts features are answered from. Reads no file.
 import * as path from 'node:path';
 import { bibliographyFiles } from '../documents';
 import type { Library } from '../library/library';
-import { appendCslItem, appendEntry, hasCslItem, hasEntry } from '../library/bibwriter';
 import type { Settings } from '../protocol';
-import { folderOf, type Doc } from './document';
+import type { Ranker } from '../search/rank';
+import { folderOf, isInside, type Doc } from './documents';
 
-export interface ProjectBibliography {
+/** What a request that names no document is answered from. */
+export interface LibraryContext {
+  config: Settings;
+  /** The library as last read; null before the first read. */
+  library: Library | null;
+  /** The rankings over `library`; null until the first index build is done. */
+  index: Ranker | null;
+  /** The workspace folders (absolute paths). */
+  folders: readonly string[];
+  /** false in an untrusted workspace: no workspace file is read or written. */
+  trusted: boolean;
+}
+
+/** What every document feature is answered from: the document, the cursor, and its project. */
+export interface FeatureContext extends LibraryContext {
+  doc: Doc;
+  /** The cursor, a UTF-16 offset into doc.text. */
+  offset: number;
+  project: Project;
+}
+
+export interface Project {
   /** Files the document names (\bibliography, \addbibresource, front matter), absolute. */
   named: string[];
   /** The files whose keys count as "in the bibliography": the named ones, else the default file. */
@@ -17,10 +37,10 @@ export interface ProjectBibliography {
   target: string | null;
 }
 
-export function projectBibliography(doc: Doc, folders: readonly string[], config: Settings): ProjectBibliography {
+export function projectOf(doc: Doc, folders: readonly string[], config: Settings): Project {
   const folder = folderOf(doc.path, folders) ?? (doc.path ? null : folders[0] ?? null);
   const base = doc.path ? path.dirname(doc.path) : folder;
-  const named = base ? unique(bibliographyFiles(doc.text, doc.syntax).map((f) => path.resolve(base, f))) : [];
+  const named = base ? [...new Set(bibliographyFiles(doc.text, doc.syntax).map((f) => path.resolve(base, f)))] : [];
   const fallbackDir = folder ?? base;
   const fallback = fallbackDir ? path.resolve(fallbackDir, config.defaultBibliography) : null;
   const target = named[0] ?? fallback;
@@ -30,6 +50,11 @@ export function projectBibliography(doc: Doc, folders: readonly string[], config
 export interface EntryPlace {
   file: string;
   line: number;
+}
+
+/** Keys the project's bibliography defines, with every place each is defined (none before the library is read). */
+export function projectKeys(ctx: FeatureContext): ReadonlyMap<string, EntryPlace[]> {
+  return ctx.library ? keysInFiles(ctx.library, ctx.project.files) : new Map();
 }
 
 /** Keys defined in `files` (as the library last read them), with every place each is defined. */
@@ -60,37 +85,10 @@ export function anyLoaded(library: Library, files: readonly string[]): boolean {
   return library.sources.some((s) => s.file && wanted.has(path.resolve(s.file)));
 }
 
-export interface EnsureOutcome {
-  file: string | null;
-  added: boolean;
-  /** Why nothing was added, when nothing was. */
-  reason?: string;
-}
-
-/**
- * Makes sure `key` is in the project's bibliography: appends the library's entry to the target
- * file when it is missing. BibTeX targets get `appendEntry` (atomic, every byte kept); a CSL-JSON
- * target (pandoc) gets the CSL item inserted before its closing `]`.
- */
-export async function ensureInBibliography(library: Library, project: ProjectBibliography, key: string): Promise<EnsureOutcome> {
-  const defined = keysInFiles(library, project.files).get(key);
-  if (defined?.length) return { file: defined[0]!.file, added: false };
-  const paper = library.get(key);
-  if (!paper) return { file: null, added: false, reason: `"${key}" is not in the library` };
-  if (!project.target) return { file: null, added: false, reason: 'no bibliography file: the document names none and is outside any workspace folder' };
-  // The file may hold the key although the library has not re-read it yet (a watcher lag): look.
-  if (await fileMentionsKey(project.target, key)) return { file: project.target, added: false };
-  if (/\.json$/i.test(project.target)) await appendCslItem(project.target, paper);
-  else await appendEntry(project.target, paper);
-  return { file: project.target, added: true };
-}
-
-async function fileMentionsKey(file: string, key: string): Promise<boolean> {
-  const text = await fs.readFile(file, 'utf8').catch(() => null);
-  if (text === null) return false;
-  return /\.json$/i.test(file) ? hasCslItem(text, key) : hasEntry(text, key);
-}
-
-function unique<T>(xs: T[]): T[] {
-  return [...new Set(xs)];
+/** What the user sees for a source: "bundled corpus", or the path relative to its workspace folder. */
+export function sourceName(source: { id: string; kind: string; file: string }, folders: readonly string[]): string {
+  if (source.kind === 'corpus') return 'bundled corpus';
+  const file = source.file || source.id;
+  const folder = file ? folders.find((f) => isInside(file, f)) : undefined;
+  return folder ? path.relative(folder, file) : file;
 }
