@@ -4,6 +4,7 @@
 // importing it starts nothing.
 import { CodeActionKind, TextDocumentSyncKind, createConnection, type Connection, type InitializeResult, type Position, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { version } from '../../package.json';
 import { codeActions } from './features/codeActions';
 import { completion } from './features/completion';
 import { definition } from './features/definition';
@@ -34,7 +35,7 @@ const capabilities: InitializeResult = {
     renameProvider: { prepareProvider: true },
     workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   },
-  serverInfo: { name: 'litlens', version: '0.1.0' },
+  serverInfo: { name: 'litlens', version },
 };
 
 export function startServer(connection: Connection = createConnection()): Connection {

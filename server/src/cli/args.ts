@@ -1,14 +1,20 @@
 // The command line's flags: the groups several commands share and the one parser they all use
 // (node's util.parseArgs, with LitLens' own messages). A usage error is a UsageError, which
 // main.ts prints as `litlens <command>: …` with exit code 2; stdout stays machine-readable.
+// `--help` / `-h` anywhere before `--` is a HelpRequest: main.ts prints the command's usage, exit 0.
 import { parseArgs } from 'node:util';
 
 export class UsageError extends Error {}
 
+/** Thrown by parse() for `--help` or `-h`: the caller asked for the command's usage. */
+export class HelpRequest extends Error {}
+
 export interface Command {
   summary: string;
-  /** Usage lines after `litlens <command>` (main.ts lists them; a per-command --help would too). */
+  /** Usage lines after `litlens <command>` (main.ts lists them, and prints them for `--help`). */
   usage: string[];
+  /** Lines of explanation after the usage in `--help`. */
+  notes?: string[];
   /** Returns the process exit code. Errors go to stderr; stdout stays machine-readable. */
   run(args: string[]): Promise<number>;
 }
@@ -49,6 +55,8 @@ export const RANKING = { ...OUTPUT, ...LIBRARY, ...CACHE, ...SEMANTIC, limit: { 
 export function parse<F extends Flags>(args: string[], flags: F, options: { positionals?: boolean } = {}): { values: Values<F>; positionals: string[] } {
   const spec = Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.type === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: f.type === 'string' && !!f.multiple }]));
   const { tokens } = parseArgs({ args, options: spec, strict: false, allowPositionals: true, tokens: true });
+  // Asking for help wins over any other mistake on the line.
+  if (tokens.some((t) => t.kind === 'option' && (args[t.index] === '--help' || args[t.index] === '-h'))) throw new HelpRequest();
   const values: Record<string, unknown> = {};
   const positionals: string[] = [];
   let word = -1;

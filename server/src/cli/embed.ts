@@ -6,10 +6,10 @@ import { openLibrary } from './io';
 
 export const embed: Command = {
   summary: 'embed the library with a sentence-embedding model (semantic search), using the vector cache',
-  usage: [
-    '[--json] [--model ID|PATH] [--download] [--library PATH]... [--no-corpus] [--cache DIR]',
-    `(model default $LITLENS_MODEL or ${defaultModel()}; cache default $LITLENS_CACHE or ~/.cache/litlens;`,
-    ' a model id is fetched only with --download, into the cache folder)',
+  usage: ['[--json] [--model ID|PATH] [--download] [--library PATH]... [--no-corpus] [--cache DIR]'],
+  notes: [
+    `The model defaults to $LITLENS_MODEL or ${defaultModel()}, the cache folder to $LITLENS_CACHE or ~/.cache/litlens;`,
+    'a model id is fetched only with --download, into the cache folder.',
   ],
   run: runEmbed,
 };
