@@ -40,11 +40,13 @@ const capabilities: InitializeResult = {
 
 export function startServer(connection: Connection = createConnection()): Connection {
   const s = new Session(connection);
-  /** A handler on an open LaTeX/Markdown document, at its position (or range start); `empty` for any other document. */
+  /** A handler on an open LaTeX/Markdown document, at its position (or range start); `empty` for any other document.
+   *  `cursor`: the position is the editor's cursor (completion, code actions), which diagnostics follow. */
   const on =
-    <P extends { textDocument: { uri: string }; position?: Position; range?: Range }, R>(empty: R, answer: (ctx: FeatureContext, text: TextDocument, params: P) => R | Promise<R>) =>
+    <P extends { textDocument: { uri: string }; position?: Position; range?: Range }, R>(empty: R, answer: (ctx: FeatureContext, text: TextDocument, params: P) => R | Promise<R>, cursor = false) =>
     async (params: P): Promise<R> => {
       const found = await s.at(params.textDocument.uri, params.position ?? params.range?.start);
+      if (found && cursor) s.cursor(found.ctx);
       return found ? answer(found.ctx, found.text, params) : empty;
     };
 
@@ -53,7 +55,7 @@ export function startServer(connection: Connection = createConnection()): Connec
   connection.onDidChangeConfiguration((change) => s.settingsChanged(change.settings));
   connection.onDidChangeWatchedFiles((params) => s.filesChanged(params.changes));
 
-  connection.onCompletion(on(null, (ctx, text) => lsp.toCompletionList(completion(ctx), text)));
+  connection.onCompletion(on(null, (ctx, text) => lsp.toCompletionList(completion(ctx), text), true));
   connection.onHover(on(null, async (ctx, text) => lsp.toHover(await hover(ctx), text)));
   connection.onDefinition(on(null, (ctx) => lsp.toDefinition(definition(ctx))));
   connection.onCodeLens(on([], (ctx, text) => s.lenses.list(ctx).map((l) => lsp.toCodeLens(l, text))));
@@ -61,7 +63,7 @@ export function startServer(connection: Connection = createConnection()): Connec
   connection.onReferences(on(null, async (ctx, _, p) => lsp.toLocations(await references(ctx, s.openDocs(), p.context.includeDeclaration))));
   connection.onPrepareRename(on(null, async (ctx, text) => lsp.toPrepareRename(await prepareRename(ctx), text)));
   connection.onRenameRequest(on(null, (ctx, _, p) => rename(ctx, s.openDocs(), p.newName).then((spans) => lsp.renameEdit(spans, p.newName), lsp.renameError)));
-  connection.onCodeAction(on([], (ctx, text, p) => codeActions(ctx, ctx.offset, text.offsetAt(p.range.end)).map((fix) => lsp.toCodeAction(fix, text))));
+  connection.onCodeAction(on([], (ctx, text, p) => codeActions(ctx, ctx.offset, text.offsetAt(p.range.end)).map((fix) => lsp.toCodeAction(fix, text)), true));
   connection.onExecuteCommand((params) => s.executeCommand(params));
 
   connection.onRequest(EnsureInBibliographyRequest, (params) => s.ensure(params.uri, params.key));

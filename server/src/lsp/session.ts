@@ -48,7 +48,7 @@ export class Session {
 
   constructor(private readonly connection: Connection) {
     this.diagnostics = new DiagnosticsPublisher(connection, this.documents, (uri) => this.at(uri), this.background);
-    this.documents.onDidChangeContent((e) => this.diagnostics.schedule(e.document.uri));
+    this.documents.onDidChangeContent((e) => this.diagnostics.edited(e.document));
     this.documents.onDidClose((e) => {
       this.diagnostics.closed(e.document);
       this.lenses.forget(e.document.uri);
@@ -108,6 +108,11 @@ export class Session {
   async request(uri?: string, position?: Position): Promise<LibraryContext | FeatureContext> {
     await this.workspace.whenReady();
     return (uri && position && (await this.at(uri, position))?.ctx) || this.library(uri);
+  }
+
+  /** A request named where the cursor is (completion, code actions): diagnostics wait while a citation is typed there. */
+  cursor(ctx: FeatureContext): void {
+    this.diagnostics.cursor(ctx.doc.uri, ctx.offset, ctx.doc.text, ctx.doc.syntax);
   }
 
   /** The open LaTeX/Markdown documents, as the editor has them. */

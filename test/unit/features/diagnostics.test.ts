@@ -48,6 +48,41 @@ describe('features: diagnostics', () => {
     }
   });
 
+  it('macro parameters and citations in macro definitions are not unknown keys', async () => {
+    const { ctx, ws } = await fixture(
+      `%! paper.tex\n\\newcommand{\\inlinecite}[1]{\\citeauthor{#1}~\\citep{#1}}\n\\def\\two#1#2{\\cite{#1,#2}}\n\\begin{document}\\inlinecite{«nope2000»}\\end{document}|\n`,
+      { corpus: false },
+    );
+    try {
+      assert.deepEqual(
+        diagnostics(ctx)!.map((p) => p.key),
+        ['nope2000'],
+      );
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('leaves out the keys of the citation being typed, and only those', async () => {
+    const ws = await workspace(REFS);
+    try {
+      for (const [source, held, reported] of [
+        ['\\cite{nope2000} and \\cite{smith2020graphs, worl|}\\bibliography{refs}', ['worl'], ['nope2000']],
+        ['\\cite{wor|ld, other}\\bibliography{refs}', ['world', 'other'], []],
+        ['\\cite{world} more text|\\bibliography{refs}', [], ['world']],
+        ['%! note.md\n---\nbibliography: refs.bib\n---\n[@nope; @worl|] and @other says', ['nope', 'worl'], ['other']],
+        ['%! note.md\n---\nbibliography: refs.bib\n---\n[@nope] and @oth|er says', ['other'], ['nope']],
+      ] as [string, string[], string[]][]) {
+        const { ctx } = ws.at(source);
+        const all = diagnostics(ctx)!.map((p) => p.key);
+        assert.deepEqual(all.sort(), [...held, ...reported].sort(), source);
+        assert.deepEqual(diagnostics(ctx, ctx.offset)!.map((p) => p.key), reported, source);
+      }
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('says nothing before the library is read', async () => {
     const { ctx, ws } = await fixture('\\cite{nope2000}|', { read: false, corpus: false });
     ws.dispose();
