@@ -208,7 +208,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
     return {
       paper: p,
       label: p.title,
-      description: [p.key, p.year ? String(p.year) : '', shortAuthors(p.authors)].filter(Boolean).join(' · '),
+      description: [p.key, p.year ? String(p.year) : '', shortAuthors(p.authors, p.moreAuthors)].filter(Boolean).join(' · '),
       detail: p.abstract ? trimText(p.abstract, 160) : p.source,
       buttons: [copyButton, openButton],
       alwaysShow: true,

@@ -14,16 +14,20 @@ export function familyName(author: string): string {
   return author.includes(',') ? author.split(',')[0]!.trim() : (author.trim().split(/\s+/).pop() ?? author);
 }
 
-/** "Smith, Doe" / "Smith et al.": family names, for one-line details. */
-export function shortAuthors(authors: readonly string[]): string {
+/** "Smith, Doe" / "Smith et al.": family names, for one-line details. `more`: the list was cut
+ * short ("and others"), so it ends in "et al." too. */
+export function shortAuthors(authors: readonly string[], more = false): string {
   const family = authors.map(familyName);
-  return family.length <= 2 ? family.join(', ') : `${family[0]} et al.`;
+  if (family.length === 0) return '';
+  return family.length <= 2 && !more ? family.join(', ') : `${family[0]} et al.`;
 }
 
-/** "Jane Smith, John Doe"; more than `max` names become the first max - 1 and "et al.". */
-export function authorList(authors: readonly string[], max = Infinity): string {
+/** "Jane Smith, John Doe"; more than `max` names become the first max - 1 and "et al.", and so
+ * does a list cut short (`more`: "and others" in BibTeX). */
+export function authorList(authors: readonly string[], max = Infinity, more = false): string {
   const names = authors.map(displayName);
-  return names.length > max ? `${names.slice(0, max - 1).join(', ')} et al.` : names.join(', ');
+  if (names.length > max) return `${names.slice(0, max - 1).join(', ')} et al.`;
+  return more && names.length ? `${names.join(', ')} et al.` : names.join(', ');
 }
 
 /** Cuts at a word boundary near `max` characters and marks the cut. */

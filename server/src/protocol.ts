@@ -46,6 +46,8 @@ export interface PaperSummary {
   key: string;
   title: string;
   authors: string[];
+  /** The author list is cut short ("and others"): it reads "… et al.". */
+  moreAuthors?: boolean;
   year?: number;
   venue?: string;
   abstract?: string;

@@ -95,7 +95,10 @@ describe('language server over stdio: LaTeX workspace', function () {
     assert.ok(hover, 'no hover');
     assert.ok(hover.contents.value.startsWith(`### ${MUZERO_TITLE}\n`), hover.contents.value);
     assert.match(hover.contents.value, /superhuman performance/);
-    assert.match(hover.contents.value, /entry: .*papers\.json:\d+/);
+    assert.match(hover.contents.value, /`mastering-atari-go` · bundled corpus$/);
+    // A workspace entry: a link to its file and line.
+    const own = await client.request('textDocument/hover', { textDocument: { uri: texUri }, position: positionOf(texText, 'smith2020graphs', 2) });
+    assert.ok(own.contents.value.endsWith(`\`smith2020graphs\` · [refs.bib:2](${uriOf(path.join(ws, 'refs.bib'))}#L2)`), own.contents.value);
     const start = positionOf(texText, '\\cite{mastering-atari-go}', 6);
     assert.deepEqual(hover.range, { start, end: { line: start.line, character: start.character + MUZERO.length } });
   });

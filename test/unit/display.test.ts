@@ -12,6 +12,10 @@ describe('display', () => {
     assert.equal(authorList(['Smith, Jane', 'Doe, John']), 'Jane Smith, John Doe');
     assert.equal(authorList(['A, a', 'B, b', 'C, c', 'D, d', 'E, e'], 4), 'a A, b B, c C et al.');
     assert.equal(authorList(['A, a', 'B, b', 'C, c', 'D, d'], 4), 'a A, b B, c C, d D');
+    // "and others" in BibTeX: the list is cut short.
+    assert.equal(authorList(['Smith, Jane', 'Doe, John'], Infinity, true), 'Jane Smith, John Doe et al.');
+    assert.equal(shortAuthors(['Smith, Jane', 'Doe, John'], true), 'Smith et al.');
+    assert.equal(shortAuthors(['Smith, Jane'], true), 'Smith et al.');
   });
 
   it('trims at a word near the limit and marks the cut once', () => {

@@ -6,7 +6,7 @@ import type { Library } from '../library/library';
 import type { Paper } from '../library/paper';
 import type { PaperSummary, SearchResult } from '../protocol';
 import type { Hit } from '../search';
-import { isInside } from '../workspace/documents';
+import { fileUri, isInside } from '../workspace/documents';
 import { sourceName } from '../workspace/project';
 
 /** Completion detail: "Authors year — Title" (parts that are unknown are left out). */
@@ -21,21 +21,45 @@ export function entryLocation(paper: Paper, base?: string): string {
   return `${file}:${paper.origin.line}`;
 }
 
-/** The paper card: title as heading, then authors, year, venue, trimmed abstract, where the entry lives. */
-export function paperCard(paper: Paper, options: { abstractChars?: number; base?: string } = {}): string {
+/**
+ * The paper card: title as heading, then authors, year, venue, DOI and URL as links, the trimmed
+ * abstract (a workspace entry without one borrows the bundled corpus's copy of the same paper,
+ * when `library` has it, and says so), and where the entry lives (a link to its file and line).
+ */
+export function paperCard(paper: Paper, options: { abstractChars?: number; base?: string; library?: Library | null } = {}): string {
   const lines = [`### ${escapeMarkdown(paper.title)}`, ''];
   const meta = [
-    paper.authors.length ? escapeMarkdown(authorList(paper.authors)) : '',
+    paper.authors.length ? escapeMarkdown(authorList(paper.authors, Infinity, paper.moreAuthors)) : '',
     paper.year ? String(paper.year) : '',
     paper.venue ? `*${escapeMarkdown(paper.venue)}*` : '',
   ]
     .filter(Boolean)
     .join(' · ');
   if (meta) lines.push(meta, '');
-  if (paper.abstract) lines.push(escapeMarkdown(trimText(paper.abstract, options.abstractChars ?? 600)), '');
-  lines.push(`\`${paper.key}\` · entry: ${escapeMarkdown(entryLocation(paper, options.base))}`);
+  const doiLink = paper.doi ? `https://doi.org/${paper.doi.split('/').map(encodeURIComponent).join('/')}` : '';
+  const url = paper.url && /^https?:\/\//i.test(paper.url) && !sameUrl(paper.url, doiLink) ? paper.url : '';
+  const links = [doiLink ? `DOI ${link(paper.doi!, doiLink)}` : '', url ? link(trimText(url.replace(/^https?:\/\//i, ''), 60), url) : ''].filter(Boolean);
+  if (links.length) lines.push(links.join(' · '), '');
+  const borrowed = !paper.abstract && paper.origin.kind !== 'corpus' ? options.library?.inCorpus(paper)?.abstract : undefined;
+  const abstract = paper.abstract ?? borrowed;
+  if (abstract) lines.push(escapeMarkdown(trimText(abstract, options.abstractChars ?? 600)), '');
+  if (borrowed) lines.push('*Abstract from the bundled corpus.*', '');
+  lines.push(`\`${paper.key}\` · ${entryPlace(paper, options.base)}`);
   return lines.join('\n');
 }
+
+/** "bundled corpus", or a link to the entry's file and line ("refs.bib:12"; editors open file:…#L12 at the line). */
+function entryPlace(paper: Paper, base?: string): string {
+  if (paper.origin.kind === 'corpus') return 'bundled corpus';
+  return link(entryLocation(paper, base), `${fileUri(paper.origin.file)}#L${paper.origin.line}`);
+}
+
+/** A markdown link; the target's spaces and parentheses are escaped so the link stays one. */
+function link(text: string, target: string): string {
+  return `[${escapeMarkdown(text)}](${target.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
+}
+
+const sameUrl = (a: string, b: string): boolean => !!b && decodeURIComponent(a).replace(/^https?:\/\/(dx\.)?/i, '').toLowerCase() === decodeURIComponent(b).replace(/^https?:\/\//i, '').toLowerCase();
 
 /** Escapes characters markdown would interpret (titles hold `*`, `_`, `[`… now and then). */
 export function escapeMarkdown(text: string): string {
@@ -59,6 +83,7 @@ export function summary(paper: Paper, source: string): PaperSummary {
     key: paper.key,
     title: paper.title,
     authors: paper.authors,
+    ...(paper.moreAuthors ? { moreAuthors: true } : {}),
     ...(paper.year !== undefined ? { year: paper.year } : {}),
     ...(paper.venue ? { venue: paper.venue } : {}),
     ...(paper.abstract ? { abstract: paper.abstract } : {}),

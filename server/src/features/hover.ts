@@ -23,7 +23,7 @@ export async function hover(ctx: FeatureContext): Promise<HoverAnswer | null> {
   if (cited) {
     const paper = ctx.library?.get(cited.key);
     if (!paper) return null;
-    return { markdown: paperCard(paper, { base: folderOf(doc.path, ctx.folders) ?? undefined }), start: cited.start, end: cited.end };
+    return { markdown: paperCard(paper, { base: folderOf(doc.path, ctx.folders) ?? undefined, library: ctx.library }), start: cited.start, end: cited.end };
   }
   if (!ctx.index || !config.proseHover || !onProse(doc.text, offset, doc.syntax)) return null;
   return relatedHover(ctx, ctx.index);

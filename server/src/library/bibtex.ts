@@ -392,7 +392,7 @@ function fastNames(value: string): string[] | null {
     }
   }
   if (!flush(value.length)) return null;
-  return names.filter((n) => n !== 'others');
+  return names;
 }
 
 interface Creator {
@@ -508,7 +508,7 @@ function decodeCarefully(input: string, hard: [string, string][]): Decoded {
     return out;
   }
   for (const [k, v] of Object.entries(entry.fields)) {
-    if (CREATORS.has(k) && Array.isArray(v)) out[k as 'author' | 'editor'] = (v as Creator[]).map(formatCreator).filter((s) => s && s !== 'others');
+    if (CREATORS.has(k) && Array.isArray(v)) out[k as 'author' | 'editor'] = (v as Creator[]).map(formatCreator).filter(Boolean);
     else if (typeof v === 'string') out.fields[k] = squash(stripMarkup(v));
     else if (Array.isArray(v)) out.fields[k] = squash(stripMarkup(v.map(String).join('; ')));
   }
@@ -666,13 +666,16 @@ function inherit(child: Record_, parent: Record_): void {
 function toPaper(file: string, r: Record_): Paper {
   const f = r.fields;
   const year = /\b(\d{4})\b/.exec(f.year ?? '')?.[1] ?? /^(\d{4})/.exec(f.date ?? '')?.[1];
+  // "and others" is not a name: the list is cut short.
+  const names = r.author ?? r.editor ?? [];
   const paper: Paper = {
     key: r.key,
     title: f.title ?? '',
-    authors: [...(r.author ?? r.editor ?? [])],
+    authors: names.filter((n) => n !== 'others'),
     origin: { file, line: r.line, kind: 'bibtex' },
     type: r.type,
   };
+  if (paper.authors.length < names.length) paper.moreAuthors = true;
   if (year) paper.year = Number(year);
   const venue = f.journal ?? f.journaltitle ?? f.booktitle ?? f.school ?? f.institution ?? f.howpublished ?? f.organization ?? f.publisher;
   if (venue) paper.venue = venue;

@@ -11,6 +11,8 @@ export interface Paper {
   title: string;
   /** "Family, Given" or a literal name, in author order. */
   authors: string[];
+  /** The list is cut short ("and others" in BibTeX): show "et al." after it. */
+  moreAuthors?: boolean;
   year?: number;
   venue?: string;
   abstract?: string;

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { hover } from '../../../server/src/features/hover';
+import { fileUri } from '../../../server/src/workspace/documents';
 import { REFS, workspace, type AtOptions, type Workspace } from './fixture';
 
 describe('features: hover', () => {
@@ -19,16 +20,48 @@ describe('features: hover', () => {
     const lines = found.markdown.split('\n');
     assert.equal(lines[0], '### Mastering Atari, Go, Chess and Shogi by Planning with a Learned Model');
     assert.match(found.markdown, /MuZero/);
-    assert.match(found.markdown, /entry: papers\.json:2/);
+    assert.match(found.markdown, /\n`mastering-atari-go` · bundled corpus$/);
   });
 
   it('card: authors, year and venue of a BibTeX entry; the abstract trimmed', async () => {
     const found = (await hoverAt('See [@smith|2020graphs].', { name: 'note.md' }).hover)!;
     assert.match(found.markdown, /Jane Smith, John Doe · 2020 · \*Journal of Machine Learning Research\*/);
-    assert.match(found.markdown, /entry: refs\.bib:1/);
+    assert.equal(found.markdown.split('\n').pop(), `\`smith2020graphs\` · [refs.bib:1](${fileUri(ws.path('refs.bib'))}#L1)`);
     const card = (await hoverAt('\\cite{improving-grey-|box}').hover)!.markdown;
     const abstract = card.split('\n\n')[1]!;
     assert.ok(abstract.length <= 610 && abstract.endsWith('…'), abstract);
+  });
+
+  it('card: "and others" reads "et al."; DOI and URL are links; a corpus paper\'s abstract fills in, marked', async () => {
+    const own = await workspace(`%! sub/refs.bib
+@inproceedings{lee2021fuzz,
+  author = {Lee, Ada and Kim, Bo and others},
+  title = {Improving {Grey-Box} Fuzzing by Modeling Program Behavior},
+  booktitle = {Proceedings of a Fuzzing Workshop},
+  year = {2021},
+  doi = {10.1234/fuzz(2021).7},
+  url = {https://example.org/papers/lee 2021.pdf}
+}
+@misc{nobody2019,
+  title = {A Paper No Corpus Holds},
+  url = {https://doi.org/10.5555/nobody}, doi = {10.5555/nobody}
+}
+`);
+    try {
+      const card = (await hover(own.at('%! sub/paper.tex\n\\cite{lee2021f|uzz}\\bibliography{refs}').ctx))!.markdown;
+      const lines = card.split('\n');
+      assert.equal(lines[2], 'Ada Lee, Bo Kim et al. · 2021 · *Proceedings of a Fuzzing Workshop*');
+      assert.equal(lines[4], 'DOI [10.1234/fuzz(2021).7](https://doi.org/10.1234/fuzz%282021%29.7) · [example.org/papers/lee 2021.pdf](https://example.org/papers/lee%202021.pdf)');
+      assert.match(lines[6]!, /^Grey-box fuzzers such as/);
+      assert.equal(lines[8], '*Abstract from the bundled corpus.*');
+      assert.equal(lines[10], `\`lee2021fuzz\` · [sub/refs.bib:1](${fileUri(own.path('sub/refs.bib'))}#L1)`);
+      // No corpus twin: no abstract; a URL that is the DOI link is shown once.
+      const other = (await hover(own.at('%! sub/paper.tex\n\\cite{nobody|2019}\\bibliography{refs}').ctx))!.markdown;
+      assert.doesNotMatch(other, /bundled corpus/);
+      assert.equal(other.match(/doi\.org/g)?.length, 1);
+    } finally {
+      own.dispose();
+    }
   });
 
   it('lists related papers for the sentence under the cursor, with why', async () => {

@@ -34,6 +34,15 @@ describe('library/bibtex', () => {
     assert.equal(bert.url, 'https://arxiv.org/abs/1810.04805');
   });
 
+  it('"and others" ends a cut-short author list, in plain and in LaTeX names alike', () => {
+    const { papers } = parseBibtex('x.bib', '@misc{a, author = {Lee, Ada and others}, title = {A}}\n@misc{b, author = {M{\\"u}ller, Anna and Kim, Bo and others}, title = {B}}\n@misc{c, author = {Lee, Ada}, title = {C}}\n');
+    assert.deepEqual(papers.map((p) => [p.authors, p.moreAuthors]), [
+      [['Lee, Ada'], true],
+      [['Müller, Anna', 'Kim, Bo'], true],
+      [['Lee, Ada'], undefined],
+    ]);
+  });
+
   it('resolves @string macros and # concatenation, applies crossref, skips @comment and @preamble', () => {
     const { papers, issues } = parseBibtex('sc.bib', read('strings-crossref.bib'));
     assert.deepEqual(issues, []);
