@@ -1,10 +1,11 @@
 // Citing from the client: the editor a citation goes into (the active one, else the last
-// LaTeX/Markdown editor still open), the citation and its bibliography entry, an entry's BibTeX
-// for the clipboard, and the papers to choose from for a passage. The commands, the lens's quick
-// pick and the search panel all cite through one Citer.
+// LaTeX/Markdown editor still open), where in it (the cursor; for a paper suggested for a passage,
+// the end of its sentence in that passage unless the cursor is inside it), the citation and its
+// bibliography entry, an entry's BibTeX for the clipboard, and the papers to choose from for a
+// passage. The commands, the lens's quick pick and the search panel all cite through one Citer.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BibtexRequest, EnsureInBibliographyRequest, RelatedRequest, SearchRequest, type RelatedParams, type SearchResult } from '../../server/src/protocol';
+import { BibtexRequest, CitePlaceRequest, EnsureInBibliographyRequest, RelatedRequest, SearchRequest, type CitePlaceParams, type RelatedParams, type SearchResult } from '../../server/src/protocol';
 import { citationText } from './cite';
 import { isSupported, syntaxOf } from './config';
 import type { LitLensContext } from './context';
@@ -31,8 +32,15 @@ export class Citer implements vscode.Disposable {
     return undefined;
   }
 
-  /** Cites `key` at the cursor and makes sure the bibliography has its entry; answers what happened. */
-  async insert(key: string, options: { preserveFocus?: boolean; editor?: vscode.TextEditor } = {}): Promise<string> {
+  /**
+   * Cites `key` at the cursor and makes sure the bibliography has its entry; answers what happened.
+   * `passage`: the paper was suggested for the passage at this position (a lens, Show Related
+   * Papers): unless the cursor is inside that passage, the citation goes where the server says.
+   */
+  async insert(
+    key: string,
+    options: { preserveFocus?: boolean; editor?: vscode.TextEditor; passage?: Pick<CitePlaceParams, 'position' | 'scope'> } = {},
+  ): Promise<string> {
     let editor = options.editor ?? this.target();
     if (!editor) throw new Error('open a LaTeX or Markdown document and place the cursor where the citation goes.');
     const syntax = syntaxOf(editor.document);
@@ -44,7 +52,7 @@ export class Citer implements vscode.Disposable {
       editor = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
     }
     const doc = editor.document;
-    const at = editor.selection.active;
+    const at = await this.placeFor(editor, key, options.passage);
     const offset = doc.offsetAt(at);
     const before = doc.getText(new vscode.Range(doc.positionAt(Math.max(0, offset - 500)), at));
     const after = doc.lineAt(at.line).text.slice(at.character);
@@ -53,11 +61,22 @@ export class Citer implements vscode.Disposable {
     if (!ok) throw new Error(`could not edit ${path.basename(doc.fileName)}.`);
     const end = doc.positionAt(offset + text.length);
     editor.selection = new vscode.Selection(end, end);
+    editor.revealRange(new vscode.Range(doc.positionAt(offset), end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     const result = await this.ctx.request(EnsureInBibliographyRequest, { uri: doc.uri.toString(), key });
     const where = result?.file ? vscode.workspace.asRelativePath(result.file) : null;
     const said = result?.added && where ? `Cited ${key} and added its entry to ${where}.` : `Cited ${key}.`;
     this.ctx.output.info(said);
     return said;
+  }
+
+  /** The cursor; for a paper suggested for a passage the cursor is not in, the place the server gives in that passage. */
+  private async placeFor(editor: vscode.TextEditor, key: string, passage: Pick<CitePlaceParams, 'position' | 'scope'> | undefined): Promise<vscode.Position> {
+    const cursor = editor.selection.active;
+    if (!passage) return cursor;
+    const place = await this.ctx.request(CitePlaceRequest, { textDocument: { uri: editor.document.uri.toString() }, key, ...passage });
+    if (!place) return cursor;
+    const range = new vscode.Range(position(place.passage.start), position(place.passage.end));
+    return range.contains(cursor) ? cursor : position(place.position);
   }
 
   /** Puts the key's BibTeX entry on the clipboard; answers what happened. */
@@ -83,3 +102,5 @@ export class Citer implements vscode.Disposable {
     if (editor && isSupported(editor.document)) this.last = editor;
   }
 }
+
+const position = (p: { line: number; character: number }): vscode.Position => new vscode.Position(p.line, p.character);

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shortAuthors, trimText } from '../../server/src/display';
-import { RebuildIndexRequest, RelatedRequest, SearchRequest, ShowPapersCommand, type PaperSummary, type RelatedParams, type ShowPapersArgs } from '../../server/src/protocol';
+import { RebuildIndexRequest, RelatedRequest, SearchRequest, ShowPapersCommand, type CitePlaceParams, type PaperSummary, type RelatedParams, type ShowPapersArgs } from '../../server/src/protocol';
 import { Citer } from './citer';
 import { addLibraries, maxSuggestions } from './config';
 import type { SemanticConsent } from './consent';
@@ -26,7 +26,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
   async function pickPaper(
     title: string,
     initial: PaperSummary[],
-    options: { placeholder: string; editor?: vscode.TextEditor; search?: boolean },
+    options: { placeholder: string; editor?: vscode.TextEditor; search?: boolean; passage?: Pick<CitePlaceParams, 'position' | 'scope'> },
   ): Promise<void> {
     const qp = vscode.window.createQuickPick<PaperItem>();
     qp.title = title;
@@ -74,7 +74,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
     clearTimeout(timer);
     qp.dispose();
     if (!paper) return;
-    const said = await citer.insert(paper.key, { editor: options.editor });
+    const said = await citer.insert(paper.key, { editor: options.editor, passage: options.passage });
     vscode.window.setStatusBarMessage(`$(check) ${said}`, 5000);
   }
 
@@ -114,8 +114,9 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
         return;
       }
       await pickPaper(`Papers related to this ${selection.isEmpty ? 'paragraph' : 'selection'}`, results, {
-        placeholder: 'Enter cites the paper at the cursor; the buttons copy BibTeX or open the entry',
+        placeholder: 'Enter cites the paper in this paragraph; the buttons copy BibTeX or open the entry',
         editor,
+        passage: selection.isEmpty ? { position: params.position!, scope: 'paragraph' } : undefined,
       });
     }),
 
@@ -194,12 +195,13 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
     }),
 
     register(ShowPapersCommand, 'Show Papers', async (...args: unknown[]) => {
-      const { uri, papers } = await papersFromLensArgs(ctx, args);
+      const { uri, papers, position, scope } = await papersFromLensArgs(ctx, args);
       if (papers.length === 0) return;
       const editor = uri ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri) : undefined;
       await pickPaper(`${papers.length} related paper${papers.length === 1 ? '' : 's'}`, papers, {
-        placeholder: 'Enter cites the paper at the cursor; the buttons copy BibTeX or open the entry',
-        editor: editor ?? citer.target(),
+        placeholder: position ? 'Enter cites the paper in the paragraph below the lens; the buttons copy BibTeX or open the entry' : 'Enter cites the paper at the cursor; the buttons copy BibTeX or open the entry',
+        editor: editor ?? (uri ? await vscode.window.showTextDocument(vscode.Uri.parse(uri)) : citer.target()),
+        passage: position ? { position, scope } : undefined,
       });
     }),
   ];
@@ -217,12 +219,9 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
 }
 
 /** The lens passes `[ShowPapersArgs]`; a bare `string[]` of keys is looked up by search. */
-async function papersFromLensArgs(ctx: LitLensContext, args: unknown[]): Promise<{ uri?: string; papers: PaperSummary[] }> {
+async function papersFromLensArgs(ctx: LitLensContext, args: unknown[]): Promise<Partial<ShowPapersArgs> & { papers: PaperSummary[] }> {
   const first = args[0];
-  if (first && typeof first === 'object' && !Array.isArray(first) && Array.isArray((first as ShowPapersArgs).papers)) {
-    const a = first as ShowPapersArgs;
-    return { uri: a.uri, papers: a.papers };
-  }
+  if (first && typeof first === 'object' && !Array.isArray(first) && Array.isArray((first as ShowPapersArgs).papers)) return first as ShowPapersArgs;
   const keys = (Array.isArray(first) ? first : args).filter((k): k is string => typeof k === 'string');
   const papers: PaperSummary[] = [];
   for (const key of keys) {

@@ -106,6 +106,23 @@ export const EnsureInBibliographyRequest = new RequestType<EnsureInBibliographyP
  * completion item or the quick fix for a missing entry runs. Answers an EnsureInBibliographyResult. */
 export const EnsureInBibliographyCommand = 'litlens.ensureInBibliography';
 
+export interface CitePlaceParams {
+  textDocument: { uri: string };
+  /** A position in the passage the papers were suggested for (a lens's line, the cursor for Show Related Papers). */
+  position: { line: number; character: number };
+  key: string;
+  /** The passage around the position: its paragraph (default) or its section (lenses above headings). */
+  scope?: 'paragraph' | 'section';
+}
+export interface CitePlace {
+  /** The passage: the client cites at its cursor when the cursor is inside it. */
+  passage: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** Otherwise here: the end of the passage's sentence closest to the paper, before its full stop. */
+  position: { line: number; character: number };
+}
+/** client → server request: where a citation of a paper suggested for a passage goes; null outside prose. */
+export const CitePlaceRequest = new RequestType<CitePlaceParams, CitePlace | null, void>('litlens/citePlace');
+
 export interface BibtexParams {
   key: string;
 }
@@ -139,8 +156,11 @@ export const ShowPapersCommand = 'litlens.showPapers';
 /** The one argument of `litlens.showPapers` in CodeLens.command.arguments: `[ShowPapersArgs]`.
  * The client also accepts a bare `string[]` of keys (then it shows the keys only). */
 export interface ShowPapersArgs {
-  /** The document the lens is in (where "insert" puts the citation: at its cursor). */
+  /** The document the lens is in. */
   uri: string;
+  /** Where the lens sits and what it is about: a citation goes into that passage (litlens/citePlace). */
+  position?: { line: number; character: number };
+  scope?: 'paragraph' | 'section';
   /** The papers the lens counts, best first. */
   papers: PaperSummary[];
 }

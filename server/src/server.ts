@@ -5,6 +5,7 @@
 import { CodeActionKind, TextDocumentSyncKind, createConnection, type Connection, type InitializeResult, type Position, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
+import { citePlace } from './features/citePlace';
 import { codeActions } from './features/codeActions';
 import { completion } from './features/completion';
 import { definition } from './features/definition';
@@ -16,7 +17,7 @@ import { bibtex, libraryInfo, search } from './features/search';
 import type { LensRef } from './features/codeLens';
 import * as lsp from './lsp/convert';
 import { Session } from './lsp/session';
-import { BibtexRequest, EnsureInBibliographyCommand, EnsureInBibliographyRequest, LibraryInfoRequest, RebuildIndexRequest, RelatedRequest, SearchRequest } from './protocol';
+import { BibtexRequest, CitePlaceRequest, EnsureInBibliographyCommand, EnsureInBibliographyRequest, LibraryInfoRequest, RebuildIndexRequest, RelatedRequest, SearchRequest } from './protocol';
 import type { FeatureContext } from './workspace/project';
 
 /** `{` and `,` in \cite{a,b}; `@` and `[` in pandoc. Not space: it would query on every word typed. */
@@ -69,6 +70,7 @@ export function startServer(connection: Connection = createConnection()): Connec
   connection.onRequest(EnsureInBibliographyRequest, (params) => s.ensure(params.uri, params.key));
   connection.onRequest(SearchRequest, async (params) => search(await s.library(undefined, 'index'), params));
   connection.onRequest(RelatedRequest, async (params) => related(await s.request(params.uri, params.position), params));
+  connection.onRequest(CitePlaceRequest, on(null, (ctx, text, p) => lsp.toCitePlace(citePlace(ctx, p.key, p.scope), text)));
   connection.onRequest(BibtexRequest, async (params) => bibtex(await s.library(undefined, 'library'), params.key));
   connection.onRequest(RebuildIndexRequest, () => s.rebuild());
   connection.onRequest(LibraryInfoRequest, async () => libraryInfo(await s.library(undefined, 'index')));

@@ -334,3 +334,22 @@ export function keyAt(text: string, offset: number, syntax: Syntax): CitedKey | 
   }
   return null;
 }
+
+/** A LaTeX citation command or a pandoc bracketed citation starting at the text's start (after spaces or a tie). */
+const LATEX_CITATION_AHEAD = /^[\s~]*\\[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]\n]*\]){0,2}\s*\{[^{}\\%]*\}/;
+const PANDOC_CITATION_AHEAD = /^\s*\[[^\][\n]*@[^\][\n]*\]/;
+
+/**
+ * Where a citation for a sentence goes: at its end, before its full stop (or ! ?), and inside a
+ * citation that already ends it (`\cite{a|}.`, `[@a|].`), so the new key joins that one.
+ * `end`: the source offset just after the sentence's last character.
+ */
+export function citationSpot(text: string, end: number, syntax: Syntax): number {
+  let e = end;
+  while (e > 0 && /[.!?]/.test(text[e - 1]!)) e--;
+  // A citation right after the sentence's last word (the plain text leaves citations out).
+  const ahead = (syntax === 'latex' ? LATEX_CITATION_AHEAD : PANDOC_CITATION_AHEAD).exec(text.slice(e, e + 2000));
+  if (ahead) return e + ahead[0].length - 1;
+  const ending = text[e - 1] === (syntax === 'latex' ? '}' : ']') ? citationAt(text, e - 1, syntax) : null;
+  return ending && ending.command !== '@' ? e - 1 : e;
+}

@@ -4,7 +4,7 @@ export { LANGUAGES, syntaxOf, syntaxOfFile, type Syntax } from './syntax';
 export type { Passage, Section, CitationContext, CitedKey } from './types';
 export { plainText, paragraphs, sections, sentences, passageAt } from './passages';
 export { type PlainText, type Heading, plainIndexAt, isExcluded } from './plain';
-export { citationAt, citedKeys, keyAt } from './citations';
+export { citationAt, citationSpot, citedKeys, keyAt } from './citations';
 export { bibliographyFiles } from './bibliography';
 export { splitSentences } from './sentences';
 export { contextOf, textAround, wordCount, type Scope } from './context';

@@ -21,6 +21,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { syntaxOf } from '../documents';
+import type { CitePlace as CitePlaceAnswer } from '../features/citePlace';
 import type { AddEntryFix } from '../features/codeActions';
 import type { Lens, LensRef } from '../features/codeLens';
 import type { CompletionAnswer } from '../features/completion';
@@ -30,7 +31,7 @@ import type { HoverAnswer } from '../features/hover';
 import type { Span } from '../features/references';
 import { InvalidRename } from '../features/rename';
 import type { LoadIssue } from '../library/paper';
-import { EnsureInBibliographyCommand, ShowPapersCommand, type ShowPapersArgs } from '../protocol';
+import { EnsureInBibliographyCommand, ShowPapersCommand, type CitePlace, type ShowPapersArgs } from '../protocol';
 import { filePathOf, fileUri, type Doc } from '../workspace/documents';
 import type { EntryPlace } from '../workspace/project';
 
@@ -143,10 +144,14 @@ export function toCodeLens({ lens, ref }: { lens: Lens; ref: LensRef }, doc: Tex
   return { range: { start, end: start }, data: ref };
 }
 
-/** The resolved lens; an empty title when its document changed since it was listed. */
+/** The resolved lens; an empty title when its document changed since it was listed. Its papers are cited into the passage at its line. */
 export function resolvedLens(codeLens: CodeLens, resolved: { title: string; args: ShowPapersArgs } | null): CodeLens {
-  codeLens.command = resolved ? { title: resolved.title, command: ShowPapersCommand, arguments: [resolved.args] } : { title: '', command: '' };
+  codeLens.command = resolved ? { title: resolved.title, command: ShowPapersCommand, arguments: [{ ...resolved.args, position: codeLens.range.start }] } : { title: '', command: '' };
   return codeLens;
+}
+
+export function toCitePlace(place: CitePlaceAnswer | null, doc: TextDocument): CitePlace | null {
+  return place && { passage: rangeOf(doc, place.start, place.end), position: doc.positionAt(place.at) };
 }
 
 /** A rename the feature refused (an invalid or taken key) as the error the editor shows; other errors as they are. */
