@@ -15,7 +15,8 @@
 // Typed queries (after \cite{, in the search box): accent- and case-folded words matched exactly,
 // as prefixes (words of 2+ letters) and fuzzily (1 edit from 4 letters, 2 from 8, transpositions
 // count 1); the whole query is also matched as a key prefix ("smith20" finds smith2021deep).
-// Documents matching more of the typed words always rank above those matching fewer.
+// Documents matching more of the typed words always rank above those matching fewer; when none
+// matches every word, the last one (still being typed) may be two edits away ("difusion planer").
 // Related: the context score divided by the score a perfect document would get for the same
 // query (every query term at the highest impact it has anywhere in the library; words the
 // library has never seen count as fully matchable, so off-topic text scores low), times a
@@ -627,8 +628,9 @@ export class SearchIndex {
    * Scores typed text into this.tokAcc (sum over words of each word's best match) and
    * this.cover (how many query words each document matched). `need`: the words a document must
    * match to cover the query (the joined form of "self-supervised" is a bonus, not a need).
+   * `looseLast`: the last word may be two edits away whatever its length.
    */
-  private accumulateTyped(text: string): { n: number; words: string[]; need: number } {
+  private accumulateTyped(text: string, looseLast = false): { n: number; words: string[]; need: number } {
     // At most 32 words: `cover` counts them in a byte, and nobody types more after \cite{.
     const tokens = tokenize(text, true).slice(0, 32);
     const words = tokens.map((t) => t.term);
@@ -646,7 +648,7 @@ export class SearchIndex {
     for (let qi = 0; qi < queries.length; qi++) {
       const { word, keyOnly, joined } = queries[qi];
       let m = 0;
-      const expansions = this.expand(word, keyOnly, qi === words.length - 1);
+      const expansions = this.expand(word, keyOnly, qi === words.length - 1, looseLast && qi === words.length - 1);
       // Term numbers per segment, and document frequencies over all segments (global idf).
       const ids = [...expansions.keys()].map((term) => this.parts.map((part) => findTerm(part.seg.typ, term)));
       const dfs = ids.map((perPart) => perPart.reduce((sum, t, s) => sum + (t >= 0 ? docFreq(this.parts[s].seg.typ, t) : 0), 0));
@@ -684,7 +686,7 @@ export class SearchIndex {
    * fuzzy), over all segments. Fuzzy matching runs only for a word no segment knows (as typed,
    * or for the last word as the start of a word), once, in the largest vocabulary.
    */
-  private expand(word: string, keyOnly: boolean, last: boolean): Map<string, number> {
+  private expand(word: string, keyOnly: boolean, last: boolean, loose = false): Map<string, number> {
     const out = new Map<string, number>();
     const add = (t: string, q: number) => {
       if (q > (out.get(t) ?? 0)) out.set(t, q);
@@ -709,7 +711,7 @@ export class SearchIndex {
     }
     if (largest && !keyOnly && !known && word.length >= 4 && /^\p{L}+$/u.test(word)) {
       const p = largest;
-      const maxD = word.length >= 8 ? 2 : 1;
+      const maxD = word.length >= 8 || loose ? 2 : 1;
       // Most typos keep the first letter: look there first, everywhere only if that finds nothing.
       const [from, to] = prefixRange(p.terms, word[0]);
       let found = fuzzyTerms(p.terms, word, maxD, last, MAX_FUZZY_EXPANSIONS, from, to);
@@ -734,8 +736,8 @@ export class SearchIndex {
     return range.sort((a, b) => docFreq(p, b) - docFreq(p, a)).slice(0, k);
   }
 
-  private typedHits(text: string, limit: number): { docs: number[]; scores: Map<number, number>; full: Set<number>; words: string[] } {
-    const { n, words, need: required } = this.accumulateTyped(text);
+  private typedHits(text: string, limit: number, looseLast = false): { docs: number[]; scores: Map<number, number>; full: Set<number>; words: string[] } {
+    const { n, words, need: required } = this.accumulateTyped(text, looseLast);
     const acc = this.tokAcc;
     const cover = this.cover;
     const need = Math.max(1, required);
@@ -776,7 +778,14 @@ export class SearchIndex {
 
   private typedWithCoverage(text: string, limit: number): { hits: Hit[]; full: number } {
     if (!text.trim()) return { hits: [], full: 0 };
-    const { docs, scores, full, words } = this.typedHits(text, limit);
+    let found = this.typedHits(text, limit);
+    // No paper matches every word: the last one, still being typed, may hold a second typo
+    // ("difusion planer"), so papers matching the others and it loosely beat those matching fewer.
+    if (found.full.size === 0 && found.words.length >= 2) {
+      const loose = this.typedHits(text, limit, true);
+      if (loose.full.size > 0) found = loose;
+    }
+    const { docs, scores, full, words } = found;
     const hits = docs.map((d) => {
       const paper = this.paper(d);
       return { paper, score: scores.get(d) ?? 0, matched: this.matchedTyped(words, paper) };
