@@ -1,5 +1,5 @@
 // `npm test`: every suite, in order, then one closing line counting them all.
-//   build → typecheck → corpus check → import cycles → mocha (unit, protocol over JSON-RPC, Neovim) → editor (code-server)
+//   build → typecheck → corpus check → import cycles → mocha (unit, protocol over JSON-RPC, Neovim, Emacs) → editor (code-server)
 // Each stage streams its output; a failing stage fails the run, and the later stages still run.
 import { spawn } from 'node:child_process';
 

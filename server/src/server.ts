@@ -59,7 +59,8 @@ export function startServer(connection: Connection = createConnection()): Connec
   connection.onCompletion(on(null, (ctx, text) => lsp.toCompletionList(completion(ctx), text), true));
   connection.onHover(on(null, async (ctx, text) => lsp.toHover(await hover(ctx), text)));
   connection.onDefinition(on(null, (ctx) => lsp.toDefinition(definition(ctx))));
-  connection.onCodeLens(on([], (ctx, text) => s.lenses.list(ctx).map((l) => lsp.toCodeLens(l, text))));
+  const lenses = on([], (ctx, text) => s.lenses.list(ctx).map((l) => lsp.toCodeLens(l, text)));
+  connection.onCodeLens(async (params) => (await s.lensesReady(), lenses(params)));
   connection.onCodeLensResolve(async (lens) => lsp.resolvedLens(lens, s.lenses.resolve(await s.library(), lens.data as LensRef | undefined)));
   connection.onReferences(on(null, async (ctx, _, p) => lsp.toLocations(await references(ctx, s.openDocs(), p.context.includeDeclaration))));
   connection.onPrepareRename(on(null, async (ctx, text) => lsp.toPrepareRename(await prepareRename(ctx), text)));

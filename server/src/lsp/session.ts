@@ -115,6 +115,12 @@ export class Session {
     this.diagnostics.cursor(ctx.doc.uri, ctx.offset, ctx.doc.text, ctx.doc.syntax);
   }
 
+  /** Before listing lenses: a client that cannot be asked to refresh them (Neovim 0.7) would keep the
+   *  empty list of a library still loading, so it waits for the index. */
+  async lensesReady(): Promise<void> {
+    if (!this.caps.workspace?.codeLens?.refreshSupport) await this.workspace.whenReady();
+  }
+
   /** The open LaTeX/Markdown documents, as the editor has them. */
   openDocs(): Doc[] {
     return this.documents.all().flatMap((d) => toDoc(d) ?? []);
