@@ -1,6 +1,7 @@
 // The one object that owns the language server's life: start, stop, restart, its health in the
 // status bar, and the way commands reach it (failing with a clear message while it is down).
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -18,7 +19,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
+import { SEMANTIC_RUNTIME, SEMANTIC_RUNTIME_MISSING, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
 import { LANGUAGES } from '../../server/src/documents/syntax';
 import { settings } from './config';
 
@@ -61,6 +62,17 @@ export class LitLensContext implements vscode.Disposable {
 
   get status(): Status | undefined {
     return this.lastStatus;
+  }
+
+  /** Does this build carry transformers.js? The lean VSIX does not, nor a clone whose npm ci dropped
+   * it; resolved as the server resolves it, from dist/server.js. */
+  hasSemanticRuntime(): boolean {
+    try {
+      createRequire(this.extension.asAbsolutePath(path.join('dist', 'server.js'))).resolve(SEMANTIC_RUNTIME);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   get isRunning(): boolean {
@@ -266,8 +278,11 @@ export class LitLensContext implements vscode.Disposable {
       else if (s.errors > 0) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       tooltip.appendMarkdown(`**LitLens** — ${papers} from ${s.sources} source${s.sources === 1 ? '' : 's'}\n\n`);
       if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} problem${s.errors === 1 ? '' : 's'} reading the library (see Problems / Output)\n\n`);
-      const off = s.embeddings.state === 'off' ? ' — *LitLens: Enable Semantic Search* turns it on' : '';
-      tooltip.appendMarkdown(`Semantic search: ${escape(embeddingText(s.embeddings))}${off}\n\n`);
+      if (s.embeddings.state === 'off' && !this.hasSemanticRuntime()) tooltip.appendMarkdown(`Semantic search: off — ${escape(SEMANTIC_RUNTIME_MISSING)}\n\n`);
+      else {
+        const off = s.embeddings.state === 'off' ? ' — *LitLens: Enable Semantic Search* turns it on' : '';
+        tooltip.appendMarkdown(`Semantic search: ${escape(embeddingText(s.embeddings))}${off}\n\n`);
+      }
       if (s.message) tooltip.appendMarkdown(`${escape(s.message)}\n\n`);
     }
     if (!vscode.workspace.isTrusted) tooltip.appendMarkdown('\n\n$(shield) Untrusted workspace: bundled corpus only.');

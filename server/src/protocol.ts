@@ -41,6 +41,14 @@ export const defaultSettings: Settings = {
   embeddings: { enabled: false, model: 'Xenova/all-MiniLM-L6-v2' },
 };
 
+/** The optional package semantic search runs on (an optionalDependency; the lean VSIX leaves it out). */
+export const SEMANTIC_RUNTIME = '@huggingface/transformers';
+/** What the status bar, Enable Semantic Search and `litlens embed` say when it is missing, and how to get it. */
+export const SEMANTIC_RUNTIME_MISSING =
+  `the semantic-search runtime (${SEMANTIC_RUNTIME}) is not installed. In a clone: ONNXRUNTIME_NODE_INSTALL=skip npm ci ` +
+  '(an npm ci without network drops it silently when onnxruntime-node cannot fetch its GPU libraries), then npm run build; ' +
+  'in VS Code: the VSIX for your platform, built with npm run package:semantic';
+
 /** A paper as sent to the client (search panel, quick picks). */
 export interface PaperSummary {
   key: string;
