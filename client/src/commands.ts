@@ -86,6 +86,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
 
   return [
     citer,
+    SearchPanel.restoreOnReload(ctx, citer),
     register('litlens.searchPapers', 'Search Papers', () => {
       const editor = vscode.window.activeTextEditor;
       const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).replace(/\s+/g, ' ').trim() : '';

@@ -1,8 +1,9 @@
 // The search panel: a locked-down webview (media/panel.js) that searches the library as you type
-// and inserts citations into the last text editor the writer used.
+// and inserts citations into the last text editor the writer used. A serializer brings it back,
+// with its query and results (the webview's setState), after a window reload.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { authorList } from '../../server/src/display';
+import { shortAuthors } from '../../server/src/display';
 import { LibraryInfoRequest, SearchRequest, type SearchParams, type SearchResult } from '../../server/src/protocol';
 import type { Citer } from './citer';
 import { ServerDownError, message, type LitLensContext } from './context';
@@ -26,10 +27,22 @@ export class SearchPanel implements vscode.Disposable {
       SearchPanel.viewType,
       'LitLens: Search',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false, enableFindWidget: true },
+      { ...webviewOptions(media), retainContextWhenHidden: false, enableFindWidget: true },
     );
     SearchPanel.current = new SearchPanel(panel, ctx, citer, media, query);
     return SearchPanel.current;
+  }
+
+  /** Restores the panel VS Code kept over a window reload; its script shows the query and results it saved. */
+  static restoreOnReload(ctx: LitLensContext, citer: Citer): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(SearchPanel.viewType, {
+      deserializeWebviewPanel: async (panel) => {
+        const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media');
+        panel.webview.options = webviewOptions(media);
+        SearchPanel.current?.dispose();
+        SearchPanel.current = new SearchPanel(panel, ctx, citer, media, undefined);
+      },
+    });
   }
 
   private constructor(
@@ -157,16 +170,18 @@ export class SearchPanel implements vscode.Disposable {
       <div class="filters">
         <label for="source">Source</label>
         <select id="source" aria-label="Filter by source"><option value="">All sources</option></select>
-        <label for="year-from">Years</label>
-        <input id="year-from" class="year" type="number" inputmode="numeric" placeholder="from" aria-label="From year">
-        <span aria-hidden="true">–</span>
-        <input id="year-to" class="year" type="number" inputmode="numeric" placeholder="to" aria-label="To year">
+        <span id="years" class="years">
+          <label for="year-from">Years</label>
+          <input id="year-from" class="year" type="number" inputmode="numeric" placeholder="from" aria-label="From year">
+          <span aria-hidden="true">–</span>
+          <input id="year-to" class="year" type="number" inputmode="numeric" placeholder="to" aria-label="To year">
+        </span>
       </div>
     </form>
     <div id="summary" class="summary" role="status" aria-live="polite"></div>
     <div id="notice" class="notice" role="alert" hidden></div>
     <ul id="results" class="results" role="listbox" aria-label="Papers" tabindex="0"></ul>
-    <p class="hint">↑/↓ choose a paper · Enter inserts its citation · Tab reaches its buttons</p>
+    <p class="hint">↑/↓ choose a paper · Enter inserts its citation · Tab reaches its buttons (cite, copy BibTeX, similar papers, open entry)</p>
   </main>
   <script nonce="${nonce}" src="${script}"></script>
 </body>
@@ -181,9 +196,14 @@ export async function openEntry(file: string, line: number): Promise<void> {
   await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
 }
 
-/** Results with the author line the panel shows (the webview script imports nothing). */
+/** Results with the author line the panel shows, "Smith et al." (the webview script imports nothing). */
 function forPanel(results: SearchResult[]): PanelResult[] {
-  return results.map((r) => ({ ...r, authorsText: authorList(r.authors, 4) }));
+  return results.map((r) => ({ ...r, authorsText: shortAuthors(r.authors, r.moreAuthors) }));
+}
+
+/** Scripts on, resources only from media/. */
+function webviewOptions(media: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [media] };
 }
 
 function describe(err: unknown): string {
