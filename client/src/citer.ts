@@ -24,12 +24,13 @@ export class Citer implements vscode.Disposable {
     this.subscription.dispose();
   }
 
-  /** The editor a citation goes into: the active one, else the last LaTeX/Markdown editor still open. */
+  /** The editor a citation goes into: the active one, else the last LaTeX/Markdown editor still open, else
+   *  one on screen (after a window reload the panel may be the first thing the writer touches). */
   target(): vscode.TextEditor | undefined {
     const active = vscode.window.activeTextEditor;
     if (active && isSupported(active.document)) return active;
     if (this.last && !this.last.document.isClosed) return this.last;
-    return undefined;
+    return vscode.window.visibleTextEditors.find((e) => isSupported(e.document));
   }
 
   /**
