@@ -165,14 +165,18 @@ export function scanBibtex(text: string): { chunks: Chunk[]; stray: { line: numb
     let error: string | undefined;
     // A @comment may hold commented-out entries, so only an unclosed one falls back to this.
     let commentResync = -1;
+    // In a (…) entry a ")" inside a quoted value does not close it, so quotes count there.
+    let quoted = false;
     // Jump from one character that matters to the next; values are mostly long plain runs.
-    const special = /[\\{}()\n]/g;
+    const special = close === ')' ? /[\\{}()"\n]/g : /[\\{}()\n]/g;
     special.lastIndex = head.open + 1;
     for (let m = special.exec(text); m; m = special.exec(text)) {
       const i = m.index;
       const c = text.charCodeAt(i);
       if (c === 92 /* \ */) {
         special.lastIndex = i + 2;
+      } else if (c === 34 /* " */) {
+        if (depth === 0) quoted = !quoted;
       } else if (c === 123 /* { */) {
         depth++;
       } else if (c === 125 /* } */) {
@@ -181,7 +185,7 @@ export function scanBibtex(text: string): { chunks: Chunk[]; stray: { line: numb
           break;
         }
         depth--;
-      } else if (c === 41 /* ) */ && close === ')' && depth === 0) {
+      } else if (c === 41 /* ) */ && close === ')' && depth === 0 && !quoted) {
         end = i + 1;
         break;
       } else if (c === 10) {

@@ -105,6 +105,19 @@ describe('library/bibtex', () => {
     assert.equal(papers[0].year, 1999);
   });
 
+  it('does not end a parenthesised entry at a ")" inside a quoted or braced value', () => {
+    const { papers, issues } = parseBibtex('parens.bib', read('parens.bib'));
+    assert.deepEqual(issues, []);
+    assert.deepEqual(papers.map((p) => [p.key, p.title, p.origin.line]), [
+      ['paren1', 'Reading again: (re)consideration of an old (and) quoted title', 2],
+      ['paren2', 'Braced (values) are fine too', 9],
+      ['paren3', 'A quote with braced "inner" text and a ) paren', 11],
+      ['braced', 'After the parenthesised ones (still read)', 16],
+    ]);
+    assert.deepEqual(papers[0].authors, ['Rowe, Ada', 'Penn, Bo']);
+    assert.equal(papers[0].venue, 'Journal of (Parenthetical) Studies');
+  });
+
   it('scans entry boundaries and lines cheaply, ignoring text between entries', () => {
     const { chunks } = scanBibtex('junk line\n@article{a,\n x={\\}}}\nme@example.org\n@comment{x}\n@misc{b,}');
     assert.deepEqual(chunks.map((c) => [c.type, c.line, c.error]), [
