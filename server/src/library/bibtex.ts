@@ -237,6 +237,12 @@ class EntrySyntaxError extends Error {
 const WORD = /[^\s,#={}"()]+/y;
 const FIELD = /[^\s=,{}"#()]+/y;
 
+/**
+ * How far @string expansion may grow an entry beyond its own text. Real macros are venue names;
+ * `@string{a1 = a0 # a0 # …}` nested a few levels would otherwise take gigabytes.
+ */
+export const MAX_EXPANSION = 64 * 1024;
+
 const MONTHS: Record<string, string> = {
   jan: '1', feb: '2', mar: '3', apr: '4', may: '5', jun: '6',
   jul: '7', aug: '8', sep: '9', oct: '10', nov: '11', dec: '12',
@@ -254,6 +260,12 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     throw new EntrySyntaxError(msg, i);
   };
   const undefinedMacros: RawEntry['undefinedMacros'] = [];
+  let budget = n + MAX_EXPANSION;
+  const spend = (piece: string): string => {
+    budget -= piece.length;
+    if (budget < 0) fail(`@string macros expand to more than ${MAX_EXPANSION / 1024} KB of text here`);
+    return piece;
+  };
   const balanced = (open: string, closeCh: string): string => {
     const start = ++i;
     let depth = 0;
@@ -277,8 +289,8 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     for (;;) {
       ws();
       const c = src[i];
-      if (c === '{') out += balanced('{', '}');
-      else if (c === '"') out += balanced('"', '"');
+      if (c === '{') out += spend(balanced('{', '}'));
+      else if (c === '"') out += spend(balanced('"', '"'));
       else {
         WORD.lastIndex = i;
         const m = WORD.exec(src);
@@ -289,7 +301,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
         else {
           const lower = word.toLowerCase();
           const s = strings.get(lower);
-          if (s !== undefined) out += s;
+          if (s !== undefined) out += spend(s);
           else if (MONTHS[lower]) out += MONTHS[lower];
           else undefinedMacros.push({ name: word, offset: i - word.length });
         }
@@ -573,51 +585,73 @@ function* parseSteps(file: string, text: string, cache?: BibtexCache): Generator
   const strings = new Map<string, string>();
   const records: Record_[] = [];
   const used = new Set<string>();
-  const lineIn = (chunk: Chunk, offset: number): number => {
-    let l = chunk.line;
-    for (let i = chunk.start; i < chunk.start + offset && i < text.length; i++) if (text.charCodeAt(i) === 10) l++;
-    return l;
+  // Lines of offsets inside one entry, counted forward once: an entry may report many places.
+  const linesIn = (chunk: Chunk): ((offset: number) => number) => {
+    let at = chunk.start;
+    let line = chunk.line;
+    return (offset) => {
+      const to = Math.min(chunk.start + offset, text.length);
+      if (to < at) [at, line] = [chunk.start, chunk.line];
+      for (; at < to; at++) if (text.charCodeAt(at) === 10) line++;
+      return line;
+    };
   };
   // Identifies the @string definitions in force, so a cached entry is reused only under the same ones.
   let stringsKey = '';
-  for (const chunk of chunks) {
-    yield;
+  /** @string names whose definition was skipped, so their uses say why they are empty. */
+  const skippedStrings = new Set<string>();
+  const who = (chunk: Chunk, src: string): string => {
+    const key = keyOf(src);
+    if (chunk.type === 'string') return key ? `@string "${key}"` : '@string';
+    return key ? `entry "${key}"` : `@${chunk.type}`;
+  };
+  const skipped = (chunk: Chunk): string => (chunk.type === 'string' ? 'not defined' : 'entry skipped');
+  const readChunk = (chunk: Chunk): void => {
     if (chunk.error && (chunk.type === 'comment' || chunk.type === 'preamble')) issue(chunk.line, 'error', `@${chunk.type}: ${chunk.error}`);
-    if (chunk.type === 'comment' || chunk.type === 'preamble') continue;
+    if (chunk.type === 'comment' || chunk.type === 'preamble') return;
     const src = text.slice(chunk.start, chunk.end);
     const entryHash = cache && !chunk.error ? createHash('sha1').update(stringsKey).update('\0').update(src).digest('base64') : '';
-    if (chunk.type === 'string') stringsKey = entryHash;
+    if (chunk.type === 'string' && cache) stringsKey = entryHash || createHash('sha1').update(stringsKey).update('\0').update(src).digest('base64');
     const hit = chunk.type !== 'string' && entryHash ? cache?.entry(entryHash) : undefined;
     if (hit) {
       used.add(entryHash);
       for (const h of hit.inner) used.add(h);
       for (const n of hit.notes) issue(chunk.line + n.delta, n.severity, n.message);
       records.push({ type: hit.type, key: hit.key, line: chunk.line, fields: { ...hit.fields }, author: hit.author, editor: hit.editor });
-      continue;
+      return;
     }
-    const label = chunk.type === 'string' ? '@string' : `@${chunk.type}`;
-    if (chunk.error) {
-      const key = keyOf(src);
-      issue(chunk.line, 'error', `${key ? `entry "${key}"` : label}: ${chunk.error}; entry skipped`);
-      continue;
-    }
+    const failed = (line: number, message: string): void => {
+      if (chunk.type === 'string') {
+        const name = keyOf(src);
+        if (name) skippedStrings.add(name.toLowerCase());
+      }
+      issue(line, 'error', `${who(chunk, src)}: ${message}; ${skipped(chunk)}`);
+    };
+    if (chunk.error) return failed(chunk.line, chunk.error);
+    const lineAt = linesIn(chunk);
     let raw: RawEntry;
     try {
       raw = tokenizeEntry(src, chunk.open - chunk.start, strings, chunk.type === 'string');
     } catch (err) {
       if (!(err instanceof EntrySyntaxError)) throw err;
-      issue(lineIn(chunk, err.offset), 'error', `${keyOf(src) ? `entry "${keyOf(src)}"` : label}: ${err.message}; entry skipped`);
-      continue;
+      return failed(lineAt(err.offset), err.message);
     }
-    const notes: CachedEntry['notes'] = raw.undefinedMacros.map((m) => ({
-      delta: lineIn(chunk, m.offset) - chunk.line,
-      severity: 'warning',
-      message: `${raw.key ? `entry "${raw.key}"` : label}: undefined @string "${m.name}" (left empty)`,
-    }));
+    const named = new Set<string>();
+    const notes: CachedEntry['notes'] = [];
+    for (const m of raw.undefinedMacros) {
+      const name = m.name.toLowerCase();
+      if (named.has(name)) continue; // one warning per name and entry
+      named.add(name);
+      const why = skippedStrings.has(name) ? `@string "${m.name}" left empty: its definition was skipped` : `undefined @string "${m.name}" (left empty)`;
+      notes.push({ delta: lineAt(m.offset) - chunk.line, severity: 'warning', message: `${who(chunk, src)}: ${why}` });
+    }
     if (chunk.type === 'string') {
       for (const n of notes) issue(chunk.line + n.delta, n.severity, n.message);
-      for (const [name, value] of raw.fields) strings.set(name, value);
-      continue;
+      for (const [name, value] of raw.fields) {
+        strings.set(name, value);
+        skippedStrings.delete(name);
+      }
+      return;
     }
     const inner = new Set<string>();
     const d = decode(chunk.type, raw.fields, cache, inner);
@@ -629,6 +663,16 @@ function* parseSteps(file: string, text: string, cache?: BibtexCache): Generator
       cache.storeEntry(entryHash, { type: chunk.type, key: raw.key, fields: d.fields, author: d.author, editor: d.editor, notes, inner: [...inner] });
     }
     records.push({ type: chunk.type, key: raw.key, line: chunk.line, fields: { ...d.fields }, author: d.author, editor: d.editor });
+  };
+  for (const chunk of chunks) {
+    yield;
+    try {
+      readChunk(chunk);
+    } catch (err) {
+      // Whatever goes wrong inside one entry (a limit nobody foresaw, a decoder fault) is that entry's problem.
+      const src = text.slice(chunk.start, Math.min(chunk.end, chunk.start + 200));
+      issue(chunk.line, 'error', `${who(chunk, src)}: could not be read (${firstLine(err instanceof Error ? err.message : String(err))}); ${skipped(chunk)}`);
+    }
   }
   for (const s of stray) issue(s.line, 'warning', `text outside any entry ("${s.text}"): unbalanced braces in the entry above?`);
   cache?.retain(file, used);

@@ -63,6 +63,17 @@ export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES
 
 /** Reads a .bib/.bibtex (BibTeX) or .json (CSL-JSON) file. Never throws; problems become issues. */
 export async function readLibraryFile(file: string, options: ReadOptions = {}): Promise<SourceResult> {
+  try {
+    return await readChecked(file, options);
+  } catch (err) {
+    // A fault nobody foresaw is still this file's problem, never the whole load's.
+    options.cache?.forget(file);
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    return { papers: [], issues: [{ file, line: 0, severity: 'error', message: `could not be read (${message})` }] };
+  }
+}
+
+async function readChecked(file: string, options: ReadOptions): Promise<SourceResult> {
   const format = libraryFormat(file);
   if (!format) {
     return { papers: [], issues: [{ file, line: 0, severity: 'error', message: `unknown library format "${path.extname(file) || '(no extension)'}": expected .bib, .bibtex or .json (CSL-JSON)` }] };

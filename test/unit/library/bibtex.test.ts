@@ -118,6 +118,19 @@ describe('library/bibtex', () => {
     assert.equal(papers[0].venue, 'Journal of (Parenthetical) Studies');
   });
 
+  it('refuses an exploding @string at its line; every entry still loads, fast', () => {
+    const started = performance.now();
+    const { papers, issues } = parseBibtex('bomb.bib', read('string-bomb.bib'));
+    assert.ok(performance.now() - started < 2000);
+    assert.deepEqual(papers.map((p) => [p.key, p.title]), [['before', 'Before the bomb'], ['usesBomb', ''], ['after', 'After the bomb']]);
+    assert.equal(papers[1].venue, '0123456789'.repeat(1000), 'a3 is 10,000 characters: within the limit');
+    assert.deepEqual(issues.map((i) => [i.line, i.severity, i.message]), [
+      [6, 'error', '@string "a4": @string macros expand to more than 64 KB of text here; not defined'],
+      [7, 'warning', '@string "a5": @string "a4" left empty: its definition was skipped'],
+      [14, 'warning', 'entry "usesBomb" has no title'],
+    ]);
+  });
+
   it('scans entry boundaries and lines cheaply, ignoring text between entries', () => {
     const { chunks } = scanBibtex('junk line\n@article{a,\n x={\\}}}\nme@example.org\n@comment{x}\n@misc{b,}');
     assert.deepEqual(chunks.map((c) => [c.type, c.line, c.error]), [
@@ -191,5 +204,8 @@ describe('library/bibtex', () => {
     const bib = (v: string): string => `@string{venue = "${v}"}\n@article{a, title = {A}, journal = venue}\n`;
     assert.equal(parseBibtex('s.bib', bib('First'), cache).papers[0].venue, 'First');
     assert.equal(parseBibtex('s.bib', bib('Second'), cache).papers[0].venue, 'Second');
+    const broken = (v: string): string => `@string{venue = "${v}"}\n@string{broken = {\n@article{a, title = {A}, journal = venue}\n`;
+    assert.equal(parseBibtex('s.bib', broken('First'), cache).papers[0].venue, 'First');
+    assert.equal(parseBibtex('s.bib', broken('Second'), cache).papers[0].venue, 'Second', 'a broken @string after it does not hide the change');
   });
 });

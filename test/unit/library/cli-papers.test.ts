@@ -17,6 +17,14 @@ describe('litlens papers', function () {
     assert.match(r.stderr, /^test\/fixtures\/bib\/unbalanced\.bib:7: error: entry "brokenEntry": unbalanced braces/m);
   });
 
+  it('an exploding @string in one file costs that macro only: exit 0, every file loads', () => {
+    const r = litlens('--json', '--no-corpus', '--library', 'test/fixtures/bib/string-bomb.bib', '--library', 'test/fixtures/bib/zotero.bib');
+    assert.equal(r.status, 0, r.stderr);
+    const keys = (JSON.parse(r.stdout) as { key: string }[]).map((p) => p.key);
+    assert.deepEqual(keys, ['before', 'usesBomb', 'after', 'schrittwieserMasteringAtariGo2020', 'vaswaniAttentionAllYou2017', 'devlinBERTPretrainingDeep2019']);
+    assert.match(r.stderr, /^test\/fixtures\/bib\/string-bomb\.bib:6: error: @string "a4": @string macros expand to more than 64 KB/m);
+  });
+
   it('prints key, year and title a line, with the corpus included by default', () => {
     const r = litlens('--library', 'test/fixtures/bib/zotero.bib');
     assert.equal(r.status, 0, r.stderr);
