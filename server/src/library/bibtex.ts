@@ -3,7 +3,7 @@
 // LaTeX go through @retorquere/bibtex-parser (the careful, slow part), cached by content hash.
 import { createHash } from 'node:crypto';
 import type * as BibtexParser from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
-import { decodeSimpleLatex, splitMath } from './latex';
+import { decodeSimpleLatex, LATEX_SYMBOLS, spellWords, splitMath } from './latex';
 import type { LoadIssue, Paper, SourceResult } from './paper';
 
 type ParserModule = typeof BibtexParser;
@@ -368,7 +368,6 @@ function stripMarkup(s: string): string {
   return s
     .replace(/[ıȷ](?=\p{M})/gu, (c) => (c === 'ı' ? 'i' : 'j'))
     .normalize('NFC')
-    .replace(/Lᴬ?T<sub>E<\/sub>X/g, (m) => (m.startsWith('Lᴬ') ? 'LaTeX' : 'TeX'))
     .replace(/<\/?(?:b|i|em|strong|sup|sub|sc|code|p|br|li|ol|ul|span|a)(?:\s[^<>]*)?\/?>/g, '');
 }
 
@@ -429,11 +428,40 @@ function formatCreator(c: Creator): string {
 /** Math operators the decoder does not know; everything else unknown is dropped (its arguments stay). */
 const OPERATORS = new Set(['log', 'ln', 'lg', 'exp', 'sin', 'cos', 'tan', 'max', 'min', 'arg', 'det', 'dim', 'lim', 'sup', 'inf', 'Pr', 'gcd', 'deg', 'ker', 'argmax', 'argmin']);
 
+type LatexNode = Parameters<Extract<BibtexParser.Options['unsupported'], Function>>[0];
+
+/** The text of nodes the careful parser could not render itself (the argument of an unknown command). */
+function textOf(nodes: readonly LatexNode[] | undefined): string {
+  let out = '';
+  for (const node of nodes ?? []) {
+    if (node.type === 'string') out += node.content;
+    else if (node.type === 'whitespace' || node.type === 'parbreak') out += ' ';
+    else if (node.type === 'macro') out += unknownCommand(node);
+    else if ('content' in node && Array.isArray(node.content)) out += textOf(node.content as LatexNode[]);
+  }
+  return out;
+}
+
+/**
+ * What a command the careful parser does not know becomes: a symbol (\hyphen), a space for a control
+ * space, the text of its last argument (\bibcyr{…}), or nothing.
+ */
+function unknownCommand(node: LatexNode): string {
+  if (node.type !== 'macro') return '';
+  const name = node.content;
+  if (OPERATORS.has(name)) return ` ${name} `;
+  const symbol = LATEX_SYMBOLS[name];
+  if (symbol !== undefined) return symbol;
+  if (name === ' ' || name === '\n') return ' ';
+  const args = (node.args ?? []).filter((a) => a.openMark !== '[' && a.content.length);
+  return textOf(args[args.length - 1]?.content as LatexNode[] | undefined);
+}
+
 const PARSE_OPTIONS: BibtexParser.Options = {
   english: false,
   sentenceCase: false,
   caseProtection: false,
-  unsupported: (node) => (node.type === 'macro' && OPERATORS.has(node.content) ? ` ${node.content} ` : ''),
+  unsupported: unknownCommand,
 };
 
 /** Decodes the wanted fields: plain ones directly, the rest through the careful parser (cached). */
@@ -449,11 +477,11 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
       const fast = fastNames(value);
       if (fast && name === 'author') author = fast;
       else if (fast) editor = fast;
-      else hard.push([name, value]);
+      else hard.push([name, spellWords(value)]);
     } else {
       const simple = isPlain(value) ? squash(value) : decodeSimpleLatex(value) ?? decodeWithMath(name, value, cache, used);
       if (simple !== null) fields[name] = simple;
-      else hard.push([name, value]);
+      else hard.push([name, spellWords(value)]);
     }
   }
   if (!hard.length) return { fields, author, editor };

@@ -58,6 +58,22 @@ describe('library/bibtex', () => {
     for (const paper of p.values()) assert.doesNotMatch(paper.title, /[<>{}\\$]/);
   });
 
+  it('keeps the words and hyphens that commands stand for (\\TeX, \\LaTeX\\ , \\hyphen, \\bibcyr{…}) on both decoding paths', () => {
+    const { papers, issues } = parseBibtex('words.bib', read('words.bib'));
+    assert.deepEqual(issues, []);
+    assert.deepEqual(papers.map((p) => [p.key, p.title]), [
+      ['texbook', 'The TeX book'],
+      ['careful-texbook', 'The TeX book, revised'],
+      ['latex', 'LaTeX and Friends'],
+      ['careful-latex', 'LaTeX and Friends'],
+      ['hyphen', 'A methodology-independent approach'],
+      ['careful-hyphen', 'A methodology-independent approach'],
+      ['cyrillic', 'Влияние температуры на рост'],
+      ['careful-cyrillic', 'Влияние температуры на рост'],
+      ['bibtex', 'Using BibTeX files with LaTeX2ε'],
+    ]);
+  });
+
   it('reports an entry with unbalanced braces at its line and still loads the entries before and after', () => {
     const { papers, issues } = parseBibtex('unbalanced.bib', read('unbalanced.bib'));
     assert.deepEqual(papers.map((p) => p.key), ['goodBefore', 'goodAfter', 'noTitle', 'lastGood']);
