@@ -464,27 +464,41 @@ const PARSE_OPTIONS: BibtexParser.Options = {
   unsupported: unknownCommand,
 };
 
+/** Fields longer than this (in characters) get only the simple decoder; the rest of their LaTeX stays as written. */
+export const MAX_DECODED = 10 * 1024;
+
 /** Decodes the wanted fields: plain ones directly, the rest through the careful parser (cached). */
 function decode(type: string, raw: Map<string, string>, cache: BibtexCache | undefined, used: Set<string>): Decoded {
   const fields: Record<string, string> = {};
   let author: string[] | undefined;
   let editor: string[] | undefined;
   const hard: [string, string][] = [];
+  const oversized: string[] = [];
   for (const [name, value] of raw) {
     if (!WANTED.has(name) || !value.trim()) continue;
+    const big = value.length > MAX_DECODED;
     if (VERBATIM.has(name)) fields[name] = verbatim(value);
     else if (CREATORS.has(name)) {
       const fast = fastNames(value);
-      if (fast && name === 'author') author = fast;
-      else if (fast) editor = fast;
+      const names = fast ?? (big ? squash(value).split(/\s+and\s+/i) : null);
+      if (!fast && big) oversized.push(name);
+      if (names && name === 'author') author = names;
+      else if (names) editor = names;
       else hard.push([name, spellWords(value)]);
     } else {
-      const simple = isPlain(value) ? squash(value) : decodeSimpleLatex(value) ?? decodeWithMath(name, value, cache, used);
+      // Past MAX_DECODED only the simple, linear decoder runs; the careful parser costs ~45 ms per KB of dense LaTeX.
+      const simple = isPlain(value) ? squash(value) : decodeSimpleLatex(value) ?? (big ? null : decodeWithMath(name, value, cache, used));
       if (simple !== null) fields[name] = simple;
-      else hard.push([name, spellWords(value)]);
+      else if (big) {
+        fields[name] = squash(value);
+        oversized.push(name);
+      } else hard.push([name, spellWords(value)]);
     }
   }
-  if (!hard.length) return { fields, author, editor };
+  const tooBig = oversized.length
+    ? `${oversized.length === 1 ? `field "${oversized[0]}" is` : `fields ${oversized.map((f) => `"${f}"`).join(', ')} are`} over ${MAX_DECODED / 1024} KB: LaTeX that long is not decoded; showing it as written`
+    : undefined;
+  if (!hard.length) return { fields, author, editor, warning: tooBig };
   const input = `@${type}{x,\n${hard.map(([k, v]) => `${k} = {${v}}`).join(',\n')}\n}`;
   const hash = createHash('sha1').update(input).digest('base64');
   used.add(hash);
@@ -497,7 +511,7 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
     fields: { ...fields, ...d.fields },
     author: d.author ?? author,
     editor: d.editor ?? editor,
-    warning: d.warning,
+    warning: [d.warning, tooBig].filter(Boolean).join('; ') || undefined,
   };
 }
 
@@ -541,16 +555,17 @@ function decodeCarefully(input: string, hard: [string, string][]): Decoded {
     failure = err instanceof Error ? err.message : String(err);
   }
   const entry = result?.entries[0];
-  if (!entry) {
-    // Keep the entry readable even when its LaTeX is beyond the decoder: braces out, text kept.
-    for (const [k, v] of hard) {
-      const text = squash(v.replace(/\\[a-zA-Z]+\s*/g, '').replace(/[{}$\\]/g, ''));
-      if (CREATORS.has(k)) out[k as 'author' | 'editor'] = text.split(/\s+and\s+/i);
-      else out.fields[k] = text;
-    }
-    out.warning = `LaTeX could not be decoded (${firstLine(failure ?? result?.errors[0]?.error ?? 'unknown error')}); showing raw text`;
-    return out;
+  // Keep the entry readable even when its LaTeX is beyond the decoder: braces out, text kept.
+  const lost = hard.filter(([k]) => !entry || !(k in entry.fields));
+  for (const [k, v] of lost) {
+    const text = squash(v.replace(/\\[a-zA-Z]+\s*/g, '').replace(/[{}$\\]/g, ''));
+    if (CREATORS.has(k)) out[k as 'author' | 'editor'] = text.split(/\s+and\s+/i);
+    else out.fields[k] = text;
   }
+  // The parser's positions are in the text we made up for it, not in the user's file.
+  const why = firstLine(failure ?? result?.errors[0]?.error ?? 'unknown error').replace(/ at line \d+, column \d+| in "\w+"$/g, '');
+  if (lost.length) out.warning = `LaTeX could not be decoded (${why}); showing raw text`;
+  if (!entry) return out;
   for (const [k, v] of Object.entries(entry.fields)) {
     if (CREATORS.has(k) && Array.isArray(v)) out[k as 'author' | 'editor'] = (v as Creator[]).map(formatCreator).filter((s) => s && s !== 'others');
     else if (typeof v === 'string') out.fields[k] = squash(stripMarkup(v));

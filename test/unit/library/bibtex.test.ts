@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BibtexCache, loadBibtexParser, parseBibtex, parseBibtexAsync, scanBibtex } from '../../../server/src/library/bibtex';
+import { BibtexCache, loadBibtexParser, MAX_DECODED, parseBibtex, parseBibtexAsync, scanBibtex } from '../../../server/src/library/bibtex';
+import { latexField } from '../../../bench/decoding';
 import type { Paper } from '../../../server/src/library/paper';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'bib');
@@ -72,6 +73,23 @@ describe('library/bibtex', () => {
       ['careful-cyrillic', 'Влияние температуры на рост'],
       ['bibtex', 'Using BibTeX files with LaTeX2ε'],
     ]);
+  });
+
+  it('decodes a 1 MB field of LaTeX in well under a second: past MAX_DECODED it is kept as written, with one warning', () => {
+    const text = `@article{big,\n  title = {T},\n  abstract = {${latexField(1024 * 1024)}}\n}\n@misc{after, title = {Sch{\\"o}n \\textbf{After}}}\n`;
+    const cpu = process.cpuUsage();
+    const { papers, issues } = parseBibtex('big.bib', text);
+    const used = process.cpuUsage(cpu);
+    assert.ok((used.user + used.system) / 1000 < 1000, `${(used.user + used.system) / 1000} ms of CPU`);
+    assert.deepEqual(papers.map((p) => [p.key, p.title]), [['big', 'T'], ['after', 'Schön After']]);
+    assert.ok(papers[0].abstract!.startsWith('Sch{\\"o}n \\textbf{bold} $\\alpha^2 + \\beta_i$'));
+    assert.deepEqual(issues.map((i) => [i.line, i.message]), [[1, `entry "big": field "abstract" is over ${MAX_DECODED / 1024} KB: LaTeX that long is not decoded; showing it as written`]]);
+  });
+
+  it('keeps a field the careful parser drops (unclosed math), as raw text with a warning that names no made-up position', () => {
+    const { papers, issues } = parseBibtex('m.bib', '@article{k, title = {T}, abstract = {Sch{\\"o}n \\textbf{b} $\\alpha b}}\n');
+    assert.equal(papers[0].abstract, 'Sch"on b b');
+    assert.deepEqual(issues.map((i) => i.message), ['entry "k": LaTeX could not be decoded (Unclosed math section); showing raw text']);
   });
 
   it('reports an entry with unbalanced braces at its line and still loads the entries before and after', () => {
