@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type * as BibtexParser from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
 import { decodeSimpleLatex, LATEX_SYMBOLS, spellWords, splitMath } from './latex';
 import type { LoadIssue, Paper, SourceResult } from './paper';
+import { BibtexThread } from './worker';
 
 type ParserModule = typeof BibtexParser;
 let parserModule: ParserModule | undefined;
@@ -31,6 +32,11 @@ interface Decoded {
  * Entries no longer present in any file parsed through it are dropped after each parse.
  */
 export class BibtexCache {
+  /**
+   * With `{ thread: true }`, BibTeX files read through this cache (readLibraryFile, loadLibrary) are
+   * read, decoded and cached in a worker thread instead: what a language server wants.
+   */
+  readonly thread?: BibtexThread;
   private readonly decoded = new Map<string, Decoded>();
   private readonly entries = new Map<string, CachedEntry>();
   private readonly usedBy = new Map<string, Set<string>>();
@@ -39,6 +45,10 @@ export class BibtexCache {
    * entries whose text (and @strings) had not changed, reused without being read again.
    */
   readonly stats = { hits: 0, misses: 0, entryHits: 0 };
+
+  constructor(options: { thread?: boolean } = {}) {
+    if (options.thread) this.thread = new BibtexThread();
+  }
 
   /** Number of cached careful-parser results. */
   get size(): number {
@@ -90,6 +100,7 @@ export class BibtexCache {
   forget(file: string): void {
     this.retain(file, new Set());
     this.usedBy.delete(file);
+    this.thread?.forget(file);
   }
 }
 

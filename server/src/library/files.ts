@@ -78,6 +78,7 @@ async function readChecked(file: string, options: ReadOptions): Promise<SourceRe
   if (!format) {
     return { papers: [], issues: [{ file, line: 0, severity: 'error', message: `unknown library format "${path.extname(file) || '(no extension)'}": expected .bib, .bibtex or .json (CSL-JSON)` }] };
   }
+  if (format === 'bibtex' && options.cache?.thread) return options.cache.thread.read(file, options.maxBytes);
   const read = await readLibraryText(file, options.maxBytes);
   if ('issue' in read) {
     options.cache?.forget(file);
