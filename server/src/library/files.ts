@@ -1,5 +1,5 @@
 // Reading library files from disk: one clear issue for anything that is not a bibliography.
-import { open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BibtexCache, parseBibtexAsync } from './bibtex';
 import { parseCslJson } from './csljson';
@@ -31,7 +31,7 @@ export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES
     if (!s.isFile()) return fail(s.isDirectory() ? 'is a folder, not a bibliography file' : 'not a regular file');
     size = s.size;
   } catch (err) {
-    return fail(describe(err));
+    return fail(await whyMissing(file, err));
   }
   if (size > maxBytes) return fail(`file is ${mb(size)}, over the ${mb(maxBytes)} limit for a bibliography; not read`);
   let bytes: Buffer;
@@ -102,13 +102,24 @@ export function isSkippedFolder(name: string): boolean {
   return SKIP_DIRS.has(name) || name.startsWith('.');
 }
 
-/** The files under `dir` that `accept` takes, sorted, outside skipped folders; the one folder walker. */
+/**
+ * The files under `dir` that `accept` takes, sorted, outside skipped folders; the one folder walker.
+ * Follows symbolic links to files and folders, each folder and file once (so a link loop ends); a
+ * link that leads nowhere is offered to `accept` too, so reading it can say why.
+ */
 export async function findFiles(dir: string, accept: (file: string) => boolean | Promise<boolean>, options: FindOptions = {}): Promise<string[]> {
   const maxFiles = options.maxFiles ?? 10_000;
   const maxDepth = options.maxDepth ?? 12;
   const found: string[] = [];
+  const seen = new Set<string>(); // real paths of the folders walked and the files found
+  const once = async (p: string): Promise<boolean> => {
+    const real = await realpath(p).catch(() => p);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
   const walk = async (d: string, depth: number): Promise<void> => {
-    if (found.length >= maxFiles || depth > maxDepth) return;
+    if (found.length >= maxFiles || depth > maxDepth || !(await once(d))) return;
     let entries;
     try {
       entries = await readdir(d, { withFileTypes: true });
@@ -119,9 +130,16 @@ export async function findFiles(dir: string, accept: (file: string) => boolean |
     for (const e of entries) {
       if (found.length >= maxFiles) return;
       const full = path.join(d, e.name);
-      if (e.isDirectory()) {
+      let kind: 'folder' | 'file' | 'broken' | null = e.isDirectory() ? 'folder' : e.isFile() ? 'file' : null;
+      if (e.isSymbolicLink()) {
+        const target = await stat(full).catch(() => null);
+        kind = !target ? 'broken' : target.isDirectory() ? 'folder' : target.isFile() ? 'file' : null;
+      }
+      if (kind === 'folder') {
         if (!isSkippedFolder(e.name)) await walk(full, depth + 1);
-      } else if (e.isFile() && (await accept(full))) found.push(full);
+      } else if (kind === 'broken') {
+        if (await accept(full)) found.push(full);
+      } else if (kind === 'file' && (await accept(full)) && (await once(full))) found.push(full);
     }
   };
   await walk(dir, 0);
@@ -157,9 +175,20 @@ async function looksLikeCslJson(file: string): Promise<boolean> {
   }
 }
 
+/** Why `file` cannot be opened, saying so when it is a symbolic link that leads nowhere. */
+export async function whyMissing(file: string, err: unknown): Promise<string> {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ELOOP') return 'symbolic link loop: the link leads back to itself';
+  if (code === 'ENOENT' && (await lstat(file).catch(() => null))?.isSymbolicLink()) {
+    const target = await readlink(file).catch(() => '?');
+    return `dangling symbolic link: its target ${target} does not exist`;
+  }
+  return describe(err);
+}
+
 function describe(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file';
+  if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied; cannot read the file';
   if (code === 'EISDIR') return 'is a folder, not a bibliography file';
   return `cannot read the file: ${err instanceof Error ? err.message : String(err)}`;

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..');
@@ -38,5 +40,17 @@ describe('litlens papers', function () {
     assert.notEqual(r.status, 0);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /no\/such\.bib: no such file or folder/);
+  });
+
+  it('says a --library path is a symbolic link loop rather than missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'litlens-loop-'));
+    try {
+      symlinkSync('loop.bib', join(dir, 'loop.bib'));
+      const r = litlens('--library', join(dir, 'loop.bib'));
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /loop\.bib: symbolic link loop: the link leads back to itself/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findLibraryFiles, readLibraryFile } from '../../../server/src/library/files';
+import { loadLibrary } from '../../../server/src/library/load';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'bib');
 
@@ -34,7 +35,7 @@ describe('library/files', () => {
     const txt = await readLibraryFile(join(fixtures, 'notes.txt'));
     assert.match(txt.issues[0].message, /^unknown library format "\.txt"/);
     const missing = await readLibraryFile(join(fixtures, 'nope.bib'));
-    assert.deepEqual(missing.issues.map((i) => [i.line, i.message]), [[0, 'no such file']]);
+    assert.deepEqual(missing.issues.map((i) => [i.line, i.message]), [[0, 'no such file or folder']]);
   });
 
   it('reads .bib and .json by extension', async () => {
@@ -57,6 +58,35 @@ describe('library/files', () => {
       assert.equal((await findLibraryFiles(dir, { maxFiles: 1 })).length, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('follows symbolic links to files and folders, each file once, and says what is wrong with a broken link', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'litlens-links-'));
+    try {
+      const lib = join(root, 'lib');
+      for (const d of ['lib/real', 'elsewhere', 'other']) mkdirSync(join(root, d), { recursive: true });
+      writeFileSync(join(lib, 'real', 'a.bib'), '@misc{a, title = {A}}\n');
+      writeFileSync(join(root, 'elsewhere', 'b.bib'), '@misc{b, title = {B}}\n');
+      writeFileSync(join(root, 'other', 'c.bib'), '@misc{c, title = {C}}\n');
+      symlinkSync(join(root, 'elsewhere', 'b.bib'), join(lib, 'b-link.bib'));
+      symlinkSync(join(root, 'other'), join(lib, 'linked-folder'));
+      symlinkSync(lib, join(lib, 'real', 'loop')); // a folder link back up: walked once
+      symlinkSync('self.bib', join(lib, 'self.bib'));
+      symlinkSync('nowhere.bib', join(lib, 'dangling.bib'));
+      symlinkSync(join('real', 'a.bib'), join(lib, 'same-as-a.bib'));
+      const found = (await findLibraryFiles(lib)).map((f) => f.slice(lib.length + 1));
+      assert.deepEqual(found, ['b-link.bib', 'dangling.bib', 'linked-folder/c.bib', 'real/a.bib', 'self.bib']);
+      const library = await loadLibrary({ libraries: [lib], corpus: false });
+      assert.deepEqual(library.papers.map((p) => p.key).sort(), ['a', 'b', 'c']);
+      assert.deepEqual(library.issues.map((i) => [i.file.slice(lib.length + 1), i.message]), [
+        ['dangling.bib', 'dangling symbolic link: its target nowhere.bib does not exist'],
+        ['self.bib', 'symbolic link loop: the link leads back to itself'],
+      ]);
+      const named = await loadLibrary({ libraries: [join(lib, 'self.bib')], corpus: false });
+      assert.deepEqual(named.issues.map((i) => i.message), ['symbolic link loop: the link leads back to itself']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
