@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type * as BibtexParser from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
 import { decodeSimpleLatex, LATEX_SYMBOLS, spellWords, splitMath } from './latex';
-import type { LoadIssue, Paper, SourceResult } from './paper';
+import { quote, withLfLineEnds, type LoadIssue, type Paper, type SourceResult } from './paper';
 import { BibtexThread } from './worker';
 
 type ParserModule = typeof BibtexParser;
@@ -161,7 +161,7 @@ export function scanBibtex(text: string): { chunks: Chunk[]; stray: { line: numb
     const gapEnd = at < 0 ? n : at;
     const gap = text.slice(pos, gapEnd);
     if (/[}=]/.test(gap) && chunks.length && /^\s*[,}]|=\s*[{"]/.test(gap)) {
-      stray.push({ line: lineOf(pos + gap.search(/\S/)), text: gap.trim().slice(0, 40) });
+      stray.push({ line: lineOf(pos + gap.search(/\S/)), text: gap.trim() });
     }
     if (at < 0) break;
     const head = entryOpen(at);
@@ -305,7 +305,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
       else {
         WORD.lastIndex = i;
         const m = WORD.exec(src);
-        if (!m) fail(c === undefined || c === closer ? 'missing value' : `unexpected "${c}" in a value`);
+        if (!m) fail(c === undefined || c === closer ? 'missing value' : `unexpected ${quote(c)} in a value`);
         const word = m![0];
         i += word.length;
         if (/^\d+$/.test(word)) out += word;
@@ -344,7 +344,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     if (src[i] === closer) break;
     FIELD.lastIndex = i;
     const m = FIELD.exec(src);
-    if (!m) fail(`unexpected "${src[i]}" where a field name should be`);
+    if (!m) fail(`unexpected ${quote(src[i])} where a field name should be`);
     const name = m![0].toLowerCase();
     i += m![0].length;
     ws();
@@ -628,7 +628,8 @@ export async function parseBibtexAsync(file: string, text: string, cache?: Bibte
 }
 
 /** The parse, yielding after every entry so callers choose when to pause. */
-function* parseSteps(file: string, text: string, cache?: BibtexCache): Generator<void, SourceResult> {
+function* parseSteps(file: string, source: string, cache?: BibtexCache): Generator<void, SourceResult> {
+  const text = withLfLineEnds(source);
   // Fail the same way for every file, not only for the first one that holds hard LaTeX.
   if (!parserModule) throw new Error('BibTeX decoder not loaded: await loadBibtexParser() before parseBibtex()');
   const issues: LoadIssue[] = [];
@@ -728,7 +729,7 @@ function* parseSteps(file: string, text: string, cache?: BibtexCache): Generator
       issue(chunk.line, 'error', `${who(chunk, src)}: could not be read (${firstLine(err instanceof Error ? err.message : String(err))}); ${skipped(chunk)}`);
     }
   }
-  for (const s of stray) issue(s.line, 'warning', `text outside any entry ("${s.text}"): unbalanced braces in the entry above?`);
+  for (const s of stray) issue(s.line, 'warning', `text outside any entry (${quote(s.text)}): unbalanced braces in the entry above?`);
   cache?.retain(file, used);
 
   const byKey = new Map<string, Record_>();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BibtexCache, loadBibtexParser, MAX_DECODED, parseBibtex, parseBibtexAsync, scanBibtex } from '../../../server/src/library/bibtex';
 import { latexField } from '../../../bench/decoding';
-import type { Paper } from '../../../server/src/library/paper';
+import { formatIssue, type Paper } from '../../../server/src/library/paper';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'bib');
 const read = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
@@ -163,6 +163,17 @@ describe('library/bibtex', () => {
       [7, 'warning', '@string "a5": @string "a4" left empty: its definition was skipped'],
       [14, 'warning', 'entry "usesBomb" has no title'],
     ]);
+  });
+
+  it('quotes stray text on one line, line breaks escaped', () => {
+    const { issues } = parseBibtex('x.bib', '@misc{a, title={A}}}\n  x = {y},\n  z = {w}\n}\n@misc{b, title={B}}\n');
+    assert.deepEqual(issues.map((i) => [i.line, formatIssue(i)]), [[1, 'x.bib:1: warning: text outside any entry ("}\\n  x = {y},\\n  z = {w}\\n}"): unbalanced braces in the entry above?']]);
+  });
+
+  it('counts lines in a file with old Mac line ends (CR only)', () => {
+    const { papers, issues } = parseBibtex('cr.bib', '@misc{a,\r title={A}}\r\r@misc{b,\r title = {B}, journal = nomacro}\r');
+    assert.deepEqual(papers.map((p) => [p.key, p.origin.line]), [['a', 1], ['b', 4]]);
+    assert.deepEqual(issues.map((i) => i.line), [5]);
   });
 
   it('scans entry boundaries and lines cheaply, ignoring text between entries', () => {
