@@ -3,6 +3,7 @@ import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises
 import * as path from 'node:path';
 import { BibtexCache, parseBibtexAsync } from './bibtex';
 import { parseCslJson } from './csljson';
+import { decodeBibliography, looksBinary } from './encoding';
 import type { LoadIssue, SourceResult } from './paper';
 
 export interface ReadOptions {
@@ -22,8 +23,11 @@ export function libraryFormat(file: string): 'bibtex' | 'csl-json' | null {
   return BIBTEX.has(ext) ? 'bibtex' : JSON_EXT.has(ext) ? 'csl-json' : null;
 }
 
-/** Reads and checks a file's text; returns either the text or the one issue that stops it. */
-export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES): Promise<{ text: string } | { issue: LoadIssue }> {
+/**
+ * Reads and checks a file's text; returns either the text (with a note when it was not plain UTF-8)
+ * or the one issue that stops it.
+ */
+export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES): Promise<{ text: string; note?: LoadIssue } | { issue: LoadIssue }> {
   const fail = (message: string, line = 0): { issue: LoadIssue } => ({ issue: { file, line, severity: 'error', message } });
   let size: number;
   try {
@@ -41,7 +45,7 @@ export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES
     try {
       const head = Buffer.alloc(Math.min(8192, size));
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      if (head.subarray(0, bytesRead).includes(0)) return fail('binary file (NUL bytes), not a bibliography; not read');
+      if (looksBinary(head.subarray(0, bytesRead))) return fail('binary file (NUL bytes), not a bibliography; not read');
       bytes = await handle.readFile();
     } finally {
       await handle.close();
@@ -49,16 +53,9 @@ export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES
   } catch (err) {
     return fail(describe(err));
   }
-  try {
-    // A BOM is fine: TextDecoder drops it.
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    const bad = firstInvalidUtf8(bytes);
-    let line = 1;
-    for (let i = 0; i < bad; i++) if (bytes[i] === 10) line++;
-    const what = bad < bytes.length ? `byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}` : 'truncated at the end';
-    return fail(`not valid UTF-8 (${what}); save the file as UTF-8`, line);
-  }
+  const decoded = decodeBibliography(bytes);
+  if ('refused' in decoded) return fail(decoded.refused, decoded.line);
+  return { text: decoded.text, note: decoded.note && { file, ...decoded.note } };
 }
 
 /** Reads a .bib/.bibtex (BibTeX) or .json (CSL-JSON) file. Never throws; problems become issues. */
@@ -84,8 +81,9 @@ async function readChecked(file: string, options: ReadOptions): Promise<SourceRe
     options.cache?.forget(file);
     return { papers: [], issues: [read.issue] };
   }
-  if (format === 'csl-json') return parseCslJson(file, read.text, 'csl-json');
-  return parseBibtexAsync(file, read.text, options.cache);
+  const result = format === 'csl-json' ? parseCslJson(file, read.text, 'csl-json') : await parseBibtexAsync(file, read.text, options.cache);
+  if (read.note) result.issues.unshift(read.note);
+  return result;
 }
 
 export interface FindOptions {
@@ -196,18 +194,3 @@ function describe(err: unknown): string {
 
 const mb = (n: number): string =>
   n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
-
-/** Offset of the first byte that breaks UTF-8 (or bytes.length when all is well). */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i];
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
-    const b1 = bytes[i + 1];
-    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
-    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 >= 0xa0) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 >= 0x90)) return i;
-    i += need + 1;
-  }
-  return bytes.length;
-}

@@ -21,11 +21,14 @@ export interface Paper {
   origin: Origin;
 }
 
-/** A problem found while loading a source. `line` is 1-based; 0 when it concerns the whole file. */
+/**
+ * A problem found while loading a source (or, as 'info', something worth knowing: the encoding a
+ * file was read in). `line` is 1-based; 0 when it concerns the whole file.
+ */
 export interface LoadIssue {
   file: string;
   line: number;
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'info';
   message: string;
 }
 

@@ -16,11 +16,25 @@ describe('library/files', () => {
     assert.match(issues[0].message, /^binary file/);
   });
 
-  it('refuses invalid UTF-8 and names the line of the first bad byte', async () => {
-    const { papers, issues } = await readLibraryFile(join(fixtures, 'latin1.bib'));
-    assert.deepEqual(papers, []);
-    assert.deepEqual(issues.map((i) => [i.line, i.severity]), [[2, 'error']]);
-    assert.match(issues[0].message, /^not valid UTF-8 \(byte 0xe9/);
+  it('reads Windows-1252 (Latin-1) and says so in an info message at the first byte that is not UTF-8', async () => {
+    const { papers, issues } = await readLibraryFile(join(fixtures, 'cp1252.bib'));
+    assert.deepEqual(papers.map((p) => p.title), ['Café “quoted” pages 1–2']);
+    assert.deepEqual(issues.map((i) => [i.line, i.severity, i.message]), [[2, 'info', 'read as Windows-1252 (Latin-1): not UTF-8 (byte 0xe9 on this line)']]);
+    assert.deepEqual((await readLibraryFile(join(fixtures, 'latin1.bib'))).papers.map((p) => p.title), ['Café in Latin-1']);
+  });
+
+  it('reads UTF-16 with a byte order mark (either order) or ASCII-shaped without one, saying so', async () => {
+    for (const [name, order] of [['utf16le-bom.bib', 'little'], ['utf16be-bom.bib', 'big'], ['utf16le-nobom.bib', 'little']]) {
+      const { papers, issues } = await readLibraryFile(join(fixtures, name));
+      assert.deepEqual(papers.map((p) => [p.key, p.title, p.authors, p.origin.line]), [['utf16', 'Über die Straße: naïve café', ['Gödel, Kurt'], 2]], name);
+      assert.deepEqual(issues.map((i) => [i.line, i.severity, i.message]), [[0, 'info', `read as UTF-16 (${order}-endian)`]], name);
+    }
+  });
+
+  it('reads a UTF-8 file with a stray byte as UTF-8, warning at the line of the bad byte', async () => {
+    const { papers, issues } = await readLibraryFile(join(fixtures, 'utf8-damaged.bib'));
+    assert.deepEqual(papers.map((p) => p.title), ['Gödel, Escher, Bach', 'Caf� au lait']);
+    assert.deepEqual(issues.map((i) => [i.line, i.severity, i.message]), [[3, 'warning', 'not valid UTF-8 (byte 0xe9; 1 bad byte in all, shown as �); save the file as UTF-8']]);
   });
 
   it('accepts a UTF-8 byte order mark', async () => {
