@@ -9,6 +9,8 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  // jsonc-parser's UMD build requires its parts at run time, which a bundle cannot follow: take its ESM build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 // Semantic search loads transformers.js (an optionalDependency) at run time from node_modules.
 const semanticExternals = ['@huggingface/transformers', 'onnxruntime-node', 'onnxruntime-web', 'sharp'];
