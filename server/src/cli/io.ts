@@ -1,6 +1,7 @@
 // What the commands share besides flags: the library and its rankings, opened once per run; JSONL
 // batch files read; answers written. A mistake of the caller is a UsageError (exit 2).
 import { readFile, stat } from 'node:fs/promises';
+import { whyMissing } from '../library/files';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import { formatIssue } from '../library/paper';
@@ -15,8 +16,8 @@ export async function openLibrary(flags: Values<typeof LIBRARY>): Promise<Librar
   for (const p of libraries) {
     try {
       await stat(p);
-    } catch {
-      throw new UsageError(`${p}: no such file or folder`);
+    } catch (err) {
+      throw new UsageError(`${p}: ${await whyMissing(p, err)}`);
     }
   }
   const library = await loadLibrary({ libraries, corpus: !flags['no-corpus'] });

@@ -1,9 +1,7 @@
 // Adding a paper's entry to the document's bibliography (what choosing a completion item, the quick
 // fix and Insert Citation run). Writes files: it appends the entry to the project's .bib, or inserts
 // the CSL item into its CSL-JSON file, changing no other byte (library/bibwriter.ts).
-import { readFile } from 'node:fs/promises';
-import { appendCslItem, appendEntry, hasCslItem, hasEntry } from '../library/bibwriter';
-import { libraryFormat } from '../library/files';
+import { addEntries } from '../library/bibwriter';
 import { projectKeys, type FeatureContext } from '../workspace/project';
 
 export interface EnsureOutcome {
@@ -32,9 +30,9 @@ export class EntryAdder {
 
 /**
  * Makes sure `key` is in the project's bibliography: appends the library's entry to the target
- * file when it is missing. BibTeX targets get `appendEntry` (atomic, every byte kept); a CSL-JSON
- * target (pandoc) gets the CSL item inserted before its closing `]`. Nothing in an untrusted
- * workspace, or before the index is built.
+ * file when it is missing, with `addEntries`: a BibTeX entry appended, or for a CSL-JSON target
+ * (pandoc) the item inserted before its closing `]`; every other byte kept. A refused write is the
+ * reason. Nothing in an untrusted workspace, or before the index is built.
  */
 export async function addEntry(ctx: FeatureContext, key: string): Promise<EnsureOutcome> {
   const { library, project } = ctx;
@@ -44,15 +42,8 @@ export async function addEntry(ctx: FeatureContext, key: string): Promise<Ensure
   const paper = library.get(key);
   if (!paper) return { file: null, added: false, reason: `"${key}" is not in the library` };
   if (!project.target) return { file: null, added: false, reason: 'no bibliography file: the document names none and is outside any workspace folder' };
-  // The file may hold the key although the library has not re-read it yet (a watcher lag): look.
-  if (await fileMentionsKey(project.target, key)) return { file: project.target, added: false };
-  if (libraryFormat(project.target) === 'csl-json') await appendCslItem(project.target, paper);
-  else await appendEntry(project.target, paper);
-  return { file: project.target, added: true };
-}
-
-async function fileMentionsKey(file: string, key: string): Promise<boolean> {
-  const text = await readFile(file, 'utf8').catch(() => null);
-  if (text === null) return false;
-  return libraryFormat(file) === 'csl-json' ? hasCslItem(text, key) : hasEntry(text, key);
+  // addEntries reads the file itself: it may hold the key although the library has not re-read it yet (a watcher lag).
+  const [result] = await addEntries(project.target, [paper]);
+  if (result.outcome === 'refused') return { file: null, added: false, reason: `${project.target}: ${result.reason}` };
+  return { file: project.target, added: result.outcome === 'added' };
 }

@@ -99,7 +99,7 @@ export function issueDiagnostic(issue: LoadIssue): Diagnostic {
   const line = Math.max(0, issue.line - 1);
   return {
     range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } },
-    severity: issue.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    severity: issue.severity === 'error' ? DiagnosticSeverity.Error : issue.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
     source: SOURCE,
     message: issue.message,
   };

@@ -57,7 +57,8 @@ export class LitLensWorkspace {
   private index: SearchIndex | null = null;
   private state: Status['state'] = 'indexing';
   private message: string | undefined;
-  private readonly bibtexCache = new BibtexCache();
+  /** BibTeX files are read and decoded in a worker thread: requests are answered meanwhile. */
+  private readonly bibtexCache = new BibtexCache({ thread: true });
   private generation = 0;
   private readyWaiters: ((ready: Ready | null) => void)[] = [];
   private semantic: SemanticIndex | null = null;
@@ -249,6 +250,7 @@ export class LitLensWorkspace {
     this.building.abort();
     await this.semantic?.dispose();
     this.semantic = null;
+    await this.bibtexCache.thread?.dispose();
   }
 
   /** Would a scan pick up this file? (inside a folder, not in a skipped folder, bib or CSL-JSON) */

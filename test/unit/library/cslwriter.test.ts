@@ -1,7 +1,7 @@
 // The CSL-JSON half of the bibliography writer: papers as CSL items, and inserting one into a file.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { appendCslItem, toCslItem } from '../../../server/src/library/bibwriter';
+import { appendEntry, toCslItem } from '../../../server/src/library/bibwriter';
 import { REFS, workspace } from '../features/fixture';
 
 describe('library: writing CSL-JSON', () => {
@@ -33,7 +33,7 @@ describe('library: writing CSL-JSON', () => {
       const file = ws.path('lib.json');
       const original = '[\n  {"id": "a", "title": "A"}\n]\n';
       fs.writeFileSync(file, original);
-      await appendCslItem(file, paper);
+      await appendEntry(file, paper);
       const text = fs.readFileSync(file, 'utf8');
       assert.ok(text.startsWith('[\n  {"id": "a", "title": "A"}'));
       assert.ok(text.endsWith('\n]\n'));
@@ -41,10 +41,10 @@ describe('library: writing CSL-JSON', () => {
       assert.deepEqual(items.map((i: any) => i.id), ['a', 'mastering-atari-go']);
       const empty = ws.path('empty.json');
       fs.writeFileSync(empty, '[]');
-      await appendCslItem(empty, paper);
+      await appendEntry(empty, paper);
       assert.equal(JSON.parse(fs.readFileSync(empty, 'utf8'))[0].title, paper.title);
       const missing = ws.path('new.json');
-      await appendCslItem(missing, paper);
+      await appendEntry(missing, paper);
       assert.equal(JSON.parse(fs.readFileSync(missing, 'utf8')).length, 1);
     } finally {
       ws.dispose();
