@@ -2,6 +2,7 @@
 // table is the only place the commands are listed; no command imports another (they share
 // args.ts and io.ts). `--help` (any command, or `litlens help CMD`) and `--version` are answered here.
 import { version } from '../../../package.json';
+import { add } from './add';
 import { HelpRequest, UsageError, type Command } from './args';
 import { embed } from './embed';
 import { lsp } from './lsp';
@@ -9,7 +10,7 @@ import { papers } from './papers';
 import { related } from './related';
 import { search } from './search';
 
-export const commands: Record<string, Command> = { papers, search, related, embed, lsp };
+export const commands: Record<string, Command> = { papers, search, related, add, embed, lsp };
 
 /** Runs one command line; answers the exit code (0 done, 1 failed, 2 a usage error). */
 export async function main(argv: string[]): Promise<number> {
