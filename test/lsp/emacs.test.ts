@@ -2,10 +2,10 @@
 // running README's eglot snippet as written there. Skipped with a message when Emacs or eglot is
 // not installed, except under CI=true, where that fails.
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { editorHome, readmeSnippet, runEditor } from './editors';
 import { buildOnce, repoRoot, tempWorkspace } from './harness';
 
 const hasEglot = spawnSync('emacs', ['--batch', '--eval', "(require 'eglot)"], { stdio: 'ignore' }).status === 0;
@@ -30,30 +30,14 @@ describe('Emacs (eglot) as the LSP client', function () {
 
   it("runs README's snippet verbatim: eglot connects on a LaTeX file, hovers and completes", async () => {
     ws = tempWorkspace('workspace-latex');
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-emacs-home-'));
+    const made = editorHome('litlens-emacs-home-');
+    home = made.home;
     const snippet = path.join(home, 'snippet.el');
-    fs.writeFileSync(snippet, readmeSnippet());
-    const bin = path.join(home, 'bin');
-    fs.mkdirSync(bin);
-    fs.symlinkSync(path.join(repoRoot, 'bin', 'litlens.js'), path.join(bin, 'litlens'));
+    fs.writeFileSync(snippet, readmeSnippet('**Emacs (eglot)**', 'elisp'));
     const out = path.join(home, 'report.json');
-    const env = {
-      ...process.env,
-      HOME: home,
-      XDG_CACHE_HOME: path.join(home, 'cache'),
-      PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
-      LITLENS_FILE: path.join(ws, 'paper.tex'),
-      LITLENS_OUT: out,
-    };
+    const env = { ...made.env, XDG_CACHE_HOME: path.join(home, 'cache'), LITLENS_FILE: path.join(ws, 'paper.tex'), LITLENS_OUT: out };
     const driver = path.join(repoRoot, 'test', 'emacs', 'eglot_test.el');
-    const emacs = spawn('emacs', ['--batch', '-l', snippet, '-l', driver], { env, cwd: ws, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    emacs.stdout.on('data', (d) => (output += d));
-    emacs.stderr.on('data', (d) => (output += d));
-    const code = await new Promise<number | null>((resolve) => emacs.on('exit', resolve));
-    const report = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : null;
-    assert.ok(report, `emacs wrote no report (exit ${code}):\n${output}`);
-    assert.equal(report.error, undefined, `${report.error}\n${output}`);
+    const { report } = await runEditor('emacs', ['--batch', '-l', snippet, '-l', driver], env, ws, out);
     assert.equal(report.mode, 'latex-mode');
     assert.equal(report.server, 'litlens');
     assert.ok(report.papers >= 353);
@@ -62,12 +46,3 @@ describe('Emacs (eglot) as the LSP client', function () {
     assert.ok(report.completion.length > 1 && report.completion.length <= 20, `${report.completion.length} items`);
   });
 });
-
-/** README's eglot snippet, exactly as written there: the elisp block after "**Emacs (eglot)**". */
-function readmeSnippet(): string {
-  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  const at = readme.indexOf('**Emacs (eglot)**');
-  const block = /```elisp\n([\s\S]*?)```/.exec(readme.slice(at));
-  assert.ok(at >= 0 && block, 'README has no eglot snippet');
-  return block[1]!;
-}

@@ -4,21 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { main } from '../../../server/src/cli/main';
 import { parseBibtex } from '../../../server/src/library/bibtex';
+import { captured } from './capture';
 
-/** Runs a command line in this process, capturing stdout and stderr. */
-async function litlens(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
+/** A command line run in this process. */
+const litlens = (...args: string[]) => captured(() => main(args));
 
 describe('cli: litlens add', () => {
   let dir: string;

@@ -1,22 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { commands, main } from '../../../server/src/cli/main';
 import { version } from '../../../package.json';
+import { captured } from './capture';
 
-/** Runs a command line in this process, capturing stdout and stderr. */
-async function litlens(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
+/** A command line run in this process. */
+const litlens = (...args: string[]) => captured(() => main(args));
 
 describe('cli: help, version, usage errors', () => {
   for (const name of Object.keys(commands)) {
