@@ -114,6 +114,16 @@ async function until(what, fn, timeoutMs = 20_000) {
   }
 }
 
+/** Presses Enter in a quick input until it closes. Under load a webview restored after a reload
+ * can take the focus between the fill and the key press, so the key goes to the input itself and
+ * is pressed again (the box keeps its text) while the box stays open. */
+async function submit(input, what) {
+  await until(what, async () => {
+    await input.press('Enter');
+    return (await input.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false)) || !(await input.isVisible());
+  });
+}
+
 async function runCommand(title) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
@@ -121,7 +131,8 @@ async function runCommand(title) {
   await input.fill(`>${title}`);
   const first = page.locator('.quick-input-list .monaco-list-row').first();
   await until(`the palette to offer "${title}"`, async () => ((await first.textContent()) ?? '').includes(title));
-  await page.keyboard.press('Enter');
+  // Into the input itself (a webview may hold the focus); once: the command may open a quick pick of its own.
+  await input.press('Enter');
 }
 
 async function quickOpen(file) {
@@ -131,7 +142,7 @@ async function quickOpen(file) {
   await input.fill(file);
   const first = page.locator('.quick-input-list .monaco-list-row').first();
   await until(`Quick Open to list ${file} first`, async () => ((await first.textContent()) ?? '').includes(file));
-  await page.keyboard.press('Enter');
+  await submit(input, `Quick Open to open ${file}`);
   await page.locator(`.tab.active[aria-label*="${file}"]`).waitFor({ state: 'visible' });
 }
 
@@ -145,9 +156,9 @@ async function cursorToEndOfLineWith(file, text, back = 0) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   // line:column, not End: with word wrap (Markdown) End stops at the end of the visual line.
-  await input.fill(`:${line}:${lines[line - 1].length + 1 - back}`);
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
+  const target = `:${line}:${lines[line - 1].length + 1 - back}`;
+  await input.fill(target);
+  await submit(input, `Go to Line to take ${target}`);
   return line;
 }
 
