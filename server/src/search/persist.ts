@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Paper } from '../library/paper';
+import type { PaperList } from '../library/paper';
 import type { Postings } from './postings';
 import { Segment, hashKeys } from './segment';
 
@@ -27,10 +27,21 @@ interface SectionInfo {
   offset: number;
   length: number;
 }
-/** CRC-32 (zlib, Node >= 20.15) of the payload, or SHA-1 where zlib has no crc32. */
-const zcrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+/** CRC-32 (zlib, Node >= 20.15) of the payload, or SHA-1 where zlib has no crc32; fed piece by piece. */
+const zcrc = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+function checksummer(): { update(bytes: Uint8Array): void; digest(): string } {
+  if (zcrc) {
+    let crc = 0;
+    // Empty input is skipped: zlib.crc32 of an empty view over an empty ArrayBuffer returns 0, not `crc`.
+    return { update: (bytes) => void (bytes.byteLength > 0 && (crc = zcrc(bytes, crc))), digest: () => `crc32:${crc.toString(16)}` };
+  }
+  const h = createHash('sha1');
+  return { update: (bytes) => void h.update(bytes), digest: () => `sha1:${h.digest('hex')}` };
+}
 function checksum(payload: Uint8Array): string {
-  return zcrc ? `crc32:${zcrc(payload).toString(16)}` : `sha1:${createHash('sha1').update(payload).digest('hex')}`;
+  const c = checksummer();
+  c.update(payload);
+  return c.digest();
 }
 
 interface Header {
@@ -88,34 +99,39 @@ function sectionsOf(seg: Segment): [string, Uint8Array][] {
 export function encodeSegment(seg: Segment): Buffer {
   const parts = sectionsOf(seg);
   const sections: SectionInfo[] = [];
+  // The payload's checksum is taken section by section and the file is assembled once: at a
+  // million papers a segment is a few hundred MB, and every copy of it is peak memory.
+  const sum = checksummer();
   let offset = 0;
   for (const [name, bytes] of parts) {
     sections.push({ name, offset, length: bytes.byteLength });
-    offset += bytes.byteLength;
-    offset = (offset + 7) & ~7;
+    sum.update(bytes);
+    const padded = (offset + bytes.byteLength + 7) & ~7;
+    if (padded > offset + bytes.byteLength) sum.update(new Uint8Array(padded - offset - bytes.byteLength));
+    offset = padded;
   }
-  const payload = Buffer.alloc(offset);
-  parts.forEach(([, bytes], i) => payload.set(bytes, sections[i].offset));
   const header: Header = {
     format: FORMAT_VERSION,
     hash: seg.hash,
     papers: seg.papers.length,
     keys: hashKeys(seg.papers),
     avg: seg.avg,
-    checksum: checksum(payload),
+    checksum: sum.digest(),
     sections,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const headLen = (12 + json.length + 7) & ~7;
-  const head = Buffer.alloc(headLen, 0x20);
-  MAGIC.copy(head, 0);
-  head.writeUInt32LE(json.length, 8);
-  json.copy(head, 12);
-  return Buffer.concat([head, payload]);
+  const out = Buffer.alloc(headLen + offset);
+  out.fill(0x20, 0, headLen);
+  MAGIC.copy(out, 0);
+  out.writeUInt32LE(json.length, 8);
+  json.copy(out, 12);
+  parts.forEach(([, bytes], i) => out.set(bytes, headLen + sections[i].offset));
+  return out;
 }
 
 /** The segment in `bytes`, or the reason it cannot be used for these papers. */
-export function decodeSegment(bytes: Buffer, hash: string, papers: readonly Paper[]): Segment | string {
+export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList): Segment | string {
   if (bytes.length < 12 || !bytes.subarray(0, 8).equals(MAGIC)) return 'not a LitLens index file';
   const jsonLen = bytes.readUInt32LE(8);
   if (12 + jsonLen > bytes.length) return 'truncated header';
@@ -166,7 +182,7 @@ export function decodeSegment(bytes: Buffer, hash: string, papers: readonly Pape
   }
 }
 
-export async function readSegment(dir: string, hash: string, papers: readonly Paper[]): Promise<{ segment: Segment | null; reason: string }> {
+export async function readSegment(dir: string, hash: string, papers: PaperList): Promise<{ segment: Segment | null; reason: string }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(segmentFile(dir, hash));

@@ -2,6 +2,7 @@
 // sent, builds one index over them, and replies with each source's segments in the saved format.
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from '../library/paper';
+import { buildCorpus } from './corpus';
 import { SearchIndex, type IndexSource } from './index';
 import { hashPapers } from './segment';
 import type { IndexedFields, WorkerReply, WorkerRequest } from './worker';
@@ -14,6 +15,10 @@ port.on('message', (msg: WorkerRequest) => {
     (received[msg.source] ??= []).push(...msg.papers);
     return;
   }
+  if (msg.type === 'corpus') {
+    corpus(msg).catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerReply));
+    return;
+  }
   build(msg).then(
     (reply) => {
       // A segment's own buffer moves to the main thread without a copy (small ones share Node's pool: copied).
@@ -24,10 +29,22 @@ port.on('message', (msg: WorkerRequest) => {
   );
 });
 
+/** Own buffers move without a copy; views into Node's shared pool cannot be transferred. */
+const movable = (views: ArrayBufferView[]): ArrayBuffer[] =>
+  views.filter((v) => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.buffer instanceof ArrayBuffer).map((v) => v.buffer as ArrayBuffer);
+
+async function corpus(msg: Extract<WorkerRequest, { type: 'corpus' }>): Promise<void> {
+  const built = await buildCorpus(msg.file, msg.dir, { ...msg.options, onProgress: (progress) => port.postMessage({ type: 'progress', progress } satisfies WorkerReply) });
+  const { store, ...rest } = built;
+  const columns = store.columns();
+  const reply: WorkerReply = { type: 'corpus', corpus: { ...rest, format: store.format, columns } };
+  port.postMessage(reply, movable([...Object.values(columns), ...built.encoded.chunks.map((c) => c.bytes)]));
+}
+
 async function build(msg: Extract<WorkerRequest, { type: 'build' }>): Promise<Extract<WorkerReply, { type: 'built' }>> {
   // Only the indexed fields arrived: the kind says which source loses a shared key.
   const sources: IndexSource[] = msg.sources.map((s, i) => ({ id: s.id, kind: s.kind, papers: (received[i] ?? []) as Paper[] }));
-  if (msg.unless !== undefined && sources.length === 1 && hashPapers(sources[0].papers) === msg.unless) return { type: 'built', sources: [] };
+  if (msg.unless !== undefined && sources.length === 1 && hashPapers((received[0] ?? []) as Paper[]) === msg.unless) return { type: 'built', sources: [] };
   const index = msg.dir ? await SearchIndex.load(msg.dir, sources) : SearchIndex.fromSources(sources);
   if (msg.dir && msg.save) await index.save(msg.dir).catch(() => {}); // a cache that cannot be written only costs time next start
   return { type: 'built', sources: sources.map((s) => index.encodeSource(s.id)!) };
