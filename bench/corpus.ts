@@ -7,7 +7,8 @@
 // For each size, in fresh child processes (so peak RSS is honest):
 //  - cold: the worker reads the snapshot and builds store and segments, saved to a folder
 //    (wall and CPU time of the whole process, peak RSS of main thread + worker, saved size);
-//  - load: a new process opens the saved corpus without reading the snapshot, adds it to a
+//  - load: a new process opens the saved corpus without reading the snapshot (files read and
+//    checked in the worker, decoded on the main thread), adds it to a
 //    SearchIndex beside the bundled corpus, and runs the query mix of bench/bench.ts (sentences,
 //    ~100-word paragraphs, typed, completion, related), then reads full entries on demand.
 // Budgets (issue 13), printed beside the numbers: RSS after load ≤ 300 MB at 100k, ≤ 1.5 GB at 1M;
@@ -19,8 +20,8 @@ import { join } from 'node:path';
 import { loadCorpus } from '../server/src/library/corpus';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex } from '../server/src/search';
-import { corpusSource, openCorpus } from '../server/src/search/corpus';
-import { buildCorpusInWorker } from '../server/src/search/worker';
+import { corpusSource } from '../server/src/search/corpus';
+import { buildCorpusInWorker, openCorpusInWorker } from '../server/src/search/worker';
 import { arxivFile, prng, writeArxiv } from './generate';
 import { latency, makeQueries, peakRssMb, rssMb, type Latency } from './measure';
 
@@ -102,7 +103,8 @@ async function childLoad(file: string, dir: string, categories: string[]): Promi
   const index = SearchIndex.fromSources([{ id: 'corpus', papers: bundled.papers, kind: 'corpus' }]);
   global.gc?.();
   const t = performance.now();
-  const corpus = await openCorpus(file, dir, { categories });
+  // As the server would: the worker reads the files and checks their checksums, this thread decodes.
+  const corpus = await openCorpusInWorker(file, dir, { categories });
   if (typeof corpus === 'string') throw new Error(`no saved corpus: ${corpus}`);
   const opened = performance.now();
   index.setEncodedSource(corpusSource(corpus), corpus.encoded);

@@ -41,6 +41,22 @@ export interface PaperList {
   slice(start?: number, end?: number): PaperList;
   /** The key at `index` without making the paper (stores have it; arrays do not). */
   keyAt?(index: number): string;
+  /**
+   * Set on the views of a packed store: the store, whose keys are unique across all its views, and
+   * where in its numbering this view starts (not `keys`: arrays have a keys()). Lets a million keys be checked without making them.
+   */
+  keyIndex?: KeyIndex;
+  keyIndexStart?: number;
+}
+
+/** Unique keys, numbered: what a packed store offers for finding keys without making papers. */
+export interface KeyIndex {
+  readonly size: number;
+  keyAt(doc: number): string;
+  /** -1 when absent. */
+  docOf(key: string): number;
+  /** UTF-8 bytes of the keys of docs [start, end), each followed by a NUL byte (what hashKeys hashes). */
+  keyBytes(start: number, end: number): Uint8Array;
 }
 
 /** The key of paper `index` of a list, without making a paper when the list is a store view. */

@@ -19,11 +19,11 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
-import type { Origin, Paper, PaperList } from './paper';
+import type { KeyIndex, Origin, Paper, PaperList } from './paper';
 import { paperOfRecord, type StreamFormat } from './stream';
 
 /** What a Library holds for a source kept off the heap; also the index's list of its papers. */
-export interface PaperStore extends PaperList {
+export interface PaperStore extends PaperList, KeyIndex {
   /** The file the records are read from. */
   readonly file: string;
   readonly format: StreamFormat;
@@ -149,10 +149,29 @@ export class PackedPaperStore implements PaperStore {
     return this.c.authorCounts[doc];
   }
 
+  get keyIndex(): KeyIndex {
+    return this;
+  }
+
+  get keyIndexStart(): number {
+    return 0;
+  }
+
   docOf(key: string): number {
-    const want = Buffer.from(key, 'utf8');
     const { table, bounds, text } = this.c;
     const mask = table.length - 1;
+    // ASCII keys (nearly all) are hashed and compared as they are, without encoding them.
+    if (isAscii(key)) {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+      for (let slot = (h >>> 0) & mask; ; slot = (slot + 1) & mask) {
+        const v = table[slot];
+        if (v === 0) return -1;
+        const from = bounds[(v - 1) * FIELDS];
+        if (bounds[(v - 1) * FIELDS + 1] - from === key.length && equalAscii(text, from, key)) return v - 1;
+      }
+    }
+    const want = Buffer.from(key, 'utf8');
     for (let slot = fnv(want, 0, want.length) & mask; ; slot = (slot + 1) & mask) {
       const v = table[slot];
       if (v === 0) return -1;
@@ -165,6 +184,21 @@ export class PackedPaperStore implements PaperStore {
 
   has(key: string): boolean {
     return this.docOf(key) >= 0;
+  }
+
+  keyBytes(start: number, end: number): Uint8Array {
+    const { bounds, text } = this.c;
+    let n = 0;
+    for (let d = start; d < end; d++) n += bounds[d * FIELDS + 1] - bounds[d * FIELDS] + 1;
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (let d = start; d < end; d++) {
+      const from = bounds[d * FIELDS];
+      const to = bounds[d * FIELDS + 1];
+      out.set(text.subarray(from, to), at);
+      at += to - from + 1; // the NUL after each key is already 0
+    }
+    return out;
   }
 
   get(key: string): Paper | undefined {
@@ -279,12 +313,26 @@ class StoreView implements PaperList {
   keyAt(i: number): string {
     return this.store.keyAt(this.start + i);
   }
+  get keyIndex(): KeyIndex {
+    return this.store;
+  }
+  get keyIndexStart(): number {
+    return this.start;
+  }
   slice(start = 0, end = this.length): PaperList {
     return new StoreView(this.store, this.start + clamp(start, this.length), this.start + clamp(end, this.length));
   }
 }
 
 const clamp = (i: number, n: number): number => Math.max(0, Math.min(n, i < 0 ? n + i : i));
+
+// eslint-disable-next-line no-control-regex
+const isAscii = (s: string): boolean => /^[\x00-\x7f]*$/.test(s);
+
+function equalAscii(text: Uint8Array, from: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (text[from + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
 
 function equalBytes(text: Uint8Array, from: number, want: Uint8Array): boolean {
   for (let i = 0; i < want.length; i++) if (text[from + i] !== want[i]) return false;

@@ -27,13 +27,13 @@ import type { LoadIssue, Paper, PaperList } from '../library/paper';
 import { PackedPaperStore, PaperStoreBuilder, STORE_FORMAT, decodeStore, encodeStore, fingerprint, storeHeader, type Fingerprint } from '../library/store';
 import { detectFormat, streamPapers, type StreamFormat, type StreamProgress } from '../library/stream';
 import type { EncodedSource, IndexSource } from './index';
-import { FORMAT_VERSION, encodeSegment, segmentFile } from './persist';
+import { FORMAT_VERSION, encodeSegment, segmentFile, verifySegment } from './persist';
 import { AVERAGE_SAMPLE, averageLengths, chunkEnder, hashPaper, segmentBuilder } from './segment';
 
 /**
- * A corpus is cut into chunks of at least this many papers (about 1.3 times as many on average):
- * larger than a .bib's chunks, because a corpus is never edited one entry at a time, and every
- * chunk has its own vocabulary that typed queries look through.
+ * A corpus is cut into chunks of this many papers: larger than a .bib's (a corpus is never
+ * edited one entry at a time, and every chunk has its own vocabulary that typed queries look
+ * through), and no larger, so document numbers fit 16 bits.
  */
 export const CORPUS_CHUNK_PAPERS = 65_536;
 /** Bump when what the reader makes of a record changes (keys, fields, LaTeX decoding…). */
@@ -107,8 +107,11 @@ async function identify(file: string, options: CorpusOptions): Promise<{ id: str
 /**
  * The corpus saved in `dir` for this file, filter and formats, without reading the source; a
  * string says why there is none (never saved, the file changed, a file missing or corrupt).
+ * `verify`: check the segments' checksums here (the worker does, so the main thread need not);
+ * otherwise SearchIndex.setEncodedSource checks them.
  */
-export async function openCorpus(file: string, dir: string, options: CorpusOptions = {}): Promise<Corpus | string> {
+export async function openCorpus(file: string, dir: string, options: CorpusOptions & { verify?: boolean } = {}): Promise<Corpus | string> {
+  const verify = options.verify ?? false;
   const who = await identify(file, options);
   if (typeof who === 'string') return `${file}: ${who}`;
   const folder = join(dir, who.id);
@@ -124,13 +127,17 @@ export async function openCorpus(file: string, dir: string, options: CorpusOptio
   if (meta.segmentFormat !== FORMAT_VERSION || meta.readerVersion !== READER_VERSION) return 'saved in another format';
   const chunks: EncodedSource['chunks'] = [];
   for (const c of meta.chunks) {
+    let bytes: Buffer;
     try {
-      chunks.push({ hash: c.hash, papers: c.papers, bytes: await readFile(segmentFile(folder, c.hash)) });
+      bytes = await readFile(segmentFile(folder, c.hash));
     } catch {
       return `${segmentFile(folder, c.hash)}: missing`;
     }
+    const wrong = verify ? verifySegment(bytes) : null;
+    if (wrong) return `${segmentFile(folder, c.hash)}: ${wrong}`;
+    chunks.push({ hash: c.hash, papers: c.papers, bytes });
   }
-  return { id: who.id, file, store, encoded: { id: file, hash: who.id, chunks }, issues: meta.issues, progress: meta.progress, loaded: true };
+  return { id: who.id, file, store, encoded: { id: file, hash: who.id, chunks, verified: verify }, issues: meta.issues, progress: meta.progress, loaded: true };
 }
 
 /** Folders of earlier builds of the same file (an older snapshot, another filter): removed after a build. */

@@ -53,10 +53,11 @@
 // abstracts (use `termsOf` to highlight), semantic matching (server/src/search/semantic),
 // sharing a saved index between processes writing at the same time (last writer wins; a torn
 // file is detected by its checksum and rebuilt).
-import { keyAt, type Paper, type PaperList } from '../library/paper';
+import type { Paper, PaperList } from '../library/paper';
 import { fuzzyTerms } from './fuzzy';
 import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
+import { shadowedDocs } from './shadow';
 import { contentTerms, fold, tokenize } from './text';
 import { FORMAT_VERSION, SourceManifest, decodeSegment, encodeSegment, readManifest, readSegment, writeSegments } from './persist';
 
@@ -182,6 +183,8 @@ export interface EncodedSource {
   id: string;
   hash: string;
   chunks: { hash: string; papers: number; bytes: Uint8Array }[];
+  /** The chunks' checksums were checked where they were read (persist.ts verifySegment). */
+  verified?: boolean;
 }
 
 export class SearchIndex {
@@ -316,7 +319,7 @@ export class SearchIndex {
       const slice = encoded.chunks.length === 1 ? source.papers : source.papers.slice(start, start + c.papers);
       start += c.papers;
       const old = reuse.get(c.hash);
-      const seg = old && old.papers.length === slice.length ? old : decodeSegment(Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength), c.hash, slice);
+      const seg = old && old.papers.length === slice.length ? old : decodeSegment(Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength), c.hash, slice, encoded.verified);
       if (typeof seg === 'string') throw new Error(`${source.id}: ${seg}`);
       seg.papers = slice;
       return { id: source.id, sourceHash: encoded.hash, corpus: isCorpus(source), seg, base: 0 };
@@ -393,16 +396,10 @@ export class SearchIndex {
       base += p.seg.papers.length;
     }
     this.total = base;
-    this.dead = new Uint8Array(base);
-    const seen = new Set<string>();
-    for (const p of this.parts) {
-      const papers = p.seg.papers;
-      for (let i = 0; i < papers.length; i++) {
-        const key = keyAt(papers, i);
-        if (seen.has(key)) this.dead[p.base + i] = 1;
-        else seen.add(key);
-      }
-    }
+    this.dead = shadowedDocs(
+      this.parts.map((p) => ({ papers: p.seg.papers, base: p.base })),
+      base,
+    );
     this.acc = new Float32Array(base);
     this.final = new Float32Array(base);
     this.tokAcc = new Float32Array(base);

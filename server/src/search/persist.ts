@@ -4,7 +4,8 @@
 //   bytes 8..11  header length (uint32 LE), then the header as JSON:
 //                { format, hash, papers, keys, avg, checksum, sections: [{ name, offset, length }] }
 //   then the sections (8-byte aligned, offsets relative to the payload start): for ctx and typ,
-//   terms (UTF-8, "\n"-joined), offsets (uint32), docs (uint32), impacts (uint8), maxImpact (uint8);
+//   terms (UTF-8, "\n"-joined), offsets (uint32), docs (uint16 in "docs16" when the segment has at
+//   most 65,536 papers, else uint32), impacts (uint8), maxImpact (uint8);
 //   integers in the platform's byte order (little-endian wherever Node runs), read in place.
 //
 // A file is used only when its format version, source hash, paper count, key list hash and
@@ -18,7 +19,7 @@ import type { Postings } from './postings';
 import { Segment, hashKeys } from './segment';
 
 /** Bump when the file layout or anything that changes the indexed terms/impacts changes. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 const MAGIC = Buffer.from('LLSEG\0\0\0', 'latin1');
 const PREFIX = 'litlens-search-';
 
@@ -89,7 +90,7 @@ function sectionsOf(seg: Segment): [string, Uint8Array][] {
   ] as const) {
     out.push([`${prefix}.terms`, Buffer.from(p.terms.join('\n'), 'utf8')]);
     out.push([`${prefix}.offsets`, new Uint8Array(p.offsets.buffer, p.offsets.byteOffset, p.offsets.byteLength)]);
-    out.push([`${prefix}.docs`, new Uint8Array(p.docs.buffer, p.docs.byteOffset, p.docs.byteLength)]);
+    out.push([p.docs instanceof Uint16Array ? `${prefix}.docs16` : `${prefix}.docs`, new Uint8Array(p.docs.buffer, p.docs.byteOffset, p.docs.byteLength)]);
     out.push([`${prefix}.impacts`, p.impacts]);
     out.push([`${prefix}.maxImpact`, p.maxImpact]);
   }
@@ -130,17 +131,37 @@ export function encodeSegment(seg: Segment): Buffer {
   return out;
 }
 
-/** The segment in `bytes`, or the reason it cannot be used for these papers. */
-export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList): Segment | string {
+function readHeader(bytes: Buffer): { header: Header; jsonLen: number } | string {
   if (bytes.length < 12 || !bytes.subarray(0, 8).equals(MAGIC)) return 'not a LitLens index file';
   const jsonLen = bytes.readUInt32LE(8);
   if (12 + jsonLen > bytes.length) return 'truncated header';
-  let header: Header;
   try {
-    header = JSON.parse(bytes.subarray(12, 12 + jsonLen).toString('utf8')) as Header;
+    return { header: JSON.parse(bytes.subarray(12, 12 + jsonLen).toString('utf8')) as Header, jsonLen };
   } catch {
     return 'unreadable header';
   }
+}
+
+/**
+ * Null when `bytes` is a whole segment file of this format whose payload matches its checksum,
+ * else why not: the check decodeSegment makes, for a thread that reads files for another.
+ */
+export function verifySegment(bytes: Buffer): string | null {
+  const read = readHeader(bytes);
+  if (typeof read === 'string') return read;
+  if (read.header.format !== FORMAT_VERSION) return `format ${read.header.format}, expected ${FORMAT_VERSION}`;
+  const payload = bytes.subarray((12 + read.jsonLen + 7) & ~7);
+  return checksum(payload) === read.header.checksum ? null : 'checksum mismatch (corrupt file)';
+}
+
+/**
+ * The segment in `bytes`, or the reason it cannot be used for these papers. `verified`: the
+ * payload's checksum was checked where the bytes were read (verifySegment), so it is not again.
+ */
+export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList, verified = false): Segment | string {
+  const read = readHeader(bytes);
+  if (typeof read === 'string') return read;
+  const { header, jsonLen } = read;
   if (header.format !== FORMAT_VERSION) return `format ${header.format}, expected ${FORMAT_VERSION}`;
   if (header.hash !== hash) return 'source changed';
   if (header.papers !== papers.length) return `saved for ${header.papers} papers, the source has ${papers.length}`;
@@ -149,7 +170,7 @@ export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList): S
   // Typed-array views need aligned memory; copy when the buffer is not.
   let payload = bytes.subarray(start);
   if (payload.byteOffset % 8 !== 0) payload = Buffer.from(payload);
-  if (checksum(payload) !== header.checksum) return 'checksum mismatch (corrupt file)';
+  if (!verified && checksum(payload) !== header.checksum) return 'checksum mismatch (corrupt file)';
   const section = (name: string): Uint8Array => {
     const s = header.sections.find((x) => x.name === name);
     if (!s || s.offset < 0 || s.offset + s.length > payload.length) throw new Error(`section ${name} missing or out of bounds`);
@@ -158,6 +179,11 @@ export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList): S
   const postings = (prefix: string): Postings => {
     const termsText = Buffer.from(section(`${prefix}.terms`)).toString('utf8');
     const terms = termsText.length === 0 ? [] : termsText.split('\n');
+    const u16 = (name: string) => {
+      const b = section(name);
+      if (b.byteLength % 2 !== 0) throw new Error(`section ${name} misaligned`);
+      return new Uint16Array(b.buffer, b.byteOffset, b.byteLength / 2);
+    };
     const u32 = (name: string) => {
       const b = section(name);
       if (b.byteLength % 4 !== 0) throw new Error(`section ${name} misaligned`);
@@ -166,7 +192,7 @@ export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList): S
     const p: Postings = {
       terms,
       offsets: u32(`${prefix}.offsets`),
-      docs: u32(`${prefix}.docs`),
+      docs: header.sections.some((x) => x.name === `${prefix}.docs16`) ? u16(`${prefix}.docs16`) : u32(`${prefix}.docs`),
       impacts: section(`${prefix}.impacts`),
       maxImpact: section(`${prefix}.maxImpact`),
     };

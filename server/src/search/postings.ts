@@ -7,12 +7,18 @@ export interface Postings {
   terms: string[];
   /** offsets[t]..offsets[t+1] is term t's slice of docs/impacts; length terms.length + 1. */
   offsets: Uint32Array;
-  /** Document numbers (local to the segment), increasing within a term. */
-  docs: Uint32Array;
+  /**
+   * Document numbers (local to the segment), increasing within a term: 16-bit when the segment
+   * has at most 65,536 documents (every chunk of a chunked source), which halves the largest array.
+   */
+  docs: Uint32Array | Uint16Array;
   impacts: Uint8Array;
   /** Largest impact of each term, for upper bounds. */
   maxImpact: Uint8Array;
 }
+
+/** Segments of at most this many documents store document numbers in 16 bits. */
+export const MAX_DOCS_16 = 65_536;
 
 /** Index of `term` in the sorted vocabulary, or -1. */
 export function findTerm(p: Postings, term: string): number {
@@ -135,7 +141,7 @@ export class PostingsBuilder {
     for (let t = 0; t < nTerms; t++) counts[t + 1] += counts[t];
     const offsets = counts.slice();
     const fill = counts.slice(0, nTerms);
-    const docs = new Uint32Array(total);
+    const docs = this.docStart.length <= MAX_DOCS_16 ? new Uint16Array(total) : new Uint32Array(total);
     const impacts = new Uint8Array(total);
     const maxImpact = new Uint8Array(nTerms);
     const src = this.impactOf.data;

@@ -4,7 +4,7 @@
 // A segment knows nothing of other sources; SearchIndex combines segments with global statistics.
 import { createHash, type Hash } from 'node:crypto';
 import { keyAt, type Paper, type PaperList } from '../library/paper';
-import { Postings, PostingsBuilder } from './postings';
+import { MAX_DOCS_16, Postings, PostingsBuilder } from './postings';
 import { STOPWORDS, fold, indexWords, stem, tokenize } from './text';
 
 /** BM25F field weights and length normalisation for context queries. */
@@ -231,6 +231,8 @@ export function hashPaper(h: Hash, p: Paper): void {
 /** Hash of the keys in order: a saved segment must describe exactly these papers. */
 export function hashKeys(papers: PaperList): string {
   const h = createHash('sha1');
+  // A store view hashes the bytes of its keys as they are packed: the same digest, no strings made.
+  if (papers.keyIndex && papers.keyIndexStart !== undefined) return h.update(papers.keyIndex.keyBytes(papers.keyIndexStart, papers.keyIndexStart + papers.length)).digest('hex').slice(0, 16);
   const chunk: string[] = [];
   for (let i = 0; i < papers.length; i++) {
     chunk.push(keyAt(papers, i));
@@ -257,12 +259,15 @@ export function chunkEnder(min = DEFAULT_CHUNK_PAPERS): (length: number, key: st
   let mask = 1;
   while (mask < min / 3) mask <<= 1;
   mask -= 1;
-  return (length, key) => (length >= min && (fnv1a(key) & mask) === 0) || length >= 3 * min;
+  // A chunk ends at 3 x min papers, and at 65,536 when min allows it, so its document numbers fit 16 bits.
+  const max = Math.max(min, Math.min(3 * min, MAX_DOCS_16));
+  return (length, key) => (length >= min && (fnv1a(key) & mask) === 0) || length >= max;
 }
 
 /**
  * End index of each chunk of `papers`. Once a chunk has `min` papers it ends after the next
- * paper whose key hash has its low bits zero (about min/3 papers later), or at 3 x min papers;
+ * paper whose key hash has its low bits zero (about min/3 papers later), or at 3 x min papers
+ * (65,536 when that is at least min);
  * so boundaries depend on the keys around them, not on positions: inserting or editing one entry
  * changes one chunk, not every chunk after it.
  */

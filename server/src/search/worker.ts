@@ -24,6 +24,8 @@ export interface WorkerSource {
 export type WorkerRequest =
   /** Read a corpus file as a stream and index it (search/corpus.ts), saving it in `dir` when given. */
   | { type: 'corpus'; file: string; dir: string | null; options: CorpusJob }
+  /** Open the corpus saved in `dir` (its files read and their checksums checked here). */
+  | { type: 'open-corpus'; file: string; dir: string; options: CorpusJob }
   /** More papers of source number `source` (sent in slices, so no single copy blocks long). */
   | { type: 'papers'; source: number; papers: IndexedFields[] }
   /**
@@ -38,6 +40,8 @@ export type WorkerReply =
   | { type: 'progress'; progress: CorpusProgress }
   /** The corpus's store columns and segments travel as transferred buffers: the worker keeps no copy. */
   | { type: 'corpus'; corpus: Omit<Corpus, 'store'> & { format: StreamFormat; columns: StoreColumns } }
+  /** open-corpus found nothing it can use; why. */
+  | { type: 'no-corpus'; reason: string }
   | { type: 'error'; message: string };
 
 /** What of CorpusOptions crosses to the worker (callbacks and signals stay here). */
@@ -107,6 +111,20 @@ async function inWorker(sources: readonly IndexSource[], dir: string | null, sav
  * papers: it receives the packed store and the encoded segments. Aborting stops the worker.
  */
 export async function buildCorpusInWorker(file: string, dir: string | null, options: CorpusOptions = {}): Promise<Corpus> {
+  const result = await corpusJob((job) => ({ type: 'corpus', file, dir, options: job }), options);
+  if (typeof result === 'string') throw new Error(result);
+  return result;
+}
+
+/**
+ * The corpus saved in `dir` (search/corpus.ts openCorpus), its files read and their checksums
+ * checked in a worker, so the main thread only decodes; a string says why there is none.
+ */
+export async function openCorpusInWorker(file: string, dir: string, options: CorpusOptions = {}): Promise<Corpus | string> {
+  return corpusJob((job) => ({ type: 'open-corpus', file, dir, options: job }), options);
+}
+
+async function corpusJob(request: (job: CorpusJob) => WorkerRequest, options: CorpusOptions): Promise<Corpus | string> {
   const { signal, onProgress } = options;
   signal?.throwIfAborted();
   const worker = startWorker();
@@ -118,14 +136,15 @@ export async function buildCorpusInWorker(file: string, dir: string | null, opti
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(signal?.aborted ? 'aborted' : `the indexing worker exited with code ${code}`)));
     });
-    const job: CorpusJob = { format: options.format, categories: options.categories, chunkPapers: options.chunkPapers };
-    worker.postMessage({ type: 'corpus', file, dir, options: job } satisfies WorkerRequest);
+    const message = request({ format: options.format, categories: options.categories, chunkPapers: options.chunkPapers });
+    worker.postMessage(message satisfies WorkerRequest);
     const result = await reply;
     signal?.throwIfAborted();
-    if (result.type === 'error') throw new Error(`indexing ${file} failed: ${result.message}`);
+    if (result.type === 'error') throw new Error(`indexing ${'file' in message ? message.file : ''} failed: ${result.message}`);
+    if (result.type === 'no-corpus') return result.reason;
     if (result.type !== 'corpus') throw new Error(`the indexing worker answered ${result.type}`);
     const { columns, format, ...rest } = result.corpus;
-    return { ...rest, store: new PackedPaperStore(file, format, columns) };
+    return { ...rest, store: new PackedPaperStore(rest.file, format, columns) };
   } finally {
     signal?.removeEventListener('abort', stop);
     stop();

@@ -2,7 +2,7 @@
 // sent, builds one index over them, and replies with each source's segments in the saved format.
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from '../library/paper';
-import { buildCorpus } from './corpus';
+import { buildCorpus, openCorpus } from './corpus';
 import { SearchIndex, type IndexSource } from './index';
 import { hashPapers } from './segment';
 import type { IndexedFields, WorkerReply, WorkerRequest } from './worker';
@@ -15,7 +15,7 @@ port.on('message', (msg: WorkerRequest) => {
     (received[msg.source] ??= []).push(...msg.papers);
     return;
   }
-  if (msg.type === 'corpus') {
+  if (msg.type === 'corpus' || msg.type === 'open-corpus') {
     corpus(msg).catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerReply));
     return;
   }
@@ -29,12 +29,24 @@ port.on('message', (msg: WorkerRequest) => {
   );
 });
 
-/** Own buffers move without a copy; views into Node's shared pool cannot be transferred. */
-const movable = (views: ArrayBufferView[]): ArrayBuffer[] =>
-  views.filter((v) => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.buffer instanceof ArrayBuffer).map((v) => v.buffer as ArrayBuffer);
+/**
+ * The buffers under these views, to move without a copy (views sharing one, like a loaded
+ * store's columns, move with it). Node's shared pool for small buffers (Buffer.poolSize bytes)
+ * must stay: the views into it are copied.
+ */
+const movable = (views: ArrayBufferView[]): ArrayBuffer[] => [
+  ...new Set(views.map((v) => v.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > Buffer.poolSize)),
+];
 
-async function corpus(msg: Extract<WorkerRequest, { type: 'corpus' }>): Promise<void> {
-  const built = await buildCorpus(msg.file, msg.dir, { ...msg.options, onProgress: (progress) => port.postMessage({ type: 'progress', progress } satisfies WorkerReply) });
+async function corpus(msg: Extract<WorkerRequest, { type: 'corpus' | 'open-corpus' }>): Promise<void> {
+  const built =
+    msg.type === 'corpus'
+      ? await buildCorpus(msg.file, msg.dir, { ...msg.options, onProgress: (progress) => port.postMessage({ type: 'progress', progress } satisfies WorkerReply) })
+      : await openCorpus(msg.file, msg.dir, { ...msg.options, verify: true });
+  if (typeof built === 'string') {
+    port.postMessage({ type: 'no-corpus', reason: built } satisfies WorkerReply);
+    return;
+  }
   const { store, ...rest } = built;
   const columns = store.columns();
   const reply: WorkerReply = { type: 'corpus', corpus: { ...rest, format: store.format, columns } };

@@ -8,7 +8,7 @@ import { SearchIndex } from '../../../server/src/search';
 import { buildCorpus, corpusSource, openCorpus, type Corpus, type CorpusProgress } from '../../../server/src/search/corpus';
 import { decodeSegment, encodeSegment } from '../../../server/src/search/persist';
 import { buildSegment } from '../../../server/src/search/segment';
-import { buildCorpusInWorker } from '../../../server/src/search/worker';
+import { buildCorpusInWorker, openCorpusInWorker } from '../../../server/src/search/worker';
 
 const snapshot = join(__dirname, '..', '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl');
 
@@ -157,6 +157,25 @@ describe('search/corpus: a streamed corpus indexed with its papers off the heap'
     assert.ok(progress.length > 0 && progress[progress.length - 1].papers === 1000);
     assert.ok(existsSync(join(dir, there.id, 'store.rec')));
     assert.deepEqual(answers(indexOf(there)), answers(indexOf(here)));
+  });
+
+  it('opens the saved corpus in the worker: files read and checked there, the same answers; a damaged file says why', async () => {
+    const file = join(tmp, 'opened.jsonl');
+    copyFileSync(snapshot, file);
+    const dir = join(tmp, 'opened');
+    const built = await buildCorpus(file, dir, { chunkPapers: 300 });
+    const opened = await openCorpusInWorker(file, dir, { chunkPapers: 300 });
+    assert.ok(typeof opened !== 'string', String(opened));
+    assert.equal(opened.encoded.verified, true);
+    assert.deepEqual(opened.store.columns(), built.store.columns());
+    assert.deepEqual(answers(indexOf(opened)), answers(indexOf(built)));
+    const folder = join(dir, built.id);
+    const seg = readdirSync(folder).find((f) => f.endsWith('.seg'))!;
+    const bytes = readFileSync(join(folder, seg));
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(join(folder, seg), bytes);
+    assert.match(String(await openCorpusInWorker(file, dir, { chunkPapers: 300 })), /\.seg: checksum mismatch \(corrupt file\)$/);
+    assert.equal(await openCorpusInWorker(file, dir), 'no saved index', 'another chunk size is another corpus');
   });
 
   it('stops the worker when aborted', async () => {
