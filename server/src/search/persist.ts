@@ -4,7 +4,7 @@
 //   bytes 8..11  header length (uint32 LE), then the header as JSON:
 //                { format, hash, papers, keys, avg, checksum, sections: [{ name, offset, length }] }
 //   then the sections (8-byte aligned, offsets relative to the payload start): for ctx and typ,
-//   terms (UTF-8, "\n"-joined), offsets (uint32), docs (uint16 in "docs16" when the segment has at
+//   terms (UTF-8, "\n"-joined; for ctx also termStarts, each term's byte offset, uint32), offsets (uint32), docs (uint16 in "docs16" when the segment has at
 //   most 65,536 papers, else uint32), impacts (uint8), maxImpact (uint8);
 //   integers in the platform's byte order (little-endian wherever Node runs), read in place.
 //
@@ -15,7 +15,7 @@ import * as zlib from 'node:zlib';
 import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PaperList } from '../library/paper';
-import type { Postings } from './postings';
+import { PackedTerms, type Postings, type Vocabulary } from './postings';
 import { Segment, hashKeys } from './segment';
 
 /** Bump when the file layout or anything that changes the indexed terms/impacts changes. */
@@ -82,13 +82,29 @@ export function segmentFile(dir: string, hash: string): string {
   return join(dir, `${PREFIX}${hash.replace(/[^A-Za-z0-9_-]/g, '_')}.seg`);
 }
 
+/** A vocabulary as saved: "\n"-joined UTF-8, and each term's byte offset (PackedTerms' layout). */
+function vocabularyBytes(terms: Vocabulary): { bytes: Uint8Array; starts: Uint32Array } {
+  if (terms instanceof PackedTerms) return { bytes: terms.bytes, starts: terms.starts };
+  const bytes = Buffer.from(terms.join('\n'), 'utf8');
+  const starts = new Uint32Array(terms.length + 1);
+  let at = 0;
+  terms.forEach((t, i) => {
+    starts[i] = at;
+    at += Buffer.byteLength(t, 'utf8') + 1;
+  });
+  starts[terms.length] = at;
+  return { bytes, starts };
+}
+
 function sectionsOf(seg: Segment): [string, Uint8Array][] {
   const out: [string, Uint8Array][] = [];
   for (const [prefix, p] of [
     ['ctx', seg.ctx],
     ['typ', seg.typ],
   ] as const) {
-    out.push([`${prefix}.terms`, Buffer.from(p.terms.join('\n'), 'utf8')]);
+    const terms = vocabularyBytes(p.terms);
+    out.push([`${prefix}.terms`, terms.bytes]);
+    if (prefix === 'ctx') out.push(['ctx.termStarts', new Uint8Array(terms.starts.buffer, terms.starts.byteOffset, terms.starts.byteLength)]);
     out.push([`${prefix}.offsets`, new Uint8Array(p.offsets.buffer, p.offsets.byteOffset, p.offsets.byteLength)]);
     out.push([p.docs instanceof Uint16Array ? `${prefix}.docs16` : `${prefix}.docs`, new Uint8Array(p.docs.buffer, p.docs.byteOffset, p.docs.byteLength)]);
     out.push([`${prefix}.impacts`, p.impacts]);
@@ -176,20 +192,19 @@ export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList, ve
     if (!s || s.offset < 0 || s.offset + s.length > payload.length) throw new Error(`section ${name} missing or out of bounds`);
     return payload.subarray(s.offset, s.offset + s.length);
   };
-  const postings = (prefix: string): Postings => {
-    const termsText = Buffer.from(section(`${prefix}.terms`)).toString('utf8');
-    const terms = termsText.length === 0 ? [] : termsText.split('\n');
-    const u16 = (name: string) => {
-      const b = section(name);
-      if (b.byteLength % 2 !== 0) throw new Error(`section ${name} misaligned`);
-      return new Uint16Array(b.buffer, b.byteOffset, b.byteLength / 2);
-    };
-    const u32 = (name: string) => {
-      const b = section(name);
-      if (b.byteLength % 4 !== 0) throw new Error(`section ${name} misaligned`);
-      return new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
-    };
-    const p: Postings = {
+  const u16 = (name: string) => {
+    const b = section(name);
+    if (b.byteLength % 2 !== 0) throw new Error(`section ${name} misaligned`);
+    return new Uint16Array(b.buffer, b.byteOffset, b.byteLength / 2);
+  };
+  const u32 = (name: string) => {
+    const b = section(name);
+    if (b.byteLength % 4 !== 0) throw new Error(`section ${name} misaligned`);
+    return new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+  };
+  const postings = <V extends Vocabulary>(prefix: string, vocabulary: (bytes: Uint8Array) => V): Postings<V> => {
+    const terms = vocabulary(section(`${prefix}.terms`));
+    const p: Postings<V> = {
       terms,
       offsets: u32(`${prefix}.offsets`),
       docs: header.sections.some((x) => x.name === `${prefix}.docs16`) ? u16(`${prefix}.docs16`) : u32(`${prefix}.docs`),
@@ -201,8 +216,19 @@ export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList, ve
     }
     return p;
   };
+  // Context terms are only looked up: kept as the saved bytes. Typed terms are walked by prefix and
+  // edit distance, term by term: strings.
+  const packed = (bytes: Uint8Array) => {
+    const terms = new PackedTerms(bytes, u32('ctx.termStarts'));
+    if (terms.starts.length === 0 || terms.starts[terms.length] !== (terms.length === 0 ? 0 : bytes.length + 1)) throw new Error('ctx term offsets inconsistent');
+    return terms;
+  };
+  const strings = (bytes: Uint8Array) => {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return text.length === 0 ? [] : text.split('\n');
+  };
   try {
-    return { hash, papers, ctx: postings('ctx'), typ: postings('typ'), avg: header.avg, saved: true };
+    return { hash, papers, ctx: postings('ctx', packed), typ: postings('typ', strings), avg: header.avg, saved: true };
   } catch (e) {
     return (e as Error).message;
   }

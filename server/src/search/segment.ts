@@ -4,7 +4,7 @@
 // A segment knows nothing of other sources; SearchIndex combines segments with global statistics.
 import { createHash, type Hash } from 'node:crypto';
 import { keyAt, type Paper, type PaperList } from '../library/paper';
-import { MAX_DOCS_16, Postings, PostingsBuilder } from './postings';
+import { MAX_DOCS_16, Postings, PostingsBuilder, type Vocabulary } from './postings';
 import { STOPWORDS, fold, indexWords, stem, tokenize } from './text';
 
 /** BM25F field weights and length normalisation for context queries. */
@@ -30,7 +30,8 @@ export interface Segment {
   hash: string;
   /** The papers, by document number: an array, or a view of a packed store (library/store.ts). */
   papers: PaperList;
-  ctx: Postings;
+  /** Packed when loaded (only looked up); strings when built here. */
+  ctx: Postings<Vocabulary>;
   typ: Postings;
   /** Average field lengths used for the impacts (kept for information). */
   avg: { title: number; abstract: number };
