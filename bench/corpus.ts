@@ -154,6 +154,7 @@ async function childLoad(file: string, dir: string, categories: string[]): Promi
   out.peakRssMb = peakRssMb();
   global.gc?.();
   out.rssAfterQueriesMb = rssMb();
+  await corpus.store.close();
   return out;
 }
 

@@ -29,7 +29,7 @@ export interface PaperStore extends PaperList, KeyIndex {
   readonly format: StreamFormat;
   /** Number of papers; doc numbers are 0..size-1, in file order. */
   readonly size: number;
-  /** The compact paper of `doc`: key, title, up to MAX_AUTHORS authors, year, origin (no abstract). */
+  /** The compact paper of `doc`: key, title, the first MAX_AUTHORS authors, year, origin (no abstract). */
   paperAt(doc: number): Paper;
   keyAt(doc: number): string;
   /** The doc number of `key`, -1 when absent. */
@@ -46,8 +46,8 @@ export interface PaperStore extends PaperList, KeyIndex {
   close(): Promise<void>;
 }
 
-/** Authors kept per paper in the compact record (typed queries and lists show the first few). */
-export const MAX_AUTHORS = 8;
+/** Authors kept per paper in the compact record (lists show "A, B, C et al."; the index has them all). */
+export const MAX_AUTHORS = 3;
 /** Full entries kept after a read (a hover card, the completion item being resolved…). */
 export const ENTRY_CACHE = 256;
 const FIELDS = 3; // key, title, authors

@@ -47,10 +47,16 @@ describe('search/corpus: a streamed corpus indexed with its papers off the heap'
     assert.deepEqual(corpus.issues, []);
     const inMemory = SearchIndex.fromSources([{ id: snapshot, papers, kind: 'corpus' }]);
     assert.deepEqual(answers(indexOf(corpus)), answers(inMemory));
+    // arXiv keys are typed by prefix.
+    const byId = indexOf(corpus).typed('arXiv:math/0010');
+    const expected = papers.filter((p) => p.key.startsWith('arXiv:math/0010')).map((p) => p.key);
+    assert.ok(expected.length > 0);
+    assert.deepEqual(byId.slice(0, expected.length).map((h) => h.paper.key).sort(), expected.sort());
     // Hits carry the compact paper; the whole entry is one read away.
     const hit = indexOf(corpus).context('domain generalization')[0];
     assert.equal(hit.paper.abstract, undefined);
     assert.equal((await corpus.store.fullEntry(hit.paper.key))?.abstract, papers.find((p) => p.key === hit.paper.key)?.abstract);
+    await corpus.store.close();
   });
 
   it('cuts a corpus into chunks as it streams; each chunk is the segment buildSegment makes of its papers', async () => {
@@ -86,6 +92,7 @@ describe('search/corpus: a streamed corpus indexed with its papers off the heap'
     assert.deepEqual(opened.progress, built.progress, 'the counts of the build, not of a new read');
     assert.deepEqual(answers(indexOf(opened)), answers(indexOf(built)));
     assert.deepEqual(await opened.store.fullEntry(papers[42].key), { ...papers[42], origin: { ...papers[42].origin, file } });
+    await opened.store.close();
     // Another filter is another corpus, beside the first.
     assert.equal(await openCorpus(file, dir, { categories: ['cs.LG'] }), 'no saved index');
     const lg = await buildCorpus(file, dir, { categories: ['cs.LG'] });
