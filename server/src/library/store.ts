@@ -40,6 +40,8 @@ export interface PaperStore extends PaperList, KeyIndex {
   abstractOf(key: string): Promise<string | undefined>;
   /** The complete entry as the source has it (every author, venue, DOI, e-print…), read from the file. */
   fullEntry(key: string): Promise<Paper | undefined>;
+  /** For each title, the docs with the same title (titleIdentity), in one pass. */
+  docsWithTitles(titles: readonly string[]): number[][];
   /** A read found the file no longer holding the record where the store says: the source changed. */
   readonly stale: boolean;
   /** Closes the file the entries are read from (it reopens on the next read). */
