@@ -1,6 +1,6 @@
 // Search benchmark: the bundled corpus and a generated 100k-paper library.
 //
-//   npm run bench [-- --json] [-- --quick] [-- --papers N] [-- --seed S] [-- --no-bibtex] [-- --no-semantic]
+//   npm run bench [-- --json] [-- --quick] [-- --papers N] [-- --seed S] [-- --no-bibtex] [-- --no-corpus] [-- --no-semantic]
 //
 // For each size, in fresh child processes (so peak RSS is honest): cold index build, save (time,
 // bytes), then in another process load from the saved index and run context (sentences and
@@ -8,7 +8,8 @@
 // peak RSS. The 100k library is generated reproducibly by bench/generate.ts into bench/out/
 // (git-ignored) as .bib and CSL-JSON; the index benchmark reads the CSL-JSON (fast), and the
 // BibTeX parse of the same library is timed separately through parseBibtex.
-// --quick: the bundled corpus only. Then the semantic layer with the suite's own model
+// Then the same N papers as an arXiv snapshot read as a stream with its papers off the heap
+// (bench/corpus.ts; --no-corpus skips it). --quick: the bundled corpus only. Then the semantic layer with the suite's own model
 // (bench/semantic.ts) when @huggingface/transformers is installed.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,6 +22,7 @@ import { loadCorpus } from '../server/src/library/corpus';
 import { parseCslJson } from '../server/src/library/csljson';
 import type { Paper } from '../server/src/library/paper';
 import { IndexSource, SearchIndex } from '../server/src/search';
+import { benchCorpusSize, printCorpusReport } from './corpus';
 import { writeLibrary } from './generate';
 import { latency, makeQueries, peakRssMb, rssMb, type Latency } from './measure';
 import { benchSemantic, printSemantic, type SemanticBench } from './semantic';
@@ -246,10 +248,12 @@ async function main(argv: string[]): Promise<number> {
       bibtex = await benchBibtex(`${base}.bib`, 240_000);
     }
   }
+  const corpus = quick || argv.includes('--no-corpus') ? null : await benchCorpusSize(n, seed, [], json ? () => {} : (s) => console.error(s));
   const semantic = argv.includes('--no-semantic') ? null : await benchSemanticIfInstalled();
-  if (json) console.log(JSON.stringify({ node: process.version, loadavg: loadavg(), sizes: reports, bibtex, semantic }, null, 2));
+  if (json) console.log(JSON.stringify({ node: process.version, loadavg: loadavg(), sizes: reports, bibtex, corpus, semantic }, null, 2));
   else {
     printReport(reports, bibtex);
+    if (corpus) printCorpusReport([corpus]);
     if (semantic) printSemantic(semantic);
   }
   return 0;
