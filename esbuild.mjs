@@ -1,4 +1,4 @@
-// Bundles the entry points: the VS Code client, the language server, the CLI, the indexing thread.
+// Bundles the entry points: the VS Code client, the language server, the CLI, the indexing and reading threads.
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -9,15 +9,19 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  // jsonc-parser's UMD build requires its parts at run time, which a bundle cannot follow: take its ESM build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 // Semantic search loads transformers.js (an optionalDependency) at run time from node_modules.
 const semanticExternals = ['@huggingface/transformers', 'onnxruntime-node', 'onnxruntime-web', 'sharp'];
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: semanticExternals },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', external: semanticExternals },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', external: semanticExternals },
   // The index-building thread the server starts (server/src/search/worker.ts).
   { entryPoints: ['server/src/search/workerMain.ts'], outfile: 'dist/indexWorker.js' },
+  // The thread that reads and decodes BibTeX files for the server (server/src/library/worker.ts).
+  { entryPoints: ['server/src/library/workerMain.ts'], outfile: 'dist/libraryWorker.js' },
 ];
 const existing = (await import('node:fs')).existsSync;
 const builds = entries.filter((e) => existing(e.entryPoints[0]));

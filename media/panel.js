@@ -5,7 +5,6 @@
   /** @typedef {import('../client/src/panelMessages').FromPanel} FromPanel */
   /** @typedef {import('../client/src/panelMessages').ToPanel} ToPanel */
   /** @typedef {import('../client/src/panelMessages').PanelState} PanelState */
-  /** @typedef {import('../server/src/protocol').SearchResult} SearchResult */
 
   // @ts-ignore acquireVsCodeApi is provided by the webview host.
   const vscode = acquireVsCodeApi();
@@ -19,6 +18,7 @@
   const sourceSelect = /** @type {HTMLSelectElement} */ ($('source'));
   const yearFrom = /** @type {HTMLInputElement} */ ($('year-from'));
   const yearTo = /** @type {HTMLInputElement} */ ($('year-to'));
+  const years = $('years');
   const list = $('results');
   const summary = $('summary');
   const notice = $('notice');
@@ -31,6 +31,8 @@
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let noticeTimer;
   let target = /** @type {string | null} */ (null);
+  /** Whether any paper of the library has a year (the filter is shown for it before a search). */
+  let libraryHasYears = false;
 
   function save() {
     vscode.setState(state);
@@ -90,21 +92,47 @@
     return `${from > 0 ? '…' : ''}${piece.slice(0, piece.lastIndexOf(' ') > max * 0.7 ? piece.lastIndexOf(' ') : piece.length)}…`;
   }
 
-  function authorsText(/** @type {string[]} */ authors) {
-    const names = authors.map((a) => (a.includes(',') ? `${a.slice(a.indexOf(',') + 1).trim()} ${a.slice(0, a.indexOf(',')).trim()}` : a));
-    return names.length > 4 ? `${names.slice(0, 3).join(', ')} et al.` : names.join(', ');
+  /** 16×16 line icons (stroked paths), drawn in the theme's foreground colour. */
+  const ICONS = {
+    insert: ['M3 11.5c1.6-.7 2.5-2 2.5-3.8V4.5H2.5v3.2h3', 'M9.5 11.5c1.6-.7 2.5-2 2.5-3.8V4.5H9v3.2h3'],
+    copy: ['M5.5 5.5h8v8h-8z', 'M2.5 10.5v-8h8'],
+    similar: ['M9.5 8a3.5 3.5 0 1 1-7 0a3.5 3.5 0 1 1 7 0', 'M13.5 8a3.5 3.5 0 1 1-7 0a3.5 3.5 0 1 1 7 0'],
+    open: ['M9 1.5H3.5v13h9V5z', 'M9 1.5V5h3.5'],
+  };
+
+  function icon(/** @type {keyof typeof ICONS} */ name) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 16 16');
+    svg.setAttribute('aria-hidden', 'true');
+    for (const d of ICONS[name]) {
+      const path = document.createElementNS(ns, 'path');
+      path.setAttribute('d', d);
+      svg.append(path);
+    }
+    return svg;
   }
 
-  function button(/** @type {string} */ label, /** @type {string} */ aria, /** @type {() => void} */ action) {
+  /** An icon button: its name as tooltip, a longer label for screen readers. */
+  function button(/** @type {keyof typeof ICONS} */ name, /** @type {string} */ tip, /** @type {string} */ aria, /** @type {() => void} */ action) {
     const b = document.createElement('button');
     b.type = 'button';
-    b.textContent = label;
+    b.className = 'icon';
+    b.dataset.action = name;
+    b.title = tip;
     b.setAttribute('aria-label', aria);
+    b.append(icon(name));
     b.addEventListener('click', (e) => {
       e.stopPropagation();
       action();
     });
     return b;
+  }
+
+  /** The year filter only when it can filter something: a paper shown (or, before a search, in the library) has a year, or a year is set. */
+  function showYears() {
+    const shown = state.results.length ? state.results.some((r) => r.year) : libraryHasYears;
+    years.hidden = !(shown || yearFrom.value || yearTo.value);
   }
 
   function render() {
@@ -120,39 +148,45 @@
       // Words shared with a whole abstract ("similar papers") say little: highlight only for a typed query.
       const words = state.similarTo ? [] : r.matched || [];
 
+      // Compact, as in Zotero's picker: the title; first author et al., year, venue (and the key);
+      // the abstract only for the selected paper; the actions as icons on hover, focus or selection.
+      const body = document.createElement('div');
+      body.className = 'body';
       const title = document.createElement('div');
       title.className = 'title';
       title.append(highlighted(r.title, words));
       const meta = document.createElement('div');
       meta.className = 'meta';
+      const about = [r.authorsText, r.year ? String(r.year) : '', r.venue || ''].filter(Boolean).join(', ');
+      if (about) meta.append(`${about} · `);
       const key = document.createElement('code');
       key.textContent = r.key;
       meta.append(key);
-      const rest = [authorsText(r.authors), r.year ? String(r.year) : '', r.venue || '', r.source].filter(Boolean).join(' · ');
-      if (rest) meta.append(` · ${rest}`);
-      li.append(title, meta);
+      meta.title = r.source;
+      body.append(title, meta);
       if (r.abstract) {
         const abs = document.createElement('div');
         abs.className = 'abstract';
         abs.append(highlighted(snippet(r.abstract, words), words));
-        li.append(abs);
+        body.append(abs);
       }
       const actions = document.createElement('div');
       actions.className = 'actions';
       actions.append(
-        button('Insert citation', `Insert a citation of ${r.title}${target ? ` into ${target}` : ''}`, () => send({ type: 'insert', key: r.key })),
-        button('Copy BibTeX', `Copy the BibTeX entry of ${r.title}`, () => send({ type: 'copyBibtex', key: r.key })),
-        button('Similar papers', `Show papers similar to ${r.title}`, () =>
+        button('insert', 'Insert citation', `Insert a citation of ${r.title}${target ? ` into ${target}` : ''}`, () => send({ type: 'insert', key: r.key })),
+        button('copy', 'Copy BibTeX', `Copy the BibTeX entry of ${r.title}`, () => send({ type: 'copyBibtex', key: r.key })),
+        button('similar', 'Similar papers', `Show papers similar to ${r.title}`, () =>
           send({ type: 'similar', key: r.key, title: r.title, text: `${r.title}. ${r.abstract || ''}` }),
         ),
       );
-      if (r.file) actions.append(button('Open entry', `Open the entry of ${r.title}`, () => send({ type: 'openEntry', file: r.file, line: r.line })));
-      li.append(actions);
+      if (r.file) actions.append(button('open', 'Open entry', `Open the entry of ${r.title}`, () => send({ type: 'openEntry', file: r.file, line: r.line })));
+      li.append(body, actions);
       li.addEventListener('click', () => select(i, false));
       list.append(li);
     });
     if (results.length > 0) list.setAttribute('aria-activedescendant', `result-${Math.min(state.selected, results.length - 1)}`);
     else list.removeAttribute('aria-activedescendant');
+    showYears();
     renderSummary();
   }
 
@@ -233,6 +267,8 @@
           yearTo.placeholder = String(m.info.years.max);
         }
         yearFrom.disabled = yearTo.disabled = !m.info?.years;
+        libraryHasYears = !!m.info?.years;
+        showYears();
         if (m.serverDown) showNotice(m.serverDown, 'error');
         renderSummary();
         break;

@@ -54,10 +54,23 @@ for asset in ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz; do
 done
 
 mkdir -p "$TOOLS"
-[ -f "$TOOLS/package.json" ] || echo '{ "name": "litlens-e2e-tools", "private": true }' > "$TOOLS/package.json"
-log "installing code-server@$CODE_SERVER_VERSION and playwright-core into $TOOLS (about a minute)"
-# code-server's postinstall refuses root without unsafe_perm; node-pty's runs `npx node-gyp`.
-npm_config_unsafe_perm=true npm_config_yes=true npm_config_fund=false npm_config_audit=false \
-  npm install --prefix "$TOOLS" --no-save "code-server@$CODE_SERVER_VERSION" playwright-core >&2
-[ -x "$TOOLS/node_modules/.bin/code-server" ] || { log "code-server did not install"; exit 1; }
+# allowScripts: npm 11 runs these install scripts anyway, and says so unless they are listed.
+echo '{ "name": "litlens-e2e-tools", "private": true, "allowScripts": { "code-server": true, "argon2": true } }' > "$TOOLS/package.json"
+install_log=.e2e/tools-install.log
+log "installing code-server@$CODE_SERVER_VERSION and playwright-core into $TOOLS: about two minutes on 2 cores, most of it"
+log "code-server's own install step building VS Code's native modules (log: $install_log)"
+# code-server's postinstall refuses root without unsafe_perm, which only the scripts' shell sets
+# (scripts/npm-root-shell.sh); node-pty's runs `npx node-gyp`. The http log level and foreground
+# scripts let scripts/install-progress.mjs say what is being fetched and built.
+set +e
+npm_config_script_shell="$PWD/scripts/npm-root-shell.sh" npm_config_yes=true npm_config_fund=false npm_config_audit=false \
+  npm install --prefix "$TOOLS" --no-save --loglevel=http --foreground-scripts "code-server@$CODE_SERVER_VERSION" playwright-core 2>&1 \
+  | node scripts/install-progress.mjs "$install_log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" != 0 ] || [ ! -x "$TOOLS/node_modules/.bin/code-server" ]; then
+  tail -n 40 "$install_log" >&2
+  log "code-server did not install (npm exit $status; the whole log: $install_log)"
+  exit 1
+fi
 log "ready"

@@ -1,5 +1,5 @@
 // `npm test`: every suite, in order, then one closing line counting them all.
-//   build → typecheck → corpus check → mocha (unit, protocol over JSON-RPC, Neovim) → editor (code-server)
+//   build → typecheck → corpus check → import cycles → mocha (unit, protocol over JSON-RPC, Neovim, Emacs) → editor (code-server)
 // Each stage streams its output; a failing stage fails the run, and the later stages still run.
 import { spawn } from 'node:child_process';
 
@@ -8,6 +8,7 @@ const stages = [
   { name: 'typecheck', cmd: 'npx', args: ['tsc', '-p', '.', '--noEmit'] },
   { name: 'typecheck media', cmd: 'npx', args: ['tsc', '-p', 'media', '--noEmit'] },
   { name: 'corpus', cmd: 'node', args: ['--import', 'tsx', 'corpus/build.ts', '--check'] },
+  { name: 'cycles', cmd: 'npx', args: ['madge', '--circular', '--extensions', 'ts', 'client/src', 'server/src'] },
   { name: 'mocha', cmd: 'npx', args: ['mocha'] },
   { name: 'editor', cmd: 'node', args: ['test/e2e/run.mjs'] },
 ];

@@ -1,7 +1,6 @@
 // What text to insert for a citation at a position: `\cite{key}`, `[@key]`, or only the key when
 // the cursor is already inside a citation command. Pure functions of the text before the cursor.
-
-export type Syntax = 'latex' | 'markdown';
+import type { Syntax } from '../../server/src/documents/syntax';
 
 /** Inside `\cite…{` (any natbib/biblatex variant, starred, optional args) with the brace still open. */
 const latexOpenCite = /\\[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]*)$/;

@@ -2,85 +2,13 @@
 // down) becomes one clear message instead of a silent no-op.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  BibtexRequest,
-  EnsureInBibliographyRequest,
-  RebuildIndexRequest,
-  RelatedRequest,
-  SearchRequest,
-  ShowPapersCommand,
-  type BibtexResponse,
-  type EnsureInBibliographyParams,
-  type EnsureInBibliographyResult,
-  type PaperSummary,
-  type RelatedParams,
-  type RelatedResponse,
-  type SearchParams,
-  type SearchResponse,
-  type ShowPapersArgs,
-} from '../../server/src/protocol';
-import { citationText } from './cite';
-import { addLibraries, isSupported, maxSuggestions, syntaxOf } from './config';
+import { shortAuthors, trimText } from '../../server/src/display';
+import { RebuildIndexRequest, RelatedRequest, SearchRequest, ShowPapersCommand, type CitePlaceParams, type PaperSummary, type RelatedParams, type ShowPapersArgs } from '../../server/src/protocol';
+import { Citer } from './citer';
+import { addLibraries, maxSuggestions } from './config';
 import type { SemanticConsent } from './consent';
 import type { LitLensContext } from './context';
 import { SearchPanel, openEntry } from './searchPanel';
-
-/** Inserts citations into the text editor the writer used last (the panel takes focus away). */
-export class Citer implements vscode.Disposable {
-  private last: vscode.TextEditor | undefined;
-  private readonly subscription: vscode.Disposable;
-
-  constructor(private readonly ctx: LitLensContext) {
-    this.remember(vscode.window.activeTextEditor);
-    this.subscription = vscode.window.onDidChangeActiveTextEditor((e) => this.remember(e));
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-  }
-
-  /** The editor a citation goes into: the active one, else the last LaTeX/Markdown editor still open. */
-  target(): vscode.TextEditor | undefined {
-    const active = vscode.window.activeTextEditor;
-    if (active && isSupported(active.document)) return active;
-    if (this.last && !this.last.document.isClosed) return this.last;
-    return undefined;
-  }
-
-  /** Cites `key` at the cursor and makes sure the bibliography has its entry; answers what happened. */
-  async insert(key: string, options: { preserveFocus?: boolean; editor?: vscode.TextEditor } = {}): Promise<string> {
-    let editor = options.editor ?? this.target();
-    if (!editor) throw new Error('open a LaTeX or Markdown document and place the cursor where the citation goes.');
-    const syntax = syntaxOf(editor.document);
-    if (!syntax) throw new Error(`${path.basename(editor.document.fileName)} is not a LaTeX or Markdown document.`);
-    if (!vscode.window.visibleTextEditors.includes(editor)) {
-      const selection = editor.selection;
-      editor = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: options.preserveFocus, selection });
-    } else if (!options.preserveFocus) {
-      editor = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
-    }
-    const doc = editor.document;
-    const at = editor.selection.active;
-    const offset = doc.offsetAt(at);
-    const before = doc.getText(new vscode.Range(doc.positionAt(Math.max(0, offset - 500)), at));
-    const after = doc.lineAt(at.line).text.slice(at.character);
-    const text = citationText(before, after, key, syntax);
-    const ok = await editor.edit((b) => b.insert(at, text));
-    if (!ok) throw new Error(`could not edit ${path.basename(doc.fileName)}.`);
-    const end = doc.positionAt(offset + text.length);
-    editor.selection = new vscode.Selection(end, end);
-    const params: EnsureInBibliographyParams = { uri: doc.uri.toString(), key };
-    const result = await this.ctx.request<EnsureInBibliographyResult>(EnsureInBibliographyRequest, params);
-    const where = result?.file ? vscode.workspace.asRelativePath(result.file) : null;
-    const said = result?.added && where ? `Cited ${key} and added its entry to ${where}.` : `Cited ${key}.`;
-    this.ctx.output.info(said);
-    return said;
-  }
-
-  private remember(editor: vscode.TextEditor | undefined): void {
-    if (editor && isSupported(editor.document)) this.last = editor;
-  }
-}
 
 interface PaperItem extends vscode.QuickPickItem {
   paper: PaperSummary;
@@ -98,7 +26,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
   async function pickPaper(
     title: string,
     initial: PaperSummary[],
-    options: { placeholder: string; editor?: vscode.TextEditor; search?: boolean },
+    options: { placeholder: string; editor?: vscode.TextEditor; search?: boolean; passage?: Pick<CitePlaceParams, 'position' | 'scope'> },
   ): Promise<void> {
     const qp = vscode.window.createQuickPick<PaperItem>();
     qp.title = title;
@@ -114,7 +42,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
       });
       qp.onDidHide(() => resolve(undefined));
       qp.onDidTriggerItemButton((e) => {
-        if (e.button === copyButton) void ctx.guard('Copy BibTeX', () => copyBibtex(e.item.paper.key));
+        if (e.button === copyButton) void ctx.guard('Copy BibTeX', async () => vscode.window.setStatusBarMessage(`$(check) ${await citer.copyBibtex(e.item.paper.key)}`, 4000));
         else void ctx.guard('Open Entry', () => openEntry(e.item.paper.file, e.item.paper.line));
       });
       if (options.search) {
@@ -129,8 +57,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
           timer = setTimeout(async () => {
             qp.busy = true;
             try {
-              const params: SearchParams = { query: value, limit: maxSuggestions() * 2 };
-              const results = (await ctx.request<SearchResponse>(SearchRequest, params)) ?? [];
+              const results = (await ctx.request(SearchRequest, { query: value, limit: maxSuggestions() * 2 })) ?? [];
               if (mine === seq) qp.items = results.map(toItem);
             } catch (err) {
               if (mine === seq) qp.items = [];
@@ -147,15 +74,8 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
     clearTimeout(timer);
     qp.dispose();
     if (!paper) return;
-    const said = await citer.insert(paper.key, { editor: options.editor });
+    const said = await citer.insert(paper.key, { editor: options.editor, passage: options.passage });
     vscode.window.setStatusBarMessage(`$(check) ${said}`, 5000);
-  }
-
-  async function copyBibtex(key: string): Promise<void> {
-    const bib = await ctx.request<BibtexResponse>(BibtexRequest, { key });
-    if (!bib) throw new Error(`no entry for ${key}`);
-    await vscode.env.clipboard.writeText(bib);
-    vscode.window.setStatusBarMessage(`$(check) Copied the BibTeX entry for ${key}`, 4000);
   }
 
   function requireEditor(): vscode.TextEditor {
@@ -166,6 +86,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
 
   return [
     citer,
+    SearchPanel.restoreOnReload(ctx, citer),
     register('litlens.searchPapers', 'Search Papers', () => {
       const editor = vscode.window.activeTextEditor;
       const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).replace(/\s+/g, ' ').trim() : '';
@@ -185,7 +106,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
         : { text: editor.document.getText(selection), limit: maxSuggestions(editor.document.uri) };
       const results = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: 'LitLens: finding related papers…' },
-        () => ctx.request<RelatedResponse>(RelatedRequest, params),
+        () => ctx.request(RelatedRequest, params),
       );
       if (!results || results.length === 0) {
         void vscode.window.showInformationMessage(
@@ -194,8 +115,9 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
         return;
       }
       await pickPaper(`Papers related to this ${selection.isEmpty ? 'paragraph' : 'selection'}`, results, {
-        placeholder: 'Enter cites the paper at the cursor; the buttons copy BibTeX or open the entry',
+        placeholder: 'Enter cites the paper in this paragraph; the buttons copy BibTeX or open the entry',
         editor,
+        passage: selection.isEmpty ? { position: params.position!, scope: 'paragraph' } : undefined,
       });
     }),
 
@@ -208,12 +130,8 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
         limit: maxSuggestions(editor.document.uri),
         threshold: 0, // a ranking of the library, not only the closely related papers
       };
-      let ranked = (await ctx.request<RelatedResponse>(RelatedRequest, params)) ?? [];
-      if (ranked.length === 0) {
-        // Nothing passes the related threshold: rank the library by the current line instead.
-        const line = editor.document.lineAt(pos.line).text.trim();
-        if (line) ranked = (await ctx.request<SearchResponse>(SearchRequest, { query: line, limit: maxSuggestions() } satisfies SearchParams)) ?? [];
-      }
+      // Nothing related: the library ranked by the current line instead.
+      const ranked = await citer.papersFor(params, editor.document.lineAt(pos.line).text.trim());
       await pickPaper('Insert Citation', ranked, {
         placeholder: ranked.length ? 'Papers ranked by the current sentence; type to search the whole library' : 'Type to search the library',
         editor,
@@ -223,7 +141,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
 
     register('litlens.rebuildIndex', 'Rebuild Index', async () => {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'LitLens: rebuilding the index…' }, () =>
-        ctx.request(RebuildIndexRequest, null),
+        ctx.request(RebuildIndexRequest),
       );
       const s = ctx.status;
       vscode.window.setStatusBarMessage(`$(check) LitLens: index rebuilt${s ? ` (${s.papers} papers)` : ''}`, 5000);
@@ -278,23 +196,23 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
     }),
 
     register(ShowPapersCommand, 'Show Papers', async (...args: unknown[]) => {
-      const { uri, papers } = await papersFromLensArgs(ctx, args);
+      const { uri, papers, position, scope } = await papersFromLensArgs(ctx, args);
       if (papers.length === 0) return;
       const editor = uri ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri) : undefined;
       await pickPaper(`${papers.length} related paper${papers.length === 1 ? '' : 's'}`, papers, {
-        placeholder: 'Enter cites the paper at the cursor; the buttons copy BibTeX or open the entry',
-        editor: editor ?? citer.target(),
+        placeholder: position ? 'Enter cites the paper in the paragraph below the lens; the buttons copy BibTeX or open the entry' : 'Enter cites the paper at the cursor; the buttons copy BibTeX or open the entry',
+        editor: editor ?? (uri ? await vscode.window.showTextDocument(vscode.Uri.parse(uri)) : citer.target()),
+        passage: position ? { position, scope } : undefined,
       });
     }),
   ];
 
   function toItem(p: PaperSummary): PaperItem {
-    const authors = p.authors.length > 2 ? `${p.authors[0]!.split(',')[0]} et al.` : p.authors.map((a) => a.split(',')[0]).join(', ');
     return {
       paper: p,
       label: p.title,
-      description: [p.key, p.year ? String(p.year) : '', authors].filter(Boolean).join(' · '),
-      detail: p.abstract ? trim(p.abstract, 160) : p.source,
+      description: [p.key, p.year ? String(p.year) : '', shortAuthors(p.authors, p.moreAuthors)].filter(Boolean).join(' · '),
+      detail: p.abstract ? trimText(p.abstract, 160) : p.source,
       buttons: [copyButton, openButton],
       alwaysShow: true,
     };
@@ -302,23 +220,15 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
 }
 
 /** The lens passes `[ShowPapersArgs]`; a bare `string[]` of keys is looked up by search. */
-async function papersFromLensArgs(ctx: LitLensContext, args: unknown[]): Promise<{ uri?: string; papers: PaperSummary[] }> {
+async function papersFromLensArgs(ctx: LitLensContext, args: unknown[]): Promise<Partial<ShowPapersArgs> & { papers: PaperSummary[] }> {
   const first = args[0];
-  if (first && typeof first === 'object' && !Array.isArray(first) && Array.isArray((first as ShowPapersArgs).papers)) {
-    const a = first as ShowPapersArgs;
-    return { uri: a.uri, papers: a.papers };
-  }
+  if (first && typeof first === 'object' && !Array.isArray(first) && Array.isArray((first as ShowPapersArgs).papers)) return first as ShowPapersArgs;
   const keys = (Array.isArray(first) ? first : args).filter((k): k is string => typeof k === 'string');
   const papers: PaperSummary[] = [];
   for (const key of keys) {
-    const hits = (await ctx.request<SearchResponse>(SearchRequest, { query: key, limit: 5 } satisfies SearchParams)) ?? [];
+    const hits = (await ctx.request(SearchRequest, { query: key, limit: 5 })) ?? [];
     const hit = hits.find((h) => h.key === key);
     papers.push(hit ?? { key, title: key, authors: [], source: '', file: '', line: 0 });
   }
   return { papers };
-}
-
-function trim(text: string, max: number): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  return clean.length <= max ? clean : `${clean.slice(0, clean.lastIndexOf(' ', max) > max * 0.6 ? clean.lastIndexOf(' ', max) : max)}…`;
 }

@@ -1,16 +1,13 @@
 // Typed, defaulted reads of the `litlens.*` settings the client itself uses.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { syntaxOf as syntaxOfLanguage, type Syntax } from '../../server/src/documents/types';
+import { LANGUAGES, syntaxOf as syntaxOfLanguage, type Syntax } from '../../server/src/documents/syntax';
 import { defaultSettings, type Settings } from '../../server/src/protocol';
 
 export const section = 'litlens';
 
-/** The languages LitLens serves; the LanguageClient's documentSelector and the `when` clauses agree. */
-export const languages = ['latex', 'tex', 'markdown', 'quarto', 'rmd'] as const;
-
 export function isSupported(document: vscode.TextDocument): boolean {
-  return (languages as readonly string[]).includes(document.languageId);
+  return (LANGUAGES as readonly string[]).includes(document.languageId);
 }
 
 /** 'latex' or 'markdown' citation syntax for a document: the server's own rule. */

@@ -1,14 +1,10 @@
 // Semantic search needs a model, and a model id means a download: LitLens asks once before it
 // fetches anything, remembers the answer, and shows the download until it is done or fails.
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { defaultSettings } from '../../server/src/protocol';
+import { SEMANTIC_RUNTIME_MISSING, defaultSettings } from '../../server/src/protocol';
 import { isLocalModel, section, settings } from './config';
 import { embeddingText, type LitLensContext } from './context';
 
-/** The optional package semantic search runs on (the server's TRANSFORMERS_PACKAGE). */
-const TRANSFORMERS_PACKAGE = '@huggingface/transformers';
 /** globalState key: the user's answer, so the question is asked once (not per workspace). */
 export const CONSENT_KEY = 'litlens.semanticSearch.consent';
 /** "Not now" is asked again after this long; "Never" is not asked again (the command still can). */
@@ -44,23 +40,12 @@ export class SemanticConsent implements vscode.Disposable {
   /** Asks unless the workspace is untrusted, the build has no runtime, semantic search is on, the
    * model is a local folder, or the user already answered (Download / Never; Not now for 30 days). */
   private shouldAsk(): boolean {
-    if (!vscode.workspace.isTrusted || !this.hasRuntime()) return false;
+    if (!vscode.workspace.isTrusted || !this.ctx.hasSemanticRuntime()) return false;
     const { enabled, model } = settings().embeddings;
     if (enabled || isLocalModel(model)) return false;
     const previous = this.ctx.extension.globalState.get<Answer>(CONSENT_KEY);
     if (!previous) return true;
     return previous.answer === 'later' && Date.now() - previous.at > NOT_NOW_MS;
-  }
-
-  /** Does this build carry transformers.js? The universal VSIX does not (npm run package:semantic
-   * builds one that does); resolved as the server resolves it, from dist/server.js. */
-  private hasRuntime(): boolean {
-    try {
-      createRequire(this.ctx.extension.asAbsolutePath(path.join('dist', 'server.js'))).resolve(TRANSFORMERS_PACKAGE);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /** The question, as a non-modal notification; closing it without an answer remembers nothing. */
@@ -95,10 +80,8 @@ export class SemanticConsent implements vscode.Disposable {
       }
       return;
     }
-    if (!this.hasRuntime()) {
-      void vscode.window.showWarningMessage(
-        `LitLens: this build has no semantic-search runtime (${TRANSFORMERS_PACKAGE}). Install the LitLens VSIX for your platform, built with npm run package:semantic.`,
-      );
+    if (!this.ctx.hasSemanticRuntime()) {
+      void vscode.window.showWarningMessage(`LitLens: ${SEMANTIC_RUNTIME_MISSING}.`);
       return;
     }
     if (isLocalModel(model)) await this.turnOn();

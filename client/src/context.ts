@@ -1,6 +1,7 @@
 // The one object that owns the language server's life: start, stop, restart, its health in the
 // status bar, and the way commands reach it (failing with a clear message while it is down).
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -8,6 +9,9 @@ import {
   ErrorAction,
   LanguageClient,
   State,
+  type RequestType,
+  type RequestParam,
+  type RequestType0,
   TransportKind,
   type CloseHandlerResult,
   type ErrorHandler,
@@ -15,8 +19,9 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
-import { languages, settings } from './config';
+import { SEMANTIC_RUNTIME, SEMANTIC_RUNTIME_MISSING, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
+import { LANGUAGES } from '../../server/src/documents/syntax';
+import { settings } from './config';
 
 /** Shown instead of a result when a command needs the server and it is not running. */
 export class ServerDownError extends Error {}
@@ -59,6 +64,17 @@ export class LitLensContext implements vscode.Disposable {
     return this.lastStatus;
   }
 
+  /** Does this build carry transformers.js? The lean VSIX does not, nor a clone whose npm ci dropped
+   * it; resolved as the server resolves it, from dist/server.js. */
+  hasSemanticRuntime(): boolean {
+    try {
+      createRequire(this.extension.asAbsolutePath(path.join('dist', 'server.js'))).resolve(SEMANTIC_RUNTIME);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   get isRunning(): boolean {
     return this.health === 'running' && this.client?.state === State.Running;
   }
@@ -77,7 +93,7 @@ export class LitLensContext implements vscode.Disposable {
       cacheDir: this.storageDir(),
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: languages.flatMap((language) => [
+      documentSelector: LANGUAGES.flatMap((language) => [
         { scheme: 'file', language },
         { scheme: 'untitled', language },
       ]),
@@ -108,7 +124,7 @@ export class LitLensContext implements vscode.Disposable {
     );
     // Registered before start: the server may report its status right after `initialized`.
     this.clientSubscriptions.push(
-      client.onNotification(StatusNotification, (status: Status) => {
+      client.onNotification(StatusNotification, (status) => {
         if (this.client !== client) return;
         this.lastStatus = status;
         this.statusEmitter.fire(status);
@@ -179,11 +195,15 @@ export class LitLensContext implements vscode.Disposable {
     return this.client;
   }
 
-  /** Sends a custom request to the running server (waiting for it while it starts). */
-  async request<R>(method: string, params?: unknown, token?: vscode.CancellationToken): Promise<R> {
+  /** Sends one of protocol.ts's requests to the running server (waiting for it while it starts). */
+  request<R>(type: RequestType0<R, void>, token?: vscode.CancellationToken): Promise<R>;
+  request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R>;
+  async request<P, R>(type: RequestType<P, R, void> | RequestType0<R, void>, ...args: unknown[]): Promise<R> {
     if (this.health === 'starting' && this.starting) await this.starting;
     const client = this.requireClient();
-    return params === undefined ? client.sendRequest<R>(method, token) : client.sendRequest<R>(method, params, token);
+    return type.numberOfParams === 0
+      ? client.sendRequest(type as RequestType0<R, void>, args[0] as vscode.CancellationToken | undefined)
+      : client.sendRequest(type as RequestType<P, R, void>, args[0] as RequestParam<P>, args[1] as vscode.CancellationToken | undefined);
   }
 
   /** Runs a command body; failures become one clear message (and a log line), never an unhandled rejection. */
@@ -258,8 +278,11 @@ export class LitLensContext implements vscode.Disposable {
       else if (s.errors > 0) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       tooltip.appendMarkdown(`**LitLens** — ${papers} from ${s.sources} source${s.sources === 1 ? '' : 's'}\n\n`);
       if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} problem${s.errors === 1 ? '' : 's'} reading the library (see Problems / Output)\n\n`);
-      const off = s.embeddings.state === 'off' ? ' — *LitLens: Enable Semantic Search* turns it on' : '';
-      tooltip.appendMarkdown(`Semantic search: ${escape(embeddingText(s.embeddings))}${off}\n\n`);
+      if (s.embeddings.state === 'off' && !this.hasSemanticRuntime()) tooltip.appendMarkdown(`Semantic search: off — ${escape(SEMANTIC_RUNTIME_MISSING)}\n\n`);
+      else {
+        const off = s.embeddings.state === 'off' ? ' — *LitLens: Enable Semantic Search* turns it on' : '';
+        tooltip.appendMarkdown(`Semantic search: ${escape(embeddingText(s.embeddings))}${off}\n\n`);
+      }
       if (s.message) tooltip.appendMarkdown(`${escape(s.message)}\n\n`);
     }
     if (!vscode.workspace.isTrusted) tooltip.appendMarkdown('\n\n$(shield) Untrusted workspace: bundled corpus only.');

@@ -2,6 +2,11 @@
 // script (media/panel.js, via JSDoc imports) both use these types.
 import type { LibraryInfo, SearchResult } from '../../server/src/protocol';
 
+/** A result as the panel shows it: with its author line made by the extension (server/src/display.ts). */
+export interface PanelResult extends SearchResult {
+  authorsText: string;
+}
+
 /** What the panel's inputs hold; also what it keeps with `setState`. */
 export interface PanelQuery {
   query: string;
@@ -25,13 +30,13 @@ export type ToPanel =
   | { type: 'info'; info: LibraryInfo | null; target: string | null; serverDown?: string }
   | { type: 'target'; target: string | null }
   | { type: 'setQuery'; query: string }
-  | { type: 'results'; seq: number; results: SearchResult[]; error?: string }
-  | { type: 'similar'; title: string; results: SearchResult[]; error?: string }
+  | { type: 'results'; seq: number; results: PanelResult[]; error?: string }
+  | { type: 'similar'; title: string; results: PanelResult[]; error?: string }
   | { type: 'notice'; text: string; kind: 'info' | 'error' };
 
 /** State the webview keeps across hide/show (retainContextWhenHidden is off). */
 export interface PanelState extends PanelQuery {
-  results: SearchResult[];
+  results: PanelResult[];
   /** When showing "similar to …" instead of the query's results. */
   similarTo?: string;
   selected: number;

@@ -1,23 +1,13 @@
 // The search panel: a locked-down webview (media/panel.js) that searches the library as you type
-// and inserts citations into the last text editor the writer used.
+// and inserts citations into the last text editor the writer used. A serializer brings it back,
+// with its query and results (the webview's setState), after a window reload.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import {
-  BibtexRequest,
-  LibraryInfoRequest,
-  RelatedRequest,
-  SearchRequest,
-  type BibtexParams,
-  type BibtexResponse,
-  type LibraryInfo,
-  type RelatedParams,
-  type RelatedResponse,
-  type SearchParams,
-  type SearchResponse,
-} from '../../server/src/protocol';
-import type { Citer } from './commands';
+import { shortAuthors } from '../../server/src/display';
+import { LibraryInfoRequest, SearchRequest, type SearchParams, type SearchResult } from '../../server/src/protocol';
+import type { Citer } from './citer';
 import { ServerDownError, message, type LitLensContext } from './context';
-import type { FromPanel, ToPanel } from './panelMessages';
+import type { FromPanel, PanelResult, ToPanel } from './panelMessages';
 
 export class SearchPanel implements vscode.Disposable {
   static readonly viewType = 'litlens.search';
@@ -37,10 +27,22 @@ export class SearchPanel implements vscode.Disposable {
       SearchPanel.viewType,
       'LitLens: Search',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false, enableFindWidget: true },
+      { ...webviewOptions(media), retainContextWhenHidden: false, enableFindWidget: true },
     );
     SearchPanel.current = new SearchPanel(panel, ctx, citer, media, query);
     return SearchPanel.current;
+  }
+
+  /** Restores the panel VS Code kept over a window reload; its script shows the query and results it saved. */
+  static restoreOnReload(ctx: LitLensContext, citer: Citer): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(SearchPanel.viewType, {
+      deserializeWebviewPanel: async (panel) => {
+        const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media');
+        panel.webview.options = webviewOptions(media);
+        SearchPanel.current?.dispose();
+        SearchPanel.current = new SearchPanel(panel, ctx, citer, media, undefined);
+      },
+    });
   }
 
   private constructor(
@@ -97,23 +99,18 @@ export class SearchPanel implements vscode.Disposable {
           yearTo: m.yearTo,
         };
         try {
-          const results = await this.ctx.request<SearchResponse>(SearchRequest, params);
-          await this.post({ type: 'results', seq: m.seq, results: results ?? [] });
+          const results = await this.ctx.request(SearchRequest, params);
+          await this.post({ type: 'results', seq: m.seq, results: forPanel(results ?? []) });
         } catch (err) {
           await this.post({ type: 'results', seq: m.seq, results: [], error: describe(err) });
         }
         return;
       }
       case 'similar': {
-        const params: RelatedParams = { text: m.text, limit: 31, threshold: 0 };
         try {
-          let results = ((await this.ctx.request<RelatedResponse>(RelatedRequest, params)) ?? []).filter((r) => r.key !== m.key);
-          if (results.length === 0) {
-            // A server that keeps its related threshold for a whole abstract finds only the paper itself: rank by search.
-            const search: SearchParams = { query: m.text, limit: 31 };
-            results = ((await this.ctx.request<SearchResponse>(SearchRequest, search)) ?? []).filter((r) => r.key !== m.key);
-          }
-          await this.post({ type: 'similar', title: m.title, results: results.slice(0, 30) });
+          // A ranking (threshold 0) of papers like this one, itself left out; by search when nothing is related.
+          const results = await this.citer.papersFor({ text: m.text, limit: 31, threshold: 0 }, m.text, m.key);
+          await this.post({ type: 'similar', title: m.title, results: forPanel(results.slice(0, 30)) });
         } catch (err) {
           await this.post({ type: 'similar', title: m.title, results: [], error: describe(err) });
         }
@@ -127,10 +124,7 @@ export class SearchPanel implements vscode.Disposable {
         return;
       case 'copyBibtex':
         await this.ctx.guard('Copy BibTeX', async () => {
-          const bib = await this.ctx.request<BibtexResponse>(BibtexRequest, { key: m.key } satisfies BibtexParams);
-          if (!bib) throw new Error(`no entry for ${m.key}`);
-          await vscode.env.clipboard.writeText(bib);
-          await this.post({ type: 'notice', kind: 'info', text: `Copied the BibTeX entry for ${m.key}.` });
+          await this.post({ type: 'notice', kind: 'info', text: await this.citer.copyBibtex(m.key) });
         });
         return;
       case 'openEntry':
@@ -142,7 +136,7 @@ export class SearchPanel implements vscode.Disposable {
   private async sendInfo(): Promise<void> {
     const targetName = this.targetName();
     try {
-      const info = await this.ctx.request<LibraryInfo>(LibraryInfoRequest);
+      const info = await this.ctx.request(LibraryInfoRequest);
       await this.post({ type: 'info', info, target: targetName });
     } catch (err) {
       await this.post({ type: 'info', info: null, target: targetName, serverDown: describe(err) });
@@ -176,16 +170,18 @@ export class SearchPanel implements vscode.Disposable {
       <div class="filters">
         <label for="source">Source</label>
         <select id="source" aria-label="Filter by source"><option value="">All sources</option></select>
-        <label for="year-from">Years</label>
-        <input id="year-from" class="year" type="number" inputmode="numeric" placeholder="from" aria-label="From year">
-        <span aria-hidden="true">–</span>
-        <input id="year-to" class="year" type="number" inputmode="numeric" placeholder="to" aria-label="To year">
+        <span id="years" class="years">
+          <label for="year-from">Years</label>
+          <input id="year-from" class="year" type="number" inputmode="numeric" placeholder="from" aria-label="From year">
+          <span aria-hidden="true">–</span>
+          <input id="year-to" class="year" type="number" inputmode="numeric" placeholder="to" aria-label="To year">
+        </span>
       </div>
     </form>
     <div id="summary" class="summary" role="status" aria-live="polite"></div>
     <div id="notice" class="notice" role="alert" hidden></div>
     <ul id="results" class="results" role="listbox" aria-label="Papers" tabindex="0"></ul>
-    <p class="hint">↑/↓ choose a paper · Enter inserts its citation · Tab reaches its buttons</p>
+    <p class="hint">↑/↓ choose a paper · Enter inserts its citation · Tab reaches its buttons (cite, copy BibTeX, similar papers, open entry)</p>
   </main>
   <script nonce="${nonce}" src="${script}"></script>
 </body>
@@ -198,6 +194,16 @@ export async function openEntry(file: string, line: number): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const pos = new vscode.Position(Math.max(0, line - 1), 0);
   await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
+}
+
+/** Results with the author line the panel shows, "Smith et al." (the webview script imports nothing). */
+function forPanel(results: SearchResult[]): PanelResult[] {
+  return results.map((r) => ({ ...r, authorsText: shortAuthors(r.authors, r.moreAuthors) }));
+}
+
+/** Scripts on, resources only from media/. */
+function webviewOptions(media: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [media] };
 }
 
 function describe(err: unknown): string {

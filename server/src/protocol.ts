@@ -1,5 +1,8 @@
-// Custom messages between the VS Code client and the LitLens server, declared once.
-// Imported by both sides; it must import nothing but types (the client bundles it too).
+// Custom messages between the LitLens client and server, each declared once with its types and
+// the way it travels; the Settings both sides read, and their one defaults object. Imported by the
+// client too: it imports no server module, only vscode-jsonrpc's message types.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { Scope } from './documents/context';
 
 /** Settings under `litlens.*`, as the server uses them after defaults are applied. */
 export interface Settings {
@@ -24,6 +27,8 @@ export interface Settings {
   };
 }
 
+/** The one set of defaults: the client, the server, the CLI and the search index read these; package.json's
+ * `contributes.configuration` repeats them for the editor's settings UI (a test keeps the two equal). */
 export const defaultSettings: Settings = {
   libraries: [],
   bundledCorpus: true,
@@ -32,14 +37,25 @@ export const defaultSettings: Settings = {
   relatedThreshold: 0.3,
   codeLens: 'paragraph',
   proseHover: true,
+  // Small (23 MB quantized), fast on a CPU, 384 dims, mean pooling.
   embeddings: { enabled: false, model: 'Xenova/all-MiniLM-L6-v2' },
 };
+
+/** The optional package semantic search runs on (an optionalDependency; the lean VSIX leaves it out). */
+export const SEMANTIC_RUNTIME = '@huggingface/transformers';
+/** What the status bar, Enable Semantic Search and `litlens embed` say when it is missing, and how to get it. */
+export const SEMANTIC_RUNTIME_MISSING =
+  `the semantic-search runtime (${SEMANTIC_RUNTIME}) is not installed. In a clone: ONNXRUNTIME_NODE_INSTALL=skip npm ci ` +
+  '(an npm ci without network drops it silently when onnxruntime-node cannot fetch its GPU libraries), then npm run build; ' +
+  'in VS Code: the VSIX for your platform, built with npm run package:semantic';
 
 /** A paper as sent to the client (search panel, quick picks). */
 export interface PaperSummary {
   key: string;
   title: string;
   authors: string[];
+  /** The author list is cut short ("and others"): it reads "… et al.". */
+  moreAuthors?: boolean;
   year?: number;
   venue?: string;
   abstract?: string;
@@ -56,8 +72,6 @@ export interface SearchResult extends PaperSummary {
   matched: string[];
 }
 
-/** client → server request. */
-export const SearchRequest = 'litlens/search';
 export interface SearchParams {
   query: string;
   limit?: number;
@@ -66,10 +80,9 @@ export interface SearchParams {
   yearFrom?: number;
   yearTo?: number;
 }
-export type SearchResponse = SearchResult[];
+/** client → server request: the search panel's query (words typed, or a sentence pasted). */
+export const SearchRequest = new RequestType<SearchParams, SearchResult[], void>('litlens/search');
 
-/** client → server request: related papers for a passage (text) or a document position. */
-export const RelatedRequest = 'litlens/related';
 export interface RelatedParams {
   text?: string;
   uri?: string;
@@ -80,13 +93,11 @@ export interface RelatedParams {
   threshold?: number;
   /** With uri + position: which passage around the position to relate (default: the sentence,
    * or the paragraph when the sentence is short). Show Related Papers sends 'paragraph'. */
-  scope?: 'sentence' | 'paragraph' | 'section';
+  scope?: Scope;
 }
-export type RelatedResponse = SearchResult[];
+/** client → server request: related papers for a passage (text) or a document position. */
+export const RelatedRequest = new RequestType<RelatedParams, SearchResult[], void>('litlens/related');
 
-/** client → server request: make sure `key` is in the bibliography of document `uri`.
- * Appends the entry when needed; answers where it went. */
-export const EnsureInBibliographyRequest = 'litlens/ensureInBibliography';
 export interface EnsureInBibliographyParams {
   uri: string;
   key: string;
@@ -96,26 +107,46 @@ export interface EnsureInBibliographyResult {
   file: string | null;
   added: boolean;
 }
+/** client → server request: make sure `key` is in the bibliography of document `uri`.
+ * Appends the entry when needed; answers where it went. */
+export const EnsureInBibliographyRequest = new RequestType<EnsureInBibliographyParams, EnsureInBibliographyResult, void>('litlens/ensureInBibliography');
+/** The same as a server command (workspace/executeCommand, arguments `[uri, key]`): what choosing a
+ * completion item or the quick fix for a missing entry runs. Answers an EnsureInBibliographyResult. */
+export const EnsureInBibliographyCommand = 'litlens.ensureInBibliography';
 
-/** client → server request: the BibTeX text for a key. */
-export const BibtexRequest = 'litlens/bibtex';
+export interface CitePlaceParams {
+  textDocument: { uri: string };
+  /** A position in the passage the papers were suggested for (a lens's line, the cursor for Show Related Papers). */
+  position: { line: number; character: number };
+  key: string;
+  /** The passage around the position: its paragraph (default) or its section (lenses above headings). */
+  scope?: 'paragraph' | 'section';
+}
+export interface CitePlace {
+  /** The passage: the client cites at its cursor when the cursor is inside it. */
+  passage: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** Otherwise here: the end of the passage's sentence closest to the paper, before its full stop. */
+  position: { line: number; character: number };
+}
+/** client → server request: where a citation of a paper suggested for a passage goes; null outside prose. */
+export const CitePlaceRequest = new RequestType<CitePlaceParams, CitePlace | null, void>('litlens/citePlace');
+
 export interface BibtexParams {
   key: string;
 }
-export type BibtexResponse = string | null;
+/** client → server request: the BibTeX text for a key; null when the library has no such key. */
+export const BibtexRequest = new RequestType<BibtexParams, string | null, void>('litlens/bibtex');
 
-/** client → server request: re-read every source and rebuild the index. */
-export const RebuildIndexRequest = 'litlens/rebuildIndex';
+/** client → server request: re-read every source and rebuild the index; answers the new status. */
+export const RebuildIndexRequest = new RequestType0<Status, void>('litlens/rebuildIndex');
 
-/** client → server request: the sources and year span the panel filters by. */
-export const LibraryInfoRequest = 'litlens/libraryInfo';
 export interface LibraryInfo {
   sources: { name: string; papers: number }[];
   years: { min: number; max: number } | null;
 }
+/** client → server request: the sources and year span the panel filters by. */
+export const LibraryInfoRequest = new RequestType0<LibraryInfo, void>('litlens/libraryInfo');
 
-/** server → client notification, sent when indexing starts and ends and when sources change. */
-export const StatusNotification = 'litlens/status';
 export interface Status {
   state: 'indexing' | 'ready' | 'error';
   papers: number;
@@ -125,14 +156,19 @@ export interface Status {
   embeddings: { state: 'off' | 'loading' | 'embedding' | 'ready' | 'failed'; done?: number; total?: number; message?: string };
   message?: string;
 }
+/** server → client notification, sent when indexing starts and ends and when sources change. */
+export const StatusNotification = new NotificationType<Status>('litlens/status');
 
-/** client → server command id for clicking a code lens (handled on the client). */
+/** The client-side command a code lens runs when clicked (in CodeLens.command; the server never runs it). */
 export const ShowPapersCommand = 'litlens.showPapers';
 /** The one argument of `litlens.showPapers` in CodeLens.command.arguments: `[ShowPapersArgs]`.
  * The client also accepts a bare `string[]` of keys (then it shows the keys only). */
 export interface ShowPapersArgs {
-  /** The document the lens is in (where "insert" puts the citation: at its cursor). */
+  /** The document the lens is in. */
   uri: string;
+  /** Where the lens sits and what it is about: a citation goes into that passage (litlens/citePlace). */
+  position?: { line: number; character: number };
+  scope?: 'paragraph' | 'section';
   /** The papers the lens counts, best first. */
   papers: PaperSummary[];
 }

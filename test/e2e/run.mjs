@@ -254,6 +254,15 @@ test('hovering a cited key shows the paper; hovering a sentence shows related pa
   const keyHover = await hoverText('dino-wm-world', /DINO-WM/);
   if (!/World Models on Pre-trained Visual Features/.test(keyHover)) throw new Error(`key hover lacks the title: ${keyHover.slice(0, 200)}`);
   await shot('03-hover-key');
+  // BibTeX's "and others" reads "et al."; the DOI is a link.
+  const silver = await hoverText('silver2016mastering', /Mastering the Game of Go/);
+  if (!/Aja Huang, Chris J\. Maddison, Arthur Guez et al\./.test(silver)) throw new Error(`no "et al." in the card: ${silver.slice(0, 300)}`);
+  const doi = 'https://doi.org/10.1038/nature16961';
+  if (!(await page.locator(`.monaco-hover:visible a[data-href="${doi}"], .monaco-hover:visible a[href="${doi}"]`).count())) {
+    const links = await page.locator('.monaco-hover:visible a').evaluateAll((as) => as.map((a) => a.outerHTML));
+    throw new Error(`the card has no DOI link: ${links.join(' ')}`);
+  }
+  await shot('03b-hover-et-al-doi');
   const prose = await hoverText('A world model predicts future observations', /related papers/i);
   if (!/[a-z0-9]+-[a-z0-9]+-[a-z0-9]+/.test(prose)) throw new Error(`prose hover names no paper: ${prose.slice(0, 200)}`);
   await shot('04-hover-sentence');
@@ -280,6 +289,35 @@ test('a code lens above a paragraph counts its related papers', async () => {
   await shot('05b-code-lens-papers');
   if (!title.startsWith(`${count} related paper`)) throw new Error(`lens says ${count} papers, quick pick says "${title}"`);
   await page.keyboard.press('Escape');
+});
+
+test('a code lens cites at its own paragraph, whatever the cursor, and shows where', async () => {
+  // The cursor at the start of the file, far from the lens's paragraph.
+  await page.locator('.editor-instance .view-lines').first().click();
+  await page.keyboard.press(`${mod}+Home`);
+  const link = page.locator('.contentWidgets .codelens-decoration a', { hasText: /related paper/ }).first();
+  await link.click();
+  const first = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+  const description = await until('the lens quick pick', async () => (await first.count()) ? first.locator('.label-description').textContent() : null);
+  const key = description.split(' · ')[0].trim();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.keyboard.press(`${mod}+S`);
+  const tex = await until(`paper.tex to be saved citing ${key}`, () => {
+    const text = fs.readFileSync(texPath, 'utf8');
+    return text.includes(key) ? text : null;
+  });
+  const lines = tex.split('\n');
+  if (!lines[0].startsWith('\\documentclass')) throw new Error(`the first line became: ${lines[0]}`);
+  const at = lines.findIndex((l) => l.includes(key));
+  log(`  lens cited ${key} on line ${at + 1}: ${lines[at].trim()}`);
+  // In a paragraph (after the first \section), at a sentence's end: `word~\cite{key}.` or joined to the citation ending it.
+  const firstSection = lines.findIndex((l) => l.startsWith('\\section'));
+  const placed = new RegExp(`[a-z]~\\\\cite\\{${key}\\}[.]|,${key}\\}`);
+  if (at <= firstSection || !placed.test(lines[at])) throw new Error(`cited on line ${at + 1}: ${lines[at]}`);
+  // The editor shows the citation: the cursor is right after it.
+  await until('the citation to be visible in the editor', async () => (await page.locator('.editor-instance .view-lines').first().textContent())?.replace(/\u00a0/g, ' ').includes(key));
+  await shot('05b2-code-lens-cited');
 });
 
 test('Show Related Papers lists papers related to the current paragraph', async () => {
@@ -314,6 +352,17 @@ test('the search panel finds papers as you type and inserts a citation', async (
   await frame.locator('.result mark').first().waitFor({ state: 'visible' });
   await shot('06-panel-results');
   if (firstKey !== 'planning-diffusion-flexible') throw new Error(`first result is ${firstKey}, expected planning-diffusion-flexible`);
+  // Compact rows: at least ten papers in sight (four-button cards left room for 3.5); the buttons of
+  // papers that are not selected are out of sight (and out of the Tab order) until hovered.
+  const rows = await frame.locator('.result').evaluateAll((els) =>
+    els.map((e) => ({ bottom: e.getBoundingClientRect().bottom, selected: e.getAttribute('aria-selected') === 'true', actions: getComputedStyle(e.querySelector('.actions')).visibility })),
+  );
+  const inSight = rows.filter((r) => r.bottom <= 880).length;
+  log(`  ${inSight} of ${rows.length} papers in sight`);
+  if (inSight < Math.min(10, rows.length)) throw new Error(`only ${inSight} papers in sight`);
+  if (rows.some((r) => !r.selected && r.actions !== 'hidden') || rows.find((r) => r.selected)?.actions !== 'visible') throw new Error(`action visibility: ${JSON.stringify(rows)}`);
+  // No paper in these results has a year (corpus papers have none): no year filter.
+  if (await frame.locator('#years').isVisible()) throw new Error('the year filter shows for results without years');
   // Keyboard: the first result is selected; Enter in the search box inserts it.
   await query.press('Enter');
   const bibAfter = await until('references.bib to gain planning-diffusion-flexible', () => {
@@ -330,7 +379,14 @@ test('the search panel finds papers as you type and inserts a citation', async (
   await frame.locator('#results').press('ArrowDown');
   await frame.locator('#result-1[aria-selected="true"]').waitFor({ state: 'attached' });
   // "Similar papers" on the first result replaces the list with papers like it.
-  await frame.locator('#result-0 button', { hasText: 'Similar papers' }).click();
+  // Tab from the list reaches the selected paper's buttons, and only its.
+  await frame.locator('#results').press('Tab');
+  const focused = await frame.locator(':focus').evaluate((e) => `${e.closest('.result')?.id} ${e.getAttribute('data-action')}`);
+  if (focused !== 'result-1 insert') throw new Error(`Tab from the list focused ${focused}`);
+  await shot('07a-panel-keyboard');
+  // The buttons of another paper show when the mouse is over it.
+  await frame.locator('#result-0').hover();
+  await frame.locator('#result-0 button[data-action="similar"]').click();
   await until('the panel to show similar papers', async () => /similar to/.test((await frame.locator('#summary').textContent()) ?? ''));
   const similar = await frame.locator('.result').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
   if (similar.length === 0 || similar.includes('planning-diffusion-flexible')) throw new Error(`similar papers: ${similar.join(', ')}`);
@@ -341,12 +397,42 @@ test('the search panel finds papers as you type and inserts a citation', async (
   await page.keyboard.press(`${mod}+S`);
   const tex = await until('paper.tex to be saved with both citations', () => {
     const text = fs.readFileSync(texPath, 'utf8');
-    return text.includes('\\cite{planning-diffusion-flexible}') && /\\cite\{mastering-atari-go\}/.test(text) ? text : null;
+    return text.includes('\\cite{planning-diffusion-flexible}') && /\\cite\{[^}]*mastering-atari-go[^}]*\}/.test(text) ? text : null;
   });
   const line = tex.split('\n').find((l) => l.includes('planning-diffusion-flexible'));
   log(`paper.tex now reads: ${line.trim()}`);
   const entries = bibKeys(fs.readFileSync(bibPath, 'utf8'));
-  if (entries.length !== bibKeys(originalBib).length + 2) throw new Error(`references.bib has ${entries.length} entries`);
+  if (entries.length !== bibKeys(bibBefore).length + 1) throw new Error(`references.bib has ${entries.length} entries`);
+});
+
+test('the panel: a typo in each word still finds the paper; the year filter shows for papers with years', async () => {
+  await runCommand('LitLens: Search Papers');
+  const frame = panelFrame();
+  const query = frame.locator('#query');
+  await query.fill('difusion planer');
+  await until('the typo query to rank Planning with Diffusion first', async () => (await frame.locator('.result').first().getAttribute('data-key')) === 'planning-diffusion-flexible');
+  await query.fill('mastering go tree search');
+  await until('silver2016mastering in the results', async () => (await frame.locator('.result[data-key="silver2016mastering"]').count()) > 0);
+  await frame.locator('#years').waitFor({ state: 'visible' });
+  await shot('07c-panel-years');
+});
+
+test('the panel comes back after a window reload, with its query and results', async () => {
+  const frame = panelFrame();
+  const before = await frame.locator('.result').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+  await runCommand('Developer: Reload Window');
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  const restored = await until('the restored panel to show its results', async () => {
+    const keys = await panelFrame().locator('.result').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+    return keys.length ? keys : null;
+  }, 60_000);
+  const value = await panelFrame().locator('#query').inputValue();
+  await shot('07d-panel-after-reload');
+  if (value !== 'mastering go tree search') throw new Error(`the restored query is "${value}"`);
+  // It still cites: into the LaTeX editor on screen.
+  await until('the panel to name where citations go', async () => /citations go into paper\.tex/.test((await panelFrame().locator('#summary').textContent()) ?? ''));
+  if (restored.join() !== before.join()) throw new Error(`restored ${restored.join()} instead of ${before.join()}`);
+  await statusText(60_000);
 });
 
 test('the Markdown note completes pandoc citations', async () => {
@@ -397,9 +483,17 @@ test('Insert Citation (Ctrl+Alt+C) ranks papers by the sentence and cites the ch
   if (keysAfter.length !== keysBefore.length) throw new Error(`references.bib went from ${keysBefore.length} to ${keysAfter.length} entries`);
 });
 
-test('the lean VSIX has no semantic runtime: LitLens never asked to download, and the command says why', async () => {
+test('the lean VSIX has no semantic runtime: LitLens never asked to download; the command and the status bar say how to install it', async () => {
   await runCommand('LitLens: Enable Semantic Search');
-  await notification('no semantic-search runtime');
+  await notification('(@huggingface/transformers) is not installed');
+  const item = page.locator('.statusbar-item', { hasText: /\d+ papers/ }).first();
+  await item.hover();
+  await until('the status tooltip to say the runtime is not installed', async () => {
+    for (const t of await page.locator('.monaco-hover:visible, .workbench-hover-container:visible').allTextContents()) if (/Semantic search: off — the semantic-search runtime .* is not installed.*ONNXRUNTIME_NODE_INSTALL=skip npm ci/.test(t)) return t;
+    return null;
+  });
+  await shot('09b-no-runtime-tooltip');
+  await page.mouse.move(5, 5);
   await runCommand('Notifications: Show Notifications');
   await page.locator('.notifications-center').waitFor({ state: 'visible' });
   if (await page.locator('.notification-list-item', { hasText: CONSENT }).count()) throw new Error('asked to download a model the build cannot run');

@@ -1,10 +1,10 @@
 // An independent LSP client: Debian's Neovim (0.7), headless, against `node dist/cli.js lsp --stdio`.
 // Skipped with a message when nvim is not installed, except under CI=true, where that fails.
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { editorHome, readmeSnippet, runEditor } from './editors';
 import { buildOnce, repoRoot, tempWorkspace } from './harness';
 
 const hasNvim = spawnSync('nvim', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -27,37 +27,29 @@ describe('Neovim as the LSP client', function () {
     for (const d of [ws, home]) if (d) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it('gets a hover and a completion from litlens lsp --stdio', async () => {
+  it("runs README's snippet verbatim: a hover, a completion and code lenses from litlens lsp --stdio", async () => {
     ws = tempWorkspace('workspace-latex');
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-nvim-home-'));
+    const made = editorHome('litlens-nvim-home-');
+    home = made.home;
     const out = path.join(home, 'report.json');
+    const snippet = readmeSnippet('**Neovim**', 'lua');
+    const init = path.join(home, 'init.lua');
+    fs.writeFileSync(init, snippet);
     const xdg = Object.fromEntries(['CONFIG', 'DATA', 'STATE', 'CACHE', 'RUNTIME'].map((k) => [`XDG_${k}_HOME`, path.join(home, k.toLowerCase())]));
     for (const dir of Object.values(xdg)) fs.mkdirSync(dir, { recursive: true });
-    const env = {
-      ...process.env,
-      ...xdg,
-      HOME: home,
-      LITLENS_NODE: process.execPath,
-      LITLENS_CLI: path.join(repoRoot, 'dist', 'cli.js'),
-      LITLENS_ROOT: ws,
-      LITLENS_FILE: path.join(ws, 'paper.tex'),
-      LITLENS_OUT: out,
-    };
+    const env = { ...made.env, ...xdg, LITLENS_FILE: path.join(ws, 'paper.tex'), LITLENS_OUT: out };
     const script = path.join(repoRoot, 'test', 'nvim', 'lsp_test.lua');
-    const nvim = spawn('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${script}`], { env, cwd: ws, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    nvim.stdout.on('data', (d) => (output += d));
-    nvim.stderr.on('data', (d) => (output += d));
-    const code = await new Promise<number | null>((resolve) => nvim.on('exit', resolve));
-    const report = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : null;
-    assert.ok(report, `nvim wrote no report (exit ${code}):\n${output}`);
-    assert.equal(report.error, undefined, report.error);
+    const { report, code, output } = await runEditor('nvim', ['--headless', '-n', '-u', init, '-c', `luafile ${script}`], env, ws, out);
     assert.equal(code, 0, output);
+    assert.deepEqual(report.errors, [], 'Neovim showed errors');
+    assert.equal(report.client, 'litlens');
     assert.equal(report.status.state, 'ready');
+    assert.ok(report.lenses.some((t: string) => /^\d+ related papers?: /.test(t)), JSON.stringify(report.lenses));
     assert.match(report.hover.contents.value, /^### Mastering Atari, Go, Chess and Shogi by Planning with a Learned Model\n/);
     assert.match(report.hover.contents.value, /MuZero/);
     assert.equal(report.completion.isIncomplete, true);
     assert.equal(report.completion.labels[0], 'mastering-atari-go');
-    assert.equal(report.completion.labels.length, 8, 'settings reached the server through init_options');
+    const max = Number(/maxSuggestions = (\d+)/.exec(snippet)?.[1]);
+    assert.equal(report.completion.labels.length, max, 'settings reached the server through init_options');
   });
 });

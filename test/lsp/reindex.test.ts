@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { workspaceId } from '../../server/src/features/workspace';
+import { workspaceId } from '../../server/src/workspace/workspace';
 import { readLibraryFile } from '../../server/src/library/files';
 import { segmentFile } from '../../server/src/search/persist';
 import { hashPapers } from '../../server/src/search/segment';

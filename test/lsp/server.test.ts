@@ -95,7 +95,10 @@ describe('language server over stdio: LaTeX workspace', function () {
     assert.ok(hover, 'no hover');
     assert.ok(hover.contents.value.startsWith(`### ${MUZERO_TITLE}\n`), hover.contents.value);
     assert.match(hover.contents.value, /superhuman performance/);
-    assert.match(hover.contents.value, /entry: .*papers\.json:\d+/);
+    assert.match(hover.contents.value, /`mastering-atari-go` · bundled corpus$/);
+    // A workspace entry: a link to its file and line.
+    const own = await client.request('textDocument/hover', { textDocument: { uri: texUri }, position: positionOf(texText, 'smith2020graphs', 2) });
+    assert.ok(own.contents.value.endsWith(`\`smith2020graphs\` · [refs.bib:2](${uriOf(path.join(ws, 'refs.bib'))}#L2)`), own.contents.value);
     const start = positionOf(texText, '\\cite{mastering-atari-go}', 6);
     assert.deepEqual(hover.range, { start, end: { line: start.line, character: start.character + MUZERO.length } });
   });
@@ -123,6 +126,14 @@ describe('language server over stdio: LaTeX workspace', function () {
     const args = resolved.command.arguments[0];
     assert.equal(args.uri, texUri);
     assert.ok(args.papers.length >= 1 && args.papers[0].key && args.papers[0].title);
+    // Its papers are cited into its paragraph: at the end of the sentence closest to the paper (inside the citation ending it).
+    assert.deepEqual([args.position, args.scope], [lenses[0].range.start, 'paragraph']);
+    const place = await client.request('litlens/citePlace', { textDocument: { uri: texUri }, position: args.position, key: MUZERO, scope: args.scope });
+    assert.deepEqual(place, {
+      passage: { start: positionOf(texText, 'Agents that plan'), end: positionOf(texText, 'did not.', 8) },
+      position: positionOf(texText, 'mastering-atari-go}.', MUZERO.length),
+    });
+    assert.equal(await client.request('litlens/citePlace', { textDocument: { uri: texUri }, position: { line: 0, character: 3 }, key: MUZERO }), null);
     assert.ok(!lenses.some((l: any) => l.range.start.line === positionOf(texText, 'glacier').line), 'the off-topic paragraph has a lens');
   });
 

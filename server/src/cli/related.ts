@@ -1,13 +1,10 @@
 // `litlens related`: the papers a passage is about, with the editor's extraction and threshold.
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { passageAt, type Syntax } from '../documents';
+import { syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
-import type { Command } from './commands';
-import { IndexArgs, UsageError, flagValue, indexFlag, numberArg, openIndex, openSemantic, readBatch, semanticArgs, semanticFlag, writeBatch, writeHits } from './search';
-
-type Scope = 'sentence' | 'paragraph' | 'section';
+import { RANKING, UsageError, parse, type Command } from './args';
+import { openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
 
 export const related: Command = {
   summary: 'papers related to a passage or to a position in a document ([] when none)',
@@ -20,11 +17,20 @@ export const related: Command = {
   run: runRelated,
 };
 
-export function syntaxOfFile(file: string): Syntax {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.tex' || ext === '.latex' || ext === '.ltx') return 'latex';
-  if (ext === '.md' || ext === '.markdown' || ext === '.qmd' || ext === '.rmd') return 'markdown';
-  throw new UsageError(`${file}: not a LaTeX (.tex) or Markdown (.md, .qmd, .rmd) file`);
+const FLAGS = {
+  ...RANKING,
+  threshold: { type: 'number', min: 0, max: 1 },
+  text: { type: 'string' },
+  file: { type: 'string' },
+  line: { type: 'number', min: 1, max: 1e9 },
+  character: { type: 'number', min: 1, max: 1e9 },
+  scope: { type: 'choice', choices: ['sentence', 'paragraph', 'section'] },
+} as const;
+
+function documentSyntax(file: string): Syntax {
+  const syntax = syntaxOfFile(file);
+  if (!syntax) throw new UsageError(`${file}: not a LaTeX (.tex) or Markdown (.md, .qmd, .rmd) file`);
+  return syntax;
 }
 
 /** UTF-16 offset of a 1-based line and character; errors name the file and line. */
@@ -40,7 +46,7 @@ export function offsetOf(file: string, text: string, line: number, character: nu
   return at + Math.min(Math.max(0, character - 1), lineLen);
 }
 
-/** The passage around a position, as the editor would pick it; '' when the position is not in prose. */
+/** The passage around a position, as the editor picks it for a scope; '' when the position is not in prose. */
 export async function passageOfPosition(file: string, line: number, character: number, scope: Scope): Promise<string> {
   let text: string;
   try {
@@ -48,65 +54,33 @@ export async function passageOfPosition(file: string, line: number, character: n
   } catch (e) {
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
-  const at = passageAt(text, offsetOf(file, text, line, character), syntaxOfFile(file));
-  const order: Scope[] = scope === 'sentence' ? ['sentence', 'paragraph'] : scope === 'paragraph' ? ['paragraph', 'sentence'] : ['section', 'paragraph'];
-  for (const s of order) if (at[s]) return at[s]!.text;
-  return '';
+  return textAround(text, offsetOf(file, text, line, character), documentSyntax(file), scope);
 }
 
 async function runRelated(args: string[]): Promise<number> {
-  let json = false;
-  let limit = defaultSettings.maxSuggestions;
-  let threshold = defaultSettings.relatedThreshold;
-  let scope: Scope = 'sentence';
-  let text: string | undefined;
-  let file: string | undefined;
-  let line: number | undefined;
-  let character = 1;
-  let queries: string | undefined;
-  const opts: IndexArgs = { libraries: [], corpus: true };
-  const sem = semanticArgs();
-  for (const i = { at: 0 }; i.at < args.length; i.at++) {
-    const a = args[i.at];
-    let v: string | undefined;
-    if (semanticFlag(args, i, sem) || indexFlag(args, i, opts)) continue;
-    if (a === '--json') json = true;
-    else if ((v = flagValue(args, i, '--limit')) !== undefined) limit = numberArg('--limit', v, 1, 10000);
-    else if ((v = flagValue(args, i, '--threshold')) !== undefined) threshold = numberArg('--threshold', v, 0, 1);
-    else if ((v = flagValue(args, i, '--queries')) !== undefined) queries = v;
-    else if ((v = flagValue(args, i, '--text')) !== undefined) text = v;
-    else if ((v = flagValue(args, i, '--file')) !== undefined) file = v;
-    else if ((v = flagValue(args, i, '--line')) !== undefined) line = numberArg('--line', v, 1, 1e9);
-    else if ((v = flagValue(args, i, '--character')) !== undefined) character = numberArg('--character', v, 1, 1e9);
-    else if ((v = flagValue(args, i, '--scope')) !== undefined) {
-      if (v !== 'sentence' && v !== 'paragraph' && v !== 'section') throw new UsageError(`--scope must be sentence, paragraph or section, got "${v}"`);
-      scope = v;
-    } else throw new UsageError(`unexpected argument "${a}"`);
-  }
+  const { values } = parse(args, FLAGS);
+  const { text, file, line, queries } = values;
+  const character = values.character ?? 1;
+  const scope = values.scope ?? 'sentence';
   const given = [text !== undefined, file !== undefined, queries !== undefined].filter(Boolean).length;
   if (given !== 1) throw new UsageError('give exactly one of --text, --file (with --line) or --queries');
   if (file !== undefined && line === undefined) throw new UsageError('--file needs --line');
   const batch = queries ? await readBatch(queries) : null;
   const passage = file !== undefined ? await passageOfPosition(file, line!, character, scope) : text;
-  const { index, papers } = await openIndex(opts);
-  const semantic = await openSemantic(sem, papers, opts.cache);
-  const answer = async (t: string): Promise<Hit[]> => {
-    if (!t.trim()) return [];
-    const lexical = index.related(t, { limit, threshold });
-    return semantic ? semantic.related(t, lexical, { limit, threshold }) : lexical;
-  };
+  const ranker = await openRanker(await openLibrary(values), values);
+  const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold };
+  const answer = async (t: string): Promise<Hit[]> => (t.trim() ? ranker.related(t, limits) : []);
   try {
     if (!batch) {
-      writeHits(await answer(passage ?? ''), json);
+      writeHits(await answer(passage ?? ''), !!values.json);
       return 0;
     }
     return await writeBatch(batch, queries!, async (value) => {
       if (typeof value.query === 'string') return answer(value.query);
       if (typeof value.file !== 'string' || typeof value.line !== 'number') throw new Error('needs "query", or "file" and "line"');
-      const character = typeof value.character === 'number' ? value.character : 1;
-      return answer(await passageOfPosition(value.file, value.line, character, scope));
+      return answer(await passageOfPosition(value.file, value.line, typeof value.character === 'number' ? value.character : 1, scope));
     });
   } finally {
-    await semantic?.dispose();
+    await ranker.semantic?.dispose();
   }
 }

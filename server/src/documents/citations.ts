@@ -245,12 +245,76 @@ export function citationAt(text: string, offset: number, syntax: Syntax): Citati
   return syntax === 'latex' ? latexCitationAt(text, offset) : markdownCitationAt(text, offset);
 }
 
-/** Every cited key with its exact source span, in document order. */
+/** Commands that define a macro or environment: a citation in their body is a template, not a citation. */
+const DEFINITION =
+  /\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand|(?:New|Renew|Provide|Declare)Document(?:Command|Environment)|(?:re)?newenvironment)\*?(?![A-Za-z])|\\[gex]?def(?![A-Za-z])/g;
+
+/** Source spans of the bodies of \newcommand, \renewcommand, \providecommand, \DeclareRobustCommand, \def (and
+ *  \gdef, \edef, \xdef), \NewDocumentCommand and friends, and of \newenvironment's begin and end code. */
+export function definitionBodies(t: string): { start: number; end: number }[] {
+  const bodies: { start: number; end: number }[] = [];
+  const spaces = (k: number) => {
+    while (k < t.length && /\s/.test(t[k])) k++;
+    return k;
+  };
+  DEFINITION.lastIndex = 0;
+  for (let m = DEFINITION.exec(t); m; m = DEFINITION.exec(t)) {
+    if (inLatexComment(t, m.index)) continue;
+    const word = m[0];
+    let k = spaces(m.index + word.length);
+    // The name: {\name}, {name} (environments) or \name.
+    if (t[k] === '{') {
+      const e = matchGroup(t, k, t.length);
+      if (e < 0) continue;
+      k = e + 1;
+    } else if (t[k] === '\\') {
+      k++;
+      if (/[A-Za-z@]/.test(t[k] ?? '')) while (k < t.length && /[A-Za-z@]/.test(t[k])) k++;
+      else k++;
+    } else continue;
+    if (/def$/.test(word)) {
+      // \def\name#1#2{body}: the parameter text runs to the body's brace.
+      while (k < t.length && t[k] !== '{' && t[k] !== '\n' && k - m.index < 300) k++;
+    } else {
+      k = spaces(k);
+      if (/Document/.test(word)) {
+        // {argument spec}
+        const e = t[k] === '{' ? matchGroup(t, k, t.length) : -1;
+        if (e < 0) continue;
+        k = spaces(e + 1);
+      }
+      // [number of arguments][default]
+      while (t[k] === '[') {
+        const e = matchGroup(t, k, t.length);
+        if (e < 0) break;
+        k = spaces(e + 1);
+      }
+    }
+    const groups = /nvironment/.test(word) ? 2 : 1;
+    for (let g = 0; g < groups && t[k] === '{'; g++) {
+      const e = matchGroup(t, k, t.length);
+      if (e < 0) break;
+      bodies.push({ start: k + 1, end: e });
+      k = spaces(e + 1);
+    }
+    DEFINITION.lastIndex = Math.max(DEFINITION.lastIndex, k);
+  }
+  return bodies;
+}
+
+/** Every cited key with its exact source span, in document order. Not a macro parameter (`#1`), nor a
+ *  citation in a macro definition's body (`\newcommand{\mycite}[1]{\citep{#1}}`). */
 export function citedKeys(text: string, syntax: Syntax): CitedKey[] {
   if (syntax === 'markdown') return markdownKeys(text);
   const keys: CitedKey[] = [];
-  for (const c of latexCommands(text)) for (const g of c.groups) groupKeys(text, g, keys);
-  return keys;
+  const bodies = definitionBodies(text);
+  let b = 0;
+  for (const c of latexCommands(text)) {
+    while (b < bodies.length && bodies[b]!.end <= c.start) b++;
+    if (b < bodies.length && bodies[b]!.start <= c.start) continue;
+    for (const g of c.groups) groupKeys(text, g, keys);
+  }
+  return keys.filter((k) => !k.key.includes('#'));
 }
 
 /** The cited key under the cursor (its span includes both ends), or null. */
@@ -269,4 +333,23 @@ export function keyAt(text: string, offset: number, syntax: Syntax): CitedKey | 
     break;
   }
   return null;
+}
+
+/** A LaTeX citation command or a pandoc bracketed citation starting at the text's start (after spaces or a tie). */
+const LATEX_CITATION_AHEAD = /^[\s~]*\\[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]\n]*\]){0,2}\s*\{[^{}\\%]*\}/;
+const PANDOC_CITATION_AHEAD = /^\s*\[[^\][\n]*@[^\][\n]*\]/;
+
+/**
+ * Where a citation for a sentence goes: at its end, before its full stop (or ! ?), and inside a
+ * citation that already ends it (`\cite{a|}.`, `[@a|].`), so the new key joins that one.
+ * `end`: the source offset just after the sentence's last character.
+ */
+export function citationSpot(text: string, end: number, syntax: Syntax): number {
+  let e = end;
+  while (e > 0 && /[.!?]/.test(text[e - 1]!)) e--;
+  // A citation right after the sentence's last word (the plain text leaves citations out).
+  const ahead = (syntax === 'latex' ? LATEX_CITATION_AHEAD : PANDOC_CITATION_AHEAD).exec(text.slice(e, e + 2000));
+  if (ahead) return e + ahead[0].length - 1;
+  const ending = text[e - 1] === (syntax === 'latex' ? '}' : ']') ? citationAt(text, e - 1, syntax) : null;
+  return ending && ending.command !== '@' ? e - 1 : e;
 }

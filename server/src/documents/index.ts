@@ -1,8 +1,11 @@
 // What the writer is writing: plain text, sentences, paragraphs and sections, citations and bibliography
 // files of a LaTeX or Markdown document. Pure functions; all offsets are UTF-16 offsets into the text.
-export { syntaxOf, type Syntax, type Passage, type Section, type CitationContext, type CitedKey } from './types';
+export { LANGUAGES, syntaxOf, syntaxOfFile, type Syntax } from './syntax';
+export type { Passage, Section, CitationContext, CitedKey } from './types';
 export { plainText, paragraphs, sections, sentences, passageAt } from './passages';
 export { type PlainText, type Heading, plainIndexAt, isExcluded } from './plain';
-export { citationAt, citedKeys, keyAt } from './citations';
+export { citationAt, citationSpot, citedKeys, keyAt } from './citations';
 export { bibliographyFiles } from './bibliography';
 export { splitSentences } from './sentences';
+export { contextOf, textAround, wordCount, type Scope } from './context';
+export { onProse } from './prose';

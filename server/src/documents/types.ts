@@ -1,6 +1,7 @@
 // The shapes the rest of the server sees. All offsets are UTF-16 offsets into the document text.
+import type { Syntax } from './syntax';
 
-export type Syntax = 'latex' | 'markdown';
+export type { Syntax };
 
 /** Plain text (markup dropped) and the source span it was read from. */
 export interface Passage {
@@ -36,21 +37,4 @@ export interface CitedKey {
   key: string;
   start: number;
   end: number;
-}
-
-/** Language ids VS Code (and other LSP clients) use, mapped to the two syntaxes LitLens reads. */
-export function syntaxOf(languageId: string): Syntax | null {
-  switch (languageId.toLowerCase()) {
-    case 'latex':
-    case 'tex':
-      return 'latex';
-    case 'markdown':
-    case 'quarto':
-    case 'rmd':
-    case 'rmarkdown':
-    case 'pandoc':
-      return 'markdown';
-    default:
-      return null;
-  }
 }

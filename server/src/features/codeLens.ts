@@ -1,12 +1,14 @@
 // Code lenses: above each paragraph (or section heading) with related papers, "n related papers: …".
 // The related papers of a block are memoised by its text, so editing one paragraph of a long
-// document recomputes one query; the lens title is only formatted on codeLens/resolve.
-import { citedKeys, paragraphs, sections } from '../documents';
-import type { Settings } from '../protocol';
+// document recomputes one query; the lens title and its papers are only made on codeLens/resolve.
+// Reads no file.
+import { trimText } from '../display';
+import { citedKeys, paragraphs, sections, wordCount } from '../documents';
+import type { Settings, ShowPapersArgs } from '../protocol';
 import type { Hit } from '../search';
-import { trimText } from './cards';
-import type { Doc } from './document';
-import { wordCount, type Ready } from './state';
+import type { Ranker } from '../search/rank';
+import type { FeatureContext, LibraryContext } from '../workspace/project';
+import { sourceNames, summary } from './cards';
 
 export interface Lens {
   /** Where the lens sits (start of the paragraph, or of the section heading). */
@@ -22,30 +24,30 @@ export interface Lens {
 export const MIN_WORDS = 8;
 
 export class LensMemo {
-  private index: unknown = null;
-  private threshold = NaN;
-  private limit = NaN;
+  private ranking: unknown[] = [];
   private memo = new Map<string, Hit[]>();
 
-  related(ready: Ready, text: string, config: Settings): Hit[] {
-    if (this.index !== ready.index || this.threshold !== config.relatedThreshold || this.limit !== config.maxSuggestions) {
-      this.index = ready.index;
-      this.threshold = config.relatedThreshold;
-      this.limit = config.maxSuggestions;
+  related(ranker: Ranker, text: string, config: Settings): Hit[] {
+    const ranking = [ranker.index, ranker.fuses && ranker.semantic, config.relatedThreshold, config.maxSuggestions];
+    if (ranking.some((x, i) => x !== this.ranking[i])) {
+      this.ranking = ranking;
       this.memo.clear();
     }
     let hits = this.memo.get(text);
     if (!hits) {
-      hits = ready.index.related(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold });
+      // Never waits for the model: a paragraph whose vector is still being computed is ranked again next time.
+      const answer = ranker.relatedNow(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold });
+      hits = answer.hits;
       if (this.memo.size > 5000) this.memo.clear(); // bounded: a long session must not grow without end
-      this.memo.set(text, hits);
+      if (answer.final) this.memo.set(text, hits);
     }
     return hits;
   }
 }
 
-export function codeLenses(ready: Ready | null, doc: Doc, config: Settings, memo: LensMemo): Lens[] {
-  if (!ready || config.codeLens === 'off') return [];
+export function codeLenses(ctx: FeatureContext, memo: LensMemo): Lens[] {
+  const { doc, config, index } = ctx;
+  if (!index || config.codeLens === 'off') return [];
   const blocks =
     config.codeLens === 'section'
       ? sections(doc.text, doc.syntax).map((s) => ({ anchor: s.headingStart, text: s.text }))
@@ -54,7 +56,7 @@ export function codeLenses(ready: Ready | null, doc: Doc, config: Settings, memo
   const lenses: Lens[] = [];
   for (const block of blocks) {
     if (wordCount(block.text) < MIN_WORDS) continue;
-    const hits = memo.related(ready, block.text, config);
+    const hits = memo.related(index, block.text, config);
     if (hits.length === 0) continue;
     const fresh = hits.filter((h) => !cited.has(h.paper.key));
     const ordered = [...fresh, ...hits.filter((h) => cited.has(h.paper.key))];
@@ -74,4 +76,43 @@ export function lensTitle(lens: Lens): string {
   const shown = lens.titles.slice(0, 2).map((t) => trimText(t, 48));
   const more = n > shown.length ? `; +${n - shown.length} more` : '';
   return `${n} related paper${n === 1 ? '' : 's'}: ${shown.join('; ')}${more}`;
+}
+
+/** Which lens a codeLens/resolve asks about: the `index`th of what `list` gave for this version of the document. */
+export interface LensRef {
+  uri: string;
+  version: number;
+  index: number;
+}
+
+/** The lenses of open documents between codeLens (list) and codeLens/resolve. */
+export class CodeLenses {
+  private readonly memo = new LensMemo();
+  private readonly listed = new Map<string, { version: number; lenses: Lens[] }>();
+
+  list(ctx: FeatureContext): { lens: Lens; ref: LensRef }[] {
+    const { uri, version } = ctx.doc;
+    const lenses = codeLenses(ctx, this.memo);
+    this.listed.set(uri, { version, lenses });
+    return lenses.map((lens, index) => ({ lens, ref: { uri, version, index } }));
+  }
+
+  /** The lens's title and the papers it counts; null when the document changed since (the client asks for fresh lenses anyway). */
+  resolve(ctx: LibraryContext, ref: LensRef | undefined): { title: string; args: ShowPapersArgs } | null {
+    const listed = ref ? this.listed.get(ref.uri) : undefined;
+    const lens = ref && listed?.version === ref.version ? listed.lenses[ref.index] : undefined;
+    const library = ctx.index ? ctx.library : null;
+    if (!lens || !library) return null;
+    const names = sourceNames(library, ctx.folders);
+    const papers = lens.keys.flatMap((k) => library.get(k) ?? []).map((p) => summary(p, names.get(p.key) ?? ''));
+    return { title: lensTitle(lens), args: { uri: ref!.uri, scope: ctx.config.codeLens === 'section' ? 'section' : 'paragraph', papers } };
+  }
+
+  forget(uri: string): void {
+    this.listed.delete(uri);
+  }
+
+  clear(): void {
+    this.listed.clear();
+  }
 }

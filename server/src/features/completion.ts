@@ -1,12 +1,11 @@
 // Citation completion: inside \cite{…} or after [@, the library ranked by the sentence being
-// written and narrowed by what is typed. Plain data; server.ts turns it into CompletionItems.
+// written and narrowed by what is typed. Reads no file.
 import * as path from 'node:path';
-import { citationAt, passageAt, sentences, type CitationContext } from '../documents';
-import type { Settings } from '../protocol';
+import { citationAt, contextOf, passageAt, sentences, type CitationContext } from '../documents';
+import type { Paper } from '../library/paper';
+import type { Doc } from '../workspace/documents';
+import { projectKeys, type FeatureContext } from '../workspace/project';
 import { detailLine, paperCard } from './cards';
-import type { Doc } from './document';
-import { completionHits } from './ranking';
-import { contextOf, type Ready } from './state';
 
 export interface CompletionEntry {
   key: string;
@@ -28,15 +27,6 @@ export interface CompletionAnswer {
   incomplete: boolean;
 }
 
-export interface CompletionOptions {
-  /** Whether the project's bibliography already defines `key`. */
-  inBibliography(key: string): boolean;
-  /** Where a missing entry would go (shown in the card), or null. */
-  target: string | null;
-  /** Keys of the project's bibliography: offered when there is neither typed text nor context to rank by. */
-  ownKeys?: () => Iterable<string>;
-}
-
 /** Textual citations name the authors in the sentence that follows them (`\citet{x} showed…`). */
 const TEXTUAL = /^(\\(citet|citealt|citeauthor|citeyear|textcite|Textcite|textcites|Textcites|Citet|Citeauthor)\*?|@)$/;
 
@@ -55,23 +45,26 @@ export function citingContext(doc: Doc, offset: number, cite: CitationContext): 
 }
 
 /** null when the cursor is not where a citation key goes; no items (incomplete) before the index is ready. */
-export function citationCompletion(ready: Ready | null, doc: Doc, offset: number, config: Settings, options: CompletionOptions): CompletionAnswer | null {
+export function completion(ctx: FeatureContext): CompletionAnswer | null {
+  const { doc, offset, config, index, library } = ctx;
   const cite = citationAt(doc.text, offset, doc.syntax);
   if (!cite) return null;
-  if (!ready) return { items: [], incomplete: true };
+  if (!index || !library) return { items: [], incomplete: true };
   const exclude = new Set(cite.keys);
-  const context = citingContext(doc, offset, cite);
-  let papers = completionHits(ready, cite.typed, context, config.maxSuggestions + exclude.size).map((h) => ready.library.get(h.paper.key) ?? h.paper);
+  const own = projectKeys(ctx);
+  // Where a missing entry would go (shown in the card); nowhere in an untrusted workspace.
+  const target = ctx.trusted ? ctx.project.target : null;
+  let papers: Paper[] = index.completion(cite.typed, citingContext(doc, offset, cite), config.maxSuggestions + exclude.size).map((h) => library.get(h.paper.key) ?? h.paper);
   if (papers.length === 0 && !cite.typed.trim()) {
     // Nothing to rank by (e.g. \cite{} alone on a line): the project's own entries, by key.
-    papers = [...(options.ownKeys?.() ?? [])].sort().flatMap((k) => ready.library.get(k) ?? []);
+    papers = [...own.keys()].sort().flatMap((k) => library.get(k) ?? []);
   }
   const items: CompletionEntry[] = [];
   for (const paper of papers) {
     if (exclude.has(paper.key)) continue;
     if (items.length >= config.maxSuggestions) break;
-    const missing = !options.inBibliography(paper.key) && options.target !== null;
-    const note = missing ? `\n\n*Choosing it adds the entry to ${path.basename(options.target!)}.*` : '';
+    const missing = !own.has(paper.key) && target !== null;
+    const note = missing ? `\n\n*Choosing it adds the entry to ${path.basename(target)}.*` : '';
     items.push({
       key: paper.key,
       detail: detailLine(paper),
@@ -81,7 +74,7 @@ export function citationCompletion(ready: Ready | null, doc: Doc, offset: number
       filterText: `${cite.typed} ${paper.key} ${paper.title}`,
       start: cite.typedStart,
       end: cite.typedEnd,
-      addsEntryTo: missing ? options.target : null,
+      addsEntryTo: missing ? target : null,
     });
   }
   return { items, incomplete: true };

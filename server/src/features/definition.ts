@@ -1,8 +1,7 @@
-// Go to definition on a cited key: its entry in the project's bibliography, else wherever the library has it.
+// Go to definition on a cited key: its entry in the project's bibliography, else wherever the
+// library has it. Reads no file.
 import { keyAt } from '../documents';
-import type { Library } from '../library/library';
-import { keysInFiles, type EntryPlace } from './bibliography';
-import type { Doc } from './document';
+import { projectKeys, type EntryPlace, type FeatureContext } from '../workspace/project';
 
 export interface DefinitionAnswer extends EntryPlace {
   /** The key's span in the document (for LocationLink origins). */
@@ -10,11 +9,12 @@ export interface DefinitionAnswer extends EntryPlace {
   end: number;
 }
 
-export function definitionAt(library: Library | null, doc: Doc, offset: number, projectFiles: readonly string[]): DefinitionAnswer | null {
+export function definition(ctx: FeatureContext): DefinitionAnswer | null {
+  const { doc, offset, library } = ctx;
   if (!library) return null;
   const cited = keyAt(doc.text, offset, doc.syntax);
   if (!cited) return null;
-  const own = keysInFiles(library, projectFiles).get(cited.key)?.[0];
+  const own = projectKeys(ctx).get(cited.key)?.[0];
   const paper = library.get(cited.key);
   const place = own ?? (paper ? { file: paper.origin.file, line: paper.origin.line } : null);
   return place ? { ...place, start: cited.start, end: cited.end } : null;

@@ -1,12 +1,10 @@
-// Hover: on a cited key, the paper's card; on prose, the papers related to the sentence.
-import { citedKeys, keyAt, passageAt } from '../documents';
-import type { Library } from '../library/library';
-import type { Settings } from '../protocol';
-import { escapeMarkdown, paperCard, trimText } from './cards';
-import type { Doc } from './document';
-import { onProse } from './markup';
-import { relatedHits } from './ranking';
-import type { Ready } from './state';
+// Hover: on a cited key, the paper's card; on prose, the papers related to the sentence. Reads no file.
+import { trimText } from '../display';
+import { citedKeys, keyAt, onProse, passageAt } from '../documents';
+import type { Ranker } from '../search/rank';
+import { folderOf } from '../workspace/documents';
+import type { FeatureContext } from '../workspace/project';
+import { escapeMarkdown, paperCard } from './cards';
 
 export interface HoverAnswer {
   markdown: string;
@@ -18,22 +16,23 @@ export interface HoverAnswer {
 /** How many related papers a prose hover lists (the best few, not a search result page). */
 export const RELATED_IN_HOVER = 5;
 
-/** `library`: for key cards while the index is still building (defaults to the ready one). */
-export async function hoverAt(ready: Ready | null, doc: Doc, offset: number, config: Settings, base?: string, library: Library | null = ready?.library ?? null): Promise<HoverAnswer | null> {
+/** Key cards answer as soon as the library is read; related papers once the index is built. */
+export async function hover(ctx: FeatureContext): Promise<HoverAnswer | null> {
+  const { doc, offset, config } = ctx;
   const cited = keyAt(doc.text, offset, doc.syntax);
   if (cited) {
-    const paper = library?.get(cited.key);
+    const paper = ctx.library?.get(cited.key);
     if (!paper) return null;
-    return { markdown: paperCard(paper, { base }), start: cited.start, end: cited.end };
+    return { markdown: paperCard(paper, { base: folderOf(doc.path, ctx.folders) ?? undefined, library: ctx.library }), start: cited.start, end: cited.end };
   }
-  if (!ready || !config.proseHover || !onProse(doc.text, offset, doc.syntax)) return null;
-  return relatedHover(ready, doc, offset, config);
+  if (!ctx.index || !config.proseHover || !onProse(doc.text, offset, doc.syntax)) return null;
+  return relatedHover(ctx, ctx.index);
 }
 
-async function relatedHover(ready: Ready, doc: Doc, offset: number, config: Settings): Promise<HoverAnswer | null> {
+async function relatedHover({ doc, offset, config }: FeatureContext, index: Ranker): Promise<HoverAnswer | null> {
   const sentence = passageAt(doc.text, offset, doc.syntax).sentence;
   if (!sentence || sentence.text.trim() === '') return null;
-  const hits = await relatedHits(ready, sentence.text, { limit: Math.min(RELATED_IN_HOVER, config.maxSuggestions), threshold: config.relatedThreshold });
+  const hits = await index.related(sentence.text, { limit: Math.min(RELATED_IN_HOVER, config.maxSuggestions), threshold: config.relatedThreshold });
   if (hits.length === 0) return null;
   const cited = new Set(citedKeys(doc.text, doc.syntax).map((k) => k.key));
   const lines = ['**Related papers**', ''];

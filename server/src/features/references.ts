@@ -1,12 +1,14 @@
-// Find references and rename for citation keys: every citation of the key in the workspace's
-// LaTeX/Markdown files (open documents as the editor has them), plus the key in its .bib entry.
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { citedKeys, type Syntax } from '../documents';
+// Find references for citation keys: every citation of the key in the workspace's LaTeX/Markdown
+// files (open documents as the editor has them), plus the key in its .bib entry. Reads files: the
+// workspace's documents and the .bib files that define the key.
+import { readFile } from 'node:fs/promises';
+import { citedKeys, keyAt } from '../documents';
+import { libraryFormat } from '../library/files';
 import type { Library } from '../library/library';
-import type { Doc } from './document';
+import { fileUri, workspaceDocuments, type Doc } from '../workspace/documents';
+import type { EntryPlace, FeatureContext } from '../workspace/project';
 
+/** A span of a file's text: an open document's, or one read from disk. */
 export interface Span {
   uri: string;
   /** The text the offsets refer to (for offset → position conversion). */
@@ -15,41 +17,21 @@ export interface Span {
   end: number;
 }
 
-const DOCUMENT_EXTENSIONS: Record<string, Syntax> = { '.tex': 'latex', '.ltx': 'latex', '.md': 'markdown', '.markdown': 'markdown', '.qmd': 'markdown', '.rmd': 'markdown' };
-const SKIP = new Set(['node_modules', 'dist', 'out']);
-/** The scan for documents is bounded like the library scan. */
-export const DOCUMENT_SCAN = { maxFiles: 2000, maxDepth: 8 };
-
-/** The syntax of a LaTeX/Markdown file by its extension, else null. */
-export function documentSyntax(file: string): Syntax | null {
-  return DOCUMENT_EXTENSIONS[path.extname(file).toLowerCase()] ?? null;
-}
-
-/** LaTeX and Markdown files in the folders, read from disk, replaced by the open version when open. */
-export async function workspaceDocuments(folders: readonly string[], open: readonly Doc[]): Promise<Doc[]> {
-  const byUri = new Map(open.map((d) => [d.uri, d]));
-  const found: Doc[] = [...open];
-  let count = 0;
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    if (depth > DOCUMENT_SCAN.maxDepth || count >= DOCUMENT_SCAN.maxFiles) return;
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      if (count >= DOCUMENT_SCAN.maxFiles) return;
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP.has(e.name) && !e.name.startsWith('.')) await walk(full, depth + 1);
-        continue;
-      }
-      const syntax = documentSyntax(e.name);
-      if (!e.isFile() || !syntax) continue;
-      count++;
-      const uri = pathToFileURL(full).href;
-      if (byUri.has(uri)) continue;
-      const text = await fs.readFile(full, 'utf8').catch(() => null);
-      if (text !== null) found.push({ uri, path: full, text, syntax, version: 0 });
-    }
-  };
-  for (const folder of folders) await walk(folder, 0);
+/**
+ * The citations of the key under the cursor across the workspace (`open`: the documents as the
+ * editor has them), with its entries first when `includeDeclaration`: the key in each .bib entry
+ * defining it, else the library's entry line. null when the cursor is on no key.
+ */
+export async function references(ctx: FeatureContext, open: readonly Doc[], includeDeclaration: boolean): Promise<(Span | EntryPlace)[] | null> {
+  const cited = keyAt(ctx.doc.text, ctx.offset, ctx.doc.syntax);
+  if (!cited) return null;
+  const found: (Span | EntryPlace)[] = citationsOf(cited.key, await workspaceDocuments(ctx.trusted ? ctx.folders : [], open));
+  if (includeDeclaration && ctx.library) {
+    const entries = ctx.trusted ? await entryKeySpans(ctx.library, cited.key) : [];
+    const paper = ctx.library.get(cited.key);
+    if (entries.length) found.unshift(...entries);
+    else if (paper) found.unshift({ file: paper.origin.file, line: paper.origin.line });
+  }
   return found;
 }
 
@@ -66,22 +48,17 @@ export function citationsOf(key: string, docs: readonly Doc[]): Span[] {
 export async function entryKeySpans(library: Library, key: string): Promise<Span[]> {
   const spans: Span[] = [];
   for (const source of library.sources) {
-    if (source.kind === 'corpus' || !source.file || !/\.(bib|bibtex|biblatex)$/i.test(source.file)) continue;
+    if (source.kind === 'corpus' || !source.file || libraryFormat(source.file) !== 'bibtex') continue;
     if (!source.papers.some((p) => p.key === key)) continue;
-    const text = await fs.readFile(source.file, 'utf8').catch(() => null);
+    const text = await readFile(source.file, 'utf8').catch(() => null);
     if (text === null) continue;
     const pattern = new RegExp(`(@\\w+\\s*[{(]\\s*)(${escapeRegExp(key)})(\\s*,)`, 'g');
     for (const m of text.matchAll(pattern)) {
       const start = m.index! + m[1]!.length;
-      spans.push({ uri: pathToFileURL(source.file).href, text, start, end: start + key.length });
+      spans.push({ uri: fileUri(source.file), text, start, end: start + key.length });
     }
   }
   return spans;
-}
-
-/** A key BibTeX, biblatex and pandoc all accept. */
-export function isValidKey(key: string): boolean {
-  return /^[\p{L}\p{N}_:.\-+/]+$/u.test(key) && !/^[-.:+/]/.test(key);
 }
 
 function escapeRegExp(s: string): string {

@@ -3,8 +3,9 @@
 // LaTeX go through @retorquere/bibtex-parser (the careful, slow part), cached by content hash.
 import { createHash } from 'node:crypto';
 import type * as BibtexParser from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
-import { decodeSimpleLatex, splitMath } from './latex';
-import type { LoadIssue, Paper, SourceResult } from './paper';
+import { decodeSimpleLatex, LATEX_SYMBOLS, spellWords, splitMath } from './latex';
+import { quote, withLfLineEnds, type LoadIssue, type Paper, type SourceResult } from './paper';
+import { BibtexThread } from './worker';
 
 type ParserModule = typeof BibtexParser;
 let parserModule: ParserModule | undefined;
@@ -31,6 +32,11 @@ interface Decoded {
  * Entries no longer present in any file parsed through it are dropped after each parse.
  */
 export class BibtexCache {
+  /**
+   * With `{ thread: true }`, BibTeX files read through this cache (readLibraryFile, loadLibrary) are
+   * read, decoded and cached in a worker thread instead: what a language server wants.
+   */
+  readonly thread?: BibtexThread;
   private readonly decoded = new Map<string, Decoded>();
   private readonly entries = new Map<string, CachedEntry>();
   private readonly usedBy = new Map<string, Set<string>>();
@@ -39,6 +45,10 @@ export class BibtexCache {
    * entries whose text (and @strings) had not changed, reused without being read again.
    */
   readonly stats = { hits: 0, misses: 0, entryHits: 0 };
+
+  constructor(options: { thread?: boolean } = {}) {
+    if (options.thread) this.thread = new BibtexThread();
+  }
 
   /** Number of cached careful-parser results. */
   get size(): number {
@@ -90,6 +100,7 @@ export class BibtexCache {
   forget(file: string): void {
     this.retain(file, new Set());
     this.usedBy.delete(file);
+    this.thread?.forget(file);
   }
 }
 
@@ -150,7 +161,7 @@ export function scanBibtex(text: string): { chunks: Chunk[]; stray: { line: numb
     const gapEnd = at < 0 ? n : at;
     const gap = text.slice(pos, gapEnd);
     if (/[}=]/.test(gap) && chunks.length && /^\s*[,}]|=\s*[{"]/.test(gap)) {
-      stray.push({ line: lineOf(pos + gap.search(/\S/)), text: gap.trim().slice(0, 40) });
+      stray.push({ line: lineOf(pos + gap.search(/\S/)), text: gap.trim() });
     }
     if (at < 0) break;
     const head = entryOpen(at);
@@ -165,14 +176,18 @@ export function scanBibtex(text: string): { chunks: Chunk[]; stray: { line: numb
     let error: string | undefined;
     // A @comment may hold commented-out entries, so only an unclosed one falls back to this.
     let commentResync = -1;
+    // In a (…) entry a ")" inside a quoted value does not close it, so quotes count there.
+    let quoted = false;
     // Jump from one character that matters to the next; values are mostly long plain runs.
-    const special = /[\\{}()\n]/g;
+    const special = close === ')' ? /[\\{}()"\n]/g : /[\\{}()\n]/g;
     special.lastIndex = head.open + 1;
     for (let m = special.exec(text); m; m = special.exec(text)) {
       const i = m.index;
       const c = text.charCodeAt(i);
       if (c === 92 /* \ */) {
         special.lastIndex = i + 2;
+      } else if (c === 34 /* " */) {
+        if (depth === 0) quoted = !quoted;
       } else if (c === 123 /* { */) {
         depth++;
       } else if (c === 125 /* } */) {
@@ -181,7 +196,7 @@ export function scanBibtex(text: string): { chunks: Chunk[]; stray: { line: numb
           break;
         }
         depth--;
-      } else if (c === 41 /* ) */ && close === ')' && depth === 0) {
+      } else if (c === 41 /* ) */ && close === ')' && depth === 0 && !quoted) {
         end = i + 1;
         break;
       } else if (c === 10) {
@@ -233,6 +248,12 @@ class EntrySyntaxError extends Error {
 const WORD = /[^\s,#={}"()]+/y;
 const FIELD = /[^\s=,{}"#()]+/y;
 
+/**
+ * How far @string expansion may grow an entry beyond its own text. Real macros are venue names;
+ * `@string{a1 = a0 # a0 # …}` nested a few levels would otherwise take gigabytes.
+ */
+export const MAX_EXPANSION = 64 * 1024;
+
 const MONTHS: Record<string, string> = {
   jan: '1', feb: '2', mar: '3', apr: '4', may: '5', jun: '6',
   jul: '7', aug: '8', sep: '9', oct: '10', nov: '11', dec: '12',
@@ -250,6 +271,12 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     throw new EntrySyntaxError(msg, i);
   };
   const undefinedMacros: RawEntry['undefinedMacros'] = [];
+  let budget = n + MAX_EXPANSION;
+  const spend = (piece: string): string => {
+    budget -= piece.length;
+    if (budget < 0) fail(`@string macros expand to more than ${MAX_EXPANSION / 1024} KB of text here`);
+    return piece;
+  };
   const balanced = (open: string, closeCh: string): string => {
     const start = ++i;
     let depth = 0;
@@ -273,19 +300,19 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     for (;;) {
       ws();
       const c = src[i];
-      if (c === '{') out += balanced('{', '}');
-      else if (c === '"') out += balanced('"', '"');
+      if (c === '{') out += spend(balanced('{', '}'));
+      else if (c === '"') out += spend(balanced('"', '"'));
       else {
         WORD.lastIndex = i;
         const m = WORD.exec(src);
-        if (!m) fail(c === undefined || c === closer ? 'missing value' : `unexpected "${c}" in a value`);
+        if (!m) fail(c === undefined || c === closer ? 'missing value' : `unexpected ${quote(c)} in a value`);
         const word = m![0];
         i += word.length;
         if (/^\d+$/.test(word)) out += word;
         else {
           const lower = word.toLowerCase();
           const s = strings.get(lower);
-          if (s !== undefined) out += s;
+          if (s !== undefined) out += spend(s);
           else if (MONTHS[lower]) out += MONTHS[lower];
           else undefinedMacros.push({ name: word, offset: i - word.length });
         }
@@ -317,7 +344,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     if (src[i] === closer) break;
     FIELD.lastIndex = i;
     const m = FIELD.exec(src);
-    if (!m) fail(`unexpected "${src[i]}" where a field name should be`);
+    if (!m) fail(`unexpected ${quote(src[i])} where a field name should be`);
     const name = m![0].toLowerCase();
     i += m![0].length;
     ws();
@@ -352,7 +379,6 @@ function stripMarkup(s: string): string {
   return s
     .replace(/[ıȷ](?=\p{M})/gu, (c) => (c === 'ı' ? 'i' : 'j'))
     .normalize('NFC')
-    .replace(/Lᴬ?T<sub>E<\/sub>X/g, (m) => (m.startsWith('Lᴬ') ? 'LaTeX' : 'TeX'))
     .replace(/<\/?(?:b|i|em|strong|sup|sub|sc|code|p|br|li|ol|ul|span|a)(?:\s[^<>]*)?\/?>/g, '');
 }
 
@@ -392,7 +418,7 @@ function fastNames(value: string): string[] | null {
     }
   }
   if (!flush(value.length)) return null;
-  return names.filter((n) => n !== 'others');
+  return names;
 }
 
 interface Creator {
@@ -413,12 +439,44 @@ function formatCreator(c: Creator): string {
 /** Math operators the decoder does not know; everything else unknown is dropped (its arguments stay). */
 const OPERATORS = new Set(['log', 'ln', 'lg', 'exp', 'sin', 'cos', 'tan', 'max', 'min', 'arg', 'det', 'dim', 'lim', 'sup', 'inf', 'Pr', 'gcd', 'deg', 'ker', 'argmax', 'argmin']);
 
+type LatexNode = Parameters<Extract<BibtexParser.Options['unsupported'], Function>>[0];
+
+/** The text of nodes the careful parser could not render itself (the argument of an unknown command). */
+function textOf(nodes: readonly LatexNode[] | undefined): string {
+  let out = '';
+  for (const node of nodes ?? []) {
+    if (node.type === 'string') out += node.content;
+    else if (node.type === 'whitespace' || node.type === 'parbreak') out += ' ';
+    else if (node.type === 'macro') out += unknownCommand(node);
+    else if ('content' in node && Array.isArray(node.content)) out += textOf(node.content as LatexNode[]);
+  }
+  return out;
+}
+
+/**
+ * What a command the careful parser does not know becomes: a symbol (\hyphen), a space for a control
+ * space, the text of its last argument (\bibcyr{…}), or nothing.
+ */
+function unknownCommand(node: LatexNode): string {
+  if (node.type !== 'macro') return '';
+  const name = node.content;
+  if (OPERATORS.has(name)) return ` ${name} `;
+  const symbol = LATEX_SYMBOLS[name];
+  if (symbol !== undefined) return symbol;
+  if (name === ' ' || name === '\n') return ' ';
+  const args = (node.args ?? []).filter((a) => a.openMark !== '[' && a.content.length);
+  return textOf(args[args.length - 1]?.content as LatexNode[] | undefined);
+}
+
 const PARSE_OPTIONS: BibtexParser.Options = {
   english: false,
   sentenceCase: false,
   caseProtection: false,
-  unsupported: (node) => (node.type === 'macro' && OPERATORS.has(node.content) ? ` ${node.content} ` : ''),
+  unsupported: unknownCommand,
 };
+
+/** Fields longer than this (in characters) get only the simple decoder; the rest of their LaTeX stays as written. */
+export const MAX_DECODED = 10 * 1024;
 
 /** Decodes the wanted fields: plain ones directly, the rest through the careful parser (cached). */
 function decode(type: string, raw: Map<string, string>, cache: BibtexCache | undefined, used: Set<string>): Decoded {
@@ -426,21 +484,32 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
   let author: string[] | undefined;
   let editor: string[] | undefined;
   const hard: [string, string][] = [];
+  const oversized: string[] = [];
   for (const [name, value] of raw) {
     if (!WANTED.has(name) || !value.trim()) continue;
+    const big = value.length > MAX_DECODED;
     if (VERBATIM.has(name)) fields[name] = verbatim(value);
     else if (CREATORS.has(name)) {
       const fast = fastNames(value);
-      if (fast && name === 'author') author = fast;
-      else if (fast) editor = fast;
-      else hard.push([name, value]);
+      const names = fast ?? (big ? squash(value).split(/\s+and\s+/i) : null);
+      if (!fast && big) oversized.push(name);
+      if (names && name === 'author') author = names;
+      else if (names) editor = names;
+      else hard.push([name, spellWords(value)]);
     } else {
-      const simple = isPlain(value) ? squash(value) : decodeSimpleLatex(value) ?? decodeWithMath(name, value, cache, used);
+      // Past MAX_DECODED only the simple, linear decoder runs; the careful parser costs ~45 ms per KB of dense LaTeX.
+      const simple = isPlain(value) ? squash(value) : decodeSimpleLatex(value) ?? (big ? null : decodeWithMath(name, value, cache, used));
       if (simple !== null) fields[name] = simple;
-      else hard.push([name, value]);
+      else if (big) {
+        fields[name] = squash(value);
+        oversized.push(name);
+      } else hard.push([name, spellWords(value)]);
     }
   }
-  if (!hard.length) return { fields, author, editor };
+  const tooBig = oversized.length
+    ? `${oversized.length === 1 ? `field "${oversized[0]}" is` : `fields ${oversized.map((f) => `"${f}"`).join(', ')} are`} over ${MAX_DECODED / 1024} KB: LaTeX that long is not decoded; showing it as written`
+    : undefined;
+  if (!hard.length) return { fields, author, editor, warning: tooBig };
   const input = `@${type}{x,\n${hard.map(([k, v]) => `${k} = {${v}}`).join(',\n')}\n}`;
   const hash = createHash('sha1').update(input).digest('base64');
   used.add(hash);
@@ -453,7 +522,7 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
     fields: { ...fields, ...d.fields },
     author: d.author ?? author,
     editor: d.editor ?? editor,
-    warning: d.warning,
+    warning: [d.warning, tooBig].filter(Boolean).join('; ') || undefined,
   };
 }
 
@@ -497,18 +566,19 @@ function decodeCarefully(input: string, hard: [string, string][]): Decoded {
     failure = err instanceof Error ? err.message : String(err);
   }
   const entry = result?.entries[0];
-  if (!entry) {
-    // Keep the entry readable even when its LaTeX is beyond the decoder: braces out, text kept.
-    for (const [k, v] of hard) {
-      const text = squash(v.replace(/\\[a-zA-Z]+\s*/g, '').replace(/[{}$\\]/g, ''));
-      if (CREATORS.has(k)) out[k as 'author' | 'editor'] = text.split(/\s+and\s+/i);
-      else out.fields[k] = text;
-    }
-    out.warning = `LaTeX could not be decoded (${firstLine(failure ?? result?.errors[0]?.error ?? 'unknown error')}); showing raw text`;
-    return out;
+  // Keep the entry readable even when its LaTeX is beyond the decoder: braces out, text kept.
+  const lost = hard.filter(([k]) => !entry || !(k in entry.fields));
+  for (const [k, v] of lost) {
+    const text = squash(v.replace(/\\[a-zA-Z]+\s*/g, '').replace(/[{}$\\]/g, ''));
+    if (CREATORS.has(k)) out[k as 'author' | 'editor'] = text.split(/\s+and\s+/i);
+    else out.fields[k] = text;
   }
+  // The parser's positions are in the text we made up for it, not in the user's file.
+  const why = firstLine(failure ?? result?.errors[0]?.error ?? 'unknown error').replace(/ at line \d+, column \d+| in "\w+"$/g, '');
+  if (lost.length) out.warning = `LaTeX could not be decoded (${why}); showing raw text`;
+  if (!entry) return out;
   for (const [k, v] of Object.entries(entry.fields)) {
-    if (CREATORS.has(k) && Array.isArray(v)) out[k as 'author' | 'editor'] = (v as Creator[]).map(formatCreator).filter((s) => s && s !== 'others');
+    if (CREATORS.has(k) && Array.isArray(v)) out[k as 'author' | 'editor'] = (v as Creator[]).map(formatCreator).filter(Boolean);
     else if (typeof v === 'string') out.fields[k] = squash(stripMarkup(v));
     else if (Array.isArray(v)) out.fields[k] = squash(stripMarkup(v.map(String).join('; ')));
   }
@@ -558,7 +628,8 @@ export async function parseBibtexAsync(file: string, text: string, cache?: Bibte
 }
 
 /** The parse, yielding after every entry so callers choose when to pause. */
-function* parseSteps(file: string, text: string, cache?: BibtexCache): Generator<void, SourceResult> {
+function* parseSteps(file: string, source: string, cache?: BibtexCache): Generator<void, SourceResult> {
+  const text = withLfLineEnds(source);
   // Fail the same way for every file, not only for the first one that holds hard LaTeX.
   if (!parserModule) throw new Error('BibTeX decoder not loaded: await loadBibtexParser() before parseBibtex()');
   const issues: LoadIssue[] = [];
@@ -569,51 +640,73 @@ function* parseSteps(file: string, text: string, cache?: BibtexCache): Generator
   const strings = new Map<string, string>();
   const records: Record_[] = [];
   const used = new Set<string>();
-  const lineIn = (chunk: Chunk, offset: number): number => {
-    let l = chunk.line;
-    for (let i = chunk.start; i < chunk.start + offset && i < text.length; i++) if (text.charCodeAt(i) === 10) l++;
-    return l;
+  // Lines of offsets inside one entry, counted forward once: an entry may report many places.
+  const linesIn = (chunk: Chunk): ((offset: number) => number) => {
+    let at = chunk.start;
+    let line = chunk.line;
+    return (offset) => {
+      const to = Math.min(chunk.start + offset, text.length);
+      if (to < at) [at, line] = [chunk.start, chunk.line];
+      for (; at < to; at++) if (text.charCodeAt(at) === 10) line++;
+      return line;
+    };
   };
   // Identifies the @string definitions in force, so a cached entry is reused only under the same ones.
   let stringsKey = '';
-  for (const chunk of chunks) {
-    yield;
+  /** @string names whose definition was skipped, so their uses say why they are empty. */
+  const skippedStrings = new Set<string>();
+  const who = (chunk: Chunk, src: string): string => {
+    const key = keyOf(src);
+    if (chunk.type === 'string') return key ? `@string "${key}"` : '@string';
+    return key ? `entry "${key}"` : `@${chunk.type}`;
+  };
+  const skipped = (chunk: Chunk): string => (chunk.type === 'string' ? 'not defined' : 'entry skipped');
+  const readChunk = (chunk: Chunk): void => {
     if (chunk.error && (chunk.type === 'comment' || chunk.type === 'preamble')) issue(chunk.line, 'error', `@${chunk.type}: ${chunk.error}`);
-    if (chunk.type === 'comment' || chunk.type === 'preamble') continue;
+    if (chunk.type === 'comment' || chunk.type === 'preamble') return;
     const src = text.slice(chunk.start, chunk.end);
     const entryHash = cache && !chunk.error ? createHash('sha1').update(stringsKey).update('\0').update(src).digest('base64') : '';
-    if (chunk.type === 'string') stringsKey = entryHash;
+    if (chunk.type === 'string' && cache) stringsKey = entryHash || createHash('sha1').update(stringsKey).update('\0').update(src).digest('base64');
     const hit = chunk.type !== 'string' && entryHash ? cache?.entry(entryHash) : undefined;
     if (hit) {
       used.add(entryHash);
       for (const h of hit.inner) used.add(h);
       for (const n of hit.notes) issue(chunk.line + n.delta, n.severity, n.message);
       records.push({ type: hit.type, key: hit.key, line: chunk.line, fields: { ...hit.fields }, author: hit.author, editor: hit.editor });
-      continue;
+      return;
     }
-    const label = chunk.type === 'string' ? '@string' : `@${chunk.type}`;
-    if (chunk.error) {
-      const key = keyOf(src);
-      issue(chunk.line, 'error', `${key ? `entry "${key}"` : label}: ${chunk.error}; entry skipped`);
-      continue;
-    }
+    const failed = (line: number, message: string): void => {
+      if (chunk.type === 'string') {
+        const name = keyOf(src);
+        if (name) skippedStrings.add(name.toLowerCase());
+      }
+      issue(line, 'error', `${who(chunk, src)}: ${message}; ${skipped(chunk)}`);
+    };
+    if (chunk.error) return failed(chunk.line, chunk.error);
+    const lineAt = linesIn(chunk);
     let raw: RawEntry;
     try {
       raw = tokenizeEntry(src, chunk.open - chunk.start, strings, chunk.type === 'string');
     } catch (err) {
       if (!(err instanceof EntrySyntaxError)) throw err;
-      issue(lineIn(chunk, err.offset), 'error', `${keyOf(src) ? `entry "${keyOf(src)}"` : label}: ${err.message}; entry skipped`);
-      continue;
+      return failed(lineAt(err.offset), err.message);
     }
-    const notes: CachedEntry['notes'] = raw.undefinedMacros.map((m) => ({
-      delta: lineIn(chunk, m.offset) - chunk.line,
-      severity: 'warning',
-      message: `${raw.key ? `entry "${raw.key}"` : label}: undefined @string "${m.name}" (left empty)`,
-    }));
+    const named = new Set<string>();
+    const notes: CachedEntry['notes'] = [];
+    for (const m of raw.undefinedMacros) {
+      const name = m.name.toLowerCase();
+      if (named.has(name)) continue; // one warning per name and entry
+      named.add(name);
+      const why = skippedStrings.has(name) ? `@string "${m.name}" left empty: its definition was skipped` : `undefined @string "${m.name}" (left empty)`;
+      notes.push({ delta: lineAt(m.offset) - chunk.line, severity: 'warning', message: `${who(chunk, src)}: ${why}` });
+    }
     if (chunk.type === 'string') {
       for (const n of notes) issue(chunk.line + n.delta, n.severity, n.message);
-      for (const [name, value] of raw.fields) strings.set(name, value);
-      continue;
+      for (const [name, value] of raw.fields) {
+        strings.set(name, value);
+        skippedStrings.delete(name);
+      }
+      return;
     }
     const inner = new Set<string>();
     const d = decode(chunk.type, raw.fields, cache, inner);
@@ -625,8 +718,18 @@ function* parseSteps(file: string, text: string, cache?: BibtexCache): Generator
       cache.storeEntry(entryHash, { type: chunk.type, key: raw.key, fields: d.fields, author: d.author, editor: d.editor, notes, inner: [...inner] });
     }
     records.push({ type: chunk.type, key: raw.key, line: chunk.line, fields: { ...d.fields }, author: d.author, editor: d.editor });
+  };
+  for (const chunk of chunks) {
+    yield;
+    try {
+      readChunk(chunk);
+    } catch (err) {
+      // Whatever goes wrong inside one entry (a limit nobody foresaw, a decoder fault) is that entry's problem.
+      const src = text.slice(chunk.start, Math.min(chunk.end, chunk.start + 200));
+      issue(chunk.line, 'error', `${who(chunk, src)}: could not be read (${firstLine(err instanceof Error ? err.message : String(err))}); ${skipped(chunk)}`);
+    }
   }
-  for (const s of stray) issue(s.line, 'warning', `text outside any entry ("${s.text}"): unbalanced braces in the entry above?`);
+  for (const s of stray) issue(s.line, 'warning', `text outside any entry (${quote(s.text)}): unbalanced braces in the entry above?`);
   cache?.retain(file, used);
 
   const byKey = new Map<string, Record_>();
@@ -666,13 +769,16 @@ function inherit(child: Record_, parent: Record_): void {
 function toPaper(file: string, r: Record_): Paper {
   const f = r.fields;
   const year = /\b(\d{4})\b/.exec(f.year ?? '')?.[1] ?? /^(\d{4})/.exec(f.date ?? '')?.[1];
+  // "and others" is not a name: the list is cut short.
+  const names = r.author ?? r.editor ?? [];
   const paper: Paper = {
     key: r.key,
     title: f.title ?? '',
-    authors: [...(r.author ?? r.editor ?? [])],
+    authors: names.filter((n) => n !== 'others'),
     origin: { file, line: r.line, kind: 'bibtex' },
     type: r.type,
   };
+  if (paper.authors.length < names.length) paper.moreAuthors = true;
   if (year) paper.year = Number(year);
   const venue = f.journal ?? f.journaltitle ?? f.booktitle ?? f.school ?? f.institution ?? f.howpublished ?? f.organization ?? f.publisher;
   if (venue) paper.venue = venue;

@@ -1,8 +1,12 @@
-// Paper → BibTeX / CSL-JSON, and adding one entry to a .bib or CSL-JSON file without touching any other byte.
+// Paper → BibTeX / CSL-JSON, and adding entries to a .bib or CSL-JSON file without touching any other byte.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, open, readFile, readlink, realpath, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseCslJson } from './csljson';
+import { decodeBibliography, encodeText, ENCODING_NAMES } from './encoding';
 import type { Paper } from './paper';
 
 const CSL_TO_BIBTEX: Record<string, string> = {
@@ -71,54 +75,63 @@ export function toBibtex(paper: Paper): string {
 }
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** True when `text` already defines `key` (BibTeX compares keys case-insensitively). */
-export function hasEntry(text: string, key: string): boolean {
-  return new RegExp(`@\\s*[A-Za-z]+\\s*[{(]\\s*${escapeRegExp(key)}\\s*,`, 'i').test(text);
+/** Keys `text` defines, lower-cased (BibTeX compares keys case-insensitively). */
+function bibtexKeys(text: string): Set<string> {
+  const keys = new Set<string>();
+  for (const m of text.matchAll(/@\s*[A-Za-z]+\s*[{(]\s*([^,\s{}()]+)\s*,/g)) keys.add(m[1].toLowerCase());
+  return keys;
+}
+
+/** Why BibTeX (or the \cite commands that name it) cannot hold `key`; null when it can. */
+export function bibtexKeyProblem(key: string): string | null {
+  if (!key) return 'an empty key';
+  const bad = /[\s,{}()"#%'=\\~\p{Cc}]/u.exec(key);
+  return bad ? `a BibTeX key cannot hold ${bad[0] === ' ' ? 'a space' : /\s|\p{Cc}/u.test(bad[0]) ? 'a line break or control character' : `"${bad[0]}"`}` : null;
+}
+
+/** What adding one paper came to. */
+export type AddOutcome =
+  | { key: string; outcome: 'added' }
+  | { key: string; outcome: 'already-there' }
+  | { key: string; outcome: 'refused'; reason: string };
+
+export interface AddOptions {
+  /** How long to wait for another writer's lock. Default 5 s. */
+  lockTimeoutMs?: number;
+  /** A lock older than this is a crashed writer's and is taken over. Default 10 s. */
+  staleLockMs?: number;
 }
 
 /**
- * Appends `paper` to the .bib at `bibPath`: every existing byte is kept, then a newline if the
- * file lacks a final one, a blank line and the entry (in the file's own line ending). Written
- * with replaceAtomically; a missing file is created. Throws if the key is already in the file.
+ * Adds `papers` to the bibliography at `file`: BibTeX entries appended to a .bib, CSL items inserted
+ * before the closing `]` of a .json; a missing file is created. No existing byte changes and no
+ * other writer's entry is lost: writers take a lock file beside the target (`.NAME.lock`, taken
+ * over when stale), and the file is written in place (appended to, for BibTeX), so its owner,
+ * group, mode and hard links stay; a symbolic link is written through, a dangling one refused.
+ * Read-only files are refused, even for root. The addition uses the file's own encoding and the
+ * line ending most of its lines use. Never throws: every paper gets an outcome.
  */
-export async function appendEntry(bibPath: string, paper: Paper): Promise<void> {
-  await replaceAtomically(bibPath, (existing) => {
-    const text = existing.toString('utf8');
-    if (hasEntry(text, paper.key)) throw new Error(`${bibPath}: key "${paper.key}" is already in the file`);
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    let addition = toBibtex(paper).replace(/\n/g, eol);
-    if (existing.length) {
-      const endsWithNewline = existing[existing.length - 1] === 0x0a || existing[existing.length - 1] === 0x0d;
-      addition = (endsWithNewline ? '' : eol) + eol + addition;
-    }
-    return Buffer.concat([existing, Buffer.from(addition, 'utf8')]);
-  });
-}
-
-/** True when a CSL-JSON file's text already has an item with this id. */
-export function hasCslItem(text: string, key: string): boolean {
-  return new RegExp(`"id"\\s*:\\s*"${escapeRegExp(key)}"`).test(text);
+export async function addEntries(file: string, papers: readonly Paper[], options: AddOptions = {}): Promise<AddOutcome[]> {
+  const refuseAll = (reason: string): AddOutcome[] => papers.map((p) => ({ key: p.key, outcome: 'refused', reason }));
+  if (!papers.length) return [];
+  try {
+    const target = await writableTarget(file);
+    if ('refused' in target) return refuseAll(target.refused);
+    return await withLock(target.path, options, () => addInPlace(target.path, papers));
+  } catch (err) {
+    return refuseAll(whyNotWritten(err));
+  }
 }
 
 /**
- * Inserts `paper` as one CSL-JSON item before the closing `]` of the array in `file` (creates
- * `[item]` for a missing or empty file); every other byte is kept. Written with replaceAtomically.
+ * Appends `paper` to `file` (BibTeX, or CSL-JSON for .json) with addEntries. Throws with the reason
+ * when it was refused or the key is already there.
  */
-export async function appendCslItem(file: string, paper: Paper): Promise<void> {
-  const item = JSON.stringify(toCslItem(paper));
-  await replaceAtomically(file, (existing) => {
-    const text = existing.toString('utf8');
-    if (text.trim() === '') return Buffer.from(`[\n${item}\n]\n`, 'utf8');
-    const close = text.lastIndexOf(']');
-    if (close < 0) throw new Error(`${file}: not a CSL-JSON array; the entry was not added`);
-    let last = close - 1;
-    while (last >= 0 && /\s/.test(text[last]!)) last--;
-    const insertAt = last + 1;
-    const piece = text[last] === '[' ? `\n${item}\n` : `,\n${item}`;
-    return Buffer.from(text.slice(0, insertAt) + piece + text.slice(insertAt), 'utf8');
-  });
+export async function appendEntry(file: string, paper: Paper): Promise<void> {
+  const [result] = await addEntries(file, [paper]);
+  if (result.outcome === 'already-there') throw new Error(`${file}: key "${paper.key}" is already in the file`);
+  if (result.outcome === 'refused') throw new Error(`${file}: ${result.reason}; the entry was not added`);
 }
 
 /** A paper as a CSL-JSON item (the fields pandoc/citeproc use). */
@@ -163,48 +176,163 @@ function cslType(paper: Paper): string {
   return BIBTEX_TO_CSL[paper.type.toLowerCase()] ?? 'article';
 }
 
-/**
- * Replaces `file` with `edit(its bytes)` (empty when missing) so readers never see half a file:
- * written to a temp file in the same folder, fsynced and renamed over, keeping the file's mode
- * and writing through a symlink to its target.
- */
-async function replaceAtomically(file: string, edit: (existing: Buffer) => Buffer): Promise<void> {
-  let target = file;
+/** The file to write: `file`, or the target of the symbolic link(s) it is; refused when a link leads nowhere. */
+async function writableTarget(file: string): Promise<{ path: string } | { refused: string }> {
+  const link = await lstat(file).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
+  if (!link?.isSymbolicLink()) return { path: file };
   try {
-    target = await realpath(file);
-  } catch {
-    // Missing file: create it at `file`.
-  }
-  let existing: Buffer = Buffer.alloc(0);
-  let mode: number | undefined;
-  try {
-    existing = await readFile(target);
-    mode = (await stat(target)).mode & 0o7777;
+    return { path: await realpath(file) };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return { refused: 'symbolic link loop: the link leads back to itself' };
+    return { refused: `dangling symbolic link: its target ${await readlink(file).catch(() => '?')} does not exist` };
   }
-  const next = edit(existing);
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode ?? 0o666);
-  try {
+}
+
+function whyNotWritten(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ELOCKED') return e.message;
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied: the file (or its folder) is not writable for this user';
+  if (e.code === 'EROFS') return 'the file is on a read-only file system';
+  if (e.code === 'ENOENT') return 'its folder does not exist';
+  if (e.code === 'EISDIR') return 'it is a folder';
+  return `cannot write the file (${(e?.message ?? String(err)).split('\n')[0]})`;
+}
+
+/** Reads the file through the descriptor it writes with; when it changed meanwhile, reads again. */
+async function addInPlace(file: string, papers: readonly Paper[]): Promise<AddOutcome[]> {
+  const json = /\.json$/i.test(file);
+  for (let attempt = 0; ; attempt++) {
+    // O_APPEND: whatever another program appended meanwhile, this entry goes after it.
+    const handle = await open(file, constants.O_RDWR | constants.O_CREAT | (json ? 0 : constants.O_APPEND), 0o666);
     try {
-      await handle.writeFile(next);
-      if (mode !== undefined) await handle.chmod(mode); // open()'s mode is filtered by the umask
-      await handle.sync();
+      const before = await handle.stat();
+      if (!before.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+      // Root may write anything; a file nobody may write is read-only on purpose, as `echo >>` would say for anyone else.
+      if ((before.mode & 0o222) === 0) return papers.map((p) => ({ key: p.key, outcome: 'refused', reason: `read-only file (mode ${(before.mode & 0o777).toString(8).padStart(4, '0')}); make it writable to add entries` }));
+      const existing = Buffer.alloc(before.size);
+      let got = 0;
+      while (got < existing.length) {
+        const { bytesRead } = await handle.read(existing, got, existing.length - got, got);
+        if (!bytesRead) break;
+        got += bytesRead;
+      }
+      const plan = planAddition(existing.subarray(0, got), papers, json);
+      const now = await handle.stat();
+      if ((now.size !== before.size || now.mtimeMs !== before.mtimeMs) && attempt < 5) continue; // another writer, not LitLens: read again
+      if (plan.bytes) {
+        const at = json ? plan.at : now.size;
+        for (let done = 0; done < plan.bytes.length; ) done += (await handle.write(plan.bytes, done, plan.bytes.length - done, json ? at + done : null)).bytesWritten;
+        await handle.sync();
+      }
+      return plan.outcomes;
     } finally {
       await handle.close();
     }
-    await rename(temp, target);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
   }
-  // Make the rename itself durable; not every platform lets a folder be fsynced.
+}
+
+/** What to write for `papers` after `existing`, and where (`at`: the byte offset, for CSL-JSON). */
+function planAddition(existing: Buffer, papers: readonly Paper[], json: boolean): { outcomes: AddOutcome[]; bytes: Buffer | null; at: number } {
+  const decoded = existing.length ? decodeBibliography(existing) : { text: '', encoding: 'utf-8' as const, bom: false };
+  if ('refused' in decoded) return { outcomes: papers.map((p) => ({ key: p.key, outcome: 'refused', reason: decoded.refused })), bytes: null, at: 0 };
+  const { text, encoding } = decoded;
+  const eol = lineEnding(text);
+  const outcomes: AddOutcome[] = [];
+  const pieces: string[] = [];
+  const csl = json ? parseCslJson('', text) : null;
+  const known = csl ? new Set(csl.papers.map((p) => p.key)) : bibtexKeys(text);
+  for (const paper of papers) {
+    const id = json ? paper.key : paper.key.toLowerCase();
+    const problem = json ? (!paper.key.trim() || /[\s\p{Cc}]/u.test(paper.key) ? 'a citation key cannot hold spaces or control characters' : null) : bibtexKeyProblem(paper.key);
+    if (problem) outcomes.push({ key: paper.key, outcome: 'refused', reason: `${problem}: ${JSON.stringify(paper.key)}` });
+    else if (known.has(id)) outcomes.push({ key: paper.key, outcome: 'already-there' });
+    else {
+      const piece = json ? JSON.stringify(toCslItem(paper)) : toBibtex(paper).replace(/\n/g, eol);
+      if (!encodeText(piece, encoding)) {
+        outcomes.push({ key: paper.key, outcome: 'refused', reason: `the file is in ${ENCODING_NAMES[encoding]}, which cannot hold some of this entry's characters` });
+        continue;
+      }
+      known.add(id);
+      pieces.push(piece);
+      outcomes.push({ key: paper.key, outcome: 'added' });
+    }
+  }
+  if (!pieces.length) return { outcomes, bytes: null, at: 0 };
+  if (!json) {
+    let addition = pieces.join(eol);
+    if (text.length) addition = (/[\r\n]$/.test(text) ? '' : eol) + eol + addition;
+    return { outcomes, bytes: encodeText(addition, encoding), at: existing.length };
+  }
+  if (text.trim() === '') return { outcomes, bytes: encodeText(`[${eol}${pieces.join(`,${eol}`)}${eol}]${eol}`, encoding), at: 0 };
+  const broken = csl!.issues.find((i) => i.severity === 'error' && /^(invalid JSON|not CSL-JSON)/.test(i.message));
+  const close = text.lastIndexOf(']');
+  if (broken || close < 0) {
+    const reason = `not a CSL-JSON array${broken ? ` (line ${broken.line}: ${broken.message})` : ''}`;
+    return { outcomes: outcomes.map((o) => (o.outcome === 'added' ? { key: o.key, outcome: 'refused', reason } : o)), bytes: null, at: 0 };
+  }
+  let last = close - 1;
+  while (last >= 0 && /\s/.test(text[last]!)) last--;
+  const insertAt = last + 1;
+  const items = pieces.join(`,${eol}`);
+  const tail = text.slice(insertAt);
+  const piece = (text[last] === '[' ? `${eol}${items}${eol}` : `,${eol}${items}`) + tail;
+  // Everything from the insertion point on is rewritten in place: the new items, then the same closing bytes.
+  return { outcomes, bytes: encodeText(piece, encoding), at: existing.length - encodeText(tail, encoding)!.length };
+}
+
+/** The line ending most of `text`'s lines use (LF for a file without any). */
+function lineEnding(text: string): string {
+  const crlf = text.split('\r\n').length - 1;
+  const lf = text.split('\n').length - 1 - crlf;
+  const cr = text.split('\r').length - 1 - crlf;
+  return crlf > lf && crlf >= cr ? '\r\n' : cr > lf ? '\r' : '\n';
+}
+
+/**
+ * Runs `write` holding `.NAME.lock` beside `file` (created with O_EXCL). A lock whose writer is gone
+ * (same host, no such process) or that is older than `staleLockMs` is taken over. Where the folder
+ * allows no lock file, appending (one write call) still keeps every writer's entry.
+ */
+async function withLock<T>(file: string, options: AddOptions, write: () => Promise<T>): Promise<T> {
+  const lock = path.join(path.dirname(file), `.${path.basename(file)}.lock`);
+  const stale = options.staleLockMs ?? 10_000;
+  const deadline = Date.now() + (options.lockTimeoutMs ?? 5_000);
+  const mine = `${process.pid} ${hostname()} ${Date.now()} ${randomBytes(6).toString('hex')}\n`;
+  for (;;) {
+    try {
+      await writeFile(lock, mine, { flag: 'wx' });
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return write();
+      if (code !== 'EEXIST') throw err;
+    }
+    const held = await readFile(lock, 'utf8').catch(() => null);
+    if (held === null) continue; // released meanwhile
+    const [pid, host, since] = held.split(' ');
+    const gone = host === hostname() && !alive(Number(pid));
+    if (gone || Date.now() - Number(since) > stale) {
+      // Take over only the lock that was judged stale, not one a third writer has just made.
+      if ((await readFile(lock, 'utf8').catch(() => null)) === held) await unlink(lock).catch(() => undefined);
+      continue;
+    }
+    if (Date.now() > deadline) throw Object.assign(new Error(`locked by another writer: process ${pid} on ${host} holds ${lock}`), { code: 'ELOCKED' });
+    await delay(10 + Math.random() * 20);
+  }
   try {
-    const d = await open(dir, 'r');
-    await d.sync().finally(() => d.close());
-  } catch {
-    // best effort
+    return await write();
+  } finally {
+    if ((await readFile(lock, 'utf8').catch(() => null)) === mine) await unlink(lock).catch(() => undefined);
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
   }
 }

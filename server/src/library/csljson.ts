@@ -1,5 +1,6 @@
 // CSL-JSON (what Zotero, pandoc and citeproc read) → Paper, with the line each item starts on.
-import type { LoadIssue, Paper, SourceResult } from './paper';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { quote, withLfLineEnds, type LoadIssue, type Paper, type SourceResult } from './paper';
 
 interface CslName {
   family?: string;
@@ -15,7 +16,8 @@ interface CslName {
  * line:column; an item without an id gives an error for that item and the others still load.
  * A `custom.plainTitle` (the bundled corpus keeps the verbatim LaTeX title in `title`) wins.
  */
-export function parseCslJson(file: string, text: string, kind: 'csl-json' | 'corpus' = 'csl-json'): SourceResult {
+export function parseCslJson(file: string, source: string, kind: 'csl-json' | 'corpus' = 'csl-json'): SourceResult {
+  const text = withLfLineEnds(source);
   const issues: LoadIssue[] = [];
   const papers: Paper[] = [];
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -24,10 +26,11 @@ export function parseCslJson(file: string, text: string, kind: 'csl-json' | 'cor
   try {
     data = JSON.parse(body);
   } catch (err) {
+    // JSON.parse often gives no position ("Unexpected token …, "<the text>" is not valid JSON"): find it.
+    const found = firstSyntaxError(body);
     const msg = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(msg);
-    const { line, column } = lineColumn(text, pos ? Number(pos[1]) + shift : text.length);
-    const reason = msg.replace(/\s*in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of the file');
+    const { line, column } = lineColumn(text, (found?.offset ?? body.length) + shift);
+    const reason = found?.reason ?? msg.split('\n')[0].replace(/\s*in JSON at position \d+.*$/, '');
     issues.push({ file, line, severity: 'error', message: `invalid JSON at column ${column}: ${reason}` });
     return { papers, issues };
   }
@@ -50,7 +53,7 @@ export function parseCslJson(file: string, text: string, kind: 'csl-json' | 'cor
     }
     const custom = isObject(item.custom) ? item.custom : {};
     const title = str(custom.plainTitle) ?? plain(str(item.title) ?? '');
-    if (!title) issues.push({ file, line, severity: 'warning', message: `item "${id}" has no title` });
+    if (!title) issues.push({ file, line, severity: 'warning', message: `item ${quote(id)} has no title` });
     const paper: Paper = {
       key: id,
       title,
@@ -97,6 +100,35 @@ function yearOf(issued: unknown): number | undefined {
   const text = str(issued.literal) ?? str(issued.raw);
   const m = text ? /\b(\d{4})\b/.exec(text) : null;
   return m ? Number(m[1]) : undefined;
+}
+
+const JSON_ERRORS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected ":"',
+  CommaExpected: 'expected ","',
+  CloseBraceExpected: 'expected "}"',
+  CloseBracketExpected: 'expected "]"',
+  EndOfFileExpected: 'unexpected text after the end',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'comments are not allowed in JSON',
+  UnexpectedEndOfString: 'string is not closed',
+  UnexpectedEndOfNumber: 'invalid number',
+  InvalidUnicode: 'invalid \\u escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'control character in a string',
+};
+
+/** Where strict JSON first goes wrong in `text`, and why (jsonc-parser, told to allow nothing extra). */
+function firstSyntaxError(text: string): { offset: number; reason: string } | null {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return null;
+  const name = printParseErrorCode(first.error);
+  return { offset: first.offset, reason: first.offset >= text.trimEnd().length ? 'unexpected end of the file' : (JSON_ERRORS[name] ?? name) };
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {

@@ -1,8 +1,9 @@
 // Reading library files from disk: one clear issue for anything that is not a bibliography.
-import { open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BibtexCache, parseBibtexAsync } from './bibtex';
 import { parseCslJson } from './csljson';
+import { decodeBibliography, looksBinary } from './encoding';
 import type { LoadIssue, SourceResult } from './paper';
 
 export interface ReadOptions {
@@ -22,8 +23,11 @@ export function libraryFormat(file: string): 'bibtex' | 'csl-json' | null {
   return BIBTEX.has(ext) ? 'bibtex' : JSON_EXT.has(ext) ? 'csl-json' : null;
 }
 
-/** Reads and checks a file's text; returns either the text or the one issue that stops it. */
-export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES): Promise<{ text: string } | { issue: LoadIssue }> {
+/**
+ * Reads and checks a file's text; returns either the text (with a note when it was not plain UTF-8)
+ * or the one issue that stops it.
+ */
+export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES): Promise<{ text: string; note?: LoadIssue } | { issue: LoadIssue }> {
   const fail = (message: string, line = 0): { issue: LoadIssue } => ({ issue: { file, line, severity: 'error', message } });
   let size: number;
   try {
@@ -31,7 +35,7 @@ export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES
     if (!s.isFile()) return fail(s.isDirectory() ? 'is a folder, not a bibliography file' : 'not a regular file');
     size = s.size;
   } catch (err) {
-    return fail(describe(err));
+    return fail(await whyMissing(file, err));
   }
   if (size > maxBytes) return fail(`file is ${mb(size)}, over the ${mb(maxBytes)} limit for a bibliography; not read`);
   let bytes: Buffer;
@@ -41,7 +45,7 @@ export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES
     try {
       const head = Buffer.alloc(Math.min(8192, size));
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      if (head.subarray(0, bytesRead).includes(0)) return fail('binary file (NUL bytes), not a bibliography; not read');
+      if (looksBinary(head.subarray(0, bytesRead))) return fail('binary file (NUL bytes), not a bibliography; not read');
       bytes = await handle.readFile();
     } finally {
       await handle.close();
@@ -49,31 +53,37 @@ export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES
   } catch (err) {
     return fail(describe(err));
   }
-  try {
-    // A BOM is fine: TextDecoder drops it.
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    const bad = firstInvalidUtf8(bytes);
-    let line = 1;
-    for (let i = 0; i < bad; i++) if (bytes[i] === 10) line++;
-    const what = bad < bytes.length ? `byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}` : 'truncated at the end';
-    return fail(`not valid UTF-8 (${what}); save the file as UTF-8`, line);
-  }
+  const decoded = decodeBibliography(bytes);
+  if ('refused' in decoded) return fail(decoded.refused, decoded.line);
+  return { text: decoded.text, note: decoded.note && { file, ...decoded.note } };
 }
 
 /** Reads a .bib/.bibtex (BibTeX) or .json (CSL-JSON) file. Never throws; problems become issues. */
 export async function readLibraryFile(file: string, options: ReadOptions = {}): Promise<SourceResult> {
+  try {
+    return await readChecked(file, options);
+  } catch (err) {
+    // A fault nobody foresaw is still this file's problem, never the whole load's.
+    options.cache?.forget(file);
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    return { papers: [], issues: [{ file, line: 0, severity: 'error', message: `could not be read (${message})` }] };
+  }
+}
+
+async function readChecked(file: string, options: ReadOptions): Promise<SourceResult> {
   const format = libraryFormat(file);
   if (!format) {
     return { papers: [], issues: [{ file, line: 0, severity: 'error', message: `unknown library format "${path.extname(file) || '(no extension)'}": expected .bib, .bibtex or .json (CSL-JSON)` }] };
   }
+  if (format === 'bibtex' && options.cache?.thread) return options.cache.thread.read(file, options.maxBytes);
   const read = await readLibraryText(file, options.maxBytes);
   if ('issue' in read) {
     options.cache?.forget(file);
     return { papers: [], issues: [read.issue] };
   }
-  if (format === 'csl-json') return parseCslJson(file, read.text, 'csl-json');
-  return parseBibtexAsync(file, read.text, options.cache);
+  const result = format === 'csl-json' ? parseCslJson(file, read.text, 'csl-json') : await parseBibtexAsync(file, read.text, options.cache);
+  if (read.note) result.issues.unshift(read.note);
+  return result;
 }
 
 export interface FindOptions {
@@ -85,16 +95,29 @@ export interface FindOptions {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.vscode-test']);
 
+/** Folders no scan enters: dependencies, build output, version control and other hidden folders. */
+export function isSkippedFolder(name: string): boolean {
+  return SKIP_DIRS.has(name) || name.startsWith('.');
+}
+
 /**
- * Library files under `dir`, sorted: .bib/.bibtex, and .json files that look like CSL-JSON (so a
- * project's package.json is not mistaken for a library). Skips node_modules, .git and hidden folders.
+ * The files under `dir` that `accept` takes, sorted, outside skipped folders; the one folder walker.
+ * Follows symbolic links to files and folders, each folder and file once (so a link loop ends); a
+ * link that leads nowhere is offered to `accept` too, so reading it can say why.
  */
-export async function findLibraryFiles(dir: string, options: FindOptions = {}): Promise<string[]> {
+export async function findFiles(dir: string, accept: (file: string) => boolean | Promise<boolean>, options: FindOptions = {}): Promise<string[]> {
   const maxFiles = options.maxFiles ?? 10_000;
   const maxDepth = options.maxDepth ?? 12;
   const found: string[] = [];
+  const seen = new Set<string>(); // real paths of the folders walked and the files found
+  const once = async (p: string): Promise<boolean> => {
+    const real = await realpath(p).catch(() => p);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
   const walk = async (d: string, depth: number): Promise<void> => {
-    if (found.length >= maxFiles || depth > maxDepth) return;
+    if (found.length >= maxFiles || depth > maxDepth || !(await once(d))) return;
     let entries;
     try {
       entries = await readdir(d, { withFileTypes: true });
@@ -105,16 +128,34 @@ export async function findLibraryFiles(dir: string, options: FindOptions = {}): 
     for (const e of entries) {
       if (found.length >= maxFiles) return;
       const full = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(full, depth + 1);
-      } else if (e.isFile()) {
-        const format = libraryFormat(e.name);
-        if (format === 'bibtex' || (format === 'csl-json' && (await looksLikeCslJson(full)))) found.push(full);
+      let kind: 'folder' | 'file' | 'broken' | null = e.isDirectory() ? 'folder' : e.isFile() ? 'file' : null;
+      if (e.isSymbolicLink()) {
+        const target = await stat(full).catch(() => null);
+        kind = !target ? 'broken' : target.isDirectory() ? 'folder' : target.isFile() ? 'file' : null;
       }
+      if (kind === 'folder') {
+        if (!isSkippedFolder(e.name)) await walk(full, depth + 1);
+      } else if (kind === 'broken') {
+        if (await accept(full)) found.push(full);
+      } else if (kind === 'file' && (await accept(full)) && (await once(full))) found.push(full);
     }
   };
   await walk(dir, 0);
   return found;
+}
+
+/**
+ * Library files under `dir`, sorted: .bib/.bibtex, and .json files that look like CSL-JSON (so a
+ * project's package.json is not mistaken for a library). Skips node_modules, .git and hidden folders.
+ */
+export function findLibraryFiles(dir: string, options: FindOptions = {}): Promise<string[]> {
+  return findFiles(dir, isLibraryFile, options);
+}
+
+/** Would a scan take this file (by its name, and for .json by its first bytes)? */
+export async function isLibraryFile(file: string): Promise<boolean> {
+  const format = libraryFormat(file);
+  return format === 'bibtex' || (format === 'csl-json' && (await looksLikeCslJson(file)));
 }
 
 async function looksLikeCslJson(file: string): Promise<boolean> {
@@ -132,9 +173,20 @@ async function looksLikeCslJson(file: string): Promise<boolean> {
   }
 }
 
+/** Why `file` cannot be opened, saying so when it is a symbolic link that leads nowhere. */
+export async function whyMissing(file: string, err: unknown): Promise<string> {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ELOOP') return 'symbolic link loop: the link leads back to itself';
+  if (code === 'ENOENT' && (await lstat(file).catch(() => null))?.isSymbolicLink()) {
+    const target = await readlink(file).catch(() => '?');
+    return `dangling symbolic link: its target ${target} does not exist`;
+  }
+  return describe(err);
+}
+
 function describe(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file';
+  if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied; cannot read the file';
   if (code === 'EISDIR') return 'is a folder, not a bibliography file';
   return `cannot read the file: ${err instanceof Error ? err.message : String(err)}`;
@@ -142,18 +194,3 @@ function describe(err: unknown): string {
 
 const mb = (n: number): string =>
   n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
-
-/** Offset of the first byte that breaks UTF-8 (or bytes.length when all is well). */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i];
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
-    const b1 = bytes[i + 1];
-    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
-    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 >= 0xa0) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 >= 0x90)) return i;
-    i += need + 1;
-  }
-  return bytes.length;
-}

@@ -11,8 +11,23 @@ const SYMBOLS: Record<string, string> = {
   textendash: '–', textemdash: '—', textquoteright: '’', textquoteleft: '‘', textquotedblleft: '“',
   textquotedblright: '”', textasciitilde: '~', textbackslash: '\\', textasciicircum: '^', S: '§', P: '¶',
   dag: '†', ddag: '‡', copyright: '©', textregistered: '®', texttrademark: '™', pounds: '£', euro: '€',
-  textellipsis: '…', dots: '…', ldots: '…', textbullet: '•', textdegree: '°',
+  textellipsis: '…', dots: '…', ldots: '…', textbullet: '•', textdegree: '°', hyphen: '-',
 };
+/** Commands that print a word, so the space after them is the space between two words. */
+const WORDS: Record<string, string> = {
+  TeX: 'TeX', LaTeX: 'LaTeX', LaTeXe: 'LaTeX2ε', BibTeX: 'BibTeX', XeTeX: 'XeTeX', XeLaTeX: 'XeLaTeX',
+  LuaTeX: 'LuaTeX', LuaLaTeX: 'LuaLaTeX', ConTeXt: 'ConTeXt', AmS: 'AMS', AmSTeX: 'AMS-TeX', METAFONT: 'METAFONT',
+};
+export { SYMBOLS as LATEX_SYMBOLS };
+const WORD_COMMAND = new RegExp(`\\\\(${Object.keys(WORDS).join('|')})(?![A-Za-z])(?:\\{\\})?`, 'g');
+
+/**
+ * `\TeX` and friends spelled out, keeping the space after them (`The \TeX book`): the careful
+ * parser would swallow it, as TeX does, and join two words.
+ */
+export function spellWords(tex: string): string {
+  return tex.includes('\\') ? tex.replace(WORD_COMMAND, (_, name: string) => WORDS[name]) : tex;
+}
 const ESCAPED = new Set(['%', '&', '_', '#', '$', '{', '}', ' ', ',', ';', '!', '/', '-']);
 
 /**
@@ -80,6 +95,12 @@ export function decodeSimpleLatex(tex: string, trim = true): string | null {
         const base = accentBase();
         if (base === null) return null;
         out += base + ACCENTS[name];
+        continue;
+      }
+      const word = WORDS[name];
+      if (word !== undefined) {
+        out += word;
+        if (tex[i] === '{' && tex[i + 1] === '}') i += 2;
         continue;
       }
       const sym = SYMBOLS[name];

@@ -40,6 +40,8 @@ export interface SourceInput {
 export class Library {
   private readonly bySource = new Map<string, LibrarySource>();
   private merged: { papers: Paper[]; byKey: Map<string, Paper>; issues: LoadIssue[]; stores: LibrarySource[]; shadowed: number } | null = null;
+  /** The corpus's papers by normalised title and by DOI, made on first use after a change. */
+  private corpusIndex: Map<string, Paper> | null = null;
   /** Bumped on every change, so dependants (search indexes) know when to rebuild. */
   version = 0;
 
@@ -116,9 +118,25 @@ export class Library {
     return this.merge().issues;
   }
 
+  /** The bundled corpus's copy of a paper: the same DOI, else the same normalised title. */
+  inCorpus(paper: Paper): Paper | undefined {
+    if (!this.corpusIndex) {
+      this.corpusIndex = new Map();
+      for (const source of this.bySource.values()) {
+        if (source.kind !== 'corpus') continue;
+        for (const p of source.papers) {
+          if (p.doi) this.corpusIndex.set(`doi:${p.doi.toLowerCase()}`, p);
+          if (p.title) this.corpusIndex.set(`title:${norm(p.title)}`, p);
+        }
+      }
+    }
+    return (paper.doi && this.corpusIndex.get(`doi:${paper.doi.toLowerCase()}`)) || (paper.title ? this.corpusIndex.get(`title:${norm(paper.title)}`) : undefined);
+  }
+
   private changed(): void {
     this.version++;
     this.merged = null;
+    this.corpusIndex = null;
   }
 
   private merge(): NonNullable<Library['merged']> {

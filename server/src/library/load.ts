@@ -1,9 +1,9 @@
 // One way to assemble a Library from paths and the corpus, shared by the CLI and the server.
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BibtexCache } from './bibtex';
 import { loadCorpus, corpusPath } from './corpus';
-import { findLibraryFiles, readLibraryFile, ReadOptions } from './files';
+import { findLibraryFiles, readLibraryFile, ReadOptions, whyMissing } from './files';
 import { Library } from './library';
 import type { LoadIssue } from './paper';
 
@@ -30,11 +30,15 @@ export async function loadLibrary(options: LoadOptions = {}): Promise<Library> {
       const s = await stat(p);
       if (s.isDirectory()) files.push(...(await findLibraryFiles(p)));
       else files.push(p);
-    } catch {
-      missing.push({ file: p, line: 0, severity: 'error', message: 'no such file or folder' });
+    } catch (err) {
+      missing.push({ file: p, line: 0, severity: 'error', message: await whyMissing(p, err) });
     }
   }
-  const unique = [...new Map(files.map((f) => [path.resolve(f), f])).entries()];
+  // One source per file, even when a folder and a link inside another name it twice.
+  const real = await Promise.all(files.map((f) => realpath(f).catch(() => path.resolve(f))));
+  const byReal = new Map<string, [string, string]>();
+  files.forEach((f, i) => byReal.has(real[i]) || byReal.set(real[i], [path.resolve(f), f]));
+  const unique = [...byReal.values()];
   const read = { cache: options.cache, maxBytes: options.maxBytes };
   const [results, corpus] = await Promise.all([
     Promise.all(unique.map(([, f]) => readLibraryFile(f, read))),

@@ -20,6 +20,8 @@ export interface Paper {
   title: string;
   /** "Family, Given" or a literal name, in author order. */
   authors: string[];
+  /** The list is cut short ("and others" in BibTeX): show "et al." after it. */
+  moreAuthors?: boolean;
   year?: number;
   venue?: string;
   abstract?: string;
@@ -42,8 +44,9 @@ export interface PaperList {
   /** The key at `index` without making the paper (stores have it; arrays do not). */
   keyAt?(index: number): string;
   /**
-   * Set on the views of a packed store: the store, whose keys are unique across all its views, and
-   * where in its numbering this view starts (not `keys`: arrays have a keys()). Lets a million keys be checked without making them.
+   * Set on the views of a packed store: the store, whose keys are unique across all its views,
+   * and where in its numbering this view starts (not `keys`: arrays have a keys()). Lets a
+   * million keys be checked without making them.
    */
   keyIndex?: KeyIndex;
   keyIndexStart?: number;
@@ -64,11 +67,14 @@ export function keyAt(papers: PaperList, index: number): string {
   return papers.keyAt ? papers.keyAt(index) : papers.at(index)!.key;
 }
 
-/** A problem found while loading a source. `line` is 1-based; 0 when it concerns the whole file. */
+/**
+ * A problem found while loading a source (or, as 'info', something worth knowing: the encoding a
+ * file was read in). `line` is 1-based; 0 when it concerns the whole file.
+ */
 export interface LoadIssue {
   file: string;
   line: number;
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'info';
   message: string;
 }
 
@@ -77,7 +83,19 @@ export interface SourceResult {
   issues: LoadIssue[];
 }
 
-/** `file:line: message`, the one format every error about input uses. */
+/** `file:line: message`, the one format every error about input uses, always on one line. */
 export function formatIssue(issue: LoadIssue): string {
-  return `${issue.file}${issue.line > 0 ? `:${issue.line}` : ''}: ${issue.severity}: ${issue.message}`;
+  return `${issue.file}${issue.line > 0 ? `:${issue.line}` : ''}: ${issue.severity}: ${issue.message.replace(/\r\n?|[\n\u2028\u2029]/g, '\\n')}`;
+}
+
+/** Raw text quoted in a message: at most `max` characters, line breaks and quotes escaped. */
+export function quote(raw: string, max = 40): string {
+  return JSON.stringify(raw.length > max ? `${raw.slice(0, max)}…` : raw).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/**
+ * Old Mac line ends (a lone CR) as LF, so every line count sees them. Same length: offsets hold.
+ */
+export function withLfLineEnds(text: string): string {
+  return /\r(?!\n)/.test(text) ? text.replace(/\r(?!\n)/g, '\n') : text;
 }

@@ -15,7 +15,8 @@
 // Typed queries (after \cite{, in the search box): accent- and case-folded words matched exactly,
 // as prefixes (words of 2+ letters) and fuzzily (1 edit from 4 letters, 2 from 8, transpositions
 // count 1); the whole query is also matched as a key prefix ("smith20" finds smith2021deep).
-// Documents matching more of the typed words always rank above those matching fewer.
+// Documents matching more of the typed words always rank above those matching fewer; when none
+// matches every word, the last one (still being typed) may be two edits away ("difusion planer").
 // Related: the context score divided by the score a perfect document would get for the same
 // query (every query term at the highest impact it has anywhere in the library; words the
 // library has never seen count as fully matchable, so off-topic text scores low), times a
@@ -50,10 +51,11 @@
 // 0.46 s, 124 MB (npm run bench).
 //
 // Non-goals: phrase or boolean queries, field syntax (author:x), highlighting positions inside
-// abstracts (use `termsOf` to highlight), semantic matching (server/src/search/semantic),
+// abstracts (Hit.matched says which query words a paper holds), semantic matching (server/src/search/semantic),
 // sharing a saved index between processes writing at the same time (last writer wins; a torn
 // file is detected by its checksum and rebuilt).
 import type { Paper, PaperList } from '../library/paper';
+import { defaultSettings } from '../protocol';
 import { fuzzyTerms } from './fuzzy';
 import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
@@ -121,7 +123,8 @@ export interface LoadReport {
   built: { id: string; reason: string }[];
 }
 
-export const DEFAULT_RELATED_THRESHOLD = 0.3;
+/** The litlens.relatedThreshold default (tuned on eval/queries/*.tune.jsonl, see the header). */
+export const DEFAULT_RELATED_THRESHOLD = defaultSettings.relatedThreshold;
 /**
  * A related paper needs this share of the top related paper's score. Scores are square-rooted,
  * so 0.75 is 0.56 of the top paper's unrooted score. Tuned on eval/queries/*.tune.jsonl
@@ -627,8 +630,9 @@ export class SearchIndex {
    * Scores typed text into this.tokAcc (sum over words of each word's best match) and
    * this.cover (how many query words each document matched). `need`: the words a document must
    * match to cover the query (the joined form of "self-supervised" is a bonus, not a need).
+   * `looseLast`: the last word may be two edits away whatever its length.
    */
-  private accumulateTyped(text: string): { n: number; words: string[]; need: number } {
+  private accumulateTyped(text: string, looseLast = false): { n: number; words: string[]; need: number } {
     // At most 32 words: `cover` counts them in a byte, and nobody types more after \cite{.
     const tokens = tokenize(text, true).slice(0, 32);
     const words = tokens.map((t) => t.term);
@@ -646,7 +650,7 @@ export class SearchIndex {
     for (let qi = 0; qi < queries.length; qi++) {
       const { word, keyOnly, joined } = queries[qi];
       let m = 0;
-      const expansions = this.expand(word, keyOnly, qi === words.length - 1);
+      const expansions = this.expand(word, keyOnly, qi === words.length - 1, looseLast && qi === words.length - 1);
       // Term numbers per segment, and document frequencies over all segments (global idf).
       const ids = [...expansions.keys()].map((term) => this.parts.map((part) => findTerm(part.seg.typ, term)));
       const dfs = ids.map((perPart) => perPart.reduce((sum, t, s) => sum + (t >= 0 ? docFreq(this.parts[s].seg.typ, t) : 0), 0));
@@ -684,7 +688,7 @@ export class SearchIndex {
    * fuzzy), over all segments. Fuzzy matching runs only for a word no segment knows (as typed,
    * or for the last word as the start of a word), once, in the largest vocabulary.
    */
-  private expand(word: string, keyOnly: boolean, last: boolean): Map<string, number> {
+  private expand(word: string, keyOnly: boolean, last: boolean, loose = false): Map<string, number> {
     const out = new Map<string, number>();
     const add = (t: string, q: number) => {
       if (q > (out.get(t) ?? 0)) out.set(t, q);
@@ -709,7 +713,7 @@ export class SearchIndex {
     }
     if (largest && !keyOnly && !known && word.length >= 4 && /^\p{L}+$/u.test(word)) {
       const p = largest;
-      const maxD = word.length >= 8 ? 2 : 1;
+      const maxD = word.length >= 8 || loose ? 2 : 1;
       // Most typos keep the first letter: look there first, everywhere only if that finds nothing.
       const [from, to] = prefixRange(p.terms, word[0]);
       let found = fuzzyTerms(p.terms, word, maxD, last, MAX_FUZZY_EXPANSIONS, from, to);
@@ -734,8 +738,8 @@ export class SearchIndex {
     return range.sort((a, b) => docFreq(p, b) - docFreq(p, a)).slice(0, k);
   }
 
-  private typedHits(text: string, limit: number): { docs: number[]; scores: Map<number, number>; full: Set<number>; words: string[] } {
-    const { n, words, need: required } = this.accumulateTyped(text);
+  private typedHits(text: string, limit: number, looseLast = false): { docs: number[]; scores: Map<number, number>; full: Set<number>; words: string[] } {
+    const { n, words, need: required } = this.accumulateTyped(text, looseLast);
     const acc = this.tokAcc;
     const cover = this.cover;
     const need = Math.max(1, required);
@@ -776,7 +780,14 @@ export class SearchIndex {
 
   private typedWithCoverage(text: string, limit: number): { hits: Hit[]; full: number } {
     if (!text.trim()) return { hits: [], full: 0 };
-    const { docs, scores, full, words } = this.typedHits(text, limit);
+    let found = this.typedHits(text, limit);
+    // No paper matches every word: the last one, still being typed, may hold a second typo
+    // ("difusion planer"), so papers matching the others and it loosely beat those matching fewer.
+    if (found.full.size === 0 && found.words.length >= 2) {
+      const loose = this.typedHits(text, limit, true);
+      if (loose.full.size > 0) found = loose;
+    }
+    const { docs, scores, full, words } = found;
     const hits = docs.map((d) => {
       const paper = this.paper(d);
       return { paper, score: scores.get(d) ?? 0, matched: this.matchedTyped(words, paper) };
@@ -873,11 +884,6 @@ function nearlyEqual(a: string, b: string): boolean {
     }
   }
   return d[m][n] <= (a.length >= 8 ? 2 : 1);
-}
-
-/** Stemmed content terms of a text with offsets, for highlighting what a hit matched. */
-export function termsOf(text: string): { stem: string; start: number; end: number }[] {
-  return contentTerms(text).map(({ stem: s, token }) => ({ stem: s, start: token.start, end: token.end }));
 }
 
 /**

@@ -101,11 +101,6 @@ export function contentTerms(text: string): { stem: string; token: Token }[] {
   return out;
 }
 
-/** Lowercase and accent-free, for a whole text at once (lengths may change: no offsets). */
-export function foldText(text: string): string {
-  return fold(text);
-}
-
 function isWordCode(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
   // Letters and digits of other scripts; Unicode punctuation, symbols and spaces are not.

@@ -4,12 +4,12 @@
 // papers' indexed fields, indexes them (reusing the segments saved in `dir`), and sends each
 // source's segments back in the saved format (persist.ts) as transferred buffers; the main
 // thread decodes them one source at a time. One worker per build; it exits when done.
-import * as path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Paper } from '../library/paper';
 import { PackedPaperStore, type StoreColumns } from '../library/store';
 import type { StreamFormat } from '../library/stream';
+import { startThread } from '../thread';
 import type { Corpus, CorpusOptions, CorpusProgress } from './corpus';
 import { SearchIndex, type EncodedSource, type IndexSource } from './index';
 import { completePapers } from './segment';
@@ -155,13 +155,7 @@ function kindOf(s: IndexSource): 'corpus' | 'workspace' {
   return s.kind ?? (s.papers.at(0)?.origin.kind === 'corpus' ? 'corpus' : 'workspace');
 }
 
-/** tsx's CommonJS hook (a dev dependency: only sources run under tsx ever ask for it). */
-const TSX_REGISTER = 'tsx/cjs';
-
-/** Bundled: dist/indexWorker.js beside dist/server.js and dist/cli.js. From sources (tests, tsx): workerMain.ts through tsx. */
+/** Bundled: dist/indexWorker.js beside dist/server.js and dist/cli.js. From sources: workerMain.ts through tsx. */
 function startWorker(): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(path.join(__dirname, 'indexWorker.js'));
-  const entry = path.join(__dirname, 'workerMain.ts');
-  const tsx = require.resolve(TSX_REGISTER);
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true });
+  return startThread(__dirname, 'indexWorker.js', 'workerMain.ts');
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bibliographyFiles, syntaxOf } from '../../../server/src/documents';
+import { bibliographyFiles } from '../../../server/src/documents';
 
 describe('documents: bibliographyFiles', () => {
   it('\\bibliography adds .bib to each name', () =>
@@ -22,16 +22,5 @@ describe('documents: bibliographyFiles', () => {
   it('no front matter, or bibliography: in the body', () => {
     assert.deepEqual(bibliographyFiles('# T\n\nbibliography: x.bib\n', 'markdown'), []);
     assert.deepEqual(bibliographyFiles('Text\n---\nbibliography: x.bib\n---\n', 'markdown'), []);
-  });
-});
-
-describe('documents: syntaxOf', () => {
-  it('maps language ids', () => {
-    assert.equal(syntaxOf('latex'), 'latex');
-    assert.equal(syntaxOf('tex'), 'latex');
-    assert.equal(syntaxOf('markdown'), 'markdown');
-    assert.equal(syntaxOf('quarto'), 'markdown');
-    assert.equal(syntaxOf('rmd'), 'markdown');
-    assert.equal(syntaxOf('python'), null);
   });
 });

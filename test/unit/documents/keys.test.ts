@@ -21,6 +21,20 @@ describe('documents: citedKeys (LaTeX)', () => {
   it('escaped percent before a cite is not a comment', () => expectKeys('50\\% of \\cite{«a»}', 'latex'));
   it('cites in the preamble count (\\nocite)', () => expectKeys('\\nocite{«x»}\n\\begin{document}\n\\cite{«y»}\n\\end{document}', 'latex'));
   it('empty and unclosed commands', () => expectKeys('\\cite{} \\cite{«a»,} \\cite{«b»\n\nNext', 'latex'));
+  it('not macro parameters, nor citations in macro definitions', () =>
+    expectKeys(
+      [
+        '\\newcommand{\\inlinecite}[1]{\\citeauthor{#1}~\\citep{#1}}',
+        '\\renewcommand*\\mycite[2][p.]{\\cite[#1]{#2, fixed2020}}',
+        '\\providecommand{\\x}{\\cite{p}} \\DeclareRobustCommand{\\y}{\\cite{q}}',
+        '\\def\\seminal#1#2{\\citet{#1,#2}} \\gdef\\z{\\cite{g}}',
+        '\\NewDocumentCommand{\\pc}{O{} m}{\\parencite[#1]{#2}}',
+        '\\newenvironment{quoted}[1]{\\begin{quote}\\cite{#1}}{\\nocite{e}\\end{quote}}',
+        '% \\newcommand{\\off}{',
+        '\\begin{document}\\inlinecite{«a»} \\cite{«b»} and \\cite{#3, «c»}\\end{document}',
+      ].join('\n'),
+      'latex',
+    ));
 });
 
 describe('documents: citedKeys (Markdown)', () => {

@@ -1,28 +1,27 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import { LensMemo, codeLenses, lensTitle } from '../../../server/src/features/codeLens';
-import type { Ready } from '../../../server/src/features/state';
-import { config, docAt, makeProject } from './fixture';
+import { CodeLenses, LensMemo, codeLenses, lensTitle } from '../../../server/src/features/codeLens';
+import { Ranker } from '../../../server/src/search/rank';
+import { REFS, workspace, type Workspace } from './fixture';
 
 const DOC = `\\section{Planning}
-Agents that plan with a learned dynamics model of the environment reach superhuman play in Atari, Go, chess and shogi \\cite{mastering-atari-go}. Tree search with a learned model works without the rules.
+«»Agents that plan with a learned dynamics model of the environment reach superhuman play in Atari, Go, chess and shogi \\cite{mastering-atari-go}. Tree search with a learned model works without the rules.
 
 \\section{Fieldwork}
 The glacier mass balance in the Alps declined sharply over the last winter season, and the trucks were late again.
 |`;
 
 describe('features: code lenses', () => {
-  let ready: Ready;
-  let dir: string;
-  before(async () => ({ ready, dir } = await makeProject()));
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let ws: Workspace;
+  before(async () => (ws = await workspace(REFS)));
+  after(() => ws.dispose());
 
   it('sits above paragraphs with related papers, not-yet-cited papers first', () => {
-    const { doc } = docAt(DOC, 'latex');
-    const lenses = codeLenses(ready, doc, config(), new LensMemo());
+    const { ctx, spans } = ws.at(DOC);
+    const lenses = codeLenses(ctx, new LensMemo());
     assert.equal(lenses.length, 1);
     const lens = lenses[0]!;
-    assert.equal(doc.text.slice(lens.anchor, lens.anchor + 6), 'Agents');
+    assert.equal(ctx.doc.text.slice(lens.anchor, lens.anchor + 6), 'Agents');
+    assert.equal(lens.anchor, spans[0]!.start);
     assert.ok(lens.keys.includes('mastering-atari-go'));
     assert.equal(lens.keys[lens.keys.length - 1], 'mastering-atari-go', 'the cited paper comes last');
     assert.equal(lens.uncited, lens.keys.length - 1);
@@ -30,24 +29,41 @@ describe('features: code lenses', () => {
   });
 
   it('sits above section headings in section mode, and nowhere when off', () => {
-    const { doc } = docAt(DOC, 'latex');
-    const lenses = codeLenses(ready, doc, config({ codeLens: 'section' }), new LensMemo());
+    const lenses = codeLenses(ws.at(DOC, { config: { codeLens: 'section' } }).ctx, new LensMemo());
     assert.equal(lenses.length, 1);
     assert.equal(lenses[0]!.anchor, 0);
-    assert.deepEqual(codeLenses(ready, doc, config({ codeLens: 'off' }), new LensMemo()), []);
-    assert.deepEqual(codeLenses(null, doc, config(), new LensMemo()), []);
+    assert.deepEqual(codeLenses(ws.at(DOC, { config: { codeLens: 'off' } }).ctx, new LensMemo()), []);
+    assert.deepEqual(codeLenses(ws.at(DOC, { ready: false }).ctx, new LensMemo()), []);
   });
 
   it('asks the index once per paragraph text', () => {
-    const { doc } = docAt(DOC, 'latex');
+    const { ctx } = ws.at(DOC);
     const memo = new LensMemo();
     let calls = 0;
-    const counting: Ready = { library: ready.library, index: Object.create(ready.index, { related: { value: (...a: any[]) => (calls++, (ready.index.related as any)(...a)) } }) };
-    codeLenses(counting, doc, config(), memo);
+    const index = ws.index.index;
+    const counting = { ...ctx, index: new Ranker(Object.create(index, { related: { value: (...a: any[]) => (calls++, (index.related as any)(...a)) } })) };
+    codeLenses(counting, memo);
     const first = calls;
-    codeLenses(counting, { ...doc, text: doc.text + '\nOne more line of words that is not related to anything at all here.\n', version: 2 }, config(), memo);
+    codeLenses({ ...counting, doc: { ...ctx.doc, text: ctx.doc.text + '\nOne more line of words that is not related to anything at all here.\n', version: 2 } }, memo);
     assert.ok(first >= 1);
     assert.equal(calls, first + 1);
+  });
+
+  it('resolves a listed lens to its title and papers, and nothing once the document changed', () => {
+    const { ctx } = ws.at(DOC);
+    const lenses = new CodeLenses();
+    const [listed] = lenses.list(ctx);
+    const resolved = lenses.resolve(ctx, listed!.ref)!;
+    assert.equal(resolved.title, lensTitle(listed!.lens));
+    assert.equal(resolved.args.uri, ctx.doc.uri);
+    assert.deepEqual(
+      resolved.args.papers.map((p) => p.key),
+      listed!.lens.keys,
+    );
+    assert.equal(resolved.args.papers.find((p) => p.key === 'mastering-atari-go')?.source, 'bundled corpus');
+    assert.equal(lenses.resolve(ctx, { ...listed!.ref, version: 2 }), null);
+    lenses.forget(ctx.doc.uri);
+    assert.equal(lenses.resolve(ctx, listed!.ref), null);
   });
 
   it('titles: "1 related paper: …", two titles and a count of the rest', () => {

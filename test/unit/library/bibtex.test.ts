@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BibtexCache, loadBibtexParser, parseBibtex, parseBibtexAsync, scanBibtex } from '../../../server/src/library/bibtex';
-import type { Paper } from '../../../server/src/library/paper';
+import { BibtexCache, loadBibtexParser, MAX_DECODED, parseBibtex, parseBibtexAsync, scanBibtex } from '../../../server/src/library/bibtex';
+import { latexField } from '../../../bench/decoding';
+import { formatIssue, type Paper } from '../../../server/src/library/paper';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'bib');
 const read = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
@@ -34,6 +35,15 @@ describe('library/bibtex', () => {
     assert.equal(bert.url, 'https://arxiv.org/abs/1810.04805');
   });
 
+  it('"and others" ends a cut-short author list, in plain and in LaTeX names alike', () => {
+    const { papers } = parseBibtex('x.bib', '@misc{a, author = {Lee, Ada and others}, title = {A}}\n@misc{b, author = {M{\\"u}ller, Anna and Kim, Bo and others}, title = {B}}\n@misc{c, author = {Lee, Ada}, title = {C}}\n');
+    assert.deepEqual(papers.map((p) => [p.authors, p.moreAuthors]), [
+      [['Lee, Ada'], true],
+      [['Müller, Anna', 'Kim, Bo'], true],
+      [['Lee, Ada'], undefined],
+    ]);
+  });
+
   it('resolves @string macros and # concatenation, applies crossref, skips @comment and @preamble', () => {
     const { papers, issues } = parseBibtex('sc.bib', read('strings-crossref.bib'));
     assert.deepEqual(issues, []);
@@ -56,6 +66,39 @@ describe('library/bibtex', () => {
     assert.deepEqual(p.get('erdos')!.authors, ['Erdős, Paul', 'François, Jean', 'Straße, Hans', 'Dupont, Renée']);
     assert.equal(p.get('math2021')!.title, 'Learning O(n log n) Sorting with α-Networks in R³');
     for (const paper of p.values()) assert.doesNotMatch(paper.title, /[<>{}\\$]/);
+  });
+
+  it('keeps the words and hyphens that commands stand for (\\TeX, \\LaTeX\\ , \\hyphen, \\bibcyr{…}) on both decoding paths', () => {
+    const { papers, issues } = parseBibtex('words.bib', read('words.bib'));
+    assert.deepEqual(issues, []);
+    assert.deepEqual(papers.map((p) => [p.key, p.title]), [
+      ['texbook', 'The TeX book'],
+      ['careful-texbook', 'The TeX book, revised'],
+      ['latex', 'LaTeX and Friends'],
+      ['careful-latex', 'LaTeX and Friends'],
+      ['hyphen', 'A methodology-independent approach'],
+      ['careful-hyphen', 'A methodology-independent approach'],
+      ['cyrillic', 'Влияние температуры на рост'],
+      ['careful-cyrillic', 'Влияние температуры на рост'],
+      ['bibtex', 'Using BibTeX files with LaTeX2ε'],
+    ]);
+  });
+
+  it('decodes a 1 MB field of LaTeX in well under a second: past MAX_DECODED it is kept as written, with one warning', () => {
+    const text = `@article{big,\n  title = {T},\n  abstract = {${latexField(1024 * 1024)}}\n}\n@misc{after, title = {Sch{\\"o}n \\textbf{After}}}\n`;
+    const cpu = process.cpuUsage();
+    const { papers, issues } = parseBibtex('big.bib', text);
+    const used = process.cpuUsage(cpu);
+    assert.ok((used.user + used.system) / 1000 < 1000, `${(used.user + used.system) / 1000} ms of CPU`);
+    assert.deepEqual(papers.map((p) => [p.key, p.title]), [['big', 'T'], ['after', 'Schön After']]);
+    assert.ok(papers[0].abstract!.startsWith('Sch{\\"o}n \\textbf{bold} $\\alpha^2 + \\beta_i$'));
+    assert.deepEqual(issues.map((i) => [i.line, i.message]), [[1, `entry "big": field "abstract" is over ${MAX_DECODED / 1024} KB: LaTeX that long is not decoded; showing it as written`]]);
+  });
+
+  it('keeps a field the careful parser drops (unclosed math), as raw text with a warning that names no made-up position', () => {
+    const { papers, issues } = parseBibtex('m.bib', '@article{k, title = {T}, abstract = {Sch{\\"o}n \\textbf{b} $\\alpha b}}\n');
+    assert.equal(papers[0].abstract, 'Sch"on b b');
+    assert.deepEqual(issues.map((i) => i.message), ['entry "k": LaTeX could not be decoded (Unclosed math section); showing raw text']);
   });
 
   it('reports an entry with unbalanced braces at its line and still loads the entries before and after', () => {
@@ -103,6 +146,43 @@ describe('library/bibtex', () => {
     assert.deepEqual(issues, []);
     assert.equal(papers[0].title, 'Quoted Title');
     assert.equal(papers[0].year, 1999);
+  });
+
+  it('does not end a parenthesised entry at a ")" inside a quoted or braced value', () => {
+    const { papers, issues } = parseBibtex('parens.bib', read('parens.bib'));
+    assert.deepEqual(issues, []);
+    assert.deepEqual(papers.map((p) => [p.key, p.title, p.origin.line]), [
+      ['paren1', 'Reading again: (re)consideration of an old (and) quoted title', 2],
+      ['paren2', 'Braced (values) are fine too', 9],
+      ['paren3', 'A quote with braced "inner" text and a ) paren', 11],
+      ['braced', 'After the parenthesised ones (still read)', 16],
+    ]);
+    assert.deepEqual(papers[0].authors, ['Rowe, Ada', 'Penn, Bo']);
+    assert.equal(papers[0].venue, 'Journal of (Parenthetical) Studies');
+  });
+
+  it('refuses an exploding @string at its line; every entry still loads, fast', () => {
+    const started = performance.now();
+    const { papers, issues } = parseBibtex('bomb.bib', read('string-bomb.bib'));
+    assert.ok(performance.now() - started < 2000);
+    assert.deepEqual(papers.map((p) => [p.key, p.title]), [['before', 'Before the bomb'], ['usesBomb', ''], ['after', 'After the bomb']]);
+    assert.equal(papers[1].venue, '0123456789'.repeat(1000), 'a3 is 10,000 characters: within the limit');
+    assert.deepEqual(issues.map((i) => [i.line, i.severity, i.message]), [
+      [6, 'error', '@string "a4": @string macros expand to more than 64 KB of text here; not defined'],
+      [7, 'warning', '@string "a5": @string "a4" left empty: its definition was skipped'],
+      [14, 'warning', 'entry "usesBomb" has no title'],
+    ]);
+  });
+
+  it('quotes stray text on one line, line breaks escaped', () => {
+    const { issues } = parseBibtex('x.bib', '@misc{a, title={A}}}\n  x = {y},\n  z = {w}\n}\n@misc{b, title={B}}\n');
+    assert.deepEqual(issues.map((i) => [i.line, formatIssue(i)]), [[1, 'x.bib:1: warning: text outside any entry ("}\\n  x = {y},\\n  z = {w}\\n}"): unbalanced braces in the entry above?']]);
+  });
+
+  it('counts lines in a file with old Mac line ends (CR only)', () => {
+    const { papers, issues } = parseBibtex('cr.bib', '@misc{a,\r title={A}}\r\r@misc{b,\r title = {B}, journal = nomacro}\r');
+    assert.deepEqual(papers.map((p) => [p.key, p.origin.line]), [['a', 1], ['b', 4]]);
+    assert.deepEqual(issues.map((i) => i.line), [5]);
   });
 
   it('scans entry boundaries and lines cheaply, ignoring text between entries', () => {
@@ -178,5 +258,8 @@ describe('library/bibtex', () => {
     const bib = (v: string): string => `@string{venue = "${v}"}\n@article{a, title = {A}, journal = venue}\n`;
     assert.equal(parseBibtex('s.bib', bib('First'), cache).papers[0].venue, 'First');
     assert.equal(parseBibtex('s.bib', bib('Second'), cache).papers[0].venue, 'Second');
+    const broken = (v: string): string => `@string{venue = "${v}"}\n@string{broken = {\n@article{a, title = {A}, journal = venue}\n`;
+    assert.equal(parseBibtex('s.bib', broken('First'), cache).papers[0].venue, 'First');
+    assert.equal(parseBibtex('s.bib', broken('Second'), cache).papers[0].venue, 'Second', 'a broken @string after it does not hide the change');
   });
 });

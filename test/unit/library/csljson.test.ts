@@ -40,6 +40,25 @@ describe('library/csljson', () => {
     assert.match(issues[0].message, /^invalid JSON at column 5: /);
   });
 
+  it('finds the line and column of a syntax error JSON.parse gives no position for, and says it on one line', () => {
+    const cases: [string, number, string][] = [
+      ['[\n  {"id": "a", "title": "A"},\n  {"id": x}\n]\n', 3, 'invalid JSON at column 10: unexpected character'],
+      ['[\n  {"id": "a"}\n  ,]\n', 3, 'invalid JSON at column 4: expected a value'],
+      ['[\n  {"id": "a",}\n]', 2, 'invalid JSON at column 14: expected a property name in double quotes'],
+      ['[\r  {"id": "a"}\r  ,]\r', 3, 'invalid JSON at column 4: expected a value'],
+      ['[{"id": "a"}', 1, 'invalid JSON at column 13: unexpected end of the file'],
+    ];
+    for (const [text, line, message] of cases) {
+      assert.deepEqual(parseCslJson('b.json', text).issues.map((i) => [i.line, i.message]), [[line, message]], JSON.stringify(text));
+    }
+  });
+
+  it('quotes an id on one line and counts CR-only lines', () => {
+    const { papers, issues } = parseCslJson('c.json', '[\r{"id": "a"},\r{"id": "two\\nlines"}\r]');
+    assert.deepEqual(papers.map((p) => p.origin.line), [2, 3]);
+    assert.deepEqual(issues.map((i) => [i.line, i.message]), [[2, 'item "a" has no title'], [3, 'item "two\\nlines" has no title']]);
+  });
+
   it('marks corpus papers as such and takes the plain title', () => {
     const text = '[\n{"id":"astrom3","title":"AstroM$^3$: a model","custom":{"plainTitle":"AstroM3: a model"}}\n]';
     const { papers } = parseCslJson('corpus/papers.json', text, 'corpus');

@@ -5,22 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { related } from '../../../server/src/cli/related';
 import { search } from '../../../server/src/cli/search';
+import { captured } from '../cli/capture';
 
 /** Runs a command, capturing what it writes to stdout and stderr. */
-async function run(command: { run(args: string[]): Promise<number> }, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await command.run(args);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
+const run = (command: { run(args: string[]): Promise<number> }, args: string[]) => captured(() => command.run(args));
 
 describe('search: CLI', () => {
   let dir: string;
@@ -69,7 +57,7 @@ describe('search: CLI', () => {
   });
 
   it('fails with a usage error on stderr and exit code 2', () => {
-    const cli = join(__dirname, '..', '..', '..', 'server', 'src', 'cli.ts');
+    const cli = join(__dirname, '..', '..', '..', 'server', 'src', 'cli', 'main.ts');
     const litlens = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
     const cases: [string[], RegExp][] = [
       [['search'], /^litlens search: nothing to search for/],

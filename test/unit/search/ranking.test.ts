@@ -61,6 +61,14 @@ describe('search: ranking on the bundled corpus', () => {
     assert.equal(index.typed('mastering-at', { limit: 3 })[0].paper.key, 'mastering-atari-go');
   });
 
+  it('typed queries: a paper matching every typo-ed word beats those matching one ("difusion planer")', () => {
+    const hits = keys(index.search('difusion planer', { limit: 5 }));
+    assert.equal(hits[0], 'planning-diffusion-flexible');
+    assert.ok(hits.indexOf('upfusion-novel-view') > 0);
+    // A single word gets no second typo: "muzero" is not "zero" but the abstracts' MuZero.
+    assert.equal(keys(index.search('muzero', { limit: 1 }))[0], 'mastering-atari-go');
+  });
+
   it('typed queries fold accents and case both ways', () => {
     const extra: Paper[] = [
       { key: 'schrodinger1926wave', title: 'Quantisierung als Eigenwertproblem', authors: ['Schrödinger, Erwin'], year: 1926, origin: { file: 'x.bib', line: 1, kind: 'bibtex' } },

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { tempDir, tempTestModel } from './helpers';
 
-const cli = path.join(__dirname, '..', '..', '..', 'server', 'src', 'cli.ts');
+const cli = path.join(__dirname, '..', '..', '..', 'server', 'src', 'cli', 'main.ts');
 
 /** The real command in its own process: it must finish its work before Node lets it exit. */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -10,9 +10,10 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { SEMANTIC_RUNTIME, SEMANTIC_RUNTIME_MISSING } from '../../protocol';
 
 /** The transformers.js package LitLens loads (an optionalDependency, external to the bundle). */
-export const TRANSFORMERS_PACKAGE = '@huggingface/transformers';
+export const TRANSFORMERS_PACKAGE = SEMANTIC_RUNTIME;
 
 export interface EmbedderOptions {
   /** A Hugging Face model id ("Xenova/all-MiniLM-L6-v2") or a local model folder. */
@@ -108,7 +109,7 @@ export function transformersPath(): string {
   try {
     return require.resolve(TRANSFORMERS_PACKAGE);
   } catch {
-    throw new EmbedderError(`the optional package ${TRANSFORMERS_PACKAGE} is not installed (npm install ${TRANSFORMERS_PACKAGE})`);
+    throw new EmbedderError(SEMANTIC_RUNTIME_MISSING);
   }
 }
 

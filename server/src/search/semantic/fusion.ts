@@ -15,6 +15,8 @@ export type FusionMethod = 'rrf' | 'score';
 
 export const DEFAULT_FUSION: FusionMethod = 'score';
 export const DEFAULT_SEMANTIC_WEIGHT = 0.3;
+/** How many semantic neighbours take part in a fusion, and at least how many lexical hits (more when more are asked for). */
+export const FUSION_DEPTH = 50;
 
 export interface FuseOptions {
   /** 'score' (default): weighted sum of scores scaled to 0..1 by each list's best; 'rrf': sum of w/(k + rank). */

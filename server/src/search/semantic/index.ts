@@ -5,20 +5,21 @@
 //   const semantic = new SemanticIndex({ model, cacheDir, allowDownloads, onStatus });
 //   await semantic.index(library.papers);           // background; embeds only new/changed papers
 //   const vec = semantic.queryVectorIfReady(text);  // keystroke path: never waits
-//   const hits = fuse(lexicalHits, semantic.nearest(vec, 50));
+//   const hits = semantic.fuseWith(vec, lexicalHits);  // or await semantic.search(text, lexicalHits)
+// Which lexical ranking to fuse, how deep, and when to wait for a vector: search/rank.ts.
 //
 // Non-goals: an approximate (ANN) index — brute force over Float32 rows takes <1 ms at 353
 // papers, ~10 ms at 10k and ~70-100 ms at 100k (384 dims, bench/semantic.ts) while embedding the
 // query itself takes ~10-30 ms, so below ~10k papers an ANN index would save nothing that
 // matters; training or fine-tuning models.
 import type { Paper } from '../../library/paper';
-import type { Status } from '../../protocol';
+import { defaultSettings, type Status } from '../../protocol';
 import type { Hit } from '../index';
 import { Embedder, EmbedderError } from './embedder';
-import { fuse, fuseRelated, type FuseOptions, type SemanticHit } from './fusion';
+import { FUSION_DEPTH, fuse, fuseRelated, type FuseOptions, type SemanticHit } from './fusion';
 import { VectorCache, paperText, textHash } from './vectorCache';
 
-export { DEFAULT_FUSION, DEFAULT_SEMANTIC_WEIGHT, fuse, fuseRelated, type FuseOptions, type FusionMethod, type SemanticHit } from './fusion';
+export { DEFAULT_FUSION, DEFAULT_SEMANTIC_WEIGHT, FUSION_DEPTH, fuse, fuseRelated, type FuseOptions, type FusionMethod, type SemanticHit } from './fusion';
 export { Embedder, EmbedderError, isModelFolder, modelKey, TRANSFORMERS_PACKAGE } from './embedder';
 export { VectorCache, paperText, textHash, VECTOR_CACHE_VERSION } from './vectorCache';
 
@@ -211,22 +212,30 @@ export class SemanticIndex {
    * this library, plus `threshold` (0..1, litlens.relatedThreshold) standard deviations of the
    * cosine between the library's own papers — so one threshold works for any model.
    */
-  gate(threshold = 0.3): number {
+  gate(threshold = defaultSettings.relatedThreshold): number {
     return Math.min(0.98, this.offTopicCeiling + threshold * this.cosineStats.std);
   }
 
   /** Fused search: lexical hits plus the nearest papers to the query. */
   async search(query: string, lexical: readonly Hit[], options: FuseOptions = {}): Promise<Hit[]> {
     if (!this.ready) return lexical.slice(0, options.limit ?? 20);
-    const vector = await this.embedQuery(query);
-    return fuse(lexical, this.nearest(vector, Math.max(50, options.limit ?? 20)), options);
+    return this.fuseWith(await this.embedQuery(query), lexical, options);
+  }
+
+  /** As search(), with the query's vector at hand. */
+  fuseWith(vector: Float32Array, lexical: readonly Hit[], options: FuseOptions = {}): Hit[] {
+    return fuse(lexical, this.nearest(vector, Math.max(FUSION_DEPTH, options.limit ?? 20)), options);
   }
 
   /** Fused related papers; [] when neither the lexical rule nor the semantic gate finds any. */
   async related(text: string, lexicalRelated: readonly Hit[], options: FuseOptions & { threshold?: number } = {}): Promise<Hit[]> {
     if (!this.ready) return lexicalRelated.slice(0, options.limit ?? 20);
-    const vector = await this.embedQuery(text);
-    return fuseRelated(lexicalRelated, this.nearest(vector, Math.max(50, options.limit ?? 20)), this.gate(options.threshold), options);
+    return this.relatedWith(await this.embedQuery(text), lexicalRelated, options);
+  }
+
+  /** As related(), with the passage's vector at hand. */
+  relatedWith(vector: Float32Array, lexicalRelated: readonly Hit[], options: FuseOptions & { threshold?: number } = {}): Hit[] {
+    return fuseRelated(lexicalRelated, this.nearest(vector, Math.max(FUSION_DEPTH, options.limit ?? 20)), this.gate(options.threshold), options);
   }
 
   /** Stops the worker (the vector cache stays on disk). Reports nothing more through onStatus. */

@@ -4,13 +4,12 @@
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Paper } from '../../library/paper';
+import { defaultSettings } from '../../protocol';
 import { SemanticIndex, type EmbeddingStatus, type IndexReport } from './index';
 
-/** The model LitLens suggests: small (23 MB quantized), fast on a CPU, 384 dims, mean pooling. */
-export const DEFAULT_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
 export interface OneShotOptions {
-  /** Model id or folder (default $LITLENS_MODEL, else DEFAULT_MODEL). */
+  /** Model id or folder (default $LITLENS_MODEL, else the litlens.embeddings.model default). */
   model?: string;
   /** Vector cache folder (default defaultCacheDir()). */
   cacheDir?: string;
@@ -26,7 +25,7 @@ export function defaultCacheDir(): string {
 }
 
 export function defaultModel(): string {
-  return process.env.LITLENS_MODEL || DEFAULT_MODEL;
+  return process.env.LITLENS_MODEL || defaultSettings.embeddings.model;
 }
 
 function open(options: OneShotOptions): SemanticIndex {

@@ -1,0 +1,94 @@
+// The command line's flags: the groups several commands share and the one parser they all use
+// (node's util.parseArgs, with LitLens' own messages). A usage error is a UsageError, which
+// main.ts prints as `litlens <command>: …` with exit code 2; stdout stays machine-readable.
+// `--help` / `-h` anywhere before `--` is a HelpRequest: main.ts prints the command's usage, exit 0.
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+/** Thrown by parse() for `--help` or `-h`: the caller asked for the command's usage. */
+export class HelpRequest extends Error {}
+
+export interface Command {
+  summary: string;
+  /** Usage lines after `litlens <command>` (main.ts lists them, and prints them for `--help`). */
+  usage: string[];
+  /** Lines of explanation after the usage in `--help`. */
+  notes?: string[];
+  /** Returns the process exit code. Errors go to stderr; stdout stays machine-readable. */
+  run(args: string[]): Promise<number>;
+}
+
+export type Flag =
+  | { type: 'boolean' }
+  | { type: 'string'; multiple?: boolean }
+  | { type: 'number'; min: number; max: number }
+  | { type: 'choice'; choices: readonly string[] };
+export type Flags = Record<string, Flag>;
+
+type ValueOf<F extends Flag> = F extends { type: 'boolean' }
+  ? boolean
+  : F extends { type: 'number' }
+    ? number
+    : F extends { type: 'string'; multiple: true }
+      ? string[]
+      : F extends { type: 'choice'; choices: readonly (infer C)[] }
+        ? C
+        : string;
+/** What was given; a flag not given is absent. */
+export type Values<F extends Flags> = { [K in keyof F]?: ValueOf<F[K]> };
+
+/** `--json`: JSON on stdout instead of lines. */
+export const OUTPUT = { json: { type: 'boolean' } } as const satisfies Flags;
+/** `--library PATH`… and `--no-corpus`: which library a command reads. */
+export const LIBRARY = { library: { type: 'string', multiple: true }, 'no-corpus': { type: 'boolean' } } as const satisfies Flags;
+/** `--cache DIR`: LitLens' cache folder (the saved index, vectors, downloaded models). */
+export const CACHE = { cache: { type: 'string' } } as const satisfies Flags;
+/** `--model ID|PATH`, `--download`: the embedding model, and whether a model id may be fetched. */
+export const MODEL = { model: { type: 'string' }, download: { type: 'boolean' } } as const satisfies Flags;
+/** `--semantic`: fuse the lexical ranking with the nearest papers by meaning. */
+export const SEMANTIC = { semantic: { type: 'boolean' }, ...MODEL } as const satisfies Flags;
+/** The flags of the ranking commands (search, related). */
+export const RANKING = { ...OUTPUT, ...LIBRARY, ...CACHE, ...SEMANTIC, limit: { type: 'number', min: 1, max: 10000 }, queries: { type: 'string' } } as const satisfies Flags;
+
+/** Parses `args` against `flags`; words are allowed only with `positionals`. */
+export function parse<F extends Flags>(args: string[], flags: F, options: { positionals?: boolean } = {}): { values: Values<F>; positionals: string[] } {
+  const spec = Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.type === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: f.type === 'string' && !!f.multiple }]));
+  const { tokens } = parseArgs({ args, options: spec, strict: false, allowPositionals: true, tokens: true });
+  // Asking for help wins over any other mistake on the line.
+  if (tokens.some((t) => t.kind === 'option' && (args[t.index] === '--help' || args[t.index] === '-h'))) throw new HelpRequest();
+  const values: Record<string, unknown> = {};
+  const positionals: string[] = [];
+  let word = -1;
+  for (const t of tokens) {
+    if (t.kind === 'option-terminator') continue;
+    if (t.kind === 'positional' || !t.rawName.startsWith('--')) {
+      // A word, also one that starts with a single dash ("-1"): parseArgs reads "-ab" as two options of one argument.
+      if (t.index === word) continue;
+      word = t.index;
+      if (!options.positionals) throw new UsageError(`unexpected argument "${args[t.index]}"`);
+      positionals.push(args[t.index]!);
+      continue;
+    }
+    const flag = flags[t.name];
+    if (!flag || (flag.type === 'boolean' && t.value !== undefined)) throw new UsageError(`unknown option "${args[t.index]}"`);
+    if (flag.type === 'boolean') values[t.name] = true;
+    else if (t.value === undefined) throw new UsageError(`${t.rawName} needs a value`);
+    else if (flag.type === 'string' && flag.multiple) ((values[t.name] ??= []) as string[]).push(t.value);
+    else values[t.name] = convert(t.rawName, t.value, flag);
+  }
+  return { values: values as Values<F>, positionals };
+}
+
+function convert(name: string, v: string, flag: Flag): string | number {
+  if (flag.type === 'number') {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < flag.min || n > flag.max) throw new UsageError(`${name} must be a number from ${flag.min} to ${flag.max}, got "${v}"`);
+    return n;
+  }
+  if (flag.type === 'choice' && !flag.choices.includes(v)) {
+    const list = `${flag.choices.slice(0, -1).join(', ')} or ${flag.choices.at(-1)}`;
+    throw new UsageError(`${name} must be ${list}, got "${v}"`);
+  }
+  return v;
+}

@@ -1,0 +1,113 @@
+// What the commands share besides flags: the library and its rankings, opened once per run; JSONL
+// batch files read; answers written. A mistake of the caller is a UsageError (exit 2).
+import { readFile, stat } from 'node:fs/promises';
+import { whyMissing } from '../library/files';
+import type { Library } from '../library/library';
+import { loadLibrary } from '../library/load';
+import { formatIssue } from '../library/paper';
+import { SearchIndex, sourcesOf, type Hit } from '../search';
+import { Ranker } from '../search/rank';
+import { defaultModel, openSemanticIndex } from '../search/semantic/oneShot';
+import { UsageError, type CACHE, type LIBRARY, type SEMANTIC, type Values } from './args';
+
+/** The library the flags name (every --library path must exist), its problems on stderr. */
+export async function openLibrary(flags: Values<typeof LIBRARY>): Promise<Library> {
+  const libraries = flags.library ?? [];
+  for (const p of libraries) {
+    try {
+      await stat(p);
+    } catch (err) {
+      throw new UsageError(`${p}: ${await whyMissing(p, err)}`);
+    }
+  }
+  const library = await loadLibrary({ libraries, corpus: !flags['no-corpus'] });
+  for (const issue of library.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+  return library;
+}
+
+/**
+ * The library's rankings: its index (from the saved index with --cache), fused with meaning with
+ * --semantic (the vectors loaded once for the run; when the model cannot be had, the reason on
+ * stderr and a lexical ranking). Dispose the semantic index after use.
+ */
+export async function openRanker(library: Library, flags: Values<typeof CACHE & typeof SEMANTIC>): Promise<Ranker> {
+  const sources = sourcesOf(library);
+  let index: SearchIndex;
+  if (!flags.cache) index = SearchIndex.fromSources(sources);
+  else {
+    index = await SearchIndex.load(flags.cache, sources);
+    if (index.lastLoad.built.length > 0) await index.save(flags.cache);
+  }
+  if (!flags.semantic) return new Ranker(index);
+  const model = flags.model ?? defaultModel();
+  const { index: semantic, status } = await openSemanticIndex(library.papers, { model, cacheDir: flags.cache, allowDownloads: !!flags.download });
+  if (!semantic) process.stderr.write(`litlens: semantic search is off: ${status.message ?? status.state}; the ranking is lexical\n`);
+  return new Ranker(index, semantic);
+}
+
+export function hitJson(h: Hit): { key: string; title: string; score: number } {
+  return { key: h.paper.key, title: h.paper.title, score: Math.round(h.score * 10000) / 10000 };
+}
+
+export function hitLine(h: Hit): string {
+  return `${h.score.toFixed(3)}\t${h.paper.key}\t${h.paper.title}\n`;
+}
+
+export interface BatchLine {
+  line: number;
+  value: Record<string, unknown> | null;
+  error?: string;
+}
+
+/** Reads a JSONL batch file: one object per non-empty line, with its 1-based line number. */
+export async function readBatch(file: string): Promise<BatchLine[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`);
+  }
+  const out: BatchLine[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (!raw.trim()) return;
+    try {
+      const v = JSON.parse(raw) as unknown;
+      if (v && typeof v === 'object' && !Array.isArray(v)) out.push({ line: i + 1, value: v as Record<string, unknown> });
+      else out.push({ line: i + 1, value: null, error: 'not a JSON object' });
+    } catch (e) {
+      out.push({ line: i + 1, value: null, error: (e as Error).message });
+    }
+  });
+  return out;
+}
+
+/** One query's answer: JSON (best first) or one `score<TAB>key<TAB>title` line per paper. */
+export function writeHits(hits: Hit[], json: boolean): void {
+  process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
+}
+
+/**
+ * One `{"id","results"}` line per batch line, the index loaded once. `answer` throws to reject
+ * a line: its reason goes to stderr as `file:line: …` and into that line's `error`; exit code 1.
+ */
+export async function writeBatch(batch: BatchLine[], file: string, answer: (value: Record<string, unknown>) => Promise<Hit[]>): Promise<number> {
+  let failed = 0;
+  for (const { line, value, error } of batch) {
+    const id = value?.id ?? null;
+    let problem = error;
+    let hits: Hit[] = [];
+    if (value) {
+      try {
+        hits = await answer(value);
+      } catch (e) {
+        problem = (e as Error).message;
+      }
+    }
+    if (problem) {
+      process.stderr.write(`${file}:${line}: ${problem}\n`);
+      process.stdout.write(`${JSON.stringify({ id, results: [], error: problem })}\n`);
+      failed++;
+    } else process.stdout.write(`${JSON.stringify({ id, results: hits.map(hitJson) })}\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,16 @@
+// Related papers (litlens/related): for a passage given as text, or for the passage around a
+// document position (the scope's text, with its fallback: documents/context.ts). [] when nothing in
+// the library is about it. Reads no file.
+import { textAround } from '../documents';
+import type { RelatedParams, SearchResult } from '../protocol';
+import type { FeatureContext, LibraryContext } from '../workspace/project';
+import { clampLimit, sourceNames, toResults } from './cards';
+
+/** `ctx` is a FeatureContext when the request names a document the server has. */
+export async function related(ctx: LibraryContext | FeatureContext, params: RelatedParams): Promise<SearchResult[]> {
+  const { index, library, config } = ctx;
+  const text = params.text || ('doc' in ctx ? textAround(ctx.doc.text, ctx.offset, ctx.doc.syntax, params.scope) : '');
+  if (!index || !library || !text.trim()) return [];
+  const hits = await index.related(text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: params.threshold ?? config.relatedThreshold });
+  return toResults(library, hits, sourceNames(library, ctx.folders));
+}

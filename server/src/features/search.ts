@@ -1,0 +1,51 @@
+// What the search panel asks of the library: a search with source and year filters, the sources
+// and years to filter by, and an entry's BibTeX to copy. Reads no file.
+import { toBibtex } from '../library/bibwriter';
+import type { LibraryInfo, SearchParams, SearchResult } from '../protocol';
+import type { Hit } from '../search';
+import { sourceName, type LibraryContext } from '../workspace/project';
+import { clampLimit, sourceNames, toResults } from './cards';
+
+/** Words typed into a search box are a typed query; a sentence pasted there is a context query (Ranker.search). */
+export async function search(ctx: LibraryContext, params: SearchParams): Promise<SearchResult[]> {
+  const { index, library } = ctx;
+  if (!index || !library || typeof params?.query !== 'string') return [];
+  const limit = clampLimit(params.limit, ctx.config.maxSuggestions);
+  const query = params.query.trim();
+  const names = sourceNames(library, ctx.folders);
+  const filtered = params.sources?.length || params.yearFrom !== undefined || params.yearTo !== undefined;
+  const fetch = filtered ? Math.max(limit * 10, 200) : limit;
+  const hits: Hit[] = query === '' ? library.papers.slice(0, fetch).map((paper) => ({ paper, score: 0, matched: [] })) : await index.search(query, { limit: fetch });
+  const sources = params.sources?.length ? new Set(params.sources) : null;
+  const keep = hits.filter((h) => {
+    const paper = library.get(h.paper.key) ?? h.paper;
+    if (sources && !sources.has(names.get(paper.key) ?? '')) return false;
+    if (params.yearFrom !== undefined && (paper.year === undefined || paper.year < params.yearFrom)) return false;
+    if (params.yearTo !== undefined && (paper.year === undefined || paper.year > params.yearTo)) return false;
+    return true;
+  });
+  return toResults(library, keep.slice(0, limit), names);
+}
+
+/** The sources (with their paper counts) and the span of years the panel filters by. */
+export function libraryInfo(ctx: LibraryContext): LibraryInfo {
+  const library = ctx.index ? ctx.library : null;
+  if (!library) return { sources: [], years: null };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const p of library.papers) {
+    if (p.year === undefined) continue;
+    min = Math.min(min, p.year);
+    max = Math.max(max, p.year);
+  }
+  return {
+    sources: library.sources.filter((s) => s.papers.length > 0).map((s) => ({ name: sourceName(s, ctx.folders), papers: s.papers.length })),
+    years: Number.isFinite(min) ? { min, max } : null,
+  };
+}
+
+/** The key's entry as BibTeX; null when the library has no such key. */
+export function bibtex(ctx: LibraryContext, key: string): string | null {
+  const paper = ctx.library?.get(key);
+  return paper ? toBibtex(paper) : null;
+}

@@ -1,0 +1,160 @@
+// The one place where LSP types meet the features' plain data: an open TextDocument becomes a Doc,
+// and the features' answers (UTF-16 offsets, files and lines) become ranges, locations and edits.
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  ErrorCodes,
+  InsertTextFormat,
+  MarkupKind,
+  ResponseError,
+  type CodeAction,
+  type CodeLens,
+  type CompletionItem,
+  type CompletionList,
+  type Diagnostic,
+  type Hover,
+  type Location,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { syntaxOf } from '../documents';
+import type { CitePlace as CitePlaceAnswer } from '../features/citePlace';
+import type { AddEntryFix } from '../features/codeActions';
+import type { Lens, LensRef } from '../features/codeLens';
+import type { CompletionAnswer } from '../features/completion';
+import type { DefinitionAnswer } from '../features/definition';
+import type { Problem } from '../features/diagnostics';
+import type { HoverAnswer } from '../features/hover';
+import type { Span } from '../features/references';
+import { InvalidRename } from '../features/rename';
+import type { LoadIssue } from '../library/paper';
+import { EnsureInBibliographyCommand, ShowPapersCommand, type CitePlace, type ShowPapersArgs } from '../protocol';
+import { filePathOf, fileUri, type Doc } from '../workspace/documents';
+import type { EntryPlace } from '../workspace/project';
+
+/** The diagnostics' source, shown by editors next to the message. */
+export const SOURCE = 'litlens';
+
+/** An open document LitLens reads (LaTeX or Markdown), else null. */
+export function toDoc(text: TextDocument | undefined): Doc | null {
+  const syntax = text ? syntaxOf(text.languageId) : null;
+  return text && syntax ? { uri: text.uri, path: filePathOf(text.uri), text: text.getText(), syntax, version: text.version } : null;
+}
+
+export function rangeOf(doc: TextDocument, start: number, end: number): Range {
+  return { start: doc.positionAt(start), end: doc.positionAt(end) };
+}
+
+export function toCompletionList(answer: CompletionAnswer | null, doc: TextDocument): CompletionList | null {
+  if (!answer) return null;
+  const items = answer.items.map((entry): CompletionItem => {
+    const item: CompletionItem = {
+      label: entry.key,
+      kind: CompletionItemKind.Reference,
+      detail: entry.detail,
+      documentation: { kind: MarkupKind.Markdown, value: entry.documentation },
+      sortText: entry.sortText,
+      filterText: entry.filterText,
+      insertTextFormat: InsertTextFormat.PlainText,
+      textEdit: { range: rangeOf(doc, entry.start, entry.end), newText: entry.key },
+    };
+    if (entry.addsEntryTo) item.command = { title: 'Add the entry to the bibliography', command: EnsureInBibliographyCommand, arguments: [doc.uri, entry.key] };
+    return item;
+  });
+  return { isIncomplete: answer.incomplete, items };
+}
+
+export function toHover(answer: HoverAnswer | null, doc: TextDocument): Hover | null {
+  return answer && { contents: { kind: MarkupKind.Markdown, value: answer.markdown }, range: rangeOf(doc, answer.start, answer.end) };
+}
+
+/** An entry's place: the start of its 1-based line (line 0, "whole file", becomes the first line). */
+export function toLocation(place: EntryPlace): Location {
+  const line = Math.max(0, place.line - 1);
+  return { uri: fileUri(place.file), range: { start: { line, character: 0 }, end: { line, character: 0 } } };
+}
+
+export function toDefinition(answer: DefinitionAnswer | null): Location | null {
+  return answer && toLocation(answer);
+}
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information } as const;
+
+export function toDiagnostic(problem: Problem, doc: TextDocument): Diagnostic {
+  return {
+    range: rangeOf(doc, problem.start, problem.end),
+    severity: SEVERITY[problem.severity],
+    source: SOURCE,
+    code: problem.code,
+    message: problem.message,
+    data: { key: problem.key },
+  };
+}
+
+/** A load problem on the library file itself, on its line (the whole first line when it has none). */
+export function issueDiagnostic(issue: LoadIssue): Diagnostic {
+  const line = Math.max(0, issue.line - 1);
+  return {
+    range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } },
+    severity: issue.severity === 'error' ? DiagnosticSeverity.Error : issue.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    source: SOURCE,
+    message: issue.message,
+  };
+}
+
+export function toCodeAction({ problem, target }: AddEntryFix, doc: TextDocument): CodeAction {
+  const where = target ? ` to ${target.split(/[\\/]/).pop()}` : '';
+  return {
+    title: `Add entry from the library${where}: ${problem.key}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toDiagnostic(problem, doc)],
+    isPreferred: true,
+    command: { title: 'Add entry from the library', command: EnsureInBibliographyCommand, arguments: [doc.uri, problem.key] },
+  };
+}
+
+/** A span in any file's text (open or read from disk) as a Location. */
+export function spanLocation(span: Span): Location {
+  const doc = TextDocument.create(span.uri, 'plaintext', 0, span.text);
+  return { uri: span.uri, range: rangeOf(doc, span.start, span.end) };
+}
+
+export function toLocations(places: readonly (Span | EntryPlace)[] | null): Location[] | null {
+  return places && places.map((p) => ('text' in p ? spanLocation(p) : toLocation(p)));
+}
+
+export function toPrepareRename(answer: { start: number; end: number; placeholder: string } | null, doc: TextDocument): { range: Range; placeholder: string } | null {
+  return answer && { range: rangeOf(doc, answer.start, answer.end), placeholder: answer.placeholder };
+}
+
+/** Rename edits grouped by file. */
+export function renameEdit(spans: readonly Span[] | null, newName: string): WorkspaceEdit | null {
+  if (!spans) return null;
+  const changes: Record<string, TextEdit[]> = {};
+  for (const span of spans) (changes[span.uri] ??= []).push({ range: spanLocation(span).range, newText: newName });
+  return { changes };
+}
+
+/** A lens without its command: codeLens/resolve sends `ref` back. */
+export function toCodeLens({ lens, ref }: { lens: Lens; ref: LensRef }, doc: TextDocument): CodeLens {
+  const start = doc.positionAt(lens.anchor);
+  return { range: { start, end: start }, data: ref };
+}
+
+/** The resolved lens; an empty title when its document changed since it was listed. Its papers are cited into the passage at its line. */
+export function resolvedLens(codeLens: CodeLens, resolved: { title: string; args: ShowPapersArgs } | null): CodeLens {
+  codeLens.command = resolved ? { title: resolved.title, command: ShowPapersCommand, arguments: [{ ...resolved.args, position: codeLens.range.start }] } : { title: '', command: '' };
+  return codeLens;
+}
+
+export function toCitePlace(place: CitePlaceAnswer | null, doc: TextDocument): CitePlace | null {
+  return place && { passage: rangeOf(doc, place.start, place.end), position: doc.positionAt(place.at) };
+}
+
+/** A rename the feature refused (an invalid or taken key) as the error the editor shows; other errors as they are. */
+export function renameError(err: unknown): never {
+  throw err instanceof InvalidRename ? new ResponseError(ErrorCodes.InvalidParams, err.message) : err;
+}

@@ -1,0 +1,309 @@
+// The server's one state object: which library files the workspace has, the Library read from
+// them and the SearchIndex built over it (with embeddings when they are on), kept current as
+// watched files change. Nothing here knows about LSP; lsp/session.ts wires it.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { BibtexCache } from '../library/bibtex';
+import { findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLibraryFile } from '../library/files';
+import type { Library } from '../library/library';
+import { loadLibrary } from '../library/load';
+import type { Settings, Status } from '../protocol';
+import { sourcesOf, type SearchIndex } from '../search';
+import { Ranker } from '../search/rank';
+import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
+import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
+import { buildIndex, buildSource } from '../search/worker';
+import { SCAN_LIMITS, isInside } from './documents';
+import { sourceName } from './project';
+
+/** A consistent pair: the index was built from exactly this library version. */
+export interface Ready {
+  library: Library;
+  index: Ranker;
+}
+
+/** Library files a watcher covers: a glob below `base` (null: every workspace folder). */
+export interface WatchPattern {
+  base: string | null;
+  pattern: string;
+}
+
+export interface WorkspaceOptions {
+  /** Workspace folders (absolute paths). */
+  folders: string[];
+  /** false: read only the bundled corpus, and no workspace file (an untrusted workspace). */
+  trusted: boolean;
+  /** LitLens' cache folder: the saved index goes in `index/<workspace id>/`, embeddings in `vectors/`; null = keep
+   * no lexical index on disk (embeddings, when turned on, then use the semantic default folder). */
+  cacheDir: string | null;
+  /** Called when the embedding state changes (loading, embedding n/total, ready, failed). */
+  onEmbeddingStatus?: (status: EmbeddingStatus) => void;
+}
+
+/** Reports what loading is doing: a message and a 0..100 percentage. */
+export type ProgressReport = (message: string, percentage: number) => void;
+
+export type Change = { file: string; type: 'created' | 'changed' | 'deleted' };
+
+/** settings.libraries as one workspace folder sets it. */
+export interface FolderLibraries {
+  base: string;
+  paths: string[];
+}
+
+export class LitLensWorkspace {
+  private library: Library | null = null;
+  private index: SearchIndex | null = null;
+  private state: Status['state'] = 'indexing';
+  private message: string | undefined;
+  /** BibTeX files are read and decoded in a worker thread: requests are answered meanwhile. */
+  private readonly bibtexCache = new BibtexCache({ thread: true });
+  private generation = 0;
+  private readyWaiters: ((ready: Ready | null) => void)[] = [];
+  private semantic: SemanticIndex | null = null;
+  /** Extra library paths from settings, resolved (files and folders). */
+  private configured: string[] = [];
+  /** Files the user named as a library (settings.libraries), read even when the scan would skip them. */
+  private sourceFiles = new Set<string>();
+  /** File updates run one after another, so an older re-index never lands after a newer one. */
+  private updates: Promise<unknown> = Promise.resolve();
+  /** Stops the index build of a load that a newer load (or dispose) superseded. */
+  private building = new AbortController();
+
+  constructor(private options: WorkspaceOptions) {}
+
+  get folders(): readonly string[] {
+    return this.options.folders;
+  }
+
+  get trusted(): boolean {
+    return this.options.trusted;
+  }
+
+  setFolders(folders: string[]): void {
+    this.options = { ...this.options, folders };
+  }
+
+  /** Library + index, or null while the first build is running. */
+  ready(): Ready | null {
+    return this.library && this.index ? { library: this.library, index: new Ranker(this.index, this.semantic) } : null;
+  }
+
+  /** The library as soon as it is read (before the index is built); null before. */
+  currentLibrary(): Library | null {
+    return this.library;
+  }
+
+  /** Resolves when a library and index exist (immediately when they do); null if loading failed. */
+  whenReady(): Promise<Ready | null> {
+    const ready = this.ready();
+    if (ready || this.state === 'error') return Promise.resolve(ready);
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  status(): Status {
+    const library = this.library;
+    return {
+      state: this.state,
+      papers: library ? library.papers.length : 0,
+      sources: library ? library.sources.length : 0,
+      errors: library ? library.issues.filter((i) => i.severity === 'error').length : 0,
+      embeddings: this.semantic?.status ?? { state: 'off' },
+      ...(this.message ? { message: this.message } : {}),
+    };
+  }
+
+  /** The library paths a watcher should cover beyond the workspace folders. */
+  get extraLibraryPaths(): readonly string[] {
+    return this.configured;
+  }
+
+  /** What to watch: library files in the workspace folders, and each library the settings name outside them. */
+  watchPatterns(): WatchPattern[] {
+    const patterns: WatchPattern[] = [{ base: null, pattern: '**/*.{bib,bibtex,biblatex}' }, { base: null, pattern: '**/*.json' }];
+    for (const extra of this.configured) {
+      const isFile = !!path.extname(extra);
+      patterns.push(isFile ? { base: path.dirname(extra), pattern: path.basename(extra) } : { base: extra, pattern: '**/*.{bib,bibtex,biblatex,json}' });
+    }
+    return patterns;
+  }
+
+  /** Reads every source and builds the index; a newer call supersedes an older one still running. */
+  /**
+   * `libraries`: settings.libraries as each workspace folder sets them (multi-root workspaces may
+   * differ per folder), each resolved against its folder; default: `config.libraries` against the
+   * first folder.
+   */
+  async load(config: Settings, report: ProgressReport = () => {}, libraries?: FolderLibraries[]): Promise<void> {
+    const generation = ++this.generation;
+    this.building.abort();
+    const building = (this.building = new AbortController());
+    this.state = 'indexing';
+    this.message = undefined;
+    try {
+      report('finding library files', 0);
+      const files = await this.libraryFiles(libraries ?? [{ base: this.options.folders[0] ?? process.cwd(), paths: config.libraries }]);
+      if (generation !== this.generation) return;
+      report(`reading ${files.length} library file${files.length === 1 ? '' : 's'}${config.bundledCorpus ? ' and the bundled corpus' : ''}`, 10);
+      const library = await loadLibrary({ libraries: files, corpus: config.bundledCorpus, cache: this.bibtexCache });
+      if (generation !== this.generation) return;
+      // First load: definitions and diagnostics need not wait for the index. A reload keeps
+      // serving the previous library and index until both new ones are ready.
+      if (!this.index) this.library = library;
+      report(`indexing ${library.papers.length} papers`, 70);
+      // Built (and saved) in a worker thread: requests are answered meanwhile.
+      let index: SearchIndex;
+      let version: number;
+      do {
+        version = library.version;
+        index = await buildIndex(sourcesOf(library), this.indexDir(), building.signal);
+        if (generation !== this.generation) return;
+      } while (library.version !== version); // a watched file changed during the build: again (saved segments are reused)
+      this.library = library;
+      this.index = index;
+      this.state = 'ready';
+      report('ready', 100);
+      this.settleWaiters();
+      this.embed(config, library);
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.state = 'error';
+      this.message = err instanceof Error ? err.message : String(err);
+      this.settleWaiters();
+      throw err;
+    }
+  }
+
+  /**
+   * A watched file changed: re-read that one source and re-index it alone. Returns false when the
+   * file is not (and should not become) a library source.
+   */
+  update(change: Change): Promise<boolean> {
+    const run = this.updates.then(() => this.updateNow(change));
+    this.updates = run.catch(() => {});
+    return run;
+  }
+
+  private async updateNow(change: Change): Promise<boolean> {
+    const library = this.library;
+    if (!library) return false;
+    const file = path.resolve(change.file);
+    const known = library.sources.some((s) => s.id === file);
+    if (change.type === 'deleted') {
+      if (!known) return false;
+      library.removeSource(file);
+      this.index?.removeSource(file);
+      return true;
+    }
+    if (!known && !(await this.isLibraryFile(file))) return false;
+    const result = await readLibraryFile(file, { cache: this.bibtexCache });
+    // A .json file that stopped being CSL-JSON and was never a source stays out.
+    if (!known && result.papers.length === 0 && libraryFormat(file) === 'csl-json' && !this.sourceFiles.has(file)) return false;
+    const index = this.index;
+    if (index) {
+      // Indexed in a worker while the library and index keep answering; then both change at once.
+      const source = { id: file, papers: result.papers, kind: 'workspace' as const };
+      const hash = index.sources.find((s) => s.id === file)?.hash;
+      const encoded = await buildSource(source, this.indexDir(), hash);
+      if (this.index !== index) return this.updateNow(change); // a reload swapped in a new pair meanwhile: update that one
+      this.library!.setSource(file, result, 'workspace', file, file);
+      // null: the indexed fields did not change (a note, a DOI); only the Paper objects are new.
+      if (encoded) index.setEncodedSource(source, encoded);
+      else index.setSource({ ...source, hash });
+    } else library.setSource(file, result, 'workspace', file, file); // the first load, still indexing, catches up
+    void this.semantic?.index(this.library!.papers); // embeds only new or changed papers; never rejects
+    return true;
+  }
+
+  /** One saved-index folder per workspace: saving drops segments of sources it does not have, so two windows on different workspaces must not share one. */
+  private indexDir(): string | null {
+    return this.options.cacheDir ? path.join(this.options.cacheDir, 'index', workspaceId(this.options.folders)) : null;
+  }
+
+  /** Settings changed without touching the library's files: follow the embeddings switch and model. */
+  applySettings(config: Settings): void {
+    if (this.library && this.index) this.embed(config, this.library);
+  }
+
+  /** Starts (or stops) embedding the library in the background, as settings.embeddings says. */
+  private embed(config: Settings, library: Library): void {
+    const { enabled, model } = config.embeddings;
+    if (this.semantic && (!enabled || this.semantic.model !== model)) {
+      this.semantic.dispose().catch(() => {}); // stopping a worker that already failed is no news
+      this.semantic = null;
+      this.options.onEmbeddingStatus?.({ state: 'off' });
+    }
+    if (!enabled) return;
+    this.semantic ??= new SemanticIndex({
+      model,
+      cacheDir: this.options.cacheDir ?? defaultSemanticCacheDir(),
+      allowDownloads: true, // the user turned embeddings on: that is the consent to fetch the model
+      onStatus: (status) => this.options.onEmbeddingStatus?.(status),
+    });
+    void this.semantic.index(library.papers); // never rejects: a failure is the 'failed' state
+  }
+
+  /** Stops the embedding worker (on shutdown). */
+  async dispose(): Promise<void> {
+    this.generation++;
+    this.building.abort();
+    await this.semantic?.dispose();
+    this.semantic = null;
+    await this.bibtexCache.thread?.dispose();
+  }
+
+  /** Would a scan pick up this file? (inside a folder, not in a skipped folder, bib or CSL-JSON) */
+  private async isLibraryFile(file: string): Promise<boolean> {
+    if (!this.options.trusted || !libraryFormat(file)) return false;
+    if (this.sourceFiles.has(file)) return true;
+    const root = [...this.options.folders, ...this.configured].find((dir) => isInside(file, dir));
+    if (!root) return false;
+    const parts = path.relative(root, path.dirname(file)).split(path.sep);
+    if (parts.some((p) => p !== '' && isSkippedFolder(p))) return false;
+    return isLibraryFile(file); // the scan's own test: leaves package.json and friends alone
+  }
+
+  /** Workspace scan + settings.libraries (files and folders, each resolved against its folder). */
+  private async libraryFiles(libraries: FolderLibraries[]): Promise<string[]> {
+    const files: string[] = [];
+    this.configured = [];
+    this.sourceFiles = new Set();
+    if (!this.options.trusted) return files;
+    for (const folder of this.options.folders) files.push(...(await findLibraryFiles(folder, SCAN_LIMITS)));
+    for (const { base, paths } of libraries) {
+      for (const entry of paths) {
+        const full = path.resolve(base, expandHome(entry));
+        this.configured.push(full);
+        const stat = await fs.stat(full).catch(() => null);
+        if (stat?.isDirectory()) files.push(...(await findLibraryFiles(full, SCAN_LIMITS)));
+        else {
+          files.push(full); // a missing path becomes loadLibrary's "no such file" issue
+          this.sourceFiles.add(full);
+        }
+      }
+    }
+    return [...new Set(files.map((f) => path.resolve(f)))];
+  }
+
+  /** What the user sees for a source: "bundled corpus", or the path relative to its workspace folder. */
+  sourceName(source: { id: string; kind: string; file: string }): string {
+    return sourceName(source, this.options.folders);
+  }
+
+  private settleWaiters(): void {
+    const ready = this.ready();
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w(ready);
+  }
+}
+
+/** A short stable name for a set of workspace folders. */
+export function workspaceId(folders: readonly string[]): string {
+  return folders.length ? createHash('sha1').update([...folders].sort().join('\n')).digest('hex').slice(0, 12) : 'no-folder';
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(1)) : p;
+}

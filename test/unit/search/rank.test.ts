@@ -1,0 +1,59 @@
+// The one ranking rule: lexical answers while meaning cannot take part, fusion when it can, and a
+// failing model never takes the lexical answer with it. (Fusion with a real model: semantic/.)
+import { strict as assert } from 'node:assert';
+import type { Paper } from '../../../server/src/library/paper';
+import { SearchIndex, type Hit } from '../../../server/src/search';
+import { Ranker } from '../../../server/src/search/rank';
+import type { SemanticIndex } from '../../../server/src/search/semantic';
+import { corpusPapers } from './corpus';
+
+const keys = (hits: { paper: Paper }[]) => hits.map((h) => h.paper.key);
+const SENTENCE = 'Agents that plan with a learned dynamics model reach superhuman play in Atari and Go';
+const limits = { limit: 5, threshold: 0.3 };
+
+describe('search: the ranking rule', () => {
+  let index: SearchIndex;
+  before(async () => {
+    index = SearchIndex.build(await corpusPapers());
+  });
+
+  it('without embeddings, answers with the lexical rankings', async () => {
+    const ranker = new Ranker(index);
+    assert.deepEqual(keys(ranker.completion('', SENTENCE, 5)), keys(index.completion('', SENTENCE, { limit: 5 })));
+    assert.deepEqual(keys(await ranker.related(SENTENCE, limits)), keys(index.related(SENTENCE, limits)));
+    assert.deepEqual(ranker.relatedNow(SENTENCE, limits), { hits: index.related(SENTENCE, limits), final: true });
+    assert.deepEqual(keys(await ranker.search('masterng atar', { limit: 3 })), keys(index.search('masterng atar', { limit: 3 })));
+    assert.equal(keys(ranker.completion('', SENTENCE, 5))[0], 'mastering-atari-go');
+  });
+
+  it('a model that fails answers lexically; one still computing a vector never makes the keystroke wait', async () => {
+    let asked = 0;
+    const failing = {
+      ready: true,
+      embedQuery: () => Promise.reject(new Error('the model process died')),
+      queryVectorIfReady: () => (asked++, undefined),
+    } as unknown as SemanticIndex;
+    const ranker = new Ranker(index, failing);
+    assert.deepEqual(keys(await ranker.related(SENTENCE, limits)), keys(index.related(SENTENCE, limits)));
+    assert.deepEqual(keys(await ranker.search(SENTENCE, { limit: 5 })), keys(index.search(SENTENCE, { limit: 5 })));
+    assert.deepEqual(keys(ranker.completion('', SENTENCE, 5)), keys(index.completion('', SENTENCE, { limit: 5 })));
+    const now = ranker.relatedNow(SENTENCE, limits);
+    assert.deepEqual([keys(now.hits), now.final], [keys(index.related(SENTENCE, limits)), false]);
+    assert.equal(asked, 2);
+  });
+
+  it('fuses with the semantic neighbours once a vector is known, fetching the lexical list deep enough', () => {
+    const lexicalLimits: number[] = [];
+    const spy = Object.create(index, { related: { value: (text: string, o: { limit: number; threshold: number }) => (lexicalLimits.push(o.limit), index.related(text, o)) } });
+    const vector = new Float32Array(4);
+    const semantic = {
+      ready: true,
+      queryVectorIfReady: () => vector,
+      relatedWith: (v: Float32Array, lexical: Hit[], o: { limit: number }) => (assert.equal(v, vector), lexical.slice(0, o.limit)),
+    } as unknown as SemanticIndex;
+    const now = new Ranker(spy, semantic).relatedNow(SENTENCE, limits);
+    assert.equal(now.final, true);
+    assert.equal(keys(now.hits)[0], 'mastering-atari-go');
+    assert.deepEqual(lexicalLimits, [50]);
+  });
+});
