@@ -1,6 +1,6 @@
 // Search benchmark: the bundled corpus and a generated 100k-paper library.
 //
-//   npm run bench [-- --json] [-- --quick] [-- --papers N] [-- --seed S] [-- --no-bibtex] [-- --no-semantic]
+//   npm run bench [-- --json] [-- --quick] [-- --papers N] [-- --seed S] [-- --no-bibtex] [-- --no-corpus] [-- --no-semantic]
 //
 // For each size, in fresh child processes (so peak RSS is honest): cold index build, save (time,
 // bytes), then in another process load from the saved index and run context (sentences and
@@ -8,7 +8,8 @@
 // peak RSS. The 100k library is generated reproducibly by bench/generate.ts into bench/out/
 // (git-ignored) as .bib and CSL-JSON; the index benchmark reads the CSL-JSON (fast), and the
 // BibTeX parse of the same library is timed separately through parseBibtex.
-// --quick: the bundled corpus only. Then the semantic layer with the suite's own model
+// Then the same N papers as an arXiv snapshot read as a stream with its papers off the heap
+// (bench/corpus.ts; --no-corpus skips it). --quick: the bundled corpus only. Then the semantic layer with the suite's own model
 // (bench/semantic.ts) when @huggingface/transformers is installed.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,21 +22,14 @@ import { loadCorpus } from '../server/src/library/corpus';
 import { parseCslJson } from '../server/src/library/csljson';
 import type { Paper } from '../server/src/library/paper';
 import { IndexSource, SearchIndex } from '../server/src/search';
-import { prng, writeLibrary } from './generate';
+import { benchCorpusSize, printCorpusReport } from './corpus';
+import { writeLibrary } from './generate';
+import { latency, makeQueries, peakRssMb, rssMb, type Latency } from './measure';
 import { benchSemantic, printSemantic, type SemanticBench } from './semantic';
 import { TRANSFORMERS_PACKAGE } from '../server/src/search/semantic';
 
 const OUT = join(__dirname, 'out');
 
-interface Latency {
-  n: number;
-  p50: number;
-  p95: number;
-  max: number;
-  /** The same percentiles of process CPU time per query: less disturbed by other load. */
-  cpuP50: number;
-  cpuP95: number;
-}
 interface BuildResult {
   papers: number;
   parseMs: number;
@@ -86,80 +80,6 @@ async function papersFor(size: string): Promise<{ papers: Paper[]; hash: string;
   return { papers: r.papers, hash, parseMs: performance.now() - t0 };
 }
 
-const rssMb = () => process.memoryUsage().rss / 1e6;
-const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
-
-function latency(run: (i: number) => void, n: number): Latency {
-  for (let i = 0; i < Math.min(20, n); i++) run(i); // warm-up
-  const times: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    run(i);
-    times.push(performance.now() - t);
-    const used = process.cpuUsage(c);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  cpu.sort((a, b) => a - b);
-  const q = (a: number[], p: number) => a[Math.min(a.length - 1, Math.floor(p * a.length))];
-  return { n, p50: q(times, 0.5), p95: q(times, 0.95), max: times[times.length - 1], cpuP50: q(cpu, 0.5), cpuP95: q(cpu, 0.95) };
-}
-
-/** Queries drawn (seeded) from the library itself plus the eval set's citing sentences. */
-function makeQueries(papers: Paper[], seed: number) {
-  const rand = prng(seed);
-  const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)];
-  const sentencesOf = (p: Paper) => (p.abstract ?? '').split(/(?<=[.!?])\s+/).filter((s) => s.length > 40);
-  const evalSentences: string[] = [];
-  for (const half of ['tune', 'test']) {
-    const file = join(__dirname, '..', 'eval', 'queries', `citing.${half}.jsonl`);
-    if (existsSync(file)) for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) evalSentences.push((JSON.parse(line) as { query: string }).query);
-  }
-  const sentences: string[] = [...evalSentences];
-  while (sentences.length < 300) {
-    const s = sentencesOf(pick(papers));
-    if (s.length) sentences.push(pick(s));
-  }
-  const paragraphs: string[] = [];
-  while (paragraphs.length < 60) {
-    let text = '';
-    while (text.split(/\s+/).length < 100) text += `${pick(sentences)} `;
-    paragraphs.push(text.trim());
-  }
-  const typo = (w: string) => {
-    if (w.length < 5) return w;
-    const i = 1 + Math.floor(rand() * (w.length - 2));
-    const k = rand();
-    if (k < 0.33) return w.slice(0, i) + w.slice(i + 1); // deletion
-    if (k < 0.66) return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2); // transposition
-    return w.slice(0, i) + 'e' + w.slice(i + 1); // substitution
-  };
-  const typed: string[] = [];
-  while (typed.length < 400) {
-    const p = pick(papers);
-    const words = p.title.split(/\s+/).filter((w) => /^[\p{L}]{3,}$/u.test(w));
-    const family = (p.authors[0] ?? 'smith').split(',')[0];
-    switch (typed.length % 5) {
-      case 0:
-        typed.push(p.key.slice(0, 3 + Math.floor(rand() * 7)));
-        break;
-      case 1:
-        typed.push(`${family.slice(0, Math.max(3, family.length - 2))}`);
-        break;
-      case 2:
-        if (words.length >= 2) typed.push(`${words[0]} ${words[1].slice(0, Math.max(2, words[1].length - 3))}`);
-        break;
-      case 3:
-        if (words.length >= 1) typed.push(typo(pick(words).toLowerCase()));
-        break;
-      default:
-        if (words.length >= 3) typed.push(`${family} ${p.year ?? ''} ${pick(words)}`.trim());
-    }
-  }
-  return { sentences, paragraphs, typed };
-}
 
 async function child(phase: string, size: string, dir: string): Promise<void> {
   const { papers, hash, parseMs } = await papersFor(size);
@@ -328,10 +248,12 @@ async function main(argv: string[]): Promise<number> {
       bibtex = await benchBibtex(`${base}.bib`, 240_000);
     }
   }
+  const corpus = quick || argv.includes('--no-corpus') ? null : await benchCorpusSize(n, seed, [], json ? () => {} : (s) => console.error(s));
   const semantic = argv.includes('--no-semantic') ? null : await benchSemanticIfInstalled();
-  if (json) console.log(JSON.stringify({ node: process.version, loadavg: loadavg(), sizes: reports, bibtex, semantic }, null, 2));
+  if (json) console.log(JSON.stringify({ node: process.version, loadavg: loadavg(), sizes: reports, bibtex, corpus, semantic }, null, 2));
   else {
     printReport(reports, bibtex);
+    if (corpus) printCorpusReport([corpus]);
     if (semantic) printSemantic(semantic);
   }
   return 0;

@@ -9,6 +9,8 @@
 // While the library loads (and, with --reindex, while an edited copy of the --library file is
 // re-read and re-indexed), a hover on a key is sent every 10 ms: the slowest answer is about the
 // longest time the server could not answer anything.
+// The server's RSS (Linux: /proc) is printed after ready and at the end, with its peak (VmHWM,
+// worker threads included).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,6 +31,18 @@ async function time(runs: number, f: () => Promise<unknown>): Promise<{ p50: num
   times.sort((a, b) => a - b);
   return { p50: times[Math.floor(runs * 0.5)]!, p95: times[Math.min(runs - 1, Math.floor(runs * 0.95))]! };
 }
+
+/** The server process's resident memory now and at its peak, in MB (Linux only; null elsewhere). */
+function serverMemory(pid: number | undefined): { rss: number; peak: number } | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
+const showMemory = (m: { rss: number; peak: number } | null): string => (m ? `server RSS ${m.rss.toFixed(0)} MB, peak ${m.peak.toFixed(0)} MB` : 'server RSS unknown');
 
 /** Hovers on a key, one every 10 ms, until `done` settles: how many, and the slowest and median answer. */
 async function hoversDuring(client: TestClient, uri: string, text: string, done: Promise<unknown>): Promise<string> {
@@ -71,6 +85,7 @@ async function main(): Promise<void> {
     const status = await ready;
     console.log(`ready: ${status.papers} papers, ${status.sources} sources, in ${Date.now() - started} ms (${cacheDir ? `saved index in ${cacheDir}` : 'no saved index'})`);
     console.log(`while loading: ${during}`);
+    console.log(`after ready: ${showMemory(serverMemory(client.proc.pid))}`);
     if (reindex && library) {
       // One edited title: the server re-reads the file and re-indexes the one chunk that changed.
       const file = path.resolve(library);
@@ -88,6 +103,7 @@ async function main(): Promise<void> {
     show('hover on prose (related papers)', await time(runs, () => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'learned dynamics', 3) })));
     const lines = text.split('\n').length;
     show(`codeLens, ${lines}-line document`, await time(Math.min(runs, 20), () => client.request('textDocument/codeLens', { textDocument: { uri } })));
+    console.log(`after the requests: ${showMemory(serverMemory(client.proc.pid))}`);
   } finally {
     await client.stop();
     fs.rmSync(ws, { recursive: true, force: true });

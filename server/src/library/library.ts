@@ -1,5 +1,6 @@
 // The library: every source's papers under one key space. Workspace files win over the corpus.
 import type { LoadIssue, Paper, SourceResult } from './paper';
+import type { PaperStore } from './store';
 
 export type SourceKind = 'corpus' | 'workspace';
 
@@ -10,9 +11,12 @@ export interface LibrarySource {
   name: string;
   /** The file the papers came from ('' when not file-backed). */
   file: string;
+  /** The papers held as objects; empty for a store source. */
   papers: Paper[];
   issues: LoadIssue[];
   kind: SourceKind;
+  /** A source whose papers stay off the heap (an arXiv snapshot, a big CSL-JSON file). */
+  store?: PaperStore;
 }
 
 export interface SourceInput {
@@ -27,10 +31,15 @@ export interface SourceInput {
  * Papers from named sources, deduplicated by key: a workspace source beats the corpus, and among
  * workspace sources the one added first wins. Duplicates are reported as warnings naming both
  * places. The merged view is rebuilt lazily after a change; `get` is a map lookup.
+ *
+ * A store source (setStoreSource) keeps its papers off the heap: `get` and `has` find them
+ * through its key table (a compact paper: key, title, first authors, year), `fullEntry` reads
+ * the whole entry from its file, and `papers` leaves them out (a million Paper objects are what
+ * the store avoids): iterate `stores` for them.
  */
 export class Library {
   private readonly bySource = new Map<string, LibrarySource>();
-  private merged: { papers: Paper[]; byKey: Map<string, Paper>; issues: LoadIssue[] } | null = null;
+  private merged: { papers: Paper[]; byKey: Map<string, Paper>; issues: LoadIssue[]; stores: LibrarySource[]; shadowed: number } | null = null;
   /** The corpus's papers by normalised title and by DOI, made on first use after a change. */
   private corpusIndex: Map<string, Paper> | null = null;
   /** Bumped on every change, so dependants (search indexes) know when to rebuild. */
@@ -44,6 +53,12 @@ export class Library {
   setSource(id: string, result: SourceResult, kind: SourceKind, name: string = id, file?: string): void {
     const resolvedFile = file ?? result.papers[0]?.origin.file ?? result.issues[0]?.file ?? (kind === 'corpus' ? '' : id);
     this.bySource.set(id, { id, name, file: resolvedFile, papers: result.papers, issues: result.issues, kind });
+    this.changed();
+  }
+
+  /** Adds or replaces a source whose papers are in a packed store (by default a corpus: workspace files win its keys). */
+  setStoreSource(id: string, store: PaperStore, issues: LoadIssue[] = [], kind: SourceKind = 'corpus', name: string = id): void {
+    this.bySource.set(id, { id, name, file: store.file, papers: [], issues, kind, store });
     this.changed();
   }
 
@@ -63,11 +78,39 @@ export class Library {
   }
 
   get(key: string): Paper | undefined {
-    return this.merge().byKey.get(key);
+    const merged = this.merge();
+    const paper = merged.byKey.get(key);
+    if (paper) return paper;
+    for (const s of merged.stores) {
+      const found = s.store!.get(key);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   has(key: string): boolean {
-    return this.merge().byKey.has(key);
+    const merged = this.merge();
+    return merged.byKey.has(key) || merged.stores.some((s) => s.store!.docOf(key) >= 0);
+  }
+
+  /** The complete entry of `key` (a store's is read from its file): what hover cards and the .bib writer need. */
+  async fullEntry(key: string): Promise<Paper | undefined> {
+    const merged = this.merge();
+    const paper = merged.byKey.get(key);
+    if (paper) return paper;
+    for (const s of merged.stores) if (s.store!.docOf(key) >= 0) return s.store!.fullEntry(key);
+    return undefined;
+  }
+
+  /** Store sources in precedence order (workspace ones first). */
+  get stores(): readonly LibrarySource[] {
+    return this.merge().stores;
+  }
+
+  /** Distinct papers, store papers included. */
+  get size(): number {
+    const merged = this.merge();
+    return merged.papers.length + merged.stores.reduce((n, s) => n + s.store!.size, 0) - merged.shadowed;
   }
 
   /** Every source's load issues, then duplicate-key warnings. */
@@ -103,12 +146,15 @@ export class Library {
     const issues: LoadIssue[] = [];
     const dupes: LoadIssue[] = [];
     const ordered = [...this.bySource.values()].sort((a, b) => rank(a.kind) - rank(b.kind));
+    const stores = ordered.filter((s) => s.store);
+    const holder = new Map<string, LibrarySource>();
     for (const source of ordered) {
       issues.push(...source.issues);
       for (const paper of source.papers) {
         const winner = byKey.get(paper.key);
         if (!winner) {
           byKey.set(paper.key, paper);
+          holder.set(paper.key, source);
           papers.push(paper);
           continue;
         }
@@ -122,7 +168,35 @@ export class Library {
         });
       }
     }
-    this.merged = { papers, byKey, issues: [...issues, ...dupes] };
+    // Stores against the papers held as objects: each key looked up in each store's key table,
+    // never the store's million keys made into strings. The earlier source (in precedence) wins.
+    let shadowed = 0;
+    const position = new Map(ordered.map((s, i) => [s, i]));
+    const dropped = new Set<Paper>();
+    for (const store of stores) {
+      for (const winner of [...byKey.values()]) {
+        const doc = store.store!.docOf(winner.key);
+        if (doc < 0) continue;
+        const theirs = store.store!.paperAt(doc);
+        const held = holder.get(winner.key)!;
+        const storeFirst = position.get(store)! < position.get(held)!;
+        if (storeFirst) {
+          // The store's paper wins: the object leaves the merged view.
+          byKey.delete(winner.key);
+          dropped.add(winner);
+        } else shadowed++; // the store's copy is hidden
+        const [kept, lost, lostSource] = storeFirst ? [theirs, winner, held] : [winner, theirs, store];
+        if (lostSource.kind === 'corpus' && kept.origin.kind !== 'corpus' && sameTitle(kept, lost)) continue;
+        dupes.push({
+          file: lost.origin.file,
+          line: lost.origin.line,
+          severity: 'warning',
+          message: `duplicate key "${kept.key}", also at ${kept.origin.file}:${kept.origin.line}${lostSource.kind === 'corpus' ? ' (the workspace entry wins)' : ''}`,
+        });
+      }
+    }
+    // Two stores sharing keys are not compared (the first one in precedence answers `get`).
+    this.merged = { papers: dropped.size ? papers.filter((p) => !dropped.has(p)) : papers, byKey, issues: [...issues, ...dupes], stores, shadowed };
     return this.merged;
   }
 }

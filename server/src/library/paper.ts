@@ -2,7 +2,16 @@
 export interface Origin {
   file: string;
   line: number;
-  kind: 'corpus' | 'bibtex' | 'csl-json';
+  kind: 'corpus' | 'bibtex' | 'csl-json' | 'arxiv';
+}
+
+/** Where an e-print lives: what BibTeX's eprint, archivePrefix and primaryClass fields say. */
+export interface Eprint {
+  /** The e-print's identifier without a version: "2101.00001", "hep-th/9901001". */
+  id: string;
+  archivePrefix: 'arXiv';
+  /** The primary category: "cs.LG", "hep-th". */
+  primaryClass?: string;
 }
 
 /** One citable work, whatever library it came from. All text fields are plain Unicode. */
@@ -20,7 +29,42 @@ export interface Paper {
   url?: string;
   /** BibTeX entry type (article, inproceedings, misc…) or CSL type. */
   type?: string;
+  eprint?: Eprint;
   origin: Origin;
+}
+
+/**
+ * A source's papers by position: an array, or a view of a packed store (library/store.ts) whose
+ * papers are made on demand and hold only what the keystroke path needs (no abstract).
+ */
+export interface PaperList {
+  readonly length: number;
+  at(index: number): Paper | undefined;
+  slice(start?: number, end?: number): PaperList;
+  /** The key at `index` without making the paper (stores have it; arrays do not). */
+  keyAt?(index: number): string;
+  /**
+   * Set on the views of a packed store: the store, whose keys are unique across all its views,
+   * and where in its numbering this view starts (not `keys`: arrays have a keys()). Lets a
+   * million keys be checked without making them.
+   */
+  keyIndex?: KeyIndex;
+  keyIndexStart?: number;
+}
+
+/** Unique keys, numbered: what a packed store offers for finding keys without making papers. */
+export interface KeyIndex {
+  readonly size: number;
+  keyAt(doc: number): string;
+  /** -1 when absent. */
+  docOf(key: string): number;
+  /** UTF-8 bytes of the keys of docs [start, end), each followed by a NUL byte (what hashKeys hashes). */
+  keyBytes(start: number, end: number): Uint8Array;
+}
+
+/** The key of paper `index` of a list, without making a paper when the list is a store view. */
+export function keyAt(papers: PaperList, index: number): string {
+  return papers.keyAt ? papers.keyAt(index) : papers.at(index)!.key;
 }
 
 /**

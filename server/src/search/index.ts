@@ -54,11 +54,12 @@
 // abstracts (Hit.matched says which query words a paper holds), semantic matching (server/src/search/semantic),
 // sharing a saved index between processes writing at the same time (last writer wins; a torn
 // file is detected by its checksum and rebuilt).
-import type { Paper } from '../library/paper';
+import type { Paper, PaperList } from '../library/paper';
 import { defaultSettings } from '../protocol';
 import { fuzzyTerms } from './fuzzy';
 import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
-import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, hashPapers } from './segment';
+import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
+import { shadowedDocs } from './shadow';
 import { contentTerms, fold, tokenize } from './text';
 import { FORMAT_VERSION, SourceManifest, decodeSegment, encodeSegment, readManifest, readSegment, writeSegments } from './persist';
 
@@ -75,14 +76,18 @@ export interface Hit {
 /** One library source as the index sees it. `hash` identifies its content (e.g. sha1 of the file). */
 export interface IndexSource {
   id: string;
-  papers: readonly Paper[];
+  /**
+   * An array of complete papers, or a packed store (library/store.ts): a store's segments are
+   * built where it is read (search/corpus.ts) and given with setEncodedSource, never built here.
+   */
+  papers: PaperList;
   hash?: string;
   /** The corpus loses duplicate keys to workspace sources; default: from the papers' origin. */
   kind?: 'corpus' | 'workspace';
 }
 
 function isCorpus(s: IndexSource): boolean {
-  return s.kind ? s.kind === 'corpus' : s.papers[0]?.origin.kind === 'corpus';
+  return s.kind ? s.kind === 'corpus' : s.papers.at(0)?.origin.kind === 'corpus';
 }
 
 export interface IndexOptions {
@@ -181,6 +186,8 @@ export interface EncodedSource {
   id: string;
   hash: string;
   chunks: { hash: string; papers: number; bytes: Uint8Array }[];
+  /** The chunks' checksums were checked where they were read (persist.ts verifySegment). */
+  verified?: boolean;
 }
 
 export class SearchIndex {
@@ -214,7 +221,7 @@ export class SearchIndex {
   static fromSources(sources: readonly IndexSource[], options: IndexOptions = {}): SearchIndex {
     const index = new SearchIndex(options);
     for (const s of sources) {
-      const hash = s.hash ?? hashPapers(s.papers);
+      const hash = s.hash ?? hashPapers(completePapers(s.papers));
       const built = index.chunked(s, hash, null);
       index.parts.push(...built);
     }
@@ -231,7 +238,7 @@ export class SearchIndex {
     const index = new SearchIndex(options);
     const report: LoadReport = { loaded: [], built: [] };
     for (const s of sources) {
-      const hash = s.hash ?? hashPapers(s.papers);
+      const hash = s.hash ?? hashPapers(completePapers(s.papers));
       const manifest = await readManifest(dir, hash);
       const sizes = manifest?.chunks.map((c) => c.papers);
       const fits = sizes !== undefined && sizes.reduce((a, b) => a + b, 0) === s.papers.length;
@@ -243,7 +250,7 @@ export class SearchIndex {
         start += c.papers;
         const read = await readSegment(dir, c.hash, slice);
         if (!read.segment) reasons.push(chunks.length === 1 ? read.reason : `chunk ${i + 1}/${chunks.length}: ${read.reason}`);
-        const seg = read.segment ?? buildSegment(slice, c.hash);
+        const seg = read.segment ?? buildSegment(completePapers(slice), c.hash);
         index.parts.push({ id: s.id, sourceHash: hash, corpus: isCorpus(s), seg, base: 0 });
       }
       if (reasons.length === 0) report.loaded.push(s.id);
@@ -275,7 +282,7 @@ export class SearchIndex {
    * whose papers changed (an edited entry re-indexes its ~30k-paper chunk, not 100k papers).
    */
   setSource(source: IndexSource): void {
-    const hash = source.hash ?? hashPapers(source.papers);
+    const hash = source.hash ?? hashPapers(completePapers(source.papers));
     const old = this.parts.filter((p) => p.id === source.id);
     const at = this.parts.findIndex((p) => p.id === source.id);
     const total = old.reduce((n, p) => n + p.seg.papers.length, 0);
@@ -315,7 +322,7 @@ export class SearchIndex {
       const slice = encoded.chunks.length === 1 ? source.papers : source.papers.slice(start, start + c.papers);
       start += c.papers;
       const old = reuse.get(c.hash);
-      const seg = old && old.papers.length === slice.length ? old : decodeSegment(Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength), c.hash, slice);
+      const seg = old && old.papers.length === slice.length ? old : decodeSegment(Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength), c.hash, slice, encoded.verified);
       if (typeof seg === 'string') throw new Error(`${source.id}: ${seg}`);
       seg.papers = slice;
       return { id: source.id, sourceHash: encoded.hash, corpus: isCorpus(source), seg, base: 0 };
@@ -328,12 +335,12 @@ export class SearchIndex {
   }
 
   /** How a source splits into chunks, with each chunk's content hash (the source's when one). */
-  private chunksOf(papers: readonly Paper[], hash: string): { hash: string; papers: number }[] {
+  private chunksOf(papers: PaperList, hash: string): { hash: string; papers: number }[] {
     const ends = chunkBounds(papers, this.chunkPapers);
     if (ends.length === 1) return [{ hash, papers: papers.length }];
     return ends.map((end, i) => {
       const start = i === 0 ? 0 : ends[i - 1];
-      return { hash: hashPapers(papers.slice(start, end)), papers: end - start };
+      return { hash: hashPapers(completePapers(papers.slice(start, end))), papers: end - start };
     });
   }
 
@@ -350,7 +357,7 @@ export class SearchIndex {
       if (old && old.papers.length === slice.length) {
         old.papers = slice;
         seg = old;
-      } else seg = buildSegment(slice, c.hash);
+      } else seg = buildSegment(completePapers(slice), c.hash);
       parts.push({ id: s.id, sourceHash: hash, corpus: isCorpus(s), seg, base: 0 });
     }
     return parts;
@@ -392,15 +399,10 @@ export class SearchIndex {
       base += p.seg.papers.length;
     }
     this.total = base;
-    this.dead = new Uint8Array(base);
-    const seen = new Set<string>();
-    for (const p of this.parts) {
-      const papers = p.seg.papers;
-      for (let i = 0; i < papers.length; i++) {
-        if (seen.has(papers[i].key)) this.dead[p.base + i] = 1;
-        else seen.add(papers[i].key);
-      }
-    }
+    this.dead = shadowedDocs(
+      this.parts.map((p) => ({ papers: p.seg.papers, base: p.base })),
+      base,
+    );
     this.acc = new Float32Array(base);
     this.final = new Float32Array(base);
     this.tokAcc = new Float32Array(base);
@@ -412,7 +414,7 @@ export class SearchIndex {
 
   private paper(doc: number): Paper {
     const part = this.partOf(doc);
-    return part.seg.papers[doc - part.base];
+    return part.seg.papers.at(doc - part.base)!;
   }
 
   private partOf(doc: number): Part {
@@ -888,7 +890,7 @@ function nearlyEqual(a: string, b: string): boolean {
  * A Library's sources in the order the index wants them: workspace files first (they win a
  * shared key), then the corpus.
  */
-export function sourcesOf(library: { sources: { id: string; papers: readonly Paper[]; kind: string }[] }): IndexSource[] {
+export function sourcesOf(library: { sources: { id: string; papers: PaperList; kind: string }[] }): IndexSource[] {
   const rank = (kind: string) => (kind === 'corpus' ? 1 : 0);
   return [...library.sources]
     .sort((a, b) => rank(a.kind) - rank(b.kind))

@@ -2,9 +2,9 @@
 //   ctx — stemmed content words of title, abstract, authors and key, BM25F impacts (context queries)
 //   typ — folded words of key, title, authors and year, unstemmed, field weights (typed queries)
 // A segment knows nothing of other sources; SearchIndex combines segments with global statistics.
-import { createHash } from 'node:crypto';
-import type { Paper } from '../library/paper';
-import { Postings, PostingsBuilder } from './postings';
+import { createHash, type Hash } from 'node:crypto';
+import { keyAt, type Paper, type PaperList } from '../library/paper';
+import { MAX_DOCS_16, Postings, PostingsBuilder, type Vocabulary } from './postings';
 import { STOPWORDS, fold, indexWords, stem, tokenize } from './text';
 
 /** BM25F field weights and length normalisation for context queries. */
@@ -28,8 +28,10 @@ const TYPED_MAX = 8; // impacts are divided by this before quantising
 export interface Segment {
   /** Content hash of the source the segment was built from. */
   hash: string;
-  papers: readonly Paper[];
-  ctx: Postings;
+  /** The papers, by document number: an array, or a view of a packed store (library/store.ts). */
+  papers: PaperList;
+  /** Packed when loaded (only looked up); strings when built here. */
+  ctx: Postings<Vocabulary>;
   typ: Postings;
   /** Average field lengths used for the impacts (kept for information). */
   avg: { title: number; abstract: number };
@@ -37,11 +39,17 @@ export interface Segment {
   saved?: boolean;
 }
 
+/** A list's papers as an array: only complete papers (not a store's compact ones) are indexed from a list. */
+export function completePapers(papers: PaperList): readonly Paper[] {
+  if (Array.isArray(papers)) return papers as readonly Paper[];
+  throw new Error('a paper store is indexed where it is read (search/corpus.ts), then given with setEncodedSource');
+}
+
 /** Text of a paper's fields as indexed. Titles may still carry LaTeX from some sources. */
-function familyNames(p: Paper): string[] {
+function familyNames(p: IndexedPaper): string[] {
   return p.authors.map((a) => (a.includes(',') ? a.slice(0, a.indexOf(',')) : a.split(/\s+/).at(-1) ?? a));
 }
-function givenNames(p: Paper): string[] {
+function givenNames(p: IndexedPaper): string[] {
   return p.authors.map((a) => (a.includes(',') ? a.slice(a.indexOf(',') + 1) : a.split(/\s+/).slice(0, -1).join(' ')));
 }
 
@@ -70,8 +78,8 @@ function contentStems(text: string | undefined): string[] {
 }
 
 /** Average title/abstract lengths, estimated on an even sample (exact for small sources). */
-function averageLengths(papers: readonly Paper[]): { title: number; abstract: number } {
-  const step = Math.max(1, Math.floor(papers.length / 2000));
+export function averageLengths(papers: readonly IndexedPaper[]): { title: number; abstract: number } {
+  const step = Math.max(1, Math.floor(papers.length / AVERAGE_SAMPLE));
   let n = 0;
   let title = 0;
   let abstract = 0;
@@ -128,7 +136,20 @@ class DocTerms {
 }
 
 export function buildSegment(papers: readonly Paper[], hash = hashPapers(papers)): Segment {
-  const avg = averageLengths(papers);
+  const builder = segmentBuilder(averageLengths(papers));
+  for (const p of papers) builder.add(p);
+  return builder.finish(hash, papers);
+}
+
+/** The fields of a paper the index reads (all a worker or a streamed source gives it). */
+export type IndexedPaper = Pick<Paper, 'key' | 'title' | 'abstract' | 'authors' | 'year'>;
+
+/**
+ * buildSegment one paper at a time, for sources read as a stream: only the postings are held,
+ * never the papers. `avg`: the field lengths impacts are normalised by (buildSegment estimates
+ * them on an even sample of the papers; a stream, on its first AVERAGE_SAMPLE papers).
+ */
+export function segmentBuilder(avg: { title: number; abstract: number }): { add(p: IndexedPaper): void; finish(hash: string, papers: PaperList): Segment } {
   const ctx = new PostingsBuilder();
   const typ = new PostingsBuilder();
   const doc = new DocTerms();
@@ -159,7 +180,7 @@ export function buildSegment(papers: readonly Paper[], hash = hashPapers(papers)
   const addTyped = (term: string, w: number) => {
     if (term) tw.set(term, Math.max(tw.get(term) ?? 0, w));
   };
-  for (const p of papers) {
+  const add = (p: IndexedPaper) => {
     addField(p.title, CONTEXT_FIELDS.title.weight, CONTEXT_FIELDS.title.b, avg.title, true);
     addField(p.abstract, CONTEXT_FIELDS.abstract.weight, CONTEXT_FIELDS.abstract.b, avg.abstract, false);
     addField(familyNames(p).join(' '), CONTEXT_FIELDS.authors.weight, 0, 1, false);
@@ -179,9 +200,12 @@ export function buildSegment(papers: readonly Paper[], hash = hashPapers(papers)
     addTyped(fold(p.key), TYPED_FIELDS.keyWhole);
     for (const [t, w] of tw) tw.set(t, Math.min(1, w / TYPED_MAX));
     typ.addDoc(tw);
-  }
-  return { hash, papers, ctx: ctx.finish(), typ: typ.finish(), avg };
+  };
+  return { add, finish: (hash, papers) => ({ hash, papers, ctx: ctx.finish(), typ: typ.finish(), avg }) };
 }
+
+/** How many papers a stream's average field lengths are estimated on (averageLengths' sample size). */
+export const AVERAGE_SAMPLE = 2000;
 
 /** "smith2021deep" -> smith, 2021, deep; "mastering-atari-go" -> mastering, atari, go. */
 export function keyParts(key: string): string[] {
@@ -196,18 +220,23 @@ export function keyParts(key: string): string[] {
  */
 export function hashPapers(papers: readonly Paper[]): string {
   const h = createHash('sha1');
-  for (const p of papers) {
-    h.update(`${p.key}\u0000${p.title}\u0000${p.abstract ?? ''}\u0000${p.authors.join('\u0001')}\u0000${p.year ?? ''}\u0002`);
-  }
+  for (const p of papers) hashPaper(h, p);
   return h.digest('hex');
 }
 
+/** One paper's part of hashPapers (for sources hashed as they stream). */
+export function hashPaper(h: Hash, p: Paper): void {
+  h.update(`${p.key}\u0000${p.title}\u0000${p.abstract ?? ''}\u0000${p.authors.join('\u0001')}\u0000${p.year ?? ''}\u0002`);
+}
+
 /** Hash of the keys in order: a saved segment must describe exactly these papers. */
-export function hashKeys(papers: readonly Paper[]): string {
+export function hashKeys(papers: PaperList): string {
   const h = createHash('sha1');
+  // A store view hashes the bytes of its keys as they are packed: the same digest, no strings made.
+  if (papers.keyIndex && papers.keyIndexStart !== undefined) return h.update(papers.keyIndex.keyBytes(papers.keyIndexStart, papers.keyIndexStart + papers.length)).digest('hex').slice(0, 16);
   const chunk: string[] = [];
-  for (const p of papers) {
-    chunk.push(p.key);
+  for (let i = 0; i < papers.length; i++) {
+    chunk.push(keyAt(papers, i));
     if (chunk.length === 4096) h.update(chunk.splice(0).join('\u0000') + '\u0000');
   }
   h.update(chunk.join('\u0000') + (chunk.length ? '\u0000' : ''));
@@ -224,20 +253,31 @@ function fnv1a(s: string): number {
 }
 
 /**
- * End index of each chunk of `papers`. Once a chunk has `min` papers it ends after the next
- * paper whose key hash has its low bits zero (about min/3 papers later), or at 3 x min papers;
- * so boundaries depend on the keys around them, not on positions: inserting or editing one entry
- * changes one chunk, not every chunk after it.
+ * The chunking rule, one paper at a time (for sources read as a stream): does a chunk that has
+ * reached `length` papers with this paper, whose key is `key`, end after it?
  */
-export function chunkBounds(papers: readonly Paper[], min = DEFAULT_CHUNK_PAPERS): number[] {
+export function chunkEnder(min = DEFAULT_CHUNK_PAPERS): (length: number, key: string) => boolean {
   let mask = 1;
   while (mask < min / 3) mask <<= 1;
   mask -= 1;
+  // A chunk ends at 3 x min papers, and at 65,536 when min allows it, so its document numbers fit 16 bits.
+  const max = Math.max(min, Math.min(3 * min, MAX_DOCS_16));
+  return (length, key) => (length >= min && (fnv1a(key) & mask) === 0) || length >= max;
+}
+
+/**
+ * End index of each chunk of `papers`. Once a chunk has `min` papers it ends after the next
+ * paper whose key hash has its low bits zero (about min/3 papers later), or at 3 x min papers
+ * (65,536 when that is at least min);
+ * so boundaries depend on the keys around them, not on positions: inserting or editing one entry
+ * changes one chunk, not every chunk after it.
+ */
+export function chunkBounds(papers: PaperList, min = DEFAULT_CHUNK_PAPERS): number[] {
   const ends: number[] = [];
+  const endsAfter = chunkEnder(min);
   let start = 0;
   for (let i = 0; i < papers.length; i++) {
-    const len = i + 1 - start;
-    if ((len >= min && (fnv1a(papers[i].key) & mask) === 0) || len >= 3 * min) {
+    if (endsAfter(i + 1 - start, keyAt(papers, i))) {
       ends.push(i + 1);
       start = i + 1;
     }

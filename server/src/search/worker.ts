@@ -7,8 +7,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import type { Paper } from '../library/paper';
+import { PackedPaperStore, type StoreColumns } from '../library/store';
+import type { StreamFormat } from '../library/stream';
 import { startThread } from '../thread';
+import type { Corpus, CorpusOptions, CorpusProgress } from './corpus';
 import { SearchIndex, type EncodedSource, type IndexSource } from './index';
+import { completePapers } from './segment';
 
 /** What the worker needs of each source: its papers' indexed fields travel separately. */
 export interface WorkerSource {
@@ -18,6 +22,10 @@ export interface WorkerSource {
 
 /** Main thread -> worker. */
 export type WorkerRequest =
+  /** Read a corpus file as a stream and index it (search/corpus.ts), saving it in `dir` when given. */
+  | { type: 'corpus'; file: string; dir: string | null; options: CorpusJob }
+  /** Open the corpus saved in `dir` (its files read and their checksums checked here). */
+  | { type: 'open-corpus'; file: string; dir: string; options: CorpusJob }
   /** More papers of source number `source` (sent in slices, so no single copy blocks long). */
   | { type: 'papers'; source: number; papers: IndexedFields[] }
   /**
@@ -27,7 +35,17 @@ export type WorkerRequest =
   | { type: 'build'; sources: WorkerSource[]; dir: string | null; save: boolean; unless?: string };
 
 /** Worker -> main thread. */
-export type WorkerReply = { type: 'built'; sources: EncodedSource[] } | { type: 'error'; message: string };
+export type WorkerReply =
+  | { type: 'built'; sources: EncodedSource[] }
+  | { type: 'progress'; progress: CorpusProgress }
+  /** The corpus's store columns and segments travel as transferred buffers: the worker keeps no copy. */
+  | { type: 'corpus'; corpus: Omit<Corpus, 'store'> & { format: StreamFormat; columns: StoreColumns } }
+  /** open-corpus found nothing it can use; why. */
+  | { type: 'no-corpus'; reason: string }
+  | { type: 'error'; message: string };
+
+/** What of CorpusOptions crosses to the worker (callbacks and signals stay here). */
+export type CorpusJob = Pick<CorpusOptions, 'format' | 'categories' | 'chunkPapers'>;
 
 /** The fields of a Paper the index reads (hashPapers, buildSegment): all a worker is sent. */
 export type IndexedFields = Pick<Paper, 'key' | 'title' | 'abstract' | 'authors' | 'year'>;
@@ -70,7 +88,7 @@ async function inWorker(sources: readonly IndexSource[], dir: string | null, sav
     });
     for (const [i, s] of sources.entries()) {
       for (let start = 0; start < s.papers.length; start += SLICE) {
-        const papers = s.papers.slice(start, start + SLICE).map(({ key, title, abstract, authors, year }) => ({ key, title, abstract, authors, year }));
+        const papers = completePapers(s.papers).slice(start, start + SLICE).map(({ key, title, abstract, authors, year }) => ({ key, title, abstract, authors, year }));
         worker.postMessage({ type: 'papers', source: i, papers } satisfies WorkerRequest);
         await nextTurn();
       }
@@ -79,6 +97,7 @@ async function inWorker(sources: readonly IndexSource[], dir: string | null, sav
     worker.postMessage({ type: 'build', sources: kinds, dir, save, unless } satisfies WorkerRequest);
     const result = await reply;
     if (result.type === 'error') throw new Error(`indexing failed: ${result.message}`);
+    if (result.type !== 'built') throw new Error(`the indexing worker answered ${result.type}`);
     return result.sources;
   } finally {
     signal?.removeEventListener('abort', stop);
@@ -86,8 +105,54 @@ async function inWorker(sources: readonly IndexSource[], dir: string | null, sav
   }
 }
 
+/**
+ * A corpus file read and indexed in a worker (see search/corpus.ts buildCorpus), saved in `dir`
+ * when given; progress arrives through `options.onProgress`. The main thread never holds the
+ * papers: it receives the packed store and the encoded segments. Aborting stops the worker.
+ */
+export async function buildCorpusInWorker(file: string, dir: string | null, options: CorpusOptions = {}): Promise<Corpus> {
+  const result = await corpusJob((job) => ({ type: 'corpus', file, dir, options: job }), options);
+  if (typeof result === 'string') throw new Error(result);
+  return result;
+}
+
+/**
+ * The corpus saved in `dir` (search/corpus.ts openCorpus), its files read and their checksums
+ * checked in a worker, so the main thread only decodes; a string says why there is none.
+ */
+export async function openCorpusInWorker(file: string, dir: string, options: CorpusOptions = {}): Promise<Corpus | string> {
+  return corpusJob((job) => ({ type: 'open-corpus', file, dir, options: job }), options);
+}
+
+async function corpusJob(request: (job: CorpusJob) => WorkerRequest, options: CorpusOptions): Promise<Corpus | string> {
+  const { signal, onProgress } = options;
+  signal?.throwIfAborted();
+  const worker = startWorker();
+  const stop = () => void worker.terminate();
+  signal?.addEventListener('abort', stop);
+  try {
+    const reply = new Promise<WorkerReply>((resolve, reject) => {
+      worker.on('message', (msg: WorkerReply) => (msg.type === 'progress' ? onProgress?.(msg.progress) : resolve(msg)));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(signal?.aborted ? 'aborted' : `the indexing worker exited with code ${code}`)));
+    });
+    const message = request({ format: options.format, categories: options.categories, chunkPapers: options.chunkPapers });
+    worker.postMessage(message satisfies WorkerRequest);
+    const result = await reply;
+    signal?.throwIfAborted();
+    if (result.type === 'error') throw new Error(`indexing ${'file' in message ? message.file : ''} failed: ${result.message}`);
+    if (result.type === 'no-corpus') return result.reason;
+    if (result.type !== 'corpus') throw new Error(`the indexing worker answered ${result.type}`);
+    const { columns, format, ...rest } = result.corpus;
+    return { ...rest, store: new PackedPaperStore(rest.file, format, columns) };
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    stop();
+  }
+}
+
 function kindOf(s: IndexSource): 'corpus' | 'workspace' {
-  return s.kind ?? (s.papers[0]?.origin.kind === 'corpus' ? 'corpus' : 'workspace');
+  return s.kind ?? (s.papers.at(0)?.origin.kind === 'corpus' ? 'corpus' : 'workspace');
 }
 
 /** Bundled: dist/indexWorker.js beside dist/server.js and dist/cli.js. From sources: workerMain.ts through tsx. */

@@ -2,6 +2,7 @@
 // sent, builds one index over them, and replies with each source's segments in the saved format.
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from '../library/paper';
+import { buildCorpus, openCorpus } from './corpus';
 import { SearchIndex, type IndexSource } from './index';
 import { hashPapers } from './segment';
 import type { IndexedFields, WorkerReply, WorkerRequest } from './worker';
@@ -14,6 +15,10 @@ port.on('message', (msg: WorkerRequest) => {
     (received[msg.source] ??= []).push(...msg.papers);
     return;
   }
+  if (msg.type === 'corpus' || msg.type === 'open-corpus') {
+    corpus(msg).catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerReply));
+    return;
+  }
   build(msg).then(
     (reply) => {
       // A segment's own buffer moves to the main thread without a copy (small ones share Node's pool: copied).
@@ -24,10 +29,34 @@ port.on('message', (msg: WorkerRequest) => {
   );
 });
 
+/**
+ * The buffers under these views, to move without a copy (views sharing one, like a loaded
+ * store's columns, move with it). Node's shared pool for small buffers (Buffer.poolSize bytes)
+ * must stay: the views into it are copied.
+ */
+const movable = (views: ArrayBufferView[]): ArrayBuffer[] => [
+  ...new Set(views.map((v) => v.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > Buffer.poolSize)),
+];
+
+async function corpus(msg: Extract<WorkerRequest, { type: 'corpus' | 'open-corpus' }>): Promise<void> {
+  const built =
+    msg.type === 'corpus'
+      ? await buildCorpus(msg.file, msg.dir, { ...msg.options, onProgress: (progress) => port.postMessage({ type: 'progress', progress } satisfies WorkerReply) })
+      : await openCorpus(msg.file, msg.dir, { ...msg.options, verify: true });
+  if (typeof built === 'string') {
+    port.postMessage({ type: 'no-corpus', reason: built } satisfies WorkerReply);
+    return;
+  }
+  const { store, ...rest } = built;
+  const columns = store.columns();
+  const reply: WorkerReply = { type: 'corpus', corpus: { ...rest, format: store.format, columns } };
+  port.postMessage(reply, movable([...Object.values(columns), ...built.encoded.chunks.map((c) => c.bytes)]));
+}
+
 async function build(msg: Extract<WorkerRequest, { type: 'build' }>): Promise<Extract<WorkerReply, { type: 'built' }>> {
   // Only the indexed fields arrived: the kind says which source loses a shared key.
   const sources: IndexSource[] = msg.sources.map((s, i) => ({ id: s.id, kind: s.kind, papers: (received[i] ?? []) as Paper[] }));
-  if (msg.unless !== undefined && sources.length === 1 && hashPapers(sources[0].papers) === msg.unless) return { type: 'built', sources: [] };
+  if (msg.unless !== undefined && sources.length === 1 && hashPapers((received[0] ?? []) as Paper[]) === msg.unless) return { type: 'built', sources: [] };
   const index = msg.dir ? await SearchIndex.load(msg.dir, sources) : SearchIndex.fromSources(sources);
   if (msg.dir && msg.save) await index.save(msg.dir).catch(() => {}); // a cache that cannot be written only costs time next start
   return { type: 'built', sources: sources.map((s) => index.encodeSource(s.id)!) };

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Paper } from '../../../server/src/library/paper';
 import { SearchIndex } from '../../../server/src/search';
-import { segmentFile } from '../../../server/src/search/persist';
+import { decodeSegment, encodeSegment, segmentFile } from '../../../server/src/search/persist';
+import { PackedTerms, findTerm } from '../../../server/src/search/postings';
+import { buildSegment } from '../../../server/src/search/segment';
 import { corpusPapers } from './corpus';
 
 const paper = (key: string, title: string, abstract = ''): Paper => ({ key, title, abstract, authors: ['Doe, Jane'], year: 2020, origin: { file: 'refs.bib', line: 1, kind: 'bibtex' } });
@@ -162,5 +164,37 @@ describe('search: large sources in chunks', () => {
     index.setSource({ id: 'big.bib', papers: edited, hash: 'big-v2' });
     assert.deepEqual(index.typed('zebra', { limit: 5 }).map((h) => h.paper.key).sort(), [papers[6000].key, 'inserted2024zebra'].sort());
     assert.equal(index.size, 12_001);
+  });
+});
+
+describe('search: saved vocabularies and document numbers', () => {
+  // ASCII, accents, a character past U+E000 and one past U+FFFF (UTF-8 and UTF-16 order differ there).
+  const words = ['alpha', 'beta', 'betas', 'b\u00e9ta', 'z', '\ue000x', '\u{1f600}y', 'zz'].sort();
+
+  it('a loaded segment looks its context terms up in the saved bytes, in string order', () => {
+    const papers = words.map((w, i) => paper(`k${i}`, `${w} glacier`));
+    const built = buildSegment(papers, 'h');
+    const loaded = decodeSegment(encodeSegment(built), 'h', papers);
+    assert.ok(typeof loaded !== 'string', String(loaded));
+    assert.ok(loaded.ctx.terms instanceof PackedTerms);
+    assert.ok(Array.isArray(loaded.typ.terms), 'typed terms stay strings (walked by prefix and edit distance)');
+    const terms = built.ctx.terms as string[];
+    for (const [i, t] of terms.entries()) {
+      assert.equal(findTerm(loaded.ctx, t), i, t);
+      assert.equal(loaded.ctx.terms.at(i), t);
+    }
+    for (const absent of ['', 'a', 'alph', 'alphaz', 'b\u00e9tb', '\ue000', '\u{1f600}', 'zzz']) assert.equal(findTerm(loaded.ctx, absent), -1, absent);
+    // Saved again as it was loaded: the same bytes.
+    assert.ok(encodeSegment(loaded).equals(encodeSegment(built)));
+  });
+
+  it('segments of at most 65,536 papers keep document numbers in 16 bits, larger ones in 32', () => {
+    const small = buildSegment([paper('a', 'Glacier')], 'h');
+    assert.ok(small.ctx.docs instanceof Uint16Array);
+    const many = Array.from({ length: 65_537 }, (_, i) => ({ key: `p${i}`, title: 'x', authors: [], origin: { file: 'f', line: 1, kind: 'bibtex' as const } }));
+    const large = buildSegment(many, 'h');
+    assert.ok(large.ctx.docs instanceof Uint32Array);
+    const loaded = decodeSegment(encodeSegment(large), 'h', many);
+    assert.ok(typeof loaded !== 'string' && loaded.ctx.docs instanceof Uint32Array && loaded.ctx.docs.reduce((m, d) => Math.max(m, d), 0) === 65_536);
   });
 });
