@@ -21,6 +21,8 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
   return {
     libraries: c.get<string[]>('libraries', defaultSettings.libraries),
     bundledCorpus: c.get<boolean>('bundledCorpus', defaultSettings.bundledCorpus),
+    corpora: c.get<string[]>('corpora', defaultSettings.corpora),
+    corpusCategories: c.get<string[]>('corpusCategories', defaultSettings.corpusCategories),
     defaultBibliography: c.get<string>('defaultBibliography', defaultSettings.defaultBibliography),
     maxSuggestions: c.get<number>('maxSuggestions', defaultSettings.maxSuggestions),
     relatedThreshold: c.get<number>('relatedThreshold', defaultSettings.relatedThreshold),

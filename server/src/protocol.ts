@@ -10,6 +10,11 @@ export interface Settings {
   libraries: string[];
   /** Include the bundled corpus of ML papers. */
   bundledCorpus: boolean;
+  /** Big discovery corpora read as a stream with their papers off the heap: arXiv metadata snapshots
+   * (JSON lines) or JSON lines of CSL items; absolute or relative to the workspace folder. */
+  corpora: string[];
+  /** arXiv categories a snapshot is narrowed to ("cs.LG", or "cs" for the archive); empty = all. */
+  corpusCategories: string[];
   /** Where to add entries when the document names no bibliography (relative to the workspace). */
   defaultBibliography: string;
   /** How many papers completion, hover and lenses offer. */
@@ -32,6 +37,8 @@ export interface Settings {
 export const defaultSettings: Settings = {
   libraries: [],
   bundledCorpus: true,
+  corpora: [],
+  corpusCategories: [],
   defaultBibliography: 'references.bib',
   maxSuggestions: 20,
   relatedThreshold: 0.3,

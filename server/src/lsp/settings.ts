@@ -7,8 +7,10 @@ export function toSettings(raw: unknown, base: Settings = defaultSettings): Sett
   const r = isObject(raw) ? raw : {};
   const emb = isObject(r.embeddings) ? r.embeddings : {};
   return {
-    libraries: Array.isArray(r.libraries) ? r.libraries.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : base.libraries,
+    libraries: Array.isArray(r.libraries) ? strings(r.libraries) : base.libraries,
     bundledCorpus: typeof r.bundledCorpus === 'boolean' ? r.bundledCorpus : base.bundledCorpus,
+    corpora: Array.isArray(r.corpora) ? strings(r.corpora) : base.corpora,
+    corpusCategories: Array.isArray(r.corpusCategories) ? [...new Set(strings(r.corpusCategories).map((c) => c.trim()))] : base.corpusCategories,
     defaultBibliography: typeof r.defaultBibliography === 'string' && r.defaultBibliography.trim() !== '' ? r.defaultBibliography : base.defaultBibliography,
     maxSuggestions: typeof r.maxSuggestions === 'number' && Number.isFinite(r.maxSuggestions) ? clamp(Math.round(r.maxSuggestions), 1, 200) : base.maxSuggestions,
     relatedThreshold: typeof r.relatedThreshold === 'number' && Number.isFinite(r.relatedThreshold) ? clamp(r.relatedThreshold, 0, 1) : base.relatedThreshold,
@@ -83,6 +85,8 @@ export class SettingsStore {
     return this.global;
   }
 }
+
+const strings = (xs: unknown[]): string[] => xs.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -33,6 +33,11 @@ describe('package.json', () => {
     assert.deepEqual(Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, p.default])), flat);
   });
 
+  it('restricts in an untrusted workspace the settings that name files to read or write', () => {
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations as string[];
+    for (const name of ['litlens.libraries', 'litlens.corpora', 'litlens.defaultBibliography']) assert.ok(restricted.includes(name), name);
+  });
+
   it('bundles into the client only the server modules written to be shared with it', async () => {
     const result = await esbuild.build({ entryPoints: [join(__dirname, '..', '..', '..', 'client', 'src', 'extension.ts')], bundle: true, platform: 'node', external: ['vscode'], write: false, metafile: true, logLevel: 'silent' });
     const server = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('server/'));

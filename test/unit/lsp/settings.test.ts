@@ -14,6 +14,13 @@ describe('settings', () => {
     assert.deepEqual(s.embeddings, { enabled: true, model: defaultSettings.embeddings.model });
   });
 
+  it('reads the corpora and their category filter as lists of strings', () => {
+    assert.deepEqual(toSettings({ corpora: 'arxiv.json', corpusCategories: 'cs.LG' }), defaultSettings);
+    const s = toSettings({ corpora: ['~/arxiv.json', 7, ' '], corpusCategories: [' cs.LG', 'stat.ML', 'cs.LG', null] });
+    assert.deepEqual(s.corpora, ['~/arxiv.json']);
+    assert.deepEqual(s.corpusCategories, ['cs.LG', 'stat.ML']);
+  });
+
   it('reads initializationOptions with or without the litlens section', () => {
     assert.equal(settingsFromInitializationOptions({ litlens: { bundledCorpus: false } }).bundledCorpus, false);
     assert.equal(settingsFromInitializationOptions({ bundledCorpus: false }).bundledCorpus, false);
