@@ -162,6 +162,21 @@ export interface Status {
   /** Semantic search: off, loading the model, embedding n/total, ready, or failed (with reason). */
   embeddings: { state: 'off' | 'loading' | 'embedding' | 'ready' | 'failed'; done?: number; total?: number; message?: string };
   message?: string;
+  /** The litlens.corpora files together (absent when none is configured): indexing runs after the
+   * workspace's own library is ready, which answers meanwhile. */
+  corpus?: CorpusStatus;
+}
+
+export interface CorpusStatus {
+  state: 'indexing' | 'ready' | 'error';
+  /** Papers searchable (indexing: read so far). */
+  papers: number;
+  /** A cold build: bytes of the snapshots read so far, of totalBytes. */
+  bytes?: number;
+  totalBytes?: number;
+  /** Records left out by litlens.corpusCategories. */
+  filtered?: number;
+  message?: string;
 }
 /** server → client notification, sent when indexing starts and ends and when sources change. */
 export const StatusNotification = new NotificationType<Status>('litlens/status');

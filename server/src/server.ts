@@ -7,7 +7,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
 import { citePlace } from './features/citePlace';
 import { codeActions } from './features/codeActions';
-import { completion } from './features/completion';
+import { completion, resolveCompletion } from './features/completion';
 import { definition } from './features/definition';
 import { hover } from './features/hover';
 import { references } from './features/references';
@@ -26,7 +26,7 @@ export const TRIGGER_CHARACTERS = ['{', ',', '@', '['];
 const capabilities: InitializeResult = {
   capabilities: {
     textDocumentSync: TextDocumentSyncKind.Incremental,
-    completionProvider: { triggerCharacters: TRIGGER_CHARACTERS, resolveProvider: false },
+    completionProvider: { triggerCharacters: TRIGGER_CHARACTERS, resolveProvider: true },
     hoverProvider: true,
     definitionProvider: true,
     codeLensProvider: { resolveProvider: true },
@@ -56,7 +56,10 @@ export function startServer(connection: Connection = createConnection()): Connec
   connection.onDidChangeConfiguration((change) => s.settingsChanged(change.settings));
   connection.onDidChangeWatchedFiles((params) => s.filesChanged(params.changes));
 
-  connection.onCompletion(on(null, (ctx, text) => lsp.toCompletionList(completion(ctx), text), true));
+  connection.onCompletion(on(null, (ctx, text) => lsp.toCompletionList(completion(ctx), text, (key) => !!ctx.library?.inStore(key)), true));
+  connection.onCompletionResolve(async (item) =>
+    lsp.isCompletionData(item.data) ? lsp.resolvedCompletion(item, await resolveCompletion((await s.library()).library, item.data.key, item.data.addsEntryTo)) : item,
+  );
   connection.onHover(on(null, async (ctx, text) => lsp.toHover(await hover(ctx), text)));
   connection.onDefinition(on(null, (ctx) => lsp.toDefinition(definition(ctx))));
   const lenses = on([], (ctx, text) => s.lenses.list(ctx).map((l) => lsp.toCodeLens(l, text)));

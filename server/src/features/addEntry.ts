@@ -39,7 +39,7 @@ export async function addEntry(ctx: FeatureContext, key: string): Promise<Ensure
   if (!ctx.trusted || !ctx.index || !library) return { file: null, added: false };
   const defined = projectKeys(ctx).get(key);
   if (defined?.length) return { file: defined[0]!.file, added: false };
-  const paper = library.get(key);
+  const paper = await library.fullEntry(key); // a corpus store holds only a compact record in memory
   if (!paper) return { file: null, added: false, reason: `"${key}" is not in the library` };
   if (!project.target) return { file: null, added: false, reason: 'no bibliography file: the document names none and is outside any workspace folder' };
   // addEntries reads the file itself: it may hold the key although the library has not re-read it yet (a watcher lag).

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { authorList, shortAuthors, trimText } from '../display';
 import type { Library } from '../library/library';
 import type { Paper } from '../library/paper';
+import type { PaperStore } from '../library/store';
 import type { PaperSummary, SearchResult } from '../protocol';
 import type { Hit } from '../search';
 import { fileUri, isInside } from '../workspace/documents';
@@ -66,9 +67,19 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_{}[\]<>#|~])/g, '\\$1');
 }
 
+/** Names of the papers held as objects, and a store's name for its papers, looked up by key (a million keys are never listed). */
+class SourceNames extends Map<string, string> {
+  constructor(private readonly stores: { store: PaperStore; name: string }[]) {
+    super();
+  }
+  override get(key: string): string | undefined {
+    return super.get(key) ?? this.stores?.find((s) => s.store.docOf(key) >= 0)?.name;
+  }
+}
+
 /** The display name of the source each key's paper came from; the search panel filters by it. */
 export function sourceNames(library: Library, folders: readonly string[]): Map<string, string> {
-  const names = new Map<string, string>();
+  const names = new SourceNames(library.stores.map((s) => ({ store: s.store!, name: sourceName(s, folders) })));
   // Workspace sources win a duplicate key over the corpus, as in Library.papers.
   const ordered = [...library.sources].sort((a, b) => Number(a.kind === 'corpus') - Number(b.kind === 'corpus'));
   for (const source of ordered) {

@@ -21,7 +21,7 @@ export async function hover(ctx: FeatureContext): Promise<HoverAnswer | null> {
   const { doc, offset, config } = ctx;
   const cited = keyAt(doc.text, offset, doc.syntax);
   if (cited) {
-    const paper = ctx.library?.get(cited.key);
+    const paper = await ctx.library?.fullEntry(cited.key); // a corpus store's entry is read from disk (abstract, venue…)
     if (!paper) return null;
     return { markdown: paperCard(paper, { base: folderOf(doc.path, ctx.folders) ?? undefined, library: ctx.library }), start: cited.start, end: cited.end };
   }

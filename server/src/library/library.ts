@@ -102,6 +102,12 @@ export class Library {
     return undefined;
   }
 
+  /** The key's paper is a store's (its compact record here, the whole entry on disk: fullEntry reads it). */
+  inStore(key: string): boolean {
+    const merged = this.merge();
+    return !merged.byKey.has(key) && merged.stores.some((s) => s.store!.docOf(key) >= 0);
+  }
+
   /** Store sources in precedence order (workspace ones first). */
   get stores(): readonly LibrarySource[] {
     return this.merge().stores;

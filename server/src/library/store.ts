@@ -44,6 +44,8 @@ export interface PaperStore extends PaperList, KeyIndex {
   docsWithTitles(titles: readonly string[]): number[][];
   /** A read found the file no longer holding the record where the store says: the source changed. */
   readonly stale: boolean;
+  /** The earliest and latest year of its papers; null when none has one. */
+  years(): { min: number; max: number } | null;
   /** Closes the file the entries are read from (it reopens on the next read). */
   close(): Promise<void>;
 }
@@ -231,6 +233,17 @@ export class PackedPaperStore implements PaperStore {
       for (const i of hit) if (ids[i] === id) out[i].push(doc);
     }
     return out;
+  }
+
+  years(): { min: number; max: number } | null {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const y of this.c.years) {
+      if (!y) continue;
+      if (y < min) min = y;
+      if (y > max) max = y;
+    }
+    return max >= min ? { min, max } : null;
   }
 
   /** Where doc's record is in the source file. */

@@ -48,14 +48,19 @@ export function rangeOf(doc: TextDocument, start: number, end: number): Range {
   return { start: doc.positionAt(start), end: doc.positionAt(end) };
 }
 
-export function toCompletionList(answer: CompletionAnswer | null, doc: TextDocument): CompletionList | null {
+/**
+ * `lazy(key)`: the paper's whole entry is on disk (a corpus store): the item carries no documentation,
+ * and completionItem/resolve reads it (CompletionData).
+ */
+export function toCompletionList(answer: CompletionAnswer | null, doc: TextDocument, lazy: (key: string) => boolean = () => false): CompletionList | null {
   if (!answer) return null;
   const items = answer.items.map((entry): CompletionItem => {
+    const later = lazy(entry.key);
     const item: CompletionItem = {
       label: entry.key,
       kind: CompletionItemKind.Reference,
       detail: entry.detail,
-      documentation: { kind: MarkupKind.Markdown, value: entry.documentation },
+      ...(later ? { data: { key: entry.key, addsEntryTo: entry.addsEntryTo } satisfies CompletionData } : { documentation: { kind: MarkupKind.Markdown, value: entry.documentation } }),
       sortText: entry.sortText,
       filterText: entry.filterText,
       insertTextFormat: InsertTextFormat.PlainText,
@@ -65,6 +70,21 @@ export function toCompletionList(answer: CompletionAnswer | null, doc: TextDocum
     return item;
   });
   return { isIncomplete: answer.incomplete, items };
+}
+
+/** What a lazily documented completion item carries to completionItem/resolve. */
+export interface CompletionData {
+  key: string;
+  addsEntryTo: string | null;
+}
+
+export function isCompletionData(data: unknown): data is CompletionData {
+  return typeof data === 'object' && data !== null && typeof (data as CompletionData).key === 'string';
+}
+
+/** The item with its documentation (markdown), when there is one. */
+export function resolvedCompletion(item: CompletionItem, markdown: string | null): CompletionItem {
+  return markdown === null ? item : { ...item, documentation: { kind: MarkupKind.Markdown, value: markdown } };
 }
 
 export function toHover(answer: HoverAnswer | null, doc: TextDocument): Hover | null {

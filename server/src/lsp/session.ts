@@ -207,6 +207,20 @@ export class Session {
     }
     await this.registerWatchers();
     this.changed();
+    this.background(this.loadCorpora(), 'loading the corpora');
+  }
+
+  /** litlens.corpora, after the workspace's library is ready (which answers meanwhile), with progress and counts. */
+  private async loadCorpora(file?: string): Promise<void> {
+    const config = await this.settings.workspace();
+    if (!config.corpora.length || !this.workspace.trusted) return;
+    const started = Date.now();
+    await this.withProgress('LitLens: indexing the corpora', (report) =>
+      file ? this.workspace.corpusChanged(file, report, () => this.sendStatus()) : this.workspace.loadCorpora(report, () => this.sendStatus()),
+    );
+    const corpus = this.workspace.status().corpus;
+    this.connection.console.info(`LitLens: corpora ${corpus?.state ?? 'none'}: ${corpus?.papers ?? 0} papers in ${Date.now() - started} ms${corpus?.message ? ` (${corpus.message})` : ''}`);
+    this.changed();
   }
 
   private async applySettings(): Promise<void> {
@@ -223,6 +237,10 @@ export class Session {
       const type: Change['type'] = c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed';
       return file && libraryFormat(file) ? [{ file, type }] : [];
     });
+    for (const c of events) {
+      const file = filePathOf(c.uri);
+      if (file && this.workspace.isCorpusFile(file)) this.background(this.loadCorpora(file), `re-reading ${file}`);
+    }
     if (!changes.length || !this.workspace.currentLibrary()) return;
     const changed = await this.withProgress('LitLens: updating the library', async (report) => {
       let any = false;
@@ -297,7 +315,7 @@ export class Session {
   };
 }
 
-const librarySettings = (s: Settings, libraries: FolderLibraries[]): string => JSON.stringify([libraries, s.bundledCorpus]);
+const librarySettings = (s: Settings, libraries: FolderLibraries[]): string => JSON.stringify([libraries, s.bundledCorpus, s.corpora, s.corpusCategories]);
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 

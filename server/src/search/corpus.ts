@@ -104,6 +104,12 @@ async function identify(file: string, options: CorpusOptions): Promise<{ id: str
   return { id: corpusId(fp, format, filterOf(options), options.chunkPapers ?? CORPUS_CHUNK_PAPERS), fp, format };
 }
 
+/** The id a build of `file` with these options has now (null: the file cannot be read as a corpus): equal to a loaded corpus's id while the file is unchanged. */
+export async function corpusIdOf(file: string, options: CorpusOptions = {}): Promise<string | null> {
+  const who = await identify(file, options);
+  return typeof who === 'string' ? null : who.id;
+}
+
 /**
  * The corpus saved in `dir` for this file, filter and formats, without reading the source; a
  * string says why there is none (never saved, the file changed, a file missing or corrupt).
