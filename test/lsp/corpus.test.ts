@@ -1,0 +1,175 @@
+// A discovery corpus end to end over JSON-RPC: the 1k-record arXiv fixture named in
+// litlens.corpora with a category filter, read and indexed in the background while the workspace's
+// own bibliography answers, searched, hovered, completed (documentation resolved from the file),
+// written to a .bib, opened from the saved index by a second server, and read again when the file
+// changes. Waits for `litlens/status`, never sleeps.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
+import { loadCorpus } from '../../server/src/library/corpus';
+import { titleIdentity } from '../../server/src/library/store';
+import { TestClient, buildOnce, positionOf, tempWorkspace, uriOf } from './harness';
+
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl');
+const CATEGORIES = ['cs.LG', 'stat.ML'];
+const records = fs.readFileSync(FIXTURE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ArxivRecord);
+const keep = categoryFilter(CATEGORIES)!;
+const kept = records.filter((r) => keep(arxivCategories(r)));
+const left = records.filter((r) => !keep(arxivCategories(r)));
+const paperOf = (r: ArxivRecord) => arxivPaper(r, FIXTURE, 0) as Exclude<ReturnType<typeof arxivPaper>, string>;
+
+type Status = { state: string; papers: number; corpus?: { state: string; papers: number; filtered?: number } };
+const corpusReady = (s: Status) => s.state === 'ready' && s.corpus?.state === 'ready';
+
+describe('language server: an arXiv snapshot in litlens.corpora', function () {
+  this.timeout(90000);
+  let ws: string;
+  let snapshot: string;
+  let client: TestClient;
+  let tex: string;
+  const settings = { corpora: ['data/arxiv.jsonl'], corpusCategories: CATEGORIES, maxSuggestions: 10 };
+
+  before(async () => {
+    await buildOnce();
+    ws = tempWorkspace('workspace-latex');
+    snapshot = path.join(ws, 'data', 'arxiv.jsonl');
+    fs.mkdirSync(path.dirname(snapshot));
+    fs.copyFileSync(FIXTURE, snapshot);
+    tex = path.join(ws, 'paper.tex');
+    client = TestClient.start();
+    client.settings = settings;
+    await client.initialize(ws, { cacheDir: path.join(ws, '.cache'), litlens: settings });
+    await client.waitFor('litlens/status', corpusReady, 60000);
+  });
+
+  after(async () => {
+    await client?.stop();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  const statuses = (c: TestClient = client): Status[] => c.notifications.filter((n) => n.method === 'litlens/status').map((n) => n.params);
+  const progressMessages = (c: TestClient = client): string[] => c.notifications.filter((n) => n.method === '$/progress').map((n) => n.params.value.message ?? n.params.value.title ?? '');
+
+  it('is ready for the workspace bibliography before the corpus is indexed, then counts the corpus', () => {
+    const all = statuses();
+    const firstReady = all.findIndex((s) => s.state === 'ready');
+    assert.ok(firstReady >= 0);
+    assert.equal(all[firstReady].corpus?.state, 'indexing', 'the own library is ready while the corpus is still being read');
+    const done = all.find(corpusReady)!;
+    assert.equal(done.corpus!.papers, kept.length);
+    assert.equal(done.corpus!.filtered, left.length);
+    assert.ok(done.papers >= 353 + kept.length, `papers: ${done.papers}`);
+    assert.ok(progressMessages().some((m) => /arxiv\.jsonl: [\d,]+ papers/.test(m)), progressMessages().join('\n'));
+  });
+
+  it('searches the corpus: a kept paper by its title, never one outside the categories', async () => {
+    const wanted = paperOf(kept.find((r) => (r.categories as string).startsWith('cs.LG') && r.doi && r['journal-ref'])!);
+    const hits = await client.request<{ key: string; title: string; source: string; year?: number }[]>('litlens/search', { query: wanted.title, limit: 5 });
+    const hit = hits.find((h) => h.key === wanted.key);
+    assert.ok(hit, `${wanted.key} in ${JSON.stringify(hits.map((h) => h.key))}`);
+    assert.equal(hit.year, wanted.year);
+    assert.equal(hit.source, path.join('data', 'arxiv.jsonl'));
+    const outside = paperOf(left[3]);
+    const none = await client.request<{ key: string }[]>('litlens/search', { query: outside.title, limit: 20 });
+    assert.ok(!none.some((h) => h.key === outside.key), `${outside.key} is outside ${CATEGORIES.join(', ')}`);
+    const info = await client.request<{ sources: { name: string; papers: number }[] }>('litlens/libraryInfo', null);
+    assert.deepEqual(
+      info.sources.find((s) => s.name === path.join('data', 'arxiv.jsonl')),
+      { name: path.join('data', 'arxiv.jsonl'), papers: kept.length },
+    );
+  });
+
+  it('hovers a cited corpus key with the whole entry read from the file (abstract, journal, DOI)', async () => {
+    const paper = paperOf(kept.find((r) => r.doi && r['journal-ref'])!);
+    const text = `\\documentclass{article}\n\\begin{document}\nAs shown before~\\cite{${paper.key}}.\n\\bibliography{refs}\n\\end{document}\n`;
+    fs.writeFileSync(tex, text);
+    await client.open(tex, 'latex', text);
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, paper.key, 3) });
+    const card = hover.contents.value;
+    assert.match(card, new RegExp(`^### ${paper.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}`));
+    assert.ok(card.includes(paper.abstract!.slice(0, 40).replace(/([\\`*_{}[\]<>#|~])/g, '\\$1')), card);
+    assert.ok(card.includes(String(paper.year)), card);
+    assert.ok(card.includes(paper.doi!), card);
+  });
+
+  it('completes a corpus paper; its documentation is resolved from the file', async () => {
+    const paper = paperOf(kept.find((r) => r.abstract)!);
+    const typed = paper.title.split(' ').slice(0, 4).join(' ');
+    const text = `\\documentclass{article}\n\\begin{document}\nWe follow~\\cite{${typed}}.\n\\bibliography{refs}\n\\end{document}\n`;
+    await client.notify('textDocument/didChange', { textDocument: { uri: uriOf(tex), version: 2 }, contentChanges: [{ text }] });
+    const list = await client.request<{ items: any[] }>('textDocument/completion', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, typed, typed.length) });
+    const item = list.items.find((i) => i.label === paper.key);
+    assert.ok(item, `${paper.key} in ${JSON.stringify(list.items.map((i) => i.label))}`);
+    assert.equal(item.documentation, undefined, 'a store paper is documented on resolve');
+    const resolved = await client.request<any>('completionItem/resolve', item);
+    assert.ok(resolved.documentation.value.includes(paper.abstract!.slice(0, 30).replace(/([\\`*_{}[\]<>#|~])/g, '\\$1')), resolved.documentation.value);
+    assert.match(resolved.documentation.value, /Choosing it adds the entry to refs\.bib/);
+  });
+
+  it('writes a complete entry to the .bib (authors, title, year, DOI, journal)', async () => {
+    const record = kept.find((r) => r.doi && r['journal-ref'] && (r.authors_parsed as unknown[]).length > 3)!;
+    const paper = paperOf(record);
+    const bib = path.join(ws, 'refs.bib');
+    const before = fs.readFileSync(bib, 'utf8');
+    const result = await client.request<{ file: string; added: boolean }>('workspace/executeCommand', { command: 'litlens.ensureInBibliography', arguments: [uriOf(tex), paper.key] });
+    assert.deepEqual(result, { file: bib, added: true });
+    const after = fs.readFileSync(bib, 'utf8');
+    assert.ok(after.startsWith(before), 'no existing byte changed');
+    const entry = after.slice(before.length);
+    assert.match(entry, new RegExp(`@article\\{${paper.key.replace(/[.:]/g, '\\$&')},`));
+    const field = (name: string) => new RegExp(`^\\s*${name}\\s*=\\s*\\{(.*)\\},?$`, 'm').exec(entry)?.[1];
+    // Every author (the compact record in memory keeps three): the entry came from the file.
+    assert.equal(field('author')!.split(' and ').length, paper.authors.length);
+    assert.ok(field('author')!.startsWith(paper.authors[0].split(',')[0]), entry);
+    assert.ok(field('title'), entry);
+    assert.equal(field('year'), String(paper.year));
+    assert.equal(field('doi'), paper.doi);
+    assert.equal(field('journal'), paper.venue);
+    assert.ok(field('abstract'), entry);
+    // The e-print fields, once the writer writes them (Paper.eprint): then exactly arXiv's.
+    if (field('eprint') !== undefined) {
+      assert.equal(field('eprint'), paper.eprint!.id);
+      assert.equal(field('archivePrefix') ?? field('archiveprefix'), 'arXiv');
+      assert.equal(field('primaryClass') ?? field('primaryclass'), paper.eprint!.primaryClass);
+    }
+  });
+
+  it('gives a bundled corpus paper the authors and year of the snapshot record with its title', async () => {
+    const bundled = (await loadCorpus()).papers;
+    const byTitle = new Map(bundled.map((p) => [titleIdentity(p.title), p]));
+    const joined = kept.map(paperOf).find((p) => byTitle.has(titleIdentity(p.title)));
+    assert.ok(joined, 'the fixture holds bundled titles in the kept categories');
+    const key = byTitle.get(titleIdentity(joined.title))!.key;
+    const entry = await client.request<string | null>('litlens/bibtex', { key });
+    assert.ok(entry, key);
+    assert.match(entry, new RegExp(`^\\s*year\\s*=\\s*\\{${joined.year}\\}`, 'm'));
+    assert.match(entry, /^\s*author\s*=/m);
+    assert.ok(entry.startsWith(`@`) && entry.includes(`{${key},`), entry);
+  });
+
+  it('a second server opens the saved index without reading the snapshot', async () => {
+    const second = TestClient.start();
+    second.settings = settings;
+    try {
+      await second.initialize(ws, { cacheDir: path.join(ws, '.cache'), litlens: settings });
+      const done = await second.waitFor<Status>('litlens/status', corpusReady, 30000);
+      assert.equal(done.corpus!.papers, kept.length);
+      const messages = progressMessages(second);
+      assert.ok(messages.some((m) => /opening the saved index/.test(m)), messages.join('\n'));
+      assert.ok(!messages.some((m) => /indexing \(/.test(m)), `built again:\n${messages.join('\n')}`);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('reads the snapshot again when it changes', async () => {
+    const extra = { ...records.find((r) => r.id === kept[0].id)!, id: '2612.99999', title: 'A Late Addition on Zebra Finch Song Learning' };
+    fs.appendFileSync(snapshot, `${JSON.stringify(extra)}\n`);
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(snapshot), type: 2 }] });
+    const done = await client.waitForNext<Status>('litlens/status', (s) => corpusReady(s) && s.corpus!.papers === kept.length + 1, 60000);
+    assert.equal(done.corpus!.papers, kept.length + 1);
+    const hits = await client.request<{ key: string }[]>('litlens/search', { query: 'zebra finch song', limit: 3 });
+    assert.equal(hits[0]?.key, 'arXiv:2612.99999');
+  });
+});
