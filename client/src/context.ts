@@ -273,10 +273,12 @@ export class LitLensContext implements vscode.Disposable {
       const papers = `${s.papers} paper${s.papers === 1 ? '' : 's'}`;
       const errors = s.errors > 0 ? ` $(warning) ${s.errors}` : '';
       const semantic = s.embeddings.state === 'ready' ? ' $(sparkle)' : s.embeddings.state === 'loading' || s.embeddings.state === 'embedding' ? ' $(loading~spin)' : '';
-      item.text = s.state === 'error' ? `$(error) LitLens${errors}` : `$(book) ${papers}${errors}${semantic}`;
+      const corpus = s.corpus?.state === 'indexing' ? ` $(sync~spin) ${corpusProgress(s.corpus)}` : '';
+      item.text = s.state === 'error' ? `$(error) LitLens${errors}` : `$(book) ${papers}${errors}${semantic}${corpus}`;
       if (s.state === 'error') item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       else if (s.errors > 0) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       tooltip.appendMarkdown(`**LitLens** — ${papers} from ${s.sources} source${s.sources === 1 ? '' : 's'}\n\n`);
+      if (s.corpus) tooltip.appendMarkdown(`Corpora: ${escape(corpusText(s.corpus))}\n\n`);
       if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} problem${s.errors === 1 ? '' : 's'} reading the library (see Problems / Output)\n\n`);
       if (s.embeddings.state === 'off' && !this.hasSemanticRuntime()) tooltip.appendMarkdown(`Semantic search: off — ${escape(SEMANTIC_RUNTIME_MISSING)}\n\n`);
       else {
@@ -291,6 +293,20 @@ export class LitLensContext implements vscode.Disposable {
     item.accessibilityInformation = { label: item.text.replace(/\$\([^)]*\)\s*/g, '') + ' — LitLens menu', role: 'button' };
     item.show();
   }
+}
+
+/** "12,345 papers, 40%": a corpus being indexed, for the status bar. */
+export function corpusProgress(c: NonNullable<Status['corpus']>): string {
+  const percent = c.totalBytes ? `, ${Math.round((100 * (c.bytes ?? 0)) / c.totalBytes)}%` : '';
+  return `corpus ${c.papers.toLocaleString('en')}${percent}`;
+}
+
+/** The corpora's state in words (plain text), for the tooltip. */
+export function corpusText(c: NonNullable<Status['corpus']>): string {
+  const filtered = c.filtered ? ` (${c.filtered.toLocaleString('en')} outside litlens.corpusCategories)` : '';
+  const percent = c.totalBytes ? ` (${Math.round((100 * (c.bytes ?? 0)) / c.totalBytes)}% read)` : '';
+  const what = c.state === 'indexing' ? `indexing… ${c.papers.toLocaleString('en')} papers so far${percent}` : c.state === 'error' ? 'failed' : `${c.papers.toLocaleString('en')} papers`;
+  return `${what}${filtered}${c.message ? ` — ${c.message}` : ''}`;
 }
 
 /** Semantic search's state in words (plain text): the tooltip, the download progress, messages. */
