@@ -48,8 +48,10 @@ export const CACHE = { cache: { type: 'string' } } as const satisfies Flags;
 export const MODEL = { model: { type: 'string' }, download: { type: 'boolean' } } as const satisfies Flags;
 /** `--semantic`: fuse the lexical ranking with the nearest papers by meaning. */
 export const SEMANTIC = { semantic: { type: 'boolean' }, ...MODEL } as const satisfies Flags;
+/** `--corpus FILE`… `--categories cs.LG,stat.ML`: discovery corpora (arXiv snapshots, CSL JSON lines) and their category filter. */
+export const CORPUS = { corpus: { type: 'string', multiple: true }, categories: { type: 'string' } } as const satisfies Flags;
 /** The flags of the ranking commands (search, related). */
-export const RANKING = { ...OUTPUT, ...LIBRARY, ...CACHE, ...SEMANTIC, limit: { type: 'number', min: 1, max: 10000 }, queries: { type: 'string' } } as const satisfies Flags;
+export const RANKING = { ...OUTPUT, ...LIBRARY, ...CORPUS, ...CACHE, ...SEMANTIC, limit: { type: 'number', min: 1, max: 10000 }, queries: { type: 'string' } } as const satisfies Flags;
 
 /** Parses `args` against `flags`; words are allowed only with `positionals`. */
 export function parse<F extends Flags>(args: string[], flags: F, options: { positionals?: boolean } = {}): { values: Values<F>; positionals: string[] } {

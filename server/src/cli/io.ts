@@ -8,7 +8,10 @@ import { formatIssue } from '../library/paper';
 import { SearchIndex, sourcesOf, type Hit } from '../search';
 import { Ranker } from '../search/rank';
 import { defaultModel, openSemanticIndex } from '../search/semantic/oneShot';
-import { UsageError, type CACHE, type LIBRARY, type SEMANTIC, type Values } from './args';
+import { join } from 'node:path';
+import { joinByTitle } from '../library/join';
+import { buildCorpus, corpusSource, openCorpus } from '../search/corpus';
+import { UsageError, type CACHE, type CORPUS, type LIBRARY, type SEMANTIC, type Values } from './args';
 
 /** The library the flags name (every --library path must exist), its problems on stderr. */
 export async function openLibrary(flags: Values<typeof LIBRARY>): Promise<Library> {
@@ -30,7 +33,7 @@ export async function openLibrary(flags: Values<typeof LIBRARY>): Promise<Librar
  * --semantic (the vectors loaded once for the run; when the model cannot be had, the reason on
  * stderr and a lexical ranking). Dispose the semantic index after use.
  */
-export async function openRanker(library: Library, flags: Values<typeof CACHE & typeof SEMANTIC>): Promise<Ranker> {
+export async function openRanker(library: Library, flags: Values<typeof CACHE & typeof SEMANTIC & Partial<typeof CORPUS>>): Promise<Ranker> {
   const sources = sourcesOf(library);
   let index: SearchIndex;
   if (!flags.cache) index = SearchIndex.fromSources(sources);
@@ -38,11 +41,45 @@ export async function openRanker(library: Library, flags: Values<typeof CACHE & 
     index = await SearchIndex.load(flags.cache, sources);
     if (index.lastLoad.built.length > 0) await index.save(flags.cache);
   }
+  await addCorpora(library, index, flags);
   if (!flags.semantic) return new Ranker(index);
   const model = flags.model ?? defaultModel();
   const { index: semantic, status } = await openSemanticIndex(library.papers, { model, cacheDir: flags.cache, allowDownloads: !!flags.download });
   if (!semantic) process.stderr.write(`litlens: semantic search is off: ${status.message ?? status.state}; the ranking is lexical\n`);
   return new Ranker(index, semantic);
+}
+
+/**
+ * --corpus FILE…: each opened from `<cache>/corpora` when saved there for this file and filter,
+ * else read and indexed (and saved with --cache); into the library and index together. The
+ * bundled corpus then gains authors and years from papers of the same title.
+ */
+async function addCorpora(library: Library, index: SearchIndex, flags: Values<Partial<typeof CORPUS> & typeof CACHE>): Promise<void> {
+  const files = flags.corpus ?? [];
+  if (!files.length) return;
+  const categories = (flags.categories ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  const dir = flags.cache ? join(flags.cache, 'corpora') : null;
+  for (const file of files) {
+    try {
+      await stat(file);
+    } catch (err) {
+      throw new UsageError(`${file}: ${await whyMissing(file, err)}`);
+    }
+    let corpus = dir ? await openCorpus(file, dir, { categories }) : 'no --cache';
+    if (typeof corpus === 'string') {
+      process.stderr.write(`litlens: indexing ${file}${categories.length ? ` (${categories.join(', ')})` : ''}…\n`);
+      corpus = await buildCorpus(file, dir, { categories });
+    }
+    for (const issue of corpus.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+    library.setStoreSource(file, corpus.store, corpus.issues, 'corpus', file);
+    index.setEncodedSource(corpusSource(corpus), corpus.encoded);
+  }
+  const bundled = library.sources.find((s) => s.id === 'corpus' && !s.store);
+  if (!bundled) return;
+  let papers = bundled.papers;
+  for (const { store } of library.stores) papers = await joinByTitle(papers, store!);
+  library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
+  index.setSource({ id: bundled.id, papers, kind: 'corpus' });
 }
 
 export function hitJson(h: Hit): { key: string; title: string; score: number } {

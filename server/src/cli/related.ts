@@ -10,6 +10,7 @@ export const related: Command = {
   summary: 'papers related to a passage or to a position in a document ([] when none)',
   usage: [
     '[--json] [--limit N] [--threshold T] [--library PATH]... [--no-corpus] [--cache DIR] --text "passage"',
+    '[--corpus FILE]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines; saved in DIR/corpora with --cache)',
     '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --file F --line L [--character C] [--scope sentence|paragraph|section]   (line, character: 1-based)',
     '[--json] ... --queries FILE.jsonl   (lines {"id","query"} or {"id","file","line","character"})',

@@ -8,6 +8,7 @@ export const search: Command = {
   summary: 'rank the library for a query (typed words or a sentence)',
   usage: [
     '[--json] [--limit N] [--library PATH]... [--no-corpus] [--mode typed|context] [--cache DIR] "text"',
+    '[--corpus FILE]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines; saved in DIR/corpora with --cache)',
     '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --queries FILE.jsonl   (lines {"id","query"} -> lines {"id","results":[{"key","title","score"}]})',
   ],
