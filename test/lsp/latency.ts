@@ -2,6 +2,7 @@
 // `node dist/cli.js lsp --stdio`, for completion, hover and code lenses.
 //
 //   npm run build && node --import tsx test/lsp/latency.ts [--library FILE.bib|FILE.json] [--runs N] [--cache DIR] [--reindex]
+//                                                           [--corpus FILE.jsonl [--categories cs.LG,stat.ML]]
 //
 // Prints time to "ready", then p50/p95 per request kind. With --library, that file joins the
 // bundled corpus (e.g. bench/out/library-100000-s1.json from `npm run bench`). With --cache, the
@@ -11,6 +12,9 @@
 // longest time the server could not answer anything.
 // The server's RSS (Linux: /proc) is printed after ready and at the end, with its peak (VmHWM,
 // worker threads included).
+// With --corpus (an arXiv snapshot, e.g. bench/out/arxiv-100000-s1.jsonl from bench/generate.ts
+// --arxiv), the file goes into litlens.corpora: the time to the corpus being searchable is printed
+// too, built cold or opened from the saved index (run twice with the same --cache for both).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -76,15 +80,29 @@ async function main(): Promise<void> {
     // A long document: the fixture's paragraphs repeated 100 times, with the cursor in the first.
     const base = fs.readFileSync(tex, 'utf8');
     const body = base.slice(base.indexOf('\\section{Introduction}'), base.indexOf('\\bibliographystyle'));
-    const text = base.replace(body, Array.from({ length: 100 }, () => body).join('\n'));
+    // ... and a citation being typed in words, for a corpus (its keys are arXiv ids).
+    const text = base.replace(body, Array.from({ length: 100 }, () => body).join('\n')).replace('\\end{document}', 'As in \\cite{deep lear}.\n\\end{document}');
     const uri = uriOf(tex);
-    await client.initialize(ws, { cacheDir, litlens: { libraries: library ? [path.resolve(library)] : [] } });
+    const corpus = arg('--corpus');
+    const corpusCategories = (arg('--categories') ?? '').split(',').filter(Boolean);
+    const settings = { libraries: library ? [path.resolve(library)] : [], corpora: corpus ? [path.resolve(corpus)] : [], corpusCategories };
+    client.settings = settings;
+    await client.initialize(ws, { cacheDir, litlens: settings });
     await client.open(tex, 'latex', text);
     const ready = client.waitFor('litlens/status', (s: any) => s.state === 'ready', 600000);
+    const corpusReady = corpus ? client.waitFor('litlens/status', (s: any) => s.state === 'ready' && s.corpus && s.corpus.state !== 'indexing', 1200000) : ready;
     const during = await hoversDuring(client, uri, text, ready);
     const status = await ready;
     console.log(`ready: ${status.papers} papers, ${status.sources} sources, in ${Date.now() - started} ms (${cacheDir ? `saved index in ${cacheDir}` : 'no saved index'})`);
     console.log(`while loading: ${during}`);
+    if (corpus) {
+      const meanwhile = await hoversDuring(client, uri, text, corpusReady);
+      const done = await corpusReady;
+      const progress = client.notifications.filter((n) => n.method === '$/progress').map((n) => String(n.params.value.message ?? ''));
+      const how = progress.some((m) => /: indexing \(/.test(m)) ? 'built cold' : 'opened from the saved index';
+      console.log(`corpus ${done.corpus.state}: ${done.corpus.papers} papers (${done.corpus.filtered ?? 0} filtered out), ${how}, in ${Date.now() - started} ms from start${done.corpus.message ? `; ${done.corpus.message}` : ''}`);
+      console.log(`while the corpus loaded: ${meanwhile}`);
+    }
     console.log(`after ready: ${showMemory(serverMemory(client.proc.pid))}`);
     if (reindex && library) {
       // One edited title: the server re-reads the file and re-indexes the one chunk that changed.
@@ -100,6 +118,7 @@ async function main(): Promise<void> {
     show('completion \\cite{ (context ranked)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{}', 6) })));
     show('completion \\cite{mast (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{mastering', 10) })));
     show('hover on a key', await time(runs, () => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'smith2020graphs', 3) })));
+    if (corpus) show('completion \\cite{deep lear (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{deep lear', 15) })));
     show('hover on prose (related papers)', await time(runs, () => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'learned dynamics', 3) })));
     const lines = text.split('\n').length;
     show(`codeLens, ${lines}-line document`, await time(Math.min(runs, 20), () => client.request('textDocument/codeLens', { textDocument: { uri } })));

@@ -79,7 +79,7 @@ async function addCorpora(library: Library, index: SearchIndex, flags: Values<Pa
   let papers = bundled.papers;
   for (const { store } of library.stores) papers = await joinByTitle(papers, store!);
   library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
-  index.setSource({ id: bundled.id, papers, kind: 'corpus' });
+  index.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash }); // same segment, joined papers
 }
 
 export function hitJson(h: Hit): { key: string; title: string; score: number } {

@@ -197,6 +197,8 @@ export class Session {
       await this.withProgress('LitLens: indexing the library', (report) => {
         const loading = this.workspace.load(config, report, libraries);
         this.sendStatus(); // "indexing": load() has set its state before its first await
+        // Beside the load: a saved corpus opens meanwhile; a cold build waits for the own library.
+        this.background(this.loadCorpora(), 'loading the corpora');
         return loading;
       });
       const status = this.workspace.status();
@@ -207,7 +209,6 @@ export class Session {
     }
     await this.registerWatchers();
     this.changed();
-    this.background(this.loadCorpora(), 'loading the corpora');
   }
 
   /** litlens.corpora, after the workspace's library is ready (which answers meanwhile), with progress and counts. */

@@ -259,9 +259,10 @@ export class LitLensWorkspace {
 
   /**
    * Loads every configured corpus not loaded yet: the one saved in the cache folder when the file's
-   * fingerprint and the filter still match (no byte of the snapshot is read), else read and indexed
-   * cold in a worker. Each goes into the library and index as soon as it is there; the workspace's
-   * own library answers meanwhile. `report`: progress with counts.
+   * fingerprint and the filter still match (no byte of the snapshot is read; run beside `load`),
+   * else read and indexed cold in a worker once the workspace's own library is ready. Each goes into
+   * the library and index as soon as both are there (a load in progress takes it at its swap); the
+   * own library answers meanwhile. Call after `load` has started. `report`: progress with counts.
    */
   async loadCorpora(report: ProgressReport = () => {}, onChange: () => void = () => {}): Promise<void> {
     await Promise.all(
@@ -303,6 +304,9 @@ export class LitLensWorkspace {
       report(`${name}: opening the saved index`, 0);
       let corpus = dir ? await openCorpusInWorker(file, dir, options) : 'no cache folder';
       if (typeof corpus === 'string') {
+        // A cold build waits for the workspace's own library: on two cores it would slow that down.
+        await this.whenReady();
+        if (signal.aborted || this.corpora.get(file) !== entry) return;
         report(`${name}: indexing (${corpus})`, 0);
         corpus = await buildCorpusInWorker(file, dir, options);
       }
@@ -344,8 +348,9 @@ export class LitLensWorkspace {
 
   /**
    * The bundled corpus's papers gain authors, year, e-print, DOI and journal from a loaded corpus
-   * paper of the same title (joinByTitle), so what LitLens writes for them is complete; their
-   * index segment is rebuilt (353 papers, here: ~10 ms).
+   * paper of the same title (joinByTitle), so what LitLens writes for them and their cards are
+   * complete. Their index segment is kept (its hash given again): with a 100k corpus re-indexing
+   * them took ~400 ms of the main thread, and the corpus's own copy is found by those authors.
    */
   private async joinBundled(): Promise<void> {
     const library = this.library;
@@ -357,7 +362,7 @@ export class LitLensWorkspace {
     for (const { store } of library.stores) papers = await joinByTitle(papers, store!);
     if (this.library !== library || this.index !== index || papers.every((p, i) => p === bundled.papers[i])) return;
     library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
-    index.setSource({ id: bundled.id, papers, kind: 'corpus' });
+    index.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash });
   }
 
   /**
