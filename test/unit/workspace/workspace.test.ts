@@ -88,4 +88,62 @@ describe('workspace: the library and its index', function () {
     );
     assert.equal(await ws.update({ file: path.join(dir, 'refs.bib'), type: 'changed' }), false);
   });
+
+  describe('litlens.corpora', function () {
+    this.timeout(60000); // three loads and two corpus builds in workers, on a shared machine
+    const snapshot = path.join(__dirname, '..', '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl');
+
+    it('loads after the own library, narrowed by the categories; a reload keeps it, another filter reads it again', async () => {
+      const ws = new LitLensWorkspace({ folders: [dir], trusted: true, cacheDir: path.join(dir, '.cache') });
+      try {
+        const settings = config({ bundledCorpus: false, corpora: [snapshot], corpusCategories: ['cs.LG'] });
+        await ws.load(settings);
+        assert.equal(ws.status().corpus?.state, 'indexing');
+        const reports: string[] = [];
+        await ws.loadCorpora((m) => reports.push(m));
+        const status = ws.status();
+        assert.equal(status.corpus?.state, 'ready');
+        const papers = status.corpus!.papers;
+        assert.ok(papers > 100 && papers < 1000 && status.corpus!.filtered === 1000 - papers, JSON.stringify(status.corpus));
+        assert.equal(status.papers, ws.ready()!.library.size);
+        assert.ok(reports.some((r) => /snapshot-1k\.jsonl: [\d,]+ papers/.test(r)), reports.join('\n'));
+        const hit = (await ws.ready()!.index.search('domain adaptation', { limit: 50 })).find((h) => h.paper.key.startsWith('arXiv:'));
+        assert.ok(hit, 'the corpus is searched');
+        // A reload (another library setting): the loaded corpus goes into the new pair at once.
+        await ws.load({ ...settings, libraries: [path.join(dir, 'refs.bib')] });
+        assert.equal(ws.ready()!.library.stores.length, 1);
+        assert.equal(ws.status().corpus?.papers, papers);
+        // Another filter: dropped, and read again.
+        await ws.load({ ...settings, corpusCategories: ['cs'] });
+        assert.equal(ws.ready()!.library.stores.length, 0);
+        await ws.loadCorpora();
+        assert.ok(ws.status().corpus!.papers > papers);
+      } finally {
+        await ws.dispose();
+      }
+    });
+
+    it('a missing corpus is an error in the status, and an untrusted workspace reads none', async () => {
+      const ws = new LitLensWorkspace({ folders: [dir], trusted: true, cacheDir: null });
+      try {
+        await ws.load(config({ bundledCorpus: false, corpora: ['nope.jsonl'] }));
+        await ws.loadCorpora();
+        assert.equal(ws.status().corpus?.state, 'error');
+        assert.match(ws.status().corpus!.message!, /nope\.jsonl: .*no such file/);
+        assert.ok(ws.ready()!.library.issues.some((i) => i.file === path.join(dir, 'nope.jsonl') && i.severity === 'error'));
+      } finally {
+        await ws.dispose();
+      }
+      const untrusted = new LitLensWorkspace({ folders: [dir], trusted: false, cacheDir: null });
+      try {
+        await untrusted.load(config({ corpora: [snapshot] }));
+        await untrusted.loadCorpora();
+        assert.equal(untrusted.status().corpus, undefined);
+        assert.equal(untrusted.ready()!.library.stores.length, 0);
+        assert.equal(untrusted.isCorpusFile(snapshot), false);
+      } finally {
+        await untrusted.dispose();
+      }
+    });
+  });
 });
