@@ -2,7 +2,6 @@
 // written and narrowed by what is typed. Reads no file.
 import * as path from 'node:path';
 import { citationAt, contextOf, passageAt, sentences, type CitationContext } from '../documents';
-import type { Library } from '../library/library';
 import type { Paper } from '../library/paper';
 import type { Doc } from '../workspace/documents';
 import { projectKeys, type FeatureContext } from '../workspace/project';
@@ -45,18 +44,6 @@ export function citingContext(doc: Doc, offset: number, cite: CitationContext): 
   return contextOf(passage);
 }
 
-/** The card's last line when choosing the item adds the entry to `target`. */
-export const addsNote = (target: string | null): string => (target ? `\n\n*Choosing it adds the entry to ${path.basename(target)}.*` : '');
-
-/**
- * completionItem/resolve for a paper whose entry is on disk (a corpus store): its card from the
- * whole entry, abstract included; null when the library no longer has it.
- */
-export async function resolveCompletion(library: Library | null, key: string, addsEntryTo: string | null): Promise<string | null> {
-  const paper = await library?.fullEntry(key);
-  return paper ? paperCard(paper) + addsNote(addsEntryTo) : null;
-}
-
 /** null when the cursor is not where a citation key goes; no items (incomplete) before the index is ready. */
 export function completion(ctx: FeatureContext): CompletionAnswer | null {
   const { doc, offset, config, index, library } = ctx;
@@ -77,7 +64,7 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
     if (exclude.has(paper.key)) continue;
     if (items.length >= config.maxSuggestions) break;
     const missing = !own.has(paper.key) && target !== null;
-    const note = addsNote(missing ? target : null);
+    const note = missing ? `\n\n*Choosing it adds the entry to ${path.basename(target)}.*` : '';
     items.push({
       key: paper.key,
       detail: detailLine(paper),

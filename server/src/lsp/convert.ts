@@ -55,17 +55,20 @@ export function rangeOf(doc: TextDocument, start: number, end: number): Range {
 export function toCompletionList(answer: CompletionAnswer | null, doc: TextDocument, lazy: (key: string) => boolean = () => false): CompletionList | null {
   if (!answer) return null;
   const items = answer.items.map((entry): CompletionItem => {
-    const later = lazy(entry.key);
     const item: CompletionItem = {
       label: entry.key,
       kind: CompletionItemKind.Reference,
       detail: entry.detail,
-      ...(later ? { data: { key: entry.key, addsEntryTo: entry.addsEntryTo } satisfies CompletionData } : { documentation: { kind: MarkupKind.Markdown, value: entry.documentation } }),
+      documentation: { kind: MarkupKind.Markdown, value: entry.documentation },
       sortText: entry.sortText,
       filterText: entry.filterText,
       insertTextFormat: InsertTextFormat.PlainText,
       textEdit: { range: rangeOf(doc, entry.start, entry.end), newText: entry.key },
     };
+    if (lazy(entry.key)) {
+      item.documentation = undefined; // resolved from the whole entry
+      item.data = { key: entry.key, addsEntryTo: entry.addsEntryTo } satisfies CompletionData;
+    }
     if (entry.addsEntryTo) item.command = { title: 'Add the entry to the bibliography', command: EnsureInBibliographyCommand, arguments: [doc.uri, entry.key] };
     return item;
   });
