@@ -73,7 +73,7 @@ class SourceNames extends Map<string, string> {
     super();
   }
   override get(key: string): string | undefined {
-    return super.get(key) ?? this.stores?.find((s) => s.store.docOf(key) >= 0)?.name;
+    return super.get(key) ?? this.stores.find((s) => s.store.docOf(key) >= 0)?.name;
   }
 }
 
