@@ -3,7 +3,7 @@
 // LaTeX go through @retorquere/bibtex-parser (the careful, slow part), cached by content hash.
 import { createHash } from 'node:crypto';
 import type * as BibtexParser from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
-import { decodeSimpleLatex, LATEX_SYMBOLS, spellWords, splitMath } from './latex';
+import { decodeLatexText, decodeSimpleLatex, LATEX_SYMBOLS, protectMath, restoreMath, spellWords } from './latex';
 import { quote, withLfLineEnds, type LoadIssue, type Paper, type SourceResult } from './paper';
 import { BibtexThread } from './worker';
 
@@ -497,8 +497,8 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
       else if (names) editor = names;
       else hard.push([name, spellWords(value)]);
     } else {
-      // Past MAX_DECODED only the simple, linear decoder runs; the careful parser costs ~45 ms per KB of dense LaTeX.
-      const simple = isPlain(value) ? squash(value) : decodeSimpleLatex(value) ?? (big ? null : decodeWithMath(name, value, cache, used));
+      // Past MAX_DECODED only the simple, linear decoders run; the careful parser costs ~45 ms per KB of dense LaTeX.
+      const simple = isPlain(value) ? squash(value) : decodeLatexText(value);
       if (simple !== null) fields[name] = simple;
       else if (big) {
         fields[name] = squash(value);
@@ -510,6 +510,13 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
     ? `${oversized.length === 1 ? `field "${oversized[0]}" is` : `fields ${oversized.map((f) => `"${f}"`).join(', ')} are`} over ${MAX_DECODED / 1024} KB: LaTeX that long is not decoded; showing it as written`
     : undefined;
   if (!hard.length) return { fields, author, editor, warning: tooBig };
+  // Inline math is ours to decode (the careful parser drops accents such as \widehat): it goes in as placeholders.
+  const math: string[] = [];
+  for (const field of hard) {
+    const p = protectMath(field[1], math.length);
+    field[1] = p.text;
+    math.push(...p.math);
+  }
   const input = `@${type}{x,\n${hard.map(([k, v]) => `${k} = {${v}}`).join(',\n')}\n}`;
   const hash = createHash('sha1').update(input).digest('base64');
   used.add(hash);
@@ -518,41 +525,14 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
     d = decodeCarefully(input, hard);
     cache?.store(hash, d);
   }
+  const back = (t: string): string => restoreMath(t, math);
+  const careful = math.length ? Object.fromEntries(Object.entries(d.fields).map(([k, v]) => [k, squash(back(v))])) : d.fields;
   return {
-    fields: { ...fields, ...d.fields },
-    author: d.author ?? author,
-    editor: d.editor ?? editor,
+    fields: { ...fields, ...careful },
+    author: (math.length ? d.author?.map(back) : d.author) ?? author,
+    editor: (math.length ? d.editor?.map(back) : d.editor) ?? editor,
     warning: [d.warning, tooBig].filter(Boolean).join('; ') || undefined,
   };
-}
-
-/**
- * Text with inline math: the text runs by the simple decoder, each `$…$` alone by the careful parser
- * (small inputs, cached). Null when a run needs the careful parser too.
- */
-function decodeWithMath(name: string, value: string, cache: BibtexCache | undefined, used: Set<string>): string | null {
-  const parts = splitMath(value);
-  if (!parts || parts.length < 3) return null;
-  let out = '';
-  for (let k = 0; k < parts.length; k++) {
-    if (k % 2 === 0) {
-      const run = decodeSimpleLatex(parts[k], false);
-      if (run === null) return null;
-      out += run;
-      continue;
-    }
-    const input = `@misc{x,\n${name} = {${parts[k]}}\n}`;
-    const hash = createHash('sha1').update(input).digest('base64');
-    used.add(hash);
-    let d = cache?.lookup(hash);
-    if (!d) {
-      d = decodeCarefully(input, [[name, parts[k]]]);
-      cache?.store(hash, d);
-    }
-    if (d.warning) return null;
-    out += d.fields[name] ?? '';
-  }
-  return squash(out);
 }
 
 function decodeCarefully(input: string, hard: [string, string][]): Decoded {
