@@ -234,6 +234,8 @@ interface RawEntry {
   fields: Map<string, string>;
   /** Bare words that name no @string: BibTeX warns and uses an empty value. */
   undefinedMacros: { name: string; offset: number }[];
+  /** @string names the values used (lower-cased), month abbreviations aside. */
+  usedMacros: Set<string>;
 }
 
 class EntrySyntaxError extends Error {
@@ -271,6 +273,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     throw new EntrySyntaxError(msg, i);
   };
   const undefinedMacros: RawEntry['undefinedMacros'] = [];
+  const usedMacros = new Set<string>();
   let budget = n + MAX_EXPANSION;
   const spend = (piece: string): string => {
     budget -= piece.length;
@@ -312,7 +315,10 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
         else {
           const lower = word.toLowerCase();
           const s = strings.get(lower);
-          if (s !== undefined) out += spend(s);
+          if (s !== undefined) {
+            out += spend(s);
+            usedMacros.add(lower);
+          }
           else if (MONTHS[lower]) out += MONTHS[lower];
           else undefinedMacros.push({ name: word, offset: i - word.length });
         }
@@ -330,7 +336,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     key = m[0];
     i += key.length;
     ws();
-    if (src[i] === closer && i === n - 1) return { key, fields, undefinedMacros };
+    if (src[i] === closer && i === n - 1) return { key, fields, undefinedMacros, usedMacros };
     if (src[i] !== ',') fail(key ? `expected "," after the key "${key}"` : 'missing citation key');
     if (!key) fail('missing citation key');
   }
@@ -355,7 +361,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     ws();
     if (src[i] !== ',' && src[i] !== closer) fail(`expected "," or "${closer}" after the field "${name}"`);
   }
-  return { key, fields, undefinedMacros };
+  return { key, fields, undefinedMacros, usedMacros };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,6 +374,8 @@ const WANTED = new Set([
 ]);
 const VERBATIM = new Set(['doi', 'url', 'crossref', 'eprint', 'eprinttype', 'archiveprefix', 'year', 'date']);
 const CREATORS = new Set(['author', 'editor']);
+/** Fields beyond WANTED that hold no LaTeX text, read as they are when every field is decoded. */
+const VERBATIM_TOO = new Set(['isbn', 'issn', 'volume', 'number', 'month', 'urldate', 'pmid', 'pmcid', 'file', 'keywords', 'langid', 'primaryclass', 'eid']);
 /** Text the careful parser would return unchanged (modulo whitespace; it turns < > into ¡ ¿ as OT1 TeX does, we keep them). */
 const PLAIN = /^[^\\{}$~%^_&#`]*$/;
 const isPlain = (s: string): boolean => PLAIN.test(s) && !s.includes('--') && !s.includes("''");
@@ -479,16 +487,16 @@ const PARSE_OPTIONS: BibtexParser.Options = {
 export const MAX_DECODED = 10 * 1024;
 
 /** Decodes the wanted fields: plain ones directly, the rest through the careful parser (cached). */
-function decode(type: string, raw: Map<string, string>, cache: BibtexCache | undefined, used: Set<string>): Decoded {
+function decode(type: string, raw: Map<string, string>, cache: BibtexCache | undefined, used: Set<string>, all = false): Decoded {
   const fields: Record<string, string> = {};
   let author: string[] | undefined;
   let editor: string[] | undefined;
   const hard: [string, string][] = [];
   const oversized: string[] = [];
   for (const [name, value] of raw) {
-    if (!WANTED.has(name) || !value.trim()) continue;
+    if ((!all && !WANTED.has(name)) || !value.trim()) continue;
     const big = value.length > MAX_DECODED;
-    if (VERBATIM.has(name)) fields[name] = verbatim(value);
+    if (VERBATIM.has(name) || (all && VERBATIM_TOO.has(name))) fields[name] = verbatim(value);
     else if (CREATORS.has(name)) {
       const fast = fastNames(value);
       const names = fast ?? (big ? squash(value).split(/\s+and\s+/i) : null);
@@ -767,4 +775,59 @@ function toPaper(file: string, r: Record_): Paper {
   const arxiv = (f.eprinttype ?? f.archiveprefix ?? '').toLowerCase() === 'arxiv' && f.eprint ? `https://arxiv.org/abs/${f.eprint}` : undefined;
   if (f.url ?? arxiv) paper.url = f.url ?? arxiv;
   return paper;
+}
+
+/** One entry of a .bib file as written: its text, its fields (values with @strings expanded, still TeX) and all of them decoded. */
+export interface EntryText {
+  type: string;
+  key: string;
+  /** The entry's text, from `@` to its closing brace. */
+  text: string;
+  /** Field name (lower case) → value as TeX, @string macros expanded, in file order. */
+  raw: Map<string, string>;
+  /** @string names the entry uses (lower case; jan…dec aside, which every style defines). */
+  macros: string[];
+  /** Every field decoded to plain text (authors and editors as "Family, Given"). */
+  fields: Record<string, string>;
+  author?: string[];
+  editor?: string[];
+}
+
+/**
+ * The entry `key` that starts on `line` of BibTeX `source` (what a Paper's origin names), read
+ * again with every field; null when it is not there any more. Requires loadBibtexParser().
+ */
+export function entryAt(source: string, line: number, key: string): EntryText | null {
+  const text = withLfLineEnds(source);
+  const { chunks } = scanBibtex(text);
+  const strings = new Map<string, string>();
+  for (const chunk of chunks) {
+    if (chunk.error || chunk.type === 'comment' || chunk.type === 'preamble') continue;
+    const src = text.slice(chunk.start, chunk.end);
+    if (chunk.type === 'string') {
+      try {
+        for (const [name, value] of tokenizeEntry(src, chunk.open - chunk.start, strings, true).fields) strings.set(name, value);
+      } catch {
+        // skipped, as parseBibtex does
+      }
+      continue;
+    }
+    if (chunk.line !== line) continue;
+    try {
+      const raw = tokenizeEntry(src, chunk.open - chunk.start, strings, false);
+      if (raw.key !== key) return null;
+      const d = decode(chunk.type, raw.fields, undefined, new Set(), true);
+      return { type: chunk.type, key, text: src.trimEnd(), raw: raw.fields, macros: [...raw.usedMacros], fields: d.fields, author: d.author, editor: d.editor };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** @string names `source` defines (lower case). */
+export function definedStrings(source: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of source.matchAll(/@\s*string\s*[{(]\s*([^\s=,{}()"#]+)\s*=/gi)) names.add(m[1].toLowerCase());
+  return names;
 }
