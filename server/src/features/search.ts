@@ -1,6 +1,7 @@
 // What the search panel asks of the library: a search with source and year filters, the sources
 // and years to filter by, and an entry's BibTeX to copy. Reads no file.
 import { toBibtex } from '../library/bibwriter';
+import { prepareEntry } from '../library/entrycopy';
 import type { LibraryInfo, SearchParams, SearchResult } from '../protocol';
 import type { Hit } from '../search';
 import { sourceName, type LibraryContext } from '../workspace/project';
@@ -44,8 +45,10 @@ export function libraryInfo(ctx: LibraryContext): LibraryInfo {
   };
 }
 
-/** The key's entry as BibTeX; null when the library has no such key. */
-export function bibtex(ctx: LibraryContext, key: string): string | null {
-  const paper = ctx.library?.get(key);
-  return paper ? toBibtex(paper) : null;
+/** The key's entry as BibTeX, as it would be added (all its fields; @strings expanded); null when the library has no such key. */
+export async function bibtex(ctx: LibraryContext, key: string): Promise<string | null> {
+  const library = ctx.library;
+  const paper = library?.has(key) ? ((await library.fullEntry(key)) ?? library.get(key)) : undefined;
+  if (!paper) return null;
+  return (await prepareEntry(paper, false)).bibtex?.('') ?? toBibtex(paper);
 }

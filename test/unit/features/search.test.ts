@@ -37,8 +37,8 @@ describe('features: the search panel\'s requests', () => {
     assert.deepEqual(libraryInfo({ ...ctx(), index: null }), { sources: [], years: null });
   });
 
-  it('bibtex: the entry of a key, null for an unknown one', () => {
-    assert.match(bibtex(ctx(), 'smith2020graphs')!, /^@article\{smith2020graphs,/);
-    assert.equal(bibtex(ctx(), 'no-such-key'), null);
+  it('bibtex: the entry of a key, null for an unknown one', async () => {
+    assert.match((await bibtex(ctx(), 'smith2020graphs'))!, /^@article\{smith2020graphs,/);
+    assert.equal(await bibtex(ctx(), 'no-such-key'), null);
   });
 });
