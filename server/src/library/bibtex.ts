@@ -791,6 +791,8 @@ export interface EntryText {
   fields: Record<string, string>;
   author?: string[];
   editor?: string[];
+  /** The fields (TeX, expanded) of the entry its `crossref` names, when the file has it. */
+  parent?: { key: string; type: string; raw: Map<string, string> };
 }
 
 /**
@@ -801,9 +803,22 @@ export function entryAt(source: string, line: number, key: string): EntryText | 
   const text = withLfLineEnds(source);
   const { chunks } = scanBibtex(text);
   const strings = new Map<string, string>();
+  let found: EntryText | null = null;
+  let crossref = '';
   for (const chunk of chunks) {
     if (chunk.error || chunk.type === 'comment' || chunk.type === 'preamble') continue;
     const src = text.slice(chunk.start, chunk.end);
+    if (found) {
+      // BibTeX wants the parent after its children: read on for it.
+      if (chunk.type === 'string' || keyOf(src)?.toLowerCase() !== crossref) continue;
+      try {
+        const raw = tokenizeEntry(src, chunk.open - chunk.start, strings, false);
+        found.parent = { key: raw.key, type: chunk.type, raw: raw.fields };
+      } catch {
+        // a broken parent: the child alone
+      }
+      return found;
+    }
     if (chunk.type === 'string') {
       try {
         for (const [name, value] of tokenizeEntry(src, chunk.open - chunk.start, strings, true).fields) strings.set(name, value);
@@ -817,12 +832,26 @@ export function entryAt(source: string, line: number, key: string): EntryText | 
       const raw = tokenizeEntry(src, chunk.open - chunk.start, strings, false);
       if (raw.key !== key) return null;
       const d = decode(chunk.type, raw.fields, undefined, new Set(), true);
-      return { type: chunk.type, key, text: src.trimEnd(), raw: raw.fields, macros: [...raw.usedMacros], fields: d.fields, author: d.author, editor: d.editor };
+      found = { type: chunk.type, key, text: src.trimEnd(), raw: raw.fields, macros: [...raw.usedMacros], fields: d.fields, author: d.author, editor: d.editor };
+      crossref = (raw.fields.get('crossref') ?? '').trim().toLowerCase();
+      if (!crossref) return found;
     } catch {
       return null;
     }
   }
-  return null;
+  // A parent before its child (biber allows it).
+  for (const chunk of found && !found.parent ? chunks : []) {
+    const src = text.slice(chunk.start, chunk.end);
+    if (chunk.error || chunk.type === 'string' || chunk.type === 'comment' || keyOf(src)?.toLowerCase() !== crossref) continue;
+    try {
+      const raw = tokenizeEntry(src, chunk.open - chunk.start, strings, false);
+      found!.parent = { key: raw.key, type: chunk.type, raw: raw.fields };
+    } catch {
+      // a broken parent: the child alone
+    }
+    break;
+  }
+  return found;
 }
 
 /** @string names `source` defines (lower case). */

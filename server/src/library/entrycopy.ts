@@ -42,11 +42,25 @@ export async function prepareEntry(paper: Paper, json: boolean): Promise<Prepare
 /** The source entry's text, or with its @strings expanded when `target` does not define them all. */
 export function copyBibtex(entry: EntryText, target: string): string {
   const defined = entry.macros.length ? definedStrings(target) : new Set<string>();
-  if (entry.macros.every((m) => defined.has(m))) return `${entry.text}\n`;
-  const fields = [...entry.raw].map(([k, v]) => [k, k === 'month' && MONTHS[Number(v) - 1] ? MONTHS[Number(v) - 1] : `{${v}}`] as const);
+  const parent = entry.parent;
+  // A crossref the target cannot resolve: the parent's fields go into the copy (BibTeX's own inheritance).
+  const orphan = parent !== undefined && !new RegExp(`@\\s*[A-Za-z]+\\s*[{(]\\s*${escapeRegExp(parent.key)}\\s*,`, 'i').test(target);
+  if (entry.macros.every((m) => defined.has(m)) && !orphan) return `${entry.text}\n`;
+  const raw = new Map(entry.raw);
+  if (orphan) {
+    raw.delete('crossref');
+    for (const [k, v] of parent.raw) {
+      const name = k === 'title' && CONTAINERS.has(parent.type) ? 'booktitle' : k;
+      if (!raw.has(name) && name !== 'crossref') raw.set(name, v);
+    }
+  }
+  const fields = [...raw].map(([k, v]) => [k, k === 'month' && MONTHS[Number(v) - 1] ? MONTHS[Number(v) - 1] : `{${v}}`] as const);
   const width = Math.max(0, ...fields.map(([k]) => k.length));
   return `@${entry.type}{${entry.key},\n${fields.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`).join(',\n')}\n}\n`;
 }
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const CONTAINERS = new Set(['proceedings', 'book', 'collection', 'mvbook', 'mvproceedings', 'mvcollection']);
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 

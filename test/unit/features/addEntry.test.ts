@@ -137,4 +137,18 @@ describe('features: adding an entry to the bibliography', () => {
       tex.ws.dispose();
     }
   });
+
+  it('copies an entry whose crossref the target lacks with the parent\'s fields, so it still prints whole', async () => {
+    const own = '@inproceedings{child2020,\n  author = {Kid, K.},\n  title = {A Child},\n  pages = {1--2},\n  crossref = {conf2020}\n}\n@proceedings{conf2020,\n  title = {Proceedings of the Conference},\n  year = {2020},\n  publisher = {Pub}\n}\n';
+    const { ctx, ws } = await fixture(`%! paper.tex\n\\cite{child2020}\\bibliography{refs}|\n${REFS}\n%! own.bib\n${own}`);
+    try {
+      assert.deepEqual(await addEntry(ctx, 'child2020'), { file: ws.path('refs.bib'), added: true });
+      const text = fs.readFileSync(ws.path('refs.bib'), 'utf8');
+      const entry = text.slice(text.indexOf('@inproceedings{child2020,'));
+      assert.doesNotMatch(entry, /crossref/);
+      for (const field of ['booktitle = {Proceedings of the Conference}', 'year      = {2020}', 'publisher = {Pub}', 'pages     = {1--2}']) assert.ok(entry.includes(field), `${field} in\n${entry}`);
+    } finally {
+      ws.dispose();
+    }
+  });
 });
