@@ -5,7 +5,7 @@
 // passage. The commands, the lens's quick pick and the search panel all cite through one Citer.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BibtexRequest, CitePlaceRequest, EnsureInBibliographyRequest, RelatedRequest, SearchRequest, type CitePlaceParams, type RelatedParams, type SearchResult } from '../../server/src/protocol';
+import { BibtexRequest, CitePlaceRequest, EnsureInBibliographyRequest, RelatedRequest, SearchRequest, type CitePlaceParams, type EnsureInBibliographyResult, type RelatedParams, type SearchResult } from '../../server/src/protocol';
 import { citationText } from './cite';
 import { isSupported, syntaxOf } from './config';
 import type { LitLensContext } from './context';
@@ -67,7 +67,18 @@ export class Citer implements vscode.Disposable {
     const where = result?.file ? vscode.workspace.asRelativePath(result.file) : null;
     const said = result?.added && where ? `Cited ${key} and added its entry to ${where}.` : `Cited ${key}.`;
     this.ctx.output.info(said);
+    if (result?.incomplete) void this.tellIncomplete(result.incomplete);
     return said;
+  }
+
+  /** The entry went in without authors or year: say so, and open it on request. */
+  private async tellIncomplete(incomplete: NonNullable<EnsureInBibliographyResult['incomplete']>): Promise<void> {
+    this.ctx.output.warn(incomplete.message);
+    const choice = await vscode.window.showWarningMessage(`LitLens: ${incomplete.message}`, 'Open entry');
+    if (choice !== 'Open entry') return;
+    const line = Math.max(0, incomplete.line - 1);
+    const at = new vscode.Position(line, 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(incomplete.file), { selection: new vscode.Range(at, at) });
   }
 
   /** The cursor; for a paper suggested for a passage the cursor is not in, the place the server gives in that passage. */

@@ -113,6 +113,10 @@ export interface EnsureInBibliographyResult {
   /** Absolute path of the .bib file, or null when no entry was needed (e.g. pandoc with CSL). */
   file: string | null;
   added: boolean;
+  /** The entry was added without authors or year (a bundled-corpus paper): `message` says so
+   * ("added to refs.bib without authors or year — complete the entry"); the entry starts on
+   * `line` (1-based) of `file`. For the command, the server shows the message itself. */
+  incomplete?: { message: string; file: string; line: number };
 }
 /** client → server request: make sure `key` is in the bibliography of document `uri`.
  * Appends the entry when needed; answers where it went. */

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { parseBibtex } from '../../server/src/library/bibtex';
 import { parseCslJson } from '../../server/src/library/csljson';
 import { decodeBibliography } from '../../server/src/library/encoding';
+import { decodeLatexText } from '../../server/src/library/latex';
 import { formatIssue, withLfLineEnds, type Paper } from '../../server/src/library/paper';
 
 const WORDS = ['learning', 'Deep', 'models', 'of', 'the', 'Graph', 'neural', 'networks', 'for', 'planning', 'a', 'Study', '(re)consideration', 'in', 'vision', '3D', 'über'];
@@ -135,4 +136,30 @@ export const cslProperty = fc.property(fc.array(fc.record({ id: KEY, title: text
   let json = JSON.stringify(items, null, 2);
   for (const [f, n] of splices) json = json.slice(0, Math.floor(json.length * f)) + n + json.slice(Math.floor(json.length * f));
   for (const issue of parseCslJson('fuzz.json', json).issues) assert.match(formatIssue(issue), /^fuzz\.json:\d+: (error|warning|info): [^\r\n\u2028\u2029]+$/);
+});
+
+// Maths in titles: `$…$` built from known commands, unknown commands around words, scripts and
+// groups. The fast decoder and the careful parser's path (a \\textsc elsewhere in the field sends
+// it there) give the same text, and no word inside an unknown command's argument is lost.
+const MATH_ATOMS = ['x', 'n', '2', '+', '(', ')', ',', '\\alpha', '\\log n', '\\infty', '\\leq', '\\widehat{R}', '\\hat x', '\\mathcal{O}', '\\mathbb{R}', '\\sqrt{n}', '\\frac{1}{k}', '\\left(', '\\right)', '\\,', "'"];
+const mathWord = fc.stringMatching(/^[a-z]{3,8}$/);
+const math: fc.Arbitrary<{ tex: string; words: string[] }> = fc.letrec<{ m: { tex: string; words: string[] } }>((tie) => ({
+  m: fc.array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...MATH_ATOMS).map((tex) => ({ tex, words: [] as string[] })) },
+      { weight: 2, arbitrary: mathWord.map((w) => ({ tex: `\\unknownmacro{${w}}`, words: [w] })) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('^', '_', '\\hat', '\\mathrm', '\\text', '\\overline', '\\foo', ''), tie('m')).map(([op, m]) => ({ tex: `${op}{${m.tex}}`, words: op === '^' || op === '_' ? [] : m.words })) },
+    ),
+    { minLength: 1, maxLength: 6 },
+  ).map((parts) => ({ tex: parts.map((p) => p.tex).join(' '), words: parts.flatMap((p) => p.words) })),
+})).m;
+
+export const mathProperty = fc.property(fc.array(fc.oneof(mathWord.map((w) => ({ tex: w, words: [w] })), math.map((m) => ({ tex: `$${m.tex}$`, words: m.words }))), { minLength: 1, maxLength: 5 }), (parts) => {
+  const title = parts.map((p) => p.tex).join(' ');
+  const fast = parseBibtex('m.bib', `@misc{m, title = {${title}}}`);
+  const careful = parseBibtex('m.bib', `@misc{m, title = {\\textsc{Zed} ${title}}}`);
+  assert.deepEqual(fast.issues.filter((i) => i.severity !== 'warning' || !/has no title/.test(i.message)), [], title);
+  assert.equal(fast.papers[0].title, decodeLatexText(title), `parseBibtex takes the fast decoder's text: ${title}`);
+  assert.equal(careful.papers[0].title, `Zed ${fast.papers[0].title}`.trim(), `the careful parser's path agrees: ${title}`);
+  for (const w of parts.flatMap((p) => p.words)) assert.ok(fast.papers[0].title.includes(w), `"${w}" kept in ${JSON.stringify(fast.papers[0].title)} from ${title}`);
 });

@@ -2,7 +2,7 @@
 // long as you like. Prints the seed either way; a failure prints the counterexample, seed and path.
 import fc from 'fast-check';
 import { loadBibtexParser } from '../../server/src/library/bibtex';
-import { bytesProperty, cslProperty, property } from './bibliography';
+import { bytesProperty, cslProperty, mathProperty, property } from './bibliography';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   await loadBibtexParser();
   process.stdout.write(`fuzz: ${runs} runs, seed ${seed}\n`);
   const started = Date.now();
-  for (const [name, p] of [['bibtex', property], ['bytes', bytesProperty], ['csl-json', cslProperty]] as const) {
+  for (const [name, p] of [['bibtex', property], ['bytes', bytesProperty], ['csl-json', cslProperty], ['math', mathProperty]] as const) {
     const result = await fc.check(p as fc.IProperty<unknown>, { numRuns: runs, seed });
     if (result.failed) {
       process.stdout.write(`${fc.defaultReportMessage(result)}\n`);

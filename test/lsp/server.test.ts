@@ -168,9 +168,20 @@ describe('language server over stdio: LaTeX workspace', function () {
     const bib = path.join(ws, 'refs.bib');
     const before = fs.readFileSync(bib);
     const list = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{}', 6) });
+    assert.equal(list.items[0].label, MUZERO);
+    assert.match(list.items[0].detail, /no authors or year — will be added as @misc/, 'the row says so before it is chosen');
     const command = list.items[0].command;
+    const asked = client.serverRequests.length;
     const result = await client.request('workspace/executeCommand', { command: command.command, arguments: command.arguments });
-    assert.deepEqual(result, { file: bib, added: true });
+    const message = 'added to refs.bib without authors or year — complete the entry';
+    assert.deepEqual(result, { file: bib, added: true, incomplete: { file: bib, line: before.toString().split('\n').length + 1, message } });
+    // The command (completion, the quick fix) has nobody else to tell the writer: the server does, with a way to the entry.
+    // Sent before the command's answer, so it is here already.
+    const warning = client.serverRequests.slice(asked).find((r) => r.method === 'window/showMessageRequest')!;
+    assert.ok(warning, JSON.stringify(client.serverRequests.slice(asked)));
+    assert.equal(warning.params.type, 2);
+    assert.equal(warning.params.message, `LitLens: ${message}`);
+    assert.deepEqual(warning.params.actions, [{ title: 'Open entry' }]);
     const after = fs.readFileSync(bib);
     assert.ok(after.subarray(0, before.length).equals(before), 'existing bytes changed');
     const added = after.subarray(before.length).toString('utf8');
@@ -189,7 +200,9 @@ describe('language server over stdio: LaTeX workspace', function () {
     fs.writeFileSync(chapter, 'Fuzzing \\cite{improving-grey-box}.\n\\bibliography{refs}\n');
     const bib = path.join(ws, 'refs.bib');
     const before = fs.readFileSync(bib);
-    assert.deepEqual(await client.request('litlens/ensureInBibliography', { uri: uriOf(chapter), key: 'improving-grey-box' }), { file: bib, added: true });
+    const added = await client.request('litlens/ensureInBibliography', { uri: uriOf(chapter), key: 'improving-grey-box' });
+    assert.deepEqual({ ...added, incomplete: undefined }, { file: bib, added: true, incomplete: undefined });
+    assert.equal(added.incomplete.message, 'added to refs.bib without authors or year — complete the entry', 'the request answers it; the client shows it');
     assert.equal(fs.readFileSync(bib).subarray(before.length).toString().match(/@\w+\{improving-grey-box,/g)?.length, 1);
     assert.deepEqual(await client.request('litlens/ensureInBibliography', { uri: uriOf(chapter), key: 'no-such-key' }), { file: null, added: false });
   });
@@ -346,7 +359,7 @@ describe('language server over stdio: Markdown workspace', function () {
     const bib = path.join(ws, 'refs.bib');
     const before = fs.readFileSync(bib);
     const result = await client.request('litlens/ensureInBibliography', { uri: uriOf(note), key: MUZERO });
-    assert.deepEqual(result, { file: bib, added: true });
+    assert.deepEqual({ ...result, incomplete: undefined }, { file: bib, added: true, incomplete: undefined });
     const after = fs.readFileSync(bib);
     assert.ok(after.subarray(0, before.length).equals(before));
     assert.equal(after.subarray(before.length).toString().match(/@\w+\{/g)?.length, 1);

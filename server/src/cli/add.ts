@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { addEntries, type AddOutcome } from '../library/bibwriter';
+import { prepareEntry } from '../library/entrycopy';
 import { defaultSettings } from '../protocol';
 import { LIBRARY, OUTPUT, UsageError, parse, type Command } from './args';
 import { openLibrary } from './io';
@@ -28,7 +29,8 @@ async function runAdd(args: string[]): Promise<number> {
   // The target's own entries count: a key it holds is already there, whatever the library says.
   const library = await openLibrary({ ...values, library: [...(values.library ?? []), ...(existsSync(to) ? [to] : [])] });
   const unique = [...new Set(keys)];
-  const known = unique.flatMap((k) => library.get(k) ?? []);
+  // As the editor writes them: the complete entry, a source entry with all its fields in the target's format.
+  const known = await Promise.all(unique.flatMap((k) => library.get(k) ?? []).map(async (p) => prepareEntry((await library.fullEntry(p.key)) ?? p, /\.json$/i.test(to))));
   const written = new Map((await addEntries(to, known)).map((o) => [o.key, o]));
   const outcomes: Outcome[] = unique.map((key) => written.get(key) ?? { key, outcome: 'unknown', reason: 'not in the library (the bundled corpus, --library files and the target)' });
   const where = path.relative(process.cwd(), to) || to;

@@ -1,7 +1,9 @@
 // Adding a paper's entry to the document's bibliography (what choosing a completion item, the quick
 // fix and Insert Citation run). Writes files: it appends the entry to the project's .bib, or inserts
 // the CSL item into its CSL-JSON file, changing no other byte (library/bibwriter.ts).
-import { addEntries } from '../library/bibwriter';
+import * as path from 'node:path';
+import { addEntries, missingForStyles } from '../library/bibwriter';
+import { prepareEntry } from '../library/entrycopy';
 import { projectKeys, type FeatureContext } from '../workspace/project';
 
 export interface EnsureOutcome {
@@ -10,6 +12,8 @@ export interface EnsureOutcome {
   added: boolean;
   /** Why nothing was added, when nothing was. */
   reason?: string;
+  /** The entry was added without what reference styles print (authors, year): say so, and where it is. */
+  incomplete?: { message: string; file: string; line: number };
 }
 
 /** Appends run one at a time, so two quick choices of the same paper add it once. */
@@ -39,11 +43,21 @@ export async function addEntry(ctx: FeatureContext, key: string): Promise<Ensure
   if (!ctx.trusted || !ctx.index || !library) return { file: null, added: false };
   const defined = projectKeys(ctx).get(key);
   if (defined?.length) return { file: defined[0]!.file, added: false };
-  const paper = await library.fullEntry(key); // a corpus store holds only a compact record in memory
+  // The complete entry: a store source's compact paper lacks authors beyond the first few, the abstract, the e-print.
+  const paper = library.has(key) ? ((await library.fullEntry(key)) ?? library.get(key)) : undefined;
   if (!paper) return { file: null, added: false, reason: `"${key}" is not in the library` };
-  if (!project.target) return { file: null, added: false, reason: 'no bibliography file: the document names none and is outside any workspace folder' };
+  const target = project.target;
+  if (!target) return { file: null, added: false, reason: 'no bibliography file: the document names none and is outside any workspace folder' };
+  // The user's own entries go with all their fields, in the target's format.
+  const entry = await prepareEntry(paper, /\.json$/i.test(target));
   // addEntries reads the file itself: it may hold the key although the library has not re-read it yet (a watcher lag).
-  const [result] = await addEntries(project.target, [paper]);
-  if (result.outcome === 'refused') return { file: null, added: false, reason: `${project.target}: ${result.reason}` };
-  return { file: project.target, added: result.outcome === 'added' };
+  let line = 1;
+  const [result] = await addEntries(target, [entry], { onAdded: (_, at) => (line = at) });
+  if (result.outcome === 'refused') return { file: null, added: false, reason: `${target}: ${result.reason}` };
+  const outcome: EnsureOutcome = { file: target, added: result.outcome === 'added' };
+  const missing = missingForStyles(paper);
+  if (result.outcome === 'added' && missing) {
+    outcome.incomplete = { message: `added to ${path.basename(target)} without ${missing} — complete the entry`, file: target, line };
+  }
+  return outcome;
 }

@@ -67,7 +67,8 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
     const note = missing ? `\n\n*Choosing it adds the entry to ${path.basename(target)}.*` : '';
     items.push({
       key: paper.key,
-      detail: detailLine(paper),
+      // Without authors or year a reference list would print a stub: the row says so before it is chosen.
+      detail: missing && (!paper.authors.length || !paper.year) ? `${detailLine(paper)} (no authors or year — will be added as ${/\.json$/i.test(target) ? 'is' : '@misc'})` : detailLine(paper),
       documentation: paperCard(paper) + note,
       sortText: String(items.length).padStart(4, '0'),
       // Starts with what is typed so the editor's own fuzzy filter keeps every item and orders by sortText.

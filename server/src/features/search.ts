@@ -1,6 +1,7 @@
 // What the search panel asks of the library: a search with source and year filters, the sources
 // and years to filter by, and an entry's BibTeX to copy. Reads no file.
 import { toBibtex } from '../library/bibwriter';
+import { prepareEntry } from '../library/entrycopy';
 import type { LibraryInfo, SearchParams, SearchResult } from '../protocol';
 import type { Hit } from '../search';
 import { sourceName, type LibraryContext } from '../workspace/project';
@@ -38,19 +39,16 @@ export function libraryInfo(ctx: LibraryContext): LibraryInfo {
     min = Math.min(min, p.year);
     max = Math.max(max, p.year);
   }
-  for (const { store } of library.stores) {
-    const span = store!.years();
-    if (span) [min, max] = [Math.min(min, span.min), Math.max(max, span.max)];
-  }
-  const size = (s: (typeof library.sources)[number]) => s.store?.size ?? s.papers.length;
   return {
-    sources: library.sources.filter((s) => size(s) > 0).map((s) => ({ name: sourceName(s, ctx.folders), papers: size(s) })),
+    sources: library.sources.filter((s) => s.papers.length > 0).map((s) => ({ name: sourceName(s, ctx.folders), papers: s.papers.length })),
     years: Number.isFinite(min) ? { min, max } : null,
   };
 }
 
-/** The key's entry as BibTeX; null when the library has no such key. */
+/** The key's entry as BibTeX, as it would be added (all its fields; @strings expanded); null when the library has no such key. */
 export async function bibtex(ctx: LibraryContext, key: string): Promise<string | null> {
-  const paper = await ctx.library?.fullEntry(key);
-  return paper ? toBibtex(paper) : null;
+  const library = ctx.library;
+  const paper = library?.has(key) ? ((await library.fullEntry(key)) ?? library.get(key)) : undefined;
+  if (!paper) return null;
+  return (await prepareEntry(paper, false)).bibtex?.('') ?? toBibtex(paper);
 }

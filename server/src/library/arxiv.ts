@@ -7,7 +7,7 @@
 // that tell them apart would depend on which papers a snapshot holds. `arXiv:ID` is also what
 // Zotero and Google Scholar show and a valid key for BibTeX, biblatex and pandoc.
 // The year is the first version's (when the paper appeared), not update_date (the last change).
-import { decodeSimpleLatex } from './latex';
+import { decodeLatexText } from './latex';
 import type { Paper } from './paper';
 
 /** A snapshot record as arXiv writes it; any field may be missing or null in a damaged file. */
@@ -94,10 +94,10 @@ export function arxivYear(record: ArxivRecord): number | undefined {
 }
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
-/** arXiv's text is LaTeX: accents and escapes decoded where simple, kept as written otherwise (math). */
-const text = (v: unknown): string => (typeof v === 'string' ? squash(MAYBE_LATEX.test(v) ? (decodeSimpleLatex(v) ?? v) : v) : '');
-/** What decodeSimpleLatex would change: commands, braces, ties, dashes and TeX quotes (most abstracts have none). */
-const MAYBE_LATEX = /[\\{}~]|--|``|''/;
+/** arXiv's text is LaTeX: accents, escapes and inline maths decoded where simple, kept as written otherwise. */
+const text = (v: unknown): string => (typeof v === 'string' ? squash(MAYBE_LATEX.test(v) ? (decodeLatexText(v) ?? v) : v) : '');
+/** What decodeLatexText would change: commands, braces, maths, ties, dashes and TeX quotes (most abstracts have none). */
+const MAYBE_LATEX = /[\\{}~$]|--|``|''/;
 const field = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? squash(v) : undefined);
 
 /** "Family, Given" (", Suffix") from authors_parsed, else split from the authors string. */

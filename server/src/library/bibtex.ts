@@ -3,7 +3,7 @@
 // LaTeX go through @retorquere/bibtex-parser (the careful, slow part), cached by content hash.
 import { createHash } from 'node:crypto';
 import type * as BibtexParser from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
-import { decodeSimpleLatex, LATEX_SYMBOLS, spellWords, splitMath } from './latex';
+import { decodeLatexText, decodeSimpleLatex, LATEX_SYMBOLS, protectMath, restoreMath, spellWords } from './latex';
 import { quote, withLfLineEnds, type LoadIssue, type Paper, type SourceResult } from './paper';
 import { BibtexThread } from './worker';
 
@@ -234,6 +234,8 @@ interface RawEntry {
   fields: Map<string, string>;
   /** Bare words that name no @string: BibTeX warns and uses an empty value. */
   undefinedMacros: { name: string; offset: number }[];
+  /** @string names the values used (lower-cased), month abbreviations aside. */
+  usedMacros: Set<string>;
 }
 
 class EntrySyntaxError extends Error {
@@ -271,6 +273,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     throw new EntrySyntaxError(msg, i);
   };
   const undefinedMacros: RawEntry['undefinedMacros'] = [];
+  const usedMacros = new Set<string>();
   let budget = n + MAX_EXPANSION;
   const spend = (piece: string): string => {
     budget -= piece.length;
@@ -312,7 +315,10 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
         else {
           const lower = word.toLowerCase();
           const s = strings.get(lower);
-          if (s !== undefined) out += spend(s);
+          if (s !== undefined) {
+            out += spend(s);
+            usedMacros.add(lower);
+          }
           else if (MONTHS[lower]) out += MONTHS[lower];
           else undefinedMacros.push({ name: word, offset: i - word.length });
         }
@@ -330,7 +336,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     key = m[0];
     i += key.length;
     ws();
-    if (src[i] === closer && i === n - 1) return { key, fields, undefinedMacros };
+    if (src[i] === closer && i === n - 1) return { key, fields, undefinedMacros, usedMacros };
     if (src[i] !== ',') fail(key ? `expected "," after the key "${key}"` : 'missing citation key');
     if (!key) fail('missing citation key');
   }
@@ -355,7 +361,7 @@ function tokenizeEntry(src: string, open: number, strings: Map<string, string>, 
     ws();
     if (src[i] !== ',' && src[i] !== closer) fail(`expected "," or "${closer}" after the field "${name}"`);
   }
-  return { key, fields, undefinedMacros };
+  return { key, fields, undefinedMacros, usedMacros };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,6 +374,8 @@ const WANTED = new Set([
 ]);
 const VERBATIM = new Set(['doi', 'url', 'crossref', 'eprint', 'eprinttype', 'archiveprefix', 'year', 'date']);
 const CREATORS = new Set(['author', 'editor']);
+/** Fields beyond WANTED that hold no LaTeX text, read as they are when every field is decoded. */
+const VERBATIM_TOO = new Set(['isbn', 'issn', 'volume', 'number', 'month', 'urldate', 'pmid', 'pmcid', 'file', 'keywords', 'langid', 'primaryclass', 'eid']);
 /** Text the careful parser would return unchanged (modulo whitespace; it turns < > into ¡ ¿ as OT1 TeX does, we keep them). */
 const PLAIN = /^[^\\{}$~%^_&#`]*$/;
 const isPlain = (s: string): boolean => PLAIN.test(s) && !s.includes('--') && !s.includes("''");
@@ -479,16 +487,16 @@ const PARSE_OPTIONS: BibtexParser.Options = {
 export const MAX_DECODED = 10 * 1024;
 
 /** Decodes the wanted fields: plain ones directly, the rest through the careful parser (cached). */
-function decode(type: string, raw: Map<string, string>, cache: BibtexCache | undefined, used: Set<string>): Decoded {
+function decode(type: string, raw: Map<string, string>, cache: BibtexCache | undefined, used: Set<string>, all = false): Decoded {
   const fields: Record<string, string> = {};
   let author: string[] | undefined;
   let editor: string[] | undefined;
   const hard: [string, string][] = [];
   const oversized: string[] = [];
   for (const [name, value] of raw) {
-    if (!WANTED.has(name) || !value.trim()) continue;
+    if ((!all && !WANTED.has(name)) || !value.trim()) continue;
     const big = value.length > MAX_DECODED;
-    if (VERBATIM.has(name)) fields[name] = verbatim(value);
+    if (VERBATIM.has(name) || (all && VERBATIM_TOO.has(name))) fields[name] = verbatim(value);
     else if (CREATORS.has(name)) {
       const fast = fastNames(value);
       const names = fast ?? (big ? squash(value).split(/\s+and\s+/i) : null);
@@ -497,8 +505,8 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
       else if (names) editor = names;
       else hard.push([name, spellWords(value)]);
     } else {
-      // Past MAX_DECODED only the simple, linear decoder runs; the careful parser costs ~45 ms per KB of dense LaTeX.
-      const simple = isPlain(value) ? squash(value) : decodeSimpleLatex(value) ?? (big ? null : decodeWithMath(name, value, cache, used));
+      // Past MAX_DECODED only the simple, linear decoders run; the careful parser costs ~45 ms per KB of dense LaTeX.
+      const simple = isPlain(value) ? squash(value) : decodeLatexText(value);
       if (simple !== null) fields[name] = simple;
       else if (big) {
         fields[name] = squash(value);
@@ -510,6 +518,13 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
     ? `${oversized.length === 1 ? `field "${oversized[0]}" is` : `fields ${oversized.map((f) => `"${f}"`).join(', ')} are`} over ${MAX_DECODED / 1024} KB: LaTeX that long is not decoded; showing it as written`
     : undefined;
   if (!hard.length) return { fields, author, editor, warning: tooBig };
+  // Inline math is ours to decode (the careful parser drops accents such as \widehat): it goes in as placeholders.
+  const math: string[] = [];
+  for (const field of hard) {
+    const p = protectMath(field[1], math.length);
+    field[1] = p.text;
+    math.push(...p.math);
+  }
   const input = `@${type}{x,\n${hard.map(([k, v]) => `${k} = {${v}}`).join(',\n')}\n}`;
   const hash = createHash('sha1').update(input).digest('base64');
   used.add(hash);
@@ -518,41 +533,14 @@ function decode(type: string, raw: Map<string, string>, cache: BibtexCache | und
     d = decodeCarefully(input, hard);
     cache?.store(hash, d);
   }
+  const back = (t: string): string => restoreMath(t, math);
+  const careful = math.length ? Object.fromEntries(Object.entries(d.fields).map(([k, v]) => [k, squash(back(v))])) : d.fields;
   return {
-    fields: { ...fields, ...d.fields },
-    author: d.author ?? author,
-    editor: d.editor ?? editor,
+    fields: { ...fields, ...careful },
+    author: (math.length ? d.author?.map(back) : d.author) ?? author,
+    editor: (math.length ? d.editor?.map(back) : d.editor) ?? editor,
     warning: [d.warning, tooBig].filter(Boolean).join('; ') || undefined,
   };
-}
-
-/**
- * Text with inline math: the text runs by the simple decoder, each `$…$` alone by the careful parser
- * (small inputs, cached). Null when a run needs the careful parser too.
- */
-function decodeWithMath(name: string, value: string, cache: BibtexCache | undefined, used: Set<string>): string | null {
-  const parts = splitMath(value);
-  if (!parts || parts.length < 3) return null;
-  let out = '';
-  for (let k = 0; k < parts.length; k++) {
-    if (k % 2 === 0) {
-      const run = decodeSimpleLatex(parts[k], false);
-      if (run === null) return null;
-      out += run;
-      continue;
-    }
-    const input = `@misc{x,\n${name} = {${parts[k]}}\n}`;
-    const hash = createHash('sha1').update(input).digest('base64');
-    used.add(hash);
-    let d = cache?.lookup(hash);
-    if (!d) {
-      d = decodeCarefully(input, [[name, parts[k]]]);
-      cache?.store(hash, d);
-    }
-    if (d.warning) return null;
-    out += d.fields[name] ?? '';
-  }
-  return squash(out);
 }
 
 function decodeCarefully(input: string, hard: [string, string][]): Decoded {
@@ -787,4 +775,88 @@ function toPaper(file: string, r: Record_): Paper {
   const arxiv = (f.eprinttype ?? f.archiveprefix ?? '').toLowerCase() === 'arxiv' && f.eprint ? `https://arxiv.org/abs/${f.eprint}` : undefined;
   if (f.url ?? arxiv) paper.url = f.url ?? arxiv;
   return paper;
+}
+
+/** One entry of a .bib file as written: its text, its fields (values with @strings expanded, still TeX) and all of them decoded. */
+export interface EntryText {
+  type: string;
+  key: string;
+  /** The entry's text, from `@` to its closing brace. */
+  text: string;
+  /** Field name (lower case) → value as TeX, @string macros expanded, in file order. */
+  raw: Map<string, string>;
+  /** @string names the entry uses (lower case; jan…dec aside, which every style defines). */
+  macros: string[];
+  /** Every field decoded to plain text (authors and editors as "Family, Given"). */
+  fields: Record<string, string>;
+  author?: string[];
+  editor?: string[];
+  /** The fields (TeX, expanded) of the entry its `crossref` names, when the file has it. */
+  parent?: { key: string; type: string; raw: Map<string, string> };
+}
+
+/**
+ * The entry `key` that starts on `line` of BibTeX `source` (what a Paper's origin names), read
+ * again with every field; null when it is not there any more. Requires loadBibtexParser().
+ */
+export function entryAt(source: string, line: number, key: string): EntryText | null {
+  const text = withLfLineEnds(source);
+  const { chunks } = scanBibtex(text);
+  const strings = new Map<string, string>();
+  let found: EntryText | null = null;
+  let crossref = '';
+  for (const chunk of chunks) {
+    if (chunk.error || chunk.type === 'comment' || chunk.type === 'preamble') continue;
+    const src = text.slice(chunk.start, chunk.end);
+    if (found) {
+      // BibTeX wants the parent after its children: read on for it.
+      if (chunk.type === 'string' || keyOf(src)?.toLowerCase() !== crossref) continue;
+      try {
+        const raw = tokenizeEntry(src, chunk.open - chunk.start, strings, false);
+        found.parent = { key: raw.key, type: chunk.type, raw: raw.fields };
+      } catch {
+        // a broken parent: the child alone
+      }
+      return found;
+    }
+    if (chunk.type === 'string') {
+      try {
+        for (const [name, value] of tokenizeEntry(src, chunk.open - chunk.start, strings, true).fields) strings.set(name, value);
+      } catch {
+        // skipped, as parseBibtex does
+      }
+      continue;
+    }
+    if (chunk.line !== line) continue;
+    try {
+      const raw = tokenizeEntry(src, chunk.open - chunk.start, strings, false);
+      if (raw.key !== key) return null;
+      const d = decode(chunk.type, raw.fields, undefined, new Set(), true);
+      found = { type: chunk.type, key, text: src.trimEnd(), raw: raw.fields, macros: [...raw.usedMacros], fields: d.fields, author: d.author, editor: d.editor };
+      crossref = (raw.fields.get('crossref') ?? '').trim().toLowerCase();
+      if (!crossref) return found;
+    } catch {
+      return null;
+    }
+  }
+  // A parent before its child (biber allows it).
+  for (const chunk of found && !found.parent ? chunks : []) {
+    const src = text.slice(chunk.start, chunk.end);
+    if (chunk.error || chunk.type === 'string' || chunk.type === 'comment' || keyOf(src)?.toLowerCase() !== crossref) continue;
+    try {
+      const raw = tokenizeEntry(src, chunk.open - chunk.start, strings, false);
+      found!.parent = { key: raw.key, type: chunk.type, raw: raw.fields };
+    } catch {
+      // a broken parent: the child alone
+    }
+    break;
+  }
+  return found;
+}
+
+/** @string names `source` defines (lower case). */
+export function definedStrings(source: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of source.matchAll(/@\s*string\s*[{(]\s*([^\s=,{}()"#]+)\s*=/gi)) names.add(m[1].toLowerCase());
+  return names;
 }

@@ -55,23 +55,59 @@ function bibName(name: string): string {
 
 const verbatimValue = (s: string): string => s.replace(/[{}]/g, '').replace(/[%#]/g, (c) => `\\${c}`);
 
-/** One BibTeX entry for `paper`, ending with a newline. */
-export function toBibtex(paper: Paper): string {
+/** Where a bundled-corpus entry says it came from, so a reference list shows something true. */
+export const CORPUS_SOURCE = 'LitLens bundled corpus';
+
+/** What a written entry lacks that reference styles print: null when it has authors and a year. */
+export function missingForStyles(paper: Paper): string | null {
+  const authors = paper.authors.length > 0;
+  const year = paper.year !== undefined;
+  return authors && year ? null : !authors && !year ? 'authors or year' : !authors ? 'authors' : 'a year';
+}
+
+/**
+ * One BibTeX entry for `paper`, ending with a newline. An e-print (arXiv) gets `eprint`,
+ * `archivePrefix` and `primaryClass`, and is an @article with its journal or else a @misc; a
+ * bundled-corpus paper without authors or year is a @misc that says where it came from
+ * (`howpublished`), with its e-print and URL when known. Authors and years are never made up.
+ */
+export function toBibtex(paper: Paper, options: { titleTex?: string } = {}): string {
   const raw = (paper.type ?? '').toLowerCase();
-  const type = CSL_TO_BIBTEX[raw] ?? (BIBTEX_TYPES.has(raw) ? raw : 'misc');
+  const incompleteCorpus = paper.origin.kind === 'corpus' && missingForStyles(paper) !== null;
+  let type = CSL_TO_BIBTEX[raw] ?? (BIBTEX_TYPES.has(raw) ? raw : 'misc');
+  if (paper.eprint && (paper.origin.kind === 'arxiv' || paper.origin.kind === 'corpus')) type = paper.venue ? 'article' : 'misc';
+  if (incompleteCorpus) type = 'misc';
   const fields: [string, string][] = [];
-  fields.push(['title', protectCapitals(escapeLatex(squash(paper.title)))]);
   if (paper.authors.length) fields.push(['author', paper.authors.map(bibName).join(' and ')]);
-  if (paper.venue) {
+  fields.push(['title', options.titleTex && balanced(options.titleTex) ? squash(options.titleTex) : protectCapitals(escapeLatex(squash(paper.title)))]);
+  if (paper.venue && !incompleteCorpus) {
     const venueField = type === 'article' ? 'journal' : ['inproceedings', 'conference', 'incollection', 'inbook'].includes(type) ? 'booktitle' : type === 'book' ? 'publisher' : 'howpublished';
     fields.push([venueField, escapeLatex(squash(paper.venue))]);
   }
+  if (incompleteCorpus) fields.push(['howpublished', paper.eprint ? `${CORPUS_SOURCE}, ${paper.eprint.archivePrefix}:${escapeLatex(paper.eprint.id)}` : CORPUS_SOURCE]);
   if (paper.year) fields.push(['year', String(paper.year)]);
+  if (paper.eprint) {
+    fields.push(['eprint', verbatimValue(paper.eprint.id)], ['archivePrefix', paper.eprint.archivePrefix]);
+    if (paper.eprint.primaryClass) fields.push(['primaryClass', verbatimValue(paper.eprint.primaryClass)]);
+  }
   if (paper.doi) fields.push(['doi', verbatimValue(paper.doi)]);
   if (paper.url) fields.push(['url', verbatimValue(paper.url)]);
   if (paper.abstract) fields.push(['abstract', escapeLatex(squash(paper.abstract))]);
   const width = Math.max(...fields.map(([k]) => k.length));
   return `@${type}{${paper.key},\n${fields.map(([k, v]) => `  ${k.padEnd(width)} = {${v}}`).join(',\n')}\n}\n`;
+}
+
+/** Braces pair up and the text holds nothing that would end a BibTeX value early. */
+function balanced(tex: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < tex.length; i++) {
+    const c = tex[i];
+    if (c === '\\') i++;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) return false;
+    else if (c === '%' || c === '&' || c === '#') return false;
+  }
+  return depth === 0;
 }
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
@@ -96,7 +132,22 @@ export type AddOutcome =
   | { key: string; outcome: 'already-there' }
   | { key: string; outcome: 'refused'; reason: string };
 
+/**
+ * A paper with its entry made ahead (library/entrycopy.ts: the source entry with all its fields):
+ * `bibtex` gets the target's text (to see which @strings it defines); either one falls back to
+ * toBibtex / toCslItem.
+ */
+export interface PreparedEntry {
+  paper: Paper;
+  bibtex?: (target: string) => string;
+  csl?: Record<string, unknown>;
+}
+
+const paperOf = (e: Paper | PreparedEntry): Paper => ('paper' in e ? e.paper : e);
+
 export interface AddOptions {
+  /** Told the 1-based line each added entry starts on (for "Open entry"). */
+  onAdded?: (key: string, line: number) => void;
   /** How long to wait for another writer's lock. Default 5 s. */
   lockTimeoutMs?: number;
   /** A lock older than this is a crashed writer's and is taken over. Default 10 s. */
@@ -112,13 +163,14 @@ export interface AddOptions {
  * Read-only files are refused, even for root. The addition uses the file's own encoding and the
  * line ending most of its lines use. Never throws: every paper gets an outcome.
  */
-export async function addEntries(file: string, papers: readonly Paper[], options: AddOptions = {}): Promise<AddOutcome[]> {
+export async function addEntries(file: string, entries: readonly (Paper | PreparedEntry)[], options: AddOptions = {}): Promise<AddOutcome[]> {
+  const papers = entries.map(paperOf);
   const refuseAll = (reason: string): AddOutcome[] => papers.map((p) => ({ key: p.key, outcome: 'refused', reason }));
   if (!papers.length) return [];
   try {
     const target = await writableTarget(file);
     if ('refused' in target) return refuseAll(target.refused);
-    return await withLock(target.path, options, () => addInPlace(target.path, papers));
+    return await withLock(target.path, options, () => addInPlace(target.path, entries, options.onAdded));
   } catch (err) {
     return refuseAll(whyNotWritten(err));
   }
@@ -200,7 +252,8 @@ function whyNotWritten(err: unknown): string {
 }
 
 /** Reads the file through the descriptor it writes with; when it changed meanwhile, reads again. */
-async function addInPlace(file: string, papers: readonly Paper[]): Promise<AddOutcome[]> {
+async function addInPlace(file: string, entries: readonly (Paper | PreparedEntry)[], onAdded?: AddOptions['onAdded']): Promise<AddOutcome[]> {
+  const papers = entries.map(paperOf);
   const json = /\.json$/i.test(file);
   for (let attempt = 0; ; attempt++) {
     // O_APPEND: whatever another program appended meanwhile, this entry goes after it.
@@ -217,13 +270,14 @@ async function addInPlace(file: string, papers: readonly Paper[]): Promise<AddOu
         if (!bytesRead) break;
         got += bytesRead;
       }
-      const plan = planAddition(existing.subarray(0, got), papers, json);
+      const plan = planAddition(existing.subarray(0, got), entries, json);
       const now = await handle.stat();
       if ((now.size !== before.size || now.mtimeMs !== before.mtimeMs) && attempt < 5) continue; // another writer, not LitLens: read again
       if (plan.bytes) {
         const at = json ? plan.at : now.size;
         for (let done = 0; done < plan.bytes.length; ) done += (await handle.write(plan.bytes, done, plan.bytes.length - done, json ? at + done : null)).bytesWritten;
         await handle.sync();
+        for (const [key, line] of plan.lines) onAdded?.(key, line);
       }
       return plan.outcomes;
     } finally {
@@ -233,43 +287,62 @@ async function addInPlace(file: string, papers: readonly Paper[]): Promise<AddOu
 }
 
 /** What to write for `papers` after `existing`, and where (`at`: the byte offset, for CSL-JSON). */
-function planAddition(existing: Buffer, papers: readonly Paper[], json: boolean): { outcomes: AddOutcome[]; bytes: Buffer | null; at: number } {
+function planAddition(existing: Buffer, entries: readonly (Paper | PreparedEntry)[], json: boolean): { outcomes: AddOutcome[]; bytes: Buffer | null; at: number; lines: Map<string, number> } {
+  const lines = new Map<string, number>();
+  const papers = entries.map(paperOf);
   const decoded = existing.length ? decodeBibliography(existing) : { text: '', encoding: 'utf-8' as const, bom: false };
-  if ('refused' in decoded) return { outcomes: papers.map((p) => ({ key: p.key, outcome: 'refused', reason: decoded.refused })), bytes: null, at: 0 };
+  if ('refused' in decoded) return { outcomes: papers.map((p) => ({ key: p.key, outcome: 'refused', reason: decoded.refused })), bytes: null, at: 0, lines };
   const { text, encoding } = decoded;
   const eol = lineEnding(text);
   const outcomes: AddOutcome[] = [];
   const pieces: string[] = [];
   const csl = json ? parseCslJson('', text) : null;
   const known = csl ? new Set(csl.papers.map((p) => p.key)) : bibtexKeys(text);
-  for (const paper of papers) {
+  const added: { key: string; piece: number }[] = [];
+  for (const [n, paper] of papers.entries()) {
+    const entry = entries[n];
     const id = json ? paper.key : paper.key.toLowerCase();
     const problem = json ? (!paper.key.trim() || /[\s\p{Cc}]/u.test(paper.key) ? 'a citation key cannot hold spaces or control characters' : null) : bibtexKeyProblem(paper.key);
     if (problem) outcomes.push({ key: paper.key, outcome: 'refused', reason: `${problem}: ${JSON.stringify(paper.key)}` });
     else if (known.has(id)) outcomes.push({ key: paper.key, outcome: 'already-there' });
     else {
-      const piece = json ? JSON.stringify(toCslItem(paper)) : toBibtex(paper).replace(/\n/g, eol);
+      const prepared = 'paper' in entry ? entry : undefined;
+      const piece = json ? JSON.stringify(prepared?.csl ?? toCslItem(paper)) : (prepared?.bibtex?.(text) ?? toBibtex(paper)).replace(/\r\n?/g, '\n').replace(/\n/g, eol);
       if (!encodeText(piece, encoding)) {
         outcomes.push({ key: paper.key, outcome: 'refused', reason: `the file is in ${ENCODING_NAMES[encoding]}, which cannot hold some of this entry's characters` });
         continue;
       }
       known.add(id);
+      added.push({ key: paper.key, piece: pieces.length });
       pieces.push(piece);
       outcomes.push({ key: paper.key, outcome: 'added' });
     }
   }
-  if (!pieces.length) return { outcomes, bytes: null, at: 0 };
+  if (!pieces.length) return { outcomes, bytes: null, at: 0, lines };
+  // The line each new entry starts on: the lines before it, plus one.
+  const startLines = (before: string, separator: string): void => {
+    let line = lineCount(before) + 1;
+    for (let k = 0; k < pieces.length; k++) {
+      for (const a of added) if (a.piece === k) lines.set(a.key, line);
+      line += lineCount(pieces[k] + separator);
+    }
+  };
   if (!json) {
     let addition = pieces.join(eol);
-    if (text.length) addition = (/[\r\n]$/.test(text) ? '' : eol) + eol + addition;
-    return { outcomes, bytes: encodeText(addition, encoding), at: existing.length };
+    const prefix = text.length ? (/[\r\n]$/.test(text) ? '' : eol) + eol : '';
+    addition = prefix + addition;
+    startLines(text + prefix, eol);
+    return { outcomes, bytes: encodeText(addition, encoding), at: existing.length, lines };
   }
-  if (text.trim() === '') return { outcomes, bytes: encodeText(`[${eol}${pieces.join(`,${eol}`)}${eol}]${eol}`, encoding), at: 0 };
+  if (text.trim() === '') {
+    startLines(`[${eol}`, `,${eol}`);
+    return { outcomes, bytes: encodeText(`[${eol}${pieces.join(`,${eol}`)}${eol}]${eol}`, encoding), at: 0, lines };
+  }
   const broken = csl!.issues.find((i) => i.severity === 'error' && /^(invalid JSON|not CSL-JSON)/.test(i.message));
   const close = text.lastIndexOf(']');
   if (broken || close < 0) {
     const reason = `not a CSL-JSON array${broken ? ` (line ${broken.line}: ${broken.message})` : ''}`;
-    return { outcomes: outcomes.map((o) => (o.outcome === 'added' ? { key: o.key, outcome: 'refused', reason } : o)), bytes: null, at: 0 };
+    return { outcomes: outcomes.map((o) => (o.outcome === 'added' ? { key: o.key, outcome: 'refused', reason } : o)), bytes: null, at: 0, lines };
   }
   let last = close - 1;
   while (last >= 0 && /\s/.test(text[last]!)) last--;
@@ -277,9 +350,13 @@ function planAddition(existing: Buffer, papers: readonly Paper[], json: boolean)
   const items = pieces.join(`,${eol}`);
   const tail = text.slice(insertAt);
   const piece = (text[last] === '[' ? `${eol}${items}${eol}` : `,${eol}${items}`) + tail;
+  startLines(text.slice(0, insertAt) + (text[last] === '[' ? eol : `,${eol}`), `,${eol}`);
   // Everything from the insertion point on is rewritten in place: the new items, then the same closing bytes.
-  return { outcomes, bytes: encodeText(piece, encoding), at: existing.length - encodeText(tail, encoding)!.length };
+  return { outcomes, bytes: encodeText(piece, encoding), at: existing.length - encodeText(tail, encoding)!.length, lines };
 }
+
+/** Line breaks in `s` (CRLF, CR or LF). */
+const lineCount = (s: string): number => s.match(/\r\n|\r|\n/g)?.length ?? 0;
 
 /** The line ending most of `text`'s lines use (LF for a file without any). */
 function lineEnding(text: string): string {

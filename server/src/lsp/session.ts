@@ -139,10 +139,25 @@ export class Session {
     const [uri, key] = (params.arguments ?? []) as [unknown, unknown];
     if (typeof uri !== 'string' || typeof key !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${EnsureInBibliographyCommand} takes [uri, key]`);
     try {
-      return await this.ensure(uri, key);
+      const result = await this.ensure(uri, key);
+      // Completion and the quick fix run this command; nobody else would tell the writer.
+      if (result.incomplete) void this.tellIncomplete(result.incomplete);
+      return result;
     } catch (err) {
       this.connection.window.showErrorMessage(`LitLens could not add "${key}": ${message(err)}`);
       throw new ResponseError(ErrorCodes.InternalError, message(err));
+    }
+  }
+
+  /** A warning with "Open entry", which shows the entry (window/showDocument) when chosen. */
+  private async tellIncomplete(incomplete: NonNullable<EnsureInBibliographyResult['incomplete']>): Promise<void> {
+    try {
+      const choice = await this.connection.window.showWarningMessage(`LitLens: ${incomplete.message}`, { title: 'Open entry' });
+      if (choice?.title !== 'Open entry') return;
+      const line = Math.max(0, incomplete.line - 1);
+      await this.connection.window.showDocument({ uri: fileUri(incomplete.file), takeFocus: true, selection: { start: { line, character: 0 }, end: { line, character: 0 } } });
+    } catch {
+      // a client without window/showDocument: the message was enough
     }
   }
 
@@ -156,7 +171,7 @@ export class Session {
     const outcome = await this.adder.add(ctx, key, (file) => this.workspace.update({ file, type: 'changed' }));
     if (outcome.added) this.changed();
     if (outcome.reason) this.connection.console.info(`LitLens: ${key} not added: ${outcome.reason}`);
-    return { file: outcome.file, added: outcome.added };
+    return { file: outcome.file, added: outcome.added, ...(outcome.incomplete ? { incomplete: outcome.incomplete } : {}) };
   }
 
   /** litlens/rebuildIndex: settings read afresh, every source re-read. */

@@ -55,6 +55,40 @@ describe('library/bibwriter', () => {
     assert.match(toBibtex({ ...muzero, type: undefined }), /^@misc\{[^]*howpublished/);
   });
 
+  it('writes a bundled-corpus paper without authors or year as a @misc saying where it came from, inventing nothing', () => {
+    const bare: Paper = { key: 'mastering-atari-go', title: 'Mastering Atari, Go, Chess and Shogi', authors: [], abstract: 'We plan.', type: 'article', origin: { file: 'corpus/papers.json', line: 2, kind: 'corpus' } };
+    const bib = toBibtex(bare);
+    assert.equal(bib, '@misc{mastering-atari-go,\n  title        = {Mastering Atari, Go, Chess and Shogi},\n  howpublished = {LitLens bundled corpus},\n  abstract     = {We plan.}\n}\n');
+    const withEprint = toBibtex({ ...bare, eprint: { id: '1911.08265', archivePrefix: 'arXiv', primaryClass: 'cs.LG' }, url: 'https://arxiv.org/abs/1911.08265' });
+    assert.ok(withEprint.includes('  howpublished  = {LitLens bundled corpus, arXiv:1911.08265},\n  eprint        = {1911.08265},\n  archivePrefix = {arXiv},\n  primaryClass  = {cs.LG},\n  url           = {https://arxiv.org/abs/1911.08265},'), withEprint);
+    assert.match(withEprint, /^@misc\{/);
+    assert.doesNotMatch(withEprint, /author|year/);
+    // The title's maths as written, when the corpus keeps it.
+    assert.match(toBibtex({ ...bare, title: 'AstroM3: a model' }, { titleTex: 'AstroM$^3$: a model' }), /title {8}= \{AstroM\$\^3\$: a model\}/);
+    assert.match(toBibtex({ ...bare, title: 'A 100% b' }, { titleTex: 'A 100% b' }), /title {8}= \{A 100\\% b\}/, 'not written as is when it would break the value');
+    const back = parseBibtex('x.bib', bib);
+    assert.deepEqual(back.issues, []);
+    assert.equal(back.papers[0].venue, 'LitLens bundled corpus');
+  });
+
+  it('writes an arXiv paper complete: all authors, title, year, eprint, archivePrefix, primaryClass, doi and journal', () => {
+    const arxiv: Paper = {
+      key: 'arXiv:2101.00001', title: 'An improved R̂ for assessing', authors: ['Vehtari, Aki', 'Gelman, Andrew', 'Simpson, Daniel'], year: 2021,
+      eprint: { id: '2101.00001', archivePrefix: 'arXiv', primaryClass: 'stat.CO' }, url: 'https://arxiv.org/abs/2101.00001', type: 'misc',
+      origin: { file: 'snap.json', line: 1, kind: 'arxiv' },
+    };
+    const misc = toBibtex(arxiv);
+    assert.equal(
+      misc,
+      '@misc{arXiv:2101.00001,\n  author        = {Vehtari, Aki and Gelman, Andrew and Simpson, Daniel},\n  title         = {An improved R̂ for assessing},\n  year          = {2021},\n  eprint        = {2101.00001},\n  archivePrefix = {arXiv},\n  primaryClass  = {stat.CO},\n  url           = {https://arxiv.org/abs/2101.00001}\n}\n',
+    );
+    const article = toBibtex({ ...arxiv, type: 'article', venue: 'Bayesian Analysis 16 (2021) 667', doi: '10.1214/20-BA1221' });
+    assert.match(article, /^@article\{[^]*journal {7}= \{Bayesian Analysis 16 \(2021\) 667\},[^]*eprint[^]*doi {11}= \{10\.1214\/20-BA1221\}/);
+    const back = parseBibtex('x.bib', article).papers[0];
+    assert.deepEqual(back.authors, arxiv.authors);
+    assert.equal(back.year, 2021);
+  });
+
   it('appends to a file without a final newline, keeping every byte', () => {
     const file = join(dir, 'refs.bib');
     const before = Buffer.from('% Jörg’s refs\n@misc{a,\n  title = {Ä}\n}', 'utf8');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { loadBibtexParser } from '../../../server/src/library/bibtex';
-import { bytesProperty, cslProperty, property } from '../../fuzz/bibliography';
+import { bytesProperty, cslProperty, mathProperty, property } from '../../fuzz/bibliography';
 
 // A fixed seed and a few seconds here; `npm run fuzz -- --runs N --seed S` runs as long as you like.
 const SEED = 20_260_101;
@@ -16,5 +16,9 @@ describe('library fuzz (fast-check, fixed seed)', function () {
   it('any bytes decode to text or are refused; damaged CSL-JSON reports on one line', () => {
     fc.assert(bytesProperty, { seed: SEED, numRuns: 300 });
     fc.assert(cslProperty, { seed: SEED, numRuns: 300 });
+  });
+
+  it('maths in titles: the fast decoder and the careful parser agree, and unknown commands keep their argument text', () => {
+    fc.assert(mathProperty, { seed: SEED, numRuns: 300 });
   });
 });

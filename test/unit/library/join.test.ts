@@ -1,5 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadBibtexParser, parseBibtex } from '../../../server/src/library/bibtex';
+import { addEntries } from '../../../server/src/library/bibwriter';
+import { prepareEntry } from '../../../server/src/library/entrycopy';
 import { loadCorpus } from '../../../server/src/library/corpus';
 import { joinByTitle } from '../../../server/src/library/join';
 import { Library } from '../../../server/src/library/library';
@@ -48,6 +53,40 @@ describe('library: a corpus store in the library, and the bundled corpus joined 
       assert.notEqual(record.title, corpus[(i * 7) % corpus.length].title);
       assert.deepEqual(joined[(i * 7) % corpus.length].eprint, record.eprint, `record ${i + 1}: ${record.title}`);
     }
+  });
+
+  it('writes an arXiv entry complete, from the full record (all authors, not the compact few)', async () => {
+    await loadBibtexParser();
+    const lib = new Library();
+    lib.setStoreSource(snapshot, store);
+    const many = papers.find((p) => p.authors.length > 3 && p.venue && p.doi && p.year)!;
+    assert.ok(many, 'the fixture has a record with more than three authors, a journal and a DOI');
+    assert.ok(lib.get(many.key)!.authors.length <= 3);
+    const dir = mkdtempSync(join(tmpdir(), 'litlens-arxiv-'));
+    try {
+      const bib = join(dir, 'refs.bib');
+      const full = (await lib.fullEntry(many.key))!;
+      assert.deepEqual(await addEntries(bib, [await prepareEntry(full, false)]), [{ key: many.key, outcome: 'added' }]);
+      const text = readFileSync(bib, 'utf8');
+      assert.match(text, /^@article\{/);
+      for (const field of ['eprint', 'archivePrefix', 'primaryClass', 'doi', 'journal', 'year', 'author', 'title']) assert.match(text, new RegExp(`\\n  ${field} +=`), `${field} in\n${text}`);
+      assert.match(text, /archivePrefix = \{arXiv\}/);
+      const back = parseBibtex(bib, text).papers[0];
+      assert.deepEqual(back.authors, many.authors);
+      assert.equal(back.year, many.year);
+      assert.equal(back.doi, many.doi);
+      assert.equal(back.venue, many.venue);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a bundled-corpus title with its maths as the corpus keeps it', async () => {
+    const astro = (await loadCorpus()).papers.find((p) => p.title.startsWith('AstroM'))!;
+    assert.equal(astro.title.startsWith('AstroM3'), true, 'the plain title the corpus gives for search');
+    const bib = (await prepareEntry(astro, false)).bibtex!('');
+    assert.match(bib, /^@misc\{[^]*title {8}= \{AstroM\$\^3\$: A self-supervised multimodal model for astronomy\}/);
+    assert.match(parseBibtex('x.bib', bib).papers[0].title, /^AstroM³: /);
   });
 
   it('holds a store source: get and has through its key table, the full entry read on demand, papers without it', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { decodeSimpleLatex, splitMath } from '../../../server/src/library/latex';
+import { decodeLatexText, decodeMath, decodeSimpleLatex, splitMath } from '../../../server/src/library/latex';
 
 // The simple decoder must say exactly what the careful parser says, or step aside (null).
 const SAMPLES = [
@@ -42,6 +42,31 @@ describe('library/latex', () => {
   it('splits inline math from text', () => {
     assert.deepEqual(splitMath('a $x$ b $\\$y$ c'), ['a ', '$x$', ' b ', '$\\$y$', ' c']);
     assert.equal(splitMath('unpaired $x'), null);
-    assert.equal(splitMath('$$display$$'), null);
+    assert.deepEqual(splitMath('a $$x$$ b'), ['a ', '$$x$$', ' b']);
+    assert.equal(splitMath('$$x$ y'), null);
+  });
+
+  it('decodes maths in titles to text, never dropping an argument', () => {
+    const cases: [string, string][] = [
+      ['An improved $\\widehat{R}$ for assessing convergence', 'An improved R̂ for assessing convergence'],
+      ['The $\\alpha$-divergence', 'The α-divergence'],
+      ['$x^2$ and $10^{-3}$ and $x_{ij}$', 'x² and 10⁻³ and xᵢⱼ'],
+      ['$\\mathcal{O}(n)$ time, $O(\\log n)$ regret, $n \\log n$', 'O(n) time, O(log n) regret, n log n'],
+      ['$\\hat{x}$, $\\hat\\theta$, $\\tilde y$, $\\bar{z}$, $\\vec{v}$', 'x̂, θ̂, ỹ, z̄, v⃗'],
+      ['$\\mathbb{R}^d$, $\\ell_1$, $\\sqrt{n}$, $\\frac{1}{2}$, $\\frac{a+b}{c}$', 'Rᵈ, ℓ₁, √n, 1/2, (a+b)/c'],
+      ['$\\unknowncommand{kept}$ and $\\mathrm{SO}(3)$ and $k\\text{-NN}$', 'kept and SO(3) and k-NN'],
+      ['$e^{i\\pi}$, $\\mathcal{H}_\\infty$, $\\left( a \\right)$', 'e^(iπ), H_∞, (a)'],
+      ['Sch{\\"o}n with $\\alpha_i$ and $$x$$', 'Schön with αᵢ and x'],
+      ['$\\widehat{ABC}$ stays searchable', 'ABC stays searchable'],
+    ];
+    for (const [tex, text] of cases) assert.equal(decodeLatexText(tex), text, tex);
+  });
+
+  it('reads any math in one pass: deep nesting, long command chains and unclosed groups', () => {
+    assert.equal(decodeMath('{'.repeat(10_000) + 'x' + '}'.repeat(10_000)), 'x');
+    assert.match(decodeMath('\\hat'.repeat(10_000) + '{x}'), /^x\p{M}?$/u);
+    assert.equal(decodeMath('\\frac{a'), 'a/');
+    assert.equal(decodeMath('x^'), 'x');
+    assert.equal(decodeLatexText('unpaired $x'), null, 'left to the careful parser');
   });
 });
