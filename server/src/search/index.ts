@@ -639,7 +639,7 @@ export class SearchIndex {
     const n = this.accumulate(terms);
     const docs = this.top(this.acc, this.touched, n, limit * 2);
     // `rank`: the context score (BM25F with coordination), the order index.context gives.
-    const hits: (Hit & { rank: number })[] = [];
+    const hits: (Hit & { rank: number; strong: boolean })[] = [];
     for (const d of docs) {
       const matched = this.matchedContext(terms, d);
       const held = this.matchedContext(idealTerms, d).length;
@@ -649,11 +649,15 @@ export class SearchIndex {
       const score = Math.sqrt(Math.min(1, (this.acc[d] / ideal) * coverage));
       if (score < threshold || matched.length < minShared) continue;
       // Everyday words, or a few words that happen to be rare in the library, are not a shared topic.
-      if (minEvidence > 0 && this.evidence(informativeTerms, d, tokens) < minEvidence) continue;
+      const evidence = minEvidence > 0 ? this.evidence(informativeTerms, d, tokens) : 0;
+      if (evidence < Math.min(minEvidence, RELATED_MIN_EVIDENCE)) continue;
       const rank = this.acc[d] * Math.pow(this.termHits[d] / Math.max(1, this.keptTerms), COORD);
-      hits.push({ paper: this.paper(d), score, matched, rank });
+      hits.push({ paper: this.paper(d), score, matched, rank, strong: evidence >= minEvidence });
     }
     this.clearAcc(n);
+    // The passage is about something in the library when one paper shares all the evidence its
+    // length asks for; the list then holds every paper sharing a sentence's worth.
+    if (!hits.some((h) => h.strong)) return [];
     // The gate and the cut use the normalised score; the order is the context ranking's, so the
     // paper a sentence paraphrases comes first here as it does in index.context (the normalised
     // score's milder coverage factor put a near neighbour first for 2 of 29 tune paraphrases).
