@@ -23,12 +23,15 @@
 // coverage factor (share of the query's words the paper holds: one shared rare word is a
 // coincidence), square-rooted. 0..1 and comparable across query lengths; tuned on
 // eval/queries/*.tune.jsonl, 0.3 separates paraphrases from off-topic text. A paper sharing a
-// single word with a longer text is never related ("Alps" stems to the acronym ALP), nor one
-// sharing fewer than 3 informative words (in at most ~1/6 of the library): short off-topic
-// sentences otherwise pass on two everyday words rare in an ML library ("lack of
-// consideration", "carbon emissions"). Past the gate, the list keeps only papers within
-// DEFAULT_RELATED_RELATIVE of the top paper's score (the square root compresses scores, so an
-// absolute threshold lets 15-20 weak papers through), in context-ranking order.
+// single word with a longer text is never related ("Alps" stems to the acronym ALP). The passage
+// is judged by its own words too: one paper must share topical words with it (informative: in at
+// most ~1/6 of the library, and not on the background list of words every field's prose uses,
+// generic.ts), 2 + 0.07 per topical word of the passage; short off-topic sentences otherwise pass
+// on two everyday words rare in an ML library ("lack of consideration", "carbon emissions"), and
+// other fields' paragraphs on "model", "step", "estimation". The list then holds the papers
+// sharing 2 topical words, within DEFAULT_RELATED_RELATIVE of the top paper's score (the square
+// root compresses scores, so an absolute threshold lets 15-20 weak papers through; 0 lists every
+// paper over the threshold: lenses, Show Related Papers), in context-ranking order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 // Sources: each source (a .bib, a CSL-JSON file, the corpus) is a segment; statistics (idf) are
 // global. When two sources hold the same key, workspace sources beat the corpus and otherwise
