@@ -1,6 +1,7 @@
 // Hover: on a cited key, the paper's card; on prose, the papers related to the sentence. Reads no file.
 import { trimText } from '../display';
 import { backMatterSpans, citedKeys, inBackMatter, keyAt, onProse, passageAt } from '../documents';
+import { DEFAULT_RELATED_RELATIVE } from '../search';
 import type { Ranker } from '../search/rank';
 import { folderOf } from '../workspace/documents';
 import type { FeatureContext } from '../workspace/project';
@@ -36,11 +37,14 @@ async function relatedHover({ doc, offset, config }: FeatureContext, index: Rank
   if (!sentence || sentence.text.trim() === '') return null;
   if (inBackMatter(backMatterSpans(doc.text, doc.syntax), sentence.start)) return null;
   const all = citedKeys(doc.text, doc.syntax);
-  // Papers the paragraph already cites are not offered; ask for as many more as could be left out.
+  // Papers the paragraph already cites are not offered; the others that pass the gate are, the
+  // best few within the usual cut of the best of them.
   const here = at.paragraph ? citedIn(all, at.paragraph.start, blockEnd(doc.text, at.paragraph.end)) : new Set<string>();
   const limit = Math.min(RELATED_IN_HOVER, config.maxSuggestions);
-  const found = await index.related(sentence.text, { limit: limit + here.size, threshold: config.relatedThreshold });
-  const hits = found.filter((h) => !here.has(h.paper.key)).slice(0, limit);
+  const found = await index.related(sentence.text, { limit: limit + here.size, threshold: config.relatedThreshold, relative: 0 });
+  const offered = found.filter((h) => !here.has(h.paper.key));
+  const best = offered.reduce((m, h) => Math.max(m, h.score), 0);
+  const hits = offered.filter((h) => h.score >= best * DEFAULT_RELATED_RELATIVE).slice(0, limit);
   if (hits.length === 0) return null;
   const cited = new Set(all.map((k) => k.key));
   const lines = ['**Related papers**', ''];
