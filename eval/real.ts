@@ -111,6 +111,8 @@ export interface HoverCounts {
   related: number;
   /** Sentences whose prose hover names bundled-corpus papers. */
   corpus: number;
+  /** Sentences whose prose hover names a paper cited in the sentence's paragraph. */
+  citedInParagraph: number;
 }
 
 export interface PaperReport {
@@ -163,11 +165,12 @@ function summarize(reports: PaperReport[], bibSizes: Map<string, number>): Summa
   const all = lensTotals(reports);
   const other = lensTotals(reports.filter((r) => r.field === 'other'));
   const hovered = reports.flatMap((r) => (r.hovers ? [r.hovers] : []));
-  const h = { sentences: 0, related: 0, corpus: 0 };
+  const h = { sentences: 0, related: 0, corpus: 0, citedInParagraph: 0 };
   for (const x of hovered) {
     h.sentences += x.sentences;
     h.related += x.related;
     h.corpus += x.corpus;
+    h.citedInParagraph += x.citedInParagraph;
   }
   const misses = runs.filter((x) => x.run.rank === null);
   const asked = reports.filter((r) => r.runs.length > 0);
@@ -403,13 +406,15 @@ async function runPaper(paper: RealPaper, corpus: boolean, corpusKeys: ReadonlyS
     // Prose hovers, in papers outside the corpus' field.
     let hovers: HoverCounts | null = null;
     if (paper.field === 'other') {
-      hovers = { sentences: 0, related: 0, corpus: 0 };
+      hovers = { sentences: 0, related: 0, corpus: 0, citedInParagraph: 0 };
       for (const s of sentences(text, paper.syntax)) {
         const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: original.positionAt(s.start) });
         const keys = hoverKeys(hover);
         hovers.sentences++;
         if (keys.length) hovers.related++;
         if (keys.some(fromCorpus)) hovers.corpus++;
+        const cited = citedInParagraph(text, paras, s.start, allCited);
+        if (keys.some((k) => cited.has(k))) hovers.citedInParagraph++;
       }
     }
     const ms = Date.now() - started;
@@ -468,7 +473,7 @@ function printSummary(title: string, s: Summary): void {
   const o = s.other;
   console.log(`  lenses: ${(l.per10Paragraphs).toFixed(2)} per 10 paragraphs (${l.lenses} on ${l.paragraphs}); naming a paper cited in their paragraph: ${l.citedInParagraph}`);
   console.log(`  non-ML papers: lenses naming corpus papers ${o.corpusPer20Paragraphs.toFixed(2)} per 20 paragraphs, ${pct(o.corpusShare)} of their ${o.lenses} lenses (${o.corpusPapers} of ${o.papers} papers named)`);
-  if (s.hovers.sentences) console.log(`  non-ML prose hovers: ${pct(s.hovers.relatedShare)} of ${s.hovers.sentences} sentences list papers, ${pct(s.hovers.corpusShare)} name corpus papers`);
+  if (s.hovers.sentences) console.log(`  non-ML prose hovers: ${pct(s.hovers.relatedShare)} of ${s.hovers.sentences} sentences list papers, ${pct(s.hovers.corpusShare)} name corpus papers, ${s.hovers.citedInParagraph} name a paper cited in their paragraph`);
 }
 
 function printPapers(reports: PaperReport[], bibSizes: Map<string, number>): void {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
+import { RELATED_LIST_RELATIVE } from '../features/related';
 import { RANKING, UsageError, parse, type Command } from './args';
 import { openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
 
@@ -69,7 +70,7 @@ async function runRelated(args: string[]): Promise<number> {
   const batch = queries ? await readBatch(queries) : null;
   const passage = file !== undefined ? await passageOfPosition(file, line!, character, scope) : text;
   const ranker = await openRanker(await openLibrary(values), values);
-  const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold };
+  const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold, relative: RELATED_LIST_RELATIVE };
   const answer = async (t: string): Promise<Hit[]> => (t.trim() ? ranker.related(t, limits) : []);
   try {
     if (!batch) {

@@ -9,3 +9,4 @@ export { bibliographyFiles } from './bibliography';
 export { splitSentences } from './sentences';
 export { contextOf, textAround, wordCount, type Scope } from './context';
 export { onProse } from './prose';
+export { backMatterSpans, inBackMatter, isBackMatterTitle } from './backmatter';

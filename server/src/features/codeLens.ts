@@ -3,21 +3,38 @@
 // document recomputes one query; the lens title and its papers are only made on codeLens/resolve.
 // Reads no file.
 import { trimText } from '../display';
-import { citedKeys, paragraphs, sections, wordCount } from '../documents';
+import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sections, wordCount, type CitedKey } from '../documents';
 import type { Settings, ShowPapersArgs } from '../protocol';
 import type { Hit } from '../search';
 import type { Ranker } from '../search/rank';
 import type { FeatureContext, LibraryContext } from '../workspace/project';
 import { sourceNames, summary } from './cards';
+import { RELATED_LIST_RELATIVE } from './related';
 
 export interface Lens {
   /** Where the lens sits (start of the paragraph, or of the section heading). */
   anchor: number;
-  /** Related papers, not-yet-cited first. */
+  /** Related papers, not-yet-cited first; never one cited in this paragraph. */
   keys: string[];
   titles: string[];
   /** How many of them the document does not cite yet. */
   uncited: number;
+}
+
+/**
+ * Where a paragraph's citations end: a paragraph's text stops at its last word, a citation after
+ * it (`…the value~\cite{a}` before a blank line) still belongs to it, up to the blank line or the
+ * next block.
+ */
+export function blockEnd(text: string, end: number, next: number = text.length): number {
+  const blank = /\n[ \t]*\r?\n/g;
+  blank.lastIndex = end;
+  return Math.max(end, Math.min(blank.exec(text)?.index ?? text.length, next));
+}
+
+/** Keys cited in [start, end) of the document. */
+export function citedIn(cited: readonly CitedKey[], start: number, end: number): Set<string> {
+  return new Set(cited.filter((k) => k.start >= start && k.start < end).map((k) => k.key));
 }
 
 /** Blocks with fewer words than this get no lens: headings, captions, one-line commands. */
@@ -36,7 +53,7 @@ export class LensMemo {
     let hits = this.memo.get(text);
     if (!hits) {
       // Never waits for the model: a paragraph whose vector is still being computed is ranked again next time.
-      const answer = ranker.relatedNow(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold });
+      const answer = ranker.relatedNow(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold, relative: RELATED_LIST_RELATIVE });
       hits = answer.hits;
       if (this.memo.size > 5000) this.memo.clear(); // bounded: a long session must not grow without end
       if (answer.final) this.memo.set(text, hits);
@@ -50,16 +67,23 @@ export function codeLenses(ctx: FeatureContext, memo: LensMemo): Lens[] {
   if (!index || config.codeLens === 'off') return [];
   const blocks =
     config.codeLens === 'section'
-      ? sections(doc.text, doc.syntax).map((s) => ({ anchor: s.headingStart, text: s.text }))
-      : paragraphs(doc.text, doc.syntax).map((p) => ({ anchor: p.start, text: p.text }));
-  const cited = new Set(citedKeys(doc.text, doc.syntax).map((k) => k.key));
+      ? sections(doc.text, doc.syntax).map((s) => ({ anchor: s.headingStart, text: s.text, end: Math.max(s.end, s.headingEnd) }))
+      : paragraphs(doc.text, doc.syntax).map((p) => ({ anchor: p.start, text: p.text, end: p.end }));
+  const all = citedKeys(doc.text, doc.syntax);
+  const cited = new Set(all.map((k) => k.key));
+  // Acknowledgments, funding, availability statements, references: nothing there is about a paper.
+  const back = backMatterSpans(doc.text, doc.syntax);
   const lenses: Lens[] = [];
-  for (const block of blocks) {
-    if (wordCount(block.text) < MIN_WORDS) continue;
+  for (const [i, block] of blocks.entries()) {
+    if (wordCount(block.text) < MIN_WORDS || inBackMatter(back, block.anchor)) continue;
     const hits = memo.related(index, block.text, config);
     if (hits.length === 0) continue;
-    const fresh = hits.filter((h) => !cited.has(h.paper.key));
-    const ordered = [...fresh, ...hits.filter((h) => cited.has(h.paper.key))];
+    // A paper the paragraph already cites is not news to its writer.
+    const here = citedIn(all, block.anchor, blockEnd(doc.text, block.end, blocks[i + 1]?.anchor));
+    const offered = hits.filter((h) => !here.has(h.paper.key));
+    if (offered.length === 0) continue;
+    const fresh = offered.filter((h) => !cited.has(h.paper.key));
+    const ordered = [...fresh, ...offered.filter((h) => cited.has(h.paper.key))];
     lenses.push({
       anchor: block.anchor,
       keys: ordered.map((h) => h.paper.key),

@@ -1,10 +1,12 @@
 // Hover: on a cited key, the paper's card; on prose, the papers related to the sentence. Reads no file.
 import { trimText } from '../display';
-import { citedKeys, keyAt, onProse, passageAt } from '../documents';
+import { backMatterSpans, citedKeys, inBackMatter, keyAt, onProse, passageAt } from '../documents';
+import { DEFAULT_RELATED_RELATIVE } from '../search';
 import type { Ranker } from '../search/rank';
 import { folderOf } from '../workspace/documents';
 import type { FeatureContext } from '../workspace/project';
 import { escapeMarkdown, paperCard } from './cards';
+import { blockEnd, citedIn } from './codeLens';
 
 export interface HoverAnswer {
   markdown: string;
@@ -30,16 +32,44 @@ export async function hover(ctx: FeatureContext): Promise<HoverAnswer | null> {
 }
 
 async function relatedHover({ doc, offset, config }: FeatureContext, index: Ranker): Promise<HoverAnswer | null> {
-  const sentence = passageAt(doc.text, offset, doc.syntax).sentence;
+  const at = passageAt(doc.text, offset, doc.syntax);
+  const sentence = at.sentence;
   if (!sentence || sentence.text.trim() === '') return null;
-  const hits = await index.related(sentence.text, { limit: Math.min(RELATED_IN_HOVER, config.maxSuggestions), threshold: config.relatedThreshold });
+  if (inBackMatter(backMatterSpans(doc.text, doc.syntax), sentence.start)) return null;
+  const all = citedKeys(doc.text, doc.syntax);
+  // Papers the paragraph already cites are not offered; the others that pass the gate are, the
+  // best few within the usual cut of the best of them.
+  const here = at.paragraph ? citedIn(all, at.paragraph.start, blockEnd(doc.text, at.paragraph.end)) : new Set<string>();
+  const limit = Math.min(RELATED_IN_HOVER, config.maxSuggestions);
+  const found = await index.related(sentence.text, { limit: limit + here.size, threshold: config.relatedThreshold, relative: 0 });
+  const offered = found.filter((h) => !here.has(h.paper.key));
+  const best = offered.reduce((m, h) => Math.max(m, h.score), 0);
+  const hits = offered.filter((h) => h.score >= best * DEFAULT_RELATED_RELATIVE).slice(0, limit);
   if (hits.length === 0) return null;
-  const cited = new Set(citedKeys(doc.text, doc.syntax).map((k) => k.key));
+  const cited = new Set(all.map((k) => k.key));
   const lines = ['**Related papers**', ''];
   for (const hit of hits) {
-    const why = hit.matched.length ? ` — *shared: ${escapeMarkdown(hit.matched.slice(0, 5).join(', '))}*` : '';
+    const words = sharedWords(hit.matched);
+    const why = words.length ? ` — *shared: ${escapeMarkdown(words.slice(0, 5).join(', '))}*` : '';
     const mark = cited.has(hit.paper.key) ? ' (cited)' : '';
     lines.push(`- \`${hit.paper.key}\`${mark} ${escapeMarkdown(trimText(hit.paper.title, 90))}${why}`);
   }
   return { markdown: lines.join('\n'), start: sentence.start, end: sentence.end };
+}
+
+/**
+ * The shared words to show, each once: "model-based" stands for its parts ("model", "based"), and
+ * a word differing only in case is the same word.
+ */
+export function sharedWords(matched: readonly string[]): string[] {
+  const parts = new Set(matched.filter((w) => /[-\u2010\u2011]/.test(w)).flatMap((w) => w.toLowerCase().split(/[-\u2010\u2011]/)));
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const w of matched) {
+    const k = w.toLowerCase();
+    if (seen.has(k) || (!/[-\u2010\u2011]/.test(w) && parts.has(k))) continue;
+    seen.add(k);
+    out.push(w);
+  }
+  return out;
 }

@@ -6,11 +6,17 @@ import type { RelatedParams, SearchResult } from '../protocol';
 import type { FeatureContext, LibraryContext } from '../workspace/project';
 import { clampLimit, sourceNames, toResults } from './cards';
 
+/**
+ * A related-work search wants every paper that passes the gate, up to the limit, in ranking
+ * order, not only those close to the best one (lenses and hovers keep that cut): 0 is no cut.
+ */
+export const RELATED_LIST_RELATIVE = 0;
+
 /** `ctx` is a FeatureContext when the request names a document the server has. */
 export async function related(ctx: LibraryContext | FeatureContext, params: RelatedParams): Promise<SearchResult[]> {
   const { index, library, config } = ctx;
   const text = params.text || ('doc' in ctx ? textAround(ctx.doc.text, ctx.offset, ctx.doc.syntax, params.scope) : '');
   if (!index || !library || !text.trim()) return [];
-  const hits = await index.related(text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: params.threshold ?? config.relatedThreshold });
+  const hits = await index.related(text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: params.threshold ?? config.relatedThreshold, relative: RELATED_LIST_RELATIVE });
   return toResults(library, hits, sourceNames(library, ctx.folders));
 }

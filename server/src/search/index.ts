@@ -23,12 +23,15 @@
 // coverage factor (share of the query's words the paper holds: one shared rare word is a
 // coincidence), square-rooted. 0..1 and comparable across query lengths; tuned on
 // eval/queries/*.tune.jsonl, 0.3 separates paraphrases from off-topic text. A paper sharing a
-// single word with a longer text is never related ("Alps" stems to the acronym ALP), nor one
-// sharing fewer than 3 informative words (in at most ~1/6 of the library): short off-topic
-// sentences otherwise pass on two everyday words rare in an ML library ("lack of
-// consideration", "carbon emissions"). Past the gate, the list keeps only papers within
-// DEFAULT_RELATED_RELATIVE of the top paper's score (the square root compresses scores, so an
-// absolute threshold lets 15-20 weak papers through), in context-ranking order.
+// single word with a longer text is never related ("Alps" stems to the acronym ALP). The passage
+// is judged by its own words too: one paper must share topical words with it (informative: in at
+// most ~1/6 of the library, and not on the background list of words every field's prose uses,
+// generic.ts), 2 + 0.07 per topical word of the passage; short off-topic sentences otherwise pass
+// on two everyday words rare in an ML library ("lack of consideration", "carbon emissions"), and
+// other fields' paragraphs on "model", "step", "estimation". The list then holds the papers
+// sharing 2 topical words, within DEFAULT_RELATED_RELATIVE of the top paper's score (the square
+// root compresses scores, so an absolute threshold lets 15-20 weak papers through; 0 lists every
+// paper over the threshold: lenses, Show Related Papers), in context-ranking order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 // Sources: each source (a .bib, a CSL-JSON file, the corpus) is a segment; statistics (idf) are
 // global. When two sources hold the same key, workspace sources beat the corpus and otherwise
@@ -59,8 +62,9 @@ import { defaultSettings } from '../protocol';
 import { fuzzyTerms } from './fuzzy';
 import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
+import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
 import { shadowedDocs } from './shadow';
-import { contentTerms, fold, tokenize } from './text';
+import { contentTerms, fold, tokenize, type Token } from './text';
 import { FORMAT_VERSION, SourceManifest, decodeSegment, encodeSegment, readManifest, readSegment, writeSegments } from './persist';
 
 export { fold, tokenize, stem } from './text';
@@ -147,12 +151,16 @@ const RELATED_COVERAGE_FLOOR = 0.5;
  */
 const RELATED_INFORMATIVE_IDF = 2;
 /**
- * A related paper shares at least this many of the query's informative words (fewer when the
- * query has fewer). Short off-topic sentences reach the threshold on two everyday words that are
- * rare in the library ("lack", "consideration"; "carbon", "emissions"); a paper a sentence is
- * about shares three or more.
+ * A related paper shares topical evidence (`evidence`: informative words that are not generic,
+ * generic.ts) of at least MIN + PER_WORD x the passage's own (its informative words, weighed the
+ * same way): 2 for a sentence, 3.4 for a paragraph with 20 topical words. Short off-topic
+ * sentences otherwise reach the threshold on two everyday words rare in the library ("lack",
+ * "consideration"; "carbon", "emissions"), and paragraphs of other fields on words any field's
+ * prose uses ("step", "function", "estimation"). Tuned on eval/queries/*.tune.jsonl and the tune
+ * half of `npm run eval:real` (see README).
  */
-const RELATED_MIN_INFORMATIVE = 3;
+const RELATED_MIN_EVIDENCE = 2;
+const RELATED_EVIDENCE_PER_WORD = 0.07;
 /** Long context queries keep this many terms, the most informative. */
 export const MAX_CONTEXT_TERMS = 32;
 const DEFAULT_LIMIT = 20;
@@ -576,10 +584,41 @@ export class SearchIndex {
   }
 
   /**
+   * The topical evidence paper `doc` shares with the passage: the passage's informative words it
+   * holds, a hyphenated compound and its parts counting once ("post-hoc", "post", "hoc"), general
+   * scientific words half.
+   */
+  private evidence(informative: QueryTerm[], doc: number, tokens: { stem: string; token: Token }[]): number {
+    const partIndex = this.parts.indexOf(this.partOf(doc));
+    const part = this.parts[partIndex];
+    const held = new Set<string>();
+    for (const q of informative) {
+      const t = q.ids[partIndex];
+      if (t >= 0 && impactOf(part.seg.ctx, t, doc - part.base) > 0) held.add(q.stem);
+    }
+    if (held.size === 0) return 0;
+    // Words of one compound share a group: the joined form spans its parts.
+    const group = new Map<string, string>([...held].map((h) => [h, h]));
+    let outer: { stem: string; token: Token } | null = null;
+    for (const t of tokens) {
+      if (!held.has(t.stem)) continue;
+      if (outer && t.token.start < outer.token.end) {
+        group.set(t.stem, group.get(outer.stem)!);
+        if (t.token.end > outer.token.end) outer = { stem: outer.stem, token: { term: outer.token.term, start: outer.token.start, end: t.token.end } };
+      } else outer = t;
+    }
+    const value = new Map<string, number>();
+    for (const h of held) value.set(group.get(h)!, Math.max(value.get(group.get(h)!) ?? 0, wordEvidence(h)));
+    let sum = 0;
+    for (const v of value.values()) sum += v;
+    return sum;
+  }
+
+  /**
    * Papers the text is about, best first (in context-ranking order), each with its normalised
-   * score (0..1) as `score`; [] when none reaches the threshold and shares enough informative
-   * words. Only papers close to the best one are listed (see RelatedOptions.relative); threshold
-   * 0 returns a plain ranking.
+   * score (0..1) as `score`; [] when none reaches the threshold and shares enough topical words
+   * (see `evidence`). Only papers close to the best one are listed (see RelatedOptions.relative);
+   * threshold 0 returns a plain ranking.
    */
   related(text: string, options: RelatedOptions = {}): Hit[] {
     const limit = options.limit ?? DEFAULT_LIMIT;
@@ -588,8 +627,13 @@ export class SearchIndex {
     const relative = ranking ? 0 : (options.relative ?? DEFAULT_RELATED_RELATIVE);
     const terms = this.contextTerms(text);
     const minShared = ranking ? 1 : Math.min(RELATED_MIN_SHARED, terms.length);
-    const informativeTerms = terms.filter((q) => this.idf(q.df) >= RELATED_INFORMATIVE_IDF);
-    const minInformative = ranking ? 0 : Math.min(RELATED_MIN_INFORMATIVE, informativeTerms.length);
+    // Informative: rare in the library and not a word every field's prose uses (generic.ts).
+    const informativeTerms = terms.filter((q) => this.idf(q.df) >= RELATED_INFORMATIVE_IDF && !GENERIC_STEMS.has(q.stem));
+    const tokens = contentTerms(text);
+    // A longer passage names more topics, so one paper must share more of them.
+    const mass = informativeTerms.reduce((sum, q) => sum + wordEvidence(q.stem), 0);
+    // A word or two (a selected name: "MuZero") asks only for what it has.
+    const minEvidence = ranking ? 0 : terms.length <= 2 ? Math.min(mass, RELATED_MIN_EVIDENCE) : RELATED_MIN_EVIDENCE + RELATED_EVIDENCE_PER_WORD * mass;
     // The ideal is over the query's most informative terms (unknown words first), as many as a
     // context query scores: a section is judged by its key words, not diluted by all of them.
     const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
@@ -598,7 +642,7 @@ export class SearchIndex {
     const n = this.accumulate(terms);
     const docs = this.top(this.acc, this.touched, n, limit * 2);
     // `rank`: the context score (BM25F with coordination), the order index.context gives.
-    const hits: (Hit & { rank: number })[] = [];
+    const hits: (Hit & { rank: number; strong: boolean })[] = [];
     for (const d of docs) {
       const matched = this.matchedContext(terms, d);
       const held = this.matchedContext(idealTerms, d).length;
@@ -607,12 +651,16 @@ export class SearchIndex {
       // The square root spreads the useful range (0.1-0.5 of the ideal) over the 0..1 scale.
       const score = Math.sqrt(Math.min(1, (this.acc[d] / ideal) * coverage));
       if (score < threshold || matched.length < minShared) continue;
-      // Two everyday words that happen to be rare in the library are not relatedness either.
-      if (minInformative > 0 && this.matchedContext(informativeTerms, d).length < minInformative) continue;
+      // Everyday words, or a few words that happen to be rare in the library, are not a shared topic.
+      const evidence = minEvidence > 0 ? this.evidence(informativeTerms, d, tokens) : 0;
+      if (evidence < Math.min(minEvidence, RELATED_MIN_EVIDENCE)) continue;
       const rank = this.acc[d] * Math.pow(this.termHits[d] / Math.max(1, this.keptTerms), COORD);
-      hits.push({ paper: this.paper(d), score, matched, rank });
+      hits.push({ paper: this.paper(d), score, matched, rank, strong: evidence >= minEvidence });
     }
     this.clearAcc(n);
+    // The passage is about something in the library when one paper shares all the evidence its
+    // length asks for; the list then holds every paper sharing a sentence's worth.
+    if (!hits.some((h) => h.strong)) return [];
     // The gate and the cut use the normalised score; the order is the context ranking's, so the
     // paper a sentence paraphrases comes first here as it does in index.context (the normalised
     // score's milder coverage factor put a near neighbour first for 2 of 29 tune paraphrases).
@@ -867,6 +915,11 @@ export class SearchIndex {
     this.clearAcc(nc);
     return hits;
   }
+}
+
+/** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */
+function wordEvidence(stem: string): number {
+  return SCIENTIFIC_STEMS.has(stem) ? 0.5 : 1;
 }
 
 /** Optimal string alignment distance <= 2 (for "why" on fuzzy typed matches). */

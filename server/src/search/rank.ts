@@ -15,6 +15,8 @@ export interface RelatedLimits {
   limit: number;
   /** 0..1 (litlens.relatedThreshold); 0 asks for a ranking. */
   threshold: number;
+  /** 0..1, the share of the best paper's score the others need (index.related's `relative`). */
+  relative?: number;
 }
 
 export class Ranker {

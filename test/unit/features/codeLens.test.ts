@@ -4,7 +4,9 @@ import { Ranker } from '../../../server/src/search/rank';
 import { REFS, workspace, type Workspace } from './fixture';
 
 const DOC = `\\section{Planning}
-«»Agents that plan with a learned dynamics model of the environment reach superhuman play in Atari, Go, chess and shogi \\cite{mastering-atari-go}. Tree search with a learned model works without the rules.
+«»Agents that plan with a learned dynamics model of the environment reach superhuman play in Atari, Go, chess and shogi. Tree search with a learned model works without the rules.
+
+Board games too \\cite{mastering-atari-go}.
 
 \\section{Fieldwork}
 The glacier mass balance in the Alps declined sharply over the last winter season, and the trucks were late again.
@@ -23,7 +25,7 @@ describe('features: code lenses', () => {
     assert.equal(ctx.doc.text.slice(lens.anchor, lens.anchor + 6), 'Agents');
     assert.equal(lens.anchor, spans[0]!.start);
     assert.ok(lens.keys.includes('mastering-atari-go'));
-    assert.equal(lens.keys[lens.keys.length - 1], 'mastering-atari-go', 'the cited paper comes last');
+    assert.equal(lens.keys[lens.keys.length - 1], 'mastering-atari-go', 'the paper cited elsewhere comes last');
     assert.equal(lens.uncited, lens.keys.length - 1);
     assert.match(lensTitle(lens), /^\d+ related papers?: /);
   });
@@ -64,6 +66,38 @@ describe('features: code lenses', () => {
     assert.equal(lenses.resolve(ctx, { ...listed!.ref, version: 2 }), null);
     lenses.forget(ctx.doc.uri);
     assert.equal(lenses.resolve(ctx, listed!.ref), null);
+  });
+
+  it('never offers a paper the paragraph already cites, even when the citation follows its last word', () => {
+    const cited = `«»Agents that plan with a learned dynamics model of the environment reach superhuman play in Atari, Go, chess and shogi. Tree search with a learned model works without the rules~\\cite{mastering-atari-go}
+
+Another paragraph.|`;
+    const { ctx } = ws.at(cited);
+    for (const lens of codeLenses(ctx, new LensMemo())) assert.ok(!lens.keys.includes('mastering-atari-go'), lens.keys.join(', '));
+    // Without the citation the same paragraph offers it.
+    const { ctx: plain } = ws.at(cited.replace('~\\cite{mastering-atari-go}', '.'));
+    assert.ok(codeLenses(plain, new LensMemo())[0]?.keys.includes('mastering-atari-go'));
+  });
+
+  it('lists more papers than its title names: every paper past the gate, up to the limit', () => {
+    const { ctx } = ws.at(DOC);
+    const [lens] = codeLenses(ctx, new LensMemo());
+    assert.ok(lens!.keys.length >= 3, lens!.keys.join(', '));
+    assert.match(lensTitle(lens!), /\+\d+ more$/);
+  });
+
+  it('sits over no acknowledgments, funding, availability, contributions, interests or references', () => {
+    const para = 'Agents that plan with a learned dynamics model of the environment reach superhuman play in Atari, Go, chess and shogi. Tree search with a learned model works without the rules.';
+    const latex = ['\\section*{Acknowledgments}', '\\section{Data Availability}', '\\paragraph{Funding.}', '\\section{Author contributions}', '\\subsection*{Competing interests}', '\\section{References}'];
+    for (const heading of latex) {
+      const { ctx } = ws.at(`\\section{Intro}\n${para}\n\n${heading}\n${para}\n|`);
+      assert.equal(codeLenses(ctx, new LensMemo()).length, 1, heading);
+    }
+    const markdown = ['# Acknowledgements\n\n', '## Data and code availability\n\n', '**Funding:** ', 'Acknowledgments\n===============\n\n', '# Author Contributions\n\n', '## Conflicts of Interest\n\n', '# References\n\n'];
+    for (const heading of markdown) {
+      const { ctx } = ws.at(`# Intro\n\n${para}\n\n${heading}${para}\n|`, { name: 'paper.md' });
+      assert.equal(codeLenses(ctx, new LensMemo()).length, 1, heading);
+    }
   });
 
   it('titles: "1 related paper: …", two titles and a count of the rest', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { hover } from '../../../server/src/features/hover';
+import { hover, sharedWords } from '../../../server/src/features/hover';
 import { fileUri } from '../../../server/src/workspace/documents';
 import { REFS, workspace, type AtOptions, type Workspace } from './fixture';
 
@@ -73,6 +73,19 @@ describe('features: hover', () => {
     assert.equal(text.slice(found.start, found.end), 'Agents that plan with a learned dynamics model reach superhuman play in Atari and Go.');
     assert.deepEqual([found.start, found.end], [spans[0]!.start, spans[0]!.end]);
     assert.ok(found.markdown.split('\n').filter((l) => l.startsWith('- ')).length <= 5);
+  });
+
+  it('never lists a paper its paragraph cites, and says nothing in the acknowledgments', async () => {
+    const sentence = 'Agents that plan with a learned dyn|amics model reach superhuman play in Atari and Go.';
+    assert.match((await hoverAt(`Intro.\n\n${sentence}`).hover)!.markdown, /`mastering-atari-go`/);
+    const cited = (await hoverAt(`Intro.\n\n${sentence} Board games too \\cite{mastering-atari-go}.`).hover)?.markdown ?? '';
+    assert.doesNotMatch(cited, /`mastering-atari-go`/);
+    assert.equal(await hoverAt(`\\section{Intro}\nText.\n\n\\section*{Acknowledgements}\n${sentence}`).hover, null);
+  });
+
+  it('shared words are listed once: a compound stands for its parts', () => {
+    assert.deepEqual(sharedWords(['model-based', 'based', 'model', 'planning', 'Planning']), ['model-based', 'planning']);
+    assert.deepEqual(sharedWords(['tree', 'search']), ['tree', 'search']);
   });
 
   it('says nothing for an off-topic sentence, for markup and math, or when prose hover is off', async () => {

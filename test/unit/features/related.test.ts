@@ -18,6 +18,16 @@ describe('features: related papers', () => {
     assert.deepEqual(await related({ ...ctx, index: null }, { text: ON_TOPIC }), []);
   });
 
+  it('a paragraph gets a list long enough for a related-work search: every paper past the gate, up to the limit', async () => {
+    const { ctx } = ws.at('|');
+    const paragraph =
+      'Agents that plan with a learned model of the environment dynamics reach superhuman play in board games and Atari. Tree search with a learned model predicts the reward, the policy and the value, and benchmarks compare such agents across sequential decision problems.';
+    const list = await related(ctx, { text: paragraph, limit: 20 });
+    assert.ok(list.length >= 6, `${list.length}: ${list.map((r) => r.key).join(', ')}`);
+    assert.equal(list[0]!.key, 'mastering-atari-go');
+    assert.ok((await related(ctx, { text: paragraph, limit: 3 })).length === 3);
+  });
+
   it('at a position: the sentence, or the paragraph when the sentence is short; a scope asks for one passage', async () => {
     const short = ws.at(`Intro.\n\nIt is s|o. ${ON_TOPIC}\n\n${OFF_TOPIC}`).ctx;
     assert.ok((await related(short, {})).some((r) => r.key === 'mastering-atari-go'), 'a short sentence is ranked by its paragraph');

@@ -120,6 +120,19 @@ describe('search: ranking on the bundled corpus', () => {
     assert.equal(index.related('MuZero', { limit: 3 })[0]?.paper.key, 'mastering-atari-go');
   });
 
+  it('related: a passage of another field is recognised by its own words, not by what the library lacks', () => {
+    // Each shares four to six words with an ML paper, all of them words any field's prose uses
+    // (model, step, function, estimation, method, Monte Carlo simulation…); the old gate let each through.
+    const offField = [
+      'After specifying the model, the user calls the estimation step, which runs the filter and returns the fitted parameters for each station. A Monte Carlo simulation of future scenarios then gives forecast intervals for the monthly river discharge series.',
+      'The function computes the step size from the local error estimate, and the user may choose another method for each type of equation; the values are stored in a table for later use.',
+      'The function returns the fitted model, and the user can define the estimation step.',
+    ];
+    for (const text of offField) assert.deepEqual(keys(index.related(text, { limit: 20 })), [], text);
+    // A paraphrase of a paper in the library still finds it.
+    assert.equal(index.related('Agents plan with a learned dynamics model and tree search in Atari, Go, chess and shogi.', { limit: 5 })[0]?.paper.key, 'mastering-atari-go');
+  });
+
   it('returns nothing for empty or stopword-only text', () => {
     assert.deepEqual(index.context('', {}), []);
     assert.deepEqual(index.related('the of and with', {}), []);
