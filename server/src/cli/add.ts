@@ -5,12 +5,12 @@ import * as path from 'node:path';
 import { addEntries, type AddOutcome } from '../library/bibwriter';
 import { prepareEntry } from '../library/entrycopy';
 import { defaultSettings } from '../protocol';
-import { LIBRARY, OUTPUT, UsageError, parse, type Command } from './args';
-import { openLibrary } from './io';
+import { CACHE, CORPUS, LIBRARY, OUTPUT, UsageError, parse, type Command } from './args';
+import { addCorpora, openLibrary } from './io';
 
 export const add: Command = {
-  summary: 'add library entries (the bundled corpus, --library files) to a bibliography, as the editor does',
-  usage: ['KEY... [--to FILE] [--library PATH]... [--no-corpus] [--json]'],
+  summary: 'add library entries (the bundled corpus, --library files, --corpus files) to a bibliography, as the editor does',
+  usage: ['KEY... [--to FILE] [--library PATH]... [--no-corpus] [--corpus FILE]... [--categories cs.LG,...] [--cache DIR] [--json]'],
   notes: [
     `FILE defaults to ${defaultSettings.defaultBibliography} in the current folder (as litlens.defaultBibliography in a workspace);`,
     'a .bib gets BibTeX entries, a .json CSL items; a missing file is created. Each key is added, or',
@@ -23,16 +23,17 @@ export const add: Command = {
 type Outcome = AddOutcome | { key: string; outcome: 'unknown'; reason: string };
 
 async function runAdd(args: string[]): Promise<number> {
-  const { values, positionals: keys } = parse(args, { ...OUTPUT, ...LIBRARY, to: { type: 'string' } }, { positionals: true });
+  const { values, positionals: keys } = parse(args, { ...OUTPUT, ...LIBRARY, ...CORPUS, ...CACHE, to: { type: 'string' } }, { positionals: true });
   if (keys.length === 0) throw new UsageError('name the keys to add');
   const to = path.resolve(values.to ?? defaultSettings.defaultBibliography);
   // The target's own entries count: a key it holds is already there, whatever the library says.
   const library = await openLibrary({ ...values, library: [...(values.library ?? []), ...(existsSync(to) ? [to] : [])] });
+  await addCorpora(library, values); // a paper found with `search --corpus` can be added the same way
   const unique = [...new Set(keys)];
   // As the editor writes them: the complete entry, a source entry with all its fields in the target's format.
   const known = await Promise.all(unique.flatMap((k) => library.get(k) ?? []).map(async (p) => prepareEntry((await library.fullEntry(p.key)) ?? p, /\.json$/i.test(to))));
   const written = new Map((await addEntries(to, known)).map((o) => [o.key, o]));
-  const outcomes: Outcome[] = unique.map((key) => written.get(key) ?? { key, outcome: 'unknown', reason: 'not in the library (the bundled corpus, --library files and the target)' });
+  const outcomes: Outcome[] = unique.map((key) => written.get(key) ?? { key, outcome: 'unknown', reason: 'not in the library (the bundled corpus, --library and --corpus files, and the target)' });
   const where = path.relative(process.cwd(), to) || to;
   if (values.json) process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
   for (const o of outcomes) {

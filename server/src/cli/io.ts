@@ -41,7 +41,7 @@ export async function openRanker(library: Library, flags: Values<typeof CACHE & 
     index = await SearchIndex.load(flags.cache, sources);
     if (index.lastLoad.built.length > 0) await index.save(flags.cache);
   }
-  await addCorpora(library, index, flags);
+  await addCorpora(library, flags, index);
   if (!flags.semantic) return new Ranker(index);
   const model = flags.model ?? defaultModel();
   const { index: semantic, status } = await openSemanticIndex(library.papers, { model, cacheDir: flags.cache, allowDownloads: !!flags.download });
@@ -51,10 +51,10 @@ export async function openRanker(library: Library, flags: Values<typeof CACHE & 
 
 /**
  * --corpus FILE…: each opened from `<cache>/corpora` when saved there for this file and filter,
- * else read and indexed (and saved with --cache); into the library and index together. The
- * bundled corpus then gains authors and years from papers of the same title.
+ * else read and indexed (and saved with --cache); into the library and the index (when given)
+ * together. The bundled corpus then gains authors and years from papers of the same title.
  */
-async function addCorpora(library: Library, index: SearchIndex, flags: Values<Partial<typeof CORPUS> & typeof CACHE>): Promise<void> {
+export async function addCorpora(library: Library, flags: Values<Partial<typeof CORPUS> & typeof CACHE>, index?: SearchIndex): Promise<void> {
   const files = flags.corpus ?? [];
   if (!files.length) return;
   const categories = (flags.categories ?? '').split(',').map((c) => c.trim()).filter(Boolean);
@@ -72,14 +72,15 @@ async function addCorpora(library: Library, index: SearchIndex, flags: Values<Pa
     }
     for (const issue of corpus.issues) process.stderr.write(`${formatIssue(issue)}\n`);
     library.setStoreSource(file, corpus.store, corpus.issues, 'corpus', file);
-    index.setEncodedSource(corpusSource(corpus), corpus.encoded);
+    index?.setEncodedSource(corpusSource(corpus), corpus.encoded);
+    if (corpus.store.size === 0 && categories.length) process.stderr.write(`litlens: ${file}: no paper in ${categories.join(', ')}\n`);
   }
   const bundled = library.sources.find((s) => s.id === 'corpus' && !s.store);
   if (!bundled) return;
   let papers = bundled.papers;
   for (const { store } of library.stores) papers = await joinByTitle(papers, store!);
   library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
-  index.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash }); // same segment, joined papers
+  index?.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash }); // same segment, joined papers
 }
 
 export function hitJson(h: Hit): { key: string; title: string; score: number } {

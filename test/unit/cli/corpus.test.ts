@@ -40,4 +40,17 @@ describe('cli: --corpus FILE --categories', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.err, /nope\.jsonl: no such file/);
   });
+
+  it('add writes a corpus paper found with search --corpus, complete with its e-print; a filter that keeps nothing says so', async () => {
+    const paper = records.find((r) => typeof r.doi !== 'string' && typeof r['journal-ref'] !== 'string') ?? records[0];
+    const to = join(cache, 'refs.bib');
+    const r = await litlens('add', arxivKey(paper.id as string), '--corpus', snapshot, '--cache', cache, '--no-corpus', '--to', to);
+    assert.equal(r.code, 0, r.err);
+    const bib = readFileSync(to, 'utf8');
+    assert.match(bib, new RegExp(`eprint\\s*= \\{${(paper.id as string).replace(/[./]/g, '\\$&')}\\}`));
+    assert.match(bib, /archivePrefix = \{arXiv\}/);
+    const none = await litlens('search', '--corpus', snapshot, '--categories', 'cs.XX', '--no-corpus', 'gaussian');
+    assert.equal(none.code, 0, none.err);
+    assert.match(none.err, /no paper in cs\.XX/);
+  });
 });
