@@ -156,7 +156,7 @@ describe('language server: an arXiv snapshot in litlens.corpora', function () {
       const done = await second.waitFor<Status>('litlens/status', corpusReady, 30000);
       assert.equal(done.corpus!.papers, kept.length);
       const messages = progressMessages(second);
-      assert.ok(messages.some((m) => /opening the saved index/.test(m)), messages.join('\n'));
+      assert.ok(messages.some((m) => /looking for a saved index/.test(m)), messages.join('\n'));
       assert.ok(!messages.some((m) => /indexing \(/.test(m)), `built again:\n${messages.join('\n')}`);
     } finally {
       await second.stop();

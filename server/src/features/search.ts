@@ -39,8 +39,13 @@ export function libraryInfo(ctx: LibraryContext): LibraryInfo {
     min = Math.min(min, p.year);
     max = Math.max(max, p.year);
   }
+  for (const { store } of library.stores) {
+    const span = store!.years();
+    if (span) [min, max] = [Math.min(min, span.min), Math.max(max, span.max)];
+  }
+  const size = (s: (typeof library.sources)[number]) => s.store?.size ?? s.papers.length;
   return {
-    sources: library.sources.filter((s) => s.papers.length > 0).map((s) => ({ name: sourceName(s, ctx.folders), papers: s.papers.length })),
+    sources: library.sources.filter((s) => size(s) > 0).map((s) => ({ name: sourceName(s, ctx.folders), papers: size(s) })),
     years: Number.isFinite(min) ? { min, max } : null,
   };
 }

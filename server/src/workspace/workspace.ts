@@ -301,10 +301,11 @@ export class LitLensWorkspace {
     entry.message = undefined;
     onChange();
     try {
-      report(`${name}: opening the saved index`, 0);
+      report(`${name}: looking for a saved index`, 0);
       let corpus = dir ? await openCorpusInWorker(file, dir, options) : 'no cache folder';
       if (typeof corpus === 'string') {
         // A cold build waits for the workspace's own library: on two cores it would slow that down.
+        report(`${name}: ${corpus}; indexing once the workspace's own library is read`, 0);
         await this.whenReady();
         if (signal.aborted || this.corpora.get(file) !== entry) return;
         report(`${name}: indexing (${corpus})`, 0);
