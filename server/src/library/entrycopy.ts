@@ -4,16 +4,20 @@
 // formats every field that has a counterpart is converted. Papers of other sources (the bundled
 // corpus, arXiv snapshots) and entries no longer where the paper says are written by toBibtex /
 // toCslItem from the complete Paper.
+import { stat } from 'node:fs/promises';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { definedStrings, entryAt, loadBibtexParser, type EntryText } from './bibtex';
 import { escapeLatex, toBibtex, type PreparedEntry } from './bibwriter';
 import { readLibraryText } from './files';
 import type { Paper } from './paper';
 
+/** Source files up to this size are read again for an entry's fields (a 100k-entry .bib is ~50 MB). */
+const MAX_REREAD = 64 * 1024 * 1024;
+
 /** The entry to write for `paper` into a target of the given format (`json`: CSL-JSON). Never throws. */
 export async function prepareEntry(paper: Paper, json: boolean): Promise<PreparedEntry> {
   try {
-    if (paper.origin.kind === 'bibtex') {
+    if (paper.origin.kind === 'bibtex' && (await stat(paper.origin.file)).size <= MAX_REREAD) {
       const read = await readLibraryText(paper.origin.file);
       if ('issue' in read) return { paper };
       await loadBibtexParser();
@@ -66,6 +70,8 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 
 /** The CSL item `paper` was read from, from its file (the first item with its id). */
 async function cslItemOf(paper: Paper): Promise<Record<string, unknown> | null> {
+  // A big file (a streamed corpus, JSON lines) is not parsed whole for one item: its Paper is complete enough.
+  if (!/\.json$/i.test(paper.origin.file) || (await stat(paper.origin.file)).size > MAX_REREAD) return null;
   const read = await readLibraryText(paper.origin.file);
   if ('issue' in read) return null;
   const data = parseJsonc(read.text.replace(/^\ufeff/, '')) as unknown;
