@@ -58,6 +58,7 @@ export class Citer implements vscode.Disposable {
     const before = doc.getText(new vscode.Range(doc.positionAt(Math.max(0, offset - 500)), at));
     const after = doc.lineAt(at.line).text.slice(at.character);
     const text = citationText(before, after, key, syntax);
+    if (text === '') return `${key} is already cited here.`;
     const ok = await editor.edit((b) => b.insert(at, text));
     if (!ok) throw new Error(`could not edit ${path.basename(doc.fileName)}.`);
     const end = doc.positionAt(offset + text.length);

@@ -50,4 +50,18 @@ describe('client citationText', () => {
       assert.equal(cite('[@a\nnext line|', 'k', 'markdown'), '[@a\nnext line [@k]');
     });
   });
+
+  describe('a key the citation already holds', () => {
+    it('is not inserted again, before or after the cursor, in either syntax', () => {
+      assert.equal(cite('see \\cite{a, k|}.', 'k', 'latex'), 'see \\cite{a, k}.');
+      assert.equal(cite('see \\citep[p.~2]{|k,b}.', 'k', 'latex'), 'see \\citep[p.~2]{k,b}.');
+      assert.equal(cite('[@bayes; @arXiv:stat/0501001|]', 'arXiv:stat/0501001', 'markdown'), '[@bayes; @arXiv:stat/0501001]');
+      assert.equal(cite('[see @k, p. 3; |]', 'k', 'markdown'), '[see @k, p. 3; ]');
+    });
+    it('a longer key that starts with it is another key', () => {
+      assert.equal(cite('\\cite{k2|}', 'k', 'latex'), '\\cite{k2,k}');
+      assert.equal(cite('[@k2|]', 'k', 'markdown'), '[@k2; @k]');
+    });
+  });
 });
+
