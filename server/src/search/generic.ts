@@ -33,7 +33,7 @@ const WORDS = (
   'offer offers offered add adds added adding addition additional additionally combine combined combination ' +
   'identify identified determine determined produce produces produced process processes processed processing ' +
   'solve solves solved solving solution solutions test tests tested testing run runs running ran ' +
-  'work works worked working operate operates operation operations observe observed observation observations ' +
+  'work works worked working operate operates operation operations ' +
   'change changes changed vary varies varying variation variations focus focused focuses aim aims aimed ' +
   'address addresses addressed report reports reported note notes noted known know see seen ' +
   // things in general
@@ -82,7 +82,7 @@ const WORDS = (
   'forward backward pass passes passed global globally space spaces ' +
   'aspect regard regarding respect terms term instead rather already still whereas although though ' +
   'know knowledge understand understanding help helps helped try tried attempt attempts ' +
-  'today future past history historical year years day days'
+  'today history historical year years day days'
 ).split(/\s+/);
 
 // General science and mathematics: shared by every quantitative field, so weaker evidence of a
