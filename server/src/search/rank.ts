@@ -41,6 +41,16 @@ export class Ranker {
     return semantic.fuseWith(vector, this.index.completion(typed, context, { limit: depth(limit) }), { limit });
   }
 
+  /**
+   * Completion within some sources only (a document's own bibliography), ranked by statistics
+   * over them alone; lexical (meaning is fused over the whole library). With nothing typed, the
+   * context ranking with coordination as `coordination` says.
+   */
+  completionWithin(typed: string, context: string, options: { limit: number; within: ReadonlySet<string>; coordination?: boolean }): Hit[] {
+    if (typed.trim()) return this.index.completion(typed, context, options);
+    return this.index.context(context, options);
+  }
+
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */
   async related(text: string, options: RelatedLimits): Promise<Hit[]> {
     if (!this.fuses) return this.index.related(text, options);
