@@ -90,6 +90,11 @@ export function completionTiers(library: Library, named: readonly string[], fold
   return { own: ownIds, other: new Set(files.filter((s) => !ownIds.has(s.id)).map((s) => s.id)) };
 }
 
+/** The sources of tiers 2-3: the related gate judges them on their own (the bibliography's best paper would set the bar otherwise). */
+function outside(library: Library, tiers: CompletionTiers): Set<string> {
+  return new Set(library.sources.filter((s) => !tiers.own.has(s.id)).map((s) => s.id));
+}
+
 /** null when the cursor is not where a citation key goes; no items (incomplete) before the index is ready. */
 export function completion(ctx: FeatureContext): CompletionAnswer | null {
   const { doc, offset, config, index, library } = ctx;
@@ -118,8 +123,9 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   const seen = new Set([...first.map((p) => p.key), ...coCited]);
   let others: Hit[];
   if (typed || first.length === 0) others = index.completion(cite.typed, sentence, config.maxSuggestions + seen.size);
-  else others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold }).hits;
-  const otherLimit = typed || first.length === 0 ? Math.max(OTHER_LIMIT, config.maxSuggestions - first.length) : OTHER_LIMIT;
+  else others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold, within: outside(library, tiers) }).hits;
+  // maxSuggestions counts the papers from outside the bibliography (its own entries are all offered).
+  const otherLimit = typed || first.length === 0 ? config.maxSuggestions : Math.min(OTHER_LIMIT, config.maxSuggestions);
   const rest = others
     .map((h) => library.get(h.paper.key) ?? h.paper)
     .filter((p) => !seen.has(p.key) && !ownKeys.has(p.key))

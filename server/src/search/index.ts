@@ -621,6 +621,10 @@ export class SearchIndex {
    * 0 returns a plain ranking.
    */
   related(text: string, options: RelatedOptions = {}): Hit[] {
+    return this.scoped(options.within, () => this.relatedIn(text, options));
+  }
+
+  private relatedIn(text: string, options: RelatedOptions): Hit[] {
     const limit = options.limit ?? DEFAULT_LIMIT;
     const threshold = options.threshold ?? DEFAULT_RELATED_THRESHOLD;
     const ranking = threshold <= 0;

@@ -15,6 +15,8 @@ export interface RelatedLimits {
   limit: number;
   /** 0..1 (litlens.relatedThreshold); 0 asks for a ranking. */
   threshold: number;
+  /** Only papers of these sources, judged by statistics over them (QueryOptions.within). */
+  within?: ReadonlySet<string>;
 }
 
 export class Ranker {
