@@ -1,7 +1,7 @@
 // Re-cite on real papers, the parts that need no server (eval/real.ts drives the server): which
 // citations to re-ask, the document with one key taken out, the text a citation is ranked by, a
 // plain BM25 over the paper's own entries, and the rank metrics.
-import { citedKeys, passageAt, sentences, type CitedKey, type Passage, type Syntax } from '../server/src/documents';
+import { citedKeys, citingText, type CitedKey, type Syntax } from '../server/src/documents';
 import type { Paper } from '../server/src/library/paper';
 import { contentTerms } from '../server/src/search/text';
 
@@ -24,36 +24,8 @@ export function withoutKey(text: string, cited: CitedKey): { text: string; curso
   return { text: text.slice(0, cited.start) + text.slice(cited.end), cursor: cited.start };
 }
 
-/** Textual citations name the authors in the sentence that follows them (`\citet{x} showed…`). */
-const TEXTUAL = /^(\\(citet|citealt|citeauthor|citeyear|textcite|Textcite|textcites|Textcites|Citet|Citeauthor)\*?|@)$/;
-
-const wordCount = (text: string) => text.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
-
-/** The sentence, or the paragraph when the sentence is too short to say much. */
-function contextOf(sentence: Passage | null, paragraph: Passage | null): string {
-  const s = sentence?.text.trim() ?? '';
-  if (wordCount(s) >= 6 || !paragraph) return s;
-  return paragraph.text;
-}
-
-/**
- * The text the server ranks a citation at `offset` by — the rule of `citingContext` in
- * server/src/features/completion.ts, re-implemented here (that file is not imported, so the eval
- * does not move with it): the sentence, or the paragraph when the sentence is short; a
- * parenthetical citation after a full stop supports the sentence before it. `command` is the
- * citation command as `citationAt` reports it (`\citep`, `[@`, `@`).
- */
-export function citingText(text: string, offset: number, syntax: Syntax, command: string): string {
-  const passage = passageAt(text, offset, syntax);
-  const paragraph = passage.paragraph;
-  if (!TEXTUAL.test(command) && paragraph && (!passage.sentence || passage.sentence.start > offset)) {
-    const before = sentences(text, syntax)
-      .filter((s) => s.start >= paragraph.start && s.end <= offset)
-      .at(-1);
-    if (before) return contextOf(before, paragraph);
-  }
-  return contextOf(passage.sentence, passage.paragraph);
-}
+/** The text the server ranks a citation by (one rule, server/src/documents/context.ts). */
+export { citingText };
 
 /** What a plain BM25 reads of an entry: title, authors, venue, abstract and the key split at letters/digits. */
 export function entryText(paper: Paper): string {

@@ -65,15 +65,18 @@ describe('language server over stdio: LaTeX workspace', function () {
     assert.match(globs, /\*\*\/\*\.json/);
   });
 
-  it('completes after \\cite{ with MuZero first for a sentence on planning with a learned dynamics model', async () => {
+  it('completes after \\cite{ with refs.bib first, then MuZero first of the corpus for a sentence on planning with a learned dynamics model', async () => {
     const list = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{}', 6) });
     assert.equal(list.isIncomplete, true);
-    assert.ok(list.items.length > 1 && list.items.length <= 10, `items: ${list.items.length}`);
-    const first = list.items[0];
+    assert.ok(list.items.length > 1 && list.items.length <= 4, `items: ${list.items.length}`);
+    assert.equal(list.items[0].label, 'smith2020graphs');
+    assert.equal(list.items[0].detail, 'in refs.bib');
+    const first = list.items[1];
     assert.equal(first.label, MUZERO);
-    assert.match(first.detail, /Mastering Atari/);
+    assert.match(first.labelDetails.description, /^Mastering Atari/);
+    assert.match(first.detail, /^bundled corpus — choosing it adds the entry to refs\.bib/);
     assert.match(first.documentation.value, /MuZero/);
-    assert.equal(first.sortText, '0000');
+    assert.equal(first.sortText, '00001');
     assert.deepEqual(first.textEdit.range, { start: positionOf(texText, '\\cite{}', 6), end: positionOf(texText, '\\cite{}', 6) });
     assert.equal(first.textEdit.newText, MUZERO);
     // In the library, not in refs.bib: choosing it adds the entry.
@@ -170,9 +173,9 @@ describe('language server over stdio: LaTeX workspace', function () {
     const bib = path.join(ws, 'refs.bib');
     const before = fs.readFileSync(bib);
     const list = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{}', 6) });
-    assert.equal(list.items[0].label, MUZERO);
-    assert.match(list.items[0].detail, /no authors or year — will be added as @misc/, 'the row says so before it is chosen');
-    const command = list.items[0].command;
+    const item = list.items.find((i: any) => i.label === MUZERO);
+    assert.match(item.detail, /no authors or year — will be added as @misc/, 'the row says so before it is chosen');
+    const command = item.command;
     const asked = client.serverRequests.length;
     const result = await client.request('workspace/executeCommand', { command: command.command, arguments: command.arguments });
     const message = 'added to refs.bib without authors or year — complete the entry';
@@ -280,14 +283,16 @@ describe('language server over stdio: LaTeX workspace', function () {
     await indexing;
     assert.equal(status.state, 'ready');
     const list = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{}', 6) });
+    // Added to refs.bib above: now ranked first among its entries.
     assert.equal(list.items[0].label, MUZERO);
   });
 
   it('pulls settings again after didChangeConfiguration', async () => {
-    client.settings = { maxSuggestions: 4 };
+    client.settings = { maxSuggestions: 1 };
     await client.notify('workspace/didChangeConfiguration', { settings: null });
     const list = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{}', 6) });
-    assert.equal(list.items.length, 4);
+    // refs.bib's entries, and one paper from outside it.
+    assert.equal(list.items.filter((i: any) => !i.detail.startsWith('in ')).length, 1);
     assert.ok(client.serverRequests.some((r) => r.method === 'workspace/configuration' && r.params.items.some((i: any) => i.scopeUri === texUri)), 'settings are read per resource');
     client.settings = {};
     await client.notify('workspace/didChangeConfiguration', { settings: null });
@@ -333,16 +338,16 @@ describe('language server over stdio: Markdown workspace', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  it('completes after [@ with MuZero first', async () => {
+  it('completes after [@ with the front matter\'s bibliography first, then MuZero', async () => {
     const list = await client.request('textDocument/completion', { textDocument: { uri: uriOf(note) }, position: positionOf(text, '[@]', 2) });
-    assert.equal(list.items[0].label, MUZERO);
-    assert.equal(list.items.length, 5);
+    assert.equal(list.items[0].label, 'smith2020graphs');
+    assert.equal(list.items[1].label, MUZERO);
   });
 
   it('takes pushed settings from didChangeConfiguration when it cannot pull them', async () => {
-    await client.notify('workspace/didChangeConfiguration', { settings: { litlens: { maxSuggestions: 3 } } });
+    await client.notify('workspace/didChangeConfiguration', { settings: { litlens: { maxSuggestions: 1 } } });
     const list = await client.request('textDocument/completion', { textDocument: { uri: uriOf(note) }, position: positionOf(text, '[@]', 2) });
-    assert.equal(list.items.length, 3);
+    assert.equal(list.items.length, 2);
     assert.ok(!client.serverRequests.some((r) => r.method === 'workspace/configuration'));
   });
 

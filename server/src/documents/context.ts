@@ -1,7 +1,7 @@
 // Which text stands for "what is being written here" at a position: the passage a ranking asks
 // about, and where to fall back when the asked-for passage is missing. Hovers, related papers and
 // the CLI's `related --file` share it.
-import { passageAt } from './passages';
+import { passageAt, sentences } from './passages';
 import type { Syntax } from './syntax';
 import type { Passage } from './types';
 
@@ -23,6 +23,27 @@ export function textAround(text: string, offset: number, syntax: Syntax, scope?:
   if (!scope) return contextOf(at);
   for (const s of FALLBACK[scope]) if (at[s]) return at[s]!.text;
   return '';
+}
+
+/** Textual citations name the authors in the sentence that follows them (`\citet{x} showed…`). */
+const TEXTUAL = /^(\\(citet|citealt|citeauthor|citeyear|textcite|Textcite|textcites|Textcites|Citet|Citeauthor)\*?|@)$/;
+
+/**
+ * The text a citation at `offset` is ranked by: the sentence, or the paragraph when the sentence
+ * is short; a parenthetical citation placed after a full stop (`…the value.~\cite{|}`) supports
+ * the sentence before it, a textual one the sentence after. `command` is the citation command as
+ * `citationAt` reports it (`\citep`, `[@`, `@`). Completion and eval:real's BM25 baseline share it.
+ */
+export function citingText(text: string, offset: number, syntax: Syntax, command: string): string {
+  const passage = passageAt(text, offset, syntax);
+  const paragraph = passage.paragraph;
+  if (!TEXTUAL.test(command) && paragraph && (!passage.sentence || passage.sentence.start > offset)) {
+    const before = sentences(text, syntax)
+      .filter((s) => s.start >= paragraph.start && s.end <= offset)
+      .at(-1);
+    if (before) return contextOf({ sentence: before, paragraph });
+  }
+  return contextOf(passage);
 }
 
 export function wordCount(text: string): number {

@@ -7,6 +7,6 @@ export { type PlainText, type Heading, plainIndexAt, isExcluded } from './plain'
 export { citationAt, citationSpot, citedKeys, keyAt } from './citations';
 export { bibliographyFiles } from './bibliography';
 export { splitSentences } from './sentences';
-export { contextOf, textAround, wordCount, type Scope } from './context';
+export { citingText, contextOf, textAround, wordCount, type Scope } from './context';
 export { onProse } from './prose';
 export { backMatterSpans, inBackMatter, isBackMatterTitle } from './backmatter';

@@ -57,6 +57,7 @@ export function toCompletionList(answer: CompletionAnswer | null, doc: TextDocum
   const items = answer.items.map((entry): CompletionItem => {
     const item: CompletionItem = {
       label: entry.key,
+      labelDetails: { detail: entry.labelDetail, description: entry.description },
       kind: CompletionItemKind.Reference,
       detail: entry.detail,
       documentation: { kind: MarkupKind.Markdown, value: entry.documentation },

@@ -109,6 +109,18 @@ export type SearchMode = 'typed' | 'context';
 export interface QueryOptions {
   /** How many hits at most (default 20). */
   limit?: number;
+  /**
+   * Only papers of these sources (IndexSource ids), with statistics (idf) over them alone: a
+   * document's own bibliography ranked as a collection of its own, not diluted by the corpus.
+   */
+  within?: ReadonlySet<string>;
+}
+
+export interface ContextOptions extends QueryOptions {
+  /** Scale by the share of query terms a paper holds (default true); false: plain BM25F. */
+  coordination?: boolean;
+  /** Keep this many of a long query's most informative terms (default MAX_CONTEXT_TERMS). */
+  maxTerms?: number;
 }
 export interface RelatedOptions extends QueryOptions {
   /** 0..1, the normalised score a paper needs (default DEFAULT_RELATED_THRESHOLD); 0: a ranking, nothing is cut. */
@@ -209,6 +221,9 @@ export class SearchIndex {
   private cover = new Uint8Array(0);
   private termHits = new Uint8Array(0);
   private keptTerms = 0;
+  /** Set for the duration of a query `within` some sources: 1 for each part searched. */
+  private scope: Uint8Array | null = null;
+  private scopeTotal = 0;
   private touched = new Uint32Array(0);
   private tokTouched = new Uint32Array(0);
   /** What the last `load` reused and rebuilt. */
@@ -439,7 +454,29 @@ export class SearchIndex {
 
   /** Never zero: in an ML library "model" is everywhere, yet a title holding it is still a better match. */
   private idf(df: number): number {
-    return Math.log(1 + this.total / (df + 0.5));
+    return Math.log(1 + (this.scope ? this.scopeTotal : this.total) / (df + 0.5));
+  }
+
+  /** Runs `query` over the parts of the `within` sources only (all parts when absent). */
+  private scoped<T>(within: ReadonlySet<string> | undefined, query: () => T): T {
+    if (!within) return query();
+    this.scope = new Uint8Array(this.parts.length);
+    this.scopeTotal = 0;
+    for (const [i, part] of this.parts.entries()) {
+      if (!within.has(part.id)) continue;
+      this.scope[i] = 1;
+      this.scopeTotal += part.seg.papers.length;
+    }
+    try {
+      return query();
+    } finally {
+      this.scope = null;
+    }
+  }
+
+  /** True when part `i` takes part in the current query. */
+  private searched(i: number): boolean {
+    return !this.scope || this.scope[i] === 1;
   }
 
   // ---------------------------------------------------------------- context queries
@@ -455,7 +492,7 @@ export class SearchIndex {
     for (const q of terms) {
       q.ids = new Int32Array(this.parts.length);
       for (let i = 0; i < this.parts.length; i++) {
-        const t = findTerm(this.parts[i].seg.ctx, q.stem);
+        const t = this.searched(i) ? findTerm(this.parts[i].seg.ctx, q.stem) : -1;
         q.ids[i] = t;
         if (t >= 0) q.df += docFreq(this.parts[i].seg.ctx, t);
       }
@@ -473,11 +510,11 @@ export class SearchIndex {
   }
 
   /** Accumulates context scores into this.acc; returns the number of touched documents. */
-  private accumulate(terms: QueryTerm[]): number {
+  private accumulate(terms: QueryTerm[], maxTerms = MAX_CONTEXT_TERMS): number {
     const acc = this.acc;
     const touched = this.touched;
     let n = 0;
-    const kept = terms.filter((t) => t.df > 0).sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
+    const kept = terms.filter((t) => t.df > 0).sort((a, b) => b.weight - a.weight).slice(0, maxTerms);
     for (const q of kept) {
       const w = q.weight / 255;
       for (let s = 0; s < this.parts.length; s++) {
@@ -572,15 +609,17 @@ export class SearchIndex {
   }
 
   /** Papers ranked for a sentence, paragraph or section (BM25F, stemmed, stopwords out). */
-  context(text: string, options: QueryOptions = {}): Hit[] {
-    const limit = options.limit ?? DEFAULT_LIMIT;
-    const terms = this.contextTerms(text);
-    const n = this.accumulate(terms);
-    this.coordinate(n);
-    const docs = this.top(this.acc, this.touched, n, limit);
-    const hits = docs.map((d) => ({ paper: this.paper(d), score: this.acc[d], matched: this.matchedContext(terms, d) }));
-    this.clearAcc(n);
-    return hits;
+  context(text: string, options: ContextOptions = {}): Hit[] {
+    return this.scoped(options.within, () => {
+      const limit = options.limit ?? DEFAULT_LIMIT;
+      const terms = this.contextTerms(text);
+      const n = this.accumulate(terms, options.maxTerms);
+      if (options.coordination ?? true) this.coordinate(n);
+      const docs = this.top(this.acc, this.touched, n, limit);
+      const hits = docs.map((d) => ({ paper: this.paper(d), score: this.acc[d], matched: this.matchedContext(terms, d) }));
+      this.clearAcc(n);
+      return hits;
+    });
   }
 
   /**
@@ -621,6 +660,10 @@ export class SearchIndex {
    * threshold 0 returns a plain ranking.
    */
   related(text: string, options: RelatedOptions = {}): Hit[] {
+    return this.scoped(options.within, () => this.relatedIn(text, options));
+  }
+
+  private relatedIn(text: string, options: RelatedOptions): Hit[] {
     const limit = options.limit ?? DEFAULT_LIMIT;
     const threshold = options.threshold ?? DEFAULT_RELATED_THRESHOLD;
     const ranking = threshold <= 0;
@@ -700,7 +743,7 @@ export class SearchIndex {
       let m = 0;
       const expansions = this.expand(word, keyOnly, qi === words.length - 1, looseLast && qi === words.length - 1);
       // Term numbers per segment, and document frequencies over all segments (global idf).
-      const ids = [...expansions.keys()].map((term) => this.parts.map((part) => findTerm(part.seg.typ, term)));
+      const ids = [...expansions.keys()].map((term) => this.parts.map((part, s) => (this.searched(s) ? findTerm(part.seg.typ, term) : -1)));
       const dfs = ids.map((perPart) => perPart.reduce((sum, t, s) => sum + (t >= 0 ? docFreq(this.parts[s].seg.typ, t) : 0), 0));
       const qualities = [...expansions.values()];
       for (let s = 0; s < this.parts.length; s++) {
@@ -743,7 +786,8 @@ export class SearchIndex {
     };
     let known = false;
     let largest: Postings | null = null;
-    for (const part of this.parts) {
+    for (const [s, part] of this.parts.entries()) {
+      if (!this.searched(s)) continue;
       const p = part.seg.typ;
       if (!largest || p.terms.length > largest.terms.length) largest = p;
       const exact = findTerm(p, word);
@@ -823,7 +867,7 @@ export class SearchIndex {
 
   /** Papers for a few typed letters: prefix + fuzzy over key, title, authors and year. */
   typed(text: string, options: QueryOptions = {}): Hit[] {
-    return this.typedWithCoverage(text, options.limit ?? DEFAULT_LIMIT).hits;
+    return this.scoped(options.within, () => this.typedWithCoverage(text, options.limit ?? DEFAULT_LIMIT).hits);
   }
 
   private typedWithCoverage(text: string, limit: number): { hits: Hit[]; full: number } {
@@ -870,10 +914,13 @@ export class SearchIndex {
    * context: typed ranking.
    */
   completion(typed: string, contextText: string, options: QueryOptions = {}): Hit[] {
-    const limit = options.limit ?? DEFAULT_LIMIT;
+    return this.scoped(options.within, () => this.completionNow(typed, contextText, options.limit ?? DEFAULT_LIMIT));
+  }
+
+  private completionNow(typed: string, contextText: string, limit: number): Hit[] {
     if (!typed.trim()) return this.context(contextText, { limit });
     const terms = this.contextTerms(contextText);
-    if (!terms.some((t) => t.df > 0)) return this.typed(typed, { limit });
+    if (!terms.some((t) => t.df > 0)) return this.typedWithCoverage(typed, limit).hits;
     const { n: nt, words, need: required } = this.accumulateTyped(typed);
     const need = Math.max(1, required);
     const tok = this.tokAcc;

@@ -19,7 +19,7 @@ import { PackedTerms, type Postings, type Vocabulary } from './postings';
 import { Segment, hashKeys } from './segment';
 
 /** Bump when the file layout or anything that changes the indexed terms/impacts changes. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 const MAGIC = Buffer.from('LLSEG\0\0\0', 'latin1');
 const PREFIX = 'litlens-search-';
 

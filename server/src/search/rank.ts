@@ -17,6 +17,8 @@ export interface RelatedLimits {
   threshold: number;
   /** 0..1, the share of the best paper's score the others need (index.related's `relative`). */
   relative?: number;
+  /** Only papers of these sources, judged by statistics over them (QueryOptions.within). */
+  within?: ReadonlySet<string>;
 }
 
 export class Ranker {
@@ -41,6 +43,16 @@ export class Ranker {
     const vector = semantic?.queryVectorIfReady(context);
     if (!semantic || !vector) return this.index.completion(typed, context, { limit });
     return semantic.fuseWith(vector, this.index.completion(typed, context, { limit: depth(limit) }), { limit });
+  }
+
+  /**
+   * Completion within some sources only (a document's own bibliography), ranked by statistics
+   * over them alone; lexical (meaning is fused over the whole library). With nothing typed, the
+   * context ranking with coordination as `coordination` says.
+   */
+  completionWithin(typed: string, context: string, options: { limit: number; within: ReadonlySet<string>; coordination?: boolean }): Hit[] {
+    if (typed.trim()) return this.index.completion(typed, context, options);
+    return this.index.context(context, options);
   }
 
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */

@@ -1,5 +1,6 @@
 // One source's part of the search index: two inverted lists over its papers.
-//   ctx — stemmed content words of title, abstract, authors and key, BM25F impacts (context queries)
+//   ctx — stemmed content words of title, abstract, venue, author surnames and the key split into
+//         words, BM25F impacts (context queries)
 //   typ — folded words of key, title, authors and year, unstemmed, field weights (typed queries)
 // A segment knows nothing of other sources; SearchIndex combines segments with global statistics.
 import { createHash, type Hash } from 'node:crypto';
@@ -12,6 +13,7 @@ export const CONTEXT_FIELDS = {
   title: { weight: 3, b: 0.5 },
   abstract: { weight: 1, b: 0.75 },
   authors: { weight: 2, b: 0 },
+  venue: { weight: 1, b: 0 },
   key: { weight: 1, b: 0 },
 } as const;
 export const K1 = 1.2;
@@ -142,7 +144,7 @@ export function buildSegment(papers: readonly Paper[], hash = hashPapers(papers)
 }
 
 /** The fields of a paper the index reads (all a worker or a streamed source gives it). */
-export type IndexedPaper = Pick<Paper, 'key' | 'title' | 'abstract' | 'authors' | 'year'>;
+export type IndexedPaper = Pick<Paper, 'key' | 'title' | 'abstract' | 'authors' | 'year' | 'venue'>;
 
 /**
  * buildSegment one paper at a time, for sources read as a stream: only the postings are held,
@@ -184,7 +186,9 @@ export function segmentBuilder(avg: { title: number; abstract: number }): { add(
     addField(p.title, CONTEXT_FIELDS.title.weight, CONTEXT_FIELDS.title.b, avg.title, true);
     addField(p.abstract, CONTEXT_FIELDS.abstract.weight, CONTEXT_FIELDS.abstract.b, avg.abstract, false);
     addField(familyNames(p).join(' '), CONTEXT_FIELDS.authors.weight, 0, 1, false);
-    addField(p.key, CONTEXT_FIELDS.key.weight, 0, 1, false);
+    addField(p.venue, CONTEXT_FIELDS.venue.weight, 0, 1, false);
+    // Keys name tools and authors ("pedregosa2011scikit", "vanderWalt2011"): split at digits and case.
+    addField(keyWords(p.key), CONTEXT_FIELDS.key.weight, 0, 1, false);
     doc.flush(ctx);
 
     tw.clear();
@@ -214,6 +218,15 @@ export function keyParts(key: string): string[] {
   return out;
 }
 
+/** A key as words for the context field: "pedregosa2011scikit" -> "pedregosa 2011 scikit", "vanderWalt" -> "vander Walt". */
+export function keyWords(key: string): string {
+  return key
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{L})(\p{N})/gu, '$1 $2')
+    .replace(/(\p{N})(\p{L})/gu, '$1 $2')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ');
+}
+
 /**
  * Content hash of a source from the fields the index reads. Callers that know a cheaper hash
  * (of the file's bytes) pass it instead.
@@ -226,7 +239,7 @@ export function hashPapers(papers: readonly Paper[]): string {
 
 /** One paper's part of hashPapers (for sources hashed as they stream). */
 export function hashPaper(h: Hash, p: Paper): void {
-  h.update(`${p.key}\u0000${p.title}\u0000${p.abstract ?? ''}\u0000${p.authors.join('\u0001')}\u0000${p.year ?? ''}\u0002`);
+  h.update(`${p.key}\u0000${p.title}\u0000${p.abstract ?? ''}\u0000${p.authors.join('\u0001')}\u0000${p.year ?? ''}\u0000${p.venue ?? ''}\u0002`);
 }
 
 /** Hash of the keys in order: a saved segment must describe exactly these papers. */

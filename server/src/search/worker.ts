@@ -48,7 +48,7 @@ export type WorkerReply =
 export type CorpusJob = Pick<CorpusOptions, 'format' | 'categories' | 'chunkPapers'>;
 
 /** The fields of a Paper the index reads (hashPapers, buildSegment): all a worker is sent. */
-export type IndexedFields = Pick<Paper, 'key' | 'title' | 'abstract' | 'authors' | 'year'>;
+export type IndexedFields = Pick<Paper, 'key' | 'title' | 'abstract' | 'authors' | 'year' | 'venue'>;
 
 /** Papers per message: copying 8k papers takes ~20 ms of the main thread. */
 const SLICE = 8192;
@@ -88,7 +88,7 @@ async function inWorker(sources: readonly IndexSource[], dir: string | null, sav
     });
     for (const [i, s] of sources.entries()) {
       for (let start = 0; start < s.papers.length; start += SLICE) {
-        const papers = completePapers(s.papers).slice(start, start + SLICE).map(({ key, title, abstract, authors, year }) => ({ key, title, abstract, authors, year }));
+        const papers = completePapers(s.papers).slice(start, start + SLICE).map(({ key, title, abstract, authors, year, venue }) => ({ key, title, abstract, authors, year, venue }));
         worker.postMessage({ type: 'papers', source: i, papers } satisfies WorkerRequest);
         await nextTurn();
       }

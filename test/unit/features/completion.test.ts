@@ -1,86 +1,189 @@
 import { strict as assert } from 'node:assert';
-import { completion } from '../../../server/src/features/completion';
+import { OTHER_LIMIT, OWN_LIMIT, completion, type CompletionAnswer } from '../../../server/src/features/completion';
 import { REFS, workspace, type AtOptions, type Workspace } from './fixture';
 
 const MUZERO = 'mastering-atari-go';
 const SENTENCE = 'Agents that plan with a learned dynamics model of the environment reach superhuman play in Atari and board games';
 
+/** A bibliography of its own field (nothing here is in the bundled corpus). */
+const OWN = `%! refs.bib
+@article{hartley2019tides,
+  author = {Hartley, Ann and Ng, Bo and Okafor, Chi},
+  title = {Tidal Forcing of Coastal Sediment Transport},
+  journal = {Journal of Coastal Research},
+  year = {2019}
+}
+@software{quarry2021,
+  author = {Lind, Dana},
+  title = {Quarry: A Toolkit for Gridded Rainfall Records},
+  year = {2021}
+}
+@article{moss2015glaciers,
+  author = {Moss, Eli},
+  title = {Glacier Retreat in Alpine Valleys},
+  journal = {Cryosphere Letters},
+  year = {2015}
+}
+@book{ivers2008,
+  author = {Ivers, Flo},
+  title = {Numerical Methods for Shallow Water Equations},
+  year = {2008}
+}
+`;
+const OWN_KEYS = ['hartley2019tides', 'quarry2021', 'moss2015glaciers', 'ivers2008'];
+
+const keys = (a: CompletionAnswer | null) => a!.items.map((i) => i.key);
+
 describe('features: citation completion', () => {
-  let ws: Workspace;
-  before(async () => (ws = await workspace(REFS)));
-  after(() => ws.dispose());
-  /** Completion at `|`; untrusted unless said otherwise, so that no paper is marked as adding an entry. */
-  const complete = (source: string, options: AtOptions = {}) => {
-    const { ctx } = ws.at(source, { trusted: false, ...options });
-    return { answer: completion(ctx), offset: ctx.offset, text: ctx.doc.text };
-  };
+  describe('without a bibliography of its own', () => {
+    let ws: Workspace;
+    before(async () => (ws = await workspace('')));
+    after(() => ws.dispose());
+    const complete = (source: string, options: AtOptions = {}) => completion(ws.at(source, { trusted: false, ...options }).ctx);
 
-  it('ranks MuZero first after \\cite{ in a sentence on planning with a learned model', () => {
-    const { answer: a, offset } = complete(`${SENTENCE} \\cite{|}.`);
-    const answer = a!;
-    assert.equal(answer.incomplete, true);
-    assert.equal(answer.items[0]!.key, MUZERO);
-    assert.equal(answer.items[0]!.start, offset);
-    assert.equal(answer.items[0]!.end, offset);
-    assert.match(answer.items[0]!.detail, /^Mastering Atari/);
-    assert.match(answer.items[0]!.documentation, /^### Mastering Atari.*\n\n.*MuZero/s);
+    it('ranks the library by the sentence (MuZero first after \\cite{ and after [@)', () => {
+      const answer = complete(`${SENTENCE} \\cite{|}.`)!;
+      assert.equal(answer.incomplete, true);
+      assert.equal(answer.items[0]!.key, MUZERO);
+      assert.equal(answer.items[0]!.tier, 3);
+      assert.match(answer.items[0]!.description, /^Mastering Atari/);
+      assert.match(answer.items[0]!.documentation, /^### Mastering Atari.*\n\n.*MuZero/s);
+      assert.equal(complete(`${SENTENCE} [@|].`, { name: 'note.md' })!.items[0]!.key, MUZERO);
+    });
+
+    it('offers at most maxSuggestions papers', () => {
+      assert.equal(complete(`${SENTENCE} \\cite{|}.`, { config: { maxSuggestions: 3 } })!.items.length, 3);
+    });
+
+    it('replaces what is typed of the key, and keeps the server order through the editor filter', () => {
+      const { ctx } = ws.at(`${SENTENCE} \\citep[see][]{mast|}.`, { trusted: false });
+      const answer = completion(ctx)!;
+      const first = answer.items[0]!;
+      assert.equal(first.key, MUZERO);
+      assert.equal(ctx.doc.text.slice(first.start, first.end), 'mast');
+      for (const item of answer.items) assert.ok(item.filterText.startsWith('mast'), item.filterText);
+      assert.deepEqual(
+        answer.items.map((i) => i.sortText),
+        answer.items.map((_, i) => String(i).padStart(5, '0')),
+      );
+    });
+
+    it('answers null outside a citation and no items (incomplete) before the index is ready', () => {
+      assert.equal(complete(`${SENTENCE} |.`), null);
+      assert.equal(complete(`Write to jane@exa|mple.org`, { name: 'note.md' }), null);
+      assert.deepEqual(complete(`${SENTENCE} \\cite{|}`, { ready: false }), { items: [], incomplete: true });
+    });
   });
 
-  it('ranks MuZero first after [@ in Markdown', () => {
-    assert.equal(complete(`${SENTENCE} [@|].`, { name: 'note.md' }).answer!.items[0]!.key, MUZERO);
+  describe('tiers', () => {
+    let ws: Workspace;
+    before(async () => (ws = await workspace(`${OWN}${REFS.replace('refs.bib', 'other.bib')}`)));
+    after(() => ws.dispose());
+    const complete = (source: string, options: AtOptions = {}) => completion(ws.at(source, options).ctx);
+    const BIB = '\n\n\\bibliography{refs}';
+
+    it('offers every entry of the named bibliography first, ranked by the sentence, then at most a few related papers', () => {
+      const answer = complete(`Sediment moves with the tidal forcing along the coast \\cite{|}.${BIB}`)!;
+      const own = answer.items.filter((i) => i.tier === 1);
+      assert.deepEqual(
+        own.map((i) => i.key).sort(),
+        [...OWN_KEYS].sort(),
+      );
+      assert.equal(answer.items[0]!.key, 'hartley2019tides');
+      assert.deepEqual(
+        answer.items.slice(0, own.length).map((i) => i.tier),
+        own.map(() => 1),
+      );
+      assert.ok(answer.items.length - own.length <= OTHER_LIMIT);
+    });
+
+    it('puts the named bibliography before other workspace libraries and the corpus', () => {
+      const answer = complete(`Graph networks for physical reasoning \\cite{|}.${BIB}`)!;
+      assert.deepEqual(answer.items.slice(0, OWN_KEYS.length).map((i) => i.tier), [1, 1, 1, 1]);
+      const other = answer.items.find((i) => i.key === 'smith2020graphs');
+      if (other) assert.equal(other.tier, 2);
+    });
+
+    it('without a named bibliography, the workspace .bib files are tier 1', () => {
+      const answer = complete('Graph networks for physical reasoning \\cite{|}.')!;
+      assert.equal(answer.items[0]!.key, 'smith2020graphs');
+      assert.equal(answer.items.filter((i) => i.tier === 1).length, OWN_KEYS.length + 1);
+    });
+
+    it('ranks by author surnames, tool names in the key and the venue', () => {
+      assert.equal(complete(`As Moss showed for the Alps \\cite{|}.${BIB}`)!.items[0]!.key, 'moss2015glaciers');
+      assert.equal(complete(`Records were gridded with quarry \\cite{|}.${BIB}`)!.items[0]!.key, 'quarry2021');
+      assert.equal(complete(`Results in the cryosphere community \\cite{|}.${BIB}`)!.items[0]!.key, 'moss2015glaciers');
+    });
+
+    it('puts entries the document does not cite yet before those it cites, when the sentence says nothing', () => {
+      const text = `Earlier work \\cite{hartley2019tides, moss2015glaciers, quarry2021} set the scene.\n\nThis also holds here \\cite{|}.${BIB}`;
+      assert.equal(complete(text)!.items[0]!.key, 'ivers2008');
+    });
+
+    it('after a full stop, a parenthetical citation is ranked by the sentence before it, a textual one by the sentence after', () => {
+      const tides = 'Sediment moves with the tidal forcing along the coast';
+      const ice = 'Glacier retreat reshapes alpine valleys over decades.';
+      assert.equal(complete(`Intro. ${tides}.~\\cite{|} ${ice}${BIB}`)!.items[0]!.key, 'hartley2019tides');
+      assert.equal(complete(`Intro. ${ice} \\citet{|} ${tides}.${BIB}`)!.items[0]!.key, 'hartley2019tides');
+    });
+
+    it('with letters typed, every tier is narrowed by them, tier 1 first', () => {
+      const answer = complete(`Graph networks \\cite{ha|}.${BIB}`)!;
+      assert.equal(answer.items[0]!.key, 'hartley2019tides');
+      assert.ok(!answer.items.some((i) => i.key === 'quarry2021'));
+      const smith = complete(`Graph networks \\cite{smith|}.${BIB}`)!;
+      assert.equal(smith.items[0]!.key, 'smith2020graphs');
+      assert.equal(smith.items[0]!.tier, 2);
+    });
+
+    it('leaves out keys already in the command, unless nothing else is left', () => {
+      const answer = complete(`Tidal sediment \\cite{hartley2019tides, |}.${BIB}`)!;
+      assert.ok(!keys(answer).includes('hartley2019tides'));
+      assert.equal(answer.items[0]!.tier, 1);
+    });
+
+    it('shows author, year and title on each row, and where the entry is or will be added', () => {
+      const answer = complete(`Sediment moves with the tidal forcing along the coast \\cite{|}.${BIB}`)!;
+      const own = answer.items[0]!;
+      assert.equal(own.labelDetail, ' Hartley et al. 2019');
+      assert.equal(own.description, 'Tidal Forcing of Coastal Sediment Transport');
+      assert.equal(own.detail, 'in refs.bib');
+      assert.equal(own.addsEntryTo, null);
+      assert.match(own.documentation, /^### Tidal Forcing of Coastal Sediment Transport\n\nAnn Hartley, Bo Ng, Chi Okafor · 2019 · \*Journal of Coastal Research\*/);
+      assert.equal((own.documentation.match(/Tidal Forcing/g) ?? []).length, 1);
+      const corpus = complete(`${SENTENCE} \\cite{mast|}.${BIB}`)!.items.find((i) => i.key === MUZERO)!;
+      assert.equal(corpus.tier, 3);
+      assert.equal(corpus.addsEntryTo, ws.path('refs.bib'));
+      assert.equal(corpus.detail, 'bundled corpus — choosing it adds the entry to refs.bib');
+      assert.match(corpus.documentation, /adds the entry to refs\.bib/);
+    });
   });
 
-  it('replaces what is typed of the key, and keeps the server order through the editor filter', () => {
-    const { answer: a, text } = complete(`${SENTENCE} \\citep[see][]{mast|}.`);
-    const answer = a!;
-    const first = answer.items[0]!;
-    assert.equal(first.key, MUZERO);
-    assert.equal(text.slice(first.start, first.end), 'mast');
-    for (const item of answer.items) assert.ok(item.filterText.startsWith('mast'), item.filterText);
-    assert.deepEqual(
-      answer.items.map((i) => i.sortText),
-      answer.items.map((_, i) => String(i).padStart(4, '0')),
-    );
+  it('never answers an empty list while the bibliography has entries, even when its only entries are co-cited', async () => {
+    const ws = await workspace(`%! paper.bib
+@article{Koru2007, author = {Koru, A.}, title = {Module size}, year = {2007}}
+@article{Gopinath2014, author = {Gopinath, R.}, title = {Coverage}, year = {2014}}
+`);
+    try {
+      const md = '---\nbibliography: paper.bib\n---\nDefects cluster in small modules [@|; @Koru2007; @Gopinath2014].\n';
+      const answer = completion(ws.at(md, { name: 'paper.md' }).ctx)!;
+      assert.deepEqual(keys(answer).slice(0, 2).sort(), ['Gopinath2014', 'Koru2007']);
+    } finally {
+      ws.dispose();
+    }
   });
 
-  it('after a full stop, a parenthetical citation is ranked by the sentence before it, a textual one by the sentence after', () => {
-    const next = 'Diffusion models generate whole trajectories at once and turn planning into sampling.';
-    assert.equal(complete(`Intro. ${SENTENCE}.~\\cite{|} ${next}`).answer!.items[0]!.key, MUZERO);
-    assert.equal(complete(`Intro. ${SENTENCE}. [@|] ${next}`, { name: 'note.md' }).answer!.items[0]!.key, MUZERO);
-    assert.equal(complete(`Intro. ${next} \\citet{|} ${SENTENCE}.`).answer!.items[0]!.key, MUZERO);
-  });
-
-  it('does not offer keys already in the command', () => {
-    const answer = complete(`${SENTENCE} \\cite{${MUZERO}, |}.`).answer!;
-    assert.ok(answer.items.length > 0);
-    assert.ok(!answer.items.some((i) => i.key === MUZERO));
-  });
-
-  it('offers at most maxSuggestions papers', () => {
-    assert.equal(complete(`${SENTENCE} \\cite{|}.`, { config: { maxSuggestions: 3 } }).answer!.items.length, 3);
-  });
-
-  it('marks papers missing from the bibliography with the file they will be added to', () => {
-    const target = ws.path('refs.bib');
-    const answer = complete(`Graph networks for physical reasoning \\cite{|}\\bibliography{refs}`, { trusted: true }).answer!;
-    const own = answer.items.find((i) => i.key === 'smith2020graphs')!;
-    assert.equal(own.addsEntryTo, null);
-    const other = answer.items.find((i) => i.key !== 'smith2020graphs')!;
-    assert.equal(other.addsEntryTo, target);
-    assert.match(other.documentation, /adds the entry to refs\.bib/);
-  });
-
-  it('offers the project\'s own entries when there is nothing to rank by', () => {
-    const answer = complete('\\cite{|}\n\n\\bibliography{refs}').answer!;
-    assert.deepEqual(
-      answer.items.map((i) => i.key),
-      ['smith2020graphs'],
-    );
-  });
-
-  it('answers null outside a citation and no items (incomplete) before the index is ready', () => {
-    assert.equal(complete(`${SENTENCE} |.`).answer, null);
-    assert.equal(complete(`Write to jane@exa|mple.org`, { name: 'note.md' }).answer, null);
-    assert.deepEqual(complete(`${SENTENCE} \\cite{|}`, { ready: false }).answer, { items: [], incomplete: true });
+  it('a bibliography larger than the list gives its best entries by the sentence, and re-asks as letters are typed', async () => {
+    const entries = Array.from({ length: OWN_LIMIT + 20 }, (_, i) => `@misc{e${i}, title = {Entry number ${i} on ${i === 777 ? 'tidal sediment' : 'other things'}}, year = {2000}}`);
+    const ws = await workspace(`%! big.bib\n${entries.join('\n')}\n`, { corpus: false });
+    try {
+      const answer = completion(ws.at('Tidal sediment moves \\cite{|}.\n\\bibliography{big}').ctx)!;
+      assert.equal(answer.incomplete, true);
+      assert.equal(answer.items.length, OWN_LIMIT);
+      assert.equal(answer.items[0]!.key, 'e777');
+    } finally {
+      ws.dispose();
+    }
   });
 });
