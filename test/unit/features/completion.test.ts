@@ -155,7 +155,7 @@ describe('features: citation completion', () => {
       const corpus = complete(`${SENTENCE} \\cite{mast|}.${BIB}`)!.items.find((i) => i.key === MUZERO)!;
       assert.equal(corpus.tier, 3);
       assert.equal(corpus.addsEntryTo, ws.path('refs.bib'));
-      assert.equal(corpus.detail, 'bundled corpus — choosing it adds the entry to refs.bib');
+      assert.equal(corpus.detail, 'bundled corpus — choosing it adds the entry to refs.bib (no authors or year — will be added as @misc)');
       assert.match(corpus.documentation, /adds the entry to refs\.bib/);
     });
   });
