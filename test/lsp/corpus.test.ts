@@ -146,6 +146,11 @@ describe('language server: an arXiv snapshot in litlens.corpora', function () {
     assert.match(entry, new RegExp(`^\\s*year\\s*=\\s*\\{${joined.year}\\}`, 'm'));
     assert.match(entry, /^\s*author\s*=/m);
     assert.ok(entry.startsWith(`@`) && entry.includes(`{${key},`), entry);
+    // Listed once: the bundled paper stands for the record, which the library still knows.
+    const hits = await client.request<{ key: string }[]>('litlens/search', { query: joined.title, limit: 10 });
+    assert.equal(hits[0]?.key, key, JSON.stringify(hits));
+    assert.ok(!hits.some((h) => h.key === joined.key), `${joined.key} listed beside ${key}`);
+    assert.ok(await client.request<string | null>('litlens/bibtex', { key: joined.key }), 'the record is still in the library');
   });
 
   it('a second server opens the saved index without reading the snapshot', async () => {

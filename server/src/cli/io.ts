@@ -78,9 +78,11 @@ export async function addCorpora(library: Library, flags: Values<Partial<typeof 
   const bundled = library.sources.find((s) => s.id === 'corpus' && !s.store);
   if (!bundled) return;
   let papers = bundled.papers;
-  for (const { store } of library.stores) papers = await joinByTitle(papers, store!);
+  const standIns: string[] = [];
+  for (const { store } of library.stores) papers = await joinByTitle(papers, store!, standIns);
   library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
   index?.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash }); // same segment, joined papers
+  index?.hideKeys(standIns);
 }
 
 export function hitJson(h: Hit): { key: string; title: string; score: number } {

@@ -9,14 +9,16 @@ import type { PaperStore } from './store';
  * The papers with their missing fields filled from the store's entry of the same title (the
  * first one in the file when several share it); a paper without a match is returned as it is.
  * Keys, titles and abstracts are never changed. One pass over the store's titles, then one read
- * per matched paper.
+ * per matched paper. The store keys matched go into `matched` when given: the bundled paper
+ * stands for them, so rankings leave them out (SearchIndex.hideKeys).
  */
-export async function joinByTitle(papers: readonly Paper[], store: PaperStore): Promise<Paper[]> {
+export async function joinByTitle(papers: readonly Paper[], store: PaperStore, matched?: string[]): Promise<Paper[]> {
   const matches = store.docsWithTitles(papers.map((p) => p.title));
   return Promise.all(
     papers.map(async (paper, i) => {
       const doc = matches[i][0];
       if (doc === undefined) return paper;
+      matched?.push(store.keyAt(doc));
       const entry = await store.fullEntry(store.keyAt(doc));
       if (!entry) return paper;
       const joined: Paper = { ...paper };

@@ -215,6 +215,7 @@ export class SearchIndex {
   private total = 0;
   /** 1 for a document shadowed by an earlier source with the same key (or a repeat within one). */
   private dead = new Uint8Array(0);
+  private hidden = new Set<string>();
   private acc = new Float32Array(0);
   private final = new Float32Array(0);
   private tokAcc = new Float32Array(0);
@@ -405,6 +406,28 @@ export class SearchIndex {
     return out;
   }
 
+  /**
+   * Keys of store papers that another paper stands for (a bundled corpus paper joined with its
+   * snapshot record of the same title): left out of every ranking, so a paper is listed once; the
+   * library still answers for them (a hover on a cited arXiv key).
+   */
+  hideKeys(keys: Iterable<string>): void {
+    this.hidden = new Set(keys);
+    this.relayout();
+  }
+
+  private hideStandIns(): void {
+    if (this.hidden.size === 0) return;
+    for (const p of this.parts) {
+      const { keyIndex, keyIndexStart, length } = p.seg.papers;
+      if (!keyIndex || keyIndexStart === undefined) continue;
+      for (const key of this.hidden) {
+        const d = keyIndex.docOf(key);
+        if (d >= keyIndexStart && d < keyIndexStart + length) this.dead[p.base + d - keyIndexStart] = 1;
+      }
+    }
+  }
+
   /** Number of distinct papers searchable. */
   get size(): number {
     let n = 0;
@@ -426,6 +449,7 @@ export class SearchIndex {
       this.parts.map((p) => ({ papers: p.seg.papers, base: p.base })),
       base,
     );
+    this.hideStandIns();
     this.acc = new Float32Array(base);
     this.final = new Float32Array(base);
     this.tokAcc = new Float32Array(base);

@@ -360,10 +360,12 @@ export class LitLensWorkspace {
     const bundled = library.sources.find((s) => s.id === 'corpus' && !s.store);
     if (!bundled) return;
     let papers = bundled.papers;
-    for (const { store } of library.stores) papers = await joinByTitle(papers, store!);
+    const standIns: string[] = [];
+    for (const { store } of library.stores) papers = await joinByTitle(papers, store!, standIns);
     if (this.library !== library || this.index !== index || papers.every((p, i) => p === bundled.papers[i])) return;
     library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
     index.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash });
+    index.hideKeys(standIns);
   }
 
   /**
