@@ -69,6 +69,13 @@ export class Citer implements vscode.Disposable {
     const said = result?.added && where ? `Cited ${key} and added its entry to ${where}.` : `Cited ${key}.`;
     this.ctx.output.info(said);
     if (result?.incomplete) void this.tellIncomplete(result.incomplete);
+    if (result?.reason) {
+      // The citation is undefined until the entry exists: say why it is not there.
+      const why = `the entry for ${key} was not added: ${result.reason}`;
+      this.ctx.output.warn(why);
+      void vscode.window.showWarningMessage(`LitLens: ${why}`);
+      return `Cited ${key}; ${why}.`;
+    }
     return said;
   }
 

@@ -117,6 +117,10 @@ export interface EnsureInBibliographyResult {
    * ("added to refs.bib without authors or year — complete the entry"); the entry starts on
    * `line` (1-based) of `file`. For the command, the server shows the message itself. */
   incomplete?: { message: string; file: string; line: number };
+  /** Why an entry the citation needs was not added (a read-only file, no bibliography file, a
+   * key the library lacks): worth showing, since the citation is now undefined. For the command,
+   * the server shows it itself. */
+  reason?: string;
 }
 /** client → server request: make sure `key` is in the bibliography of document `uri`.
  * Appends the entry when needed; answers where it went. */

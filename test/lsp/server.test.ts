@@ -73,7 +73,7 @@ describe('language server over stdio: LaTeX workspace', function () {
     assert.equal(list.items[0].detail, 'in refs.bib');
     const first = list.items[1];
     assert.equal(first.label, MUZERO);
-    assert.match(first.labelDetails.description, /^Mastering Atari/);
+    assert.match(first.labelDetails.description, /^\+ refs\.bib · Mastering Atari/, "the row says it adds an entry");
     assert.match(first.detail, /^bundled corpus — choosing it adds the entry to refs\.bib/);
     assert.match(first.documentation.value, /MuZero/);
     assert.equal(first.sortText, '00001');
@@ -209,7 +209,19 @@ describe('language server over stdio: LaTeX workspace', function () {
     assert.deepEqual({ ...added, incomplete: undefined }, { file: bib, added: true, incomplete: undefined });
     assert.equal(added.incomplete.message, 'added to refs.bib without authors or year — complete the entry', 'the request answers it; the client shows it');
     assert.equal(fs.readFileSync(bib).subarray(before.length).toString().match(/@\w+\{improving-grey-box,/g)?.length, 1);
-    assert.deepEqual(await client.request('litlens/ensureInBibliography', { uri: uriOf(chapter), key: 'no-such-key' }), { file: null, added: false });
+    assert.deepEqual(await client.request('litlens/ensureInBibliography', { uri: uriOf(chapter), key: 'no-such-key' }), { file: null, added: false, reason: '"no-such-key" is not in the library' });
+    // A read-only bibliography is left alone, and the answer says why the entry is not there.
+    const mode = fs.statSync(bib).mode;
+    const kept = fs.readFileSync(bib);
+    fs.chmodSync(bib, 0o444);
+    try {
+      const refused = await client.request('litlens/ensureInBibliography', { uri: uriOf(chapter), key: 'planning-diffusion-flexible' });
+      assert.equal(refused.added, false);
+      assert.match(refused.reason, /refs\.bib: read-only file/);
+      assert.ok(fs.readFileSync(bib).equals(kept));
+    } finally {
+      fs.chmodSync(bib, mode);
+    }
   });
 
   it('reports a broken .bib on the file, at its line, when the watcher says it changed', async () => {

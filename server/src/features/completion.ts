@@ -111,8 +111,16 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   // Tier 1.
   let own: Paper[];
   if (tiers.own.size === 0) own = [];
-  else if (typed) own = index.completionWithin(cite.typed, sentence, { limit: OWN_LIMIT, within: tiers.own }).map((h) => h.paper);
-  else own = rankOwn(ctx, cite, sentence, tiers.own, ownKeys);
+  else if (typed) {
+    own = index.completionWithin(cite.typed, sentence, { limit: OWN_LIMIT, within: tiers.own }).map((h) => h.paper);
+    if (own.length === 0 || typed.length < 2) {
+      // One letter (too short for the index's typed matching), or letters it does not match: the
+      // entries whose key, a title word or an author's name starts with them, by the sentence.
+      const have = new Set(own.map((p) => p.key));
+      const words = typed.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      for (const p of rankOwn(ctx, cite, sentence, tiers.own, ownKeys)) if (!have.has(p.key) && startsWithTyped(p, words)) own.push(p);
+    }
+  } else own = rankOwn(ctx, cite, sentence, tiers.own, ownKeys);
   own = own.filter((p) => ownKeys.has(p.key));
   const ownLeft = own.filter((p) => !coCited.has(p.key));
   // Keys already cited here are not offered again, unless nothing else is left.
@@ -140,7 +148,8 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
     return {
       key: paper.key,
       labelDetail: labelDetail(paper),
-      description: paper.title,
+      // A row that would add an entry says so on the row itself, not only in the details.
+      description: addsEntryTo ? `+ ${path.basename(addsEntryTo)} · ${paper.title}` : paper.title,
       detail: rowDetail(paper, { addsEntryTo, source: sourceOf(library, paper, ctx.folders) }),
       documentation: paperCard(paper, { library }) + (addsEntryTo ? `\n\n*Choosing it adds the entry to ${path.basename(addsEntryTo)}.*` : ''),
       sortText: String(i).padStart(5, '0'),
@@ -153,6 +162,14 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
     };
   });
   return { items, incomplete: true };
+}
+
+/** Every typed word starts the key, a word of the title or a word of an author's name (case and accents aside). */
+function startsWithTyped(paper: Paper, words: readonly string[]): boolean {
+  const fold = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  const key = fold(paper.key);
+  const hay = fold(`${paper.key} ${paper.title} ${paper.authors.join(' ')}`).split(/[^\p{L}\p{N}]+/u);
+  return words.length > 0 && words.every((w, i) => (i === 0 && key.startsWith(fold(w))) || hay.some((h) => h.startsWith(fold(w))));
 }
 
 /**

@@ -142,6 +142,7 @@ export class Session {
       const result = await this.ensure(uri, key);
       // Completion and the quick fix run this command; nobody else would tell the writer.
       if (result.incomplete) void this.tellIncomplete(result.incomplete);
+      if (result.reason) void this.connection.window.showWarningMessage(`LitLens: the entry for ${key} was not added: ${result.reason}`);
       return result;
     } catch (err) {
       this.connection.window.showErrorMessage(`LitLens could not add "${key}": ${message(err)}`);
@@ -171,7 +172,7 @@ export class Session {
     const outcome = await this.adder.add(ctx, key, (file) => this.workspace.update({ file, type: 'changed' }));
     if (outcome.added) this.changed();
     if (outcome.reason) this.connection.console.info(`LitLens: ${key} not added: ${outcome.reason}`);
-    return { file: outcome.file, added: outcome.added, ...(outcome.incomplete ? { incomplete: outcome.incomplete } : {}) };
+    return { file: outcome.file, added: outcome.added, ...(outcome.incomplete ? { incomplete: outcome.incomplete } : {}), ...(outcome.reason ? { reason: outcome.reason } : {}) };
   }
 
   /** litlens/rebuildIndex: settings read afresh, every source re-read. */

@@ -137,6 +137,15 @@ describe('features: citation completion', () => {
       assert.equal(smith.items[0]!.tier, 2);
     });
 
+    it('one typed letter narrows the bibliography to entries whose key, title word or author starts with it', () => {
+      const g = complete(`Alpine valleys lose ice \\cite{g|}.${BIB}`)!;
+      assert.equal(g.items[0]!.key, 'moss2015glaciers', 'title words, ranked by the sentence');
+      const tier1 = (a: CompletionAnswer) => a.items.filter((i) => i.tier === 1).map((i) => i.key).sort();
+      assert.deepEqual(tier1(g), ['moss2015glaciers', 'quarry2021'], 'Glacier, Gridded');
+      assert.deepEqual(tier1(complete(`Rain \\cite{l|}.${BIB}`)!), ['quarry2021'], 'an author (Lind)');
+      assert.deepEqual(tier1(complete(`Water \\cite{iv|}.${BIB}`)!), ['ivers2008'], 'the key');
+    });
+
     it('leaves out keys already in the command, unless nothing else is left', () => {
       const answer = complete(`Tidal sediment \\cite{hartley2019tides, |}.${BIB}`)!;
       assert.ok(!keys(answer).includes('hartley2019tides'));
