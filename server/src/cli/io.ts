@@ -122,8 +122,10 @@ export async function readBatch(file: string): Promise<BatchLine[]> {
 }
 
 /** One query's answer: JSON (best first) or one `score<TAB>key<TAB>title` line per paper. */
-export function writeHits(hits: Hit[], json: boolean): void {
+/** The hits on stdout; with none (and no --json), `none` on stderr so an empty answer is not mistaken for a failure. */
+export function writeHits(hits: Hit[], json: boolean, none?: string): void {
   process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
+  if (!json && hits.length === 0 && none) process.stderr.write(`${none}\n`);
 }
 
 /**

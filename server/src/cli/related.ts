@@ -74,7 +74,11 @@ async function runRelated(args: string[]): Promise<number> {
   const answer = async (t: string): Promise<Hit[]> => (t.trim() ? ranker.related(t, limits) : []);
   try {
     if (!batch) {
-      writeHits(await answer(passage ?? ''), !!values.json);
+      writeHits(
+        await answer(passage ?? ''),
+        !!values.json,
+        passage?.trim() ? 'litlens related: no paper in the library is about this passage (--threshold 0 ranks them anyway)' : 'litlens related: no prose at that position',
+      );
       return 0;
     }
     return await writeBatch(batch, queries!, async (value) => {

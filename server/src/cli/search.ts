@@ -29,7 +29,7 @@ async function runSearch(args: string[]): Promise<number> {
   const answer = (q: string): Promise<Hit[]> => ranker.search(q, { limit, mode: values.mode });
   try {
     if (!batch) {
-      writeHits(await answer(query), !!values.json);
+      writeHits(await answer(query), !!values.json, 'litlens search: no paper matches');
       return 0;
     }
     return await writeBatch(batch, queries!, (value) => {

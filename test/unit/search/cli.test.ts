@@ -31,6 +31,10 @@ describe('search: CLI', () => {
     const off = await run(related, ['--json', '--text', 'The carbon footprint of cement comes mostly from calcining limestone in kilns.']);
     assert.equal(off.code, 0, off.err);
     assert.deepEqual(JSON.parse(off.out), []);
+    const plain = await run(related, ['--text', 'The carbon footprint of cement comes mostly from calcining limestone in kilns.']);
+    assert.equal(plain.code, 0);
+    assert.equal(plain.out, '');
+    assert.match(plain.err, /no paper in the library is about this passage/, 'an empty answer says so');
     const on = await run(related, ['--json', '--text', 'An agent plans by tree search over a dynamics model it acquired itself, reaching superhuman play in board games and Atari.']);
     assert.equal((JSON.parse(on.out) as { key: string }[])[0].key, 'mastering-atari-go');
   });
