@@ -189,7 +189,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
       ];
       const s = ctx.status;
       const pick = await vscode.window.showQuickPick(entries, {
-        title: s ? `LitLens — ${s.papers} papers from ${s.sources} sources${s.errors ? `, ${s.errors} problems` : ''}` : 'LitLens',
+        title: s ? `LitLens — ${s.papers} papers from ${s.sources} sources${s.errors ? `, ${s.errors} error${s.errors === 1 ? '' : 's'}` : ''}` : 'LitLens',
         placeHolder: 'Choose a LitLens command',
       });
       if (pick) await vscode.commands.executeCommand(pick.command);

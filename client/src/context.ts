@@ -279,7 +279,7 @@ export class LitLensContext implements vscode.Disposable {
       else if (s.errors > 0) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       tooltip.appendMarkdown(`**LitLens** — ${papers} from ${s.sources} source${s.sources === 1 ? '' : 's'}\n\n`);
       if (s.corpus) tooltip.appendMarkdown(`Corpora: ${escape(corpusText(s.corpus))}\n\n`);
-      if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} problem${s.errors === 1 ? '' : 's'} reading the library (see Problems / Output)\n\n`);
+      if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} error${s.errors === 1 ? '' : 's'} reading the library (the Problems view lists them with the warnings)\n\n`);
       if (s.embeddings.state === 'off' && !this.hasSemanticRuntime()) tooltip.appendMarkdown(`Semantic search: off — ${escape(SEMANTIC_RUNTIME_MISSING)}\n\n`);
       else {
         const off = s.embeddings.state === 'off' ? ' — *LitLens: Enable Semantic Search* turns it on' : '';
