@@ -310,11 +310,13 @@ test('a code lens cites at its own paragraph, whatever the cursor, and shows whe
   await page.keyboard.press(`${mod}+Home`);
   const link = page.locator('.contentWidgets .codelens-decoration a', { hasText: /related paper/ }).first();
   await link.click();
-  const first = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
-  const description = await until('the lens quick pick', async () => (await first.count()) ? first.locator('.label-description').textContent() : null);
+  // The rows of the last quick pick stay in the page while hidden: read them only once this one shows.
+  const widget = page.locator('.quick-input-widget');
+  const first = widget.locator('.quick-input-list .monaco-list-row').first();
+  const description = await until('the lens quick pick', async () => ((await first.count()) && (await widget.isVisible()) && (await first.isVisible()) ? first.locator('.label-description').textContent() : null));
   const key = description.split(' · ')[0].trim();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // Into the quick pick's own input, never the editor.
+  await submit(widget.locator('input'), `the lens quick pick to cite ${key}`);
   await page.keyboard.press(`${mod}+S`);
   const tex = await until(`paper.tex to be saved citing ${key}`, () => {
     const text = fs.readFileSync(texPath, 'utf8');
