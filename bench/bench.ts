@@ -24,7 +24,7 @@ import type { Paper } from '../server/src/library/paper';
 import { IndexSource, SearchIndex } from '../server/src/search';
 import { benchCorpusSize, printCorpusReport } from './corpus';
 import { writeLibrary } from './generate';
-import { latency, makeQueries, peakRssMb, rssMb, type Latency } from './measure';
+import { f0, f1, latency, latencyRows, makeQueries, peakRssMb, rssMb, type Latency } from './measure';
 import { benchSemantic, printSemantic, type SemanticBench } from './semantic';
 import { TRANSFORMERS_PACKAGE } from '../server/src/search/semantic';
 
@@ -187,8 +187,6 @@ async function childBibtex(bib: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-const f1 = (x: number) => x.toFixed(1);
-const f0 = (x: number) => x.toFixed(0);
 
 function printReport(reports: SizeReport[], bibtex: BibtexResult | null): void {
   console.log(`LitLens search benchmark (node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
@@ -201,10 +199,7 @@ function printReport(reports: SizeReport[], bibtex: BibtexResult | null): void {
   row('saved index MB', (r) => f1(r.build.savedBytes / 1e6));
   row('peak RSS while building MB', (r) => f0(r.build.peakRssMb));
   row('load saved index ms', (r) => f0(r.load.loadMs));
-  const lat = (label: string, key: 'context' | 'paragraph' | 'typed' | 'completion' | 'related') => {
-    row(`${label} p50/p95 ms`, (r) => `${f1(r.load[key].p50)} / ${f1(r.load[key].p95)}`);
-    row(`  (CPU time) p50/p95 ms`, (r) => `${f1(r.load[key].cpuP50)} / ${f1(r.load[key].cpuP95)}`);
-  };
+  const lat = (label: string, key: 'context' | 'paragraph' | 'typed' | 'completion' | 'related') => latencyRows(row, label, (r) => r.load[key]);
   lat('context sentence', 'context');
   lat('context paragraph', 'paragraph');
   lat('typed', 'typed');

@@ -23,7 +23,7 @@ import { SearchIndex } from '../server/src/search';
 import { corpusSource } from '../server/src/search/corpus';
 import { buildCorpusInWorker, openCorpusInWorker } from '../server/src/search/worker';
 import { arxivFile, prng, writeArxiv } from './generate';
-import { latency, makeQueries, peakRssMb, rssMb, type Latency } from './measure';
+import { f0, f1, latency, latencyRows, makeQueries, peakRssMb, rssMb, type Latency } from './measure';
 
 const OUT = join(__dirname, 'out');
 
@@ -186,8 +186,6 @@ export async function benchCorpusSize(n: number, seed: number, categories: strin
   return { papers: n, cold, load };
 }
 
-const f0 = (x: number) => x.toFixed(0);
-const f1 = (x: number) => x.toFixed(1);
 const sec = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${f0((ms % 60_000) / 1000)} s` : `${f1(ms / 1000)} s`);
 
 export function printCorpusReport(reports: SizeReport[]): void {
@@ -208,10 +206,7 @@ export function printCorpusReport(reports: SizeReport[]): void {
   row('RSS after load MB', (r) => f0(r.load.rssAfterLoadMb));
   row('  V8 heap / buffers MB', (r) => `${f0(r.load.heapMb)} / ${f0(r.load.externalMb)}`);
   row('  of which the store MB', (r) => f1(r.load.storeMb));
-  const lat = (label: string, key: 'context' | 'paragraph' | 'typed' | 'completion' | 'related' | 'fullEntry') => {
-    row(`${label} p50/p95 ms`, (r) => `${f1(r.load[key].p50)} / ${f1(r.load[key].p95)}`);
-    row(`  (CPU time) p50/p95 ms`, (r) => `${f1(r.load[key].cpuP50)} / ${f1(r.load[key].cpuP95)}`);
-  };
+  const lat = (label: string, key: 'context' | 'paragraph' | 'typed' | 'completion' | 'related' | 'fullEntry') => latencyRows(row, label, (r) => r.load[key]);
   lat('context sentence', 'context');
   lat('context paragraph', 'paragraph');
   lat('typed', 'typed');

@@ -15,6 +15,15 @@ export interface Latency {
   cpuP95: number;
 }
 
+export const f0 = (x: number) => x.toFixed(0);
+export const f1 = (x: number) => x.toFixed(1);
+
+/** The two report rows of one kind of query: wall-clock and CPU-time p50 / p95. */
+export function latencyRows<R>(row: (label: string, cell: (r: R) => string) => void, label: string, pick: (r: R) => Latency): void {
+  row(`${label} p50/p95 ms`, (r) => `${f1(pick(r).p50)} / ${f1(pick(r).p95)}`);
+  row(`  (CPU time) p50/p95 ms`, (r) => `${f1(pick(r).cpuP50)} / ${f1(pick(r).cpuP95)}`);
+}
+
 export const rssMb = () => process.memoryUsage().rss / 1e6;
 export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 

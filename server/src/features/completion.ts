@@ -117,7 +117,7 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
       // One letter (too short for the index's typed matching), or letters it does not match: the
       // entries whose key, a title word or an author's name starts with them, by the sentence.
       const have = new Set(own.map((p) => p.key));
-      const words = typed.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      const words = fold(typed).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
       for (const p of rankOwn(ctx, cite, sentence, tiers.own, ownKeys)) if (!have.has(p.key) && startsWithTyped(p, words)) own.push(p);
     }
   } else own = rankOwn(ctx, cite, sentence, tiers.own, ownKeys);
@@ -164,12 +164,13 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   return { items, incomplete: true };
 }
 
-/** Every typed word starts the key, a word of the title or a word of an author's name (case and accents aside). */
+const fold = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Every typed word (folded) starts the key, a word of the title or a word of an author's name (case and accents aside). */
 function startsWithTyped(paper: Paper, words: readonly string[]): boolean {
-  const fold = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   const key = fold(paper.key);
   const hay = fold(`${paper.key} ${paper.title} ${paper.authors.join(' ')}`).split(/[^\p{L}\p{N}]+/u);
-  return words.length > 0 && words.every((w, i) => (i === 0 && key.startsWith(fold(w))) || hay.some((h) => h.startsWith(fold(w))));
+  return words.length > 0 && words.every((w, i) => (i === 0 && key.startsWith(w)) || hay.some((h) => h.startsWith(w)));
 }
 
 /**

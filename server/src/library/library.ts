@@ -166,12 +166,7 @@ export class Library {
         }
         // A corpus paper copied into the user's .bib (what citation completion does) is no clash.
         if (source.kind === 'corpus' && winner.origin.kind !== 'corpus' && sameTitle(winner, paper)) continue;
-        dupes.push({
-          file: paper.origin.file,
-          line: paper.origin.line,
-          severity: 'warning',
-          message: `duplicate key "${paper.key}", also at ${winner.origin.file}:${winner.origin.line}${source.kind === 'corpus' ? ' (the workspace entry wins)' : ''}`,
-        });
+        dupes.push(duplicateKey(paper, winner, source.kind === 'corpus'));
       }
     }
     // Stores against the papers held as objects: each key looked up in each store's key table,
@@ -193,12 +188,7 @@ export class Library {
         } else shadowed++; // the store's copy is hidden
         const [kept, lost, lostSource] = storeFirst ? [theirs, winner, held] : [winner, theirs, store];
         if (lostSource.kind === 'corpus' && kept.origin.kind !== 'corpus' && sameTitle(kept, lost)) continue;
-        dupes.push({
-          file: lost.origin.file,
-          line: lost.origin.line,
-          severity: 'warning',
-          message: `duplicate key "${kept.key}", also at ${kept.origin.file}:${kept.origin.line}${lostSource.kind === 'corpus' ? ' (the workspace entry wins)' : ''}`,
-        });
+        dupes.push(duplicateKey(lost, kept, lostSource.kind === 'corpus'));
       }
     }
     // Two stores sharing keys are not compared (the first one in precedence answers `get`).
@@ -210,3 +200,13 @@ export class Library {
 const rank = (kind: SourceKind): number => (kind === 'workspace' ? 0 : 1);
 const norm = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 const sameTitle = (a: Paper, b: Paper): boolean => norm(a.title) === norm(b.title);
+
+/** The warning on the entry that lost its key to an earlier one (`fromCorpus`: the loser is a corpus paper). */
+function duplicateKey(lost: Paper, kept: Paper, fromCorpus: boolean): LoadIssue {
+  return {
+    file: lost.origin.file,
+    line: lost.origin.line,
+    severity: 'warning',
+    message: `duplicate key "${lost.key}", also at ${kept.origin.file}:${kept.origin.line}${fromCorpus ? ' (the workspace entry wins)' : ''}`,
+  };
+}

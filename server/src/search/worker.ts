@@ -76,16 +76,7 @@ export async function buildSource(source: IndexSource, dir: string | null, unles
 }
 
 async function inWorker(sources: readonly IndexSource[], dir: string | null, save: boolean, signal?: AbortSignal, unless?: string): Promise<EncodedSource[]> {
-  signal?.throwIfAborted();
-  const worker = startWorker();
-  const stop = () => void worker.terminate();
-  signal?.addEventListener('abort', stop);
-  try {
-    const reply = new Promise<WorkerReply>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the indexing worker exited with code ${code}`)));
-    });
+  const result = await workerJob(async (worker) => {
     for (const [i, s] of sources.entries()) {
       for (let start = 0; start < s.papers.length; start += SLICE) {
         const papers = completePapers(s.papers).slice(start, start + SLICE).map(({ key, title, abstract, authors, year, venue }) => ({ key, title, abstract, authors, year, venue }));
@@ -95,14 +86,10 @@ async function inWorker(sources: readonly IndexSource[], dir: string | null, sav
     }
     const kinds = sources.map((s) => ({ id: s.id, kind: kindOf(s) }));
     worker.postMessage({ type: 'build', sources: kinds, dir, save, unless } satisfies WorkerRequest);
-    const result = await reply;
-    if (result.type === 'error') throw new Error(`indexing failed: ${result.message}`);
-    if (result.type !== 'built') throw new Error(`the indexing worker answered ${result.type}`);
-    return result.sources;
-  } finally {
-    signal?.removeEventListener('abort', stop);
-    stop();
-  }
+  }, signal);
+  if (result.type === 'error') throw new Error(`indexing failed: ${result.message}`);
+  if (result.type !== 'built') throw new Error(`the indexing worker answered ${result.type}`);
+  return result.sources;
 }
 
 /**
@@ -125,7 +112,21 @@ export async function openCorpusInWorker(file: string, dir: string, options: Cor
 }
 
 async function corpusJob(request: (job: CorpusJob) => WorkerRequest, options: CorpusOptions): Promise<Corpus | string> {
-  const { signal, onProgress } = options;
+  const message = request({ format: options.format, categories: options.categories, chunkPapers: options.chunkPapers });
+  const result = await workerJob((worker) => worker.postMessage(message satisfies WorkerRequest), options.signal, options.onProgress);
+  if (result.type === 'error') throw new Error(`indexing ${'file' in message ? message.file : ''} failed: ${result.message}`);
+  if (result.type === 'no-corpus') return result.reason;
+  if (result.type !== 'corpus') throw new Error(`the indexing worker answered ${result.type}`);
+  const { columns, format, ...rest } = result.corpus;
+  return { ...rest, store: new PackedPaperStore(rest.file, format, columns) };
+}
+
+/**
+ * One job in a new indexing worker: `send` posts its messages; answers the worker's reply, with
+ * progress messages passed to `onProgress` on the way. The worker is terminated at the end, and
+ * at once on abort.
+ */
+async function workerJob(send: (worker: Worker) => unknown, signal?: AbortSignal, onProgress?: (progress: CorpusProgress) => void): Promise<WorkerReply> {
   signal?.throwIfAborted();
   const worker = startWorker();
   const stop = () => void worker.terminate();
@@ -136,15 +137,10 @@ async function corpusJob(request: (job: CorpusJob) => WorkerRequest, options: Co
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(signal?.aborted ? 'aborted' : `the indexing worker exited with code ${code}`)));
     });
-    const message = request({ format: options.format, categories: options.categories, chunkPapers: options.chunkPapers });
-    worker.postMessage(message satisfies WorkerRequest);
+    await send(worker);
     const result = await reply;
     signal?.throwIfAborted();
-    if (result.type === 'error') throw new Error(`indexing ${'file' in message ? message.file : ''} failed: ${result.message}`);
-    if (result.type === 'no-corpus') return result.reason;
-    if (result.type !== 'corpus') throw new Error(`the indexing worker answered ${result.type}`);
-    const { columns, format, ...rest } = result.corpus;
-    return { ...rest, store: new PackedPaperStore(rest.file, format, columns) };
+    return result;
   } finally {
     signal?.removeEventListener('abort', stop);
     stop();
