@@ -20,7 +20,7 @@ import { keyWords } from '../search/segment';
 import type { Doc } from '../workspace/documents';
 import { isInside } from '../workspace/documents';
 import { projectKeys, sourceName, type FeatureContext } from '../workspace/project';
-import { paperCard } from './cards';
+import { completionCard } from './completionResolve';
 
 export type Tier = 1 | 2 | 3;
 
@@ -151,7 +151,7 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
       // A row that would add an entry says so on the row itself, not only in the details.
       description: addsEntryTo ? `+ ${path.basename(addsEntryTo)} · ${paper.title}` : paper.title,
       detail: rowDetail(paper, { addsEntryTo, source: sourceOf(library, paper, ctx.folders) }),
-      documentation: paperCard(paper, { library }) + (addsEntryTo ? `\n\n*Choosing it adds the entry to ${path.basename(addsEntryTo)}.*` : ''),
+      documentation: completionCard(paper, library, addsEntryTo),
       sortText: String(i).padStart(5, '0'),
       // Starts with what is typed so the editor's own fuzzy filter keeps every item and orders by sortText.
       filterText: `${cite.typed} ${paper.key} ${paper.title} ${shortAuthors(paper.authors)} ${paper.year ?? ''}`.trimEnd(),
