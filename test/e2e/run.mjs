@@ -300,6 +300,9 @@ test('\\cite{ after a sentence about planning with learned models suggests refer
     return now && now.rows.some((r) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(r.key)) ? now : null;
   });
   await shot('02-completion');
+  // The rows alone, with the line above them (README's picture).
+  const box = await page.locator('.editor-widget.suggest-widget.visible').boundingBox();
+  if (box) await page.screenshot({ path: path.join(artifacts, '02a-completion-rows.png'), clip: { x: Math.max(0, box.x - 160), y: Math.max(0, box.y - 28), width: box.width + 180, height: box.height + 36 } });
   log(`suggest widget ${shown.width} px; rows as seen: ${shown.rows.slice(0, 6).map((r) => `"${r.visible}"`).join(' | ')}`);
   // At the default width each row starts with the first author's surname and the year, whatever its key.
   assertSurnameYearVisible(shown, { sutton2018reinforcement: 'Sutton 2018 · ', silver2016mastering: 'Silver 2016 · ' });
@@ -441,6 +444,9 @@ test('the search panel finds papers as you type and inserts a citation', async (
   if (added !== 1) throw new Error(`references.bib: ${added} entries added, expected 1`);
   await frame.locator('#notice:not([hidden])').waitFor({ state: 'visible' });
   await shot('07-panel-inserted');
+  // The editor shows the citation's line from its first column, not scrolled sideways.
+  const scrolledLeft = await page.locator('.editor-instance .lines-content').first().evaluate((e) => -parseFloat(getComputedStyle(e).left || '0'));
+  if (scrolledLeft > 1) throw new Error(`after inserting from the panel the editor is scrolled ${scrolledLeft} px sideways`);
   // Keyboard: ArrowDown from the box moves into the list, the next ArrowDown selects the second paper.
   await query.press('ArrowDown');
   await frame.locator('#results').press('ArrowDown');
