@@ -275,14 +275,15 @@ export interface RowPlace {
 }
 
 /**
- * The details line of a row: "in refs.bib", or "bundled corpus — choosing it adds the entry to
- * refs.bib". The place for notes on what choosing the row writes.
+ * The details line of a row: "smith2020 · in refs.bib", or "muzero · bundled corpus — choosing it
+ * adds the entry to refs.bib". The place for notes on what choosing the row writes.
  */
 export function rowDetail(paper: Paper, place: RowPlace): string {
-  if (!place.addsEntryTo) return wrapDetail(`in ${place.source}`);
+  // The key first: the row itself shows it only when the title leaves room.
+  if (!place.addsEntryTo) return wrapDetail(`${paper.key} · in ${place.source}`);
   // Without authors or year a reference list would print a stub: the row says so before it is chosen.
   const stub = !paper.authors.length || !paper.year ? ` (no authors or year — will be added as ${/\.json$/i.test(place.addsEntryTo) ? 'is' : '@misc'})` : '';
-  return wrapDetail(`${place.source} — choosing it adds the entry to ${path.basename(place.addsEntryTo)}${stub}`);
+  return wrapDetail(`${paper.key} · ${place.source} — choosing it adds the entry to ${path.basename(place.addsEntryTo)}${stub}`);
 }
 
 function sourceOf(library: Library, paper: Paper, folders: readonly string[]): string {

@@ -158,7 +158,7 @@ describe('features: citation completion', () => {
       // Surname and year first, whatever the key's length; the key on the right, and inserted.
       assert.equal(own.label, 'Hartley 2019 · Tidal Forcing of Coastal Sediment Transport');
       assert.equal(own.description, 'hartley2019tides');
-      assert.equal(own.detail, 'in refs.bib');
+      assert.equal(own.detail, 'hartley2019tides · in refs.bib');
       assert.equal(own.addsEntryTo, null);
       assert.match(own.documentation, /^### Tidal Forcing of Coastal Sediment Transport\n\nAnn Hartley, Bo Ng, Chi Okafor · 2019 · \*Journal of Coastal Research\*/);
       assert.equal((own.documentation.match(/Tidal Forcing/g) ?? []).length, 1);
@@ -168,7 +168,7 @@ describe('features: citation completion', () => {
       assert.equal(corpus.label, 'Mastering Atari, Go, Chess and Shogi by Planning with a Learned Model', 'no authors or year to show');
       assert.equal(corpus.description, `+ refs.bib · ${MUZERO}`);
       // The details header is broken between words, its lines indented (VS Code keeps them as written).
-      assert.equal(corpus.detail, 'bundled corpus — choosing it adds the\n  entry to refs.bib (no authors or year\n  — will be added as @misc)');
+      assert.equal(corpus.detail, `${MUZERO} · bundled corpus —\n  choosing it adds the entry to refs.bib\n  (no authors or year — will be added as\n  @misc)`);
       for (const line of corpus.detail.split('\n')) assert.ok(line.length <= 40, line);
       assert.match(corpus.documentation, /adds the entry to refs\.bib/);
     });
