@@ -304,6 +304,9 @@ function buildIfStale(log: (m: string) => void): void {
 interface CompletionItemLike {
   label: string;
   sortText?: string;
+  /** The key is what the item inserts (the label reads "Surname year · title"). */
+  textEdit?: { newText: string };
+  insertText?: string;
 }
 
 function completionKeys(answer: unknown): string[] {
@@ -311,7 +314,7 @@ function completionKeys(answer: unknown): string[] {
   return items
     .map((item, i) => ({ item, i }))
     .sort((a, b) => (a.item.sortText ?? a.item.label).localeCompare(b.item.sortText ?? b.item.label) || a.i - b.i)
-    .map((x) => x.item.label);
+    .map((x) => x.item.textEdit?.newText ?? x.item.insertText ?? x.item.label);
 }
 
 /** Keys a prose hover lists: its lines "- `key` Title…". */

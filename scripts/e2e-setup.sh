@@ -17,7 +17,15 @@ log() { echo "e2e-setup: $*" >&2; }
 
 apt_install() {
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then return 1; fi
-  log "apt-get install $*"
+  # Said in plain words before it happens: this changes the system, not only this folder.
+  echo "" >&2
+  echo "LitLens: running as root, so I will now install these Debian packages with apt-get" >&2
+  echo "(apt-get update, then apt-get install): $*" >&2
+  echo "Why: ripgrep, build-essential, python3, pkg-config and libkrb5-dev let code-server's installer" >&2
+  echo "build VS Code's native modules offline; chromium is the browser the editor tests drive." >&2
+  echo "To avoid this, install them yourself first, or run as a normal user (then nothing is installed" >&2
+  echo "system-wide, and a missing package is reported instead)." >&2
+  echo "" >&2
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@") >/dev/null 2>&1
 }
 

@@ -1,10 +1,9 @@
-// `npm start`: a real VS Code with LitLens on the example workspace.
+// `npm start [-- PATH]`: a real VS Code with LitLens on the example workspace, or on PATH.
 // - `code` on PATH: desktop VS Code with --extensionDevelopmentPath=<repo>.
 // - otherwise: code-server 4.100.3 (installed into .e2e/tools on first use), the VSIX installed
 //   into .e2e/start/, served on http://127.0.0.1:PORT until Ctrl+C.
-// The workspace is a copy of examples/ in .e2e/workspace (kept between runs, so your edits stay
-// and the repository's examples never change); `npm start -- --fresh` makes a new copy.
-// Options: --port N (or PORT=N; default 8080, or a free port when taken), --fresh, --no-code.
+// Without PATH the workspace is a copy of examples/ in .e2e/workspace (kept between runs, so your
+// edits stay and the repository's examples never change); `npm start -- --fresh` makes a new copy.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,16 +18,58 @@ import {
   writeUserSettings,
 } from './codeserver.mjs';
 
+const USAGE = `Usage: npm start [-- [PATH] [--port N] [--fresh] [--no-code]]
+
+Opens a real VS Code with LitLens.
+  PATH        your own folder, or a file in it (that file is opened too); LitLens reads the
+              bibliography the document names and the folder's .bib/CSL-JSON files.
+              Without PATH: a copy of examples/ in .e2e/workspace (your edits there are kept).
+  --fresh     a new copy of examples/ (without PATH)
+  --port N    code-server's port (or PORT=N; default 8080, or a free port when it is taken)
+  --no-code   use code-server even when \`code\` is on your PATH
+
+With \`code\` on your PATH it opens desktop VS Code with LitLens loaded from this clone. Otherwise
+it serves VS Code in the browser with code-server 4.100.3, installed into .e2e/tools on first use
+(about two minutes). Run as root on Debian, that first run also installs system packages with
+apt-get when missing: ripgrep, build-essential, python3, pkg-config and libkrb5-dev, which
+code-server's installer needs to build its native modules offline. It says so before it does.`;
+
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
+const valued = new Set(['--port']);
 const option = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+if (flag('--help') || flag('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const unknown = args.filter((a, i) => a.startsWith('-') && !['--fresh', '--no-code', ...valued].includes(a) && !valued.has(args[i - 1]));
+const positional = args.filter((a, i) => !a.startsWith('-') && !valued.has(args[i - 1]));
+if (unknown.length || positional.length > 1) {
+  console.error(`npm start: ${unknown.length ? `unknown option ${unknown[0]}` : `one PATH at most (got ${positional.join(', ')})`}\n\n${USAGE}`);
+  process.exit(2);
+}
 
-const workspace = path.join(repoRoot, '.e2e', 'workspace');
-if (flag('--fresh')) fs.rmSync(workspace, { recursive: true, force: true });
-if (!fs.existsSync(workspace)) copyDir(path.join(repoRoot, 'examples'), workspace);
+/** The folder to open and the file to show first: PATH's, or the examples copy's paper.tex. */
+function target() {
+  if (positional.length === 0) {
+    const copy = path.join(repoRoot, '.e2e', 'workspace');
+    if (flag('--fresh')) fs.rmSync(copy, { recursive: true, force: true });
+    if (!fs.existsSync(copy)) copyDir(path.join(repoRoot, 'examples'), copy);
+    return { folder: copy, file: path.join(copy, 'paper.tex') };
+  }
+  // npm runs scripts in the package's folder; INIT_CWD is where `npm start` was typed.
+  const given = path.resolve(process.env.INIT_CWD ?? process.cwd(), positional[0]);
+  const stat = fs.statSync(given, { throwIfNoEntry: false });
+  if (!stat) {
+    console.error(`npm start: ${given}: no such file or folder`);
+    process.exit(2);
+  }
+  return stat.isDirectory() ? { folder: given, file: null } : { folder: path.dirname(given), file: given };
+}
+const { folder: workspace, file: firstFile } = target();
 
 function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
@@ -38,8 +79,8 @@ if (!flag('--no-code') && onPath('code')) {
   console.log('Building LitLens…');
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  console.log(`Opening VS Code on ${path.relative(repoRoot, workspace)} with LitLens from ${repoRoot}`);
-  const code = spawnSync('code', [`--extensionDevelopmentPath=${repoRoot}`, path.join(workspace, 'paper.tex'), workspace], { stdio: 'inherit' });
+  console.log(`Opening VS Code on ${workspace} with LitLens from ${repoRoot}`);
+  const code = spawnSync('code', [`--extensionDevelopmentPath=${repoRoot}`, ...(firstFile ? [firstFile] : []), workspace], { stdio: 'inherit' });
   process.exit(code.status ?? 0);
 }
 
@@ -61,13 +102,15 @@ const wanted = Number(option('--port') ?? process.env.PORT ?? 8080);
 const port = (await portFree(wanted)) ? wanted : await freePort();
 const server = await startCodeServer(dirs, { port, logFile: path.join(root, 'code-server.log') });
 const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
+const opening = positional.length ? `your folder ${workspace}` : `a copy of examples/ (${path.relative(repoRoot, workspace)})`;
+const hint = positional.length ? 'Open your .tex or .md file' : 'Open paper.tex or note.md';
 console.log(`
-  LitLens is running in VS Code (code-server) at:
+  LitLens is running in VS Code (code-server) on ${opening}, at:
 
     ${url}
 
-  Open that address in a browser on this machine (or forward the port). Open paper.tex or
-  note.md; the status bar shows how many papers are indexed once LitLens is ready.
+  Open that address in a browser on this machine (or forward the port). ${hint};
+  the status bar shows how many papers are indexed once LitLens is ready.
   Log: ${path.relative(repoRoot, server.log)}     Stop: Ctrl+C
 `);
 

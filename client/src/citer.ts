@@ -63,7 +63,8 @@ export class Citer implements vscode.Disposable {
     if (!ok) throw new Error(`could not edit ${path.basename(doc.fileName)}.`);
     const end = doc.positionAt(offset + text.length);
     editor.selection = new vscode.Selection(end, end);
-    editor.revealRange(new vscode.Range(doc.positionAt(offset), end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    // Its lines, from their first column: revealing the citation itself scrolls a long line sideways.
+    editor.revealRange(new vscode.Range(doc.positionAt(offset).line, 0, end.line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     const result = await this.ctx.request(EnsureInBibliographyRequest, { uri: doc.uri.toString(), key });
     const where = result?.file ? vscode.workspace.asRelativePath(result.file) : null;
     const said = result?.added && where ? `Cited ${key} and added its entry to ${where}.` : `Cited ${key}.`;

@@ -115,7 +115,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
         return;
       }
       await pickPaper(`Papers related to this ${selection.isEmpty ? 'paragraph' : 'selection'}`, results, {
-        placeholder: 'Enter cites the paper in this paragraph; the buttons copy BibTeX or open the entry',
+        placeholder: 'Enter cites it in this paragraph',
         editor,
         passage: selection.isEmpty ? { position: params.position!, scope: 'paragraph' } : undefined,
       });
@@ -133,7 +133,7 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
       // Nothing related: the library ranked by the current line instead.
       const ranked = await citer.papersFor(params, editor.document.lineAt(pos.line).text.trim());
       await pickPaper('Insert Citation', ranked, {
-        placeholder: ranked.length ? 'Papers ranked by the current sentence; type to search the whole library' : 'Type to search the library',
+        placeholder: ranked.length ? 'Ranked by the current sentence; type to search' : 'Type to search the library',
         editor,
         search: true,
       });
@@ -200,7 +200,8 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
       if (papers.length === 0) return;
       const editor = uri ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri) : undefined;
       await pickPaper(`${papers.length} related paper${papers.length === 1 ? '' : 's'}`, papers, {
-        placeholder: position ? 'Enter cites the paper in the paragraph below the lens; the buttons copy BibTeX or open the entry' : 'Enter cites the paper at the cursor; the buttons copy BibTeX or open the entry',
+        // Short enough for the quick pick's width; the buttons have their own tooltips.
+        placeholder: position ? 'Enter cites it in the paragraph below the lens' : 'Enter cites it at the cursor',
         editor: editor ?? (uri ? await vscode.window.showTextDocument(vscode.Uri.parse(uri)) : citer.target()),
         passage: position ? { position, scope } : undefined,
       });

@@ -207,6 +207,55 @@ async function hoverText(text, expect) {
   return found;
 }
 
+/**
+ * The suggest widget's rows as the writer sees them: `visible`, the part of the row's label not
+ * clipped by the widget (measured per character with DOM Ranges), `key`, the key on the row's
+ * right (after "+ refs.bib · " when choosing it adds the entry), and the widget's width.
+ */
+async function suggestRows() {
+  return page.evaluate(() => {
+    const widget = document.querySelector('.editor-widget.suggest-widget.visible');
+    if (!widget) return null;
+    const rows = [...widget.querySelectorAll('.monaco-list-row')].map((row) => {
+      const name = row.querySelector('.label-name');
+      const label = (name?.textContent ?? '').trim();
+      // The nearest right edge of anything that clips the label.
+      let right = Infinity;
+      for (let el = name; el && el !== widget.parentElement; el = el.parentElement) {
+        if (getComputedStyle(el).overflow !== 'visible') right = Math.min(right, el.getBoundingClientRect().right);
+      }
+      let visible = '';
+      const walker = document.createTreeWalker(name ?? row, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const value = n.nodeValue ?? '';
+        for (let i = 0; i < value.length; i++) {
+          const range = document.createRange();
+          range.setStart(n, i);
+          range.setEnd(n, i + 1);
+          const r = range.getBoundingClientRect();
+          if (r.width > 0 && r.right > right + 0.5) return { label, visible, key: keyOf(row) };
+          visible += value[i];
+        }
+      }
+      return { label, visible, key: keyOf(row) };
+    });
+    function keyOf(row) {
+      return (row.querySelector('.details-label')?.textContent ?? '').replace(/^\+ \S+ · /, '').trim();
+    }
+    return { width: widget.getBoundingClientRect().width, rows };
+  });
+}
+
+/** Every row of the default-width suggest widget shows its first author's surname and year, when the entry has them. */
+function assertSurnameYearVisible(shown, expected) {
+  if (shown.width > 440) throw new Error(`the suggest widget is ${shown.width} px wide, not VS Code's default (432)`);
+  for (const [key, who] of Object.entries(expected)) {
+    const row = shown.rows.find((r) => r.key === key);
+    if (!row) throw new Error(`no row for ${key}: ${shown.rows.map((r) => r.key).join(', ')}`);
+    if (!row.visible.startsWith(who)) throw new Error(`the row of ${key} shows "${row.visible}", not "${who}" first (label "${row.label}")`);
+  }
+}
+
 function bibKeys(text) {
   return [...text.matchAll(/@\w+\s*\{\s*([^,\s]+)\s*,/g)].map((m) => m[1]);
 }
@@ -246,15 +295,21 @@ const userSettingsFile = (label) => path.join(dirs.root, `user-data-${label}`, '
 test('\\cite{ after a sentence about planning with learned models suggests references.bib first, then MuZero first of the corpus', async () => {
   await cursorToEndOfLineWith(texPath, 'predicts the reward, the policy and the value.', 1);
   await page.keyboard.type('~\\cite{');
-  const labels = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row .label-name');
   const shown = await until('the suggest widget to list citation keys', async () => {
-    const all = await labels.allTextContents();
-    return all.length > 0 && all.some((l) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(l.trim())) ? all.map((l) => l.trim()) : null;
+    const now = await suggestRows();
+    return now && now.rows.some((r) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(r.key)) ? now : null;
   });
   await shot('02-completion');
+  // The rows alone, with the line above them (README's picture).
+  const box = await page.locator('.editor-widget.suggest-widget.visible').boundingBox();
+  if (box) await page.screenshot({ path: path.join(artifacts, '02a-completion-rows.png'), clip: { x: Math.max(0, box.x - 160), y: Math.max(0, box.y - 28), width: box.width + 180, height: box.height + 36 } });
+  log(`suggest widget ${shown.width} px; rows as seen: ${shown.rows.slice(0, 6).map((r) => `"${r.visible}"`).join(' | ')}`);
+  // At the default width each row starts with the first author's surname and the year, whatever its key.
+  assertSurnameYearVisible(shown, { sutton2018reinforcement: 'Sutton 2018 · ', silver2016mastering: 'Silver 2016 · ' });
   // references.bib's four entries come first, then papers of the corpus.
-  const rank = shown.indexOf('mastering-atari-go');
-  if (rank !== 4) throw new Error(`mastering-atari-go is not the first suggestion after references.bib's four entries: ${shown.slice(0, 8).join(', ')}`);
+  const keys = shown.rows.map((r) => r.key);
+  const rank = keys.indexOf('mastering-atari-go');
+  if (rank !== 4) throw new Error(`mastering-atari-go is not the first suggestion after references.bib's four entries: ${keys.slice(0, 8).join(', ')}`);
   // Accepting it cites it; completion adds the entry to references.bib.
   for (let i = 0; i < rank; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
@@ -389,6 +444,9 @@ test('the search panel finds papers as you type and inserts a citation', async (
   if (added !== 1) throw new Error(`references.bib: ${added} entries added, expected 1`);
   await frame.locator('#notice:not([hidden])').waitFor({ state: 'visible' });
   await shot('07-panel-inserted');
+  // The editor shows the citation's line from its first column, not scrolled sideways.
+  const scrolledLeft = await page.locator('.editor-instance .lines-content').first().evaluate((e) => -parseFloat(getComputedStyle(e).left || '0'));
+  if (scrolledLeft > 1) throw new Error(`after inserting from the panel the editor is scrolled ${scrolledLeft} px sideways`);
   // Keyboard: ArrowDown from the box moves into the list, the next ArrowDown selects the second paper.
   await query.press('ArrowDown');
   await frame.locator('#results').press('ArrowDown');
@@ -454,14 +512,15 @@ test('the Markdown note completes pandoc citations', async () => {
   await quickOpen('note.md');
   await cursorToEndOfLineWith(path.join(workspace, 'note.md'), 'and still match that performance.');
   await page.keyboard.type(' [@');
-  const labels = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row .label-name');
   const shown = await until('the suggest widget to list citation keys', async () => {
-    const all = (await labels.allTextContents()).map((l) => l.trim());
-    return all.some((l) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(l)) ? all : null;
+    const now = await suggestRows();
+    return now && now.rows.some((r) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(r.key)) ? now : null;
   });
   await shot('08-markdown-completion');
-  const rank = shown.indexOf('mastering-atari-go');
-  if (rank < 0 || rank > 4) throw new Error(`mastering-atari-go not among the first five: ${shown.slice(0, 8).join(', ')}`);
+  assertSurnameYearVisible(shown, { sutton2018reinforcement: 'Sutton 2018 · ' });
+  const keys = shown.rows.map((r) => r.key);
+  const rank = keys.indexOf('mastering-atari-go');
+  if (rank < 0 || rank > 4) throw new Error(`mastering-atari-go not among the first five: ${keys.slice(0, 8).join(', ')}`);
   for (let i = 0; i < rank; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'hidden' });

@@ -49,7 +49,8 @@
                                             :position (litlens-position "\\cite{}" 6))
                                       :timeout 30))
                (items (plist-get list :items)))
-          (litlens-note 'completion (vconcat (mapcar (lambda (i) (plist-get i :label)) items))))
+          (litlens-note 'completion (vconcat (mapcar (lambda (i) (plist-get i :label)) items)))
+          (litlens-note 'inserted (vconcat (mapcar (lambda (i) (plist-get (plist-get i :textEdit) :newText)) items))))
         (eglot-shutdown server)))
   (error (litlens-note 'error (error-message-string err))))
 

@@ -99,8 +99,8 @@ describe('language server: an arXiv snapshot in litlens.corpora', function () {
     const text = `\\documentclass{article}\n\\begin{document}\nWe follow~\\cite{${typed}}.\n\\bibliography{refs}\n\\end{document}\n`;
     await client.notify('textDocument/didChange', { textDocument: { uri: uriOf(tex), version: 2 }, contentChanges: [{ text }] });
     const list = await client.request<{ items: any[] }>('textDocument/completion', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, typed, typed.length) });
-    const item = list.items.find((i) => i.label === paper.key);
-    assert.ok(item, `${paper.key} in ${JSON.stringify(list.items.map((i) => i.label))}`);
+    const item = list.items.find((i) => i.textEdit?.newText === paper.key);
+    assert.ok(item, `${paper.key} in ${JSON.stringify(list.items.map((i) => i.textEdit?.newText))}`);
     assert.equal(item.documentation, undefined, 'a store paper is documented on resolve');
     const resolved = await client.request<any>('completionItem/resolve', item);
     assert.ok(resolved.documentation.value.includes(paper.abstract!.slice(0, 30).replace(/([\\`*_{}[\]<>#|~])/g, '\\$1')), resolved.documentation.value);

@@ -42,7 +42,8 @@ describe('Emacs (eglot) as the LSP client', function () {
     assert.equal(report.server, 'litlens');
     assert.ok(report.papers >= 353);
     assert.match(report.hover, /^### Mastering Atari, Go, Chess and Shogi by Planning with a Learned Model\n/);
-    assert.deepEqual(report.completion.slice(0, 2), ['smith2020graphs', 'mastering-atari-go']);
+    assert.deepEqual(report.inserted.slice(0, 2), ['smith2020graphs', 'mastering-atari-go']);
+    assert.match(report.completion[0], /^Smith 2020 · Graph Networks/);
     assert.ok(report.completion.length > 1 && report.completion.length <= 20, `${report.completion.length} items`);
   });
 });

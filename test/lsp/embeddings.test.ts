@@ -47,7 +47,7 @@ describe('language server with embeddings', function () {
     const text = fs.readFileSync(tex, 'utf8');
     await client.open(tex, 'latex', text);
     const list = await client.request('textDocument/completion', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, '\\cite{}', 6) });
-    assert.deepEqual(list.items.slice(0, 2).map((i: any) => i.label), ['smith2020graphs', 'mastering-atari-go']);
+    assert.deepEqual(list.items.slice(0, 2).map((i: any) => i.textEdit.newText), ['smith2020graphs', 'mastering-atari-go']);
   });
 
   it('a model that cannot load: status says why, lexical answers go on', async () => {

@@ -27,7 +27,7 @@ describe('language server over Node IPC (dist/server.js)', function () {
     const text = fs.readFileSync(tex, 'utf8');
     await client.open(tex, 'latex', text);
     const list = await client.request('textDocument/completion', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, '\\cite{}', 6) });
-    assert.deepEqual(list.items.slice(0, 2).map((i: any) => i.label), ['smith2020graphs', 'mastering-atari-go']);
+    assert.deepEqual(list.items.slice(0, 2).map((i: any) => i.textEdit.newText), ['smith2020graphs', 'mastering-atari-go']);
     const hover = await client.request('textDocument/hover', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, 'smith2020graphs', 3) });
     assert.match(hover.contents.value, /Graph Networks for Physical Reasoning/);
   });

@@ -49,7 +49,9 @@ describe('Neovim as the LSP client', function () {
     assert.match(report.hover.contents.value, /MuZero/);
     assert.equal(report.completion.isIncomplete, true);
     // refs.bib's entry first, then a few related papers of the corpus.
-    assert.deepEqual(report.completion.labels.slice(0, 2), ['smith2020graphs', 'mastering-atari-go']);
+    // Neovim inserts the keys; the rows read surname, year and title.
+    assert.deepEqual(report.completion.words.slice(0, 2), ['smith2020graphs', 'mastering-atari-go']);
+    assert.match(report.completion.labels[0], /^Smith 2020 · Graph Networks/);
     assert.ok(report.completion.labels.length <= 4, `${report.completion.labels.length} items`);
   });
 });

@@ -69,12 +69,15 @@ describe('language server over stdio: LaTeX workspace', function () {
     const list = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{}', 6) });
     assert.equal(list.isIncomplete, true);
     assert.ok(list.items.length > 1 && list.items.length <= 4, `items: ${list.items.length}`);
-    assert.equal(list.items[0].label, 'smith2020graphs');
-    assert.equal(list.items[0].detail, 'in refs.bib');
+    // The row shows surname, year and title; the key is on its right, and is what is inserted.
+    assert.equal(list.items[0].label, 'Smith 2020 · Graph Networks for Physical Reasoning');
+    assert.equal(list.items[0].labelDetails.description, 'smith2020graphs');
+    assert.equal(list.items[0].textEdit.newText, 'smith2020graphs');
+    assert.equal(list.items[0].detail, 'smith2020graphs · in refs.bib');
     const first = list.items[1];
-    assert.equal(first.label, MUZERO);
-    assert.match(first.labelDetails.description, /^\+ refs\.bib · Mastering Atari/, "the row says it adds an entry");
-    assert.match(first.detail, /^bundled corpus — choosing it adds the entry to refs\.bib/);
+    assert.match(first.label, /^Mastering Atari/);
+    assert.equal(first.labelDetails.description, `+ refs.bib · ${MUZERO}`, 'the row says it adds an entry');
+    assert.equal(first.detail.replace(/\n +/g, ' ').startsWith(`${MUZERO} · bundled corpus — choosing it adds the entry to refs.bib`), true, first.detail);
     assert.match(first.documentation.value, /MuZero/);
     assert.equal(first.sortText, '00001');
     assert.deepEqual(first.textEdit.range, { start: positionOf(texText, '\\cite{}', 6), end: positionOf(texText, '\\cite{}', 6) });
@@ -87,7 +90,7 @@ describe('language server over stdio: LaTeX workspace', function () {
 
   it('does not offer keys already in the command, and answers null outside citations', async () => {
     const inside = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{mastering-atari-go}', 6) });
-    assert.ok(!inside.items.some((i: any) => i.label === MUZERO && i.textEdit.range.start.character !== positionOf(texText, '\\cite{mastering-atari-go}', 6).character));
+    assert.ok(!inside.items.some((i: any) => i.textEdit.newText === MUZERO && i.textEdit.range.start.character !== positionOf(texText, '\\cite{mastering-atari-go}', 6).character));
     const prose = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, 'glacier', 3) });
     assert.equal(prose, null);
   });
@@ -173,8 +176,8 @@ describe('language server over stdio: LaTeX workspace', function () {
     const bib = path.join(ws, 'refs.bib');
     const before = fs.readFileSync(bib);
     const list = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{}', 6) });
-    const item = list.items.find((i: any) => i.label === MUZERO);
-    assert.match(item.detail, /no authors or year — will be added as @misc/, 'the row says so before it is chosen');
+    const item = list.items.find((i: any) => i.textEdit.newText === MUZERO);
+    assert.match(item.detail.replace(/\n +/g, ' '), /no authors or year — will be added as @misc/, 'the row says so before it is chosen');
     const command = item.command;
     const asked = client.serverRequests.length;
     const result = await client.request('workspace/executeCommand', { command: command.command, arguments: command.arguments });
@@ -296,7 +299,7 @@ describe('language server over stdio: LaTeX workspace', function () {
     assert.equal(status.state, 'ready');
     const list = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{}', 6) });
     // Added to refs.bib above: now ranked first among its entries.
-    assert.equal(list.items[0].label, MUZERO);
+    assert.equal(list.items[0].textEdit.newText, MUZERO);
   });
 
   it('pulls settings again after didChangeConfiguration', async () => {
@@ -304,7 +307,7 @@ describe('language server over stdio: LaTeX workspace', function () {
     await client.notify('workspace/didChangeConfiguration', { settings: null });
     const list = await client.request('textDocument/completion', { textDocument: { uri: texUri }, position: positionOf(texText, '\\cite{}', 6) });
     // refs.bib's entries, and one paper from outside it.
-    assert.equal(list.items.filter((i: any) => !i.detail.startsWith('in ')).length, 1);
+    assert.equal(list.items.filter((i: any) => !i.detail.includes(' · in ')).length, 1);
     assert.ok(client.serverRequests.some((r) => r.method === 'workspace/configuration' && r.params.items.some((i: any) => i.scopeUri === texUri)), 'settings are read per resource');
     client.settings = {};
     await client.notify('workspace/didChangeConfiguration', { settings: null });
@@ -352,8 +355,8 @@ describe('language server over stdio: Markdown workspace', function () {
 
   it('completes after [@ with the front matter\'s bibliography first, then MuZero', async () => {
     const list = await client.request('textDocument/completion', { textDocument: { uri: uriOf(note) }, position: positionOf(text, '[@]', 2) });
-    assert.equal(list.items[0].label, 'smith2020graphs');
-    assert.equal(list.items[1].label, MUZERO);
+    assert.equal(list.items[0].textEdit.newText, 'smith2020graphs');
+    assert.equal(list.items[1].textEdit.newText, MUZERO);
   });
 
   it('takes pushed settings from didChangeConfiguration when it cannot pull them', async () => {

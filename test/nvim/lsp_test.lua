@@ -65,8 +65,12 @@ local ok, err = pcall(function()
   assert(completion and completion[client.id], 'no completion answer')
   assert(not completion[client.id].err, vim.inspect(completion[client.id].err))
   local list = completion[client.id].result
-  report.completion = { isIncomplete = list.isIncomplete, labels = {} }
+  report.completion = { isIncomplete = list.isIncomplete, labels = {}, words = {} }
   for _, item in ipairs(list.items or list) do table.insert(report.completion.labels, item.label) end
+  -- What Neovim's own completion would insert (its `word`) and show (its `abbr`).
+  for _, item in ipairs(vim.lsp.util.text_document_completion_list_to_complete_items(list, '')) do
+    table.insert(report.completion.words, item.word)
+  end
 
   vim.lsp.stop_client(client.id)
   vim.wait(3000, function() return vim.lsp.get_client_by_id(client.id) == nil end, 20)

@@ -50,8 +50,10 @@ export const MODEL = { model: { type: 'string' }, download: { type: 'boolean' } 
 export const SEMANTIC = { semantic: { type: 'boolean' }, ...MODEL } as const satisfies Flags;
 /** `--corpus FILE`… `--categories cs.LG,stat.ML`: discovery corpora (arXiv snapshots, CSL JSON lines) and their category filter. */
 export const CORPUS = { corpus: { type: 'string', multiple: true }, categories: { type: 'string' } } as const satisfies Flags;
+/** `--no-workspace`: leave out the .bib/CSL-JSON files of the folder (the document's, else the current one). */
+export const WORKSPACE = { 'no-workspace': { type: 'boolean' } } as const satisfies Flags;
 /** The flags of the ranking commands (search, related). */
-export const RANKING = { ...OUTPUT, ...LIBRARY, ...CORPUS, ...CACHE, ...SEMANTIC, limit: { type: 'number', min: 1, max: 10000 }, queries: { type: 'string' } } as const satisfies Flags;
+export const RANKING = { ...OUTPUT, ...LIBRARY, ...WORKSPACE, ...CORPUS, ...CACHE, ...SEMANTIC, limit: { type: 'number', min: 1, max: 10000 }, queries: { type: 'string' } } as const satisfies Flags;
 
 /** Parses `args` against `flags`; words are allowed only with `positionals`. */
 export function parse<F extends Flags>(args: string[], flags: F, options: { positionals?: boolean } = {}): { values: Values<F>; positionals: string[] } {

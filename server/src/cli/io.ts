@@ -1,20 +1,32 @@
 // What the commands share besides flags: the library and its rankings, opened once per run; JSONL
 // batch files read; answers written. A mistake of the caller is a UsageError (exit 2).
 import { readFile, stat } from 'node:fs/promises';
-import { whyMissing } from '../library/files';
+import { findLibraryFiles, whyMissing } from '../library/files';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import { formatIssue } from '../library/paper';
 import { SearchIndex, sourcesOf, type Hit } from '../search';
 import { Ranker } from '../search/rank';
 import { defaultModel, openSemanticIndex } from '../search/semantic/oneShot';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { joinByTitle } from '../library/join';
 import { buildCorpus, corpusSource, openCorpus } from '../search/corpus';
-import { UsageError, type CACHE, type CORPUS, type LIBRARY, type SEMANTIC, type Values } from './args';
+import { UsageError, type CACHE, type CORPUS, type LIBRARY, type SEMANTIC, type Values, type WORKSPACE } from './args';
 
-/** The library the flags name (every --library path must exist), its problems on stderr. */
-export async function openLibrary(flags: Values<typeof LIBRARY>): Promise<Library> {
+/** The folder a command reads as its workspace, as the editor reads a workspace folder. */
+export interface CliWorkspace {
+  folder: string;
+  /** Bibliography files the document names (absolute), read whether or not they are in `folder`. */
+  named?: string[];
+}
+
+/**
+ * The library the flags name (every --library path must exist), and unless --no-workspace the
+ * workspace's: the .bib/CSL-JSON files of its folder (not of its subfolders: a run in a home folder
+ * stays quick) and the bibliography files its document names. Which files were added, and every
+ * problem, go to stderr.
+ */
+export async function openLibrary(flags: Values<typeof LIBRARY & Partial<typeof WORKSPACE>>, workspace?: CliWorkspace): Promise<Library> {
   const libraries = flags.library ?? [];
   for (const p of libraries) {
     try {
@@ -23,9 +35,20 @@ export async function openLibrary(flags: Values<typeof LIBRARY>): Promise<Librar
       throw new UsageError(`${p}: ${await whyMissing(p, err)}`);
     }
   }
-  const library = await loadLibrary({ libraries, corpus: !flags['no-corpus'] });
+  const found = workspace && !flags['no-workspace'] ? await workspaceFiles(workspace) : [];
+  if (found.length) {
+    const names = found.map((f) => relative(workspace!.folder, f) || f);
+    process.stderr.write(`litlens: also reading ${names.join(', ')} (--no-workspace leaves ${found.length === 1 ? 'it' : 'them'} out)\n`);
+  }
+  const library = await loadLibrary({ libraries: [...libraries, ...found], corpus: !flags['no-corpus'] });
   for (const issue of library.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   return library;
+}
+
+/** The document's named bibliography files, then the library files of the folder, each once. */
+async function workspaceFiles(workspace: CliWorkspace): Promise<string[]> {
+  const inFolder = await findLibraryFiles(workspace.folder, { maxDepth: 0 });
+  return [...new Set([...(workspace.named ?? []).map((f) => resolve(f)), ...inFolder.map((f) => resolve(f))])];
 }
 
 /**
@@ -89,8 +112,18 @@ export function hitJson(h: Hit): { key: string; title: string; score: number } {
   return { key: h.paper.key, title: h.paper.title, score: Math.round(h.score * 10000) / 10000 };
 }
 
-export function hitLine(h: Hit): string {
-  return `${h.score.toFixed(3)}\t${h.paper.key}\t${h.paper.title}\n`;
+/**
+ * The hits as labelled columns: a header `score key title`, then one line per paper; tab-separated
+ * for a pipe, aligned with spaces on a terminal. Below `weakFrom` (an index), a line marks weaker matches.
+ */
+export function hitLines(hits: Hit[], options: { aligned?: boolean; weakFrom?: number; weakNote?: string } = {}): string {
+  if (hits.length === 0) return '';
+  const rows = [['score', 'key', 'title'], ...hits.map((h) => [h.score.toFixed(3), h.paper.key, h.paper.title])];
+  const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => (options.aligned ? `${r[0]!.padStart(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}` : r.join('\t'));
+  const out = rows.map(line);
+  if (options.weakFrom !== undefined && options.weakFrom < hits.length) out.splice(options.weakFrom + 1, 0, `-- ${options.weakNote ?? 'weaker matches'} --`);
+  return `${out.join('\n')}\n`;
 }
 
 export interface BatchLine {
@@ -121,10 +154,12 @@ export async function readBatch(file: string): Promise<BatchLine[]> {
   return out;
 }
 
-/** One query's answer: JSON (best first) or one `score<TAB>key<TAB>title` line per paper. */
-/** The hits on stdout; with none (and no --json), `none` on stderr so an empty answer is not mistaken for a failure. */
-export function writeHits(hits: Hit[], json: boolean, none?: string): void {
-  process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
+/**
+ * One query's answer on stdout: JSON (best first, every hit), or labelled columns; with none (and
+ * no --json), `none` on stderr so an empty answer is not mistaken for a failure.
+ */
+export function writeHits(hits: Hit[], json: boolean, none?: string, columns: { weakFrom?: number; weakNote?: string } = {}): void {
+  process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hitLines(hits, { ...columns, aligned: !!process.stdout.isTTY }));
   if (!json && hits.length === 0 && none) process.stderr.write(`${none}\n`);
 }
 

@@ -1,6 +1,9 @@
 // `litlens related`: the papers a passage is about, with the editor's extraction and threshold.
+// With --file, the library is the one the editor would read for that document: its bibliography
+// and the folder's .bib/CSL-JSON files; papers the passage already cites are left out, as lenses do.
 import { readFile } from 'node:fs/promises';
-import { syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
+import * as path from 'node:path';
+import { bibliographyFiles, citedKeys, passageAt, syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
 import { RELATED_LIST_RELATIVE } from '../features/related';
@@ -13,8 +16,14 @@ export const related: Command = {
     '[--json] [--limit N] [--threshold T] [--library PATH]... [--no-corpus] [--cache DIR] --text "passage"',
     '[--corpus FILE]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines; saved in DIR/corpora with --cache)',
     '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
-    '[--json] ... --file F --line L [--character C] [--scope sentence|paragraph|section]   (line, character: 1-based)',
+    '[--json] ... --file F --line L [--character C] [--scope sentence|paragraph|section] [--keep-cited]   (line, character: 1-based)',
+    '[--no-workspace] ...   (without it: F\'s bibliography and the .bib/CSL-JSON files of F\'s folder, else of the current folder)',
     '[--json] ... --queries FILE.jsonl   (lines {"id","query"} or {"id","file","line","character"})',
+  ],
+  notes: [
+    'With --file, papers cited in the passage (at least its paragraph) are left out; --keep-cited lists them too.',
+    'The library is the bundled corpus, --library and --corpus, and unless --no-workspace the bibliography F names',
+    '(\\bibliography, \\addbibresource, front matter) and the .bib/CSL-JSON files of F\'s folder (of the current folder without --file).',
   ],
   run: runRelated,
 };
@@ -27,6 +36,7 @@ const FLAGS = {
   line: { type: 'number', min: 1, max: 1e9 },
   character: { type: 'number', min: 1, max: 1e9 },
   scope: { type: 'choice', choices: ['sentence', 'paragraph', 'section'] },
+  'keep-cited': { type: 'boolean' },
 } as const;
 
 function documentSyntax(file: string): Syntax {
@@ -48,15 +58,34 @@ export function offsetOf(file: string, text: string, line: number, character: nu
   return at + Math.min(Math.max(0, character - 1), lineLen);
 }
 
-/** The passage around a position, as the editor picks it for a scope; '' when the position is not in prose. */
-export async function passageOfPosition(file: string, line: number, character: number, scope: Scope): Promise<string> {
+/** A document as the CLI reads it: its text, syntax and the bibliography files it names (absolute). */
+interface Document {
+  file: string;
+  text: string;
+  syntax: Syntax;
+  named: string[];
+}
+
+async function readDocument(file: string): Promise<Document> {
+  const syntax = documentSyntax(file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
-  return textAround(text, offsetOf(file, text, line, character), documentSyntax(file), scope);
+  return { file, text, syntax, named: bibliographyFiles(text, syntax).map((f) => path.resolve(path.dirname(file), f)) };
+}
+
+/** The passage around a position, as the editor picks it for a scope ('' when the position is not in prose), and the keys it cites. */
+export function passageOf(doc: Document, line: number, character: number, scope: Scope): { text: string; cited: Set<string> } {
+  const offset = offsetOf(doc.file, doc.text, line, character);
+  const text = textAround(doc.text, offset, doc.syntax, scope);
+  // The keys cited in the passage, and at least in its paragraph, as a lens leaves out its paragraph's.
+  const at = passageAt(doc.text, offset, doc.syntax);
+  const span = scope === 'section' ? at.section : (at.paragraph ?? at.sentence);
+  const cited = new Set(span ? citedKeys(doc.text, doc.syntax).filter((k) => k.start >= span.start && k.start < span.end).map((k) => k.key) : []);
+  return { text, cited };
 }
 
 async function runRelated(args: string[]): Promise<number> {
@@ -68,14 +97,23 @@ async function runRelated(args: string[]): Promise<number> {
   if (given !== 1) throw new UsageError('give exactly one of --text, --file (with --line) or --queries');
   if (file !== undefined && line === undefined) throw new UsageError('--file needs --line');
   const batch = queries ? await readBatch(queries) : null;
-  const passage = file !== undefined ? await passageOfPosition(file, line!, character, scope) : text;
-  const ranker = await openRanker(await openLibrary(values), values);
+  const doc = file !== undefined ? await readDocument(file) : null;
+  const at = doc ? passageOf(doc, line!, character, scope) : null;
+  const passage = at ? at.text : text;
+  const workspace = doc ? { folder: path.dirname(path.resolve(doc.file)), named: doc.named } : { folder: process.cwd() };
+  const ranker = await openRanker(await openLibrary(values, workspace), values);
   const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold, relative: RELATED_LIST_RELATIVE };
-  const answer = async (t: string): Promise<Hit[]> => (t.trim() ? ranker.related(t, limits) : []);
+  // Papers the passage cites are left out after ranking (the gate judges the passage as the editor does).
+  const answer = async (t: string, cited: ReadonlySet<string> = new Set()): Promise<Hit[]> => {
+    if (!t.trim()) return [];
+    if (values['keep-cited'] || cited.size === 0) return ranker.related(t, limits);
+    const hits = await ranker.related(t, { ...limits, limit: limits.limit + cited.size });
+    return hits.filter((h) => !cited.has(h.paper.key)).slice(0, limits.limit);
+  };
   try {
     if (!batch) {
       writeHits(
-        await answer(passage ?? ''),
+        await answer(passage ?? '', at?.cited),
         !!values.json,
         passage?.trim() ? 'litlens related: no paper in the library is about this passage (--threshold 0 ranks them anyway)' : 'litlens related: no prose at that position',
       );
@@ -84,7 +122,8 @@ async function runRelated(args: string[]): Promise<number> {
     return await writeBatch(batch, queries!, async (value) => {
       if (typeof value.query === 'string') return answer(value.query);
       if (typeof value.file !== 'string' || typeof value.line !== 'number') throw new Error('needs "query", or "file" and "line"');
-      return answer(await passageOfPosition(value.file, value.line, typeof value.character === 'number' ? value.character : 1, scope));
+      const one = passageOf(await readDocument(value.file), value.line, typeof value.character === 'number' ? value.character : 1, scope);
+      return answer(one.text, one.cited);
     });
   } finally {
     await ranker.semantic?.dispose();

@@ -12,7 +12,7 @@
 // leave nothing.
 import * as path from 'node:path';
 import { citationAt, citedKeys, citingText, passageAt, type CitationContext } from '../documents';
-import { shortAuthors } from '../display';
+import { familyName, shortAuthors } from '../display';
 import type { Library } from '../library/library';
 import type { Paper } from '../library/paper';
 import type { Hit } from '../search';
@@ -26,11 +26,11 @@ export type Tier = 1 | 2 | 3;
 
 export interface CompletionEntry {
   key: string;
-  /** Right after the key (labelDetails.detail): " Smith et al. 2020". */
-  labelDetail: string;
-  /** Beside the row (labelDetails.description): the title. */
+  /** What the row shows first: "Smith 2020 · Title" (rowLabel); the key is what is inserted and matched. */
+  label: string;
+  /** Beside the row (labelDetails.description): the key, after "+ refs.bib · " when choosing it adds the entry. */
   description: string;
-  /** The details line: where the entry is, or which file choosing it adds it to (rowDetail). */
+  /** The details header: where the entry is, or which file choosing it adds it to (rowDetail), wrapped at words. */
   detail: string;
   /** Markdown: the paper card. */
   documentation: string;
@@ -147,9 +147,9 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
     const addsEntryTo = !inBibliography.has(paper.key) && target !== null ? target : null;
     return {
       key: paper.key,
-      labelDetail: labelDetail(paper),
+      label: rowLabel(paper),
       // A row that would add an entry says so on the row itself, not only in the details.
-      description: addsEntryTo ? `+ ${path.basename(addsEntryTo)} · ${paper.title}` : paper.title,
+      description: addsEntryTo ? `+ ${path.basename(addsEntryTo)} · ${paper.key}` : paper.key,
       detail: rowDetail(paper, { addsEntryTo, source: sourceOf(library, paper, ctx.folders) }),
       documentation: completionCard(paper, library, addsEntryTo),
       sortText: String(i).padStart(5, '0'),
@@ -237,10 +237,35 @@ function scaled(hits: Hit[], unit: number): Hit[] {
   return hits.map((h) => ({ ...h, score: (h.score / best) * unit }));
 }
 
-/** " Smith et al. 2020": first author (et al.) and year, as a reference picker shows them. */
-export function labelDetail(paper: Paper): string {
-  const who = [shortAuthors(paper.authors, paper.moreAuthors), paper.year ? String(paper.year) : ''].filter(Boolean).join(' ');
-  return who ? ` ${who}` : '';
+/**
+ * "Smith 2020 · Title": the first author's surname and the year before the title, as a reference
+ * picker shows them, so that both stay visible at the editor's default suggest width whatever the
+ * key's length (the key is on the row's right, and is what is inserted).
+ */
+export function rowLabel(paper: Paper): string {
+  const who = [paper.authors[0] ? familyName(paper.authors[0]) : '', paper.year ? String(paper.year) : ''].filter(Boolean).join(' ');
+  const title = paper.title || paper.key;
+  return who ? `${who} · ${title}` : title;
+}
+
+/** The details header's width in characters: VS Code breaks a longer single line anywhere, even mid-word. */
+const DETAIL_WIDTH = 40;
+
+/**
+ * Lines of at most `width` characters, broken between words, each after the first indented: VS Code
+ * shows a header with an indented line as written, and breaks any other one mid-word.
+ */
+export function wrapDetail(text: string, width = DETAIL_WIDTH): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }
 
 /** Where a row's paper is: its source's name, and the file choosing it adds it to (null: already in the bibliography). */
@@ -250,14 +275,15 @@ export interface RowPlace {
 }
 
 /**
- * The details line of a row: "in refs.bib", or "bundled corpus — choosing it adds the entry to
- * refs.bib". The place for notes on what choosing the row writes.
+ * The details line of a row: "smith2020 · in refs.bib", or "muzero · bundled corpus — choosing it
+ * adds the entry to refs.bib". The place for notes on what choosing the row writes.
  */
 export function rowDetail(paper: Paper, place: RowPlace): string {
-  if (!place.addsEntryTo) return `in ${place.source}`;
+  // The key first: the row itself shows it only when the title leaves room.
+  if (!place.addsEntryTo) return wrapDetail(`${paper.key} · in ${place.source}`);
   // Without authors or year a reference list would print a stub: the row says so before it is chosen.
   const stub = !paper.authors.length || !paper.year ? ` (no authors or year — will be added as ${/\.json$/i.test(place.addsEntryTo) ? 'is' : '@misc'})` : '';
-  return `${place.source} — choosing it adds the entry to ${path.basename(place.addsEntryTo)}${stub}`;
+  return wrapDetail(`${paper.key} · ${place.source} — choosing it adds the entry to ${path.basename(place.addsEntryTo)}${stub}`);
 }
 
 function sourceOf(library: Library, paper: Paper, folders: readonly string[]): string {

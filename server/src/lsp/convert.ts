@@ -56,8 +56,8 @@ export function toCompletionList(answer: CompletionAnswer | null, doc: TextDocum
   if (!answer) return null;
   const items = answer.items.map((entry): CompletionItem => {
     const item: CompletionItem = {
-      label: entry.key,
-      labelDetails: { detail: entry.labelDetail, description: entry.description },
+      label: entry.label,
+      labelDetails: { description: entry.description },
       kind: CompletionItemKind.Reference,
       detail: entry.detail,
       documentation: { kind: MarkupKind.Markdown, value: entry.documentation },

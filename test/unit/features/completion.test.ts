@@ -46,7 +46,7 @@ describe('features: citation completion', () => {
       assert.equal(answer.incomplete, true);
       assert.equal(answer.items[0]!.key, MUZERO);
       assert.equal(answer.items[0]!.tier, 3);
-      assert.match(answer.items[0]!.description, /^Mastering Atari/);
+      assert.match(answer.items[0]!.label, /^Mastering Atari/);
       assert.match(answer.items[0]!.documentation, /^### Mastering Atari.*\n\n.*MuZero/s);
       assert.equal(complete(`${SENTENCE} [@|].`, { name: 'note.md' })!.items[0]!.key, MUZERO);
     });
@@ -155,16 +155,21 @@ describe('features: citation completion', () => {
     it('shows author, year and title on each row, and where the entry is or will be added', () => {
       const answer = complete(`Sediment moves with the tidal forcing along the coast \\cite{|}.${BIB}`)!;
       const own = answer.items[0]!;
-      assert.equal(own.labelDetail, ' Hartley et al. 2019');
-      assert.equal(own.description, 'Tidal Forcing of Coastal Sediment Transport');
-      assert.equal(own.detail, 'in refs.bib');
+      // Surname and year first, whatever the key's length; the key on the right, and inserted.
+      assert.equal(own.label, 'Hartley 2019 · Tidal Forcing of Coastal Sediment Transport');
+      assert.equal(own.description, 'hartley2019tides');
+      assert.equal(own.detail, 'hartley2019tides · in refs.bib');
       assert.equal(own.addsEntryTo, null);
       assert.match(own.documentation, /^### Tidal Forcing of Coastal Sediment Transport\n\nAnn Hartley, Bo Ng, Chi Okafor · 2019 · \*Journal of Coastal Research\*/);
       assert.equal((own.documentation.match(/Tidal Forcing/g) ?? []).length, 1);
       const corpus = complete(`${SENTENCE} \\cite{mast|}.${BIB}`)!.items.find((i) => i.key === MUZERO)!;
       assert.equal(corpus.tier, 3);
       assert.equal(corpus.addsEntryTo, ws.path('refs.bib'));
-      assert.equal(corpus.detail, 'bundled corpus — choosing it adds the entry to refs.bib (no authors or year — will be added as @misc)');
+      assert.equal(corpus.label, 'Mastering Atari, Go, Chess and Shogi by Planning with a Learned Model', 'no authors or year to show');
+      assert.equal(corpus.description, `+ refs.bib · ${MUZERO}`);
+      // The details header is broken between words, its lines indented (VS Code keeps them as written).
+      assert.equal(corpus.detail, `${MUZERO} · bundled corpus —\n  choosing it adds the entry to refs.bib\n  (no authors or year — will be added as\n  @misc)`);
+      for (const line of corpus.detail.split('\n')) assert.ok(line.length <= 40, line);
       assert.match(corpus.documentation, /adds the entry to refs\.bib/);
     });
   });

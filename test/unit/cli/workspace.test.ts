@@ -1,0 +1,99 @@
+// The CLI reads what the editor reads: a document's bibliography and the .bib/CSL-JSON files of its
+// folder (or of the current folder), leaves out papers the passage cites, and cuts weak matches.
+import { strict as assert } from 'node:assert';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { related } from '../../../server/src/cli/related';
+import { search } from '../../../server/src/cli/search';
+import { captured } from './capture';
+
+const run = (command: { run(args: string[]): Promise<number> }, args: string[]) => captured(() => command.run(args));
+const keys = (out: string) => (JSON.parse(out) as { key: string }[]).map((h) => h.key);
+
+const GLACIER = `@article{glacier2020,
+  author = {Moss, Ada},
+  title = {Glacier retreat in alpine valleys measured by repeat photography},
+  abstract = {Repeat photography of alpine valleys measures how fast glaciers retreat over decades.},
+  year = {2020}
+}
+`;
+const TIDES = `@article{tides2019,
+  author = {Hartley, Ann},
+  title = {Tidal forcing of coastal sediment transport in estuaries},
+  abstract = {Tides move coastal sediment along estuaries; we measure the transport with tidal forcing.},
+  year = {2019}
+}
+`;
+const PAPER = `\\documentclass{article}
+\\begin{document}
+Alpine glaciers retreat fast: repeat photography of alpine valleys measures glacier retreat over decades~\\cite{glacier2020}.
+
+Coastal sediment moves along estuaries with the tidal forcing, and its transport is measured.
+\\bibliography{bib/refs}
+\\end{document}
+`;
+
+describe('CLI: the document\'s bibliography and the folder\'s libraries', () => {
+  let dir: string;
+  let tex: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'litlens-cli-ws-'));
+    await mkdir(join(dir, 'bib'));
+    // The bibliography the document names lives in a subfolder; tides2019 sits in the folder itself, unnamed.
+    await writeFile(join(dir, 'bib', 'refs.bib'), GLACIER);
+    await writeFile(join(dir, 'lab.bib'), TIDES);
+    tex = join(dir, 'paper.tex');
+    await writeFile(tex, PAPER);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('related --file reads the bibliography the document names, and the .bib files of its folder', async () => {
+    const tides = await run(related, ['--json', '--no-corpus', '--threshold', '0', '--file', tex, '--line', '5', '--scope', 'paragraph']);
+    assert.equal(tides.code, 0, tides.err);
+    // Two papers make poor statistics for the related gate: --threshold 0 ranks every paper.
+    assert.deepEqual(keys(tides.out), ['tides2019', 'glacier2020'], 'the folder\'s lab.bib, then the named bib/refs.bib');
+    assert.match(tides.err, /also reading bib\/refs\.bib, lab\.bib \(--no-workspace leaves them out\)/);
+    const none = await run(related, ['--json', '--no-corpus', '--threshold', '0', '--no-workspace', '--file', tex, '--line', '5', '--scope', 'paragraph']);
+    assert.deepEqual(keys(none.out), [], '--no-workspace reads neither');
+  });
+
+  it('related --file leaves out the papers the passage cites; --keep-cited lists them', async () => {
+    const cited = await run(related, ['--json', '--no-corpus', '--threshold', '0', '--file', tex, '--line', '3', '--scope', 'paragraph']);
+    assert.equal(cited.code, 0, cited.err);
+    assert.deepEqual(keys(cited.out), ['tides2019'], 'glacier2020 is cited in the paragraph');
+    const kept = await run(related, ['--json', '--no-corpus', '--threshold', '0', '--keep-cited', '--file', tex, '--line', '3', '--scope', 'paragraph']);
+    assert.equal(keys(kept.out)[0], 'glacier2020', 'from bib/refs.bib, which the document names');
+  });
+
+  it('search run in a folder reads its .bib files unless --no-workspace', async () => {
+    const here = process.cwd();
+    process.chdir(dir);
+    try {
+      const found = await run(search, ['--json', '--no-corpus', 'tidal sediment estuaries']);
+      assert.equal(found.code, 0, found.err);
+      assert.deepEqual(keys(found.out), ['tides2019']);
+      const none = await run(search, ['--json', '--no-corpus', '--no-workspace', 'tidal sediment estuaries']);
+      assert.deepEqual(keys(none.out), []);
+    } finally {
+      process.chdir(here);
+    }
+  });
+
+  it('search drops matches far weaker than the best (--all lists them below a line), in labelled columns', async () => {
+    const cut = await run(search, ['--no-workspace', 'gaussian process']);
+    assert.equal(cut.code, 0, cut.err);
+    const lines = cut.out.trimEnd().split('\n');
+    assert.equal(lines[0], 'score\tkey\ttitle');
+    assert.equal(lines.length, 2, cut.out);
+    assert.match(lines[1]!, /^\d+\.\d{3}\ttime-resolved-fmri\t.*Gaussian Process/);
+    assert.match(cut.err, /left out \d+ weaker matches \(scoring under 20% of the best; --all lists them\)/);
+    const all = (await run(search, ['--no-workspace', '--all', 'gaussian process'])).out.trimEnd().split('\n');
+    assert.equal(all[2], '-- weaker matches: under 20% of the best score --');
+    assert.ok(all.length > 4, all.join('\n'));
+    const best = Number(all[1]!.split('\t')[0]);
+    for (const l of all.slice(3)) assert.ok(Number(l.split('\t')[0]) < best * 0.2, l);
+    // --json keeps every match with its score.
+    assert.equal(JSON.parse((await run(search, ['--no-workspace', '--json', 'gaussian process'])).out).length, all.length - 2);
+  });
+});
