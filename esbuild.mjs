@@ -30,3 +30,5 @@ if (watch) {
 } else {
   await Promise.all(builds.map((e) => esbuild.build({ ...common, ...e })));
 }
+// sql.js (Zotero's database) loads its WebAssembly from beside the bundle.
+(await import('node:fs')).copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
