@@ -39,9 +39,9 @@ export interface ZoteroReadOptions {
 }
 
 /** Item types that are not papers. */
-const NOT_PAPERS = new Set(['note', 'attachment', 'annotation']);
+export const NOT_PAPERS = new Set(['note', 'attachment', 'annotation']);
 /** Creator roles that are not the work's authors. */
-const NOT_AUTHORS = new Set(['editor', 'seriesEditor', 'translator', 'contributor', 'bookAuthor', 'reviewedAuthor', 'counsel', 'commenter', 'interviewer', 'recipient', 'cosponsor', 'wordsBy']);
+export const NOT_AUTHORS = new Set(['editor', 'seriesEditor', 'translator', 'contributor', 'bookAuthor', 'reviewedAuthor', 'counsel', 'commenter', 'interviewer', 'recipient', 'cosponsor', 'wordsBy']);
 /** Where an item type keeps its venue, in order of preference. */
 const VENUE_FIELDS = ['publicationTitle', 'proceedingsTitle', 'bookTitle', 'websiteTitle', 'blogTitle', 'forumTitle', 'encyclopediaTitle', 'dictionaryTitle', 'programTitle', 'university', 'institution', 'repository', 'publisher'];
 const WANTED = ['title', 'date', 'abstractNote', 'DOI', 'url', 'extra', 'citationKey', ...VENUE_FIELDS];
@@ -129,7 +129,8 @@ function checkVersion(db: Database): LoadIssue | null {
   return null;
 }
 
-interface Row {
+/** One regular item as both ways in (the database, the local API) read it. */
+export interface ZoteroItem {
   itemID: number;
   libraryID: number;
   key: string;
@@ -150,7 +151,7 @@ function readItems(db: Database, file: string, options: ZoteroReadOptions, bbt: 
   }
   const included = includedItems(db, have, libraries, options.collections ?? [], file, issues);
 
-  const byId = new Map<number, Row>();
+  const byId = new Map<number, ZoteroItem>();
   const trash = have.has('deletedItems') ? 'AND i.itemID NOT IN (SELECT itemID FROM deletedItems)' : '';
   for (const [itemID, libraryID, key, type, dateAdded] of jsonRows(db, 'i.itemID, i.libraryID, i.key, t.typeName, i.dateAdded', `items i JOIN itemTypes t ON t.itemTypeID = i.itemTypeID WHERE 1 ${trash}`)) {
     const id = Number(itemID);
@@ -171,16 +172,24 @@ function readItems(db: Database, file: string, options: ZoteroReadOptions, bbt: 
   for (const [itemID, first, last, mode, role] of creators) {
     const row = byId.get(Number(itemID));
     if (!row || NOT_AUTHORS.has(roles.get(Number(role)) ?? 'author')) continue;
-    const family = textOf(last);
-    const given = textOf(first);
-    // fieldMode 1: a one-field name (an organisation, a CJK name), kept whole in lastName.
-    const name = Number(mode) === 1 || !given ? family || given : family ? `${family}, ${given}` : given;
+    const name = creatorName(textOf(first), textOf(last), Number(mode) === 1);
     if (name) row.creators.push(name);
   }
 
-  const refs: ZoteroItemRef[] = [...byId.values()].map((r) => ({ libraryID: r.libraryID, itemKey: r.key, itemID: r.itemID, dateAdded: r.dateAdded, title: r.fields.get('title') ?? '', firstAuthor: r.creators[0] ?? '', year: yearOf(r.fields.get('date')), citationKey: r.fields.get('citationKey'), extra: r.fields.get('extra') }));
+  toPapers([...byId.values()], libraries, bbt, file, issues);
+  return { libraries: [...libraries.values()].filter((l) => l.papers.length > 0 || (options.collections ?? []).length === 0), issues };
+}
+
+/** "Family, Given"; a one-field name (fieldMode 1: an organisation, a CJK name) whole. */
+export function creatorName(given: string, family: string, single: boolean): string {
+  return single || !given ? family || given : family ? `${family}, ${given}` : given;
+}
+
+/** The items as papers, each into its library's list; keys unique across all of them. */
+export function toPapers(items: ZoteroItem[], libraries: Map<number, ZoteroLibrary>, bbt: Map<string, string>, file: string, issues: LoadIssue[]): void {
+  const refs: ZoteroItemRef[] = items.map((r) => ({ libraryID: r.libraryID, itemKey: r.key, itemID: r.itemID, dateAdded: r.dateAdded, title: r.fields.get('title') ?? '', firstAuthor: r.creators[0] ?? '', year: yearOf(r.fields.get('date')), citationKey: r.fields.get('citationKey'), extra: r.fields.get('extra') }));
   const keys = citationKeys(refs, bbt);
-  for (const row of byId.values()) {
+  for (const row of items) {
     const library = libraries.get(row.libraryID)!;
     const title = row.fields.get('title');
     const key = keys.get(row.itemID)!;
@@ -205,26 +214,30 @@ function readItems(db: Database, file: string, options: ZoteroReadOptions, bbt: 
     if (url) paper.url = url;
     library.papers.push(paper);
   }
-  return { libraries: [...libraries.values()].filter((l) => l.papers.length > 0 || (options.collections ?? []).length === 0), issues };
+}
+
+/** A collection, as either way in names it (the database's collectionID, the API's key). */
+export interface ZoteroCollection {
+  id: string;
+  name: string;
+  parent: string | null;
+  library: number;
 }
 
 /**
- * The items litlens.zoteroCollections lets in (null: every item). An entry names a library ("My
- * Library", a group), or a collection path in one ("Group/Collection/Sub"; a path whose first part
- * is no library's name is looked for in My Library); a collection brings its subcollections.
+ * What litlens.zoteroCollections lets in. An entry names a library ("My Library", a group), or a
+ * collection path in one ("Group/Collection/Sub"; a path whose first part is no library's name is
+ * looked for in My Library); a collection brings its subcollections.
  */
-function includedItems(db: Database, have: Set<string>, libraries: Map<number, ZoteroLibrary>, wanted: readonly string[], file: string, issues: LoadIssue[]): Set<number> | null {
-  if (wanted.length === 0) return null;
-  const deleted = have.has('deletedCollections') ? new Set(rows(db, 'SELECT collectionID FROM deletedCollections').map((r) => Number(r[0]))) : new Set<number>();
-  const collections = rows(db, 'SELECT collectionID, collectionName, parentCollectionID, libraryID FROM collections').filter((r) => !deleted.has(Number(r[0])));
-  const byId = new Map(collections.map(([id, name, parent, library]) => [Number(id), { name: String(name), parent: parent === null ? null : Number(parent), library: Number(library) }]));
-  const pathOf = (id: number): string[] => {
-    const c = byId.get(id)!;
-    return c.parent !== null && byId.has(c.parent) ? [...pathOf(c.parent), c.name] : [c.name];
+export function chosenCollections(wanted: readonly string[], libraries: Map<number, ZoteroLibrary>, collections: ZoteroCollection[], file: string, issues: LoadIssue[]): { libraries: Set<number>; collections: Set<string> } {
+  const byId = new Map(collections.map((c) => [c.id, c]));
+  const pathOf = (c: ZoteroCollection, depth = 0): string[] => {
+    const parent = c.parent !== null ? byId.get(c.parent) : undefined;
+    return parent && depth < 64 ? [...pathOf(parent, depth + 1), c.name] : [c.name];
   };
   const libraryByName = new Map([...libraries.values()].map((l) => [l.name.slice('Zotero: '.length).toLowerCase(), l.libraryID]));
-  const wholeLibraries = new Set<number>();
-  const chosen = new Set<number>();
+  const whole = new Set<number>();
+  const chosen = new Set<string>();
   for (const entry of wanted) {
     const parts = entry.split('/').map((p) => p.trim()).filter(Boolean);
     if (!parts.length) continue;
@@ -235,23 +248,33 @@ function includedItems(db: Database, have: Set<string>, libraries: Map<number, Z
       rest = parts;
     }
     if (library !== undefined && rest.length === 0) {
-      wholeLibraries.add(library);
+      whole.add(library);
       continue;
     }
     const want = rest.join('/').toLowerCase();
-    const found = [...byId.keys()].filter((id) => byId.get(id)!.library === library && pathOf(id).join('/').toLowerCase() === want);
+    const found = collections.filter((c) => c.library === library && pathOf(c).join('/').toLowerCase() === want);
     if (!found.length) issues.push({ file, line: 0, severity: 'warning', message: `litlens.zoteroCollections: no library or collection "${entry}"` });
-    for (const id of found) chosen.add(id);
+    for (const c of found) chosen.add(c.id);
   }
   // Subcollections of the chosen ones.
-  let grew = true;
-  while (grew) {
+  for (let grew = true; grew; ) {
     grew = false;
-    for (const [id, c] of byId) if (c.parent !== null && chosen.has(c.parent) && !chosen.has(id)) chosen.add(id), (grew = true);
+    for (const c of collections) if (c.parent !== null && chosen.has(c.parent) && !chosen.has(c.id)) grew = !!chosen.add(c.id);
   }
+  return { libraries: whole, collections: chosen };
+}
+
+/** The database's items litlens.zoteroCollections lets in (null: every item). */
+function includedItems(db: Database, have: Set<string>, libraries: Map<number, ZoteroLibrary>, wanted: readonly string[], file: string, issues: LoadIssue[]): Set<number> | null {
+  if (wanted.length === 0) return null;
+  const deleted = have.has('deletedCollections') ? new Set(rows(db, 'SELECT collectionID FROM deletedCollections').map((r) => String(r[0]))) : new Set<string>();
+  const collections = rows(db, 'SELECT collectionID, collectionName, parentCollectionID, libraryID FROM collections')
+    .map(([id, name, parent, library]) => ({ id: String(id), name: String(name), parent: parent === null ? null : String(parent), library: Number(library) }))
+    .filter((c) => !deleted.has(c.id));
+  const chosen = chosenCollections(wanted, libraries, collections, file, issues);
   const items = new Set<number>();
-  if (wholeLibraries.size) for (const [id, library] of rows(db, 'SELECT itemID, libraryID FROM items')) if (wholeLibraries.has(Number(library))) items.add(Number(id));
-  for (const [collection, item] of rows(db, 'SELECT collectionID, itemID FROM collectionItems')) if (chosen.has(Number(collection))) items.add(Number(item));
+  if (chosen.libraries.size) for (const [id, library] of rows(db, 'SELECT itemID, libraryID FROM items')) if (chosen.libraries.has(Number(library))) items.add(Number(id));
+  for (const [collection, item] of rows(db, 'SELECT collectionID, itemID FROM collectionItems')) if (chosen.collections.has(String(collection))) items.add(Number(item));
   return items;
 }
 
