@@ -45,6 +45,9 @@ export class Session {
   /** The settings the library was last read with (libraries, corpus switch). */
   private loadedWith = '';
   private watchers: { dispose(): void } | undefined;
+  /** Polls Zotero for changes (its database is outside the workspace, its API has no push). */
+  private zoteroPoll: NodeJS.Timeout | undefined;
+  private zoteroChecking = false;
 
   constructor(private readonly connection: Connection) {
     this.diagnostics = new DiagnosticsPublisher(connection, this.documents, (uri) => this.at(uri), this.background);
@@ -196,6 +199,7 @@ export class Session {
   }
 
   dispose(): Promise<void> {
+    clearInterval(this.zoteroPoll);
     return this.workspace.dispose();
   }
 
@@ -224,7 +228,26 @@ export class Session {
       this.connection.window.showErrorMessage(`LitLens could not load the library: ${message(err)}`);
     }
     await this.registerWatchers();
+    this.watchZotero(config);
     this.changed();
+  }
+
+  /** litlens.zotero on: every ZOTERO_POLL_MS its database's mtime (or the API's library versions) is compared, and it is read again when changed. */
+  private watchZotero(config: Settings): void {
+    clearInterval(this.zoteroPoll);
+    this.zoteroPoll = undefined;
+    if (config.zotero === 'off' || !this.workspace.trusted) return;
+    this.zoteroPoll = setInterval(() => {
+      if (this.zoteroChecking) return;
+      this.zoteroChecking = true;
+      const check = this.workspace.checkZotero().then((changed) => {
+        if (!changed) return;
+        this.connection.console.info(`LitLens: Zotero changed; read again (${this.workspace.status().papers} papers)`);
+        this.changed();
+      });
+      this.background(check.finally(() => (this.zoteroChecking = false)), 'checking Zotero for changes');
+    }, ZOTERO_POLL_MS);
+    this.zoteroPoll.unref();
   }
 
   /** litlens.corpora, after the workspace's library is ready (which answers meanwhile), with progress and counts. */
@@ -332,7 +355,10 @@ export class Session {
   };
 }
 
-const librarySettings = (s: Settings, libraries: FolderLibraries[]): string => JSON.stringify([libraries, s.bundledCorpus, s.corpora, s.corpusCategories]);
+const librarySettings = (s: Settings, libraries: FolderLibraries[]): string => JSON.stringify([libraries, s.bundledCorpus, s.corpora, s.corpusCategories, s.zotero, s.zoteroCollections]);
+
+/** How often Zotero is checked for changes: an edit in Zotero is offered within twice this (a check, then the re-read and re-index). */
+const ZOTERO_POLL_MS = 2000;
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 

@@ -1,0 +1,59 @@
+// The workspace's hook for litlens.zotero: one library source per Zotero library ("Zotero: My
+// Library", "Zotero: GROUP"), and what was read last, so a poll can tell when Zotero changed.
+import type { SourceResult } from '../library/paper';
+import { defaultDataDir, loadZotero, zoteroFingerprint, type ZoteroLoaded } from '../library/zotero/source';
+import type { Settings } from '../protocol';
+
+export interface ZoteroLibrarySource {
+  id: string;
+  name: string;
+  file: string;
+  result: SourceResult;
+}
+
+const PREFIX = 'zotero:';
+
+/** The read as Library sources; the read's own issues go with the first (or with an empty source when no library was read). */
+export function zoteroSources(read: ZoteroLoaded | null): ZoteroLibrarySource[] {
+  if (!read) return [];
+  const sources = read.libraries.map((l) => ({ id: `${PREFIX}${l.name}`, name: l.name, file: read.file, result: { papers: l.papers, issues: [] as SourceResult['issues'] } }));
+  if (!sources.length) sources.push({ id: `${PREFIX}Zotero`, name: 'Zotero', file: read.file, result: { papers: [], issues: [] } });
+  sources[0].result.issues = read.issues;
+  return sources;
+}
+
+/** litlens.zotero's state: the setting it was read with and the last read. */
+export class ZoteroSource {
+  private setting: { zotero: string; collections: string[]; base?: string } = { zotero: 'off', collections: [] };
+  private last: ZoteroLoaded | null = null;
+  private fingerprint = '';
+
+  /** Is this library source one of Zotero's? */
+  static owns(id: string): boolean {
+    return id.startsWith(PREFIX);
+  }
+
+  /** Reads Zotero as the settings say (null: off, or "auto" found none). */
+  async load(config: Pick<Settings, 'zotero' | 'zoteroCollections'>, base?: string): Promise<ZoteroLoaded | null> {
+    this.setting = { zotero: config.zotero, collections: config.zoteroCollections, base };
+    this.last = await loadZotero({ setting: config.zotero, collections: config.zoteroCollections, base });
+    this.fingerprint = this.last?.fingerprint ?? (await this.absentFingerprint());
+    return this.last;
+  }
+
+  /** Zotero read again when what it is read from changed since the last read; null when unchanged (or off). */
+  async reread(): Promise<ZoteroLoaded | null> {
+    if (this.setting.zotero === 'off') return null;
+    const now = this.last ? await zoteroFingerprint(this.last.way) : await this.absentFingerprint();
+    if (now === this.fingerprint) return null;
+    const read = await this.load({ zotero: this.setting.zotero, zoteroCollections: this.setting.collections }, this.setting.base);
+    // Gone since (Zotero quit and its database is elsewhere): an empty read drops its sources.
+    return read ?? { file: '', libraries: [], issues: [], fingerprint: '', way: { kind: 'database', dataDir: '' } };
+  }
+
+  /** Nothing found by "auto": the default data directory is watched for a database to appear. */
+  private async absentFingerprint(): Promise<string> {
+    if (this.setting.zotero !== 'auto') return '';
+    return zoteroFingerprint({ kind: 'database', dataDir: defaultDataDir() });
+  }
+}
