@@ -1,7 +1,9 @@
 // What the commands share besides flags: the library and its rankings, opened once per run; JSONL
 // batch files read; answers written. A mistake of the caller is a UsageError (exit 2).
 import { readFile, stat } from 'node:fs/promises';
+import { sourceNames } from '../features/cards';
 import { whyMissing } from '../library/files';
+import { defaultDataDir, loadZotero, zoteroSources } from '../library/zotero/source';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import { formatIssue } from '../library/paper';
@@ -24,8 +26,22 @@ export async function openLibrary(flags: Values<typeof LIBRARY>): Promise<Librar
     }
   }
   const library = await loadLibrary({ libraries, corpus: !flags['no-corpus'] });
+  // --zotero [DIR]: the data directory's zotero.sqlite (the default directory without DIR), after the files.
+  if (flags.zotero !== undefined) {
+    const read = await loadZotero({ setting: flags.zotero || defaultDataDir() });
+    for (const s of zoteroSources(read)) library.setSource(s.id, s.result, 'workspace', s.name, s.file);
+  }
   for (const issue of library.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   return library;
+}
+
+/** What --json lists for a paper beside its score: key, title, authors, year and the source's name ("refs.bib", "Zotero: My Library"). */
+export function describedHits(library: Library, hits: readonly Hit[]): object[] {
+  const names = sourceNames(library, []);
+  return hits.map((h) => {
+    const p = library.get(h.paper.key) ?? h.paper;
+    return { ...hitJson(h), authors: p.authors, year: p.year ?? null, source: names.get(p.key) ?? '' };
+  });
 }
 
 /**
@@ -123,8 +139,8 @@ export async function readBatch(file: string): Promise<BatchLine[]> {
 
 /** One query's answer: JSON (best first) or one `score<TAB>key<TAB>title` line per paper. */
 /** The hits on stdout; with none (and no --json), `none` on stderr so an empty answer is not mistaken for a failure. */
-export function writeHits(hits: Hit[], json: boolean, none?: string): void {
-  process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
+export function writeHits(hits: Hit[], json: boolean, none?: string, library?: Library): void {
+  process.stdout.write(json ? `${JSON.stringify(library ? describedHits(library, hits) : hits.map(hitJson), null, 2)}\n` : hits.map(hitLine).join(''));
   if (!json && hits.length === 0 && none) process.stderr.write(`${none}\n`);
 }
 

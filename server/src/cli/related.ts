@@ -10,7 +10,7 @@ import { openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io'
 export const related: Command = {
   summary: 'papers related to a passage or to a position in a document ([] when none)',
   usage: [
-    '[--json] [--limit N] [--threshold T] [--library PATH]... [--no-corpus] [--cache DIR] --text "passage"',
+    '[--json] [--limit N] [--threshold T] [--library PATH]... [--no-corpus] [--zotero [DIR]] [--cache DIR] --text "passage"',
     '[--corpus FILE]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines; saved in DIR/corpora with --cache)',
     '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --file F --line L [--character C] [--scope sentence|paragraph|section]   (line, character: 1-based)',
@@ -69,7 +69,8 @@ async function runRelated(args: string[]): Promise<number> {
   if (file !== undefined && line === undefined) throw new UsageError('--file needs --line');
   const batch = queries ? await readBatch(queries) : null;
   const passage = file !== undefined ? await passageOfPosition(file, line!, character, scope) : text;
-  const ranker = await openRanker(await openLibrary(values), values);
+  const library = await openLibrary(values);
+  const ranker = await openRanker(library, values);
   const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold, relative: RELATED_LIST_RELATIVE };
   const answer = async (t: string): Promise<Hit[]> => (t.trim() ? ranker.related(t, limits) : []);
   try {
@@ -78,6 +79,7 @@ async function runRelated(args: string[]): Promise<number> {
         await answer(passage ?? ''),
         !!values.json,
         passage?.trim() ? 'litlens related: no paper in the library is about this passage (--threshold 0 ranks them anyway)' : 'litlens related: no prose at that position',
+        values.zotero !== undefined ? library : undefined,
       );
       return 0;
     }

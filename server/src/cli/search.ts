@@ -7,7 +7,7 @@ import { openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io'
 export const search: Command = {
   summary: 'rank the library for a query (typed words or a sentence)',
   usage: [
-    '[--json] [--limit N] [--library PATH]... [--no-corpus] [--mode typed|context] [--cache DIR] "text"',
+    '[--json] [--limit N] [--library PATH]... [--no-corpus] [--zotero [DIR]] [--mode typed|context] [--cache DIR] "text"',
     '[--corpus FILE]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines; saved in DIR/corpora with --cache)',
     '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --queries FILE.jsonl   (lines {"id","query"} -> lines {"id","results":[{"key","title","score"}]})',
@@ -24,12 +24,14 @@ async function runSearch(args: string[]): Promise<number> {
   if (!queries && !query.trim()) throw new UsageError('nothing to search for: give the query text or --queries FILE');
   if (queries && query.trim()) throw new UsageError('give either the query text or --queries, not both');
   const batch = queries ? await readBatch(queries) : null;
-  const ranker = await openRanker(await openLibrary(values), values);
+  const library = await openLibrary(values);
+  const ranker = await openRanker(library, values);
   const limit = values.limit ?? defaultSettings.maxSuggestions;
   const answer = (q: string): Promise<Hit[]> => ranker.search(q, { limit, mode: values.mode });
   try {
     if (!batch) {
-      writeHits(await answer(query), !!values.json, 'litlens search: no paper matches');
+      // With --zotero, --json also says each paper's authors, year and source.
+      writeHits(await answer(query), !!values.json, 'litlens search: no paper matches', values.zotero !== undefined ? library : undefined);
       return 0;
     }
     return await writeBatch(batch, queries!, (value) => {

@@ -1,26 +1,9 @@
 // The workspace's hook for litlens.zotero: one library source per Zotero library ("Zotero: My
 // Library", "Zotero: GROUP"), and what was read last, so a poll can tell when Zotero changed.
-import type { SourceResult } from '../library/paper';
-import { defaultDataDir, loadZotero, zoteroFingerprint, type ZoteroLoaded } from '../library/zotero/source';
+import { defaultDataDir, loadZotero, ZOTERO_SOURCE_PREFIX, zoteroFingerprint, type ZoteroLoaded } from '../library/zotero/source';
+
+export { zoteroSources } from '../library/zotero/source';
 import type { Settings } from '../protocol';
-
-export interface ZoteroLibrarySource {
-  id: string;
-  name: string;
-  file: string;
-  result: SourceResult;
-}
-
-const PREFIX = 'zotero:';
-
-/** The read as Library sources; the read's own issues go with the first (or with an empty source when no library was read). */
-export function zoteroSources(read: ZoteroLoaded | null): ZoteroLibrarySource[] {
-  if (!read) return [];
-  const sources = read.libraries.map((l) => ({ id: `${PREFIX}${l.name}`, name: l.name, file: read.file, result: { papers: l.papers, issues: [] as SourceResult['issues'] } }));
-  if (!sources.length) sources.push({ id: `${PREFIX}Zotero`, name: 'Zotero', file: read.file, result: { papers: [], issues: [] } });
-  sources[0].result.issues = read.issues;
-  return sources;
-}
 
 /** litlens.zotero's state: the setting it was read with and the last read. */
 export class ZoteroSource {
@@ -30,7 +13,7 @@ export class ZoteroSource {
 
   /** Is this library source one of Zotero's? */
   static owns(id: string): boolean {
-    return id.startsWith(PREFIX);
+    return id.startsWith(ZOTERO_SOURCE_PREFIX);
   }
 
   /** Reads Zotero as the settings say (null: off, or "auto" found none). */

@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { LoadIssue } from '../paper';
+import type { LoadIssue, SourceResult } from '../paper';
 import { ApiUnavailable, apiVersion, DEFAULT_API, readZoteroApi } from './api';
 import { fingerprintOf, readZoteroDatabase, type ZoteroRead } from './read';
 
@@ -40,8 +40,8 @@ export async function loadZotero(options: ZoteroOptions): Promise<ZoteroLoaded |
     const dataDir = path.resolve(options.base ?? process.cwd(), expandHome(setting));
     const file = path.join(dataDir, 'zotero.sqlite');
     const s = await stat(dataDir).catch(() => null);
-    if (!s) return failed(dataDir, `litlens.zotero: no such Zotero data directory ${dataDir}`);
-    if (!s.isDirectory()) return failed(path.dirname(dataDir), `litlens.zotero: ${dataDir} is a file; give the Zotero data directory that holds zotero.sqlite`, dataDir);
+    if (!s) return failed(dataDir, 'no such Zotero data directory');
+    if (!s.isDirectory()) return failed(path.dirname(dataDir), 'a file, not a Zotero data directory (the folder that holds zotero.sqlite)', dataDir);
     if (!(await stat(file).catch(() => null))) return failed(dataDir, 'no zotero.sqlite in this Zotero data directory', file);
     return { ...(await readZoteroDatabase(dataDir, { collections })), way: { kind: 'database', dataDir } };
   }
@@ -74,4 +74,23 @@ function failed(dataDir: string, message: string, file = dataDir): ZoteroLoaded 
 
 function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+export interface ZoteroLibrarySource {
+  id: string;
+  name: string;
+  file: string;
+  result: SourceResult;
+}
+
+/** Library source ids of Zotero's libraries start with this. */
+export const ZOTERO_SOURCE_PREFIX = 'zotero:';
+
+/** The read as Library sources; the read's own issues go with the first (or with an empty source when no library was read). */
+export function zoteroSources(read: ZoteroLoaded | null): ZoteroLibrarySource[] {
+  if (!read) return [];
+  const sources = read.libraries.map((l) => ({ id: `${ZOTERO_SOURCE_PREFIX}${l.name}`, name: l.name, file: read.file, result: { papers: l.papers, issues: [] as SourceResult['issues'] } }));
+  if (!sources.length) sources.push({ id: `${ZOTERO_SOURCE_PREFIX}Zotero`, name: 'Zotero', file: read.file, result: { papers: [], issues: [] } });
+  sources[0].result.issues = read.issues;
+  return sources;
 }
