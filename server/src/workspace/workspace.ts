@@ -193,7 +193,7 @@ export class LitLensWorkspace {
     try {
       report('finding library files', 0);
       // Zotero is read beside the library files (no file of it is in the workspace scan).
-      const zotero = this.zotero.load(this.options.trusted ? config : { ...config, zotero: 'off' }, this.options.folders[0]);
+      const zotero = this.zotero.load(this.options.trusted ? config : { ...config, zotero: 'off' }, this.options.folders[0], this.options.cacheDir);
       const files = await this.libraryFiles(libraries ?? [{ base: this.options.folders[0] ?? process.cwd(), paths: config.libraries }]);
       if (generation !== this.generation) return;
       report(`reading ${files.length} library file${files.length === 1 ? '' : 's'}${config.bundledCorpus ? ' and the bundled corpus' : ''}`, 10);

@@ -1,13 +1,14 @@
 // The workspace's hook for litlens.zotero: one library source per Zotero library ("Zotero: My
 // Library", "Zotero: GROUP"), and what was read last, so a poll can tell when Zotero changed.
-import { defaultDataDir, loadZotero, ZOTERO_SOURCE_PREFIX, zoteroFingerprint, type ZoteroLoaded } from '../library/zotero/source';
+import { defaultDataDir, ZOTERO_SOURCE_PREFIX, zoteroFingerprint, type ZoteroLoaded } from '../library/zotero/source';
+import { loadZoteroInThread } from '../library/zotero/thread';
 
 export { zoteroSources } from '../library/zotero/source';
 import type { Settings } from '../protocol';
 
 /** litlens.zotero's state: the setting it was read with and the last read. */
 export class ZoteroSource {
-  private setting: { zotero: string; collections: string[]; base?: string } = { zotero: 'off', collections: [] };
+  private setting: { zotero: string; collections: string[]; base?: string; cacheDir?: string | null } = { zotero: 'off', collections: [] };
   private last: ZoteroLoaded | null = null;
   private fingerprint = '';
 
@@ -17,9 +18,9 @@ export class ZoteroSource {
   }
 
   /** Reads Zotero as the settings say (null: off, or "auto" found none). */
-  async load(config: Pick<Settings, 'zotero' | 'zoteroCollections'>, base?: string): Promise<ZoteroLoaded | null> {
-    this.setting = { zotero: config.zotero, collections: config.zoteroCollections, base };
-    this.last = await loadZotero({ setting: config.zotero, collections: config.zoteroCollections, base });
+  async load(config: Pick<Settings, 'zotero' | 'zoteroCollections'>, base?: string, cacheDir?: string | null): Promise<ZoteroLoaded | null> {
+    this.setting = { zotero: config.zotero, collections: config.zoteroCollections, base, cacheDir };
+    this.last = await loadZoteroInThread({ setting: config.zotero, collections: config.zoteroCollections, base, cacheDir });
     this.fingerprint = this.last?.fingerprint ?? (await this.absentFingerprint());
     return this.last;
   }
@@ -29,7 +30,7 @@ export class ZoteroSource {
     if (this.setting.zotero === 'off') return null;
     const now = this.last ? await zoteroFingerprint(this.last.way) : await this.absentFingerprint();
     if (now === this.fingerprint) return null;
-    const read = await this.load({ zotero: this.setting.zotero, zoteroCollections: this.setting.collections }, this.setting.base);
+    const read = await this.load({ zotero: this.setting.zotero, zoteroCollections: this.setting.collections }, this.setting.base, this.setting.cacheDir);
     // Gone since (Zotero quit and its database is elsewhere): an empty read drops its sources.
     return read ?? { file: '', libraries: [], issues: [], fingerprint: '', way: { kind: 'database', dataDir: '' } };
   }

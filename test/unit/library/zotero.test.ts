@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatedKey } from '../../../server/src/library/zotero/keys';
 import { readZoteroDatabase, yearOf } from '../../../server/src/library/zotero/read';
+import { loadZotero } from '../../../server/src/library/zotero/source';
 import { makeBetterBibtexDb, makeZoteroDb, sql, type FixtureItem, type ZoteroVersion } from '../../fixtures/zotero/make';
 
 /** A small library with everything that must be left out beside the papers, as each version stores it. */
@@ -187,6 +188,21 @@ describe('library/zotero (zotero.sqlite read directly)', function () {
       holder.stdin!.end('ROLLBACK;\n');
       holder.kill();
     }
+  });
+
+  it('keeps the last read in the cache folder and uses it only while the database is unchanged', async () => {
+    await write(7);
+    const cacheDir = join(dir, 'cache');
+    const first = await loadZotero({ setting: dir, cacheDir });
+    const [saved] = readdirSync(join(cacheDir, 'zotero'));
+    const json = JSON.parse(readFileSync(join(cacheDir, 'zotero', saved), 'utf8'));
+    json.read.libraries[0].papers[0].title = 'From the cache';
+    writeFileSync(join(cacheDir, 'zotero', saved), JSON.stringify(json));
+    assert.equal((await loadZotero({ setting: dir, cacheDir }))!.libraries[0].papers[0].title, 'From the cache');
+    await write(7, library(7).slice(1)); // Zotero changed: read again
+    const again = await loadZotero({ setting: dir, cacheDir });
+    assert.equal(again!.libraries[0].papers[0].title, 'Sparse attention for long documents');
+    assert.equal(first!.libraries[0].papers.length, 3);
   });
 
   it('takes the year from Zotero dates', () => {

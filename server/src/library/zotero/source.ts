@@ -1,7 +1,8 @@
 // litlens.zotero as a library source: which way in ("auto": the local API when it answers, else the
 // default data directory's zotero.sqlite; a path: that data directory's database), reading it, and
 // telling whether it changed since (the database's size and mtime, the API's library versions).
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LoadIssue, SourceResult } from '../paper';
@@ -20,6 +21,8 @@ export interface ZoteroOptions {
   defaultDir?: string;
   /** Relative data directories are resolved against this. */
   base?: string;
+  /** LitLens' cache folder: the last read is kept in `zotero/` and used again while Zotero is unchanged. */
+  cacheDir?: string | null;
 }
 
 /** Where the library was read from, to check it for changes. */
@@ -43,23 +46,55 @@ export async function loadZotero(options: ZoteroOptions): Promise<ZoteroLoaded |
     if (!s) return failed(dataDir, 'no such Zotero data directory');
     if (!s.isDirectory()) return failed(path.dirname(dataDir), 'a file, not a Zotero data directory (the folder that holds zotero.sqlite)', dataDir);
     if (!(await stat(file).catch(() => null))) return failed(dataDir, 'no zotero.sqlite in this Zotero data directory', file);
-    return { ...(await readZoteroDatabase(dataDir, { collections })), way: { kind: 'database', dataDir } };
+    return cached(options, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections }));
   }
   const api = options.api ?? process.env.LITLENS_ZOTERO_API ?? DEFAULT_API;
   const dataDir = options.defaultDir ?? defaultDataDir();
   const hasDatabase = !!(await stat(path.join(dataDir, 'zotero.sqlite')).catch(() => null));
   let apiProblem: LoadIssue | null = null;
   try {
-    const read = await readZoteroApi({ base: api, collections, dataDir: hasDatabase ? dataDir : null, timeoutMs: 1500 });
-    return { ...read, way: { kind: 'api', base: api } };
+    const version = await apiVersion({ base: api, timeoutMs: 1500 });
+    return await cached(options, { kind: 'api', base: api }, () => readZoteroApi({ base: api, collections, dataDir: hasDatabase ? dataDir : null, timeoutMs: 1500 }), version);
   } catch (err) {
     if (!(err instanceof ApiUnavailable)) throw err;
     // Off (403) is worth knowing; not running is the ordinary case when the database is there.
     if (err.off) apiProblem = { file: api, line: 0, severity: 'info', message: `${err.message}; read zotero.sqlite instead` };
   }
   if (!hasDatabase) return null;
-  const read = await readZoteroDatabase(dataDir, { collections });
-  return { ...read, issues: apiProblem ? [apiProblem, ...read.issues] : read.issues, way: { kind: 'database', dataDir } };
+  const read = await cached(options, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections }));
+  return { ...read, issues: apiProblem ? [apiProblem, ...read.issues] : read.issues };
+}
+
+/** Bumped when what a saved read holds changes. */
+const SAVED_FORMAT = 1;
+
+/**
+ * `read()`, or the read saved in the cache folder when Zotero is unchanged since (the same fingerprint):
+ * a 20k-item library then costs a JSON parse instead of a database read. A read with an error is not saved.
+ */
+async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promise<ZoteroRead>, fingerprint?: string): Promise<ZoteroLoaded> {
+  const now = fingerprint ?? (await zoteroFingerprint(way));
+  const id = createHash('sha1').update(JSON.stringify([way, options.collections ?? []])).digest('hex').slice(0, 16);
+  const file = options.cacheDir && now ? path.join(options.cacheDir, 'zotero', `${id}.json`) : null;
+  if (file) {
+    try {
+      const saved = JSON.parse(await readFile(file, 'utf8')) as { format: number; fingerprint: string; read: ZoteroRead };
+      if (saved.format === SAVED_FORMAT && saved.fingerprint === now) return { ...saved.read, way };
+    } catch {
+      // none saved yet, or unreadable: read Zotero
+    }
+  }
+  const result: ZoteroLoaded = { ...(await read()), way };
+  if (file && result.fingerprint === now && !result.issues.some((i) => i.severity === 'error')) {
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(`${file}.tmp`, JSON.stringify({ format: SAVED_FORMAT, fingerprint: now, read: { ...result, way: undefined } }));
+      await rename(`${file}.tmp`, file);
+    } catch {
+      // a cache that cannot be written costs the next start a read, nothing more
+    }
+  }
+  return result;
 }
 
 /** What a later read is compared by: the database's files, or the API's library versions ('' when the API went away). */
