@@ -132,3 +132,45 @@ describe('Zotero over JSON-RPC', function () {
     if (process.env.LITLENS_VERBOSE) console.log(`      offered ${Date.now() - before} ms after the write`);
   });
 });
+
+describe('Zotero found with no setting, as a new user has it', function () {
+  this.timeout(120000);
+  let home: string;
+  let client: TestClient;
+  const saved = { HOME: process.env.HOME, api: process.env.LITLENS_ZOTERO_API };
+
+  before(async () => {
+    await buildOnce();
+    home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-zotero-home-')));
+    fs.mkdirSync(path.join(home, 'Zotero'));
+    fs.mkdirSync(path.join(home, 'paper'));
+    fs.writeFileSync(path.join(home, 'Zotero', 'zotero.sqlite'), await makeZoteroDb({ version: 9, items }));
+    fs.writeFileSync(path.join(home, 'paper', 'paper.tex'), TEX.replace('\\bibliography{refs}\n', ''));
+    // The server's home holds Zotero's default data directory; no local API answers (no Zotero runs here).
+    process.env.HOME = home;
+    process.env.LITLENS_ZOTERO_API = 'http://127.0.0.1:9/api/';
+    try {
+      client = TestClient.start();
+    } finally {
+      process.env.HOME = saved.HOME;
+      if (saved.api === undefined) delete process.env.LITLENS_ZOTERO_API;
+      else process.env.LITLENS_ZOTERO_API = saved.api;
+    }
+    await client.initialize(path.join(home, 'paper'), { cacheDir: null });
+    await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 60000);
+  });
+  after(async () => {
+    await client?.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it("reads ~/Zotero/zotero.sqlite: its papers are in completion and in the panel's sources", async () => {
+    const text = TEX.replace('\\bibliography{refs}\n', '');
+    const file = path.join(home, 'paper', 'paper.tex');
+    await client.open(file, 'latex', text);
+    const list = await client.request('textDocument/completion', { textDocument: { uri: uriOf(file) }, position: positionOf(text, '\\cite{}', 6) });
+    assert.ok(list.items.some((i: any) => i.label === 'okafor2021glacier'), JSON.stringify(list.items.map((i: any) => i.label)));
+    const info = await client.request('litlens/libraryInfo', null);
+    assert.ok(info.sources.some((s: any) => s.name === 'Zotero: My Library'), JSON.stringify(info.sources));
+  });
+});

@@ -358,7 +358,7 @@ export class Session {
 const librarySettings = (s: Settings, libraries: FolderLibraries[]): string => JSON.stringify([libraries, s.bundledCorpus, s.corpora, s.corpusCategories, s.zotero, s.zoteroCollections]);
 
 /** How often Zotero is checked for changes: an edit in Zotero is offered within twice this (a check, then the re-read and re-index). */
-const ZOTERO_POLL_MS = 2000;
+const ZOTERO_POLL_MS = 1000;
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
