@@ -25,11 +25,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { EntryAdder } from '../features/addEntry';
 import { CodeLenses } from '../features/codeLens';
 import { libraryFormat } from '../library/files';
+import { formatIssue } from '../library/paper';
 import { EnsureInBibliographyCommand, StatusNotification, type EnsureInBibliographyResult, type InitializationOptions, type Settings, type Status } from '../protocol';
 import { defaultCacheDir } from '../search/semantic/oneShot';
 import { documentFromDisk, filePathOf, fileUri, type Doc } from '../workspace/documents';
 import { projectOf, type FeatureContext, type LibraryContext } from '../workspace/project';
 import { LitLensWorkspace, type Change, type FolderLibraries } from '../workspace/workspace';
+import { ZoteroSource } from '../workspace/zotero';
 import { toDoc } from './convert';
 import { DiagnosticsPublisher } from './diagnostics';
 import { SettingsStore, settingsFromInitializationOptions, settingsSection } from './settings';
@@ -223,6 +225,7 @@ export class Session {
       });
       const status = this.workspace.status();
       this.connection.console.info(`LitLens: ${status.papers} papers from ${status.sources} sources ready in ${Date.now() - started} ms (${status.errors} errors)`);
+      this.logZotero();
     } catch (err) {
       this.connection.console.error(`LitLens: loading the library failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       this.connection.window.showErrorMessage(`LitLens could not load the library: ${message(err)}`);
@@ -230,6 +233,13 @@ export class Session {
     await this.registerWatchers();
     this.watchZotero(config);
     this.changed();
+  }
+
+  /** Zotero's problems in the log, one line each (those about its database file are in Problems too; the local API's only here). */
+  private logZotero(): void {
+    const sources = this.workspace.currentLibrary()?.sources.filter((s) => ZoteroSource.owns(s.id)) ?? [];
+    for (const s of sources) this.connection.console.info(`LitLens: ${s.name}: ${s.papers.length} papers from ${s.file}`);
+    for (const issue of sources.flatMap((s) => s.issues)) this.connection.console.warn(`LitLens: Zotero: ${formatIssue(issue)}`);
   }
 
   /** litlens.zotero on: every ZOTERO_POLL_MS its database's mtime (or the API's library versions) is compared, and it is read again when changed. */
@@ -243,6 +253,7 @@ export class Session {
       const check = this.workspace.checkZotero().then((changed) => {
         if (!changed) return;
         this.connection.console.info(`LitLens: Zotero changed; read again (${this.workspace.status().papers} papers)`);
+        this.logZotero();
         this.changed();
       });
       this.background(check.finally(() => (this.zoteroChecking = false)), 'checking Zotero for changes');

@@ -11,7 +11,8 @@ import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import { zoteroSources, ZoteroSource } from './zotero';
 import type { CorpusStatus, Settings, Status } from '../protocol';
-import { sourcesOf, type SearchIndex } from '../search';
+import { sourcesOf, type EncodedSource, type SearchIndex } from '../search';
+import { hashPapers } from '../search/segment';
 import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../search/corpus';
 import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
@@ -389,7 +390,12 @@ export class LitLensWorkspace {
       const read = await this.zotero.reread();
       if (!read || this.library !== library || this.index !== index) return false;
       const sources = zoteroSources(read);
-      const encoded = await Promise.all(sources.map((s) => buildSource({ id: s.id, papers: s.result.papers, kind: 'workspace' }, this.indexDir(), index.sources.find((x) => x.id === s.id)?.hash)));
+      // Parts whose papers are unchanged keep their segments; the others are indexed in a worker, one after another.
+      const encoded: (EncodedSource | null)[] = [];
+      for (const s of sources) {
+        const hash = index.sources.find((x) => x.id === s.id)?.hash;
+        encoded.push(hash !== undefined && hash === hashPapers(s.result.papers) ? null : await buildSource({ id: s.id, papers: s.result.papers, kind: 'workspace' }, this.indexDir(), hash));
+      }
       if (this.library !== library || this.index !== index) return false;
       for (const old of library.sources) {
         if (ZoteroSource.owns(old.id) && !sources.some((s) => s.id === old.id)) library.removeSource(old.id) && index.removeSource(old.id);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { LoadIssue, SourceResult } from '../paper';
+import type { LoadIssue, Paper, SourceResult } from '../paper';
 import { ApiUnavailable, apiVersion, DEFAULT_API, readZoteroApi } from './api';
 import { fingerprintOf, readZoteroDatabase, type ZoteroRead } from './read';
 
@@ -118,13 +118,35 @@ export interface ZoteroLibrarySource {
   result: SourceResult;
 }
 
+/** A stable part number for an item (FNV-1a of its zotero:// link). */
+function partOf(id: string, parts: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % parts;
+}
+
 /** Library source ids of Zotero's libraries start with this. */
 export const ZOTERO_SOURCE_PREFIX = 'zotero:';
 
-/** The read as Library sources; the read's own issues go with the first (or with an empty source when no library was read). */
+/** A library is indexed in parts of about this many papers, so an item changed in Zotero re-indexes one part. */
+const PART = 2000;
+/** At most this many parts per library. */
+const MAX_PARTS = 16;
+
+/**
+ * The read as Library sources: each Zotero library in parts ("zotero:Zotero: My Library#3"), all
+ * named after the library; a paper's part is fixed by its Zotero item key (zotero://select/…), so
+ * adding or editing an item changes one part and the others keep their index segments. The read's
+ * own issues go with the first source (an empty one when no library was read).
+ */
 export function zoteroSources(read: ZoteroLoaded | null): ZoteroLibrarySource[] {
   if (!read) return [];
-  const sources = read.libraries.map((l) => ({ id: `${ZOTERO_SOURCE_PREFIX}${l.name}`, name: l.name, file: read.file, result: { papers: l.papers, issues: [] as SourceResult['issues'] } }));
+  const sources = read.libraries.flatMap((l) => {
+    const parts = Math.min(MAX_PARTS, Math.max(1, Math.ceil(l.papers.length / PART)));
+    const split: Paper[][] = Array.from({ length: parts }, () => []);
+    for (const p of l.papers) split[parts === 1 ? 0 : partOf(p.link ?? p.key, parts)].push(p);
+    return split.map((papers, i) => ({ id: `${ZOTERO_SOURCE_PREFIX}${l.name}${parts > 1 ? `#${i}` : ''}`, name: l.name, file: read.file, result: { papers, issues: [] as SourceResult['issues'] } }));
+  });
   if (!sources.length) sources.push({ id: `${ZOTERO_SOURCE_PREFIX}Zotero`, name: 'Zotero', file: read.file, result: { papers: [], issues: [] } });
   sources[0].result.issues = read.issues;
   return sources;
