@@ -1,5 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiUnavailable, apiVersion, readZoteroApi } from '../../../server/src/library/zotero/api';
+import { loadZotero } from '../../../server/src/library/zotero/source';
+import { makeZoteroDb } from '../../fixtures/zotero/make';
 import { fakeZotero, type FakeZotero } from '../../fixtures/zotero/api';
 
 const item = (key: string, data: Record<string, unknown>) => ({ key, version: 1, library: { type: 'user', id: 0 }, data: { key, version: 1, dateAdded: '2024-01-01T00:00:00Z', ...data } });
@@ -68,6 +73,26 @@ describe('library/zotero local API', function () {
     zotero.libraries[1].items.push(item('GRPP0002', { itemType: 'book', title: 'A new book' }));
     assert.notEqual(await apiVersion({ base: zotero.base }), before);
     assert.equal((await readZoteroApi({ base: zotero.base })).libraries[1].papers.length, 2);
+  });
+
+  it('"auto": the API when it answers, else the default data directory (saying so when the API is off), else nothing', async () => {
+    const defaultDir = mkdtempSync(join(tmpdir(), 'litlens-zotero-auto-'));
+    try {
+      let read = await loadZotero({ setting: 'auto', api: zotero.base, defaultDir });
+      assert.deepEqual(read!.way, { kind: 'api', base: zotero.base });
+      assert.equal(read!.libraries[0].papers.length, 232);
+      zotero.off = true;
+      assert.equal(await loadZotero({ setting: 'auto', api: zotero.base, defaultDir }), null); // no database either
+      writeFileSync(join(defaultDir, 'zotero.sqlite'), await makeZoteroDb({ version: 7, items: [{ key: 'DB000001', type: 'book', fields: { title: 'From the database' } }] }));
+      read = await loadZotero({ setting: 'auto', api: zotero.base, defaultDir });
+      assert.deepEqual(read!.way, { kind: 'database', dataDir: defaultDir });
+      assert.deepEqual(read!.libraries[0].papers.map((p) => p.title), ['From the database']);
+      assert.equal(read!.issues[0].severity, 'info');
+      assert.match(read!.issues[0].message, /local API is off.*; read zotero\.sqlite instead$/);
+      assert.equal(await loadZotero({ setting: 'off', api: zotero.base, defaultDir }), null);
+    } finally {
+      rmSync(defaultDir, { recursive: true, force: true });
+    }
   });
 
   it('says in one line when the API is off (403) or Zotero is not running', async () => {

@@ -38,7 +38,7 @@ interface ApiLibrary {
 /** The libraries' versions ("users/0:812;groups/4711:90"): a change in any means a new read. Throws ApiUnavailable. */
 export async function apiVersion(options: ApiOptions = {}): Promise<string> {
   const libraries = await apiLibraries(options);
-  const versions = await Promise.all(libraries.map(async (l) => `${l.prefix}:${(await get(options, `${l.prefix}/items?limit=1&format=versions`)).version}`));
+  const versions = await Promise.all(libraries.map(async (l) => `${l.prefix}:${(await get(options, `${l.prefix}/items?limit=1`)).version}`));
   return versions.join(';');
 }
 

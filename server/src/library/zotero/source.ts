@@ -23,6 +23,8 @@ export interface ZoteroOptions {
   base?: string;
   /** LitLens' cache folder: the last read is kept in `zotero/` and used again while Zotero is unchanged. */
   cacheDir?: string | null;
+  /** Called with the read before it is saved in the cache folder (the reading thread answers at once). */
+  onRead?: (read: ZoteroLoaded) => void;
 }
 
 /** Where the library was read from, to check it for changes. */
@@ -61,8 +63,9 @@ export async function loadZotero(options: ZoteroOptions): Promise<ZoteroLoaded |
     if (err.off) apiProblem = { file: api, line: 0, severity: 'info', message: `${err.message}; read zotero.sqlite instead` };
   }
   if (!hasDatabase) return null;
-  const read = await cached(options, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections }));
-  return { ...read, issues: apiProblem ? [apiProblem, ...read.issues] : read.issues };
+  const withProblem = (read: ZoteroLoaded): ZoteroLoaded => (apiProblem ? { ...read, issues: [apiProblem, ...read.issues] } : read);
+  const onRead = options.onRead;
+  return withProblem(await cached({ ...options, onRead: onRead && ((read) => onRead(withProblem(read))) }, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections })));
 }
 
 /** Bumped when what a saved read holds changes. */
@@ -79,12 +82,17 @@ async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promis
   if (file) {
     try {
       const saved = JSON.parse(await readFile(file, 'utf8')) as { format: number; fingerprint: string; read: ZoteroRead };
-      if (saved.format === SAVED_FORMAT && saved.fingerprint === now) return { ...saved.read, way };
+      if (saved.format === SAVED_FORMAT && saved.fingerprint === now) {
+        const read = { ...saved.read, way };
+        options.onRead?.(read);
+        return read;
+      }
     } catch {
       // none saved yet, or unreadable: read Zotero
     }
   }
   const result: ZoteroLoaded = { ...(await read()), way };
+  options.onRead?.(result);
   if (file && result.fingerprint === now && !result.issues.some((i) => i.severity === 'error')) {
     try {
       await mkdir(path.dirname(file), { recursive: true });

@@ -1,6 +1,6 @@
 // Zotero read in a thread of its own, one per read: sql.js's WebAssembly heap (which never shrinks)
 // and the read's garbage go when the thread ends, and the main thread keeps answering meanwhile.
-// The papers come back in one message (20k papers: ~100 ms to take in).
+// The papers come back in one message (20k papers: ~100 ms to take in), before the thread saves the read.
 import { startThread } from '../../thread';
 import type { ZoteroLoaded, ZoteroOptions } from './source';
 
@@ -15,5 +15,7 @@ export function loadZoteroInThread(options: ZoteroOptions): Promise<ZoteroLoaded
     worker.once('error', (err) => fail(err.message.split('\n')[0]));
     worker.once('exit', (code) => fail(`the reading thread stopped (exit code ${code})`));
     worker.postMessage(options);
-  }).finally(() => void worker.terminate());
+    // It ends by itself once the read is saved; it never holds the server's exit.
+    worker.unref();
+  });
 }
