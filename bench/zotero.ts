@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TestClient } from '../test/lsp/harness';
 import { generatedItems, makeZoteroDb, type ZoteroVersion } from '../test/fixtures/zotero/make';
+import { toBibtex } from '../server/src/library/bibwriter';
+import { readZoteroDatabase } from '../server/src/library/zotero/read';
 import { f0, f1 } from './measure';
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '20000' }, version: { type: 'string', default: '7' } } });
@@ -24,7 +26,7 @@ async function serverStart(workspace: string, cacheDir: string, zotero: string):
   await client.initialize(workspace, { litlens: client.settings, cacheDir });
   const status = await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 120000);
   const readyMs = performance.now() - started;
-  await new Promise((r) => setTimeout(r, 1500)); // let the heap settle after the build
+  await new Promise((r) => setTimeout(r, 5000)); // let the heap settle after the build
   const rss = rssOf(client.proc.pid!);
   const [utime, stime] = readFileSync(`/proc/${client.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).map(Number);
   await client.stop();
@@ -58,6 +60,17 @@ async function main(): Promise<void> {
     console.log(`server, Zotero cold (no saved index): ready in ${f0(cold.readyMs)} ms (process CPU ${f0(cold.cpuMs)} ms), ${cold.papers} papers, RSS ${f0(cold.rss)} MB (+${f0(cold.rss - off.rss)} MB over Zotero off)`);
     const warm = await serverStart(workspace, cache, dataDir);
     console.log(`server, Zotero from the saved index: ready in ${f0(warm.readyMs)} ms (process CPU ${f0(warm.cpuMs)} ms), RSS ${f0(warm.rss)} MB (+${f0(warm.rss - off.rss)} MB)`);
+
+    // The same papers as a .bib in the workspace (what a Better BibTeX export gives today), for comparison.
+    const bibWorkspace = join(dir, 'paper-bib');
+    mkdirSync(bibWorkspace);
+    writeFileSync(join(bibWorkspace, 'paper.tex'), '\\documentclass{article}\\begin{document}x\\end{document}\n');
+    const read = await readZoteroDatabase(dataDir);
+    writeFileSync(join(bibWorkspace, 'library.bib'), read.libraries.flatMap((l) => l.papers.map((p) => toBibtex(p))).join('\n'));
+    const bib = await serverStart(bibWorkspace, join(dir, 'cache-bib'), 'off');
+    console.log(`server, the same papers as a 20k-entry .bib (Zotero off), cold: ready in ${f0(bib.readyMs)} ms (process CPU ${f0(bib.cpuMs)} ms), RSS ${f0(bib.rss)} MB (+${f0(bib.rss - off.rss)} MB)`);
+    const bibWarm = await serverStart(bibWorkspace, join(dir, 'cache-bib'), 'off');
+    console.log(`server, the same .bib from the saved index: ready in ${f0(bibWarm.readyMs)} ms (process CPU ${f0(bibWarm.cpuMs)} ms), RSS ${f0(bibWarm.rss)} MB (+${f0(bibWarm.rss - off.rss)} MB)`);
 
     // Live: an item added in Zotero (the database replaced, as a write by Zotero changes its mtime), until search finds it.
     const grown = generatedItems(items);

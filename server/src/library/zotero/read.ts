@@ -189,6 +189,7 @@ export function creatorName(given: string, family: string, single: boolean): str
 export function toPapers(items: ZoteroItem[], libraries: Map<number, ZoteroLibrary>, bbt: Map<string, string>, file: string, issues: LoadIssue[]): void {
   const refs: ZoteroItemRef[] = items.map((r) => ({ libraryID: r.libraryID, itemKey: r.key, itemID: r.itemID, dateAdded: r.dateAdded, title: r.fields.get('title') ?? '', firstAuthor: r.creators[0] ?? '', year: yearOf(r.fields.get('date')), citationKey: r.fields.get('citationKey'), extra: r.fields.get('extra') }));
   const keys = citationKeys(refs, bbt);
+  const origin = { file, line: 0, kind: 'zotero' } as const; // one object for all: 20k papers
   for (const row of items) {
     const library = libraries.get(row.libraryID)!;
     const title = row.fields.get('title');
@@ -199,7 +200,7 @@ export function toPapers(items: ZoteroItem[], libraries: Map<number, ZoteroLibra
       key,
       title: title ?? key,
       authors: row.creators,
-      origin: { file, line: 0, kind: 'zotero' },
+      origin,
       type: BIBTEX_TYPE[row.type] ?? 'misc',
       link: library.groupID !== undefined ? `zotero://select/groups/${library.groupID}/items/${row.key}` : `zotero://select/library/items/${row.key}`,
     };
