@@ -193,7 +193,7 @@ describe('library/zotero (zotero.sqlite read directly)', function () {
   it('keeps the last read in the cache folder and uses it only while the database is unchanged', async () => {
     await write(7);
     const cacheDir = join(dir, 'cache');
-    const first = await loadZotero({ setting: dir, cacheDir });
+    const first = await loadZotero({ setting: join(dir, 'zotero.sqlite'), cacheDir }); // the database named: its folder is read
     const [saved] = readdirSync(join(cacheDir, 'zotero'));
     const json = JSON.parse(readFileSync(join(cacheDir, 'zotero', saved), 'utf8'));
     json.read.libraries[0].papers[0].title = 'From the cache';

@@ -42,9 +42,11 @@ export async function loadZotero(options: ZoteroOptions): Promise<ZoteroLoaded |
   if (setting === 'off' || setting === '') return null;
   const collections = options.collections ?? [];
   if (setting !== 'auto') {
-    const dataDir = path.resolve(options.base ?? process.cwd(), expandHome(setting));
+    let dataDir = path.resolve(options.base ?? process.cwd(), expandHome(setting));
+    let s = await stat(dataDir).catch(() => null);
+    // The database itself named: its folder is the data directory.
+    if (s?.isFile() && path.basename(dataDir) === 'zotero.sqlite') [dataDir, s] = [path.dirname(dataDir), await stat(path.dirname(dataDir)).catch(() => null)];
     const file = path.join(dataDir, 'zotero.sqlite');
-    const s = await stat(dataDir).catch(() => null);
     if (!s) return failed(dataDir, 'no such Zotero data directory');
     if (!s.isDirectory()) return failed(path.dirname(dataDir), 'a file, not a Zotero data directory (the folder that holds zotero.sqlite)', dataDir);
     if (!(await stat(file).catch(() => null))) return failed(dataDir, 'no zotero.sqlite in this Zotero data directory', file);
