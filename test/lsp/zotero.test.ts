@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadBibtexParser, parseBibtex } from '../../server/src/library/bibtex';
 import { makeZoteroDb, type FixtureItem } from '../fixtures/zotero/make';
-import { buildOnce, positionOf, TestClient, uriOf } from './harness';
+import { buildOnce, NO_ZOTERO, positionOf, TestClient, uriOf } from './harness';
 
 const TEX = String.raw`\documentclass{article}
 \begin{document}
@@ -137,7 +137,6 @@ describe('Zotero found with no setting, as a new user has it', function () {
   this.timeout(120000);
   let home: string;
   let client: TestClient;
-  const saved = { HOME: process.env.HOME, api: process.env.LITLENS_ZOTERO_API };
 
   before(async () => {
     await buildOnce();
@@ -147,15 +146,9 @@ describe('Zotero found with no setting, as a new user has it', function () {
     fs.writeFileSync(path.join(home, 'Zotero', 'zotero.sqlite'), await makeZoteroDb({ version: 9, items }));
     fs.writeFileSync(path.join(home, 'paper', 'paper.tex'), TEX.replace('\\bibliography{refs}\n', ''));
     // The server's home holds Zotero's default data directory; no local API answers (no Zotero runs here).
-    process.env.HOME = home;
-    process.env.LITLENS_ZOTERO_API = 'http://127.0.0.1:9/api/';
-    try {
-      client = TestClient.start();
-    } finally {
-      process.env.HOME = saved.HOME;
-      if (saved.api === undefined) delete process.env.LITLENS_ZOTERO_API;
-      else process.env.LITLENS_ZOTERO_API = saved.api;
-    }
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, LITLENS_ZOTERO_API: NO_ZOTERO.LITLENS_ZOTERO_API };
+    delete env.LITLENS_ZOTERO_DIR;
+    client = TestClient.start(undefined, env);
     await client.initialize(path.join(home, 'paper'), { cacheDir: null });
     await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 60000);
   });

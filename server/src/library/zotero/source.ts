@@ -17,7 +17,7 @@ export interface ZoteroOptions {
   collections?: readonly string[];
   /** The local API's base URL (tests: their own server; LITLENS_ZOTERO_API overrides the default). */
   api?: string;
-  /** Zotero's default data directory (default ~/Zotero, on every platform). */
+  /** Zotero's default data directory (default ~/Zotero on every platform; LITLENS_ZOTERO_DIR overrides it). */
   defaultDir?: string;
   /** Relative data directories are resolved against this. */
   base?: string;
@@ -34,7 +34,7 @@ export interface ZoteroLoaded extends ZoteroRead {
   way: ZoteroWay;
 }
 
-export const defaultDataDir = (): string => path.join(os.homedir(), 'Zotero');
+export const defaultDataDir = (): string => process.env.LITLENS_ZOTERO_DIR || path.join(os.homedir(), 'Zotero');
 
 /** The library as the setting says; null when it is off, or "auto" finds no Zotero. Never throws. */
 export async function loadZotero(options: ZoteroOptions): Promise<ZoteroLoaded | null> {
