@@ -111,6 +111,16 @@ describe('Zotero over JSON-RPC', function () {
     );
   });
 
+  it("a cited Zotero paper's hover is its card, linking to the item in Zotero", async () => {
+    const chapter = path.join(ws, 'chapter.tex');
+    const text = 'Grazing changes soil carbon \\cite{lindqvist2012soil}.\n';
+    fs.writeFileSync(chapter, text);
+    await client.open(chapter, 'latex', text);
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: uriOf(chapter) }, position: positionOf(text, 'lindqvist2012soil', 2) });
+    assert.ok(hover.contents.value.startsWith('### Soil carbon under grazing\n'), hover.contents.value);
+    assert.ok(hover.contents.value.endsWith('`lindqvist2012soil` · [open in Zotero](zotero://select/library/items/SOIL0001)'), hover.contents.value);
+  });
+
   it('the search panel names each Zotero library as a source', async () => {
     const info = await client.request('litlens/libraryInfo', null);
     const names = info.sources.map((s: any) => s.name);
