@@ -2,24 +2,28 @@
 // native build step. A database is opened from bytes in memory, so the file on disk is never opened
 // by SQLite: Zotero's lock, its -journal and the file's bytes and mtime are left alone.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import initSqlJs, { type Database, type SqlValue } from 'sql.js';
 
 export type { Database, SqlValue };
 
+type SqlJsStatic = Awaited<ReturnType<typeof initSqlJs>>;
+/** From sources (tests): the package's own copy; a name esbuild leaves alone (the bundle has the file beside it). */
+const SQL_JS = 'sql.js';
+
 let loading: Promise<SqlJsStatic> | null = null;
 
-/** The WebAssembly module, loaded once (~30 ms). The bundle (dist/) carries sql-wasm.wasm beside it. */
+/**
+ * The WebAssembly module, loaded once (~40 ms). sql.js's JavaScript is bundled; its sql-wasm.wasm
+ * is copied beside the bundle (esbuild.mjs), and read from node_modules when running from sources.
+ */
 export function sqlite(): Promise<SqlJsStatic> {
   if (!loading) {
-    const require = createRequire(__filename);
-    const init = require('sql.js') as (config?: object) => Promise<SqlJsStatic>;
     const locateFile = (name: string): string => {
       const beside = path.join(__dirname, name);
-      return existsSync(beside) ? beside : require.resolve(`sql.js/dist/${name}`);
+      return existsSync(beside) ? beside : require.resolve(`${SQL_JS}/dist/${name}`);
     };
-    loading = init({ locateFile });
+    loading = initSqlJs({ locateFile });
     loading.catch(() => (loading = null));
   }
   return loading;
