@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatedKey } from '../../../server/src/library/zotero/keys';
 import { readZoteroDatabase, yearOf } from '../../../server/src/library/zotero/read';
-import { loadZotero } from '../../../server/src/library/zotero/source';
+import { Library } from '../../../server/src/library/library';
+import { loadZotero, zoteroSources } from '../../../server/src/library/zotero/source';
 import { makeBetterBibtexDb, makeZoteroDb, sql, type FixtureItem, type ZoteroVersion } from '../../fixtures/zotero/make';
 
 /** A small library with everything that must be left out beside the papers, as each version stores it. */
@@ -113,6 +114,17 @@ describe('library/zotero (zotero.sqlite read directly)', function () {
     await write(7, [...items, { key: 'K0', type: 'journalArticle', fields: { title: 'Neural', date: '2019' }, creators: [{ last: 'Chen', first: 'Ann' }] }]);
     assert.deepEqual((await readZoteroDatabase(dir)).libraries[0].papers.map((p) => p.key), [...before, 'chen2019neuralb']);
     assert.equal(generatedKey({ firstAuthor: '', title: '', year: undefined }), 'anonuntitled');
+  });
+
+  it('gives one paper kept in My Library and in a group one generated key, and the library lists it once without a warning', async () => {
+    const paper = { type: 'journalArticle', fields: { title: 'Shared paper', date: '2020' }, creators: [{ last: 'Rossi', first: 'Ada' }] };
+    await write(7, [{ key: 'MINE0001', ...paper }, { key: 'GRUP0001', ...paper, library: 2 }]);
+    const read = await readZoteroDatabase(dir);
+    assert.deepEqual(read.libraries.map((l) => l.papers.map((p) => p.key)), [['rossi2020shared'], ['rossi2020shared']]);
+    const library = new Library();
+    for (const s of zoteroSources({ ...read, way: { kind: 'database', dataDir: dir } })) library.setSource(s.id, s.result, 'workspace', s.name, s.file);
+    assert.equal(library.papers.length, 1);
+    assert.deepEqual(library.issues, []);
   });
 
   it('narrows to litlens.zoteroCollections: a library, a collection with its subcollections, a group collection', async () => {

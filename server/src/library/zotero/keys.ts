@@ -68,14 +68,24 @@ export function citationKeys(items: ZoteroItemRef[], bbt: Map<string, string>): 
   }
   generate.sort((a, b) => (a.dateAdded < b.dateAdded ? -1 : a.dateAdded > b.dateAdded ? 1 : a.itemID - b.itemID));
   const next = new Map<string, number>();
+  // The same paper in two libraries (My Library and a group) gets one key: the Library lists it once.
+  const sameIn = new Map<string, { key: string; libraries: Set<number> }>();
   for (const item of generate) {
     const base = generatedKey(item);
+    const paper = `${base}\u0000${item.title.toLowerCase()}\u0000${item.firstAuthor}`;
+    const seen = sameIn.get(paper);
+    if (seen && !seen.libraries.has(item.libraryID)) {
+      seen.libraries.add(item.libraryID);
+      keys.set(item.itemID, seen.key);
+      continue;
+    }
     let key = base;
     let n = next.get(base) ?? 0;
     while (taken.has(key.toLowerCase())) key = `${base}${suffix(n++)}`;
     next.set(base, n);
     keys.set(item.itemID, key);
     taken.add(key.toLowerCase());
+    if (!seen) sameIn.set(paper, { key, libraries: new Set([item.libraryID]) });
   }
   return keys;
 }
