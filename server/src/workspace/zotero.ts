@@ -30,7 +30,12 @@ export class ZoteroSource {
     if (this.setting.zotero === 'off') return null;
     const now = this.last ? await zoteroFingerprint(this.last.way) : await this.absentFingerprint();
     if (now === this.fingerprint) return null;
-    const read = await this.load({ zotero: this.setting.zotero, zoteroCollections: this.setting.collections }, this.setting.base, this.setting.cacheDir);
+    const { zotero, collections, base, cacheDir } = this.setting;
+    const read = await loadZoteroInThread({ setting: zotero, collections, base, cacheDir });
+    // A read that failed outright (caught mid-write, no backup) keeps the last one served; the next check tries again.
+    if (read && !read.libraries.length && read.issues.some((i) => i.severity === 'error') && this.last?.libraries.length) return null;
+    this.last = read;
+    this.fingerprint = read?.fingerprint ?? (await this.absentFingerprint());
     // Gone since (Zotero quit and its database is elsewhere): an empty read drops its sources.
     return read ?? { file: '', libraries: [], issues: [], fingerprint: '', way: { kind: 'database', dataDir: '' } };
   }

@@ -7,6 +7,7 @@ import { generatedKey } from '../../../server/src/library/zotero/keys';
 import { readZoteroDatabase, yearOf } from '../../../server/src/library/zotero/read';
 import { Library } from '../../../server/src/library/library';
 import { loadZotero, zoteroSources } from '../../../server/src/library/zotero/source';
+import { ZoteroSource } from '../../../server/src/workspace/zotero';
 import { makeBetterBibtexDb, makeZoteroDb, sql, type FixtureItem, type ZoteroVersion } from '../../fixtures/zotero/make';
 
 /** A small library with everything that must be left out beside the papers, as each version stores it. */
@@ -215,6 +216,19 @@ describe('library/zotero (zotero.sqlite read directly)', function () {
     const again = await loadZotero({ setting: dir, cacheDir });
     assert.equal(again!.libraries[0].papers[0].title, 'Sparse attention for long documents');
     assert.equal(first!.libraries[0].papers.length, 3);
+  });
+
+  it('re-reads when the database changes, and keeps serving the last read while the database cannot be read', async () => {
+    const file = await write(7);
+    const source = new ZoteroSource();
+    const first = await source.load({ zotero: dir, zoteroCollections: [] });
+    assert.equal(first!.libraries[0].papers.length, 3);
+    assert.equal(await source.reread(), null); // unchanged
+    writeFileSync(file, Buffer.alloc(8192, 1)); // caught mid-write, no backup
+    assert.equal(await source.reread(), null);
+    await write(7, [...library(7), { key: 'NEWW0001', type: 'journalArticle', fields: { title: 'Added later' } }]);
+    const again = await source.reread();
+    assert.deepEqual(again!.libraries[0].papers.map((p) => p.title).at(-1), 'Added later');
   });
 
   it('takes the year from Zotero dates', () => {
