@@ -22,6 +22,8 @@ const entries = [
   { entryPoints: ['server/src/search/workerMain.ts'], outfile: 'dist/indexWorker.js' },
   // The thread that reads and decodes BibTeX files for the server (server/src/library/worker.ts).
   { entryPoints: ['server/src/library/workerMain.ts'], outfile: 'dist/libraryWorker.js' },
+  // The thread that reads Zotero's database for the server (server/src/library/zotero/thread.ts).
+  { entryPoints: ['server/src/library/zotero/threadMain.ts'], outfile: 'dist/zoteroWorker.js' },
 ];
 const existing = (await import('node:fs')).existsSync;
 const builds = entries.filter((e) => existing(e.entryPoints[0]));
@@ -30,3 +32,5 @@ if (watch) {
 } else {
   await Promise.all(builds.map((e) => esbuild.build({ ...common, ...e })));
 }
+// sql.js (Zotero's database) loads its WebAssembly from beside the bundle.
+(await import('node:fs')).copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');

@@ -23,6 +23,8 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     bundledCorpus: c.get<boolean>('bundledCorpus', defaultSettings.bundledCorpus),
     corpora: c.get<string[]>('corpora', defaultSettings.corpora),
     corpusCategories: c.get<string[]>('corpusCategories', defaultSettings.corpusCategories),
+    zotero: c.get<string>('zotero', defaultSettings.zotero),
+    zoteroCollections: c.get<string[]>('zoteroCollections', defaultSettings.zoteroCollections),
     defaultBibliography: c.get<string>('defaultBibliography', defaultSettings.defaultBibliography),
     maxSuggestions: c.get<number>('maxSuggestions', defaultSettings.maxSuggestions),
     relatedThreshold: c.get<number>('relatedThreshold', defaultSettings.relatedThreshold),

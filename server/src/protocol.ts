@@ -15,6 +15,11 @@ export interface Settings {
   corpora: string[];
   /** arXiv categories a snapshot is narrowed to ("cs.LG", or "cs" for the archive); empty = all. */
   corpusCategories: string[];
+  /** Zotero's library: "auto" (the local API when it answers, else the default data directory's
+   * zotero.sqlite when there is one), "off", or the path of a Zotero data directory. */
+  zotero: string;
+  /** Which Zotero libraries and collections: "My Library", a group's name, "Library/Collection/Sub"; empty = all. */
+  zoteroCollections: string[];
   /** Where to add entries when the document names no bibliography (relative to the workspace). */
   defaultBibliography: string;
   /** How many papers completion, hover and lenses offer. */
@@ -39,6 +44,8 @@ export const defaultSettings: Settings = {
   bundledCorpus: true,
   corpora: [],
   corpusCategories: [],
+  zotero: 'auto',
+  zoteroCollections: [],
   defaultBibliography: 'references.bib',
   maxSuggestions: 20,
   relatedThreshold: 0.3,

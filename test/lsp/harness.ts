@@ -35,6 +35,9 @@ export function tempWorkspace(fixture: string): string {
 
 export const uriOf = (file: string): string => pathToFileURL(file).href;
 
+/** litlens.zotero is "auto": a test server must not read the Zotero of the machine it runs on (no API answers on port 9, no data directory there). */
+export const NO_ZOTERO = { LITLENS_ZOTERO_API: 'http://127.0.0.1:9/api/', LITLENS_ZOTERO_DIR: path.join(os.tmpdir(), 'litlens-no-zotero') };
+
 interface Waiter {
   method: string;
   predicate: (params: any) => boolean;
@@ -54,15 +57,15 @@ export class TestClient {
     readonly connection: MessageConnection,
   ) {}
 
-  /** `node dist/cli.js lsp --stdio`, as Neovim or Emacs start it. */
-  static start(args: string[] = [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio']): TestClient {
-    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `node dist/cli.js lsp --stdio`, as Neovim or Emacs start it; by default it finds no Zotero (NO_ZOTERO). */
+  static start(args: string[] = [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], env: NodeJS.ProcessEnv = { ...NO_ZOTERO, ...process.env }): TestClient {
+    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     return TestClient.attach(proc, createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!)));
   }
 
   /** `dist/server.js --node-ipc`, as the VS Code client forks it. */
   static startIpc(): TestClient {
-    const proc = fork(path.join(repoRoot, 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const proc = fork(path.join(repoRoot, 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...NO_ZOTERO, ...process.env } });
     return TestClient.attach(proc, createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc)));
   }
 

@@ -2,6 +2,7 @@
 // (node's util.parseArgs, with LitLens' own messages). A usage error is a UsageError, which
 // main.ts prints as `litlens <command>: …` with exit code 2; stdout stays machine-readable.
 // `--help` / `-h` anywhere before `--` is a HelpRequest: main.ts prints the command's usage, exit 0.
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 export class UsageError extends Error {}
@@ -21,7 +22,7 @@ export interface Command {
 
 export type Flag =
   | { type: 'boolean' }
-  | { type: 'string'; multiple?: boolean }
+  | { type: 'string'; multiple?: boolean; /** The value may be left out (then ''); a following word is the value only when it is an existing folder. */ optionalFolder?: boolean }
   | { type: 'number'; min: number; max: number }
   | { type: 'choice'; choices: readonly string[] };
 export type Flags = Record<string, Flag>;
@@ -40,8 +41,8 @@ export type Values<F extends Flags> = { [K in keyof F]?: ValueOf<F[K]> };
 
 /** `--json`: JSON on stdout instead of lines. */
 export const OUTPUT = { json: { type: 'boolean' } } as const satisfies Flags;
-/** `--library PATH`… and `--no-corpus`: which library a command reads. */
-export const LIBRARY = { library: { type: 'string', multiple: true }, 'no-corpus': { type: 'boolean' } } as const satisfies Flags;
+/** `--library PATH`…, `--no-corpus` and `--zotero [DIR]` (a Zotero data directory; '' = the default one): which library a command reads. */
+export const LIBRARY = { library: { type: 'string', multiple: true }, 'no-corpus': { type: 'boolean' }, zotero: { type: 'string', optionalFolder: true } } as const satisfies Flags;
 /** `--cache DIR`: LitLens' cache folder (the saved index, vectors, downloaded models). */
 export const CACHE = { cache: { type: 'string' } } as const satisfies Flags;
 /** `--model ID|PATH`, `--download`: the embedding model, and whether a model id may be fetched. */
@@ -56,7 +57,8 @@ export const WORKSPACE = { 'no-workspace': { type: 'boolean' } } as const satisf
 export const RANKING = { ...OUTPUT, ...LIBRARY, ...WORKSPACE, ...CORPUS, ...CACHE, ...SEMANTIC, limit: { type: 'number', min: 1, max: 10000 }, queries: { type: 'string' } } as const satisfies Flags;
 
 /** Parses `args` against `flags`; words are allowed only with `positionals`. */
-export function parse<F extends Flags>(args: string[], flags: F, options: { positionals?: boolean } = {}): { values: Values<F>; positionals: string[] } {
+export function parse<F extends Flags>(given: string[], flags: F, options: { positionals?: boolean } = {}): { values: Values<F>; positionals: string[] } {
+  const args = withOptionalFolders(given, flags);
   const spec = Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.type === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: f.type === 'string' && !!f.multiple }]));
   const { tokens } = parseArgs({ args, options: spec, strict: false, allowPositionals: true, tokens: true });
   // Asking for help wins over any other mistake on the line.
@@ -82,6 +84,25 @@ export function parse<F extends Flags>(args: string[], flags: F, options: { posi
     else values[t.name] = convert(t.rawName, t.value, flag);
   }
   return { values: values as Values<F>, positionals };
+}
+
+/** `--zotero` alone as `--zotero=`, `--zotero DIR` (an existing folder) as `--zotero=DIR`: a query word after a bare flag stays a word. */
+function withOptionalFolders(args: string[], flags: Flags): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const flag = arg.startsWith('--') ? flags[arg.slice(2)] : undefined;
+    if (arg === '--') return [...out, ...args.slice(i)];
+    if (!flag || flag.type !== 'string' || !flag.optionalFolder) {
+      out.push(arg);
+      continue;
+    }
+    const next = args[i + 1];
+    const folder = next !== undefined && !next.startsWith('-') && !!statSync(next, { throwIfNoEntry: false })?.isDirectory();
+    out.push(`${arg}=${folder ? next : ''}`);
+    if (folder) i++;
+  }
+  return out;
 }
 
 function convert(name: string, v: string, flag: Flag): string | number {

@@ -1,7 +1,9 @@
 // What the commands share besides flags: the library and its rankings, opened once per run; JSONL
 // batch files read; answers written. A mistake of the caller is a UsageError (exit 2).
 import { readFile, stat } from 'node:fs/promises';
+import { sourceNames } from '../features/cards';
 import { findLibraryFiles, whyMissing } from '../library/files';
+import { defaultDataDir, loadZotero, zoteroSources } from '../library/zotero/source';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import { formatIssue } from '../library/paper';
@@ -41,6 +43,11 @@ export async function openLibrary(flags: Values<typeof LIBRARY & Partial<typeof 
     process.stderr.write(`litlens: also reading ${names.join(', ')} (--no-workspace leaves ${found.length === 1 ? 'it' : 'them'} out)\n`);
   }
   const library = await loadLibrary({ libraries: [...libraries, ...found], corpus: !flags['no-corpus'] });
+  // --zotero [DIR]: the data directory's zotero.sqlite (the default directory without DIR), after the files.
+  if (flags.zotero !== undefined) {
+    const read = await loadZotero({ setting: flags.zotero || defaultDataDir() });
+    for (const s of zoteroSources(read)) library.setSource(s.id, s.result, 'workspace', s.name, s.file);
+  }
   for (const issue of library.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   return library;
 }
@@ -49,6 +56,15 @@ export async function openLibrary(flags: Values<typeof LIBRARY & Partial<typeof 
 async function workspaceFiles(workspace: CliWorkspace): Promise<string[]> {
   const inFolder = await findLibraryFiles(workspace.folder, { maxDepth: 0 });
   return [...new Set([...(workspace.named ?? []).map((f) => resolve(f)), ...inFolder.map((f) => resolve(f))])];
+}
+
+/** What --json lists for a paper beside its score: key, title, authors, year and the source's name ("refs.bib", "Zotero: My Library"). */
+export function describedHits(library: Library, hits: readonly Hit[]): object[] {
+  const names = sourceNames(library, []);
+  return hits.map((h) => {
+    const p = library.get(h.paper.key) ?? h.paper;
+    return { ...hitJson(h), authors: p.authors, year: p.year ?? null, source: names.get(p.key) ?? '' };
+  });
 }
 
 /**
@@ -155,11 +171,13 @@ export async function readBatch(file: string): Promise<BatchLine[]> {
 }
 
 /**
- * One query's answer on stdout: JSON (best first, every hit), or labelled columns; with none (and
- * no --json), `none` on stderr so an empty answer is not mistaken for a failure.
+ * One query's answer on stdout: JSON (best first, every hit; with `library`, each paper's authors, year
+ * and source too), or labelled columns; with none (and no --json), `none` on stderr so an empty answer
+ * is not mistaken for a failure.
  */
-export function writeHits(hits: Hit[], json: boolean, none?: string, columns: { weakFrom?: number; weakNote?: string } = {}): void {
-  process.stdout.write(json ? `${JSON.stringify(hits.map(hitJson), null, 2)}\n` : hitLines(hits, { ...columns, aligned: !!process.stdout.isTTY }));
+export function writeHits(hits: Hit[], json: boolean, none?: string, columns: { weakFrom?: number; weakNote?: string } = {}, library?: Library): void {
+  const listed = library ? describedHits(library, hits) : hits.map(hitJson);
+  process.stdout.write(json ? `${JSON.stringify(listed, null, 2)}\n` : hitLines(hits, { ...columns, aligned: !!process.stdout.isTTY }));
   if (!json && hits.length === 0 && none) process.stderr.write(`${none}\n`);
 }
 

@@ -4,12 +4,14 @@ import { openLibrary } from './io';
 
 export const papers: Command = {
   summary: 'list the papers in the library',
-  usage: ['[--json] [--library PATH]... [--no-corpus]'],
+  usage: ['[--json] [--library PATH]... [--no-corpus] [--zotero [DIR]]'],
+  notes: ['--zotero [DIR]: the papers of a Zotero data directory (DIR holds zotero.sqlite; without DIR, ~/Zotero); source is "Zotero: My Library" or "Zotero: GROUP"'],
   async run(args: string[]): Promise<number> {
     const { values } = parse(args, { ...OUTPUT, ...LIBRARY });
     const library = await openLibrary(values);
     if (values.json) {
-      const sourceKind = new Map(library.sources.flatMap((s) => s.papers.map((p) => [p, s.kind] as const)));
+      // A Zotero paper's source is its library's name ("Zotero: My Library"); others say workspace or corpus.
+      const sourceKind = new Map(library.sources.flatMap((s) => s.papers.map((p) => [p, p.origin.kind === 'zotero' ? s.name : s.kind] as const)));
       const out = library.papers.map((p) => ({
         key: p.key,
         title: p.title,

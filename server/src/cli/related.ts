@@ -13,7 +13,7 @@ import { openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io'
 export const related: Command = {
   summary: 'papers related to a passage or to a position in a document ([] when none)',
   usage: [
-    '[--json] [--limit N] [--threshold T] [--library PATH]... [--no-corpus] [--cache DIR] --text "passage"',
+    '[--json] [--limit N] [--threshold T] [--library PATH]... [--no-corpus] [--zotero [DIR]] [--cache DIR] --text "passage"',
     '[--corpus FILE]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines; saved in DIR/corpora with --cache)',
     '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --file F --line L [--character C] [--scope sentence|paragraph|section] [--keep-cited]   (line, character: 1-based)',
@@ -101,7 +101,8 @@ async function runRelated(args: string[]): Promise<number> {
   const at = doc ? passageOf(doc, line!, character, scope) : null;
   const passage = at ? at.text : text;
   const workspace = doc ? { folder: path.dirname(path.resolve(doc.file)), named: doc.named } : { folder: process.cwd() };
-  const ranker = await openRanker(await openLibrary(values, workspace), values);
+  const library = await openLibrary(values, workspace);
+  const ranker = await openRanker(library, values);
   const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold, relative: RELATED_LIST_RELATIVE };
   // Papers the passage cites are left out after ranking (the gate judges the passage as the editor does).
   const answer = async (t: string, cited: ReadonlySet<string> = new Set()): Promise<Hit[]> => {
@@ -116,6 +117,8 @@ async function runRelated(args: string[]): Promise<number> {
         await answer(passage ?? '', at?.cited),
         !!values.json,
         passage?.trim() ? 'litlens related: no paper in the library is about this passage (--threshold 0 ranks them anyway)' : 'litlens related: no prose at that position',
+        {},
+        values.zotero !== undefined ? library : undefined,
       );
       return 0;
     }

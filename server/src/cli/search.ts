@@ -21,7 +21,7 @@ export function weakFrom(hits: readonly Hit[]): number {
 export const search: Command = {
   summary: 'rank the library for a query (typed words or a sentence)',
   usage: [
-    '[--json] [--limit N] [--all] [--library PATH]... [--no-corpus] [--no-workspace] [--mode typed|context] [--cache DIR] "text"',
+    '[--json] [--limit N] [--all] [--library PATH]... [--no-corpus] [--no-workspace] [--zotero [DIR]] [--mode typed|context] [--cache DIR] "text"',
     '[--corpus FILE]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines; saved in DIR/corpora with --cache)',
     '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --queries FILE.jsonl   (lines {"id","query"} -> lines {"id","results":[{"key","title","score"}]})',
@@ -43,7 +43,8 @@ async function runSearch(args: string[]): Promise<number> {
   if (!queries && !query.trim()) throw new UsageError('nothing to search for: give the query text or --queries FILE');
   if (queries && query.trim()) throw new UsageError('give either the query text or --queries, not both');
   const batch = queries ? await readBatch(queries) : null;
-  const ranker = await openRanker(await openLibrary(values, { folder: process.cwd() }), values);
+  const library = await openLibrary(values, { folder: process.cwd() });
+  const ranker = await openRanker(library, values);
   const limit = values.limit ?? defaultSettings.maxSuggestions;
   const answer = (q: string): Promise<Hit[]> => ranker.search(q, { limit, mode: values.mode });
   try {
@@ -51,7 +52,9 @@ async function runSearch(args: string[]): Promise<number> {
       const hits = await answer(query);
       const weak = weakFrom(hits);
       const note = `weaker matches: under ${WEAK_BELOW * 100}% of the best score`;
-      if (values.json || values.all) writeHits(hits, !!values.json, 'litlens search: no paper matches', { weakFrom: weak, weakNote: note });
+      // With --zotero, --json also says each paper's authors, year and source.
+      const described = values.zotero !== undefined ? library : undefined;
+      if (values.json || values.all) writeHits(hits, !!values.json, 'litlens search: no paper matches', { weakFrom: weak, weakNote: note }, described);
       else {
         writeHits(hits.slice(0, weak), false, 'litlens search: no paper matches');
         if (weak < hits.length) process.stderr.write(`litlens search: left out ${hits.length - weak} weaker matches (scoring under ${WEAK_BELOW * 100}% of the best; --all lists them)\n`);

@@ -16,8 +16,9 @@ export function detailLine(paper: Paper): string {
   return who ? `${who} — ${paper.title}` : paper.title;
 }
 
-/** "refs.bib:12" or "papers.json:2", relative to `base` when given. */
+/** "refs.bib:12" or "papers.json:2", relative to `base` when given; "Zotero" for a Zotero item. */
 export function entryLocation(paper: Paper, base?: string): string {
+  if (paper.origin.kind === 'zotero') return 'Zotero';
   const file = base && isInside(paper.origin.file, base) ? path.relative(base, paper.origin.file) : path.basename(paper.origin.file);
   return `${file}:${paper.origin.line}`;
 }
@@ -52,6 +53,7 @@ export function paperCard(paper: Paper, options: { abstractChars?: number; base?
 /** "bundled corpus", or a link to the entry's file and line ("refs.bib:12"; editors open file:…#L12 at the line). */
 function entryPlace(paper: Paper, base?: string): string {
   if (paper.origin.kind === 'corpus') return 'bundled corpus';
+  if (paper.origin.kind === 'zotero') return paper.link ? link('open in Zotero', paper.link) : 'Zotero';
   return link(entryLocation(paper, base), `${fileUri(paper.origin.file)}#L${paper.origin.line}`);
 }
 

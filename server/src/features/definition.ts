@@ -16,6 +16,7 @@ export function definition(ctx: FeatureContext): DefinitionAnswer | null {
   if (!cited) return null;
   const own = projectKeys(ctx).get(cited.key)?.[0];
   const paper = library.get(cited.key);
-  const place = own ?? (paper ? { file: paper.origin.file, line: paper.origin.line } : null);
+  // A Zotero paper has no entry in a text file (its card links to Zotero).
+  const place = own ?? (paper && paper.origin.kind !== 'zotero' ? { file: paper.origin.file, line: paper.origin.line } : null);
   return place ? { ...place, start: cited.start, end: cited.end } : null;
 }

@@ -30,7 +30,7 @@ export async function references(ctx: FeatureContext, open: readonly Doc[], incl
     const entries = ctx.trusted ? await entryKeySpans(ctx.library, cited.key) : [];
     const paper = ctx.library.get(cited.key);
     if (entries.length) found.unshift(...entries);
-    else if (paper) found.unshift({ file: paper.origin.file, line: paper.origin.line });
+    else if (paper && paper.origin.kind !== 'zotero') found.unshift({ file: paper.origin.file, line: paper.origin.line });
   }
   return found;
 }

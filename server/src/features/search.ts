@@ -45,9 +45,20 @@ export function libraryInfo(ctx: LibraryContext): LibraryInfo {
   }
   const size = (s: (typeof library.sources)[number]) => s.store?.size ?? s.papers.length;
   return {
-    sources: library.sources.filter((s) => size(s) > 0).map((s) => ({ name: sourceName(s, ctx.folders), papers: size(s) })),
+    sources: countsByName(library.sources.filter((s) => size(s) > 0).map((s) => ({ name: sourceName(s, ctx.folders), papers: size(s) }))),
     years: Number.isFinite(min) ? { min, max } : null,
   };
+}
+
+/** One row per source name: a Zotero library indexed in parts is one source to the user. */
+function countsByName(sources: { name: string; papers: number }[]): { name: string; papers: number }[] {
+  const byName = new Map<string, { name: string; papers: number }>();
+  for (const s of sources) {
+    const seen = byName.get(s.name);
+    if (seen) seen.papers += s.papers;
+    else byName.set(s.name, { ...s });
+  }
+  return [...byName.values()];
 }
 
 /** The key's entry as BibTeX, as it would be added (all its fields; @strings expanded); null when the library has no such key. */

@@ -224,7 +224,7 @@ const BIBTEX_TO_CSL: Record<string, string> = {
 
 function cslType(paper: Paper): string {
   if (!paper.type) return 'article';
-  if (paper.origin.kind !== 'bibtex') return paper.type;
+  if (paper.origin.kind !== 'bibtex' && paper.origin.kind !== 'zotero') return paper.type;
   return BIBTEX_TO_CSL[paper.type.toLowerCase()] ?? 'article';
 }
 

@@ -164,8 +164,10 @@ export class Library {
           papers.push(paper);
           continue;
         }
-        // A corpus paper copied into the user's .bib (what citation completion does) is no clash.
-        if (source.kind === 'corpus' && winner.origin.kind !== 'corpus' && sameTitle(winner, paper)) continue;
+        // A corpus or Zotero paper copied into the user's .bib (what citation completion does) is no
+        // clash, nor one Zotero item in two of its libraries (My Library and a group).
+        const copy = source.kind === 'corpus' ? winner.origin.kind !== 'corpus' : paper.origin.kind === 'zotero';
+        if (copy && sameTitle(winner, paper)) continue;
         dupes.push(duplicateKey(paper, winner, source.kind === 'corpus'));
       }
     }

@@ -2,7 +2,7 @@
 export interface Origin {
   file: string;
   line: number;
-  kind: 'corpus' | 'bibtex' | 'csl-json' | 'arxiv';
+  kind: 'corpus' | 'bibtex' | 'csl-json' | 'arxiv' | 'zotero';
 }
 
 /** Where an e-print lives: what BibTeX's eprint, archivePrefix and primaryClass fields say. */
@@ -30,6 +30,8 @@ export interface Paper {
   /** BibTeX entry type (article, inproceedings, misc…) or CSL type. */
   type?: string;
   eprint?: Eprint;
+  /** Where the paper lives in the application that keeps it (zotero://select/…): its card links there. */
+  link?: string;
   origin: Origin;
 }
 

@@ -25,11 +25,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { EntryAdder } from '../features/addEntry';
 import { CodeLenses } from '../features/codeLens';
 import { libraryFormat } from '../library/files';
+import { formatIssue } from '../library/paper';
 import { EnsureInBibliographyCommand, StatusNotification, type EnsureInBibliographyResult, type InitializationOptions, type Settings, type Status } from '../protocol';
 import { defaultCacheDir } from '../search/semantic/oneShot';
 import { documentFromDisk, filePathOf, fileUri, type Doc } from '../workspace/documents';
 import { projectOf, type FeatureContext, type LibraryContext } from '../workspace/project';
 import { LitLensWorkspace, type Change, type FolderLibraries } from '../workspace/workspace';
+import { ZoteroSource } from '../workspace/zotero';
 import { toDoc } from './convert';
 import { DiagnosticsPublisher } from './diagnostics';
 import { SettingsStore, settingsFromInitializationOptions, settingsSection } from './settings';
@@ -45,6 +47,9 @@ export class Session {
   /** The settings the library was last read with (libraries, corpus switch). */
   private loadedWith = '';
   private watchers: { dispose(): void } | undefined;
+  /** Polls Zotero for changes (its database is outside the workspace, its API has no push). */
+  private zoteroPoll: NodeJS.Timeout | undefined;
+  private zoteroChecking = false;
 
   constructor(private readonly connection: Connection) {
     this.diagnostics = new DiagnosticsPublisher(connection, this.documents, (uri) => this.at(uri), this.background);
@@ -196,6 +201,7 @@ export class Session {
   }
 
   dispose(): Promise<void> {
+    clearInterval(this.zoteroPoll);
     return this.workspace.dispose();
   }
 
@@ -219,12 +225,40 @@ export class Session {
       });
       const status = this.workspace.status();
       this.connection.console.info(`LitLens: ${status.papers} papers from ${status.sources} sources ready in ${Date.now() - started} ms (${status.errors} errors)`);
+      this.logZotero();
     } catch (err) {
       this.connection.console.error(`LitLens: loading the library failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       this.connection.window.showErrorMessage(`LitLens could not load the library: ${message(err)}`);
     }
     await this.registerWatchers();
+    this.watchZotero(config);
     this.changed();
+  }
+
+  /** Zotero's problems in the log, one line each (those about its database file are in Problems too; the local API's only here). */
+  private logZotero(): void {
+    const sources = this.workspace.currentLibrary()?.sources.filter((s) => ZoteroSource.owns(s.id)) ?? [];
+    for (const s of sources) this.connection.console.info(`LitLens: ${s.name}: ${s.papers.length} papers from ${s.file}`);
+    for (const issue of sources.flatMap((s) => s.issues)) this.connection.console.warn(`LitLens: Zotero: ${formatIssue(issue)}`);
+  }
+
+  /** litlens.zotero on: every ZOTERO_POLL_MS its database's mtime (or the API's library versions) is compared, and it is read again when changed. */
+  private watchZotero(config: Settings): void {
+    clearInterval(this.zoteroPoll);
+    this.zoteroPoll = undefined;
+    if (config.zotero === 'off' || !this.workspace.trusted) return;
+    this.zoteroPoll = setInterval(() => {
+      if (this.zoteroChecking) return;
+      this.zoteroChecking = true;
+      const check = this.workspace.checkZotero().then((changed) => {
+        if (!changed) return;
+        this.connection.console.info(`LitLens: Zotero changed; read again (${this.workspace.status().papers} papers)`);
+        this.logZotero();
+        this.changed();
+      });
+      this.background(check.finally(() => (this.zoteroChecking = false)), 'checking Zotero for changes');
+    }, ZOTERO_POLL_MS);
+    this.zoteroPoll.unref();
   }
 
   /** litlens.corpora, after the workspace's library is ready (which answers meanwhile), with progress and counts. */
@@ -332,7 +366,10 @@ export class Session {
   };
 }
 
-const librarySettings = (s: Settings, libraries: FolderLibraries[]): string => JSON.stringify([libraries, s.bundledCorpus, s.corpora, s.corpusCategories]);
+const librarySettings = (s: Settings, libraries: FolderLibraries[]): string => JSON.stringify([libraries, s.bundledCorpus, s.corpora, s.corpusCategories, s.zotero, s.zoteroCollections]);
+
+/** How often Zotero is checked for changes: an edit in Zotero is offered within twice this (a check, then the re-read and re-index). */
+const ZOTERO_POLL_MS = 1000;
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 

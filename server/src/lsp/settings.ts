@@ -11,6 +11,8 @@ export function toSettings(raw: unknown, base: Settings = defaultSettings): Sett
     bundledCorpus: typeof r.bundledCorpus === 'boolean' ? r.bundledCorpus : base.bundledCorpus,
     corpora: Array.isArray(r.corpora) ? strings(r.corpora) : base.corpora,
     corpusCategories: Array.isArray(r.corpusCategories) ? [...new Set(strings(r.corpusCategories).map((c) => c.trim()))] : base.corpusCategories,
+    zotero: typeof r.zotero === 'string' && r.zotero.trim() !== '' ? r.zotero.trim() : base.zotero,
+    zoteroCollections: Array.isArray(r.zoteroCollections) ? [...new Set(strings(r.zoteroCollections).map((c) => c.trim()).filter(Boolean))] : base.zoteroCollections,
     defaultBibliography: typeof r.defaultBibliography === 'string' && r.defaultBibliography.trim() !== '' ? r.defaultBibliography : base.defaultBibliography,
     maxSuggestions: typeof r.maxSuggestions === 'number' && Number.isFinite(r.maxSuggestions) ? clamp(Math.round(r.maxSuggestions), 1, 200) : base.maxSuggestions,
     relatedThreshold: typeof r.relatedThreshold === 'number' && Number.isFinite(r.relatedThreshold) ? clamp(r.relatedThreshold, 0, 1) : base.relatedThreshold,

@@ -86,8 +86,10 @@ export function anyLoaded(library: Library, files: readonly string[]): boolean {
 }
 
 /** What the user sees for a source: "bundled corpus", or the path relative to its workspace folder. */
-export function sourceName(source: { id: string; kind: string; file: string }, folders: readonly string[]): string {
+export function sourceName(source: { id: string; kind: string; file: string; name?: string }, folders: readonly string[]): string {
   if (source.kind === 'corpus' && source.id === 'corpus') return 'bundled corpus';
+  if (source.id.startsWith('zotero:') && source.name) return source.name; // "Zotero: My Library", "Zotero: GROUP"
+
   const file = source.file || source.id;
   const folder = file ? folders.find((f) => isInside(file, f)) : undefined;
   return folder ? path.relative(folder, file) : file;

@@ -9,8 +9,10 @@ import { findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLi
 import { joinByTitle } from '../library/join';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
+import { zoteroSources, ZoteroSource } from './zotero';
 import type { CorpusStatus, Settings, Status } from '../protocol';
-import { sourcesOf, type SearchIndex } from '../search';
+import { sourcesOf, type EncodedSource, type SearchIndex } from '../search';
+import { hashPapers } from '../search/segment';
 import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../search/corpus';
 import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
@@ -89,6 +91,8 @@ export class LitLensWorkspace {
   private readonly corpora = new Map<string, CorpusEntry>();
   /** Stops corpus builds when the corpora or their filter change (or on dispose); a reload for other reasons lets them run. */
   private corpusBuilding = new AbortController();
+  /** litlens.zotero: the Zotero library read, one source per Zotero library, checked for changes by checkZotero. */
+  private readonly zotero = new ZoteroSource();
 
   constructor(private options: WorkspaceOptions) {}
 
@@ -189,10 +193,15 @@ export class LitLensWorkspace {
     this.configureCorpora(config);
     try {
       report('finding library files', 0);
+      // Zotero is read beside the library files (no file of it is in the workspace scan).
+      const zotero = this.zotero.load(this.options.trusted ? config : { ...config, zotero: 'off' }, this.options.folders[0], this.options.cacheDir);
       const files = await this.libraryFiles(libraries ?? [{ base: this.options.folders[0] ?? process.cwd(), paths: config.libraries }]);
       if (generation !== this.generation) return;
       report(`reading ${files.length} library file${files.length === 1 ? '' : 's'}${config.bundledCorpus ? ' and the bundled corpus' : ''}`, 10);
       const library = await loadLibrary({ libraries: files, corpus: config.bundledCorpus, cache: this.bibtexCache });
+      if (generation !== this.generation) return;
+      // After the files: a .bib entry wins a key over Zotero's copy (Library: the source added first).
+      for (const s of zoteroSources(await zotero)) library.setSource(s.id, s.result, 'workspace', s.name, s.file);
       if (generation !== this.generation) return;
       // First load: definitions and diagnostics need not wait for the index. A reload keeps
       // serving the previous library and index until both new ones are ready.
@@ -369,6 +378,42 @@ export class LitLensWorkspace {
   }
 
   /**
+   * Reads Zotero's library again when it changed (the database's size or mtime, the API's library
+   * versions); its sources are re-indexed in a worker meanwhile, then swapped in at once. Run every
+   * few seconds (lsp/session.ts). Returns true when the library changed.
+   */
+  checkZotero(): Promise<boolean> {
+    const run = this.updates.then(async () => {
+      const library = this.library;
+      const index = this.index;
+      if (!library || !index) return false;
+      const read = await this.zotero.reread();
+      if (!read || this.library !== library || this.index !== index) return false;
+      const sources = zoteroSources(read);
+      // Parts whose papers are unchanged keep their segments; the others are indexed in a worker, one after another.
+      const encoded: (EncodedSource | null)[] = [];
+      for (const s of sources) {
+        const hash = index.sources.find((x) => x.id === s.id)?.hash;
+        encoded.push(hash !== undefined && hash === hashPapers(s.result.papers) ? null : await buildSource({ id: s.id, papers: s.result.papers, kind: 'workspace' }, this.indexDir(), hash));
+      }
+      if (this.library !== library || this.index !== index) return false;
+      for (const old of library.sources) {
+        if (ZoteroSource.owns(old.id) && !sources.some((s) => s.id === old.id)) library.removeSource(old.id) && index.removeSource(old.id);
+      }
+      sources.forEach((s, i) => {
+        const source = { id: s.id, papers: s.result.papers, kind: 'workspace' as const };
+        library.setSource(s.id, s.result, 'workspace', s.name, s.file);
+        if (encoded[i]) index.setEncodedSource(source, encoded[i]!);
+        else index.setSource({ ...source, hash: index.sources.find((x) => x.id === s.id)?.hash });
+      });
+      void this.semantic?.index(library.papers);
+      return true;
+    });
+    this.updates = run.catch(() => {});
+    return run;
+  }
+
+  /**
    * A watched file changed: re-read that one source and re-index it alone. Returns false when the
    * file is not (and should not become) a library source.
    */
@@ -483,7 +528,7 @@ export class LitLensWorkspace {
   }
 
   /** What the user sees for a source: "bundled corpus", or the path relative to its workspace folder. */
-  sourceName(source: { id: string; kind: string; file: string }): string {
+  sourceName(source: { id: string; kind: string; file: string; name?: string }): string {
     return sourceName(source, this.options.folders);
   }
 

@@ -1,0 +1,100 @@
+// A Zotero library of N items (default 20 000) as LitLens reads it: zotero.sqlite read with sql.js
+// in a fresh process, and the real server over JSON-RPC (dist/cli.js lsp --stdio) started cold and
+// again from its saved index, with its RSS beside the same server with Zotero off.
+//
+//   npm run build && node --import tsx bench/zotero.ts [--items 20000] [--version 7]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TestClient } from '../test/lsp/harness';
+import { generatedItems, makeZoteroDb, type ZoteroVersion } from '../test/fixtures/zotero/make';
+import { toBibtex } from '../server/src/library/bibwriter';
+import { readZoteroDatabase } from '../server/src/library/zotero/read';
+import { f0, f1 } from './measure';
+
+const { values } = parseArgs({ options: { items: { type: 'string', default: '20000' }, version: { type: 'string', default: '7' } } });
+const items = Number(values.items);
+
+const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function serverStart(workspace: string, cacheDir: string, zotero: string): Promise<{ readyMs: number; rss: number; papers: number; cpuMs: number }> {
+  const client = TestClient.start();
+  client.settings = { zotero, bundledCorpus: true };
+  const started = performance.now();
+  await client.initialize(workspace, { litlens: client.settings, cacheDir });
+  const status = await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 120000);
+  const readyMs = performance.now() - started;
+  await new Promise((r) => setTimeout(r, 5000)); // let the heap settle after the build
+  const rss = rssOf(client.proc.pid!);
+  const [utime, stime] = readFileSync(`/proc/${client.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).map(Number);
+  await client.stop();
+  return { readyMs, rss, papers: status.papers, cpuMs: ((utime + stime) * 1000) / 100 };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'litlens-bench-zotero-'));
+  try {
+    const dataDir = join(dir, 'Zotero');
+    const workspace = join(dir, 'paper');
+    mkdirSync(dataDir);
+    mkdirSync(workspace);
+    writeFileSync(join(workspace, 'paper.tex'), '\\documentclass{article}\\begin{document}x\\end{document}\n');
+    const made = performance.now();
+    writeFileSync(join(dataDir, 'zotero.sqlite'), await makeZoteroDb({ version: Number(values.version) as ZoteroVersion, items: generatedItems(items) }));
+    const size = statSync(join(dataDir, 'zotero.sqlite')).size;
+    console.log(`zotero.sqlite: ${items} papers (+ notes, attachments, 2% in the trash), Zotero ${values.version}, ${f1(size / 1e6)} MB, made in ${f0(performance.now() - made)} ms`);
+
+    // sql.js in a fresh process: load the WebAssembly, read the file, make the papers.
+    const script = `const t=performance.now();const c=process.cpuUsage();const r0=process.memoryUsage().rss;require('./server/src/library/zotero/read').readZoteroDatabase(${JSON.stringify(dataDir)}).then(r=>{const u=process.cpuUsage(c);console.log(JSON.stringify({ms:performance.now()-t,cpu:(u.user+u.system)/1000,papers:r.libraries.reduce((n,l)=>n+l.papers.length,0),rss:(process.memoryUsage().rss-r0)/1e6}))})`;
+    for (let i = 0; i < 3; i++) {
+      const r = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim().split('\n').pop()!);
+      console.log(`sql.js read, fresh process (run ${i + 1}): ${f0(r.ms)} ms wall, ${f0(r.cpu)} ms CPU, ${r.papers} papers, RSS +${f0(r.rss)} MB`);
+    }
+
+    const off = await serverStart(workspace, join(dir, 'cache-off'), 'off');
+    console.log(`server, Zotero off: ready in ${f0(off.readyMs)} ms, ${off.papers} papers, RSS ${f0(off.rss)} MB`);
+    const cache = join(dir, 'cache');
+    const cold = await serverStart(workspace, cache, dataDir);
+    console.log(`server, Zotero cold (no saved index): ready in ${f0(cold.readyMs)} ms (process CPU ${f0(cold.cpuMs)} ms), ${cold.papers} papers, RSS ${f0(cold.rss)} MB (+${f0(cold.rss - off.rss)} MB over Zotero off)`);
+    const warm = await serverStart(workspace, cache, dataDir);
+    console.log(`server, Zotero from the saved index: ready in ${f0(warm.readyMs)} ms (process CPU ${f0(warm.cpuMs)} ms), RSS ${f0(warm.rss)} MB (+${f0(warm.rss - off.rss)} MB)`);
+
+    // The same papers as a .bib in the workspace (what a Better BibTeX export gives today), for comparison.
+    const bibWorkspace = join(dir, 'paper-bib');
+    mkdirSync(bibWorkspace);
+    writeFileSync(join(bibWorkspace, 'paper.tex'), '\\documentclass{article}\\begin{document}x\\end{document}\n');
+    const read = await readZoteroDatabase(dataDir);
+    writeFileSync(join(bibWorkspace, 'library.bib'), read.libraries.flatMap((l) => l.papers.map((p) => toBibtex(p))).join('\n'));
+    const bib = await serverStart(bibWorkspace, join(dir, 'cache-bib'), 'off');
+    console.log(`server, the same papers as a 20k-entry .bib (Zotero off), cold: ready in ${f0(bib.readyMs)} ms (process CPU ${f0(bib.cpuMs)} ms), RSS ${f0(bib.rss)} MB (+${f0(bib.rss - off.rss)} MB)`);
+    const bibWarm = await serverStart(bibWorkspace, join(dir, 'cache-bib'), 'off');
+    console.log(`server, the same .bib from the saved index: ready in ${f0(bibWarm.readyMs)} ms (process CPU ${f0(bibWarm.cpuMs)} ms), RSS ${f0(bibWarm.rss)} MB (+${f0(bibWarm.rss - off.rss)} MB)`);
+
+    // Live: an item added in Zotero (the database replaced, as a write by Zotero changes its mtime), until search finds it.
+    const grown = generatedItems(items);
+    grown.push({ key: 'LIVE0001', type: 'journalArticle', fields: { title: 'Permafrost thaw and methane release', date: '2024' }, creators: [{ last: 'Haddad', first: 'Rami' }] });
+    const bytes = await makeZoteroDb({ version: Number(values.version) as ZoteroVersion, items: grown });
+    const client = TestClient.start();
+    client.settings = { zotero: dataDir, bundledCorpus: true };
+    await client.initialize(workspace, { litlens: client.settings, cacheDir: cache });
+    await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 120000);
+    const file = join(dataDir, 'zotero.sqlite');
+    writeFileSync(`${file}.tmp`, bytes);
+    const written = performance.now();
+    renameSync(`${file}.tmp`, file);
+    let found = false;
+    while (!found && performance.now() - written < 60000) {
+      const hits = await client.request('litlens/search', { query: 'permafrost methane', limit: 1 });
+      found = hits[0]?.title === 'Permafrost thaw and methane release';
+      if (!found) await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`live: an item added to the ${items}-item library is found by search ${f0(performance.now() - written)} ms after the database changed${found ? '' : ' (NOT FOUND within 60 s)'}`);
+    await client.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

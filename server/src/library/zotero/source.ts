@@ -1,0 +1,163 @@
+// litlens.zotero as a library source: which way in ("auto": the local API when it answers, else the
+// default data directory's zotero.sqlite; a path: that data directory's database), reading it, and
+// telling whether it changed since (the database's size and mtime, the API's library versions).
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { LoadIssue, Paper, SourceResult } from '../paper';
+import { ApiUnavailable, apiVersion, DEFAULT_API, readZoteroApi } from './api';
+import { fingerprintOf, readZoteroDatabase, type ZoteroRead } from './read';
+
+export type { ZoteroLibrary, ZoteroRead } from './read';
+
+export interface ZoteroOptions {
+  /** litlens.zotero: "auto", "off" or a data directory. */
+  setting: string;
+  collections?: readonly string[];
+  /** The local API's base URL (tests: their own server; LITLENS_ZOTERO_API overrides the default). */
+  api?: string;
+  /** Zotero's default data directory (default ~/Zotero on every platform; LITLENS_ZOTERO_DIR overrides it). */
+  defaultDir?: string;
+  /** Relative data directories are resolved against this. */
+  base?: string;
+  /** LitLens' cache folder: the last read is kept in `zotero/` and used again while Zotero is unchanged. */
+  cacheDir?: string | null;
+  /** Called with the read before it is saved in the cache folder (the reading thread answers at once). */
+  onRead?: (read: ZoteroLoaded) => void;
+}
+
+/** Where the library was read from, to check it for changes. */
+export type ZoteroWay = { kind: 'api'; base: string } | { kind: 'database'; dataDir: string };
+
+export interface ZoteroLoaded extends ZoteroRead {
+  way: ZoteroWay;
+}
+
+export const defaultDataDir = (): string => process.env.LITLENS_ZOTERO_DIR || path.join(os.homedir(), 'Zotero');
+
+/** The library as the setting says; null when it is off, or "auto" finds no Zotero. Never throws. */
+export async function loadZotero(options: ZoteroOptions): Promise<ZoteroLoaded | null> {
+  const setting = options.setting.trim();
+  if (setting === 'off' || setting === '') return null;
+  const collections = options.collections ?? [];
+  if (setting !== 'auto') {
+    let dataDir = path.resolve(options.base ?? process.cwd(), expandHome(setting));
+    let s = await stat(dataDir).catch(() => null);
+    // The database itself named: its folder is the data directory.
+    if (s?.isFile() && path.basename(dataDir) === 'zotero.sqlite') [dataDir, s] = [path.dirname(dataDir), await stat(path.dirname(dataDir)).catch(() => null)];
+    const file = path.join(dataDir, 'zotero.sqlite');
+    if (!s) return failed(dataDir, 'no such Zotero data directory');
+    if (!s.isDirectory()) return failed(path.dirname(dataDir), 'a file, not a Zotero data directory (the folder that holds zotero.sqlite)', dataDir);
+    if (!(await stat(file).catch(() => null))) return failed(dataDir, 'no zotero.sqlite in this Zotero data directory', file);
+    return cached(options, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections }));
+  }
+  const api = options.api ?? process.env.LITLENS_ZOTERO_API ?? DEFAULT_API;
+  const dataDir = options.defaultDir ?? defaultDataDir();
+  const hasDatabase = !!(await stat(path.join(dataDir, 'zotero.sqlite')).catch(() => null));
+  let apiProblem: LoadIssue | null = null;
+  try {
+    const version = await apiVersion({ base: api, timeoutMs: 1500 });
+    return await cached(options, { kind: 'api', base: api }, () => readZoteroApi({ base: api, collections, dataDir: hasDatabase ? dataDir : null, timeoutMs: 1500 }), version);
+  } catch (err) {
+    if (!(err instanceof ApiUnavailable)) throw err;
+    // Off (403) is worth knowing; not running is the ordinary case when the database is there.
+    if (err.off) apiProblem = { file: api, line: 0, severity: 'info', message: `${err.message}; read zotero.sqlite instead` };
+  }
+  if (!hasDatabase) return null;
+  const withProblem = (read: ZoteroLoaded): ZoteroLoaded => (apiProblem ? { ...read, issues: [apiProblem, ...read.issues] } : read);
+  const onRead = options.onRead;
+  return withProblem(await cached({ ...options, onRead: onRead && ((read) => onRead(withProblem(read))) }, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections })));
+}
+
+/** Bumped when what a saved read holds changes. */
+const SAVED_FORMAT = 1;
+
+/**
+ * `read()`, or the read saved in the cache folder when Zotero is unchanged since (the same fingerprint):
+ * a 20k-item library then costs a JSON parse instead of a database read. A read with an error is not saved.
+ */
+async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promise<ZoteroRead>, fingerprint?: string): Promise<ZoteroLoaded> {
+  const now = fingerprint ?? (await zoteroFingerprint(way));
+  const id = createHash('sha1').update(JSON.stringify([way, options.collections ?? []])).digest('hex').slice(0, 16);
+  const file = options.cacheDir && now ? path.join(options.cacheDir, 'zotero', `${id}.json`) : null;
+  if (file) {
+    try {
+      const saved = JSON.parse(await readFile(file, 'utf8')) as { format: number; fingerprint: string; read: ZoteroRead };
+      if (saved.format === SAVED_FORMAT && saved.fingerprint === now) {
+        const read = { ...saved.read, way };
+        options.onRead?.(read);
+        return read;
+      }
+    } catch {
+      // none saved yet, or unreadable: read Zotero
+    }
+  }
+  const result: ZoteroLoaded = { ...(await read()), way };
+  options.onRead?.(result);
+  if (file && result.fingerprint === now && !result.issues.some((i) => i.severity === 'error')) {
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(`${file}.tmp`, JSON.stringify({ format: SAVED_FORMAT, fingerprint: now, read: { ...result, way: undefined } }));
+      await rename(`${file}.tmp`, file);
+    } catch {
+      // a cache that cannot be written costs the next start a read, nothing more
+    }
+  }
+  return result;
+}
+
+/** What a later read is compared by: the database's files, or the API's library versions ('' when the API went away). */
+export async function zoteroFingerprint(way: ZoteroWay): Promise<string> {
+  if (way.kind === 'database') return fingerprintOf(way.dataDir);
+  return apiVersion({ base: way.base, timeoutMs: 1500 }).catch(() => '');
+}
+
+function failed(dataDir: string, message: string, file = dataDir): ZoteroLoaded {
+  return { file, libraries: [], issues: [{ file, line: 0, severity: 'error', message }], fingerprint: '', way: { kind: 'database', dataDir } };
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+export interface ZoteroLibrarySource {
+  id: string;
+  name: string;
+  file: string;
+  result: SourceResult;
+}
+
+/** A stable part number for an item (FNV-1a of its zotero:// link). */
+function partOf(id: string, parts: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % parts;
+}
+
+/** Library source ids of Zotero's libraries start with this. */
+export const ZOTERO_SOURCE_PREFIX = 'zotero:';
+
+/** A library is indexed in parts of about this many papers, so an item changed in Zotero re-indexes one part. */
+const PART = 2000;
+/** At most this many parts per library. */
+const MAX_PARTS = 16;
+
+/**
+ * The read as Library sources: each Zotero library in parts ("zotero:Zotero: My Library#3"), all
+ * named after the library; a paper's part is fixed by its Zotero item key (zotero://select/…), so
+ * adding or editing an item changes one part and the others keep their index segments. The read's
+ * own issues go with the first source (an empty one when no library was read).
+ */
+export function zoteroSources(read: ZoteroLoaded | null): ZoteroLibrarySource[] {
+  if (!read) return [];
+  const sources = read.libraries.flatMap((l) => {
+    const parts = Math.min(MAX_PARTS, Math.max(1, Math.ceil(l.papers.length / PART)));
+    const split: Paper[][] = Array.from({ length: parts }, () => []);
+    for (const p of l.papers) split[parts === 1 ? 0 : partOf(p.link ?? p.key, parts)].push(p);
+    return split.map((papers, i) => ({ id: `${ZOTERO_SOURCE_PREFIX}${l.name}${parts > 1 ? `#${i}` : ''}`, name: l.name, file: read.file, result: { papers, issues: [] as SourceResult['issues'] } }));
+  });
+  if (!sources.length) sources.push({ id: `${ZOTERO_SOURCE_PREFIX}Zotero`, name: 'Zotero', file: read.file, result: { papers: [], issues: [] } });
+  sources[0].result.issues = read.issues;
+  return sources;
+}
