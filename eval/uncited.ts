@@ -24,7 +24,7 @@ import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sentences, wordCo
 import { MIN_WORDS } from '../server/src/features/codeLens';
 import { rankGaps } from '../server/src/features/gaps';
 import { HINT_GATE, type HintGate } from '../server/src/features/hintGate';
-import { HINT_DEPTH, captionSpans, claimCues, claimSentences, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
+import { HINT_DEPTH, captionSpans, claimCues, claimSentences, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
 import { loadLibrary } from '../server/src/library/load';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex, sourcesOf } from '../server/src/search';
@@ -94,6 +94,7 @@ interface HintCase {
   truth: string[][];
   paragraph: number[];
   words: number[];
+  section: string[];
   /** Claim cues per sentence (claimCues), read once. */
   cues: number[];
   hits: TierHits[];
@@ -170,6 +171,7 @@ async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, 
     paragraph: candidates.map((c) => c.paragraph),
     words: candidates.map((c) => words(c.text)),
     cues: candidates.map((c) => claimCues(c.text)),
+    section: candidates.map((c) => c.section),
     hits: candidates.map((c) => tierHits(ranker, c.text, tiers, HINT_GATE.floor, HINT_DEPTH)),
     bm25: candidates.map((c) => top(bm25All.scores(c.text), 5)),
     citing: spans.filter((s) => s.keys.length > 0 && !inBackMatter(back, s.start)).length,
@@ -230,7 +232,7 @@ function hintMetrics(runs: PaperRun[], score: (h: HintCase, i: number) => Sugges
   for (const { hints: h } of runs) {
     const idx = h.paragraph.map((_, i) => i).filter((i) => h.words[i]! >= gate.minWords);
     const suggestions = idx.map((i) => score(h, i));
-    const picked = pickHints(idx.map((i) => ({ text: '', start: 0, end: 0, paragraph: h.paragraph[i]! })), suggestions, gate);
+    const picked = pickHints(idx.map((i) => ({ text: '', start: 0, end: 0, paragraph: h.paragraph[i]!, section: h.section[i]! })), suggestions, gate);
     const originals = new Set<number>();
     for (const p of picked) {
       const i = idx[p]!;
@@ -247,7 +249,7 @@ function hintMetrics(runs: PaperRun[], score: (h: HintCase, i: number) => Sugges
   return { hints, right, precision: hints ? right / hints : 0, recall: citing ? hitOriginals / citing : 0, top3: right ? top3 / right : 0, per10Paragraphs: paras ? (10 * hints) / paras : 0 };
 }
 
-const litlensScore = (gate: HintGate) => (h: HintCase, i: number) => scoreClaim(h.hits[i]!, h.cues[i]!, gate);
+const litlensScore = (gate: HintGate) => (h: HintCase, i: number) => inSection(scoreClaim(h.hits[i]!, h.cues[i]!, gate), h.section[i]!, gate);
 const bm25Score = (h: HintCase, i: number): Suggestion => ({ keys: h.bm25[i]!.map((s) => s.key), score: h.bm25[i]![0]?.score ?? 0 });
 
 /** The gap recall: removed keys among the first 2× their number, pooled over papers. */
@@ -260,6 +262,9 @@ function gapRecall(runs: PaperRun[], list: (g: GapCase) => string[]): number {
   }
   return total ? found / total : 0;
 }
+
+/** The plain BM25 hint threshold: bm25Threshold() on the tune half (printed by --tune). */
+const BM25_HINT_THRESHOLD = 20;
 
 /** The BM25 threshold with the best precision at recall ≥ 0.25 on `runs` (the tune half). */
 function bm25Threshold(runs: PaperRun[]): number {
@@ -295,24 +300,25 @@ async function main(argv: string[]): Promise<number> {
   log(`${runs.length} papers in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   if (argv.includes('--tune')) {
     for (const w of GAP_WEIGHTS) console.log(`gaps, other libraries weighted ${w}: recall within 2x ${gapRecall(runs, (g) => g.byWeight[String(w)]!).toFixed(3)}`);
+    console.log(`plain BM25 hint threshold with the best precision at recall ≥ 0.25 here: ${bm25Threshold(runs)}`);
     let cand = 0, truth = 0, citing = 0;
     const paraCeil = runs.reduce((a, r) => a + new Set(r.hints.paragraph.filter((_, i) => r.hints.truth[i]!.length > 0)).size, 0);
     for (const r of runs) { cand += r.hints.truth.length; truth += r.hints.truth.filter((t) => t.length > 0).length; citing += r.hints.citing; }
     console.log(`candidates ${cand}, of them originally citing ${truth} (${(truth / cand).toFixed(3)}); citing sentences ${citing}; paragraphs with one: ${paraCeil} (recall ceiling at 1 per paragraph ${(paraCeil / citing).toFixed(3)})`);
-    console.log('otherWeight cueWeight match threshold minWords  precision recall top3  hints/10¶');
-    for (const otherWeight of [0.2, 0.4, 0.6, 0.8])
-      for (const cueWeight of [0, 0.1, 0.2, 0.25])
-        for (const matchWeight of [0, 0.05, 0.1, 0.15, 0.2])
-        for (let threshold = 0.3; threshold <= 1.601; threshold += 0.05) {
+    console.log('otherWeight cueWeight match section threshold minWords  precision recall top3  hints/10¶');
+    for (const otherWeight of [0.4])
+      for (const cueWeight of [0.15, 0.25])
+        for (const matchWeight of [0.1, 0.15])
+        for (const sectionWeight of [0, 0.1, 0.2, 0.3])
+        for (let threshold = 0.8; threshold <= 1.601; threshold += 0.05) {
           const minWords = 8;
-          const gate = { ...HINT_GATE, otherWeight, cueWeight, matchWeight, threshold, minWords };
+          const gate = { ...HINT_GATE, otherWeight, cueWeight, matchWeight, sectionWeight, threshold, minWords };
           const m = hintMetrics(runs, litlensScore(gate), gate);
-          console.log(`${otherWeight.toFixed(1).padStart(11)} ${cueWeight.toFixed(2).padStart(9)} ${matchWeight.toFixed(2)} ${threshold.toFixed(2).padStart(9)} ${String(minWords).padStart(8)}  ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2).padStart(9)}`);
+          console.log(`${otherWeight.toFixed(1).padStart(11)} ${cueWeight.toFixed(2).padStart(9)} ${matchWeight.toFixed(2)} ${sectionWeight.toFixed(2)} ${threshold.toFixed(2).padStart(9)} ${String(minWords).padStart(8)}  ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2).padStart(9)}`);
         }
     return 0;
   }
-  const tuneRuns = runs.filter((r) => r.half === 'tune');
-  const bmT = tuneRuns.length ? bm25Threshold(tuneRuns) : 10;
+  const bmT = BM25_HINT_THRESHOLD;
   const halves = (['tune', 'test'] as const).filter((h) => !only || h === only);
   const summary = Object.fromEntries(
     halves.map((h) => {
@@ -347,6 +353,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  gaps: removed keys' recall within 2x their number (${s.gaps.removed} keys removed)`);
     console.log(`    LitLens ${s.gaps.litlens.toFixed(3)}   plain BM25 ${s.gaps.bm25.toFixed(3)}`);
     console.log(`    own .bib entries only: LitLens ${s.gaps.litlensOwnOnly.toFixed(3)}   plain BM25 ${s.gaps.bm25OwnOnly.toFixed(3)}`);
+  }
+  console.log('\nper paper                 half  candidates citing | hints precision recall top-3 | BM25 hints precision recall | gaps removed LitLens BM25');
+  for (const r of runs) {
+    const m = hintMetrics([r], litlensScore(HINT_GATE), HINT_GATE);
+    const b = hintMetrics([r], bm25Score, { ...HINT_GATE, threshold: bmT });
+    console.log(
+      `  ${r.name.padEnd(23)} ${(r.half ?? '-').padEnd(5)} ${String(r.hints.truth.length).padStart(10)} ${String(r.hints.citing).padStart(6)} | ${String(m.hints).padStart(5)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(6)} ${m.top3.toFixed(3)} | ${String(b.hints).padStart(10)} ${b.precision.toFixed(3).padStart(9)} ${b.recall.toFixed(3).padStart(6)} | ${String(r.gaps.removed.length).padStart(12)} ${gapRecall([r], (g) => g.litlens).toFixed(3).padStart(7)} ${gapRecall([r], (g) => g.bm25).toFixed(3)}`,
+    );
   }
   return 0;
 }

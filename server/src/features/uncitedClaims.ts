@@ -7,7 +7,7 @@
 // keystroke path. Reads no file.
 import { citationText } from '../../../client/src/cite';
 import { shortAuthors, trimText } from '../display';
-import { backMatterSpans, citationSpot, citedKeys, inBackMatter, paragraphs, sentences, type Passage, type Syntax } from '../documents';
+import { backMatterSpans, citationSpot, citedKeys, inBackMatter, paragraphs, sections, sentences, type Passage, type Section, type Syntax } from '../documents';
 import { matchGroup } from '../documents/latex';
 import type { Library } from '../library/library';
 import type { Hit } from '../search';
@@ -22,6 +22,8 @@ import { HINT_GATE, passesHintGate, type HintGate } from './hintGate';
 export interface ClaimSentence extends Passage {
   /** Index of its paragraph among the document's paragraphs. */
   paragraph: number;
+  /** The title of the innermost section holding it ('' before the first heading). */
+  section: string;
 }
 
 export interface Suggestion {
@@ -77,6 +79,7 @@ export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HI
   const back = backMatterSpans(text, syntax);
   const captions = captionSpans(text, syntax);
   const cite = syntax === 'latex' ? LATEX_CITE : PANDOC_CITE;
+  const secs = sections(text, syntax);
   const out: ClaimSentence[] = [];
   let k = 0;
   for (const [i, p] of paras.entries()) {
@@ -90,7 +93,7 @@ export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HI
       const zoneEnd = own[j + 1]?.start ?? end;
       if (cited.some((c) => c >= s.start && c < zoneEnd) || cite.test(text.slice(s.start, zoneEnd))) continue;
       if (inside(captions, s.start) || words(s.text) < gate.minWords) continue;
-      out.push({ ...s, paragraph: i });
+      out.push({ ...s, paragraph: i, section: sectionTitleAt(secs, s.start) });
     }
   }
   return out;
@@ -128,6 +131,25 @@ export function tierHits(ranker: Ranker, text: string, tiers: Tiers, floor: numb
   return { own: own.hits, other: other.hits, final: own.final && other.final };
 }
 
+/** Sections whose sentences lean on others' work: introduction, background, related and prior work, motivation. */
+const CITING_SECTION = /\b(?:introduction|background|related|prior|previous|literature|overview|motivation|history|state of the art)\b/i;
+
+/** 1 in a section whose title says it reviews others' work, else 0. */
+export function sectionCue(title: string): number {
+  return CITING_SECTION.test(title) ? 1 : 0;
+}
+
+function sectionTitleAt(secs: readonly Section[], offset: number): string {
+  let title = '';
+  for (const s of secs) if (s.headingStart <= offset && offset < Math.max(s.end, s.headingEnd)) title = s.title;
+  return title;
+}
+
+/** A sentence's suggestion with its section's cue added (kept out of the memo: the text alone is its key). */
+export function inSection(s: Suggestion, section: string, gate: HintGate): Suggestion {
+  return s.keys.length ? { ...s, score: s.score + gate.sectionWeight * sectionCue(section) } : s;
+}
+
 /** The papers close to one sentence (the document's own bibliography weighted over other libraries), and its score. */
 export function suggest(ranker: Ranker, text: string, tiers: Tiers, gate: HintGate = HINT_GATE): { suggestion: Suggestion; final: boolean } {
   const hits = tierHits(ranker, text, tiers, gate.floor, HINT_DEPTH);
@@ -143,12 +165,19 @@ export function scoreClaim(hits: Pick<TierHits, 'own' | 'other'>, cues: number, 
 /** Shared words past this many add nothing more to a sentence's score. */
 const MAX_MATCHED = 8;
 
-/** Both tiers' hits in one list by weighted score (own 1, other libraries `otherWeight`); a key once. */
+/**
+ * Both tiers' hits in one list, a key once: each tier keeps the related ranking's order (which puts
+ * the paper a sentence paraphrases first), merged by weighted score (own 1, other libraries
+ * `otherWeight`). The score is the best weighted score of either tier.
+ */
 export function weigh(hits: Pick<TierHits, 'own' | 'other'>, otherWeight: number): Suggestion & { matched: number } {
-  const weighted = [...hits.own.map((h, i) => ({ h, score: h.score, i })), ...hits.other.map((h, i) => ({ h, score: h.score * otherWeight, i }))];
-  weighted.sort((a, b) => b.score - a.score || a.i - b.i);
-  const keys = [...new Set(weighted.map((w) => w.h.paper.key))];
-  return { keys: keys.slice(0, HINT_KEYS), score: weighted[0]?.score ?? 0, matched: weighted[0]?.h.matched.length ?? 0 };
+  const own = hits.own.map((h) => ({ h, score: h.score }));
+  const other = hits.other.map((h) => ({ h, score: h.score * otherWeight }));
+  const merged: typeof own = [];
+  while (own.length || other.length) merged.push((!other.length || (own.length && own[0]!.score >= other[0]!.score) ? own : other).shift()!);
+  const best = [...hits.own.map((h) => ({ h, score: h.score })), ...hits.other.map((h) => ({ h, score: h.score * otherWeight }))].reduce<{ h: Hit; score: number } | null>((m, x) => (!m || x.score > m.score ? x : m), null);
+  const keys = [...new Set(merged.map((w) => w.h.paper.key))];
+  return { keys: keys.slice(0, HINT_KEYS), score: best?.score ?? 0, matched: best?.h.matched.length ?? 0 };
 }
 
 /** Each sentence's suggestion by its text, for one ranking, bibliography and gate. */
@@ -205,7 +234,7 @@ export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGa
   if (!index || !library || config.uncitedClaims === 'off') return [];
   const { tiers, id } = tiersOf(ctx);
   const candidates = claimSentences(doc.text, doc.syntax, gate);
-  const suggestions = candidates.map((c) => memo.suggest(index, c.text, tiers, id, gate));
+  const suggestions = candidates.map((c) => inSection(memo.suggest(index, c.text, tiers, id, gate), c.section, gate));
   return pickHints(candidates, suggestions, gate).map((i) => {
     const c = candidates[i]!;
     const s = suggestions[i]!;
