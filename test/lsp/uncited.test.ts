@@ -65,6 +65,22 @@ describe('language server over stdio: uncited-claim hints and the gap report', f
     assert.deepEqual(section.map((g: any) => g.key), keys.filter((k: string) => section.some((g: any) => g.key === k)));
   });
 
+  it('litlens.uncitedClaims: "information" raises the severity, "off" takes the hints away', async () => {
+    const configure = async (uncitedClaims: string) => {
+      client.settings = { bundledCorpus: false, uncitedClaims };
+      await client.notify('workspace/didChangeConfiguration', { settings: { litlens: client.settings } });
+    };
+    await configure('information');
+    const information = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && hints(p).some((d: any) => d.severity === 3));
+    assert.equal(hints(information).length, 1);
+    await configure('off');
+    await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && hints(p).length === 0);
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hints(first)[0].range, context: { diagnostics: [] } });
+    assert.deepEqual(actions.filter((a: any) => a.title.startsWith('Cite ')), []);
+    await configure('hint');
+    await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && hints(p).some((d: any) => d.severity === 4));
+  });
+
   it('the quick fix "Cite KEY" writes the citation at the sentence end; the hint then goes away', async () => {
     const [hint] = hints(first);
     const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });

@@ -27,7 +27,7 @@ export interface HintGate {
 }
 
 // Chosen on the tune half (npm run eval:uncited -- --half tune --tune): the best precision at
-// recall ≥ 0.25 there, 0.51 at recall 0.29 (top-3 0.69); the test half, measured once, gives 0.33
+// recall ≥ 0.25 there, 0.51 at recall 0.29 (top-3 0.69); the test half gives 0.33
 // at 0.23 (plain BM25 there: 0.28 at 0.23). The related score alone reached precision 0.24 at that
 // recall on the tune half (0.17 of its candidate sentences cited something); claim cues, shared
 // words and the section carry the rest.
