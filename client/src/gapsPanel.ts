@@ -3,7 +3,6 @@
 // each with the section and paragraph it matches (a link to that line), its card, and actions:
 // cite it there (through the Citer, at the paragraph's sentence closest to the paper) and copy
 // its BibTeX. One panel; asking again for another document or section refreshes it.
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shortAuthors } from '../../server/src/display';
@@ -11,7 +10,7 @@ import { GapsRequest, type Gap } from '../../server/src/protocol';
 import type { Citer } from './citer';
 import { ServerDownError, message, type LitLensContext } from './context';
 import type { FromGaps, GapRow, ToGaps } from './gapsMessages';
-import { openEntry } from './searchPanel';
+import { openEntry, webviewOptions, webviewPage } from './searchPanel';
 
 export type GapScope = 'document' | 'section';
 
@@ -29,8 +28,7 @@ export class GapsPanel implements vscode.Disposable {
     if (!panel) {
       const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media');
       const webview = vscode.window.createWebviewPanel(GapsPanel.viewType, 'LitLens: Uncited Related Papers', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-        enableScripts: true,
-        localResourceRoots: [media],
+        ...webviewOptions(media),
         retainContextWhenHidden: true,
       });
       panel = GapsPanel.current = new GapsPanel(webview, ctx, citer, media);
@@ -131,29 +129,15 @@ export class GapsPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(18).toString('base64url');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'gaps.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'panel.css'));
-    const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link href="${style}" rel="stylesheet">
-  <title>LitLens: Uncited Related Papers</title>
-</head>
-<body>
-  <main>
+    return webviewPage(this.panel.webview, this.media, {
+      script: 'gaps.js',
+      title: 'LitLens: Uncited Related Papers',
+      body: `<main>
     <div id="summary" class="summary" role="status" aria-live="polite">Finding uncited related papers…</div>
     <div id="notice" class="notice" role="alert" hidden></div>
     <ul id="results" class="results" aria-label="Uncited related papers"></ul>
     <p class="hint">Each paper is listed with the section and paragraph it is closest to: the line opens that paragraph; "Cite it there" cites it in that paragraph.</p>
-  </main>
-  <script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  </main>`,
+    });
   }
 }
