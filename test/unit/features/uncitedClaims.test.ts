@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
-import { ClaimMemo, captionSpans, claimCues, claimSentences, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
 
@@ -49,6 +49,19 @@ describe('features: uncited-claim hints and gaps', () => {
     uncitedClaims({ ...counting, doc: { ...ctx.doc, text: ctx.doc.text.replace('calibrated.', 'calibrated in the field.'), version: 2 } }, memo);
     assert.ok(first >= 2);
     assert.equal(calls, first + 1, 'one tier asked for the one edited sentence (no other library here)');
+  });
+
+  it('Markdown: hints the uncited sentence, and its quick fixes write a pandoc citation before the full stop', () => {
+    const md = `---\ntitle: Notes\nbibliography: refs.bib\n---\n\n# Introduction\n\n${LIDAR} show that the surface elevation of alpine glaciers declined sharply between 2000 and 2020, fastest at low altitude tongues.\n\n![Repeated airborne lidar surveys show that alpine glaciers declined sharply between 2000 and 2020.](fig.png)\n\nMarine heatwaves cause mass coral bleaching across Pacific reefs [@ortiz2019coral].\n`;
+    const { ctx } = ws.at(`%! notes.md\n${md}`);
+    const memo = new ClaimMemo();
+    const hints = uncitedClaims(ctx, memo);
+    assert.deepEqual(hints.map((h) => md.slice(h.start, h.start + LIDAR.length)), [LIDAR]);
+    const fixes = claimFixes(ctx, memo, hints[0]!.start, hints[0]!.start);
+    assert.equal(fixes[0]?.key, 'moser2021lidar');
+    assert.equal(fixes[0]?.text, ' [@moser2021lidar]');
+    assert.equal(md.slice(hints[0]!.at - 7, hints[0]!.at + 1), 'tongues.');
+    assert.ok(fixes.length <= 3);
   });
 
   it('reads claim cues: names, years and words like "proposed"', () => {
