@@ -24,7 +24,7 @@ import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sentences, wordCo
 import { MIN_WORDS } from '../server/src/features/codeLens';
 import { rankGaps } from '../server/src/features/gaps';
 import { HINT_GATE, type HintGate } from '../server/src/features/hintGate';
-import { HINT_DEPTH, captionSpans, claimCues, claimSentences, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
+import { HINT_DEPTH, captionSpans, claimSentences, readCues, type Cues, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
 import { loadLibrary } from '../server/src/library/load';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex, sourcesOf } from '../server/src/search';
@@ -96,7 +96,7 @@ interface HintCase {
   words: number[];
   section: string[];
   /** Claim cues per sentence (claimCues), read once. */
-  cues: number[];
+  cues: Cues[];
   hits: TierHits[];
   bm25: { key: string; score: number }[][];
   /** Original sentences citing a .bib entry (the recall's denominator). */
@@ -170,7 +170,7 @@ async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, 
     truth: originalOf.map((i) => (i >= 0 ? spans[i]!.keys : [])),
     paragraph: candidates.map((c) => c.paragraph),
     words: candidates.map((c) => words(c.text)),
-    cues: candidates.map((c) => claimCues(c.text)),
+    cues: candidates.map((c) => readCues(c.text)),
     section: candidates.map((c) => c.section),
     hits: candidates.map((c) => tierHits(ranker, c.text, tiers, HINT_GATE.floor, HINT_DEPTH)),
     bm25: candidates.map((c) => top(bm25All.scores(c.text), 5)),
@@ -305,16 +305,17 @@ async function main(argv: string[]): Promise<number> {
     const paraCeil = runs.reduce((a, r) => a + new Set(r.hints.paragraph.filter((_, i) => r.hints.truth[i]!.length > 0)).size, 0);
     for (const r of runs) { cand += r.hints.truth.length; truth += r.hints.truth.filter((t) => t.length > 0).length; citing += r.hints.citing; }
     console.log(`candidates ${cand}, of them originally citing ${truth} (${(truth / cand).toFixed(3)}); citing sentences ${citing}; paragraphs with one: ${paraCeil} (recall ceiling at 1 per paragraph ${(paraCeil / citing).toFixed(3)})`);
-    console.log('otherWeight cueWeight match section threshold minWords  precision recall top3  hints/10¶');
+    console.log('otherWeight cueWeight own match section threshold minWords  precision recall top3  hints/10¶');
     for (const otherWeight of [0.4])
-      for (const cueWeight of [0.15, 0.25])
-        for (const matchWeight of [0.1, 0.15])
-        for (const sectionWeight of [0, 0.1, 0.2, 0.3])
+      for (const cueWeight of [0.25])
+        for (const matchWeight of [0.15])
+        for (const sectionWeight of [0.2])
+        for (const ownCueWeight of [0, 0.1, 0.2, 0.3, 0.4])
         for (let threshold = 0.8; threshold <= 1.601; threshold += 0.05) {
           const minWords = 8;
-          const gate = { ...HINT_GATE, otherWeight, cueWeight, matchWeight, sectionWeight, threshold, minWords };
+          const gate = { ...HINT_GATE, otherWeight, cueWeight, ownCueWeight, matchWeight, sectionWeight, threshold, minWords };
           const m = hintMetrics(runs, litlensScore(gate), gate);
-          console.log(`${otherWeight.toFixed(1).padStart(11)} ${cueWeight.toFixed(2).padStart(9)} ${matchWeight.toFixed(2)} ${sectionWeight.toFixed(2)} ${threshold.toFixed(2).padStart(9)} ${String(minWords).padStart(8)}  ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2).padStart(9)}`);
+          console.log(`${otherWeight.toFixed(1).padStart(11)} ${cueWeight.toFixed(2).padStart(9)} ${ownCueWeight.toFixed(2)} ${matchWeight.toFixed(2)} ${sectionWeight.toFixed(2)} ${threshold.toFixed(2).padStart(9)} ${String(minWords).padStart(8)}  ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2).padStart(9)}`);
         }
     return 0;
   }

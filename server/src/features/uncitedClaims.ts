@@ -106,10 +106,25 @@ const CUES = /\b(?:et al|e\.g|such as|previous(?:ly)?|recent(?:ly)?|widely|popul
 /** A name a reader would look up: a capitalised or CamelCase word inside the sentence, or a year. */
 const NAMES = /(?<=\S\s+)(?:[A-Z][a-z]*[A-Z]\w*|[A-Z]{2,}\w*)|\b(?:19|20)\d\d\b/g;
 
+/** Words of a sentence about the writer's own document and work: "we", "our", "this paper", "Figure", "Section"… */
+const OWN = /\b(?:we|our|us|this (?:paper|article|section|chapter|thesis|work)|here|below|figures?|fig|tables?|sections?|chapters?|equations?|eq|appendix)\b/gi;
+
 /** How much a sentence reads like a claim that rests on others' work: cue words and names, 0..3. */
 export function claimCues(text: string): number {
   return Math.min(3, (text.match(CUES)?.length ?? 0) * 0.5 + (text.match(NAMES)?.length ?? 0) * 0.5);
 }
+
+/** How much a sentence speaks of the writer's own document and work, 0..2. */
+export function ownCues(text: string): number {
+  return Math.min(2, (text.match(OWN)?.length ?? 0) * 0.5);
+}
+
+export interface Cues {
+  claim: number;
+  own: number;
+}
+
+export const readCues = (text: string): Cues => ({ claim: claimCues(text), own: ownCues(text) });
 
 /** The sources a document cites from: its bibliography's (own) and every other library's. */
 export interface Tiers {
@@ -153,13 +168,14 @@ export function inSection(s: Suggestion, section: string, gate: HintGate): Sugge
 /** The papers close to one sentence (the document's own bibliography weighted over other libraries), and its score. */
 export function suggest(ranker: Ranker, text: string, tiers: Tiers, gate: HintGate = HINT_GATE): { suggestion: Suggestion; final: boolean } {
   const hits = tierHits(ranker, text, tiers, gate.floor, HINT_DEPTH);
-  return { suggestion: scoreClaim(hits, claimCues(text), gate), final: hits.final };
+  return { suggestion: scoreClaim(hits, readCues(text), gate), final: hits.final };
 }
 
-/** A sentence's score: its best paper's weighted related score, plus its claim cues. */
-export function scoreClaim(hits: Pick<TierHits, 'own' | 'other'>, cues: number, gate: HintGate): Suggestion {
+/** A sentence's score: its best paper's weighted related score, plus its claim cues and shared words, less its own-work cues. */
+export function scoreClaim(hits: Pick<TierHits, 'own' | 'other'>, cues: Cues, gate: HintGate): Suggestion {
   const s = weigh(hits, gate.otherWeight);
-  return s.keys.length ? { keys: s.keys, score: s.score + gate.cueWeight * cues + gate.matchWeight * Math.min(s.matched, MAX_MATCHED) } : { keys: [], score: 0 };
+  const score = s.score + gate.cueWeight * cues.claim - gate.ownCueWeight * cues.own + gate.matchWeight * Math.min(s.matched, MAX_MATCHED);
+  return s.keys.length ? { keys: s.keys, score } : { keys: [], score: 0 };
 }
 
 /** Shared words past this many add nothing more to a sentence's score. */
