@@ -39,7 +39,7 @@ interface Copy {
   original: (offset: number) => number;
 }
 
-function cut(text: string, spans: [number, number][]): Copy {
+export function cut(text: string, spans: [number, number][]): Copy {
   const sorted = [...spans].sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
   for (const s of sorted) {
@@ -71,7 +71,7 @@ function cut(text: string, spans: [number, number][]): Copy {
 const LATEX_COMMAND = /[ \t]*~?\\[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]]*\]){0,2}(?:\s*\{[^{}]*\})+/g;
 
 /** Every citation command's source span: `\cite…{…}` (with the space or tie before it), `[…@…]`, in-text `@key`. */
-function citationSpans(text: string, syntax: Syntax): [number, number][] {
+export function citationSpans(text: string, syntax: Syntax): [number, number][] {
   if (syntax === 'latex') return [...text.matchAll(LATEX_COMMAND)].map((m) => [m.index!, m.index! + m[0].length]);
   const spans: [number, number][] = [];
   for (const k of citedKeys(text, syntax)) {
@@ -366,7 +366,8 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+// Run directly (npm run eval:uncited); the unit tests import the copy-making functions.
+if (require.main === module) main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e: unknown) => {
     process.stderr.write(`eval:uncited: ${e instanceof Error ? e.stack : String(e)}\n`);
