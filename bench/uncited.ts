@@ -1,7 +1,8 @@
 // How long uncited-claim hints take on a 30-page paper: in process (the feature function the
 // server calls, features/uncitedClaims.ts) and through the real language server over JSON-RPC
 // (didOpen → the first diagnostics with hints; an edit of one paragraph → its diagnostics, which
-// include the server's 250 ms pause after a keystroke).
+// include the server's 250 ms pause after a keystroke), and how long a completion waits while a
+// paper's hints are first ranked.
 //
 //   node --import tsx bench/uncited.ts [--pages 30] [--runs 10]
 //
@@ -84,8 +85,26 @@ async function main(): Promise<void> {
     const uri = uriOf(file);
     let t = performance.now();
     await client.open(file, 'latex', text);
+    // While the hints are first ranked (after the 250 ms pause): how long a completion waits.
+    const cite = text.indexOf('\\cite{') + '\\cite{'.length;
+    const before = text.slice(0, cite);
+    const position = { line: before.split('\n').length - 1, character: cite - (before.lastIndexOf('\n') + 1) };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const during: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = performance.now();
+      await client.request('textDocument/completion', { textDocument: { uri }, position });
+      during.push(performance.now() - c);
+    }
     const first = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.diagnostics.some((d: any) => d.code === 'uncited-claim'), 60000);
     const opened = performance.now() - t;
+    const idle: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = performance.now();
+      await client.request('textDocument/completion', { textDocument: { uri }, position });
+      idle.push(performance.now() - c);
+    }
+    console.log(`server: completion while the hints are first ranked: ${during.map((x) => x.toFixed(0)).join(', ')} ms; afterwards: ${idle.map((x) => x.toFixed(0)).join(', ')} ms`);
     console.log(`server: didOpen → diagnostics with ${first.diagnostics.filter((d: any) => d.code === 'uncited-claim').length} hints ${ms(opened)} (includes the 250 ms pause)`);
     const times: number[] = [];
     let current = text;

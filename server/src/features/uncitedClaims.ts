@@ -244,6 +244,29 @@ export function tiersFor(library: Library, named: readonly string[], folders: re
   return { own, other: new Set(library.sources.filter((s) => !own.has(s.id)).map((s) => s.id)) };
 }
 
+/** How long warming runs before it lets other messages (a keystroke's completion) through. */
+const SLICE_MS = 5;
+
+/**
+ * Ranks every candidate sentence not yet in the memo, yielding to the event loop every SLICE_MS so
+ * a long paper's first ranking never holds up a completion; false when `stale()` says the document
+ * changed meanwhile (what was ranked stays in the memo).
+ */
+export async function warmClaims(ctx: FeatureContext, memo: ClaimMemo, stale: () => boolean, gate: HintGate = HINT_GATE): Promise<boolean> {
+  const { doc, index, library, config } = ctx;
+  if (!index || !library || config.uncitedClaims === 'off') return true;
+  const { tiers, id } = tiersOf(ctx);
+  let started = performance.now();
+  for (const c of claimSentences(doc.text, doc.syntax, gate)) {
+    memo.suggest(index, c.text, tiers, id, gate);
+    if (performance.now() - started < SLICE_MS) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stale()) return false;
+    started = performance.now();
+  }
+  return true;
+}
+
 /** The uncited-claim hints of the context's document; [] when the setting is off or the index is not ready. */
 export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGate = HINT_GATE): ClaimHint[] {
   const { doc, index, library, config } = ctx;

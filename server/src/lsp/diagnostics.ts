@@ -12,7 +12,7 @@ import { diagnostics, issuesByFile } from '../features/diagnostics';
 import type { Library } from '../library/library';
 import { fileUri } from '../workspace/documents';
 import type { FeatureContext } from '../workspace/project';
-import { uncitedClaims, type ClaimMemo } from '../features/uncitedClaims';
+import { uncitedClaims, warmClaims, type ClaimMemo } from '../features/uncitedClaims';
 import { claimDiagnostic, issueDiagnostic, toDiagnostic } from './convert';
 
 /** Diagnostics wait this long after the last keystroke. */
@@ -96,9 +96,12 @@ export class DiagnosticsPublisher {
     } else this.typing.delete(uri);
     const problems = diagnostics(found.ctx, held);
     if (!problems) return;
+    const { version } = found.text;
+    // The first ranking of a long paper yields to other messages; an edit meanwhile schedules the next publish.
+    if (this.claims && !(await warmClaims(found.ctx, this.claims, () => this.documents.get(uri)?.version !== version))) return;
     const { config } = found.ctx;
     const hints = this.claims ? uncitedClaims(found.ctx, this.claims).map((h) => claimDiagnostic(h, found.text, config.uncitedClaims)) : [];
-    await this.connection.sendDiagnostics({ uri, version: found.text.version, diagnostics: [...problems.map((p) => toDiagnostic(p, found.text)), ...hints] });
+    await this.connection.sendDiagnostics({ uri, version, diagnostics: [...problems.map((p) => toDiagnostic(p, found.text)), ...hints] });
   }
 
   private publishFileIssues(library: Library | null): void {
