@@ -268,11 +268,16 @@ export async function warmClaims(ctx: FeatureContext, memo: ClaimMemo, stale: ()
 }
 
 /** The uncited-claim hints of the context's document; [] when the setting is off or the index is not ready. */
-export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGate = HINT_GATE): ClaimHint[] {
+/** `near`: only the paragraphs with a sentence overlapping this source span (a code action's range). */
+export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGate = HINT_GATE, near?: { from: number; to: number }): ClaimHint[] {
   const { doc, index, library, config } = ctx;
   if (!index || !library || config.uncitedClaims === 'off') return [];
   const { tiers, id } = tiersOf(ctx);
-  const candidates = claimSentences(doc.text, doc.syntax, gate);
+  let candidates = claimSentences(doc.text, doc.syntax, gate);
+  if (near) {
+    const touched = new Set(candidates.filter((c) => c.end >= near.from && c.start <= near.to).map((c) => c.paragraph));
+    candidates = candidates.filter((c) => touched.has(c.paragraph));
+  }
   const suggestions = candidates.map((c) => inSection(memo.suggest(index, c.text, tiers, id, gate), c.section, gate));
   return pickHints(candidates, suggestions, gate).map((i) => {
     const c = candidates[i]!;
@@ -297,10 +302,10 @@ export interface ClaimFix {
   text: string;
 }
 
-/** Quick fixes "Cite KEY" for the first three keys of each hint between offsets `from` and `to`. */
+/** Quick fixes "Cite KEY" for the first three keys of each hint between offsets `from` and `to` (only their paragraphs are ranked). */
 export function claimFixes(ctx: FeatureContext, memo: ClaimMemo, from: number, to: number): ClaimFix[] {
   const { doc } = ctx;
-  return uncitedClaims(ctx, memo)
+  return uncitedClaims(ctx, memo, HINT_GATE, { from, to })
     .filter((h) => h.end >= from && h.start <= to)
     .flatMap((hint) =>
       hint.keys.slice(0, 3).map((key) => {

@@ -64,6 +64,18 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.ok(fixes.length <= 3);
   });
 
+  it('quick fixes rank only the paragraph asked about, and only hints there get fixes', () => {
+    const { ctx } = ws.at(DOC);
+    let calls = 0;
+    const index = ws.index.index;
+    const counting = { ...ctx, index: new Ranker(Object.create(index, { related: { value: (...a: any[]) => (calls++, (index.related as any)(...a)) } })) };
+    const at = DOC.indexOf(LIDAR);
+    const fixes = claimFixes(counting, new ClaimMemo(), at, at);
+    assert.deepEqual([...new Set(fixes.map((f) => f.hint.start))], [at]);
+    assert.equal(calls, 2, 'the two sentences of the first paragraph');
+    assert.deepEqual(claimFixes(counting, new ClaimMemo(), DOC.indexOf(CORAL), DOC.indexOf(CORAL)), []);
+  });
+
   it('reads claim cues: names, years and words like "proposed"', () => {
     assert.ok(claimCues('The method proposed by the GPyTorch team in 2019 is widely used.') > claimCues('We then walk to the lake.'));
   });
