@@ -5,7 +5,7 @@
 // are memoised by its text: after an edit only the edited paragraph's sentences are ranked again.
 // Computed when diagnostics are (lsp/diagnostics.ts, after the writer pauses), never on the
 // keystroke path. Reads no file.
-import { citationText } from '../../../client/src/cite';
+import { citationText } from '../documents/citationText';
 import { shortAuthors, trimText } from '../display';
 import { backMatterSpans, citationSpot, citedKeys, inBackMatter, paragraphs, sections, sentences, type Passage, type Section, type Syntax } from '../documents';
 import { matchGroup } from '../documents/latex';
