@@ -50,20 +50,20 @@ import {
 
 const repoRoot = path.resolve(__dirname, '..');
 
-type HalfName = 'tune' | 'test';
+export type HalfName = 'tune' | 'test';
 
 /**
  * The fixed split, by folder name. Each half: 4 LaTeX papers (1 ML, 3 other) and 6 JOSS Markdown
  * papers (1 ML, 5 other); the large bibliographies and the astronomy papers are spread over both.
  */
-const HALVES: Record<HalfName, readonly string[]> = {
+export const HALVES: Record<HalfName, readonly string[]> = {
   tune: ['celerite', 'flux', 'statespacemodels', 'sympy', 'effectsize', 'exoplanet', 'imodels', 'pyabc', 'segment-geospatial', 'unyt'],
   test: ['duvenaud-thesis', 'lombscargle', 'minimap2', 'oceanrobots', 'brainglobe-atlasapi', 'datalad', 'pvlib', 'pyautolens', 'thewalrus', 'torchmetrics'],
 };
 
 const halfOf = (name: string): HalfName | null => (HALVES.tune.includes(name) ? 'tune' : HALVES.test.includes(name) ? 'test' : null);
 
-interface RealPaper {
+export interface RealPaper {
   name: string;
   dir: string;
   document: string;
@@ -213,7 +213,7 @@ function summarize(reports: PaperReport[], bibSizes: Map<string, number>): Summa
 // Finding the papers
 
 /** shared/real-papers in the nearest ancestor folder of the repository that has one. */
-function defaultDir(): { dir: string | null; looked: string[] } {
+export function defaultDir(): { dir: string | null; looked: string[] } {
   const looked: string[] = [];
   for (let d = path.dirname(repoRoot); ; d = path.dirname(d)) {
     const candidate = path.join(d, 'shared', 'real-papers');
@@ -234,7 +234,7 @@ function sourceFields(file: string): Record<string, string> {
 }
 
 /** The papers under `root`, one folder each; folders that hold no single document are reported. */
-function findPapers(root: string, warn: (m: string) => void): RealPaper[] {
+export function findPapers(root: string, warn: (m: string) => void): RealPaper[] {
   const papers: RealPaper[] = [];
   for (const name of fs.readdirSync(root).sort()) {
     const dir = path.join(root, name);
@@ -260,7 +260,7 @@ function findPapers(root: string, warn: (m: string) => void): RealPaper[] {
 }
 
 /** The .bib files the document names (those that exist), else every .bib in its folder. */
-function bibFilesOf(paper: RealPaper, text: string): string[] {
+export function bibFilesOf(paper: RealPaper, text: string): string[] {
   const named = bibliographyFiles(text, paper.syntax)
     .map((f) => path.resolve(paper.dir, f))
     .filter((f) => fs.existsSync(f));
@@ -554,7 +554,8 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+// Run directly (npm run eval:real); eval/uncited.ts imports the split and the paper finder.
+if (require.main === module) main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e: unknown) => {
     process.stderr.write(`eval:real: ${e instanceof Error ? e.stack : String(e)}\n`);

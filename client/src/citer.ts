@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BibtexRequest, CitePlaceRequest, EnsureInBibliographyRequest, RelatedRequest, SearchRequest, type CitePlaceParams, type EnsureInBibliographyResult, type RelatedParams, type SearchResult } from '../../server/src/protocol';
-import { citationText } from './cite';
+import { citationText } from '../../server/src/documents/citationText';
 import { isSupported, syntaxOf } from './config';
 import type { LitLensContext } from './context';
 

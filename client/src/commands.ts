@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { shortAuthors, trimText } from '../../server/src/display';
 import { RebuildIndexRequest, RelatedRequest, SearchRequest, ShowPapersCommand, type CitePlaceParams, type PaperSummary, type RelatedParams, type ShowPapersArgs } from '../../server/src/protocol';
 import { Citer } from './citer';
+import { GapsPanel } from './gapsPanel';
 import { addLibraries, maxSuggestions } from './config';
 import type { SemanticConsent } from './consent';
 import type { LitLensContext } from './context';
@@ -91,6 +92,23 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
       const editor = vscode.window.activeTextEditor;
       const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).replace(/\s+/g, ' ').trim() : '';
       SearchPanel.show(ctx, citer, selected.slice(0, 300) || undefined);
+    }),
+
+    register('litlens.findUncitedPapers', 'Find Uncited Related Papers', async (scope?: unknown) => {
+      const editor = requireEditor();
+      const chosen =
+        scope === 'document' || scope === 'section'
+          ? scope
+          : (
+              await vscode.window.showQuickPick(
+                [
+                  { label: 'Whole document', scope: 'document' as const },
+                  { label: 'Section at the cursor', scope: 'section' as const },
+                ],
+                { placeHolder: 'Find uncited related papers for…' },
+              )
+            )?.scope;
+      if (chosen) await GapsPanel.show(ctx, citer, editor, chosen);
     }),
 
     register('litlens.showRelated', 'Show Related Papers', async () => {

@@ -149,22 +149,10 @@ export class SearchPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = makeNonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'panel.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'panel.css'));
-    const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link href="${style}" rel="stylesheet">
-  <title>LitLens: Search</title>
-</head>
-<body>
-  <main>
+    return webviewPage(this.panel.webview, this.media, {
+      script: 'panel.js',
+      title: 'LitLens: Search',
+      body: `<main>
     <form id="search-form" role="search" aria-label="Search the library">
       <input id="query" type="search" placeholder="Search titles, abstracts, authors, keys…" aria-label="Search papers" autocomplete="off" spellcheck="false">
       <div class="filters">
@@ -182,11 +170,31 @@ export class SearchPanel implements vscode.Disposable {
     <div id="notice" class="notice" role="alert" hidden></div>
     <ul id="results" class="results" role="listbox" aria-label="Papers" tabindex="0"></ul>
     <p class="hint">↑/↓ choose a paper · Enter inserts its citation · Tab reaches its buttons (cite, copy BibTeX, similar papers, open entry)</p>
-  </main>
+  </main>`,
+    });
+  }
+}
+
+/** A locked-down page for a LitLens webview: CSP default-src 'none', the media/ style sheet, one script with a nonce. */
+export function webviewPage(webview: vscode.Webview, media: vscode.Uri, page: { script: string; title: string; body: string }): string {
+  const nonce = makeNonce();
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, page.script));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
+  const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link href="${style}" rel="stylesheet">
+  <title>${page.title}</title>
+</head>
+<body>
+  ${page.body}
   <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
-  }
 }
 
 /** Opens a paper's entry (a .bib line, or the corpus file) in an editor. */
@@ -202,7 +210,7 @@ function forPanel(results: SearchResult[]): PanelResult[] {
 }
 
 /** Scripts on, resources only from media/. */
-function webviewOptions(media: vscode.Uri): vscode.WebviewOptions {
+export function webviewOptions(media: vscode.Uri): vscode.WebviewOptions {
   return { enableScripts: true, localResourceRoots: [media] };
 }
 

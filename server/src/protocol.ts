@@ -30,6 +30,8 @@ export interface Settings {
   codeLens: 'paragraph' | 'section' | 'off';
   /** Hover on prose shows related papers. */
   proseHover: boolean;
+  /** Sentences that cite nothing yet are close to a paper of the library: a diagnostic of this severity, or none. */
+  uncitedClaims: 'hint' | 'information' | 'off';
   embeddings: {
     /** Off until the user agrees; a Hugging Face model id or a local folder path. */
     enabled: boolean;
@@ -51,6 +53,7 @@ export const defaultSettings: Settings = {
   relatedThreshold: 0.3,
   codeLens: 'paragraph',
   proseHover: true,
+  uncitedClaims: 'hint',
   // Small (23 MB quantized), fast on a CPU, 384 dims, mean pooling.
   embeddings: { enabled: false, model: 'Xenova/all-MiniLM-L6-v2' },
 };
@@ -152,6 +155,26 @@ export interface CitePlace {
 }
 /** client → server request: where a citation of a paper suggested for a passage goes; null outside prose. */
 export const CitePlaceRequest = new RequestType<CitePlaceParams, CitePlace | null, void>('litlens/citePlace');
+
+export interface GapsParams {
+  textDocument: { uri: string };
+  /** With scope 'section': the section around this position (the cursor). */
+  position?: { line: number; character: number };
+  /** The whole document (default) or the section at `position`. */
+  scope?: 'document' | 'section';
+  limit?: number;
+}
+/** A paper of the libraries the document does not cite, close to one of its paragraphs. */
+export interface Gap extends PaperSummary {
+  /** 0..1, weighted by source (the document's own bibliography weighs more). */
+  score: number;
+  /** The title of the section holding the paragraph it matches ('' before the first heading). */
+  section: string;
+  /** That paragraph: where to cite it (litlens/citePlace with a position inside it). */
+  passage: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+/** client → server request: the related-work gap report, best first; [] while the index is not ready. */
+export const GapsRequest = new RequestType<GapsParams, Gap[], void>('litlens/gaps');
 
 export interface BibtexParams {
   key: string;

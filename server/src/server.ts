@@ -13,12 +13,14 @@ import { definition } from './features/definition';
 import { hover } from './features/hover';
 import { references } from './features/references';
 import { related } from './features/related';
+import { gapReport } from './features/gaps';
 import { prepareRename, rename } from './features/rename';
+import { claimFixes } from './features/uncitedClaims';
 import { bibtex, libraryInfo, search } from './features/search';
 import type { LensRef } from './features/codeLens';
 import * as lsp from './lsp/convert';
 import { Session } from './lsp/session';
-import { BibtexRequest, CitePlaceRequest, EnsureInBibliographyCommand, EnsureInBibliographyRequest, LibraryInfoRequest, RebuildIndexRequest, RelatedRequest, SearchRequest } from './protocol';
+import { BibtexRequest, CitePlaceRequest, EnsureInBibliographyCommand, EnsureInBibliographyRequest, GapsRequest, LibraryInfoRequest, type GapsParams, RebuildIndexRequest, RelatedRequest, SearchRequest } from './protocol';
 import type { FeatureContext } from './workspace/project';
 
 /** `{` and `,` in \cite{a,b}; `@` and `[` in pandoc. Not space: it would query on every word typed. */
@@ -69,13 +71,24 @@ export function startServer(connection: Connection = createConnection()): Connec
   connection.onReferences(on(null, async (ctx, _, p) => lsp.toLocations(await references(ctx, s.openDocs(), p.context.includeDeclaration))));
   connection.onPrepareRename(on(null, async (ctx, text) => lsp.toPrepareRename(await prepareRename(ctx), text)));
   connection.onRenameRequest(on(null, (ctx, _, p) => rename(ctx, s.openDocs(), p.newName).then((spans) => lsp.renameEdit(spans, p.newName), lsp.renameError)));
-  connection.onCodeAction(on([], (ctx, text, p) => codeActions(ctx, ctx.offset, text.offsetAt(p.range.end)).map((fix) => lsp.toCodeAction(fix, text)), true));
+  connection.onCodeAction(
+    on(
+      [],
+      (ctx, text, p) => [
+        ...codeActions(ctx, ctx.offset, text.offsetAt(p.range.end)).map((fix) => lsp.toCodeAction(fix, text)),
+        ...claimFixes(ctx, s.claims, ctx.offset, text.offsetAt(p.range.end)).map((fix) => lsp.claimAction(fix, text, ctx.config.uncitedClaims)),
+      ],
+      true,
+    ),
+  );
   connection.onExecuteCommand((params) => s.executeCommand(params));
 
   connection.onRequest(EnsureInBibliographyRequest, (params) => s.ensure(params.uri, params.key));
   connection.onRequest(SearchRequest, async (params) => search(await s.library(undefined, 'index'), params));
   connection.onRequest(RelatedRequest, async (params) => related(await s.request(params.uri, params.position), params));
   connection.onRequest(CitePlaceRequest, on(null, (ctx, text, p) => lsp.toCitePlace(citePlace(ctx, p.key, p.scope), text)));
+  const gapList = on([], (ctx, text, p: GapsParams) => gapReport(ctx, p.scope, p.limit).map((g) => lsp.toGap(g, text)));
+  connection.onRequest(GapsRequest, async (params) => (await s.library(undefined, 'index'), gapList(params)));
   connection.onRequest(BibtexRequest, async (params) => bibtex(await s.library(undefined, 'library'), params.key));
   connection.onRequest(RebuildIndexRequest, () => s.rebuild());
   connection.onRequest(LibraryInfoRequest, async () => libraryInfo(await s.library(undefined, 'index')));

@@ -5,12 +5,13 @@ import { version } from '../../../package.json';
 import { add } from './add';
 import { HelpRequest, UsageError, type Command } from './args';
 import { embed } from './embed';
+import { gaps } from './gaps';
 import { lsp } from './lsp';
 import { papers } from './papers';
 import { related } from './related';
 import { search } from './search';
 
-export const commands: Record<string, Command> = { papers, search, related, add, embed, lsp };
+export const commands: Record<string, Command> = { papers, search, related, gaps, add, embed, lsp };
 
 /** Runs one command line; answers the exit code (0 done, 1 failed, 2 a usage error). */
 export async function main(argv: string[]): Promise<number> {

@@ -27,11 +27,13 @@ import type { Lens, LensRef } from '../features/codeLens';
 import type { CompletionAnswer } from '../features/completion';
 import type { DefinitionAnswer } from '../features/definition';
 import type { Problem } from '../features/diagnostics';
+import type { Gap as GapFound } from '../features/gaps';
+import type { ClaimFix, ClaimHint } from '../features/uncitedClaims';
 import type { HoverAnswer } from '../features/hover';
 import type { Span } from '../features/references';
 import { InvalidRename } from '../features/rename';
 import type { LoadIssue } from '../library/paper';
-import { EnsureInBibliographyCommand, ShowPapersCommand, type CitePlace, type ShowPapersArgs } from '../protocol';
+import { EnsureInBibliographyCommand, ShowPapersCommand, type CitePlace, type Gap, type PaperSummary, type Settings, type ShowPapersArgs } from '../protocol';
 import { filePathOf, fileUri, type Doc } from '../workspace/documents';
 import type { EntryPlace } from '../workspace/project';
 
@@ -181,4 +183,34 @@ export function toCitePlace(place: CitePlaceAnswer | null, doc: TextDocument): C
 /** A rename the feature refused (an invalid or taken key) as the error the editor shows; other errors as they are. */
 export function renameError(err: unknown): never {
   throw err instanceof InvalidRename ? new ResponseError(ErrorCodes.InvalidParams, err.message) : err;
+}
+
+/** An uncited-claim hint as a diagnostic: code "uncited-claim", data.keys best first. */
+export function claimDiagnostic(hint: ClaimHint, doc: TextDocument, severity: Settings['uncitedClaims']): Diagnostic {
+  return {
+    range: rangeOf(doc, hint.start, hint.end),
+    severity: severity === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint,
+    source: SOURCE,
+    code: 'uncited-claim',
+    message: hint.message,
+    data: { keys: hint.keys },
+  };
+}
+
+/** "Cite KEY": the citation at the sentence's end, then the entry into the bibliography when it lacks it. */
+export function claimAction(fix: ClaimFix, doc: TextDocument, severity: Settings['uncitedClaims']): CodeAction {
+  const at = doc.positionAt(fix.hint.at);
+  return {
+    title: `Cite ${fix.key}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [claimDiagnostic(fix.hint, doc, severity)],
+    edit: { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: fix.text }] } },
+    command: { title: 'Add the entry to the bibliography', command: EnsureInBibliographyCommand, arguments: [doc.uri, fix.key] },
+  };
+}
+
+/** A gap-report row: the paper, its score, and the paragraph it matches. */
+export function toGap(found: { gap: GapFound; paper: PaperSummary }, doc: TextDocument): Gap {
+  const { gap, paper } = found;
+  return { ...paper, score: gap.score, section: gap.section, passage: rangeOf(doc, gap.start, gap.end) };
 }

@@ -12,7 +12,8 @@ import { diagnostics, issuesByFile } from '../features/diagnostics';
 import type { Library } from '../library/library';
 import { fileUri } from '../workspace/documents';
 import type { FeatureContext } from '../workspace/project';
-import { issueDiagnostic, toDiagnostic } from './convert';
+import { uncitedClaims, warmClaims, type ClaimMemo } from '../features/uncitedClaims';
+import { claimDiagnostic, issueDiagnostic, toDiagnostic } from './convert';
 
 /** Diagnostics wait this long after the last keystroke. */
 export const DIAGNOSTICS_DELAY_MS = 250;
@@ -34,6 +35,8 @@ export class DiagnosticsPublisher {
     private readonly contextOf: (uri: string) => Promise<{ ctx: FeatureContext; text: TextDocument } | null>,
     /** Runs work nobody awaits, logging its failure. */
     private readonly background: (work: Promise<unknown>, what: string) => void,
+    /** Uncited-claim hints (features/uncitedClaims.ts) go out with the problems; only edited paragraphs are ranked again. */
+    private readonly claims?: ClaimMemo,
   ) {}
 
   schedule(uri: string, delay = DIAGNOSTICS_DELAY_MS): void {
@@ -93,7 +96,12 @@ export class DiagnosticsPublisher {
     } else this.typing.delete(uri);
     const problems = diagnostics(found.ctx, held);
     if (!problems) return;
-    await this.connection.sendDiagnostics({ uri, version: found.text.version, diagnostics: problems.map((p) => toDiagnostic(p, found.text)) });
+    const { version } = found.text;
+    // The first ranking of a long paper yields to other messages; an edit meanwhile schedules the next publish.
+    if (this.claims && !(await warmClaims(found.ctx, this.claims, () => this.documents.get(uri)?.version !== version))) return;
+    const { config } = found.ctx;
+    const hints = this.claims ? uncitedClaims(found.ctx, this.claims).map((h) => claimDiagnostic(h, found.text, config.uncitedClaims)) : [];
+    await this.connection.sendDiagnostics({ uri, version, diagnostics: [...problems.map((p) => toDiagnostic(p, found.text)), ...hints] });
   }
 
   private publishFileIssues(library: Library | null): void {

@@ -33,12 +33,15 @@ import { projectOf, type FeatureContext, type LibraryContext } from '../workspac
 import { LitLensWorkspace, type Change, type FolderLibraries } from '../workspace/workspace';
 import { ZoteroSource } from '../workspace/zotero';
 import { toDoc } from './convert';
+import { ClaimMemo } from '../features/uncitedClaims';
 import { DiagnosticsPublisher } from './diagnostics';
 import { SettingsStore, settingsFromInitializationOptions, settingsSection } from './settings';
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
   readonly lenses = new CodeLenses();
+  /** Each sentence's close papers, for uncited-claim hints and their quick fixes. */
+  readonly claims = new ClaimMemo();
   private readonly adder = new EntryAdder();
   private readonly diagnostics: DiagnosticsPublisher;
   private workspace = new LitLensWorkspace({ folders: [], trusted: true, cacheDir: null });
@@ -52,7 +55,7 @@ export class Session {
   private zoteroChecking = false;
 
   constructor(private readonly connection: Connection) {
-    this.diagnostics = new DiagnosticsPublisher(connection, this.documents, (uri) => this.at(uri), this.background);
+    this.diagnostics = new DiagnosticsPublisher(connection, this.documents, (uri) => this.at(uri), this.background, this.claims);
     this.documents.onDidChangeContent((e) => this.diagnostics.edited(e.document));
     this.documents.onDidClose((e) => {
       this.diagnostics.closed(e.document);

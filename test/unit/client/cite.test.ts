@@ -1,6 +1,6 @@
 // What "Insert Citation" (command, panel, lens) types at the cursor, in LaTeX and Markdown.
 import * as assert from 'node:assert/strict';
-import { citationText } from '../../../client/src/cite';
+import { citationText } from '../../../server/src/documents/citationText';
 
 /** `|` marks the cursor in `doc`; answers the document after inserting the citation of `key`. */
 function cite(doc: string, key: string, syntax: 'latex' | 'markdown'): string {

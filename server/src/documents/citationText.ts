@@ -1,7 +1,8 @@
 // What text to insert for a citation at a position: `\cite{key}`, `[@key]`, or only the key when
 // the cursor is already inside a citation command; nothing when that citation already holds the key.
-// Pure functions of the text around the cursor.
-import type { Syntax } from '../../server/src/documents/syntax';
+// Pure functions of the text around the cursor: the client's Citer and the server's Cite KEY quick fixes
+// (features/uncitedClaims.ts) write the same text.
+import type { Syntax } from './syntax';
 
 /** Inside `\cite…{` (any natbib/biblatex variant, starred, optional args) with the brace still open. */
 const latexOpenCite = /\\[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]*)$/;

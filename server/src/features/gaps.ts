@@ -1,0 +1,111 @@
+// The related-work gap report (litlens/gaps, `litlens gaps`): the papers of the libraries the
+// document can cite from that it does not cite, ranked by how close they come to one of its
+// paragraphs (the whole document, or one section), each with the section and the paragraph it
+// matches. The document's own bibliography is ranked as a collection of its own and weighs more
+// than a larger library (GAP_OTHER_WEIGHT). Reads no file.
+import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sections, wordCount, type Section } from '../documents';
+import type { PaperSummary } from '../protocol';
+import type { Ranker } from '../search/rank';
+import type { FeatureContext } from '../workspace/project';
+import { sourceNames, summary } from './cards';
+import { MIN_WORDS } from './codeLens';
+import { captionSpans, tierHits, tiersOf, type Tiers } from './uncitedClaims';
+
+export interface Gap {
+  key: string;
+  title: string;
+  /** 0..1: the related score of its closest paragraph, weighted by source. */
+  score: number;
+  /** The title of the innermost section holding that paragraph; '' before the first heading. */
+  section: string;
+  /** The paragraph's source span, and its first line (1-based). */
+  start: number;
+  end: number;
+  line: number;
+}
+
+export interface GapOptions {
+  /** Only this section (index into documents/sections(), 0-based); default: the whole document. */
+  section?: number;
+  /** How many papers at most (default GAP_LIMIT). */
+  limit?: number;
+  /** A paper of another library than the document's own bibliography weighs this (default GAP_OTHER_WEIGHT). */
+  otherWeight?: number;
+}
+
+export const GAP_LIMIT = 50;
+/**
+ * A paper of another library weighs this against an uncited entry of the document's own
+ * bibliography: an entry the writer put in their .bib and never cited is the likeliest gap.
+ * Tuned on the tune half of eval/uncited.ts (0: 0.867, 0.3: 0.853, 0.5: 0.680, 0.9: 0.173);
+ * 0.3 keeps a very close paper of a larger library above a remote bibliography entry.
+ */
+export const GAP_OTHER_WEIGHT = 0.3;
+/** Papers below this related score are not asked for; a ranking, not a gate (the report lists best first). */
+const GAP_FLOOR = 0.1;
+/** How deep the ranking is asked per paragraph. */
+const GAP_DEPTH = 100;
+
+/** Papers close to the document (or one section) that it does not cite, best first; [] before the index is ready. */
+export function gaps(ctx: FeatureContext, options: GapOptions = {}): Gap[] {
+  const { doc, index, library } = ctx;
+  if (!index || !library) return [];
+  return rankGaps(index, doc.text, doc.syntax, tiersOf(ctx).tiers, options);
+}
+
+/** litlens/gaps: the whole document, or the section at the cursor (the whole document outside any). */
+export function gapReport(ctx: FeatureContext, scope: 'document' | 'section' = 'document', limit?: number): { gap: Gap; paper: PaperSummary }[] {
+  const { library, folders, doc } = ctx;
+  if (!library) return [];
+  const section = scope === 'section' ? sectionIndexAt(doc.text, doc.syntax, ctx.offset) : undefined;
+  const names = sourceNames(library, folders);
+  return gaps(ctx, { section, limit }).flatMap((gap) => {
+    const paper = library.get(gap.key);
+    return paper ? [{ gap, paper: summary(paper, names.get(paper.key) ?? '') }] : [];
+  });
+}
+
+/** gaps() for a text and a ranking: the CLI and the evaluation call it directly. */
+export function rankGaps(index: Ranker, text: string, syntax: FeatureContext['doc']['syntax'], tiers: Tiers, options: GapOptions = {}): Gap[] {
+  const otherWeight = options.otherWeight ?? GAP_OTHER_WEIGHT;
+  const secs = sections(text, syntax);
+  const within = options.section === undefined ? null : secs[options.section];
+  if (options.section !== undefined && !within) return [];
+  const cited = new Set(citedKeys(text, syntax).map((k) => k.key));
+  const back = backMatterSpans(text, syntax);
+  const captions = captionSpans(text, syntax);
+  const best = new Map<string, Gap>();
+  for (const p of paragraphs(text, syntax)) {
+    if (within && (p.start < within.headingStart || p.start >= Math.max(within.end, within.headingEnd))) continue;
+    if (wordCount(p.text) < MIN_WORDS || inBackMatter(back, p.start) || captions.some(([s, e]) => s <= p.start && p.start < e)) continue;
+    const hits = tierHits(index, p.text, tiers, GAP_FLOOR, GAP_DEPTH);
+    const weighted = [...hits.own.map((h) => ({ h, score: h.score })), ...hits.other.map((h) => ({ h, score: h.score * otherWeight }))];
+    for (const { h, score } of weighted) {
+      const key = h.paper.key;
+      if (cited.has(key)) continue;
+      if ((best.get(key)?.score ?? -1) >= score) continue;
+      best.set(key, { key, title: h.paper.title, score, section: sectionAt(secs, p.start)?.title ?? '', start: p.start, end: p.end, line: lineOf(text, p.start) });
+    }
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score || a.line - b.line).slice(0, options.limit ?? GAP_LIMIT);
+}
+
+/** The innermost section holding a source offset. */
+export function sectionAt(secs: readonly Section[], offset: number): Section | null {
+  let found: Section | null = null;
+  for (const s of secs) if (s.headingStart <= offset && offset < Math.max(s.end, s.headingEnd)) found = s;
+  return found;
+}
+
+/** The index (into documents/sections()) of the innermost section around an offset; undefined outside any. */
+export function sectionIndexAt(text: string, syntax: FeatureContext['doc']['syntax'], offset: number): number | undefined {
+  const secs = sections(text, syntax);
+  const s = sectionAt(secs, offset);
+  return s ? secs.indexOf(s) : undefined;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

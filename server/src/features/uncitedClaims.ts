@@ -1,0 +1,318 @@
+// Uncited-claim hints: a sentence that cites nothing yet is close to a paper of the libraries the
+// document can cite from (its bibliography, workspace and user libraries, corpora, the bundled
+// corpus when it is on) past a stricter gate than lenses use (hintGate.ts). At most one per
+// paragraph, none in back matter, headings, captions or what is not prose. Each sentence's papers
+// are memoised by its text: after an edit only the edited paragraph's sentences are ranked again.
+// Computed when diagnostics are (lsp/diagnostics.ts, after the writer pauses), never on the
+// keystroke path. Reads no file.
+import { citationText } from '../documents/citationText';
+import { shortAuthors, trimText } from '../display';
+import { backMatterSpans, citationSpot, citedKeys, inBackMatter, paragraphs, sections, sentences, type Passage, type Section, type Syntax } from '../documents';
+import { matchGroup } from '../documents/latex';
+import type { Library } from '../library/library';
+import type { Hit } from '../search';
+import type { Ranker } from '../search/rank';
+import type { FeatureContext } from '../workspace/project';
+import { closePapers } from './closeness';
+import { blockEnd } from './codeLens';
+import { completionTiers } from './completion';
+import { HINT_GATE, passesHintGate, type HintGate } from './hintGate';
+
+/** A sentence that may get a hint: prose, outside back matter and captions, citing nothing. */
+export interface ClaimSentence extends Passage {
+  /** Index of its paragraph among the document's paragraphs. */
+  paragraph: number;
+  /** The title of the innermost section holding it ('' before the first heading). */
+  section: string;
+}
+
+export interface Suggestion {
+  /** Keys best first (weighted by source, see HintGate.otherWeight). */
+  keys: string[];
+  /** The best key's weighted score (0 when nothing is close). */
+  score: number;
+}
+
+export interface ClaimHint {
+  /** The sentence (source span). */
+  start: number;
+  end: number;
+  /** Where a citation of it goes: its end, before the full stop. */
+  at: number;
+  keys: string[];
+  score: number;
+  message: string;
+}
+
+/** How many keys a hint carries (the quick fixes cite the first three). */
+export const HINT_KEYS = 5;
+/** How deep the ranking is asked per sentence: enough for a bibliography entry to surface under corpus neighbours. */
+export const HINT_DEPTH = 30;
+
+/** A citation command of any kind, even an empty one being typed (`\cite{}`, `[@]`). */
+const LATEX_CITE = /\\[A-Za-z]*cite[A-Za-z]*\*?\s*[[{]/;
+const PANDOC_CITE = /\[[^\]\n]*@|(?:^|[\s(;])@[\p{L}\p{N}_]/u;
+
+/** Source spans of figure and table captions (`\caption{…}`; Markdown `![…]` images, `Table:` / `:` caption lines). */
+export function captionSpans(text: string, syntax: Syntax): [number, number][] {
+  const spans: [number, number][] = [];
+  if (syntax === 'latex') {
+    const caption = /\\(?:sub)?caption\*?\s*(?:\[[^\]]*\]\s*)?\{/g;
+    for (let m = caption.exec(text); m; m = caption.exec(text)) {
+      const close = matchGroup(text, m.index + m[0].length - 1, text.length);
+      spans.push([m.index, close < 0 ? m.index + m[0].length : close + 1]);
+    }
+  } else {
+    const line = /^[ \t]*(?:!\[|Table:|:[ \t]).*$/gm;
+    for (let m = line.exec(text); m; m = line.exec(text)) spans.push([m.index, m.index + m[0].length]);
+  }
+  return spans;
+}
+
+const inside = (spans: readonly [number, number][], offset: number) => spans.some(([s, e]) => s <= offset && offset < e);
+
+/** The sentences a hint may go on, in document order. */
+export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HINT_GATE): ClaimSentence[] {
+  const paras = paragraphs(text, syntax);
+  const all = sentences(text, syntax);
+  const cited = citedKeys(text, syntax).map((k) => k.start);
+  const back = backMatterSpans(text, syntax);
+  const captions = captionSpans(text, syntax);
+  const cite = syntax === 'latex' ? LATEX_CITE : PANDOC_CITE;
+  const secs = sections(text, syntax);
+  const out: ClaimSentence[] = [];
+  let k = 0;
+  for (const [i, p] of paras.entries()) {
+    const end = blockEnd(text, p.end, paras[i + 1]?.start);
+    while (k < all.length && all[k]!.start < p.start) k++;
+    const own: Passage[] = [];
+    for (; k < all.length && all[k]!.end <= p.end; k++) own.push(all[k]!);
+    if (inBackMatter(back, p.start) || inside(captions, p.start)) continue;
+    for (const [j, s] of own.entries()) {
+      // A citation belongs to the sentence up to where the next one starts (`… value~\cite{a}. Next`).
+      const zoneEnd = own[j + 1]?.start ?? end;
+      if (cited.some((c) => c >= s.start && c < zoneEnd) || cite.test(text.slice(s.start, zoneEnd))) continue;
+      if (inside(captions, s.start) || words(s.text) < gate.minWords) continue;
+      out.push({ ...s, paragraph: i, section: sectionTitleAt(secs, s.start) });
+    }
+  }
+  return out;
+}
+
+export const words = (text: string): number => (text.match(/\p{L}[\p{L}\p{N}'-]*/gu) ?? []).length;
+
+/** Words that mark a claim resting on others' work (citation-worthiness cues), as whole words. */
+const CUES = /\b(?:et al|e\.g|such as|previous(?:ly)?|recent(?:ly)?|widely|popular|commonly|proposed|introduced|developed|presented|described|shown|demonstrated|reported|known|studies|study|work|works|literature|approach(?:es)?|methods?|algorithms?|packages?|librar(?:y|ies)|tools?|software|frameworks?|models?|based on|following|inspired|original(?:ly)?|standard|state of the art|state-of-the-art)\b/gi;
+/** A name a reader would look up: a capitalised or CamelCase word inside the sentence, or a year. */
+const NAMES = /(?<=\S\s+)(?:[A-Z][a-z]*[A-Z]\w*|[A-Z]{2,}\w*)|\b(?:19|20)\d\d\b/g;
+
+/** Words of a sentence about the writer's own document and work: "we", "our", "this paper", "Figure", "Section"… */
+const OWN = /\b(?:we|our|us|this (?:paper|article|section|chapter|thesis|work)|here|below|figures?|fig|tables?|sections?|chapters?|equations?|eq|appendix)\b/gi;
+
+/** How much a sentence reads like a claim that rests on others' work: cue words and names, 0..3. */
+export function claimCues(text: string): number {
+  return Math.min(3, (text.match(CUES)?.length ?? 0) * 0.5 + (text.match(NAMES)?.length ?? 0) * 0.5);
+}
+
+/** How much a sentence speaks of the writer's own document and work, 0..2. */
+export function ownCues(text: string): number {
+  return Math.min(2, (text.match(OWN)?.length ?? 0) * 0.5);
+}
+
+export interface Cues {
+  claim: number;
+  own: number;
+}
+
+export const readCues = (text: string): Cues => ({ claim: claimCues(text), own: ownCues(text) });
+
+/** The sources a document cites from: its bibliography's (own) and every other library's. */
+export interface Tiers {
+  own: ReadonlySet<string>;
+  other: ReadonlySet<string>;
+}
+
+/** A sentence's close papers in each tier (own: ranked by statistics over the bibliography alone). */
+export interface TierHits {
+  own: Hit[];
+  other: Hit[];
+  final: boolean;
+}
+
+/** `floor` applies to other libraries; the bibliography's own entries are always ranked (threshold 0). */
+export function tierHits(ranker: Ranker, text: string, tiers: Tiers, floor: number, depth: number): TierHits {
+  const own = tiers.own.size ? closePapers(ranker, text, { limit: depth, threshold: 0, within: tiers.own }) : { hits: [], final: true };
+  const other = tiers.other.size ? closePapers(ranker, text, { limit: depth, threshold: floor, within: tiers.other }) : { hits: [], final: true };
+  return { own: own.hits, other: other.hits, final: own.final && other.final };
+}
+
+/** Sections whose sentences lean on others' work: introduction, background, related and prior work, motivation. */
+const CITING_SECTION = /\b(?:introduction|background|related|prior|previous|literature|overview|motivation|history|state of the art)\b/i;
+
+/** 1 in a section whose title says it reviews others' work, else 0. */
+export function sectionCue(title: string): number {
+  return CITING_SECTION.test(title) ? 1 : 0;
+}
+
+function sectionTitleAt(secs: readonly Section[], offset: number): string {
+  let title = '';
+  for (const s of secs) if (s.headingStart <= offset && offset < Math.max(s.end, s.headingEnd)) title = s.title;
+  return title;
+}
+
+/** A sentence's suggestion with its section's cue added (kept out of the memo: the text alone is its key). */
+export function inSection(s: Suggestion, section: string, gate: HintGate): Suggestion {
+  return s.keys.length ? { ...s, score: s.score + gate.sectionWeight * sectionCue(section) } : s;
+}
+
+/** The papers close to one sentence (the document's own bibliography weighted over other libraries), and its score. */
+export function suggest(ranker: Ranker, text: string, tiers: Tiers, gate: HintGate = HINT_GATE): { suggestion: Suggestion; final: boolean } {
+  const hits = tierHits(ranker, text, tiers, gate.floor, HINT_DEPTH);
+  return { suggestion: scoreClaim(hits, readCues(text), gate), final: hits.final };
+}
+
+/** A sentence's score: its best paper's weighted related score, plus its claim cues and shared words, less its own-work cues. */
+export function scoreClaim(hits: Pick<TierHits, 'own' | 'other'>, cues: Cues, gate: HintGate): Suggestion {
+  const s = weigh(hits, gate.otherWeight);
+  const score = s.score + gate.cueWeight * cues.claim - gate.ownCueWeight * cues.own + gate.matchWeight * Math.min(s.matched, MAX_MATCHED);
+  return s.keys.length ? { keys: s.keys, score } : { keys: [], score: 0 };
+}
+
+/** Shared words past this many add nothing more to a sentence's score. */
+const MAX_MATCHED = 8;
+
+/**
+ * Both tiers' hits in one list, a key once: each tier keeps the related ranking's order (which puts
+ * the paper a sentence paraphrases first), merged by weighted score (own 1, other libraries
+ * `otherWeight`). The score is the best weighted score of either tier.
+ */
+export function weigh(hits: Pick<TierHits, 'own' | 'other'>, otherWeight: number): Suggestion & { matched: number } {
+  const own = hits.own.map((h) => ({ h, score: h.score }));
+  const other = hits.other.map((h) => ({ h, score: h.score * otherWeight }));
+  const merged: typeof own = [];
+  while (own.length || other.length) merged.push((!other.length || (own.length && own[0]!.score >= other[0]!.score) ? own : other).shift()!);
+  const best = [...hits.own.map((h) => ({ h, score: h.score })), ...hits.other.map((h) => ({ h, score: h.score * otherWeight }))].reduce<{ h: Hit; score: number } | null>((m, x) => (!m || x.score > m.score ? x : m), null);
+  const keys = [...new Set(merged.map((w) => w.h.paper.key))];
+  return { keys: keys.slice(0, HINT_KEYS), score: best?.score ?? 0, matched: best?.h.matched.length ?? 0 };
+}
+
+/** Each sentence's suggestion by its text, for one ranking, bibliography and gate. */
+export class ClaimMemo {
+  private ranking: unknown[] = [];
+  private readonly memo = new Map<string, Suggestion>();
+
+  suggest(ranker: Ranker, text: string, tiers: Tiers, tiersId: string, gate: HintGate): Suggestion {
+    const ranking = [ranker.index, ranker.fuses && ranker.semantic, tiersId, gate];
+    if (ranking.some((x, i) => x !== this.ranking[i])) {
+      this.ranking = ranking;
+      this.memo.clear();
+    }
+    let s = this.memo.get(text);
+    if (!s) {
+      const answer = suggest(ranker, text, tiers, gate);
+      s = answer.suggestion;
+      if (this.memo.size > 20000) this.memo.clear(); // bounded: a long session must not grow without end
+      if (answer.final) this.memo.set(text, s);
+    }
+    return s;
+  }
+}
+
+/** The hints of a document: the best sentence of each paragraph whose best paper passes the gate. */
+export function pickHints(candidates: readonly ClaimSentence[], suggestions: readonly Suggestion[], gate: HintGate = HINT_GATE): number[] {
+  const byParagraph = new Map<number, number[]>();
+  candidates.forEach((c, i) => {
+    if (!passesHintGate(suggestions[i]!.score, gate)) return;
+    byParagraph.set(c.paragraph, [...(byParagraph.get(c.paragraph) ?? []), i]);
+  });
+  const picked: number[] = [];
+  for (const list of byParagraph.values()) picked.push(...list.sort((a, b) => suggestions[b]!.score - suggestions[a]!.score).slice(0, gate.perParagraph));
+  return picked.sort((a, b) => a - b);
+}
+
+/** The document's tiers (completion's: its bibliography's sources, else the workspace's .bib files), with an id that changes when they do. */
+export function tiersOf(ctx: FeatureContext): { tiers: Tiers; id: string } {
+  const { library } = ctx;
+  if (!library) return { tiers: { own: new Set(), other: new Set() }, id: '' };
+  const tiers = tiersFor(library, ctx.project.named, ctx.folders);
+  return { tiers, id: `${library.version}\n${[...tiers.own].join('\n')}` };
+}
+
+/** The tiers of a document naming bibliography files `named` in `folders`. */
+export function tiersFor(library: Library, named: readonly string[], folders: readonly string[]): Tiers {
+  const { own } = completionTiers(library, named, folders);
+  return { own, other: new Set(library.sources.filter((s) => !own.has(s.id)).map((s) => s.id)) };
+}
+
+/** How long warming runs before it lets other messages (a keystroke's completion) through. */
+const SLICE_MS = 5;
+
+/**
+ * Ranks every candidate sentence not yet in the memo, yielding to the event loop every SLICE_MS so
+ * a long paper's first ranking never holds up a completion; false when `stale()` says the document
+ * changed meanwhile (what was ranked stays in the memo).
+ */
+export async function warmClaims(ctx: FeatureContext, memo: ClaimMemo, stale: () => boolean, gate: HintGate = HINT_GATE): Promise<boolean> {
+  const { doc, index, library, config } = ctx;
+  if (!index || !library || config.uncitedClaims === 'off') return true;
+  const { tiers, id } = tiersOf(ctx);
+  let started = performance.now();
+  for (const c of claimSentences(doc.text, doc.syntax, gate)) {
+    memo.suggest(index, c.text, tiers, id, gate);
+    if (performance.now() - started < SLICE_MS) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stale()) return false;
+    started = performance.now();
+  }
+  return true;
+}
+
+/** The uncited-claim hints of the context's document; [] when the setting is off or the index is not ready. */
+/** `near`: only the paragraphs with a sentence overlapping this source span (a code action's range). */
+export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGate = HINT_GATE, near?: { from: number; to: number }): ClaimHint[] {
+  const { doc, index, library, config } = ctx;
+  if (!index || !library || config.uncitedClaims === 'off') return [];
+  const { tiers, id } = tiersOf(ctx);
+  let candidates = claimSentences(doc.text, doc.syntax, gate);
+  if (near) {
+    const touched = new Set(candidates.filter((c) => c.end >= near.from && c.start <= near.to).map((c) => c.paragraph));
+    candidates = candidates.filter((c) => touched.has(c.paragraph));
+  }
+  const suggestions = candidates.map((c) => inSection(memo.suggest(index, c.text, tiers, id, gate), c.section, gate));
+  return pickHints(candidates, suggestions, gate).map((i) => {
+    const c = candidates[i]!;
+    const s = suggestions[i]!;
+    return { start: c.start, end: c.end, at: citationSpot(doc.text, c.end, doc.syntax), keys: s.keys, score: s.score, message: hintMessage(library, s.keys) };
+  });
+}
+
+/** "Close to Smith et al. 2019, 'Title…' — cite it?": the sentence cites nothing yet. */
+export function hintMessage(library: Library, keys: readonly string[]): string {
+  const paper = keys[0] ? library.get(keys[0]) : undefined;
+  if (!paper) return 'This sentence cites nothing; papers in your library are close to it.';
+  const who = [shortAuthors(paper.authors, paper.moreAuthors), paper.year].filter(Boolean).join(' ');
+  const more = keys.length > 1 ? ` (${keys.length - 1} more close paper${keys.length === 2 ? '' : 's'})` : '';
+  return `Close to ${who ? `${who}, ` : ''}'${trimText(paper.title, 60)}' — cite it?${more}`;
+}
+
+export interface ClaimFix {
+  hint: ClaimHint;
+  key: string;
+  /** The citation to insert at hint.at (`~\cite{key}`, ` [@key]`): the text the client's citing path writes. */
+  text: string;
+}
+
+/** Quick fixes "Cite KEY" for the first three keys of each hint between offsets `from` and `to` (only their paragraphs are ranked). */
+export function claimFixes(ctx: FeatureContext, memo: ClaimMemo, from: number, to: number): ClaimFix[] {
+  const { doc } = ctx;
+  return uncitedClaims(ctx, memo, HINT_GATE, { from, to })
+    .filter((h) => h.end >= from && h.start <= to)
+    .flatMap((hint) =>
+      hint.keys.slice(0, 3).map((key) => {
+        const before = doc.text.slice(Math.max(0, hint.at - 500), hint.at);
+        const lineEnd = doc.text.indexOf('\n', hint.at);
+        return { hint, key, text: citationText(before, doc.text.slice(hint.at, lineEnd < 0 ? undefined : lineEnd), key, doc.syntax) };
+      }),
+    )
+    .filter((f) => f.text !== '');
+}

@@ -1,0 +1,98 @@
+// Uncited-claim hints and the gap report over JSON-RPC, on a workspace of invented papers: the
+// hint's code, range, keys and quick fix (which writes the citation), none on a cited sentence or
+// in back matter, and litlens/gaps.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TestClient, buildOnce, positionOf, tempWorkspace, uriOf } from './harness';
+
+describe('language server over stdio: uncited-claim hints and the gap report', function () {
+  this.timeout(60000);
+  let ws: string;
+  let client: TestClient;
+  let uri: string;
+  let text: string;
+  let first: any;
+
+  const SENTENCE = 'Repeated airborne lidar surveys show that the surface elevation of alpine glaciers declined sharply between 2000 and 2020, fastest at low altitude tongues.';
+  const hints = (p: any) => p.diagnostics.filter((d: any) => d.code === 'uncited-claim');
+
+  before(async () => {
+    await buildOnce();
+    ws = tempWorkspace('workspace-uncited');
+    const tex = path.join(ws, 'paper.tex');
+    text = fs.readFileSync(tex, 'utf8');
+    uri = uriOf(tex);
+    client = TestClient.start();
+    client.settings = { bundledCorpus: false };
+    await client.initialize(ws, { litlens: { bundledCorpus: false }, cacheDir: null });
+    await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 30000);
+    await client.open(tex, 'latex', text);
+    first = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.version === 1 && hints(p).length > 0);
+  });
+
+  after(async () => {
+    await client?.stop();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('hints the uncited sentence close to a paper: code, range, message and keys best first', () => {
+    const [hint, ...more] = hints(first);
+    assert.equal(more.length, 0, JSON.stringify(hints(first)));
+    assert.equal(hint.source, 'litlens');
+    assert.equal(hint.severity, 4);
+    assert.deepEqual(hint.range, { start: positionOf(text, SENTENCE), end: positionOf(text, SENTENCE, SENTENCE.length) });
+    assert.equal(hint.data.keys[0], 'moser2021lidar');
+    assert.match(hint.message, /^Close to Moser, Keller 2021, 'Retreat of alpine glaciers/);
+  });
+
+  it('gives no hint on a cited sentence nor in the acknowledgments', () => {
+    const lines = hints(first).map((d: any) => d.range.start.line);
+    assert.ok(!lines.includes(positionOf(text, 'Marine heatwaves').line));
+    assert.ok(!lines.includes(positionOf(text, 'We thank the field team').line));
+  });
+
+  it('litlens/gaps lists the uncited papers, best first, with section and passage; never a cited one', async () => {
+    const gaps = await client.request('litlens/gaps', { textDocument: { uri } });
+    const keys = gaps.map((g: any) => g.key);
+    assert.equal(keys[0], 'moser2021lidar');
+    assert.ok(!keys.includes('ortiz2019coral'));
+    assert.equal(gaps[0].section, 'Introduction');
+    assert.equal(gaps[0].passage.start.line, positionOf(text, SENTENCE).line);
+    assert.equal(gaps[0].title, 'Retreat of alpine glaciers measured by repeated airborne lidar surveys');
+    const section = await client.request('litlens/gaps', { textDocument: { uri }, position: positionOf(text, 'Marine heatwaves'), scope: 'section' });
+    assert.deepEqual(section.map((g: any) => g.key), keys.filter((k: string) => section.some((g: any) => g.key === k)));
+  });
+
+  it('litlens.uncitedClaims: "information" raises the severity, "off" takes the hints away', async () => {
+    const configure = async (uncitedClaims: string) => {
+      client.settings = { bundledCorpus: false, uncitedClaims };
+      await client.notify('workspace/didChangeConfiguration', { settings: { litlens: client.settings } });
+    };
+    await configure('information');
+    const information = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && hints(p).some((d: any) => d.severity === 3));
+    assert.equal(hints(information).length, 1);
+    await configure('off');
+    await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && hints(p).length === 0);
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hints(first)[0].range, context: { diagnostics: [] } });
+    assert.deepEqual(actions.filter((a: any) => a.title.startsWith('Cite ')), []);
+    await configure('hint');
+    await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && hints(p).some((d: any) => d.severity === 4));
+  });
+
+  it('the quick fix "Cite KEY" writes the citation at the sentence end; the hint then goes away', async () => {
+    const [hint] = hints(first);
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });
+    const cite = actions.find((a: any) => a.title === 'Cite moser2021lidar');
+    assert.ok(cite, actions.map((a: any) => a.title).join(', '));
+    assert.ok(actions.filter((a: any) => a.title.startsWith('Cite ')).length <= 3);
+    const doc = TextDocument.create(uri, 'latex', 1, text);
+    const edited = TextDocument.applyEdits(doc, cite.edit.changes[uri]);
+    assert.ok(edited.includes('fastest at low altitude tongues~\\cite{moser2021lidar}. We then'), edited);
+    assert.deepEqual(cite.command.arguments, [uri, 'moser2021lidar']);
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: edited }] });
+    const after = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.version === 2);
+    assert.deepEqual(hints(after), []);
+  });
+});

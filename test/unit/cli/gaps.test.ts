@@ -1,0 +1,34 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { main } from '../../../server/src/cli/main';
+import { captured } from './capture';
+
+const litlens = (...args: string[]) => captured(() => main(args));
+const PAPER = path.join(__dirname, '..', '..', 'fixtures', 'workspace-uncited', 'paper.tex');
+
+describe('cli: gaps', () => {
+  it('--json lists the uncited papers of the document\'s bibliography best first, as {key, title, score, section, line}', async () => {
+    const r = await litlens('gaps', '--file', PAPER, '--no-corpus', '--json');
+    assert.equal(r.code, 0, r.err);
+    const rows = JSON.parse(r.out);
+    assert.deepEqual(Object.keys(rows[0]).sort(), ['key', 'line', 'score', 'section', 'title']);
+    assert.equal(rows[0].key, 'moser2021lidar');
+    assert.equal(rows[0].section, 'Introduction');
+    assert.equal(rows[0].line, 6);
+    assert.ok(!rows.some((g: { key: string }) => g.key === 'ortiz2019coral'));
+    for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1].score >= rows[i].score);
+  });
+
+  it('prints a table; --section N keeps to that heading; bad input is a usage error naming the file', async () => {
+    const table = await litlens('gaps', '--file', PAPER, '--no-corpus');
+    assert.equal(table.code, 0, table.err);
+    assert.match(table.out.split('\n')[1]!, /moser2021lidar\s+6\s+Introduction\s+Retreat of alpine glaciers/);
+    const acknowledgments = await litlens('gaps', '--file', PAPER, '--no-corpus', '--section', '2', '--json');
+    assert.deepEqual(JSON.parse(acknowledgments.out), []);
+    const tooFar = await litlens('gaps', '--file', PAPER, '--no-corpus', '--section', '9');
+    assert.equal(tooFar.code, 2);
+    assert.match(tooFar.err, /paper\.tex: --section 9, but the document has 2 section headings/);
+    const missing = await litlens('gaps', '--no-corpus');
+    assert.equal(missing.code, 2);
+  });
+});

@@ -1,0 +1,93 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gaps, rankGaps } from '../../../server/src/features/gaps';
+import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { Ranker } from '../../../server/src/search/rank';
+import { workspace, type Workspace } from './fixture';
+
+const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'workspace-uncited');
+const BIB = fs.readFileSync(path.join(FIXTURE, 'refs.bib'), 'utf8');
+const DOC = fs.readFileSync(path.join(FIXTURE, 'paper.tex'), 'utf8');
+const LIDAR = 'Repeated airborne lidar surveys';
+const CORAL = 'Marine heatwaves cause';
+const BEES = 'We thank the field team';
+
+describe('features: uncited-claim hints and gaps', () => {
+  let ws: Workspace;
+  before(async () => (ws = await workspace(`%! refs.bib\n${BIB}`, { corpus: false })));
+  after(() => ws.dispose());
+
+  const hintedAt = (text: string) => uncitedClaims(ws.at(text).ctx, new ClaimMemo()).map((h) => text.slice(h.start, h.end));
+
+  it('hints the uncited claim, and would hint the cited one and the acknowledged one without their citation and heading', () => {
+    assert.deepEqual(hintedAt(DOC).map((s) => s.slice(0, LIDAR.length)), [LIDAR]);
+    const bare = DOC.replace('~\\cite{ortiz2019coral}', '').replace('\\section*{Acknowledgments}', '\\section{Field work}');
+    const starts = hintedAt(bare).map((s) => s.slice(0, 22));
+    assert.ok(starts.includes(CORAL), starts.join(' | '));
+    assert.ok(starts.includes(BEES.slice(0, 22)), starts.join(' | '));
+  });
+
+  it('never hints captions, headings, maths, or an empty citation being typed; off is off', () => {
+    const caption = '\\begin{figure}\\caption{Repeated airborne lidar surveys show that alpine glaciers declined sharply between 2000 and 2020.}\\end{figure}';
+    const doc = DOC.replace('\\section{Introduction}', `\\section{Introduction}\n\n${caption}\n`).replace('fastest at low altitude tongues.', 'fastest at low altitude tongues~\\cite{}.');
+    assert.equal(captionSpans(doc, 'latex').length, 1);
+    assert.deepEqual(hintedAt(doc), []);
+    assert.deepEqual(claimSentences('\\section{Lidar surveys of alpine glaciers declined sharply between years}\n\n$a + b = c$\n', 'latex'), []);
+    assert.deepEqual(uncitedClaims(ws.at(DOC, { config: { uncitedClaims: 'off' } }).ctx, new ClaimMemo()), []);
+    assert.deepEqual(uncitedClaims(ws.at(DOC, { ready: false }).ctx, new ClaimMemo()), []);
+  });
+
+  it('ranks an edited paragraph again, and no other', () => {
+    const { ctx } = ws.at(DOC);
+    const memo = new ClaimMemo();
+    let calls = 0;
+    const index = ws.index.index;
+    const counting = { ...ctx, index: new Ranker(Object.create(index, { related: { value: (...a: any[]) => (calls++, (index.related as any)(...a)) } })) };
+    uncitedClaims(counting, memo);
+    const first = calls;
+    uncitedClaims({ ...counting, doc: { ...ctx.doc, text: ctx.doc.text.replace('calibrated.', 'calibrated in the field.'), version: 2 } }, memo);
+    assert.ok(first >= 2);
+    assert.equal(calls, first + 1, 'one tier asked for the one edited sentence (no other library here)');
+  });
+
+  it('Markdown: hints the uncited sentence, and its quick fixes write a pandoc citation before the full stop', () => {
+    const md = `---\ntitle: Notes\nbibliography: refs.bib\n---\n\n# Introduction\n\n${LIDAR} show that the surface elevation of alpine glaciers declined sharply between 2000 and 2020, fastest at low altitude tongues.\n\n![Repeated airborne lidar surveys show that alpine glaciers declined sharply between 2000 and 2020.](fig.png)\n\nMarine heatwaves cause mass coral bleaching across Pacific reefs [@ortiz2019coral].\n`;
+    const { ctx } = ws.at(`%! notes.md\n${md}`);
+    const memo = new ClaimMemo();
+    const hints = uncitedClaims(ctx, memo);
+    assert.deepEqual(hints.map((h) => md.slice(h.start, h.start + LIDAR.length)), [LIDAR]);
+    const fixes = claimFixes(ctx, memo, hints[0]!.start, hints[0]!.start);
+    assert.equal(fixes[0]?.key, 'moser2021lidar');
+    assert.equal(fixes[0]?.text, ' [@moser2021lidar]');
+    assert.equal(md.slice(hints[0]!.at - 7, hints[0]!.at + 1), 'tongues.');
+    assert.ok(fixes.length <= 3);
+  });
+
+  it('quick fixes rank only the paragraph asked about, and only hints there get fixes', () => {
+    const { ctx } = ws.at(DOC);
+    let calls = 0;
+    const index = ws.index.index;
+    const counting = { ...ctx, index: new Ranker(Object.create(index, { related: { value: (...a: any[]) => (calls++, (index.related as any)(...a)) } })) };
+    const at = DOC.indexOf(LIDAR);
+    const fixes = claimFixes(counting, new ClaimMemo(), at, at);
+    assert.deepEqual([...new Set(fixes.map((f) => f.hint.start))], [at]);
+    assert.equal(calls, 2, 'the two sentences of the first paragraph');
+    assert.deepEqual(claimFixes(counting, new ClaimMemo(), DOC.indexOf(CORAL), DOC.indexOf(CORAL)), []);
+  });
+
+  it('reads claim cues: names, years and words like "proposed"', () => {
+    assert.ok(claimCues('The method proposed by the GPyTorch team in 2019 is widely used.') > claimCues('We then walk to the lake.'));
+  });
+
+  it('gaps: the uncited papers by their closest paragraph, a section alone when asked, never a cited one', () => {
+    const { ctx } = ws.at(DOC);
+    const all = gaps(ctx);
+    assert.equal(all[0]?.key, 'moser2021lidar');
+    assert.equal(all[0]?.section, 'Introduction');
+    assert.ok(!all.some((g) => g.key === 'ortiz2019coral'));
+    assert.ok(!all.some((g) => g.start >= DOC.indexOf(BEES)), 'the acknowledgments are no related work');
+    assert.ok(all[0]!.score > (all.find((g) => g.key === 'lindqvist2018bees')?.score ?? 0));
+    assert.deepEqual(rankGaps(ctx.index!, ctx.doc.text, 'latex', tiersOf(ctx).tiers, { section: 1 }), []);
+  });
+});
