@@ -259,17 +259,22 @@ export class Session {
       if (file && this.workspace.isCorpusFile(file)) this.background(this.loadCorpora(file), `re-reading ${file}`);
     }
     if (!changes.length || !this.workspace.currentLibrary()) return;
+    // Together: a file still being written waits to settle (workspace.update) without holding up the others.
     const changed = await this.withProgress('LitLens: updating the library', async (report) => {
-      let any = false;
-      for (const [i, change] of changes.entries()) {
-        report(path.basename(change.file), Math.round((100 * i) / changes.length));
-        try {
-          any = (await this.workspace.update(change)) || any;
-        } catch (err) {
-          this.connection.console.error(`LitLens: re-reading ${change.file} failed: ${String(err)}`);
-        }
-      }
-      return any;
+      let done = 0;
+      const updated = await Promise.all(
+        changes.map(async (change) => {
+          try {
+            return await this.workspace.update(change);
+          } catch (err) {
+            this.connection.console.error(`LitLens: re-reading ${change.file} failed: ${String(err)}`);
+            return false;
+          } finally {
+            report(path.basename(change.file), Math.round((100 * ++done) / changes.length));
+          }
+        }),
+      );
+      return updated.some(Boolean);
     });
     if (changed) this.changed();
   }

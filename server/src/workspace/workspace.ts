@@ -18,6 +18,7 @@ import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/o
 import { buildCorpusInWorker, buildIndex, buildSource, openCorpusInWorker } from '../search/worker';
 import { SCAN_LIMITS, isInside } from './documents';
 import { sourceName } from './project';
+import { DEFAULT_SETTLE, endsInsideEntry, keepsEverything, signature, untilStable, type SettleOptions } from './settle';
 
 /** A consistent pair: the index was built from exactly this library version. */
 export interface Ready {
@@ -41,6 +42,8 @@ export interface WorkspaceOptions {
   cacheDir: string | null;
   /** Called when the embedding state changes (loading, embedding n/total, ready, failed). */
   onEmbeddingStatus?: (status: EmbeddingStatus) => void;
+  /** When a file being rewritten counts as settled (default DEFAULT_SETTLE). */
+  settle?: SettleOptions;
 }
 
 /** Reports what loading is doing: a message and a 0..100 percentage. */
@@ -81,6 +84,9 @@ export class LitLensWorkspace {
   private sourceFiles = new Set<string>();
   /** File updates run one after another, so an older re-index never lands after a newer one. */
   private updates: Promise<unknown> = Promise.resolve();
+  /** Per file: the update running for it (its first read, then its wait to settle), and one read queued after it. */
+  private readonly pending = new Map<string, { done: Promise<boolean>; reading: boolean; again?: Promise<boolean> }>();
+  private disposed = false;
   /** Stops the index build of a load that a newer load (or dispose) superseded. */
   private building = new AbortController();
   /** settings.corpora resolved, and the category filter they are read with. */
@@ -370,37 +376,76 @@ export class LitLensWorkspace {
 
   /**
    * A watched file changed: re-read that one source and re-index it alone. Returns false when the
-   * file is not (and should not become) a library source.
+   * file is not (and should not become) a library source. A read that would lose entries (or add an
+   * error) is not applied until the file has settled: a file being rewritten in place keeps
+   * answering with its last good state, and its deleted entries go once it is stable.
    */
   update(change: Change): Promise<boolean> {
-    const run = this.updates.then(() => this.updateNow(change));
+    const file = path.resolve(change.file);
+    const pending = this.pending.get(file);
+    if (pending && !pending.reading) return pending.done; // waiting to settle: the wait sees this write too
+    if (pending) return (pending.again ??= pending.done.then(() => this.update(change))); // one more read after the running one
+    const entry: { done: Promise<boolean>; reading: boolean; again?: Promise<boolean> } = { done: Promise.resolve(false), reading: true };
+    entry.done = (async (): Promise<boolean> => {
+      const outcome = await this.queued(() => this.updateNow(file, 'if-safe'));
+      entry.reading = false;
+      return outcome === 'unsettled' ? this.settle(file) : outcome;
+    })().finally(() => this.pending.delete(file));
+    this.pending.set(file, entry);
+    return entry.done;
+  }
+
+  /** Re-reads and applies `file` once it has stopped changing (see settle.ts). */
+  private async settle(file: string): Promise<boolean> {
+    const { quietMs, maxMs } = this.options.settle ?? DEFAULT_SETTLE;
+    const started = Date.now();
+    for (;;) {
+      const stable = await untilStable(file, quietMs, () => this.disposed);
+      if (stable === null) return false;
+      const outcome = await this.queued(() => this.updateNow(file, Date.now() - started >= maxMs ? 'apply' : 'if-complete', stable));
+      if (outcome !== 'unsettled') return outcome;
+    }
+  }
+
+  /** Runs file updates one after another, so an older re-index never lands after a newer one. */
+  private queued<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.updates.then(work);
     this.updates = run.catch(() => {});
     return run;
   }
 
-  private async updateNow(change: Change): Promise<boolean> {
+  /**
+   * `if-safe`: apply only a read that keeps every entry and adds no error; `if-complete`: any read
+   * that does not end inside an entry; `apply`: whatever the file holds. `stable`: the file's
+   * signature when it settled; it changed again meanwhile: 'unsettled'. 'unsettled': not applied.
+   */
+  private async updateNow(file: string, mode: 'if-safe' | 'if-complete' | 'apply', stable?: string): Promise<boolean | 'unsettled'> {
     const library = this.library;
-    if (!library) return false;
-    const file = path.resolve(change.file);
+    if (!library || this.disposed) return false;
     if (this.isCorpusFile(file)) return false; // corpusChanged reads it again
-    const known = library.sources.some((s) => s.id === file);
-    if (change.type === 'deleted') {
-      if (!known) return false;
+    const applied = library.sources.find((s) => s.id === file);
+    if (stable && (await signature(file)) !== stable) return 'unsettled';
+    if (!(await exists(file))) {
+      if (!applied) return false;
+      if (mode === 'if-safe') return 'unsettled'; // deleted, or being replaced: gone once that stays so
       library.removeSource(file);
       this.index?.removeSource(file);
       return true;
     }
-    if (!known && !(await this.isLibraryFile(file))) return false;
+    if (!applied && !(await this.isLibraryFile(file))) return false;
     const result = await readLibraryFile(file, { cache: this.bibtexCache });
     // A .json file that stopped being CSL-JSON and was never a source stays out.
-    if (!known && result.papers.length === 0 && libraryFormat(file) === 'csl-json' && !this.sourceFiles.has(file)) return false;
+    if (!applied && result.papers.length === 0 && libraryFormat(file) === 'csl-json' && !this.sourceFiles.has(file)) return false;
+    if (mode === 'if-safe' && !keepsEverything(applied ?? { papers: [], issues: [] }, result)) return 'unsettled';
+    if (mode === 'if-complete' && endsInsideEntry(result)) return 'unsettled';
+    if (stable && (await signature(file)) !== stable) return 'unsettled'; // written again while it was read
     const index = this.index;
     if (index) {
       // Indexed in a worker while the library and index keep answering; then both change at once.
       const source = { id: file, papers: result.papers, kind: 'workspace' as const };
       const hash = index.sources.find((s) => s.id === file)?.hash;
       const encoded = await buildSource(source, this.indexDir(), hash);
-      if (this.index !== index) return this.updateNow(change); // a reload swapped in a new pair meanwhile: update that one
+      if (this.index !== index) return this.updateNow(file, mode, stable); // a reload swapped in a new pair meanwhile: update that one
       this.library!.setSource(file, result, 'workspace', file, file);
       // null: the indexed fields did not change (a note, a DOI); only the Paper objects are new.
       if (encoded) index.setEncodedSource(source, encoded);
@@ -440,6 +485,7 @@ export class LitLensWorkspace {
 
   /** Stops the embedding worker (on shutdown). */
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.generation++;
     this.building.abort();
     this.corpusBuilding.abort();
@@ -507,6 +553,8 @@ const mb = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)
 export function workspaceId(folders: readonly string[]): string {
   return folders.length ? createHash('sha1').update([...folders].sort().join('\n')).digest('hex').slice(0, 12) : 'no-folder';
 }
+
+const exists = (file: string): Promise<boolean> => fs.stat(file).then(() => true, () => false);
 
 function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(1)) : p;
