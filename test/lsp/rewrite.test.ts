@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { corpusItems, generatePapers, toBib } from '../../bench/generate';
 import type { Paper } from '../../server/src/library/paper';
-import { TestClient, buildOnce, positionOf, tempWorkspace, uriOf } from './harness';
+import { TestClient, buildOnce, defaultCapabilities, positionOf, tempWorkspace, uriOf } from './harness';
 
 const CHUNK = 32 * 1024;
 /** The new entry is offered this soon after the write ends: settling (0.75 s) and re-indexing; the target is 2 s, given slack for a loaded 2-core CI machine. */
@@ -113,5 +113,17 @@ describe('language server over stdio: a bibliography rewritten in place', functi
     client.settings = { bundledCorpus: false };
     await client.initialize(ws, { cacheDir: path.join(ws, '.cache'), litlens: { bundledCorpus: false } });
     await rewrites(papers, true);
+  });
+
+  it('a client that registers no file watchers: the server notices the rewrites itself', async () => {
+    await buildOnce();
+    ws = tempWorkspace('workspace-latex');
+    const papers = bibliography();
+    client = TestClient.start();
+    client.settings = { bundledCorpus: false };
+    const workspace = { ...defaultCapabilities.workspace, didChangeWatchedFiles: { dynamicRegistration: false } };
+    await client.initialize(ws, { cacheDir: path.join(ws, '.cache'), litlens: { bundledCorpus: false } }, { ...defaultCapabilities, workspace });
+    await rewrites(papers, false);
+    assert.ok(!client.serverRequests.some((r) => r.method === 'client/registerCapability' && JSON.stringify(r.params).includes('didChangeWatchedFiles')));
   });
 });

@@ -29,6 +29,7 @@ import { EnsureInBibliographyCommand, StatusNotification, type EnsureInBibliogra
 import { defaultCacheDir } from '../search/semantic/oneShot';
 import { documentFromDisk, filePathOf, fileUri, type Doc } from '../workspace/documents';
 import { projectOf, type FeatureContext, type LibraryContext } from '../workspace/project';
+import { LibraryWatcher } from '../workspace/watch';
 import { LitLensWorkspace, type Change, type FolderLibraries } from '../workspace/workspace';
 import { toDoc } from './convert';
 import { DiagnosticsPublisher } from './diagnostics';
@@ -45,6 +46,8 @@ export class Session {
   /** The settings the library was last read with (libraries, corpus switch). */
   private loadedWith = '';
   private watchers: { dispose(): void } | undefined;
+  /** The server's own watch over the files it reads, for a client that cannot register watchers. */
+  private ownWatcher: LibraryWatcher | undefined;
 
   constructor(private readonly connection: Connection) {
     this.diagnostics = new DiagnosticsPublisher(connection, this.documents, (uri) => this.at(uri), this.background);
@@ -196,6 +199,7 @@ export class Session {
   }
 
   dispose(): Promise<void> {
+    this.ownWatcher?.dispose();
     return this.workspace.dispose();
   }
 
@@ -281,6 +285,7 @@ export class Session {
 
   /** After any library change: the status, lenses and diagnostics of open documents, diagnostics of library files. */
   private changed(): void {
+    this.ownWatcher?.watch(this.workspace.readFiles()); // a file that became a source is watched too
     this.sendStatus();
     this.lenses.clear();
     this.diagnostics.libraryChanged(this.workspace.currentLibrary());
@@ -296,7 +301,13 @@ export class Session {
 
   private async registerWatchers(): Promise<void> {
     const watched = this.caps.workspace?.didChangeWatchedFiles;
-    if (!watched?.dynamicRegistration || !this.workspace.trusted) return;
+    if (!this.workspace.trusted) return;
+    if (!watched?.dynamicRegistration) {
+      // The client cannot watch for us: the server watches the files it reads itself (only then).
+      this.ownWatcher ??= new LibraryWatcher((file) => this.filesChanged([{ uri: fileUri(file), type: FileChangeType.Changed }]));
+      this.ownWatcher.watch(this.workspace.readFiles());
+      return;
+    }
     // Library folders outside the workspace: a relative pattern when the client takes one, else an absolute glob.
     const watchers = this.workspace.watchPatterns().map(({ base, pattern }): FileSystemWatcher => ({
       globPattern: !base ? pattern : watched.relativePatternSupport ? { baseUri: fileUri(base), pattern } : `${base.split(path.sep).join('/')}/${pattern}`,

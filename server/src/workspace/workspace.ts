@@ -180,6 +180,12 @@ export class LitLensWorkspace {
     return patterns;
   }
 
+  /** The files LitLens reads: the library's sources, the named library files (even missing ones) and the corpora. */
+  readFiles(): string[] {
+    const sources = (this.library?.sources ?? []).filter((s) => s.kind === 'workspace' && s.file).map((s) => s.file);
+    return [...new Set([...sources, ...this.sourceFiles, ...this.corpusFiles])].sort();
+  }
+
   /** Reads every source and builds the index; a newer call supersedes an older one still running. */
   /**
    * `libraries`: settings.libraries as each workspace folder sets them (multi-root workspaces may
