@@ -28,6 +28,7 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     relatedThreshold: c.get<number>('relatedThreshold', defaultSettings.relatedThreshold),
     codeLens: c.get<Settings['codeLens']>('codeLens', defaultSettings.codeLens),
     proseHover: c.get<boolean>('proseHover', defaultSettings.proseHover),
+    cacheLimit: c.get<number>('cacheLimit', defaultSettings.cacheLimit),
     embeddings: {
       enabled: c.get<boolean>('embeddings.enabled', defaultSettings.embeddings.enabled),
       model: c.get<string>('embeddings.model', defaultSettings.embeddings.model),

@@ -16,6 +16,7 @@ export function toSettings(raw: unknown, base: Settings = defaultSettings): Sett
     relatedThreshold: typeof r.relatedThreshold === 'number' && Number.isFinite(r.relatedThreshold) ? clamp(r.relatedThreshold, 0, 1) : base.relatedThreshold,
     codeLens: r.codeLens === 'paragraph' || r.codeLens === 'section' || r.codeLens === 'off' ? r.codeLens : base.codeLens,
     proseHover: typeof r.proseHover === 'boolean' ? r.proseHover : base.proseHover,
+    cacheLimit: typeof r.cacheLimit === 'number' && Number.isFinite(r.cacheLimit) ? Math.max(1, Math.round(r.cacheLimit)) : base.cacheLimit,
     embeddings: {
       enabled: typeof emb.enabled === 'boolean' ? emb.enabled : base.embeddings.enabled,
       model: typeof emb.model === 'string' && emb.model.trim() !== '' ? emb.model : base.embeddings.model,

@@ -9,14 +9,16 @@ import { findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLi
 import { joinByTitle } from '../library/join';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
-import type { CorpusStatus, Settings, Status } from '../protocol';
+import { defaultSettings, type CorpusStatus, type Settings, type Status } from '../protocol';
 import { sourcesOf, type SearchIndex } from '../search';
 import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../search/corpus';
 import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
+import { vectorDir } from '../search/semantic/vectorCache';
 import { buildCorpusInWorker, buildIndex, buildSource, openCorpusInWorker } from '../search/worker';
 import { SCAN_LIMITS, isInside } from './documents';
+import { trimCache } from './cache';
 import { sourceName } from './project';
 import { DEFAULT_SETTLE, endsInsideEntry, keepsEverything, signature, untilStable, type SettleOptions } from './settle';
 
@@ -87,6 +89,9 @@ export class LitLensWorkspace {
   /** Per file: the update running for it (its first read, then its wait to settle), and one read queued after it. */
   private readonly pending = new Map<string, { done: Promise<boolean>; reading: boolean; again?: Promise<boolean> }>();
   private disposed = false;
+  /** The cache folder's size and limit after the last trim; its limit in bytes (settings.cacheLimit). */
+  private cacheUse: { bytes: number; limit: number } | null = null;
+  private cacheLimit = defaultSettings.cacheLimit * MB;
   /** Stops the index build of a load that a newer load (or dispose) superseded. */
   private building = new AbortController();
   /** settings.corpora resolved, and the category filter they are read with. */
@@ -137,6 +142,7 @@ export class LitLensWorkspace {
       embeddings: this.semantic?.status ?? { state: 'off' },
       ...(this.message ? { message: this.message } : {}),
       ...(this.corpusFiles.length ? { corpus: this.corpusStatus() } : {}),
+      ...(this.cacheUse ? { cache: { bytes: this.cacheUse.bytes, limit: this.cacheUse.limit } } : {}),
     };
   }
 
@@ -198,6 +204,7 @@ export class LitLensWorkspace {
     const building = (this.building = new AbortController());
     this.state = 'indexing';
     this.message = undefined;
+    this.cacheLimit = config.cacheLimit * MB;
     this.configureCorpora(config);
     try {
       report('finding library files', 0);
@@ -227,6 +234,7 @@ export class LitLensWorkspace {
       this.state = 'ready';
       report('ready', 100);
       await this.joinBundled();
+      await this.trimCache();
       this.settleWaiters();
       this.embed(config, library);
     } catch (err) {
@@ -336,6 +344,7 @@ export class LitLensWorkspace {
         attach(this.library, this.index, corpus);
         await this.joinBundled();
       }
+      await this.trimCache();
       report(`${name}: ${corpus.store.size.toLocaleString('en')} papers`, 100);
     } catch (err) {
       if (signal.aborted || this.corpora.get(file) !== entry) return;
@@ -461,6 +470,19 @@ export class LitLensWorkspace {
     return true;
   }
 
+  /**
+   * Keeps the cache folder within settings.cacheLimit: the least recently used saved indexes of
+   * other workspaces, corpora and models go first; this workspace's, its corpora's and its model's stay.
+   */
+  private async trimCache(): Promise<void> {
+    const cacheDir = this.options.cacheDir;
+    if (!cacheDir) return;
+    const inUse = [this.indexDir()!];
+    for (const entry of this.corpora.values()) if (entry.corpus?.id) inUse.push(path.join(cacheDir, 'corpora', entry.corpus.id));
+    if (this.semantic) inUse.push(vectorDir(cacheDir, this.semantic.model));
+    this.cacheUse = await trimCache(cacheDir, this.cacheLimit, inUse);
+  }
+
   /** One saved-index folder per workspace: saving drops segments of sources it does not have, so two windows on different workspaces must not share one. */
   private indexDir(): string | null {
     return this.options.cacheDir ? path.join(this.options.cacheDir, 'index', workspaceId(this.options.folders)) : null;
@@ -553,6 +575,7 @@ function attach(library: Library, index: SearchIndex, corpus: Corpus): void {
   index.setEncodedSource(corpusSource(corpus), corpus.encoded);
 }
 
+const MB = 1024 * 1024;
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0);
 
 /** A short stable name for a set of workspace folders. */
