@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { BibtexCache } from '../library/bibtex';
-import { findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLibraryFile } from '../library/files';
+import { fileHash, findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLibraryFile } from '../library/files';
 import { joinByTitle } from '../library/join';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
@@ -448,6 +448,8 @@ export class LitLensWorkspace {
       return true;
     }
     if (!applied && !(await this.isLibraryFile(file))) return false;
+    // Rewritten with the same bytes (an export run again, a checkout of the same version): a scan, no parse.
+    if (applied?.hash && (await fileHash(file)) === applied.hash) return false;
     const result = await readLibraryFile(file, { cache: this.bibtexCache });
     // A .json file that stopped being CSL-JSON and was never a source stays out.
     if (!applied && result.papers.length === 0 && libraryFormat(file) === 'csl-json' && !this.sourceFiles.has(file)) return false;
