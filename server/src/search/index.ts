@@ -327,6 +327,24 @@ export class SearchIndex {
     this.relayout();
   }
 
+  /**
+   * How `source` splits into chunks now, each with its papers and whether this index holds its
+   * segment already (the same content hash and size); `unchanged`: the whole source is as indexed.
+   */
+  chunkPlan(source: IndexSource): { hash: string; unchanged: boolean; chunks: { hash: string; papers: readonly Paper[]; held: boolean }[] } {
+    const papers = completePapers(source.papers);
+    const hash = source.hash ?? hashPapers(papers);
+    const old = this.parts.filter((p) => p.id === source.id);
+    const held = new Map(old.map((p) => [p.seg.hash, p.seg.papers.length] as const));
+    let start = 0;
+    const chunks = this.chunksOf(papers, hash).map((c) => {
+      const slice = papers.slice(start, start + c.papers);
+      start += c.papers;
+      return { hash: c.hash, papers: slice, held: held.get(c.hash) === c.papers };
+    });
+    return { hash, unchanged: old.length > 0 && old[0].sourceHash === hash, chunks };
+  }
+
   /** A source's segments in the saved format (for another thread's `setEncodedSource`); null when absent. */
   encodeSource(id: string): EncodedSource | null {
     const parts = this.parts.filter((p) => p.id === id);

@@ -16,7 +16,7 @@ import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { vectorDir } from '../search/semantic/vectorCache';
-import { buildCorpusInWorker, buildIndex, buildSource, openCorpusInWorker } from '../search/worker';
+import { buildCorpusInWorker, buildIndex, openCorpusInWorker, rebuildSource } from '../search/worker';
 import { SCAN_LIMITS, isInside } from './documents';
 import { trimCache } from './cache';
 import { sourceName } from './project';
@@ -461,7 +461,7 @@ export class LitLensWorkspace {
       // Indexed in a worker while the library and index keep answering; then both change at once.
       const source = { id: file, papers: result.papers, kind: 'workspace' as const };
       const hash = index.sources.find((s) => s.id === file)?.hash;
-      const encoded = await buildSource(source, this.indexDir(), hash);
+      const encoded = await rebuildSource(index, source, this.indexDir());
       if (this.index !== index) return this.updateNow(file, mode, stable); // a reload swapped in a new pair meanwhile: update that one
       this.library!.setSource(file, result, 'workspace', file, file);
       // null: the indexed fields did not change (a note, a DOI); only the Paper objects are new.
