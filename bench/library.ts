@@ -114,7 +114,7 @@ export async function benchLibrary(papers: number, runs = 100): Promise<LibraryR
 
 export function printLibraryReport(reports: LibraryReport[]): void {
   console.log(`\nLibrary files over JSON-RPC (a generated .bib in litlens.libraries, the real server process; load average ${os.loadavg()[0].toFixed(1)})`);
-  const row = (label: string, cell: (r: LibraryReport) => string) => console.log(`${label.padEnd(42)}${reports.map((r) => cell(r).padStart(22)).join('')}`);
+  const row = (label: string, cell: (r: LibraryReport) => string) => console.log(`${label.padEnd(42)}${reports.map((r) => cell(r).padStart(26)).join('')}`);
   row('', (r) => `${r.papers.toLocaleString('en')} entries (${f0(r.megabytes)} MB)`);
   row('ready cold / from the saved index, s', (r) => `${f1(r.cold.readyMs / 1000)} / ${f1(r.saved.readyMs / 1000)}`);
   row('RSS after load, cold / saved, MB', (r) => `${f0(r.cold.rssMb)} / ${f0(r.saved.rssMb)}`);
