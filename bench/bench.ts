@@ -1,6 +1,7 @@
 // Search benchmark: the bundled corpus and a generated 100k-paper library.
 //
 //   npm run bench [-- --json] [-- --quick] [-- --papers N] [-- --seed S] [-- --no-bibtex] [-- --no-corpus] [-- --no-semantic]
+//                 [-- --library-papers N,M] [-- --no-library]
 //
 // For each size, in fresh child processes (so peak RSS is honest): cold index build, save (time,
 // bytes), then in another process load from the saved index and run context (sentences and
@@ -10,7 +11,9 @@
 // BibTeX parse of the same library is timed separately through parseBibtex.
 // Then the same N papers as an arXiv snapshot read as a stream with its papers off the heap
 // (bench/corpus.ts; --no-corpus skips it). --quick: the bundled corpus only. Then the semantic layer with the suite's own model
-// (bench/semantic.ts) when @huggingface/transformers is installed.
+// (bench/semantic.ts) when @huggingface/transformers is installed. Library files over JSON-RPC
+// (bench/library.ts): a generated 10k-entry .bib in litlens.libraries, the real server process
+// (--library-papers N,M for other sizes; --no-library skips it).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -24,6 +27,7 @@ import type { Paper } from '../server/src/library/paper';
 import { IndexSource, SearchIndex } from '../server/src/search';
 import { benchCorpusSize, printCorpusReport } from './corpus';
 import { writeLibrary } from './generate';
+import { benchLibrary, printLibraryReport, type LibraryReport } from './library';
 import { f0, f1, latency, latencyRows, makeQueries, peakRssMb, rssMb, type Latency } from './measure';
 import { benchSemantic, printSemantic, type SemanticBench } from './semantic';
 import { TRANSFORMERS_PACKAGE } from '../server/src/search/semantic';
@@ -244,11 +248,16 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const corpus = quick || argv.includes('--no-corpus') ? null : await benchCorpusSize(n, seed, [], json ? () => {} : (s) => console.error(s));
+  const libraries: LibraryReport[] = [];
+  if (!quick && !argv.includes('--no-library')) {
+    for (const size of (arg('--library-papers') ?? '10000').split(',').map(Number)) libraries.push(await benchLibrary(size));
+  }
   const semantic = argv.includes('--no-semantic') ? null : await benchSemanticIfInstalled();
-  if (json) console.log(JSON.stringify({ node: process.version, loadavg: loadavg(), sizes: reports, bibtex, corpus, semantic }, null, 2));
+  if (json) console.log(JSON.stringify({ node: process.version, loadavg: loadavg(), sizes: reports, bibtex, corpus, libraries, semantic }, null, 2));
   else {
     printReport(reports, bibtex);
     if (corpus) printCorpusReport([corpus]);
+    if (libraries.length) printLibraryReport(libraries);
     if (semantic) printSemantic(semantic);
   }
   return 0;

@@ -31,6 +31,7 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     codeLens: c.get<Settings['codeLens']>('codeLens', defaultSettings.codeLens),
     proseHover: c.get<boolean>('proseHover', defaultSettings.proseHover),
     uncitedClaims: c.get<Settings['uncitedClaims']>('uncitedClaims', defaultSettings.uncitedClaims),
+    cacheLimit: c.get<number>('cacheLimit', defaultSettings.cacheLimit),
     embeddings: {
       enabled: c.get<boolean>('embeddings.enabled', defaultSettings.embeddings.enabled),
       model: c.get<string>('embeddings.model', defaultSettings.embeddings.model),

@@ -19,7 +19,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { SEMANTIC_RUNTIME, SEMANTIC_RUNTIME_MISSING, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
+import { cacheText, SEMANTIC_RUNTIME, SEMANTIC_RUNTIME_MISSING, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
 import { LANGUAGES } from '../../server/src/documents/syntax';
 import { settings } from './config';
 
@@ -286,6 +286,7 @@ export class LitLensContext implements vscode.Disposable {
         tooltip.appendMarkdown(`Semantic search: ${escape(embeddingText(s.embeddings))}${off}\n\n`);
       }
       if (s.message) tooltip.appendMarkdown(`${escape(s.message)}\n\n`);
+      if (s.cache) tooltip.appendMarkdown(`Cache: ${cacheText(s.cache)} (litlens.cacheLimit)\n\n`);
     }
     if (!vscode.workspace.isTrusted) tooltip.appendMarkdown('\n\n$(shield) Untrusted workspace: bundled corpus only.');
     tooltip.appendMarkdown('\n\nClick for LitLens commands.');

@@ -32,6 +32,8 @@ export interface Settings {
   proseHover: boolean;
   /** Sentences that cite nothing yet are close to a paper of the library: a diagnostic of this severity, or none. */
   uncitedClaims: 'hint' | 'information' | 'off';
+  /** MB LitLens' cache folder may hold (saved indexes, corpora, vectors); least recently used parts go first. */
+  cacheLimit: number;
   embeddings: {
     /** Off until the user agrees; a Hugging Face model id or a local folder path. */
     enabled: boolean;
@@ -54,9 +56,17 @@ export const defaultSettings: Settings = {
   codeLens: 'paragraph',
   proseHover: true,
   uncitedClaims: 'hint',
+  // A saved 1M-paper corpus takes ~0.7 GB: room for it, the workspaces' own indexes and vectors.
+  cacheLimit: 2048,
   // Small (23 MB quantized), fast on a CPU, 384 dims, mean pooling.
   embeddings: { enabled: false, model: 'Xenova/all-MiniLM-L6-v2' },
 };
+
+/** "52 MB of 2,048 MB": the cache's use, for the status tooltip and `litlens --help`. */
+export function cacheText(use: { bytes: number; limit: number }): string {
+  const mb = (n: number): string => (n < 10 * 1024 * 1024 ? (n / 1024 / 1024).toFixed(1) : Math.round(n / 1024 / 1024).toLocaleString('en'));
+  return `${mb(use.bytes)} MB of ${mb(use.limit)} MB`;
+}
 
 /** The optional package semantic search runs on (an optionalDependency; the lean VSIX leaves it out). */
 export const SEMANTIC_RUNTIME = '@huggingface/transformers';
@@ -200,6 +210,8 @@ export interface Status {
   /** Semantic search: off, loading the model, embedding n/total, ready, or failed (with reason). */
   embeddings: { state: 'off' | 'loading' | 'embedding' | 'ready' | 'failed'; done?: number; total?: number; message?: string };
   message?: string;
+  /** LitLens' cache folder: its size and limit in bytes (absent without a cache folder). */
+  cache?: { bytes: number; limit: number };
   /** The litlens.corpora files together (absent when none is configured): indexing runs after the
    * workspace's own library is ready, which answers meanwhile. */
   corpus?: CorpusStatus;

@@ -2,6 +2,9 @@
 // table is the only place the commands are listed; no command imports another (they share
 // args.ts and io.ts). `--help` (any command, or `litlens help CMD`) and `--version` are answered here.
 import { version } from '../../../package.json';
+import { cacheText, defaultSettings } from '../protocol';
+import { defaultCacheDir } from '../search/semantic/oneShot';
+import { sizeOf } from '../workspace/cache';
 import { add } from './add';
 import { HelpRequest, UsageError, type Command } from './args';
 import { embed } from './embed';
@@ -26,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     if (rest.length === 0) {
-      process.stdout.write(usage());
+      process.stdout.write(usage() + (await cacheLine()));
       return 0;
     }
     const asked = commands[rest[0]!];
@@ -63,6 +66,13 @@ function help(name: string, c: Command): string {
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  litlens ${name.padEnd(8)} ${c.summary}\n${c.usage.map((u) => `      ${u}\n`).join('')}`);
   return `litlens ${version}\n\nUsage:\n${lines.join('')}\n  litlens help COMMAND, litlens COMMAND --help   one command's usage\n  litlens --version\n`;
+}
+
+/** Where the language server keeps its cache, how full it is and its limit (the editor's cache is its extension storage). */
+async function cacheLine(): Promise<string> {
+  const dir = defaultCacheDir();
+  const use = { bytes: await sizeOf(dir), limit: defaultSettings.cacheLimit * 1024 * 1024 };
+  return `\nCache: ${dir}, ${cacheText(use)} (setting litlens.cacheLimit; $LITLENS_CACHE moves it)\n`;
 }
 
 /** The process's command line: bin/litlens.js calls it, and so does `node dist/cli.js …`. */

@@ -13,8 +13,9 @@
 import * as path from 'node:path';
 import { citationAt, citedKeys, citingText, passageAt, type CitationContext } from '../documents';
 import { familyName, shortAuthors } from '../display';
-import type { Library } from '../library/library';
+import type { Library, LibrarySource } from '../library/library';
 import type { Paper } from '../library/paper';
+import type { PaperStore } from '../library/store';
 import type { Hit } from '../search';
 import { keyWords } from '../search/segment';
 import type { Doc } from '../workspace/documents';
@@ -95,6 +96,18 @@ function outside(library: Library, tiers: CompletionTiers): Set<string> {
   return new Set(library.sources.filter((s) => !tiers.own.has(s.id)).map((s) => s.id));
 }
 
+/** A store's keys, made once per store: a bibliography held off the heap is not walked per keystroke. */
+const storeKeys = new WeakMap<PaperStore, readonly string[]>();
+
+/** The keys of a source's papers, held as objects or in a store. */
+function keysOf(source: LibrarySource): Iterable<string> {
+  const store = source.store;
+  if (!store) return source.papers.map((p) => p.key);
+  let keys = storeKeys.get(store);
+  if (!keys) storeKeys.set(store, (keys = Array.from({ length: store.size }, (_, doc) => store.keyAt(doc))));
+  return keys;
+}
+
 /** null when the cursor is not where a citation key goes; no items (incomplete) before the index is ready. */
 export function completion(ctx: FeatureContext): CompletionAnswer | null {
   const { doc, offset, config, index, library } = ctx;
@@ -106,7 +119,7 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   const typed = cite.typed.trim();
   const coCited = new Set(cite.keys);
   const ownKeys = new Set<string>();
-  for (const s of library.sources) if (tiers.own.has(s.id)) for (const p of s.papers) ownKeys.add(p.key);
+  for (const s of library.sources) if (tiers.own.has(s.id)) for (const key of keysOf(s)) ownKeys.add(key);
 
   // Tier 1.
   let own: Paper[];

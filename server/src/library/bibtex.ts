@@ -39,7 +39,8 @@ export class BibtexCache {
   readonly thread?: BibtexThread;
   private readonly decoded = new Map<string, Decoded>();
   private readonly entries = new Map<string, CachedEntry>();
-  private readonly usedBy = new Map<string, Set<string>>();
+  /** The hashes each file's last read used, and the read before it. */
+  private readonly usedBy = new Map<string, { now: Set<string>; last: Set<string> }>();
   /**
    * `misses`/`hits`: LaTeX snippets decoded by the careful parser / reused. `entryHits`: whole
    * entries whose text (and @strings) had not changed, reused without being read again.
@@ -80,27 +81,36 @@ export class BibtexCache {
     this.decoded.set(hash, d);
   }
 
-  /** @internal Records which hashes `file` uses now and forgets those nobody uses any more. */
+  /**
+   * @internal Records which hashes `file` uses now and forgets those nobody uses any more. The
+   * previous read's are kept one read longer: a read of a half-written file must not cost the
+   * complete file's entries (they are decoded again otherwise, ~3 ms each).
+   */
   retain(file: string, hashes: Set<string>): void {
     const before = this.usedBy.get(file);
-    this.usedBy.set(file, hashes);
-    if (!before) return;
-    for (const h of before) {
-      if (hashes.has(h)) continue;
-      let used = false;
-      for (const [f, set] of this.usedBy) if (f !== file && set.has(h)) used = true;
-      if (!used) {
-        this.decoded.delete(h);
-        this.entries.delete(h);
-      }
-    }
+    this.usedBy.set(file, { now: hashes, last: before?.now ?? new Set() });
+    if (before) this.evict(before.last);
   }
 
   /** Forgets a file's entries (call when the file is deleted). */
   forget(file: string): void {
-    this.retain(file, new Set());
+    const before = this.usedBy.get(file);
     this.usedBy.delete(file);
+    if (before) this.evict(new Set([...before.now, ...before.last]));
     this.thread?.forget(file);
+  }
+
+  /** Drops the hashes no file's current or previous read uses. */
+  private evict(hashes: Iterable<string>): void {
+    const used = (h: string): boolean => {
+      for (const u of this.usedBy.values()) if (u.now.has(h) || u.last.has(h)) return true;
+      return false;
+    };
+    for (const h of hashes) {
+      if (used(h)) continue;
+      this.decoded.delete(h);
+      this.entries.delete(h);
+    }
   }
 }
 

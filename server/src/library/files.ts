@@ -1,4 +1,6 @@
 // Reading library files from disk: one clear issue for anything that is not a bibliography.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BibtexCache, parseBibtexAsync } from './bibtex';
@@ -27,7 +29,7 @@ export function libraryFormat(file: string): 'bibtex' | 'csl-json' | null {
  * Reads and checks a file's text; returns either the text (with a note when it was not plain UTF-8)
  * or the one issue that stops it.
  */
-export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES): Promise<{ text: string; note?: LoadIssue } | { issue: LoadIssue }> {
+export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES): Promise<{ text: string; hash: string; note?: LoadIssue } | { issue: LoadIssue }> {
   const fail = (message: string, line = 0): { issue: LoadIssue } => ({ issue: { file, line, severity: 'error', message } });
   let size: number;
   try {
@@ -55,7 +57,7 @@ export async function readLibraryText(file: string, maxBytes = DEFAULT_MAX_BYTES
   }
   const decoded = decodeBibliography(bytes);
   if ('refused' in decoded) return fail(decoded.refused, decoded.line);
-  return { text: decoded.text, note: decoded.note && { file, ...decoded.note } };
+  return { text: decoded.text, hash: bytesHash(bytes), note: decoded.note && { file, ...decoded.note } };
 }
 
 /** Reads a .bib/.bibtex (BibTeX) or .json (CSL-JSON) file. Never throws; problems become issues. */
@@ -83,7 +85,20 @@ async function readChecked(file: string, options: ReadOptions): Promise<SourceRe
   }
   const result = format === 'csl-json' ? parseCslJson(file, read.text, 'csl-json') : await parseBibtexAsync(file, read.text, options.cache);
   if (read.note) result.issues.unshift(read.note);
-  return result;
+  return { ...result, hash: read.hash };
+}
+
+const bytesHash = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
+
+/** sha1 of a file's bytes (as SourceResult.hash), read as a stream; null when it cannot be read. */
+export function fileHash(file: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const h = createHash('sha1');
+    createReadStream(file)
+      .on('data', (chunk) => h.update(chunk))
+      .on('end', () => resolve(h.digest('hex')))
+      .on('error', () => resolve(null));
+  });
 }
 
 export interface FindOptions {

@@ -17,6 +17,8 @@ export interface LibrarySource {
   kind: SourceKind;
   /** A source whose papers stay off the heap (an arXiv snapshot, a big CSL-JSON file). */
   store?: PaperStore;
+  /** sha1 of the file's bytes these papers were read from (SourceResult.hash). */
+  hash?: string;
 }
 
 export interface SourceInput {
@@ -52,7 +54,7 @@ export class Library {
   /** Adds or replaces a source (keeps its position when replacing). */
   setSource(id: string, result: SourceResult, kind: SourceKind, name: string = id, file?: string): void {
     const resolvedFile = file ?? result.papers[0]?.origin.file ?? result.issues[0]?.file ?? (kind === 'corpus' ? '' : id);
-    this.bySource.set(id, { id, name, file: resolvedFile, papers: result.papers, issues: result.issues, kind });
+    this.bySource.set(id, { id, name, file: resolvedFile, papers: result.papers, issues: result.issues, kind, ...(result.hash ? { hash: result.hash } : {}) });
     this.changed();
   }
 

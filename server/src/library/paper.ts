@@ -83,6 +83,8 @@ export interface LoadIssue {
 export interface SourceResult {
   papers: Paper[];
   issues: LoadIssue[];
+  /** sha1 of the file's bytes as read (absent when it could not be read): an unchanged rewrite is seen by it. */
+  hash?: string;
 }
 
 /** `file:line: message`, the one format every error about input uses, always on one line. */

@@ -15,7 +15,7 @@ export type ReaderRequest =
   | { type: 'forget'; file: string };
 
 /** Reading thread -> main thread: slices of papers, then the issues (`done`). */
-export type ReaderReply = { type: 'papers'; id: number; papers: Paper[] } | { type: 'done'; id: number; issues: LoadIssue[] };
+export type ReaderReply = { type: 'papers'; id: number; papers: Paper[] } | { type: 'done'; id: number; issues: LoadIssue[]; hash?: string };
 
 /** Papers per message: copying 8k papers takes ~20 ms of the main thread. */
 export const SLICE = 8192;
@@ -65,7 +65,7 @@ export class BibtexThread {
       }
       this.pending.delete(reply.id);
       if (!this.pending.size) worker.unref();
-      p.resolve({ papers: p.papers, issues: reply.issues });
+      p.resolve({ papers: p.papers, issues: reply.issues, ...(reply.hash ? { hash: reply.hash } : {}) });
     });
     const fail = (why: string): void => {
       if (this.worker === worker) this.worker = null;

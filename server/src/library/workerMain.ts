@@ -16,12 +16,12 @@ port.on('message', (msg: ReaderRequest) => {
 });
 
 async function read(msg: Extract<ReaderRequest, { type: 'read' }>): Promise<void> {
-  const { papers, issues } = await readLibraryFile(msg.file, { cache, maxBytes: msg.maxBytes });
+  const { papers, issues, hash } = await readLibraryFile(msg.file, { cache, maxBytes: msg.maxBytes });
   for (let start = 0; start < papers.length; start += SLICE) {
     const taken = new Promise<void>((resolve) => waiting.set(msg.id, resolve));
     port.postMessage({ type: 'papers', id: msg.id, papers: papers.slice(start, start + SLICE) } satisfies ReaderReply);
     await taken;
   }
   waiting.delete(msg.id);
-  port.postMessage({ type: 'done', id: msg.id, issues } satisfies ReaderReply);
+  port.postMessage({ type: 'done', id: msg.id, issues, hash } satisfies ReaderReply);
 }

@@ -30,6 +30,7 @@ import { EnsureInBibliographyCommand, StatusNotification, type EnsureInBibliogra
 import { defaultCacheDir } from '../search/semantic/oneShot';
 import { documentFromDisk, filePathOf, fileUri, type Doc } from '../workspace/documents';
 import { projectOf, type FeatureContext, type LibraryContext } from '../workspace/project';
+import { LibraryWatcher } from '../workspace/watch';
 import { LitLensWorkspace, type Change, type FolderLibraries } from '../workspace/workspace';
 import { ZoteroSource } from '../workspace/zotero';
 import { toDoc } from './convert';
@@ -53,6 +54,8 @@ export class Session {
   /** Polls Zotero for changes (its database is outside the workspace, its API has no push). */
   private zoteroPoll: NodeJS.Timeout | undefined;
   private zoteroChecking = false;
+  /** The server's own watch over the files it reads, for a client that cannot register watchers. */
+  private ownWatcher: LibraryWatcher | undefined;
 
   constructor(private readonly connection: Connection) {
     this.diagnostics = new DiagnosticsPublisher(connection, this.documents, (uri) => this.at(uri), this.background, this.claims);
@@ -205,6 +208,7 @@ export class Session {
 
   dispose(): Promise<void> {
     clearInterval(this.zoteroPoll);
+    this.ownWatcher?.dispose();
     return this.workspace.dispose();
   }
 
@@ -296,23 +300,29 @@ export class Session {
       if (file && this.workspace.isCorpusFile(file)) this.background(this.loadCorpora(file), `re-reading ${file}`);
     }
     if (!changes.length || !this.workspace.currentLibrary()) return;
+    // Together: a file still being written waits to settle (workspace.update) without holding up the others.
     const changed = await this.withProgress('LitLens: updating the library', async (report) => {
-      let any = false;
-      for (const [i, change] of changes.entries()) {
-        report(path.basename(change.file), Math.round((100 * i) / changes.length));
-        try {
-          any = (await this.workspace.update(change)) || any;
-        } catch (err) {
-          this.connection.console.error(`LitLens: re-reading ${change.file} failed: ${String(err)}`);
-        }
-      }
-      return any;
+      let done = 0;
+      const updated = await Promise.all(
+        changes.map(async (change) => {
+          try {
+            return await this.workspace.update(change);
+          } catch (err) {
+            this.connection.console.error(`LitLens: re-reading ${change.file} failed: ${String(err)}`);
+            return false;
+          } finally {
+            report(path.basename(change.file), Math.round((100 * ++done) / changes.length));
+          }
+        }),
+      );
+      return updated.some(Boolean);
     });
     if (changed) this.changed();
   }
 
   /** After any library change: the status, lenses and diagnostics of open documents, diagnostics of library files. */
   private changed(): void {
+    this.ownWatcher?.watch(this.workspace.readFiles()); // a file that became a source is watched too
     this.sendStatus();
     this.lenses.clear();
     this.diagnostics.libraryChanged(this.workspace.currentLibrary());
@@ -328,7 +338,13 @@ export class Session {
 
   private async registerWatchers(): Promise<void> {
     const watched = this.caps.workspace?.didChangeWatchedFiles;
-    if (!watched?.dynamicRegistration || !this.workspace.trusted) return;
+    if (!this.workspace.trusted) return;
+    if (!watched?.dynamicRegistration) {
+      // The client cannot watch for us: the server watches the files it reads itself (only then).
+      this.ownWatcher ??= new LibraryWatcher((file) => this.filesChanged([{ uri: fileUri(file), type: FileChangeType.Changed }]));
+      this.ownWatcher.watch(this.workspace.readFiles());
+      return;
+    }
     // Library folders outside the workspace: a relative pattern when the client takes one, else an absolute glob.
     const watchers = this.workspace.watchPatterns().map(({ base, pattern }): FileSystemWatcher => ({
       globPattern: !base ? pattern : watched.relativePatternSupport ? { baseUri: fileUri(base), pattern } : `${base.split(path.sep).join('/')}/${pattern}`,

@@ -19,6 +19,7 @@ export function toSettings(raw: unknown, base: Settings = defaultSettings): Sett
     codeLens: r.codeLens === 'paragraph' || r.codeLens === 'section' || r.codeLens === 'off' ? r.codeLens : base.codeLens,
     proseHover: typeof r.proseHover === 'boolean' ? r.proseHover : base.proseHover,
     uncitedClaims: r.uncitedClaims === 'hint' || r.uncitedClaims === 'information' || r.uncitedClaims === 'off' ? r.uncitedClaims : base.uncitedClaims,
+    cacheLimit: typeof r.cacheLimit === 'number' && Number.isFinite(r.cacheLimit) ? Math.max(1, Math.round(r.cacheLimit)) : base.cacheLimit,
     embeddings: {
       enabled: typeof emb.enabled === 'boolean' ? emb.enabled : base.embeddings.enabled,
       model: typeof emb.model === 'string' && emb.model.trim() !== '' ? emb.model : base.embeddings.model,

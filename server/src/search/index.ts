@@ -44,8 +44,8 @@
 // (reported in `lastLoad`); `save` removes files of hashes no longer used. `setSource` re-indexes
 // one source (a no-op when its hash is unchanged), `removeSource` drops one. A source of more
 // than IndexOptions.chunkPapers papers is split into content-defined chunks, each its own
-// segment and file (plus a manifest per source): one edited entry in a 100k .bib re-indexes one
-// chunk (~4 s) instead of the whole file (~12 s).
+// segment and file (plus a manifest per source): one edited entry in a .bib re-indexes its chunk
+// (2-6k papers) instead of the whole file.
 //
 // Why not MiniSearch: at 100k papers MiniSearch took p95 309 ms for a sentence and 583 MB of heap
 // (notes/performance.md), and even over key/title/authors/year alone p95 55.6 ms for typed
@@ -303,7 +303,7 @@ export class SearchIndex {
 
   /**
    * Adds or replaces one source. Only it is re-indexed, and of a large source only the chunks
-   * whose papers changed (an edited entry re-indexes its ~30k-paper chunk, not 100k papers).
+   * whose papers changed (an edited entry re-indexes its 2-6k-paper chunk, not 100k papers).
    */
   setSource(source: IndexSource): void {
     const hash = source.hash ?? hashPapers(completePapers(source.papers));
@@ -325,6 +325,24 @@ export class SearchIndex {
     this.parts = this.parts.filter((p) => p.id !== source.id);
     this.parts.splice(at >= 0 ? at : this.parts.length, 0, ...parts);
     this.relayout();
+  }
+
+  /**
+   * How `source` splits into chunks now, each with its papers and whether this index holds its
+   * segment already (the same content hash and size); `unchanged`: the whole source is as indexed.
+   */
+  chunkPlan(source: IndexSource): { hash: string; unchanged: boolean; chunks: { hash: string; papers: readonly Paper[]; held: boolean }[] } {
+    const papers = completePapers(source.papers);
+    const hash = source.hash ?? hashPapers(papers);
+    const old = this.parts.filter((p) => p.id === source.id);
+    const held = new Map(old.map((p) => [p.seg.hash, p.seg.papers.length] as const));
+    let start = 0;
+    const chunks = this.chunksOf(papers, hash).map((c) => {
+      const slice = papers.slice(start, start + c.papers);
+      start += c.papers;
+      return { hash: c.hash, papers: slice, held: held.get(c.hash) === c.papers };
+    });
+    return { hash, unchanged: old.length > 0 && old[0].sourceHash === hash, chunks };
   }
 
   /** A source's segments in the saved format (for another thread's `setEncodedSource`); null when absent. */

@@ -257,7 +257,7 @@ export function hashKeys(papers: PaperList): string {
 }
 
 /** Content-defined chunking: a source of more than `min` papers is split into segments. */
-export const DEFAULT_CHUNK_PAPERS = 24_576;
+export const DEFAULT_CHUNK_PAPERS = 2048;
 
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;

@@ -75,6 +75,23 @@ export async function buildSource(source: IndexSource, dir: string | null, unles
   return (await inWorker([source], dir, false, undefined, unless))[0] ?? null;
 }
 
+/**
+ * One source re-indexed by what changed: only the chunks `index` does not hold are sent to a
+ * worker and built there (their saved segments in `dir` reused); the others go back empty, which
+ * `setEncodedSource` on the same index keeps. null when the source's content hash is unchanged.
+ */
+export async function rebuildSource(index: SearchIndex, source: IndexSource, dir: string | null): Promise<EncodedSource | null> {
+  const plan = index.chunkPlan(source);
+  if (plan.unchanged) return null;
+  const missing = plan.chunks.filter((c) => !c.held);
+  // Each missing chunk as a source of its own: its papers form exactly one chunk again, of the same hash.
+  const built = missing.length === 0 ? [] : await inWorker(missing.map((c, i) => ({ id: `${source.id}#${i}`, kind: kindOf(source), papers: c.papers as Paper[] })), dir, false);
+  const bytes = new Map(built.flatMap((e) => (e.chunks.length === 1 ? [[e.chunks[0].hash, e.chunks[0]] as const] : [])));
+  if (missing.some((c) => !bytes.has(c.hash))) return buildSource(source, dir); // not expected: the whole source, as before
+  const chunks = plan.chunks.map((c) => (c.held ? { hash: c.hash, papers: c.papers.length, bytes: new Uint8Array(0) } : bytes.get(c.hash)!));
+  return { id: source.id, hash: plan.hash, chunks };
+}
+
 async function inWorker(sources: readonly IndexSource[], dir: string | null, save: boolean, signal?: AbortSignal, unless?: string): Promise<EncodedSource[]> {
   const result = await workerJob(async (worker) => {
     for (const [i, s] of sources.entries()) {

@@ -2,7 +2,8 @@
 // goes and which keys those files define; and the contexts features are answered from. Reads no file.
 import * as path from 'node:path';
 import { bibliographyFiles } from '../documents';
-import type { Library } from '../library/library';
+import type { Library, LibrarySource } from '../library/library';
+import type { Paper } from '../library/paper';
 import type { Settings } from '../protocol';
 import type { Ranker } from '../search/rank';
 import { folderOf, isInside, type Doc } from './documents';
@@ -66,7 +67,7 @@ export function keysInFiles(library: Library, files: readonly string[]): Readonl
   const keys = new Map<string, EntryPlace[]>();
   for (const source of library.sources) {
     if (!source.file || !wanted.has(path.resolve(source.file))) continue;
-    for (const paper of source.papers) {
+    for (const paper of papersOf(source)) {
       const places = keys.get(paper.key) ?? [];
       places.push({ file: paper.origin.file, line: paper.origin.line });
       keys.set(paper.key, places);
@@ -74,6 +75,13 @@ export function keysInFiles(library: Library, files: readonly string[]): Readonl
   }
   keyMaps.set(library, { version: library.version, files: id, keys });
   return keys;
+}
+
+/** A source's papers: held as objects, or a store's compact ones (key and place are all keysInFiles needs). */
+function* papersOf(source: LibrarySource): Iterable<Paper> {
+  const store = source.store;
+  if (!store) return yield* source.papers;
+  for (let doc = 0; doc < store.size; doc++) yield store.paperAt(doc);
 }
 
 /** keysInFiles runs on completion and diagnostics; a project .bib may hold 100k entries. */

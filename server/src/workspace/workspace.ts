@@ -5,21 +5,23 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { BibtexCache } from '../library/bibtex';
-import { findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLibraryFile } from '../library/files';
+import { fileHash, findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLibraryFile } from '../library/files';
 import { joinByTitle } from '../library/join';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import { zoteroSources, ZoteroSource } from './zotero';
-import type { CorpusStatus, Settings, Status } from '../protocol';
+import { defaultSettings, type CorpusStatus, type Settings, type Status } from '../protocol';
 import { sourcesOf, type EncodedSource, type SearchIndex } from '../search';
-import { hashPapers } from '../search/segment';
 import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../search/corpus';
 import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
-import { buildCorpusInWorker, buildIndex, buildSource, openCorpusInWorker } from '../search/worker';
+import { vectorDir } from '../search/semantic/vectorCache';
+import { buildCorpusInWorker, buildIndex, openCorpusInWorker, rebuildSource } from '../search/worker';
 import { SCAN_LIMITS, isInside } from './documents';
+import { trimCache } from './cache';
 import { sourceName } from './project';
+import { DEFAULT_SETTLE, endsInsideEntry, keepsEverything, signature, untilStable, type SettleOptions } from './settle';
 
 /** A consistent pair: the index was built from exactly this library version. */
 export interface Ready {
@@ -43,6 +45,8 @@ export interface WorkspaceOptions {
   cacheDir: string | null;
   /** Called when the embedding state changes (loading, embedding n/total, ready, failed). */
   onEmbeddingStatus?: (status: EmbeddingStatus) => void;
+  /** When a file being rewritten counts as settled (default DEFAULT_SETTLE). */
+  settle?: SettleOptions;
 }
 
 /** Reports what loading is doing: a message and a 0..100 percentage. */
@@ -83,6 +87,12 @@ export class LitLensWorkspace {
   private sourceFiles = new Set<string>();
   /** File updates run one after another, so an older re-index never lands after a newer one. */
   private updates: Promise<unknown> = Promise.resolve();
+  /** Per file: the update running for it (its first read, then its wait to settle), and one read queued after it. */
+  private readonly pending = new Map<string, { done: Promise<boolean>; reading: boolean; again?: Promise<boolean> }>();
+  private disposed = false;
+  /** The cache folder's size and limit after the last trim; its limit in bytes (settings.cacheLimit). */
+  private cacheUse: { bytes: number; limit: number } | null = null;
+  private cacheLimit = defaultSettings.cacheLimit * MB;
   /** Stops the index build of a load that a newer load (or dispose) superseded. */
   private building = new AbortController();
   /** settings.corpora resolved, and the category filter they are read with. */
@@ -135,6 +145,7 @@ export class LitLensWorkspace {
       embeddings: this.semantic?.status ?? { state: 'off' },
       ...(this.message ? { message: this.message } : {}),
       ...(this.corpusFiles.length ? { corpus: this.corpusStatus() } : {}),
+      ...(this.cacheUse ? { cache: { bytes: this.cacheUse.bytes, limit: this.cacheUse.limit } } : {}),
     };
   }
 
@@ -178,6 +189,12 @@ export class LitLensWorkspace {
     return patterns;
   }
 
+  /** The files LitLens reads: the library's sources, the named library files (even missing ones) and the corpora. */
+  readFiles(): string[] {
+    const sources = (this.library?.sources ?? []).filter((s) => s.kind === 'workspace' && s.file).map((s) => s.file);
+    return [...new Set([...sources, ...this.sourceFiles, ...this.corpusFiles])].sort();
+  }
+
   /** Reads every source and builds the index; a newer call supersedes an older one still running. */
   /**
    * `libraries`: settings.libraries as each workspace folder sets them (multi-root workspaces may
@@ -190,6 +207,7 @@ export class LitLensWorkspace {
     const building = (this.building = new AbortController());
     this.state = 'indexing';
     this.message = undefined;
+    this.cacheLimit = config.cacheLimit * MB;
     this.configureCorpora(config);
     try {
       report('finding library files', 0);
@@ -224,6 +242,7 @@ export class LitLensWorkspace {
       this.state = 'ready';
       report('ready', 100);
       await this.joinBundled();
+      await this.trimCache();
       this.settleWaiters();
       this.embed(config, library);
     } catch (err) {
@@ -333,6 +352,7 @@ export class LitLensWorkspace {
         attach(this.library, this.index, corpus);
         await this.joinBundled();
       }
+      await this.trimCache();
       report(`${name}: ${corpus.store.size.toLocaleString('en')} papers`, 100);
     } catch (err) {
       if (signal.aborted || this.corpora.get(file) !== entry) return;
@@ -392,10 +412,7 @@ export class LitLensWorkspace {
       const sources = zoteroSources(read);
       // Parts whose papers are unchanged keep their segments; the others are indexed in a worker, one after another.
       const encoded: (EncodedSource | null)[] = [];
-      for (const s of sources) {
-        const hash = index.sources.find((x) => x.id === s.id)?.hash;
-        encoded.push(hash !== undefined && hash === hashPapers(s.result.papers) ? null : await buildSource({ id: s.id, papers: s.result.papers, kind: 'workspace' }, this.indexDir(), hash));
-      }
+      for (const s of sources) encoded.push(await rebuildSource(index, { id: s.id, papers: s.result.papers, kind: 'workspace' }, this.indexDir()));
       if (this.library !== library || this.index !== index) return false;
       for (const old of library.sources) {
         if (ZoteroSource.owns(old.id) && !sources.some((s) => s.id === old.id)) library.removeSource(old.id) && index.removeSource(old.id);
@@ -415,37 +432,78 @@ export class LitLensWorkspace {
 
   /**
    * A watched file changed: re-read that one source and re-index it alone. Returns false when the
-   * file is not (and should not become) a library source.
+   * file is not (and should not become) a library source. A read that would lose entries (or add an
+   * error) is not applied until the file has settled: a file being rewritten in place keeps
+   * answering with its last good state, and its deleted entries go once it is stable.
    */
   update(change: Change): Promise<boolean> {
-    const run = this.updates.then(() => this.updateNow(change));
+    const file = path.resolve(change.file);
+    const pending = this.pending.get(file);
+    if (pending && !pending.reading) return pending.done; // waiting to settle: the wait sees this write too
+    if (pending) return (pending.again ??= pending.done.then(() => this.update(change))); // one more read after the running one
+    const entry: { done: Promise<boolean>; reading: boolean; again?: Promise<boolean> } = { done: Promise.resolve(false), reading: true };
+    entry.done = (async (): Promise<boolean> => {
+      const outcome = await this.queued(() => this.updateNow(file, 'if-safe'));
+      entry.reading = false;
+      return outcome === 'unsettled' ? this.settle(file) : outcome;
+    })().finally(() => this.pending.delete(file));
+    this.pending.set(file, entry);
+    return entry.done;
+  }
+
+  /** Re-reads and applies `file` once it has stopped changing (see settle.ts). */
+  private async settle(file: string): Promise<boolean> {
+    const { quietMs, maxMs } = this.options.settle ?? DEFAULT_SETTLE;
+    const started = Date.now();
+    for (;;) {
+      const stable = await untilStable(file, quietMs, () => this.disposed);
+      if (stable === null) return false;
+      const outcome = await this.queued(() => this.updateNow(file, Date.now() - started >= maxMs ? 'apply' : 'if-complete', stable));
+      if (outcome !== 'unsettled') return outcome;
+    }
+  }
+
+  /** Runs file updates one after another, so an older re-index never lands after a newer one. */
+  private queued<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.updates.then(work);
     this.updates = run.catch(() => {});
     return run;
   }
 
-  private async updateNow(change: Change): Promise<boolean> {
+  /**
+   * `if-safe`: apply only a read that keeps every entry and adds no error; `if-complete`: any read
+   * that does not end inside an entry; `apply`: whatever the file holds. `stable`: the file's
+   * signature when it settled; it changed again meanwhile: 'unsettled'. 'unsettled': not applied.
+   */
+  private async updateNow(file: string, mode: 'if-safe' | 'if-complete' | 'apply', stable?: string): Promise<boolean | 'unsettled'> {
     const library = this.library;
-    if (!library) return false;
-    const file = path.resolve(change.file);
+    if (!library || this.disposed) return false;
     if (this.isCorpusFile(file)) return false; // corpusChanged reads it again
-    const known = library.sources.some((s) => s.id === file);
-    if (change.type === 'deleted') {
-      if (!known) return false;
+    const applied = library.sources.find((s) => s.id === file);
+    if (stable && (await signature(file)) !== stable) return 'unsettled';
+    if (!(await exists(file))) {
+      if (!applied) return false;
+      if (mode === 'if-safe') return 'unsettled'; // deleted, or being replaced: gone once that stays so
       library.removeSource(file);
       this.index?.removeSource(file);
       return true;
     }
-    if (!known && !(await this.isLibraryFile(file))) return false;
+    if (!applied && !(await this.isLibraryFile(file))) return false;
+    // Rewritten with the same bytes (an export run again, a checkout of the same version): a scan, no parse.
+    if (applied?.hash && (await fileHash(file)) === applied.hash) return false;
     const result = await readLibraryFile(file, { cache: this.bibtexCache });
     // A .json file that stopped being CSL-JSON and was never a source stays out.
-    if (!known && result.papers.length === 0 && libraryFormat(file) === 'csl-json' && !this.sourceFiles.has(file)) return false;
+    if (!applied && result.papers.length === 0 && libraryFormat(file) === 'csl-json' && !this.sourceFiles.has(file)) return false;
+    if (mode === 'if-safe' && !keepsEverything(applied ?? { papers: [], issues: [] }, result)) return 'unsettled';
+    if (mode === 'if-complete' && endsInsideEntry(result)) return 'unsettled';
+    if (stable && (await signature(file)) !== stable) return 'unsettled'; // written again while it was read
     const index = this.index;
     if (index) {
       // Indexed in a worker while the library and index keep answering; then both change at once.
       const source = { id: file, papers: result.papers, kind: 'workspace' as const };
       const hash = index.sources.find((s) => s.id === file)?.hash;
-      const encoded = await buildSource(source, this.indexDir(), hash);
-      if (this.index !== index) return this.updateNow(change); // a reload swapped in a new pair meanwhile: update that one
+      const encoded = await rebuildSource(index, source, this.indexDir());
+      if (this.index !== index) return this.updateNow(file, mode, stable); // a reload swapped in a new pair meanwhile: update that one
       this.library!.setSource(file, result, 'workspace', file, file);
       // null: the indexed fields did not change (a note, a DOI); only the Paper objects are new.
       if (encoded) index.setEncodedSource(source, encoded);
@@ -453,6 +511,19 @@ export class LitLensWorkspace {
     } else library.setSource(file, result, 'workspace', file, file); // the first load, still indexing, catches up
     void this.semantic?.index(this.library!.papers); // embeds only new or changed papers; never rejects
     return true;
+  }
+
+  /**
+   * Keeps the cache folder within settings.cacheLimit: the least recently used saved indexes of
+   * other workspaces, corpora and models go first; this workspace's, its corpora's and its model's stay.
+   */
+  private async trimCache(): Promise<void> {
+    const cacheDir = this.options.cacheDir;
+    if (!cacheDir) return;
+    const inUse = [this.indexDir()!];
+    for (const entry of this.corpora.values()) if (entry.corpus?.id) inUse.push(path.join(cacheDir, 'corpora', entry.corpus.id));
+    if (this.semantic) inUse.push(vectorDir(cacheDir, this.semantic.model));
+    this.cacheUse = await trimCache(cacheDir, this.cacheLimit, inUse);
   }
 
   /** One saved-index folder per workspace: saving drops segments of sources it does not have, so two windows on different workspaces must not share one. */
@@ -485,6 +556,7 @@ export class LitLensWorkspace {
 
   /** Stops the embedding worker (on shutdown). */
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.generation++;
     this.building.abort();
     this.corpusBuilding.abort();
@@ -546,12 +618,15 @@ function attach(library: Library, index: SearchIndex, corpus: Corpus): void {
   index.setEncodedSource(corpusSource(corpus), corpus.encoded);
 }
 
+const MB = 1024 * 1024;
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0);
 
 /** A short stable name for a set of workspace folders. */
 export function workspaceId(folders: readonly string[]): string {
   return folders.length ? createHash('sha1').update([...folders].sort().join('\n')).digest('hex').slice(0, 12) : 'no-folder';
 }
+
+const exists = (file: string): Promise<boolean> => fs.stat(file).then(() => true, () => false);
 
 function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(1)) : p;

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { commands, main } from '../../../server/src/cli/main';
+import { cacheText, defaultSettings } from '../../../server/src/protocol';
 import { version } from '../../../package.json';
 import { captured } from './capture';
 
@@ -52,13 +55,16 @@ describe('cli: help, version, usage errors', () => {
 
   it('--version prints the package version; help lists every command; no command is a usage error', async () => {
     assert.deepEqual(await litlens('--version'), { code: 0, out: `${version}\n`, err: '' });
-    const h = await litlens('help');
+    const cache = process.env.LITLENS_CACHE;
+    const empty = path.join(os.tmpdir(), `litlens-no-cache-${process.pid}`); // an empty cache: 0 MB
+    process.env.LITLENS_CACHE = empty;
+    const h = await litlens('help').finally(() => (cache === undefined ? delete process.env.LITLENS_CACHE : (process.env.LITLENS_CACHE = cache)));
     assert.equal(h.code, 0);
     for (const name of Object.keys(commands)) assert.match(h.out, new RegExp(`\\n  litlens ${name} `));
     const none = await litlens();
     assert.equal(none.code, 2);
     assert.equal(none.out, '');
-    assert.equal(none.err, h.out);
+    assert.equal(h.out, `${none.err}\nCache: ${empty}, ${cacheText({ bytes: 0, limit: defaultSettings.cacheLimit * 1024 * 1024 })} (setting litlens.cacheLimit; $LITLENS_CACHE moves it)\n`);
     const unknown = await litlens('help', 'nope');
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /^litlens: unknown command "nope"/);

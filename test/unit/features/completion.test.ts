@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import { OTHER_LIMIT, OWN_LIMIT, completion, type CompletionAnswer } from '../../../server/src/features/completion';
+import { buildCorpus, corpusSource } from '../../../server/src/search/corpus';
 import { REFS, workspace, type AtOptions, type Workspace } from './fixture';
 
 const MUZERO = 'mastering-atari-go';
@@ -199,5 +201,40 @@ describe('features: citation completion', () => {
     } finally {
       ws.dispose();
     }
+  });
+});
+
+describe('features: citation completion from a bibliography held in a paper store', function () {
+  this.timeout(30000);
+  let ws: Workspace;
+  before(async () => {
+    ws = await workspace('', { corpus: true });
+    // The document's bibliography as a CSL-JSON file read into an off-heap store with its index segments.
+    const file = ws.path('big.json');
+    const items = [
+      { id: 'tide2019', type: 'article-journal', title: 'Tidal Forcing of Coastal Sediment Transport', author: [{ family: 'Hartley', given: 'Ann' }], issued: { 'date-parts': [[2019]] } },
+      { id: 'quarry2021', type: 'software', title: 'Quarry: A Toolkit for Gridded Rainfall Records', author: [{ family: 'Lind', given: 'Dana' }], issued: { 'date-parts': [[2021]] } },
+      { id: 'moss2015', type: 'article-journal', title: 'Glacier Retreat in Alpine Valleys', author: [{ family: 'Moss', given: 'Eli' }], issued: { 'date-parts': [[2015]] } },
+    ];
+    fs.writeFileSync(file, JSON.stringify(items));
+    const read = await buildCorpus(file, null, { format: 'csl-json' });
+    assert.equal(read.store.size, 3);
+    ws.library.setStoreSource(file, read.store, read.issues, 'workspace', 'big.json');
+    ws.index.index.setEncodedSource({ ...corpusSource(read), kind: 'workspace' }, read.encoded);
+  });
+  after(() => ws.dispose());
+
+  it('offers the store-held bibliography first, ranked by the sentence, and every one of its entries', () => {
+    const { ctx } = ws.at('---\nbibliography: big.json\n---\nThe glaciers retreat in alpine valleys [@|].', { name: 'note.md' });
+    const answer = completion(ctx)!;
+    const own = answer.items.filter((i) => i.tier === 1).map((i) => i.key);
+    assert.equal(own[0], 'moss2015');
+    assert.deepEqual([...own].sort(), ['moss2015', 'quarry2021', 'tide2019']);
+    assert.equal(answer.items[0]!.key, 'moss2015');
+    assert.equal(answer.items[0]!.addsEntryTo, null, 'the entry is in the bibliography already');
+    assert.equal(answer.items[0]!.detail, 'moss2015 · in big.json');
+    const typed = completion(ws.at('---\nbibliography: big.json\n---\nRainfall grids [@qua|].', { name: 'note.md' }).ctx)!;
+    assert.equal(typed.items[0]!.key, 'quarry2021');
+    assert.equal(typed.items[0]!.tier, 1);
   });
 });

@@ -39,9 +39,9 @@ export class VectorCache {
     public dims: number,
   ) {}
 
-  /** The folder for `model` under `cacheDir`; a missing, old or damaged cache opens empty. */
+  /** The folder for `model` under `cacheDir` (see vectorDir); a missing, old or damaged cache opens empty. */
   static async open(cacheDir: string, model: string): Promise<VectorCache> {
-    const dir = join(cacheDir, 'vectors', textHash(model).slice(0, 16));
+    const dir = vectorDir(cacheDir, model);
     const cache = new VectorCache(dir, model, 0);
     try {
       const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as CacheIndex;
@@ -97,4 +97,9 @@ export class VectorCache {
     this.file = file;
     return { bytes: all.byteLength };
   }
+}
+
+/** The folder of `model`'s vectors under the cache folder `cacheDir`. */
+export function vectorDir(cacheDir: string, model: string): string {
+  return join(cacheDir, 'vectors', textHash(model).slice(0, 16));
 }
