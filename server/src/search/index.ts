@@ -63,6 +63,7 @@ import { fuzzyTerms } from './fuzzy';
 import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
+import { INFORMATIVE_IDF, listed, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
 import { shadowedDocs } from './shadow';
 import { contentTerms, fold, tokenize, type Token } from './text';
 import { FORMAT_VERSION, SourceManifest, decodeSegment, encodeSegment, readManifest, readSegment, writeSegments } from './persist';
@@ -117,8 +118,8 @@ export interface QueryOptions {
 }
 
 export interface ContextOptions extends QueryOptions {
-  /** Scale by the share of query terms a paper holds (default true); false: plain BM25F. */
-  coordination?: boolean;
+  /** Scale by the share of query terms a paper holds (default true: COORD); false: plain BM25F; a number: the exponent. */
+  coordination?: boolean | number;
   /** Keep this many of a long query's most informative terms (default MAX_CONTEXT_TERMS). */
   maxTerms?: number;
 }
@@ -152,27 +153,6 @@ export const DEFAULT_RELATED_THRESHOLD = defaultSettings.relatedThreshold;
  * (0.25-0.325) of 97.2% off-topic rejection with every paraphrase accepted.
  */
 export const DEFAULT_RELATED_RELATIVE = 0.75;
-/** A related paper shares at least this many of the query's words (fewer when the query has fewer). */
-const RELATED_MIN_SHARED = 2;
-/** Related scores are scaled by FLOOR + (1 - FLOOR) * sqrt(share of the query's words matched). */
-const RELATED_COVERAGE_FLOOR = 0.5;
-/**
- * A query word is informative when its idf reaches this: it is in at most about one paper in
- * 6.4 (idf = ln(1 + N / (df + 0.5)), so the floor is a share of the library, not a count). In an
- * ML library "network", "large", "learning", "performance" are not; unseen words always are.
- */
-const RELATED_INFORMATIVE_IDF = 2;
-/**
- * A related paper shares topical evidence (`evidence`: informative words that are not generic,
- * generic.ts) of at least MIN + PER_WORD x the passage's own (its informative words, weighed the
- * same way): 2 for a sentence, 3.4 for a paragraph with 20 topical words. Short off-topic
- * sentences otherwise reach the threshold on two everyday words rare in the library ("lack",
- * "consideration"; "carbon", "emissions"), and paragraphs of other fields on words any field's
- * prose uses ("step", "function", "estimation"). Tuned on eval/queries/*.tune.jsonl and the tune
- * half of `npm run eval:real` (see README).
- */
-const RELATED_MIN_EVIDENCE = 2;
-const RELATED_EVIDENCE_PER_WORD = 0.07;
 /** Long context queries keep this many terms, the most informative. */
 export const MAX_CONTEXT_TERMS = 32;
 const DEFAULT_LIMIT = 20;
@@ -180,6 +160,12 @@ const MAX_PREFIX_EXPANSIONS = 48;
 const MAX_FUZZY_EXPANSIONS = 24;
 /** Exponent of the coordination factor in context ranking (0 = plain BM25F). */
 const COORD = 0.75;
+/**
+ * The same exponent in the related ranking (lenses, hovers, Show Related Papers). Tuned on
+ * npm run eval's tune half, related-list nDCG@10 of paragraphs / citing R@1: 0.5 gave 0.832 / 0.931,
+ * 0.75 0.825 / 0.966, 1 0.834 / 0.966, 1.25 0.817 / 0.966 (plain BM25F 0.835 / 0.966).
+ */
+const RELATED_COORD = 1;
 
 interface Part {
   /** The source this part (the whole source, or one chunk of it) belongs to. */
@@ -566,10 +552,10 @@ export class SearchIndex {
    * Coordination: scales each touched document by (query terms it holds / terms scored)^COORD,
    * so a paper holding every word of a short query beats one holding a single word in its title.
    */
-  private coordinate(n: number): void {
+  private coordinate(n: number, exponent = COORD): void {
     const k = Math.max(1, this.keptTerms);
     const factor = new Float32Array(k + 1);
-    for (let h = 0; h <= k; h++) factor[h] = Math.pow(h / k, COORD);
+    for (let h = 0; h <= k; h++) factor[h] = Math.pow(h / k, exponent);
     const acc = this.acc;
     const termHits = this.termHits;
     const touched = this.touched;
@@ -638,7 +624,8 @@ export class SearchIndex {
       const limit = options.limit ?? DEFAULT_LIMIT;
       const terms = this.contextTerms(text);
       const n = this.accumulate(terms, options.maxTerms);
-      if (options.coordination ?? true) this.coordinate(n);
+      const coordination = options.coordination ?? true;
+      if (coordination !== false) this.coordinate(n, coordination === true ? COORD : coordination);
       const docs = this.top(this.acc, this.touched, n, limit);
       const hits = docs.map((d) => ({ paper: this.paper(d), score: this.acc[d], matched: this.matchedContext(terms, d) }));
       this.clearAcc(n);
@@ -678,10 +665,10 @@ export class SearchIndex {
   }
 
   /**
-   * Papers the text is about, best first (in context-ranking order), each with its normalised
-   * score (0..1) as `score`; [] when none reaches the threshold and shares enough topical words
-   * (see `evidence`). Only papers close to the best one are listed (see RelatedOptions.relative);
-   * threshold 0 returns a plain ranking.
+   * Papers the text is about, best first, each with the ranking's score over the passage's ideal
+   * (0..1, in list order) as `score`; [] when the gate (gate.ts) finds nothing in the library about
+   * the text. Once it passes, every paper past the per-paper bar is listed up to the limit (see
+   * RelatedOptions.relative for a cut near the best); threshold 0 returns a plain ranking.
    */
   related(text: string, options: RelatedOptions = {}): Hit[] {
     return this.scoped(options.within, () => this.relatedIn(text, options));
@@ -693,46 +680,39 @@ export class SearchIndex {
     const ranking = threshold <= 0;
     const relative = ranking ? 0 : (options.relative ?? DEFAULT_RELATED_RELATIVE);
     const terms = this.contextTerms(text);
-    const minShared = ranking ? 1 : Math.min(RELATED_MIN_SHARED, terms.length);
     // Informative: rare in the library and not a word every field's prose uses (generic.ts).
-    const informativeTerms = terms.filter((q) => this.idf(q.df) >= RELATED_INFORMATIVE_IDF && !GENERIC_STEMS.has(q.stem));
+    const informativeTerms = terms.filter((q) => this.idf(q.df) >= INFORMATIVE_IDF && !GENERIC_STEMS.has(q.stem));
     const tokens = contentTerms(text);
-    // A longer passage names more topics, so one paper must share more of them.
-    const mass = informativeTerms.reduce((sum, q) => sum + wordEvidence(q.stem), 0);
-    // A word or two (a selected name: "MuZero") asks only for what it has.
-    const minEvidence = ranking ? 0 : terms.length <= 2 ? Math.min(mass, RELATED_MIN_EVIDENCE) : RELATED_MIN_EVIDENCE + RELATED_EVIDENCE_PER_WORD * mass;
+    const passage: PassageFacts = { words: terms.length, mass: informativeTerms.reduce((sum, q) => sum + wordEvidence(q.stem), 0) };
     // The ideal is over the query's most informative terms (unknown words first), as many as a
     // context query scores: a section is judged by its key words, not diluted by all of them.
     const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
     const ideal = idealTerms.reduce((sum, q) => sum + q.weight * this.bestImpact(q), 0);
     if (ideal <= 0) return [];
     const n = this.accumulate(terms);
-    const docs = this.top(this.acc, this.touched, n, limit * 2);
-    // `rank`: the context score (BM25F with coordination), the order index.context gives.
-    const hits: (Hit & { rank: number; strong: boolean })[] = [];
+    // The order: BM25F with the coordination factor (RELATED_COORD); `score` says it in list order.
+    const rank = this.final;
+    const k = Math.max(1, this.keptTerms);
+    for (let i = 0; i < n; i++) {
+      const d = this.touched[i];
+      rank[d] = this.acc[d] * Math.pow(this.termHits[d] / k, RELATED_COORD);
+    }
+    const docs = this.top(rank, this.touched, n, Math.max(limit, DEFAULT_LIMIT) * 2);
+    const hits: (Hit & { open: boolean })[] = [];
     for (const d of docs) {
       const matched = this.matchedContext(terms, d);
-      const held = this.matchedContext(idealTerms, d).length;
-      // One shared rare word ("signed" vs "sign language") is a coincidence, not relatedness.
-      const coverage = RELATED_COVERAGE_FLOOR + (1 - RELATED_COVERAGE_FLOOR) * Math.sqrt(held / idealTerms.length);
-      // The square root spreads the useful range (0.1-0.5 of the ideal) over the 0..1 scale.
-      const score = Math.sqrt(Math.min(1, (this.acc[d] / ideal) * coverage));
-      if (score < threshold || matched.length < minShared) continue;
-      // Everyday words, or a few words that happen to be rare in the library, are not a shared topic.
-      const evidence = minEvidence > 0 ? this.evidence(informativeTerms, d, tokens) : 0;
-      if (evidence < Math.min(minEvidence, RELATED_MIN_EVIDENCE)) continue;
-      const rank = this.acc[d] * Math.pow(this.termHits[d] / Math.max(1, this.keptTerms), COORD);
-      hits.push({ paper: this.paper(d), score, matched, rank, strong: evidence >= minEvidence });
+      const facts: PaperFacts = {
+        score: normalisedScore(this.acc[d], ideal, this.matchedContext(idealTerms, d).length, idealTerms.length),
+        shared: matched.length,
+        evidence: ranking ? 0 : this.evidence(informativeTerms, d, tokens),
+      };
+      if (!ranking && !listed(passage, facts)) continue;
+      hits.push({ paper: this.paper(d), score: Math.sqrt(Math.min(1, rank[d] / ideal)), matched, open: ranking || opensGate(passage, facts, threshold) });
     }
+    for (let i = 0; i < n; i++) rank[this.touched[i]] = 0;
     this.clearAcc(n);
-    // The passage is about something in the library when one paper shares all the evidence its
-    // length asks for; the list then holds every paper sharing a sentence's worth.
-    if (!hits.some((h) => h.strong)) return [];
-    // The gate and the cut use the normalised score; the order is the context ranking's, so the
-    // paper a sentence paraphrases comes first here as it does in index.context (the normalised
-    // score's milder coverage factor put a near neighbour first for 2 of 29 tune paraphrases).
-    const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
-    hits.sort((a, b) => b.rank - a.rank);
+    if (!hits.some((h) => h.open)) return [];
+    const best = hits[0]?.score ?? 0;
     return hits
       .filter((h) => h.score >= best * relative)
       .slice(0, limit)

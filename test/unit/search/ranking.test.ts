@@ -99,6 +99,16 @@ describe('search: ranking on the bundled corpus', () => {
     assert.deepEqual(index.related('Monte Carlo tree search with a learned model for Atari and Go', { threshold: 1.01 }), []);
   });
 
+  it('related lists come in score order, gated or not', () => {
+    const paragraph =
+      'Reinforcement learning agents improve a policy from the rewards they collect by acting in an environment. When the rules are unknown, an agent can still plan with a learned model of the environment dynamics that predicts the reward, the policy and the value.';
+    for (const threshold of [0, 0.3]) {
+      const scores = index.related(paragraph, { limit: 20, threshold, relative: 0 }).map((h) => h.score);
+      assert.ok(scores.length >= 10, String(scores.length));
+      assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+    }
+  });
+
   it('related lists only the papers close to the best one, not every paper over the threshold', () => {
     // The introduction of examples/paper.tex, as the editor extracts it: the old rule (every paper
     // over 0.3) listed 20 papers, from 0.52 down to 0.31.
