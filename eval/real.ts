@@ -34,6 +34,7 @@ import { readLibraryFile } from '../server/src/library/files';
 import type { Paper } from '../server/src/library/paper';
 import type { Status } from '../server/src/protocol';
 import { TestClient, uriOf } from '../test/lsp/harness';
+import { type PooledPaper, pooledRecite, printPooled } from './pooled';
 import {
   PlainBm25,
   citingText,
@@ -541,13 +542,21 @@ async function main(argv: string[]): Promise<number> {
     ['all', reports],
   ];
   const summaries = Object.fromEntries(groups.filter(([, rs]) => rs.length).map(([name, rs]) => [name, summarize(rs, bibSizes)]));
+  // Pooled re-cite: every paper of the folder (both halves), whatever --half or --paper picked.
+  const pooledPapers: PooledPaper[] = [];
+  for (const p of findPapers(root, () => {})) {
+    const text = fs.readFileSync(path.join(p.dir, p.document), 'utf8');
+    pooledPapers.push({ name: p.name, half: p.half, text, syntax: p.syntax, entries: (await readBib(bibFilesOf(p, text))).entries });
+  }
+  const pooled = pooledRecite(pooledPapers);
   if (json) {
-    console.log(JSON.stringify({ dir: root, bundledCorpus: corpus, corpusPapers: corpus ? corpusKeys.size : 0, listDepth: LIST_DEPTH, split: HALVES, summaries, papers: reports }, null, 2));
+    console.log(JSON.stringify({ dir: root, bundledCorpus: corpus, corpusPapers: corpus ? corpusKeys.size : 0, listDepth: LIST_DEPTH, split: HALVES, summaries, pooled, papers: reports }, null, 2));
     return 0;
   }
   console.log(`LitLens on real papers (${root}), bundled corpus ${corpus ? `on (${corpusKeys.size} papers)` : 'off'}`);
   for (const [name, s] of Object.entries(summaries)) printSummary(name === 'all' ? 'all papers' : `${name} half`, s);
   printPapers(reports, bibSizes);
+  printPooled(pooled);
   return 0;
 }
 

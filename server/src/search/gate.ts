@@ -74,3 +74,63 @@ export function opensGate(passage: PassageFacts, paper: PaperFacts, threshold: n
 export function listed(passage: PassageFacts, paper: PaperFacts): boolean {
   return paper.shared >= Math.min(MIN_SHARED, passage.words) && paper.evidence >= Math.min(1, passage.mass);
 }
+
+/**
+ * How many times the score of chance a passage's top paper must reach: the 90th percentile of the
+ * top scores of NULL_SAMPLES passages of the same length drawn at random from the document's own
+ * words. Tuned on npm run eval:real's tune half: lenses naming corpus papers per 20 paragraphs of
+ * the non-ML papers / share of their sentences whose hover names corpus papers / lenses per 10
+ * paragraphs of the ML papers were 1.17 / 4.8% / 0.97 at 1.0, 0.45 / 1.6% / 0.32 at 1.15,
+ * 0.40 / 0.9% / 0.16 at 1.2, 0.13 / 0.3% / 0 at 1.3 (1.66 / 9.7% without the null): 1.2 is the
+ * least that keeps both under issue 17's bars (1 per 50 paragraphs, 2% of hovers).
+ */
+export const STAND_OUT = 1.2;
+/** Random passages per length (more: a steadier bar, slower first lens or hover of a document). */
+export const NULL_SAMPLES = 16;
+/** Passage lengths share a bar within this ratio (lengths 20 and 24 are judged alike). */
+const LENGTH_STEP = 1.25;
+
+/**
+ * The document null: what passages of the document's own words score against the library by
+ * chance, per length. `topScore` ranks one text and gives its top paper's score (0 when none).
+ * A passage is about something in the library only when its top score stands out from these: a
+ * statistics paper's paragraph that matches ML papers on "model", "matrix" and "linear" matches
+ * them about as well as a random bag of that paper's words does.
+ */
+export class ChanceBar {
+  private readonly bars = new Map<number, number>();
+  private readonly bag: string[];
+
+  constructor(
+    prose: string,
+    private readonly topScore: (text: string) => number,
+  ) {
+    this.bag = prose.match(/[\p{L}][\p{L}\p{N}'-]*/gu) ?? [];
+  }
+
+  /** How many words the document had. */
+  get words(): number {
+    return this.bag.length;
+  }
+
+  /** The score the top paper of a passage of `length` words must reach; 0 when the document has too few words to judge. */
+  bar(length: number): number {
+    if (this.bag.length < 200 || length < 1) return 0;
+    const bucket = Math.round(Math.log(length) / Math.log(LENGTH_STEP));
+    let bar = this.bars.get(bucket);
+    if (bar === undefined) {
+      const n = Math.max(1, Math.round(LENGTH_STEP ** bucket));
+      let seed = 0x9e3779b9 ^ bucket;
+      const next = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+      const tops: number[] = [];
+      for (let i = 0; i < NULL_SAMPLES; i++) {
+        const bag = Array.from({ length: n }, () => this.bag[Math.floor(next() * this.bag.length)]).join(' ');
+        tops.push(this.topScore(bag));
+      }
+      tops.sort((a, b) => a - b);
+      bar = STAND_OUT * tops[Math.floor(0.9 * (tops.length - 1))];
+      this.bars.set(bucket, bar);
+    }
+    return bar;
+  }
+}

@@ -63,6 +63,7 @@ import { fuzzyTerms } from './fuzzy';
 import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
+import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { INFORMATIVE_IDF, listed, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
 import { shadowedDocs } from './shadow';
 import { contentTerms, fold, tokenize, type Token } from './text';
@@ -126,6 +127,13 @@ export interface ContextOptions extends QueryOptions {
 export interface RelatedOptions extends QueryOptions {
   /** 0..1, the normalised score a paper needs (default DEFAULT_RELATED_THRESHOLD); 0: a ranking, nothing is cut. */
   threshold?: number;
+  /** The score the top paper must reach: what passages of the same length score by chance (gate.ts ChanceBar). */
+  standOut?: number;
+  /**
+   * Papers left out before the gate is asked (those the passage's paragraph cites): the passage
+   * must be about something else in the library for a list to appear.
+   */
+  exclude?: ReadonlySet<string>;
   /**
    * 0..1, the share of the top paper's score every other paper needs (default
    * DEFAULT_RELATED_RELATIVE); 0 keeps every paper that reaches the threshold.
@@ -166,6 +174,8 @@ const COORD = 0.75;
  * 0.75 0.825 / 0.966, 1 0.834 / 0.966, 1.25 0.817 / 0.966 (plain BM25F 0.835 / 0.966).
  */
 const RELATED_COORD = 1;
+/** Papers the related ranking rescores with plain BM25F (the index's best by its own scores). */
+const RELATED_CANDIDATES = 200;
 
 interface Part {
   /** The source this part (the whole source, or one chunk of it) belongs to. */
@@ -665,6 +675,31 @@ export class SearchIndex {
   }
 
   /**
+   * Plain BM25F (bm25f.ts) over the searched parts' statistics: df from the index, field lengths
+   * from the segments. Null when a part keeps its papers off the heap (a corpus store holds no
+   * abstracts in memory): the index's own scores rank there.
+   */
+  private plainScorer(terms: QueryTerm[]): { score(paper: Paper): number; ideal: number } | null {
+    let papers = 0;
+    let title = 0;
+    let abstract = 0;
+    for (const [i, part] of this.parts.entries()) {
+      if (!this.searched(i)) continue;
+      if (!Array.isArray(part.seg.papers)) return null;
+      const m = part.seg.papers.length;
+      papers += m;
+      title += part.seg.avg.title * m;
+      abstract += part.seg.avg.abstract * m;
+    }
+    if (papers === 0) return null;
+    const df = new Map(terms.map((q) => [q.stem, q.df]));
+    const stats: CollectionStats = { papers, df: (s) => df.get(s) ?? 0, avgTitle: title / papers, avgAbstract: abstract / papers };
+    const stems = terms.map((q) => q.stem);
+    const ideal = stems.reduce((sum, s) => sum + bm25Idf(stats.df(s), papers), 0);
+    return { score: (paper) => bm25fScore(stems, fieldCountsOf(paper), stats), ideal };
+  }
+
+  /**
    * Papers the text is about, best first, each with the ranking's score over the passage's ideal
    * (0..1, in list order) as `score`; [] when the gate (gate.ts) finds nothing in the library about
    * the text. Once it passes, every paper past the per-paper bar is listed up to the limit (see
@@ -690,14 +725,24 @@ export class SearchIndex {
     const ideal = idealTerms.reduce((sum, q) => sum + q.weight * this.bestImpact(q), 0);
     if (ideal <= 0) return [];
     const n = this.accumulate(terms);
-    // The order: BM25F with the coordination factor (RELATED_COORD); `score` says it in list order.
+    // Candidates by the index's scores; the order is plain BM25F's over them (bm25f.ts), the ranking
+    // that measured best on the tune halves (docs/related.md), where every paper is held whole.
     const rank = this.final;
     const k = Math.max(1, this.keptTerms);
     for (let i = 0; i < n; i++) {
       const d = this.touched[i];
       rank[d] = this.acc[d] * Math.pow(this.termHits[d] / k, RELATED_COORD);
     }
-    const docs = this.top(rank, this.touched, n, Math.max(limit, DEFAULT_LIMIT) * 2);
+    const wanted = Math.max(limit, DEFAULT_LIMIT) * 2;
+    const plain = this.plainScorer(terms);
+    const docs = plain ? this.top(this.acc, this.touched, n, Math.max(wanted, RELATED_CANDIDATES)) : this.top(rank, this.touched, n, wanted);
+    let top = 0;
+    if (plain) {
+      for (const d of docs) rank[d] = plain.score(this.paper(d));
+      docs.sort((a, b) => rank[b] - rank[a] || a - b);
+      docs.length = Math.min(docs.length, wanted);
+      top = plain.ideal;
+    } else top = ideal;
     const hits: (Hit & { open: boolean })[] = [];
     for (const d of docs) {
       const matched = this.matchedContext(terms, d);
@@ -707,11 +752,15 @@ export class SearchIndex {
         evidence: ranking ? 0 : this.evidence(informativeTerms, d, tokens),
       };
       if (!ranking && !listed(passage, facts)) continue;
-      hits.push({ paper: this.paper(d), score: Math.sqrt(Math.min(1, rank[d] / ideal)), matched, open: ranking || opensGate(passage, facts, threshold) });
+      const paper = this.paper(d);
+      if (options.exclude?.has(paper.key)) continue;
+      hits.push({ paper, score: Math.sqrt(Math.min(1, rank[d] / top)), matched, open: ranking || opensGate(passage, facts, threshold) });
     }
     for (let i = 0; i < n; i++) rank[this.touched[i]] = 0;
     this.clearAcc(n);
     if (!hits.some((h) => h.open)) return [];
+    // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
+    if (!ranking && options.standOut !== undefined && (hits[0]?.score ?? 0) < options.standOut) return [];
     const best = hits[0]?.score ?? 0;
     return hits
       .filter((h) => h.score >= best * relative)
@@ -966,6 +1015,14 @@ export class SearchIndex {
     this.clearAcc(nc);
     return hits;
   }
+}
+
+/** A paper's words per field, counted once per Paper object (papers held whole are long-lived). */
+const countsOf = new WeakMap<Paper, FieldCounts>();
+function fieldCountsOf(paper: Paper): FieldCounts {
+  let c = countsOf.get(paper);
+  if (!c) countsOf.set(paper, (c = fieldCounts(paper)));
+  return c;
 }
 
 /** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */
