@@ -17,21 +17,15 @@
 // count 1); the whole query is also matched as a key prefix ("smith20" finds smith2021deep).
 // Documents matching more of the typed words always rank above those matching fewer; when none
 // matches every word, the last one (still being typed) may be two edits away ("difusion planer").
-// Related: the context score divided by the score a perfect document would get for the same
-// query (every query term at the highest impact it has anywhere in the library; words the
-// library has never seen count as fully matchable, so off-topic text scores low), times a
-// coverage factor (share of the query's words the paper holds: one shared rare word is a
-// coincidence), square-rooted. 0..1 and comparable across query lengths; tuned on
-// eval/queries/*.tune.jsonl, 0.3 separates paraphrases from off-topic text. A paper sharing a
-// single word with a longer text is never related ("Alps" stems to the acronym ALP). The passage
-// is judged by its own words too: one paper must share topical words with it (informative: in at
-// most ~1/6 of the library, and not on the background list of words every field's prose uses,
-// generic.ts), 2 + 0.07 per topical word of the passage; short off-topic sentences otherwise pass
-// on two everyday words rare in an ML library ("lack of consideration", "carbon emissions"), and
-// other fields' paragraphs on "model", "step", "estimation". The list then holds the papers
-// sharing 2 topical words, within DEFAULT_RELATED_RELATIVE of the top paper's score (the square
-// root compresses scores, so an absolute threshold lets 15-20 weak papers through; 0 lists every
-// paper over the threshold: lenses, Show Related Papers), in context-ranking order.
+// Related (lenses, hovers, Show Related Papers, completion tiers 2-3, the panel, the CLI): the
+// index picks candidates (RELATED_CANDIDATES by its own scores), plain BM25F (bm25f.ts) orders them
+// (it measured best on every tune half: docs/related.md), and the gate (gate.ts) says whether the
+// passage is about anything in the library at all: a paper must reach the normalised threshold
+// with enough of the passage's topical words, be other than the papers the paragraph cites
+// (`exclude`), and, given the passage's document, stand out from what random passages of the
+// document's own words score (`standOut`, computed by rank.ts with gate.ts ChanceBar). Once it
+// passes, every paper sharing a sentence's worth is listed, best first, up to the limit; `score` is
+// the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 // Sources: each source (a .bib, a CSL-JSON file, the corpus) is a segment; statistics (idf) are
 // global. When two sources hold the same key, workspace sources beat the corpus and otherwise
@@ -64,6 +58,7 @@ import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
 import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
+import { COORD, MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import { INFORMATIVE_IDF, listed, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
 import { shadowedDocs } from './shadow';
 import { contentTerms, fold, tokenize, type Token } from './text';
@@ -161,21 +156,10 @@ export const DEFAULT_RELATED_THRESHOLD = defaultSettings.relatedThreshold;
  * (0.25-0.325) of 97.2% off-topic rejection with every paraphrase accepted.
  */
 export const DEFAULT_RELATED_RELATIVE = 0.75;
-/** Long context queries keep this many terms, the most informative. */
-export const MAX_CONTEXT_TERMS = 32;
+export { MAX_CONTEXT_TERMS } from './scoring';
 const DEFAULT_LIMIT = 20;
 const MAX_PREFIX_EXPANSIONS = 48;
 const MAX_FUZZY_EXPANSIONS = 24;
-/** Exponent of the coordination factor in context ranking (0 = plain BM25F). */
-const COORD = 0.75;
-/**
- * The same exponent in the related ranking (lenses, hovers, Show Related Papers). Tuned on
- * npm run eval's tune half, related-list nDCG@10 of paragraphs / citing R@1: 0.5 gave 0.832 / 0.931,
- * 0.75 0.825 / 0.966, 1 0.834 / 0.966, 1.25 0.817 / 0.966 (plain BM25F 0.835 / 0.966).
- */
-const RELATED_COORD = 1;
-/** Papers the related ranking rescores with plain BM25F (the index's best by its own scores). */
-const RELATED_CANDIDATES = 200;
 
 interface Part {
   /** The source this part (the whole source, or one chunk of it) belongs to. */
