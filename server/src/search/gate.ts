@@ -18,9 +18,11 @@
 //     fully matchable, so off-topic text scores low), times the share of the words the paper
 //     holds, square-rooted: 0..1 for a sentence and a section alike, whatever the library's size.
 //     It must reach the threshold (litlens.relatedThreshold).
-// The passage passes when one paper meets both. Once it does, the list is every paper past the
-// per-paper bar (`listed`), best first in the ranking's order, up to the limit: the gate never
-// shortens a good list to the few papers that pass it.
+// The passage passes when one paper meets both (and, given the passage's document, its top paper
+// stands out from the document null: ChanceBar below). Once it does, the list is the ranking's,
+// best first, up to the limit: the gate never shortens a good list to the few papers that pass it.
+// (A per-paper bar, two shared words one of them topical, changed nothing on any tune half and
+// was removed.)
 // Every constant here was chosen on the tune halves: eval/queries/*.tune.jsonl (npm run eval) and
 // the tune papers of npm run eval:real; see docs/related.md.
 
@@ -32,7 +34,7 @@ export const MIN_EVIDENCE = 2;
 export const EVIDENCE_PER_WORD = 0.07;
 /** The normalised score is scaled by FLOOR + (1 - FLOOR) x sqrt(share of the passage's words held). */
 export const COVERAGE_FLOOR = 0.5;
-/** A listed paper shares at least this many of the passage's words (fewer when it has fewer). */
+/** The paper that opens the gate shares at least this many of the passage's words (fewer when it has fewer). */
 export const MIN_SHARED = 2;
 
 /** What the gate knows of the passage. */
@@ -70,10 +72,6 @@ export function opensGate(passage: PassageFacts, paper: PaperFacts, threshold: n
   return paper.score >= threshold && paper.shared >= Math.min(MIN_SHARED, passage.words) && paper.evidence >= evidenceNeeded(passage);
 }
 
-/** True when, the gate open, this paper is listed: it shares a sentence's worth (two words, one of them topical). */
-export function listed(passage: PassageFacts, paper: PaperFacts): boolean {
-  return paper.shared >= Math.min(MIN_SHARED, passage.words) && paper.evidence >= Math.min(1, passage.mass);
-}
 
 /**
  * How many times the score of chance a passage's top paper must reach: the 90th percentile of the

@@ -24,7 +24,7 @@
 // with enough of the passage's topical words, be other than the papers the paragraph cites
 // (`exclude`), and, given the passage's document, stand out from what random passages of the
 // document's own words score (`standOut`, computed by rank.ts with gate.ts ChanceBar). Once it
-// passes, every paper sharing a sentence's worth is listed, best first, up to the limit; `score` is
+// passes, the ranking is listed, best first, up to the limit; `score` is
 // the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 // Sources: each source (a .bib, a CSL-JSON file, the corpus) is a segment; statistics (idf) are
@@ -59,7 +59,7 @@ import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePaper
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
 import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { COORD, MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
-import { INFORMATIVE_IDF, listed, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
 import { shadowedDocs } from './shadow';
 import { contentTerms, fold, tokenize, type Token } from './text';
 import { FORMAT_VERSION, SourceManifest, decodeSegment, encodeSegment, readManifest, readSegment, writeSegments } from './persist';
@@ -735,7 +735,6 @@ export class SearchIndex {
         shared: matched.length,
         evidence: ranking ? 0 : this.evidence(informativeTerms, d, tokens),
       };
-      if (!ranking && !listed(passage, facts)) continue;
       const paper = this.paper(d);
       if (options.exclude?.has(paper.key)) continue;
       hits.push({ paper, score: Math.sqrt(Math.min(1, rank[d] / top)), matched, open: ranking || opensGate(passage, facts, threshold) });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Paper } from '../../../server/src/library/paper';
 import { PLAIN_BM25F, PlainBm25f, bm25Idf, bm25fScore, fieldCounts, queryStems } from '../../../server/src/search/bm25f';
-import { evidenceNeeded, listed, normalisedScore, opensGate } from '../../../server/src/search/gate';
+import { ChanceBar, evidenceNeeded, normalisedScore, opensGate } from '../../../server/src/search/gate';
 
 const paper = (key: string, title: string, abstract?: string): Paper =>
   ({ key, title, abstract, authors: [], origin: { kind: 'workspace', file: 'refs.bib', line: 1 } }) as unknown as Paper;
@@ -40,17 +40,30 @@ describe('search: the related gate (gate.ts)', () => {
     assert.equal(evidenceNeeded({ words: 1, mass: 1 }), 1);
   });
 
-  it('opens on a paper that reaches the threshold with enough evidence; lists papers sharing a sentence\'s worth', () => {
+  it('opens on a paper that reaches the threshold with enough evidence', () => {
     const passage = { words: 12, mass: 6 };
     assert.ok(opensGate(passage, { score: 0.4, shared: 5, evidence: 3 }, 0.3));
     assert.ok(!opensGate(passage, { score: 0.4, shared: 5, evidence: 2 }, 0.3), 'generic or coincidental words only');
     assert.ok(!opensGate(passage, { score: 0.29, shared: 5, evidence: 3 }, 0.3));
-    assert.ok(listed(passage, { score: 0.1, shared: 2, evidence: 1 }));
-    assert.ok(!listed(passage, { score: 0.9, shared: 1, evidence: 1 }));
   });
 
   it('puts a passage\'s ideal at 1 and a paper holding nothing at 0', () => {
     assert.equal(normalisedScore(10, 10, 8, 8), 1);
     assert.equal(normalisedScore(0, 10, 0, 8), 0);
+  });
+
+  it('the document null: a bar per passage length, drawn once from the document\'s own words, STAND_OUT times its 90th percentile', () => {
+    const prose = Array.from({ length: 300 }, (_, i) => `word${i % 37}`).join(' ');
+    let calls = 0;
+    const bar = new ChanceBar(prose, (text) => {
+      calls++;
+      return text.split(' ').length / 100;
+    });
+    // Random passages of ~20 words score ~0.2 here: the bar is 1.2 times that.
+    assert.ok(bar.bar(20) > 1.2 * 0.15 && bar.bar(20) < 1.2 * 0.25, String(bar.bar(20)));
+    const asked = calls;
+    assert.equal(bar.bar(19), bar.bar(20), 'lengths 19 and 20 share a bar');
+    assert.equal(calls, asked, 'a bar is drawn once');
+    assert.equal(new ChanceBar('too few words to judge', () => 1).bar(5), 0);
   });
 });
