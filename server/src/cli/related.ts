@@ -1,6 +1,6 @@
 // `litlens related`: the papers a passage is about, with the editor's extraction and threshold.
 import { readFile } from 'node:fs/promises';
-import { syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
+import { documentProse, syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
 import { RELATED_LIST_RELATIVE } from '../features/related';
@@ -50,13 +50,19 @@ export function offsetOf(file: string, text: string, line: number, character: nu
 
 /** The passage around a position, as the editor picks it for a scope; '' when the position is not in prose. */
 export async function passageOfPosition(file: string, line: number, character: number, scope: Scope): Promise<string> {
+  return (await passageInDocument(file, line, character, scope)).passage;
+}
+
+/** The passage around a position and its document as the related gate's null reads it (documentProse). */
+async function passageInDocument(file: string, line: number, character: number, scope: Scope): Promise<{ passage: string; document: { id: string; prose: string } }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
-  return textAround(text, offsetOf(file, text, line, character), documentSyntax(file), scope);
+  const syntax = documentSyntax(file);
+  return { passage: textAround(text, offsetOf(file, text, line, character), syntax, scope), document: { id: file, prose: documentProse(text, syntax) } };
 }
 
 async function runRelated(args: string[]): Promise<number> {
@@ -68,14 +74,16 @@ async function runRelated(args: string[]): Promise<number> {
   if (given !== 1) throw new UsageError('give exactly one of --text, --file (with --line) or --queries');
   if (file !== undefined && line === undefined) throw new UsageError('--file needs --line');
   const batch = queries ? await readBatch(queries) : null;
-  const passage = file !== undefined ? await passageOfPosition(file, line!, character, scope) : text;
+  const at = file !== undefined ? await passageInDocument(file, line!, character, scope) : null;
+  const passage = at ? at.passage : text;
   const ranker = await openRanker(await openLibrary(values), values);
   const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold, relative: RELATED_LIST_RELATIVE };
-  const answer = async (t: string): Promise<Hit[]> => (t.trim() ? ranker.related(t, limits) : []);
+  // In a document, the gate asks what the editor asks (its null: the document's own words).
+  const answer = async (t: string, document?: { id: string; prose: string }): Promise<Hit[]> => (t.trim() ? ranker.related(t, { ...limits, document }) : []);
   try {
     if (!batch) {
       writeHits(
-        await answer(passage ?? ''),
+        await answer(passage ?? '', at?.document),
         !!values.json,
         passage?.trim() ? 'litlens related: no paper in the library is about this passage (--threshold 0 ranks them anyway)' : 'litlens related: no prose at that position',
       );
@@ -84,7 +92,8 @@ async function runRelated(args: string[]): Promise<number> {
     return await writeBatch(batch, queries!, async (value) => {
       if (typeof value.query === 'string') return answer(value.query);
       if (typeof value.file !== 'string' || typeof value.line !== 'number') throw new Error('needs "query", or "file" and "line"');
-      return answer(await passageOfPosition(value.file, value.line, typeof value.character === 'number' ? value.character : 1, scope));
+      const found = await passageInDocument(value.file, value.line, typeof value.character === 'number' ? value.character : 1, scope);
+      return answer(found.passage, found.document);
     });
   } finally {
     await ranker.semantic?.dispose();
