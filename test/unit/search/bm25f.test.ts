@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Paper } from '../../../server/src/library/paper';
 import { PLAIN_BM25F, PlainBm25f, bm25Idf, bm25fScore, fieldCounts, queryStems } from '../../../server/src/search/bm25f';
-import { ChanceBar, evidenceNeeded, normalisedScore, opensGate } from '../../../server/src/search/gate';
+import { ChanceBar, STAND_OUT, evidenceNeeded, normalisedScore, opensGate } from '../../../server/src/search/gate';
 
 const paper = (key: string, title: string, abstract?: string): Paper =>
   ({ key, title, abstract, authors: [], origin: { kind: 'workspace', file: 'refs.bib', line: 1 } }) as unknown as Paper;
@@ -59,8 +59,8 @@ describe('search: the related gate (gate.ts)', () => {
       calls++;
       return text.split(' ').length / 100;
     });
-    // Random passages of ~20 words score ~0.2 here: the bar is 1.2 times that.
-    assert.ok(bar.bar(20) > 1.2 * 0.15 && bar.bar(20) < 1.2 * 0.25, String(bar.bar(20)));
+    // Random passages of ~20 words score ~0.2 here: the bar is STAND_OUT times that.
+    assert.ok(bar.bar(20) > STAND_OUT * 0.15 && bar.bar(20) < STAND_OUT * 0.25, String(bar.bar(20)));
     const asked = calls;
     assert.equal(bar.bar(19), bar.bar(20), 'lengths 19 and 20 share a bar');
     assert.equal(calls, asked, 'a bar is drawn once');
