@@ -12,6 +12,10 @@
 // paragraphs: papers returned, precision (grade >= 1), recall of the graded papers, and whether
 // a grade-2 paper is among them. `--sweep` prints, for the tune half only, the threshold against
 // rejection and the relative cut against list precision.
+// Then issue 17's figures for the lists a user sees (Show Related Papers, lenses: index.related with
+// relative 0, limit 20), printed beside the plain BM25F baseline (search/bm25f.ts, top 10, no gate)
+// on both halves: paragraphs nDCG@10 and share with a list, citing R@1 / R@5 / nDCG@10 and share
+// with a list, off-topic texts with no list.
 // Tune on the tune half only; the test half is for reporting.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -21,6 +21,8 @@
 //            lenses naming a paper already cited in their own paragraph.
 //   hovers   in `field: other` papers, a hover at the start of every sentence: the share whose
 //            related-papers hover names bundled-corpus papers.
+//   pooled   every paper's .bib entries as one library; each citation's citing text ranked by the
+//            related ranking and by plain BM25F over it (eval/pooled.ts), R@1/R@10/MRR per half.
 // The papers are split into a fixed tune half and test half (HALVES below, balanced by format
 // and field): choose weights and thresholds on the tune half only. `--half` runs one half;
 // `--json` prints everything, per paper and per occurrence, as JSON.
