@@ -1,5 +1,5 @@
 // The related gate: "is anything in this library about this passage?", asked apart from the
-// ordering (search/index.ts ranks, this module only says yes or no and which papers may be listed).
+// ordering (search/index.ts ranks with plain BM25F; this module only says yes or no).
 //
 // Null model. A passage that is about nothing in the library still shares words with its papers:
 // words any field's prose uses ("model", "design", "inference", "estimation"; generic.ts), and a
@@ -18,6 +18,11 @@
 //     fully matchable, so off-topic text scores low), times the share of the words the paper
 //     holds, square-rooted: 0..1 for a sentence and a section alike, whatever the library's size.
 //     It must reach the threshold (litlens.relatedThreshold).
+//   - the document null (ChanceBar), when the passage's document is known: passages of the same
+//     length drawn at random from the document's own words are ranked against the same library; the
+//     passage's top score must reach STAND_OUT x their 90th percentile. A library of one field and a
+//     document of another share general-science words ("matrix", "linear", "Monte Carlo"); a bag of
+//     the document's words matches them as well as its paragraphs do, so they no longer count.
 // The passage passes when one paper meets both (and, given the passage's document, its top paper
 // stands out from the document null: ChanceBar below). Once it does, the list is the ranking's,
 // best first, up to the limit: the gate never shortens a good list to the few papers that pass it.
