@@ -12,13 +12,19 @@
 // paragraphs: papers returned, precision (grade >= 1), recall of the graded papers, and whether
 // a grade-2 paper is among them. `--sweep` prints, for the tune half only, the threshold against
 // rejection and the relative cut against list precision.
+// Then issue 17's figures for the lists a user sees (Show Related Papers, lenses: index.related with
+// relative 0, limit 20), printed beside the plain BM25F baseline (search/bm25f.ts, top 10, no gate)
+// on both halves: paragraphs nDCG@10 and share with a list, citing R@1 / R@5 / nDCG@10 and share
+// with a list, off-topic texts with no list.
 // Tune on the tune half only; the test half is for reporting.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus } from '../server/src/library/corpus';
 import type { Paper } from '../server/src/library/paper';
+import { RELATED_LIST_RELATIVE } from '../server/src/features/related';
 import { defaultSettings } from '../server/src/protocol';
 import { DEFAULT_RELATED_RELATIVE, DEFAULT_RELATED_THRESHOLD, Hit, SearchIndex } from '../server/src/search';
+import { PlainBm25f } from '../server/src/search/bm25f';
 import { contentTerms } from '../server/src/search/text';
 import { type Half, type Kind, type RankMetrics, queriesDir, rankMetrics, readQueries } from './queries';
 
@@ -88,6 +94,50 @@ export function evaluate(index: SearchIndex, rule: RelatedRule, half: Half): Hal
     },
     offtopic: { queries: off.length, rejected: off.filter((q) => related(q.query).length === 0).length / off.length },
   };
+}
+
+/** What issue 17 measures on the lists a user sees (lenses, Show Related Papers), for one ranking. */
+export interface ListReport {
+  /** Related-work paragraphs: nDCG@10 of the list (graded), share with a list. */
+  paragraphs: { n: number; ndcg10: number; listed: number };
+  /** Citing sentences: the paper meant first / in the top 5 of the list, share with a list. */
+  citing: { n: number; r1: number; r5: number; ndcg10: number; listed: number };
+  /** Off-topic texts: share with no list. */
+  offtopic: { n: number; silent: number };
+}
+
+/** The lists `list` gives, judged as issue 17 asks; an empty list counts as nothing found. */
+export function listReport(list: (text: string) => string[], half: Half): ListReport {
+  const judge = (kind: Kind) => readQueries(kind, half).map((q) => ({ ranked: list(q.query), relevant: q.relevant ?? {} }));
+  const share = (runs: { ranked: string[] }[], f: (r: string[]) => boolean) => runs.filter((r) => f(r.ranked)).length / Math.max(1, runs.length);
+  const paragraphs = judge('paragraphs');
+  const citing = judge('citing');
+  const off = judge('offtopic');
+  const cm = rankMetrics(citing);
+  return {
+    paragraphs: { n: paragraphs.length, ndcg10: rankMetrics(paragraphs).ndcg10, listed: share(paragraphs, (r) => r.length > 0) },
+    citing: { n: citing.length, r1: cm.r1, r5: cm.r5, ndcg10: cm.ndcg10, listed: share(citing, (r) => r.length > 0) },
+    offtopic: { n: off.length, silent: share(off, (r) => r.length === 0) },
+  };
+}
+
+/** The plain BM25F baseline's lists: its top 10, no gate. */
+export function baselineLists(papers: readonly Paper[]): (text: string) => string[] {
+  const plain = PlainBm25f.build(papers);
+  return (text) => plain.rank(text, 10).map((h) => h.paper.key);
+}
+
+function printLists(half: Half, ours: ListReport, base: ListReport): void {
+  const row = (name: string, a: number, b: number, p = false) =>
+    console.log(`  ${name.padEnd(40)} ${(p ? pct(a) + '%' : num(a)).padStart(7)}  ${(p ? pct(b) + '%' : num(b)).padStart(7)}`);
+  console.log(`\n${half} half, the lists a user sees (Show Related Papers, lenses)   LitLens  BM25F`);
+  row(`paragraphs nDCG@10 (n=${ours.paragraphs.n})`, ours.paragraphs.ndcg10, base.paragraphs.ndcg10);
+  row('paragraphs with a list', ours.paragraphs.listed, base.paragraphs.listed, true);
+  row(`citing R@1 (n=${ours.citing.n})`, ours.citing.r1, base.citing.r1);
+  row('citing R@5', ours.citing.r5, base.citing.r5);
+  row('citing nDCG@10', ours.citing.ndcg10, base.citing.ndcg10);
+  row('citing with a list', ours.citing.listed, base.citing.listed, true);
+  row(`off-topic silent (n=${ours.offtopic.n})`, ours.offtopic.silent, base.offtopic.silent, true);
 }
 
 /** Problems with the eval set itself: unknown keys, citing sentences that reuse title words. */
@@ -184,19 +234,25 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const halves = only ? [only] : HALVES;
-  const report = { ...rule, papers: corpus.papers.length, ...Object.fromEntries(halves.map((h) => [h, evaluate(index, rule, h)])), problems };
+  const baseline = baselineLists(corpus.papers);
+  const userLists = (text: string) => index.related(text, { ...rule, relative: RELATED_LIST_RELATIVE, limit: LIST_LIMIT }).map((h) => h.paper.key);
+  const lists = Object.fromEntries(halves.map((h) => [h, { litlens: listReport(userLists, h), bm25f: listReport(baseline, h) }]));
+  const report = { ...rule, papers: corpus.papers.length, ...Object.fromEntries(halves.map((h) => [h, evaluate(index, rule, h)])), lists, problems };
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`LitLens search eval: ${corpus.papers.length} papers (bundled corpus)`);
     for (const h of halves) printHalf(h, (report as unknown as Record<Half, HalfReport>)[h], rule);
+    for (const h of halves) printLists(h, lists[h].litlens, lists[h].bm25f);
   }
   return problems.length > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    process.stderr.write(`eval: ${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`eval: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -21,6 +21,8 @@
 //            lenses naming a paper already cited in their own paragraph.
 //   hovers   in `field: other` papers, a hover at the start of every sentence: the share whose
 //            related-papers hover names bundled-corpus papers.
+//   pooled   every paper's .bib entries as one library; each citation's citing text ranked by the
+//            related ranking and by plain BM25F over it (eval/pooled.ts), R@1/R@10/MRR per half.
 // The papers are split into a fixed tune half and test half (HALVES below, balanced by format
 // and field): choose weights and thresholds on the tune half only. `--half` runs one half;
 // `--json` prints everything, per paper and per occurrence, as JSON.
@@ -34,6 +36,7 @@ import { readLibraryFile } from '../server/src/library/files';
 import type { Paper } from '../server/src/library/paper';
 import type { Status } from '../server/src/protocol';
 import { TestClient, uriOf } from '../test/lsp/harness';
+import { type PooledPaper, pooledRecite, printPooled } from './pooled';
 import {
   PlainBm25,
   citingText,
@@ -544,13 +547,21 @@ async function main(argv: string[]): Promise<number> {
     ['all', reports],
   ];
   const summaries = Object.fromEntries(groups.filter(([, rs]) => rs.length).map(([name, rs]) => [name, summarize(rs, bibSizes)]));
+  // Pooled re-cite: every paper of the folder (both halves), whatever --half or --paper picked.
+  const pooledPapers: PooledPaper[] = [];
+  for (const p of findPapers(root, () => {})) {
+    const text = fs.readFileSync(path.join(p.dir, p.document), 'utf8');
+    pooledPapers.push({ name: p.name, half: p.half, text, syntax: p.syntax, entries: (await readBib(bibFilesOf(p, text))).entries });
+  }
+  const pooled = pooledRecite(pooledPapers);
   if (json) {
-    console.log(JSON.stringify({ dir: root, bundledCorpus: corpus, corpusPapers: corpus ? corpusKeys.size : 0, listDepth: LIST_DEPTH, split: HALVES, summaries, papers: reports }, null, 2));
+    console.log(JSON.stringify({ dir: root, bundledCorpus: corpus, corpusPapers: corpus ? corpusKeys.size : 0, listDepth: LIST_DEPTH, split: HALVES, summaries, pooled, papers: reports }, null, 2));
     return 0;
   }
   console.log(`LitLens on real papers (${root}), bundled corpus ${corpus ? `on (${corpusKeys.size} papers)` : 'off'}`);
   for (const [name, s] of Object.entries(summaries)) printSummary(name === 'all' ? 'all papers' : `${name} half`, s);
   printPapers(reports, bibSizes);
+  printPooled(pooled);
   return 0;
 }
 

@@ -12,6 +12,7 @@ import { loadCorpus } from '../server/src/library/corpus';
 import { DEFAULT_RELATED_THRESHOLD, type Hit, SearchIndex } from '../server/src/search';
 import { SemanticIndex, fuse, fuseRelated, type FuseOptions } from '../server/src/search/semantic';
 import { defaultCacheDir } from '../server/src/search/semantic/oneShot';
+import { type ListReport, listReport } from './eval';
 import { type Half, type RankMetrics, rankMetrics, readQueries } from './queries';
 
 const DEPTH = 100;
@@ -26,6 +27,8 @@ export interface SemanticEvalReport {
   /** The related rule: lexical alone vs fused (lexical gate OR semantic gate). */
   related: Record<string, { offtopicRejected: number; citingAccepted: number; citingTargetFound: number; paragraphsAccepted: number }>;
   gate: number;
+  /** Issue 17's figures on the lists a user sees (eval.ts listReport): lexical alone and fused with meaning. */
+  lists: { lexical: ListReport; fused: ListReport };
 }
 
 export async function evalSemantic(options: { model?: string; cacheDir?: string; half?: Half } = {}): Promise<SemanticEvalReport> {
@@ -87,8 +90,13 @@ export async function evalSemantic(options: { model?: string; cacheDir?: string;
       paragraphsAccepted: sets.paragraphs.filter((q) => rel(q.query).length > 0).length / sets.paragraphs.length,
     };
   }
+  const userList = (q: string) => lexical.related(q, { threshold, relative: 0, limit: 20 });
+  const lists = {
+    lexical: listReport((q) => keys(userList(q)), half),
+    fused: listReport((q) => keys(fuseRelated(userList(q), semantic.nearest(vectors.get(q)!, 20), gate, { limit: 20 })), half),
+  };
   await semantic.dispose();
-  return { model, half, papers: papers.length, rankings, related, gate };
+  return { model, half, papers: papers.length, rankings, related, gate, lists };
 }
 
 function print(r: SemanticEvalReport): void {
@@ -102,6 +110,10 @@ function print(r: SemanticEvalReport): void {
   console.log(`  related rule (threshold ${DEFAULT_RELATED_THRESHOLD}, semantic gate cosine ${r.gate.toFixed(3)}):`);
   for (const [name, m] of Object.entries(r.related)) {
     console.log(`    ${name.padEnd(8)} off-topic rejected ${pct(m.offtopicRejected)}  paraphrases accepted ${pct(m.citingAccepted)} (target in list ${pct(m.citingTargetFound)})  paragraphs accepted ${pct(m.paragraphsAccepted)}`);
+  }
+  console.log('  lists a user sees (issue 17)     paragraphs nDCG@10  citing R@1  R@5   with a list  off-topic silent');
+  for (const [name, l] of Object.entries(r.lists)) {
+    console.log(`    ${name.padEnd(8)}                       ${f(l.paragraphs.ndcg10)}        ${f(l.citing.r1)}  ${f(l.citing.r5)}  ${pct(l.citing.listed)}        ${pct(l.offtopic.silent)}`);
   }
 }
 

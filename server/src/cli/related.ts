@@ -3,7 +3,7 @@
 // and the folder's .bib/CSL-JSON files; papers the passage already cites are left out, as lenses do.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { bibliographyFiles, citedKeys, passageAt, syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
+import { bibliographyFiles, citedKeys, documentProse, passageAt, syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
 import { RELATED_LIST_RELATIVE } from '../features/related';
@@ -77,15 +77,18 @@ async function readDocument(file: string): Promise<Document> {
   return { file, text, syntax, named: bibliographyFiles(text, syntax).map((f) => path.resolve(path.dirname(file), f)) };
 }
 
-/** The passage around a position, as the editor picks it for a scope ('' when the position is not in prose), and the keys it cites. */
-export function passageOf(doc: Document, line: number, character: number, scope: Scope): { text: string; cited: Set<string> } {
+/**
+ * The passage around a position, as the editor picks it for a scope ('' when the position is not in
+ * prose), the keys it cites, and its document as the related gate's null reads it (documentProse).
+ */
+export function passageOf(doc: Document, line: number, character: number, scope: Scope): { text: string; cited: Set<string>; document: { id: string; prose: string } } {
   const offset = offsetOf(doc.file, doc.text, line, character);
   const text = textAround(doc.text, offset, doc.syntax, scope);
   // The keys cited in the passage, and at least in its paragraph, as a lens leaves out its paragraph's.
   const at = passageAt(doc.text, offset, doc.syntax);
   const span = scope === 'section' ? at.section : (at.paragraph ?? at.sentence);
   const cited = new Set(span ? citedKeys(doc.text, doc.syntax).filter((k) => k.start >= span.start && k.start < span.end).map((k) => k.key) : []);
-  return { text, cited };
+  return { text, cited, document: { id: doc.file, prose: documentProse(doc.text, doc.syntax) } };
 }
 
 async function runRelated(args: string[]): Promise<number> {
@@ -104,17 +107,17 @@ async function runRelated(args: string[]): Promise<number> {
   const library = await openLibrary(values, workspace);
   const ranker = await openRanker(library, values);
   const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold, relative: RELATED_LIST_RELATIVE };
-  // Papers the passage cites are left out after ranking (the gate judges the passage as the editor does).
-  const answer = async (t: string, cited: ReadonlySet<string> = new Set()): Promise<Hit[]> => {
+  // In a document, the gate asks what the editor asks (its null: the document's own words), and papers
+  // the passage cites are left out before it, as lenses do (--keep-cited keeps them).
+  const answer = async (t: string, found?: { cited: ReadonlySet<string>; document: { id: string; prose: string } }): Promise<Hit[]> => {
     if (!t.trim()) return [];
-    if (values['keep-cited'] || cited.size === 0) return ranker.related(t, limits);
-    const hits = await ranker.related(t, { ...limits, limit: limits.limit + cited.size });
-    return hits.filter((h) => !cited.has(h.paper.key)).slice(0, limits.limit);
+    const exclude = found && !values['keep-cited'] ? found.cited : undefined;
+    return ranker.related(t, { ...limits, document: found?.document, exclude });
   };
   try {
     if (!batch) {
       writeHits(
-        await answer(passage ?? '', at?.cited),
+        await answer(passage ?? '', at ?? undefined),
         !!values.json,
         passage?.trim() ? 'litlens related: no paper in the library is about this passage (--threshold 0 ranks them anyway)' : 'litlens related: no prose at that position',
         {},
@@ -126,7 +129,7 @@ async function runRelated(args: string[]): Promise<number> {
       if (typeof value.query === 'string') return answer(value.query);
       if (typeof value.file !== 'string' || typeof value.line !== 'number') throw new Error('needs "query", or "file" and "line"');
       const one = passageOf(await readDocument(value.file), value.line, typeof value.character === 'number' ? value.character : 1, scope);
-      return answer(one.text, one.cited);
+      return answer(one.text, one);
     });
   } finally {
     await ranker.semantic?.dispose();

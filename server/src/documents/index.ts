@@ -2,7 +2,7 @@
 // files of a LaTeX or Markdown document. Pure functions; all offsets are UTF-16 offsets into the text.
 export { LANGUAGES, syntaxOf, syntaxOfFile, type Syntax } from './syntax';
 export type { Passage, Section, CitationContext, CitedKey } from './types';
-export { plainText, paragraphs, sections, sentences, passageAt } from './passages';
+export { plainText, paragraphs, sections, sentences, passageAt, documentProse } from './passages';
 export { type PlainText, type Heading, plainIndexAt, isExcluded } from './plain';
 export { citationAt, citationSpot, citedKeys, keyAt } from './citations';
 export { bibliographyFiles } from './bibliography';

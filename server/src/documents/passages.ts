@@ -69,6 +69,13 @@ function paragraphSpans(reading: Reading): ParagraphSpan[] {
   return spans;
 }
 
+/** A document as the related gate's null sees it (search/gate.ts ChanceBar): its paragraphs' prose. */
+export function documentProse(text: string, syntax: Syntax): string {
+  return paragraphs(text, syntax)
+    .map((p) => p.text)
+    .join('\n');
+}
+
 /** The paragraphs that hold prose, in document order (headings, pure math and code are not paragraphs). */
 export function paragraphs(text: string, syntax: Syntax): Passage[] {
   return paragraphSpans(read(text, syntax)).map((p) => p.passage);

@@ -3,7 +3,7 @@
 // document recomputes one query; the lens title and its papers are only made on codeLens/resolve.
 // Reads no file.
 import { trimText } from '../display';
-import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sections, wordCount, type CitedKey } from '../documents';
+import { backMatterSpans, citedKeys, documentProse, inBackMatter, paragraphs, sections, wordCount, type CitedKey } from '../documents';
 import type { Settings, ShowPapersArgs } from '../protocol';
 import type { Hit } from '../search';
 import type { Ranker } from '../search/rank';
@@ -44,19 +44,21 @@ export class LensMemo {
   private ranking: unknown[] = [];
   private memo = new Map<string, Hit[]>();
 
-  related(ranker: Ranker, text: string, config: Settings): Hit[] {
+  /** `cited`: the keys the paragraph cites, left out before the gate is asked. */
+  related(ranker: Ranker, text: string, config: Settings, cited: ReadonlySet<string> = new Set(), document?: { id: string; prose: string }): Hit[] {
     const ranking = [ranker.index, ranker.fuses && ranker.semantic, config.relatedThreshold, config.maxSuggestions];
     if (ranking.some((x, i) => x !== this.ranking[i])) {
       this.ranking = ranking;
       this.memo.clear();
     }
-    let hits = this.memo.get(text);
+    const memoKey = `${[...cited].sort().join(',')}\u0000${text}`;
+    let hits = this.memo.get(memoKey);
     if (!hits) {
       // Never waits for the model: a paragraph whose vector is still being computed is ranked again next time.
-      const answer = ranker.relatedNow(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold, relative: RELATED_LIST_RELATIVE });
+      const answer = ranker.relatedNow(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold, relative: RELATED_LIST_RELATIVE, exclude: cited, document });
       hits = answer.hits;
       if (this.memo.size > 5000) this.memo.clear(); // bounded: a long session must not grow without end
-      if (answer.final) this.memo.set(text, hits);
+      if (answer.final) this.memo.set(memoKey, hits);
     }
     return hits;
   }
@@ -74,12 +76,13 @@ export function codeLenses(ctx: FeatureContext, memo: LensMemo): Lens[] {
   // Acknowledgments, funding, availability statements, references: nothing there is about a paper.
   const back = backMatterSpans(doc.text, doc.syntax);
   const lenses: Lens[] = [];
+  const document = { id: doc.uri, prose: documentProse(doc.text, doc.syntax) };
   for (const [i, block] of blocks.entries()) {
     if (wordCount(block.text) < MIN_WORDS || inBackMatter(back, block.anchor)) continue;
-    const hits = memo.related(index, block.text, config);
-    if (hits.length === 0) continue;
-    // A paper the paragraph already cites is not news to its writer.
+    // A paper the paragraph already cites is not news to its writer, nor a sign that the library has more to say.
     const here = citedIn(all, block.anchor, blockEnd(doc.text, block.end, blocks[i + 1]?.anchor));
+    const hits = memo.related(index, block.text, config, here, document);
+    if (hits.length === 0) continue;
     const offered = hits.filter((h) => !here.has(h.paper.key));
     if (offered.length === 0) continue;
     const fresh = offered.filter((h) => !cited.has(h.paper.key));

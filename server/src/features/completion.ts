@@ -11,7 +11,7 @@
 // narrowed by them, tier 1 first. Keys already in the command are left out, unless that would
 // leave nothing.
 import * as path from 'node:path';
-import { citationAt, citedKeys, citingText, passageAt, type CitationContext } from '../documents';
+import { citationAt, citedKeys, citingText, documentProse, passageAt, type CitationContext } from '../documents';
 import { familyName, shortAuthors } from '../display';
 import type { Library, LibrarySource } from '../library/library';
 import type { Paper } from '../library/paper';
@@ -144,7 +144,10 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   const seen = new Set([...first.map((p) => p.key), ...coCited]);
   let others: Hit[];
   if (typed || first.length === 0) others = index.completion(cite.typed, sentence, config.maxSuggestions + seen.size);
-  else others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold, within: outside(library, tiers) }).hits;
+  else {
+    const document = { id: doc.uri, prose: documentProse(doc.text, doc.syntax) };
+    others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold, within: outside(library, tiers), document }).hits;
+  }
   // maxSuggestions counts the papers from outside the bibliography (its own entries are all offered).
   const otherLimit = typed || first.length === 0 ? config.maxSuggestions : Math.min(OTHER_LIMIT, config.maxSuggestions);
   const rest = others

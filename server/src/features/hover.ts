@@ -1,6 +1,6 @@
 // Hover: on a cited key, the paper's card; on prose, the papers related to the sentence. Reads no file.
 import { trimText } from '../display';
-import { backMatterSpans, citedKeys, inBackMatter, keyAt, onProse, passageAt } from '../documents';
+import { backMatterSpans, citedKeys, documentProse, inBackMatter, keyAt, onProse, passageAt } from '../documents';
 import { DEFAULT_RELATED_RELATIVE } from '../search';
 import type { Ranker } from '../search/rank';
 import { folderOf } from '../workspace/documents';
@@ -41,7 +41,7 @@ async function relatedHover({ doc, offset, config }: FeatureContext, index: Rank
   // best few within the usual cut of the best of them.
   const here = at.paragraph ? citedIn(all, at.paragraph.start, blockEnd(doc.text, at.paragraph.end)) : new Set<string>();
   const limit = Math.min(RELATED_IN_HOVER, config.maxSuggestions);
-  const found = await index.related(sentence.text, { limit: limit + here.size, threshold: config.relatedThreshold, relative: 0 });
+  const found = await index.related(sentence.text, { limit: limit + here.size, threshold: config.relatedThreshold, relative: 0, exclude: here, document: { id: doc.uri, prose: documentProse(doc.text, doc.syntax) } });
   const offered = found.filter((h) => !here.has(h.paper.key));
   const best = offered.reduce((m, h) => Math.max(m, h.score), 0);
   const hits = offered.filter((h) => h.score >= best * DEFAULT_RELATED_RELATIVE).slice(0, limit);

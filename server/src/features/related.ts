@@ -1,7 +1,7 @@
 // Related papers (litlens/related): for a passage given as text, or for the passage around a
 // document position (the scope's text, with its fallback: documents/context.ts). [] when nothing in
 // the library is about it. Reads no file.
-import { textAround } from '../documents';
+import { documentProse, textAround } from '../documents';
 import type { RelatedParams, SearchResult } from '../protocol';
 import type { FeatureContext, LibraryContext } from '../workspace/project';
 import { clampLimit, sourceNames, toResults } from './cards';
@@ -17,6 +17,7 @@ export async function related(ctx: LibraryContext | FeatureContext, params: Rela
   const { index, library, config } = ctx;
   const text = params.text || ('doc' in ctx ? textAround(ctx.doc.text, ctx.offset, ctx.doc.syntax, params.scope) : '');
   if (!index || !library || !text.trim()) return [];
-  const hits = await index.related(text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: params.threshold ?? config.relatedThreshold, relative: RELATED_LIST_RELATIVE });
+  const document = 'doc' in ctx ? { id: ctx.doc.uri, prose: documentProse(ctx.doc.text, ctx.doc.syntax) } : undefined;
+  const hits = await index.related(text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: params.threshold ?? config.relatedThreshold, relative: RELATED_LIST_RELATIVE, document });
   return toResults(library, hits, sourceNames(library, ctx.folders));
 }

@@ -17,21 +17,15 @@
 // count 1); the whole query is also matched as a key prefix ("smith20" finds smith2021deep).
 // Documents matching more of the typed words always rank above those matching fewer; when none
 // matches every word, the last one (still being typed) may be two edits away ("difusion planer").
-// Related: the context score divided by the score a perfect document would get for the same
-// query (every query term at the highest impact it has anywhere in the library; words the
-// library has never seen count as fully matchable, so off-topic text scores low), times a
-// coverage factor (share of the query's words the paper holds: one shared rare word is a
-// coincidence), square-rooted. 0..1 and comparable across query lengths; tuned on
-// eval/queries/*.tune.jsonl, 0.3 separates paraphrases from off-topic text. A paper sharing a
-// single word with a longer text is never related ("Alps" stems to the acronym ALP). The passage
-// is judged by its own words too: one paper must share topical words with it (informative: in at
-// most ~1/6 of the library, and not on the background list of words every field's prose uses,
-// generic.ts), 2 + 0.07 per topical word of the passage; short off-topic sentences otherwise pass
-// on two everyday words rare in an ML library ("lack of consideration", "carbon emissions"), and
-// other fields' paragraphs on "model", "step", "estimation". The list then holds the papers
-// sharing 2 topical words, within DEFAULT_RELATED_RELATIVE of the top paper's score (the square
-// root compresses scores, so an absolute threshold lets 15-20 weak papers through; 0 lists every
-// paper over the threshold: lenses, Show Related Papers), in context-ranking order.
+// Related (lenses, hovers, Show Related Papers, completion tiers 2-3, the panel, the CLI): the
+// index picks candidates (RELATED_CANDIDATES by its own scores), plain BM25F (bm25f.ts) orders them
+// (it measured best on every tune half: docs/related.md), and the gate (gate.ts) says whether the
+// passage is about anything in the library at all: a paper must reach the normalised threshold
+// with enough of the passage's topical words, be other than the papers the paragraph cites
+// (`exclude`), and, given the passage's document, stand out from what random passages of the
+// document's own words score (`standOut`, computed by rank.ts with gate.ts ChanceBar). Once it
+// passes, the ranking is listed, best first, up to the limit; `score` is
+// the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 // Sources: each source (a .bib, a CSL-JSON file, the corpus) is a segment; statistics (idf) are
 // global. When two sources hold the same key, workspace sources beat the corpus and otherwise
@@ -63,6 +57,9 @@ import { fuzzyTerms } from './fuzzy';
 import { Postings, docFreq, findTerm, impactOf, prefixRange } from './postings';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
+import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
+import { COORD, MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
 import { shadowedDocs } from './shadow';
 import { contentTerms, fold, tokenize, type Token } from './text';
 import { FORMAT_VERSION, SourceManifest, decodeSegment, encodeSegment, readManifest, readSegment, writeSegments } from './persist';
@@ -117,14 +114,21 @@ export interface QueryOptions {
 }
 
 export interface ContextOptions extends QueryOptions {
-  /** Scale by the share of query terms a paper holds (default true); false: plain BM25F. */
-  coordination?: boolean;
+  /** Scale by the share of query terms a paper holds (default true: COORD); false: plain BM25F; a number: the exponent. */
+  coordination?: boolean | number;
   /** Keep this many of a long query's most informative terms (default MAX_CONTEXT_TERMS). */
   maxTerms?: number;
 }
 export interface RelatedOptions extends QueryOptions {
   /** 0..1, the normalised score a paper needs (default DEFAULT_RELATED_THRESHOLD); 0: a ranking, nothing is cut. */
   threshold?: number;
+  /** The score the top paper must reach: what passages of the same length score by chance (gate.ts ChanceBar). */
+  standOut?: number;
+  /**
+   * Papers left out before the gate is asked (those the passage's paragraph cites): the passage
+   * must be about something else in the library for a list to appear.
+   */
+  exclude?: ReadonlySet<string>;
   /**
    * 0..1, the share of the top paper's score every other paper needs (default
    * DEFAULT_RELATED_RELATIVE); 0 keeps every paper that reaches the threshold.
@@ -152,34 +156,10 @@ export const DEFAULT_RELATED_THRESHOLD = defaultSettings.relatedThreshold;
  * (0.25-0.325) of 97.2% off-topic rejection with every paraphrase accepted.
  */
 export const DEFAULT_RELATED_RELATIVE = 0.75;
-/** A related paper shares at least this many of the query's words (fewer when the query has fewer). */
-const RELATED_MIN_SHARED = 2;
-/** Related scores are scaled by FLOOR + (1 - FLOOR) * sqrt(share of the query's words matched). */
-const RELATED_COVERAGE_FLOOR = 0.5;
-/**
- * A query word is informative when its idf reaches this: it is in at most about one paper in
- * 6.4 (idf = ln(1 + N / (df + 0.5)), so the floor is a share of the library, not a count). In an
- * ML library "network", "large", "learning", "performance" are not; unseen words always are.
- */
-const RELATED_INFORMATIVE_IDF = 2;
-/**
- * A related paper shares topical evidence (`evidence`: informative words that are not generic,
- * generic.ts) of at least MIN + PER_WORD x the passage's own (its informative words, weighed the
- * same way): 2 for a sentence, 3.4 for a paragraph with 20 topical words. Short off-topic
- * sentences otherwise reach the threshold on two everyday words rare in the library ("lack",
- * "consideration"; "carbon", "emissions"), and paragraphs of other fields on words any field's
- * prose uses ("step", "function", "estimation"). Tuned on eval/queries/*.tune.jsonl and the tune
- * half of `npm run eval:real` (see README).
- */
-const RELATED_MIN_EVIDENCE = 2;
-const RELATED_EVIDENCE_PER_WORD = 0.07;
-/** Long context queries keep this many terms, the most informative. */
-export const MAX_CONTEXT_TERMS = 32;
+export { MAX_CONTEXT_TERMS } from './scoring';
 const DEFAULT_LIMIT = 20;
 const MAX_PREFIX_EXPANSIONS = 48;
 const MAX_FUZZY_EXPANSIONS = 24;
-/** Exponent of the coordination factor in context ranking (0 = plain BM25F). */
-const COORD = 0.75;
 
 interface Part {
   /** The source this part (the whole source, or one chunk of it) belongs to. */
@@ -584,10 +564,10 @@ export class SearchIndex {
    * Coordination: scales each touched document by (query terms it holds / terms scored)^COORD,
    * so a paper holding every word of a short query beats one holding a single word in its title.
    */
-  private coordinate(n: number): void {
+  private coordinate(n: number, exponent = COORD): void {
     const k = Math.max(1, this.keptTerms);
     const factor = new Float32Array(k + 1);
-    for (let h = 0; h <= k; h++) factor[h] = Math.pow(h / k, COORD);
+    for (let h = 0; h <= k; h++) factor[h] = Math.pow(h / k, exponent);
     const acc = this.acc;
     const termHits = this.termHits;
     const touched = this.touched;
@@ -656,7 +636,8 @@ export class SearchIndex {
       const limit = options.limit ?? DEFAULT_LIMIT;
       const terms = this.contextTerms(text);
       const n = this.accumulate(terms, options.maxTerms);
-      if (options.coordination ?? true) this.coordinate(n);
+      const coordination = options.coordination ?? true;
+      if (coordination !== false) this.coordinate(n, coordination === true ? COORD : coordination);
       const docs = this.top(this.acc, this.touched, n, limit);
       const hits = docs.map((d) => ({ paper: this.paper(d), score: this.acc[d], matched: this.matchedContext(terms, d) }));
       this.clearAcc(n);
@@ -696,10 +677,35 @@ export class SearchIndex {
   }
 
   /**
-   * Papers the text is about, best first (in context-ranking order), each with its normalised
-   * score (0..1) as `score`; [] when none reaches the threshold and shares enough topical words
-   * (see `evidence`). Only papers close to the best one are listed (see RelatedOptions.relative);
-   * threshold 0 returns a plain ranking.
+   * Plain BM25F (bm25f.ts) over the searched parts' statistics: df from the index, field lengths
+   * from the segments. Null when a part keeps its papers off the heap (a corpus store holds no
+   * abstracts in memory): the index's own scores rank there.
+   */
+  private plainScorer(terms: QueryTerm[]): { score(paper: Paper): number; ideal: number } | null {
+    let papers = 0;
+    let title = 0;
+    let abstract = 0;
+    for (const [i, part] of this.parts.entries()) {
+      if (!this.searched(i)) continue;
+      if (!Array.isArray(part.seg.papers)) return null;
+      const m = part.seg.papers.length;
+      papers += m;
+      title += part.seg.avg.title * m;
+      abstract += part.seg.avg.abstract * m;
+    }
+    if (papers === 0) return null;
+    const df = new Map(terms.map((q) => [q.stem, q.df]));
+    const stats: CollectionStats = { papers, df: (s) => df.get(s) ?? 0, avgTitle: title / papers, avgAbstract: abstract / papers };
+    const stems = terms.map((q) => q.stem);
+    const ideal = stems.reduce((sum, s) => sum + bm25Idf(stats.df(s), papers), 0);
+    return { score: (paper) => bm25fScore(stems, fieldCountsOf(paper), stats), ideal };
+  }
+
+  /**
+   * Papers the text is about, best first, each with the ranking's score over the passage's ideal
+   * (0..1, in list order) as `score`; [] when the gate (gate.ts) finds nothing in the library about
+   * the text. Once it passes, every paper past the per-paper bar is listed up to the limit (see
+   * RelatedOptions.relative for a cut near the best); threshold 0 returns a plain ranking.
    */
   related(text: string, options: RelatedOptions = {}): Hit[] {
     return this.scoped(options.within, () => this.relatedIn(text, options));
@@ -711,46 +717,52 @@ export class SearchIndex {
     const ranking = threshold <= 0;
     const relative = ranking ? 0 : (options.relative ?? DEFAULT_RELATED_RELATIVE);
     const terms = this.contextTerms(text);
-    const minShared = ranking ? 1 : Math.min(RELATED_MIN_SHARED, terms.length);
     // Informative: rare in the library and not a word every field's prose uses (generic.ts).
-    const informativeTerms = terms.filter((q) => this.idf(q.df) >= RELATED_INFORMATIVE_IDF && !GENERIC_STEMS.has(q.stem));
+    const informativeTerms = terms.filter((q) => this.idf(q.df) >= INFORMATIVE_IDF && !GENERIC_STEMS.has(q.stem));
     const tokens = contentTerms(text);
-    // A longer passage names more topics, so one paper must share more of them.
-    const mass = informativeTerms.reduce((sum, q) => sum + wordEvidence(q.stem), 0);
-    // A word or two (a selected name: "MuZero") asks only for what it has.
-    const minEvidence = ranking ? 0 : terms.length <= 2 ? Math.min(mass, RELATED_MIN_EVIDENCE) : RELATED_MIN_EVIDENCE + RELATED_EVIDENCE_PER_WORD * mass;
+    const passage: PassageFacts = { words: terms.length, mass: informativeTerms.reduce((sum, q) => sum + wordEvidence(q.stem), 0) };
     // The ideal is over the query's most informative terms (unknown words first), as many as a
     // context query scores: a section is judged by its key words, not diluted by all of them.
     const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
     const ideal = idealTerms.reduce((sum, q) => sum + q.weight * this.bestImpact(q), 0);
     if (ideal <= 0) return [];
     const n = this.accumulate(terms);
-    const docs = this.top(this.acc, this.touched, n, limit * 2);
-    // `rank`: the context score (BM25F with coordination), the order index.context gives.
-    const hits: (Hit & { rank: number; strong: boolean })[] = [];
+    // Candidates by the index's scores; the order is plain BM25F's over them (bm25f.ts), the ranking
+    // that measured best on the tune halves (docs/related.md), where every paper is held whole.
+    const rank = this.final;
+    const k = Math.max(1, this.keptTerms);
+    for (let i = 0; i < n; i++) {
+      const d = this.touched[i];
+      rank[d] = this.acc[d] * Math.pow(this.termHits[d] / k, RELATED_COORD);
+    }
+    const wanted = Math.max(limit, DEFAULT_LIMIT) * 2;
+    const plain = this.plainScorer(terms);
+    const docs = plain ? this.top(this.acc, this.touched, n, Math.max(wanted, RELATED_CANDIDATES)) : this.top(rank, this.touched, n, wanted);
+    let top = 0;
+    if (plain) {
+      for (const d of docs) rank[d] = plain.score(this.paper(d));
+      docs.sort((a, b) => rank[b] - rank[a] || a - b);
+      docs.length = Math.min(docs.length, wanted);
+      top = plain.ideal;
+    } else top = ideal;
+    const hits: (Hit & { open: boolean })[] = [];
     for (const d of docs) {
       const matched = this.matchedContext(terms, d);
-      const held = this.matchedContext(idealTerms, d).length;
-      // One shared rare word ("signed" vs "sign language") is a coincidence, not relatedness.
-      const coverage = RELATED_COVERAGE_FLOOR + (1 - RELATED_COVERAGE_FLOOR) * Math.sqrt(held / idealTerms.length);
-      // The square root spreads the useful range (0.1-0.5 of the ideal) over the 0..1 scale.
-      const score = Math.sqrt(Math.min(1, (this.acc[d] / ideal) * coverage));
-      if (score < threshold || matched.length < minShared) continue;
-      // Everyday words, or a few words that happen to be rare in the library, are not a shared topic.
-      const evidence = minEvidence > 0 ? this.evidence(informativeTerms, d, tokens) : 0;
-      if (evidence < Math.min(minEvidence, RELATED_MIN_EVIDENCE)) continue;
-      const rank = this.acc[d] * Math.pow(this.termHits[d] / Math.max(1, this.keptTerms), COORD);
-      hits.push({ paper: this.paper(d), score, matched, rank, strong: evidence >= minEvidence });
+      const facts: PaperFacts = {
+        score: normalisedScore(this.acc[d], ideal, this.matchedContext(idealTerms, d).length, idealTerms.length),
+        shared: matched.length,
+        evidence: ranking ? 0 : this.evidence(informativeTerms, d, tokens),
+      };
+      const paper = this.paper(d);
+      if (options.exclude?.has(paper.key)) continue;
+      hits.push({ paper, score: Math.sqrt(Math.min(1, rank[d] / top)), matched, open: ranking || opensGate(passage, facts, threshold) });
     }
+    for (let i = 0; i < n; i++) rank[this.touched[i]] = 0;
     this.clearAcc(n);
-    // The passage is about something in the library when one paper shares all the evidence its
-    // length asks for; the list then holds every paper sharing a sentence's worth.
-    if (!hits.some((h) => h.strong)) return [];
-    // The gate and the cut use the normalised score; the order is the context ranking's, so the
-    // paper a sentence paraphrases comes first here as it does in index.context (the normalised
-    // score's milder coverage factor put a near neighbour first for 2 of 29 tune paraphrases).
-    const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
-    hits.sort((a, b) => b.rank - a.rank);
+    if (!hits.some((h) => h.open)) return [];
+    // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
+    if (!ranking && options.standOut !== undefined && (hits[0]?.score ?? 0) < options.standOut) return [];
+    const best = hits[0]?.score ?? 0;
     return hits
       .filter((h) => h.score >= best * relative)
       .slice(0, limit)
@@ -1004,6 +1016,22 @@ export class SearchIndex {
     this.clearAcc(nc);
     return hits;
   }
+}
+
+/**
+ * A paper's words per field, counted once per Paper object: counting 200 candidates afresh costs
+ * ~25 ms, a warm related query ~2 ms (bundled corpus). Bounded: at most COUNTED_PAPERS papers
+ * (a few kB each), dropped all at once when full.
+ */
+const COUNTED_PAPERS = 4096;
+const countsOf = new Map<Paper, FieldCounts>();
+function fieldCountsOf(paper: Paper): FieldCounts {
+  let c = countsOf.get(paper);
+  if (!c) {
+    if (countsOf.size >= COUNTED_PAPERS) countsOf.clear();
+    countsOf.set(paper, (c = fieldCounts(paper)));
+  }
+  return c;
 }
 
 /** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */

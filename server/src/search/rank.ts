@@ -8,6 +8,7 @@
 //   await ranker.related(passage, { limit, threshold })     // [] when nothing is about it
 //   ranker.relatedNow(paragraph, { limit, threshold })      // never waits: { hits, final }
 //   await ranker.search(query, { limit, mode })             // the search box
+import { ChanceBar } from './gate';
 import type { Hit, SearchIndex, SearchMode } from './index';
 import { FUSION_DEPTH, type SemanticIndex } from './semantic';
 
@@ -19,7 +20,18 @@ export interface RelatedLimits {
   relative?: number;
   /** Only papers of these sources, judged by statistics over them (QueryOptions.within). */
   within?: ReadonlySet<string>;
+  /** Papers left out before the gate (RelatedOptions.exclude: those the paragraph cites). */
+  exclude?: ReadonlySet<string>;
+  /**
+   * The document the passage is in (`id`: its URI; `prose`: its paragraphs' text): the gate's null
+   * (gate.ts ChanceBar) is what passages of its words score by chance. Absent (a text alone): the
+   * gate without it.
+   */
+  document?: { id: string; prose: string };
 }
+
+/** How many documents' chance bars are kept (open documents; each is a few numbers). */
+const CHANCE_DOCUMENTS = 16;
 
 export class Ranker {
   constructor(
@@ -27,6 +39,26 @@ export class Ranker {
     /** Embeddings, when the user turned them on (they take part once `.ready`). */
     readonly semantic: SemanticIndex | null = null,
   ) {}
+
+  private readonly chance = new Map<string, ChanceBar>();
+
+  /** The lexical related rule, with the document null when the passage's document is given. */
+  private lexicalRelated(text: string, options: RelatedLimits): Hit[] {
+    if (options.document === undefined || options.threshold <= 0) return this.index.related(text, options);
+    const { id, prose } = options.document;
+    const key = `${[...(options.within ?? [])].join('\u0000')}\u0001${id}`;
+    let bar = this.chance.get(key);
+    // An edit changes the document's words a little: the bar is drawn again once they change by a tenth.
+    const words = wordsIn(prose);
+    if (!bar || Math.abs(bar.words - words) > 0.1 * bar.words) {
+      const within = options.within;
+      bar = new ChanceBar(prose, (t) => this.index.related(t, { limit: 1, threshold: 0, within })[0]?.score ?? 0);
+      this.chance.delete(key);
+      if (this.chance.size >= CHANCE_DOCUMENTS) this.chance.delete(this.chance.keys().next().value!);
+      this.chance.set(key, bar);
+    }
+    return this.index.related(text, { ...options, standOut: bar.bar(wordsIn(text)) });
+  }
 
   /** True when answers may be fused with meaning now. */
   get fuses(): boolean {
@@ -57,12 +89,12 @@ export class Ranker {
 
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */
   async related(text: string, options: RelatedLimits): Promise<Hit[]> {
-    if (!this.fuses) return this.index.related(text, options);
+    if (!this.fuses) return this.lexicalRelated(text, options);
     try {
       const vector = await this.semantic!.embedQuery(text);
-      return this.semantic!.relatedWith(vector, this.index.related(text, { ...options, limit: depth(options.limit) }), options);
+      return this.semantic!.relatedWith(vector, this.lexicalRelated(text, { ...options, limit: depth(options.limit) }), options);
     } catch {
-      return this.index.related(text, options);
+      return this.lexicalRelated(text, options);
     }
   }
 
@@ -72,8 +104,8 @@ export class Ranker {
    */
   relatedNow(text: string, options: RelatedLimits): { hits: Hit[]; final: boolean } {
     const vector = this.fuses ? this.semantic!.queryVectorIfReady(text) : undefined;
-    if (!vector) return { hits: this.index.related(text, options), final: !this.fuses };
-    return { hits: this.semantic!.relatedWith(vector, this.index.related(text, { ...options, limit: depth(options.limit) }), options), final: true };
+    if (!vector) return { hits: this.lexicalRelated(text, options), final: !this.fuses };
+    return { hits: this.semantic!.relatedWith(vector, this.lexicalRelated(text, { ...options, limit: depth(options.limit) }), options), final: true };
   }
 
   /** The search box (SearchIndex.searchBox); an answer from the context ranking is fused with meaning. */
@@ -87,6 +119,11 @@ export class Ranker {
       return hits.slice(0, limit);
     }
   }
+}
+
+/** Words of a passage, as the chance bar counts them. */
+function wordsIn(text: string): number {
+  return text.match(/[\p{L}][\p{L}\p{N}'-]*/gu)?.length ?? 0;
 }
 
 /** How many lexical hits a fusion asking for `limit` takes. */

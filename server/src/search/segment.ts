@@ -6,22 +6,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { keyAt, type Paper, type PaperList } from '../library/paper';
 import { MAX_DOCS_16, Postings, PostingsBuilder, type Vocabulary } from './postings';
+import { CONTEXT_FIELDS, K1, TITLE_SHARE } from './scoring';
 import { STOPWORDS, fold, indexWords, stem, tokenize } from './text';
 
-/** BM25F field weights and length normalisation for context queries. */
-export const CONTEXT_FIELDS = {
-  title: { weight: 3, b: 0.5 },
-  abstract: { weight: 1, b: 0.75 },
-  authors: { weight: 2, b: 0 },
-  venue: { weight: 1, b: 0 },
-  key: { weight: 1, b: 0 },
-} as const;
-export const K1 = 1.2;
-/**
- * Share of a term's impact that comes from the title alone: a paper whose title holds the
- * query's words is about them, however often other abstracts repeat them.
- */
-export const TITLE_SHARE = 0.4;
+export { CONTEXT_FIELDS, K1, TITLE_SHARE } from './scoring';
 
 /** Weights of typed-query fields (a match in the key counts most). */
 export const TYPED_FIELDS = { keyWhole: 4, keyPart: 2, title: 2, author: 2.5, given: 1, year: 2 } as const;

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Paper } from '../../../server/src/library/paper';
 import { DEFAULT_RELATED_RELATIVE, SearchIndex } from '../../../server/src/search';
+import { Ranker } from '../../../server/src/search/rank';
 import { corpusPapers } from './corpus';
 
 const keys = (hits: { paper: Paper }[]) => hits.map((h) => h.paper.key);
@@ -97,6 +98,38 @@ describe('search: ranking on the bundled corpus', () => {
     assert.ok(hits.length > 0);
     for (const h of hits) assert.ok(h.score >= 0 && h.score <= 1, String(h.score));
     assert.deepEqual(index.related('Monte Carlo tree search with a learned model for Atari and Go', { threshold: 1.01 }), []);
+  });
+
+  it('related lists come in score order, gated or not', () => {
+    const paragraph =
+      'Reinforcement learning agents improve a policy from the rewards they collect by acting in an environment. When the rules are unknown, an agent can still plan with a learned model of the environment dynamics that predicts the reward, the policy and the value.';
+    for (const threshold of [0, 0.3]) {
+      const scores = index.related(paragraph, { limit: 20, threshold, relative: 0 }).map((h) => h.score);
+      assert.ok(scores.length >= 10, String(scores.length));
+      assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+    }
+  });
+
+  it('related: papers the paragraph cites are left out before the gate; a passage must stand out from chance', () => {
+    const text = 'An agent learns a dynamics model and runs tree search over it, reaching superhuman play in board games and video games without being told the rules.';
+    const all = index.related(text, { limit: 5, relative: 0 });
+    assert.equal(all[0].paper.key, 'mastering-atari-go');
+    const without = index.related(text, { limit: 5, relative: 0, exclude: new Set(['mastering-atari-go']) });
+    assert.ok(!keys(without).includes('mastering-atari-go'));
+    // The document null's bar: a top score under it means nothing is about the passage.
+    assert.deepEqual(index.related(text, { limit: 5, standOut: all[0].score + 0.01 }), []);
+    assert.deepEqual(keys(index.related(text, { limit: 5, relative: 0, standOut: all[0].score })), keys(all));
+  });
+
+  it('related in a document: the passage must score above random passages of the document\'s own words', async () => {
+    const ranker = new Ranker(index);
+    const text = 'An agent learns a dynamics model and runs tree search over it, reaching superhuman play in board games and video games without being told the rules.';
+    const kitchen = Array.from({ length: 30 }, () => 'Brown the onions slowly in butter, add the stock and simmer the soup with thyme.').join(' ');
+    const stands = await ranker.related(text, { limit: 5, threshold: 0.3, document: { id: 'kitchen', prose: `${kitchen} ${text}` } });
+    assert.equal(stands[0]?.paper.key, 'mastering-atari-go');
+    // A document that says the same thing throughout: random bags of its words score as high.
+    const same = Array.from({ length: 12 }, () => text).join(' ');
+    assert.deepEqual(await ranker.related(text, { limit: 5, threshold: 0.3, document: { id: 'same', prose: same } }), []);
   });
 
   it('related lists only the papers close to the best one, not every paper over the threshold', () => {

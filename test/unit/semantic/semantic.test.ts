@@ -78,14 +78,18 @@ describe('semantic search with the suite-built model', function () {
     await s.dispose();
   });
 
-  it('keeps "nothing related" for off-topic text and finds related papers for on-topic text', async () => {
+  it('keeps "nothing related" for off-topic text and adds related papers to an on-topic list', async () => {
     const s = new SemanticIndex({ model: modelDir, cacheDir: tempDir() });
     await s.index(papers);
     const offTopic = 'My grandmother grows tomatoes and roses in her garden every summer.';
     assert.deepEqual(await s.related(offTopic, []), []);
     const onTopic = 'Large language models can be fine-tuned with human feedback to follow instructions.';
-    const related = await s.related(onTopic, []);
-    assert.ok(related.length > 0);
+    // Meaning never opens a list the lexical gate kept closed; once open, it adds to it.
+    assert.deepEqual(await s.related(onTopic, []), []);
+    const lexical = [{ paper: papers[0], score: 1, matched: [] }];
+    const related = await s.related(onTopic, lexical, { limit: papers.length });
+    assert.equal(related[0].paper.key, papers[0].key);
+    assert.ok(related.length > 1);
     assert.ok(related.length < papers.length / 4, `${related.length} related`);
     await s.dispose();
   });
@@ -224,9 +228,13 @@ describe('fusion', () => {
     assert.deepEqual(hits.map((h) => h.paper.key), ['a', 'b', 'c']);
   });
 
-  it('related stays empty when neither gate passes', () => {
+  it('related: meaning adds papers past the cosine gate after the lexical list, never opens or reorders it', () => {
     assert.deepEqual(fuseRelated([], sem(['a', 0.3]), 0.5), []);
-    assert.deepEqual(fuseRelated([], sem(['a', 0.6], ['b', 0.4]), 0.5).map((h) => h.paper.key), ['a']);
+    assert.deepEqual(fuseRelated([], sem(['a', 0.6], ['b', 0.4]), 0.5), []);
     assert.deepEqual(fuseRelated(lex('x'), sem(['b', 0.4]), 0.5).map((h) => h.paper.key), ['x']);
+    const hits = fuseRelated(lex('x', 'y'), sem(['z', 0.9], ['y', 0.95], ['w', 0.7]), 0.5, { limit: 3 });
+    assert.deepEqual(hits.map((h) => h.paper.key), ['x', 'y', 'z']);
+    const scores = hits.map((h) => h.score);
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
   });
 });

@@ -1,0 +1,79 @@
+// Pooled re-cite on real papers: the real-text check of the ranking lenses and hovers use.
+// All the papers' .bib entries are one library (first holder of a key wins); every citation whose
+// key has an entry is taken out of its document and the citing text (the server's rule, citingText)
+// is ranked by the related ranking over the pooled library (SearchIndex.related, threshold 0: the
+// order lenses, hovers and Show Related Papers list in; and with the gate, as a user would see it)
+// and by the plain BM25F baseline (search/bm25f.ts) over the same entries. Co-cited keys are left
+// out of both rankings. R@1, R@10, MRR@20 per half of eval/real.ts's split (the half of the paper
+// the citation is in). In-process: no server, nothing from the corpus.
+import type { Syntax } from '../server/src/documents';
+import { citationAt } from '../server/src/documents';
+import type { Paper } from '../server/src/library/paper';
+import { DEFAULT_RELATED_THRESHOLD, SearchIndex } from '../server/src/search';
+import { PlainBm25f } from '../server/src/search/bm25f';
+import { LIST_DEPTH, citingText, exactRank, reciteMetrics, reciteOccurrences, withoutKey, type ReciteMetrics } from './recite';
+
+export interface PooledPaper {
+  name: string;
+  half: 'tune' | 'test' | null;
+  text: string;
+  syntax: Syntax;
+  entries: Map<string, Paper>;
+}
+
+export interface PooledReport {
+  library: number;
+  halves: Record<string, { related: ReciteMetrics; gated: ReciteMetrics & { listed: number }; bm25f: ReciteMetrics }>;
+}
+
+export function pooledRecite(papers: readonly PooledPaper[]): PooledReport {
+  const pool = new Map<string, Paper>();
+  for (const p of papers) for (const [k, e] of p.entries) if (!pool.has(k)) pool.set(k, e);
+  const library = [...pool.values()];
+  const index = SearchIndex.build(library);
+  const plain = PlainBm25f.build(library);
+  const depth = LIST_DEPTH;
+  const runs: { half: string; related: number | null; gated: number | null; listed: boolean; bm25f: number | null }[] = [];
+  for (const p of papers) {
+    const { asked } = reciteOccurrences(p.text, p.syntax, (k) => pool.has(k));
+    for (const cited of asked) {
+      const copy = withoutKey(p.text, cited);
+      const cite = citationAt(copy.text, copy.cursor, p.syntax);
+      const text = cite ? citingText(copy.text, copy.cursor, p.syntax, cite.command) : '';
+      const cocited = new Set(cite?.keys ?? []);
+      const rankOf = (keys: string[]) => {
+        const i = keys.filter((k) => !cocited.has(k)).slice(0, depth).indexOf(cited.key);
+        return i >= 0 ? i + 1 : null;
+      };
+      const ask = depth + cocited.size;
+      const ranked = text.trim() ? index.related(text, { limit: ask, threshold: 0 }).map((h) => h.paper.key) : [];
+      const gated = text.trim() ? index.related(text, { limit: ask, threshold: DEFAULT_RELATED_THRESHOLD, relative: 0 }).map((h) => h.paper.key) : [];
+      const base = text.trim() ? plain.rank(text, ask).map((h) => h.paper.key) : [];
+      runs.push({ half: p.half ?? 'none', related: rankOf(ranked), gated: rankOf(gated), listed: gated.length > 0, bm25f: rankOf(base) });
+    }
+  }
+  const metrics = (rs: typeof runs, f: (r: (typeof runs)[number]) => number | null) => reciteMetrics(rs.map((r) => (f(r) === null ? null : exactRank(f(r)!))));
+  const halves: PooledReport['halves'] = {};
+  for (const half of ['tune', 'test']) {
+    const rs = runs.filter((r) => r.half === half);
+    if (rs.length === 0) continue;
+    halves[half] = {
+      related: metrics(rs, (r) => r.related),
+      gated: { ...metrics(rs, (r) => r.gated), listed: rs.filter((r) => r.listed).length / rs.length },
+      bm25f: metrics(rs, (r) => r.bm25f),
+    };
+  }
+  return { library: library.length, halves };
+}
+
+export function printPooled(r: PooledReport): void {
+  const num = (x: number) => x.toFixed(3);
+  console.log(`\npooled re-cite: the related ranking over all the papers' .bib entries as one library (${r.library} entries)`);
+  console.log('  half  citations   ranking                       R@1    R@10   MRR@20');
+  for (const [half, h] of Object.entries(r.halves)) {
+    const row = (name: string, m: ReciteMetrics) => console.log(`  ${half.padEnd(5)} ${String(m.occurrences).padStart(9)}   ${name.padEnd(28)} ${num(m.r1)}  ${num(m.r10)}  ${num(m.mrr20)}`);
+    row('LitLens related (ranking)', h.related);
+    row(`LitLens related (gated, ${(100 * h.gated.listed).toFixed(0)}% listed)`, h.gated);
+    row('plain BM25F', h.bm25f);
+  }
+}

@@ -1,0 +1,69 @@
+import { strict as assert } from 'node:assert';
+import type { Paper } from '../../../server/src/library/paper';
+import { PLAIN_BM25F, PlainBm25f, bm25Idf, bm25fScore, fieldCounts, queryStems } from '../../../server/src/search/bm25f';
+import { ChanceBar, STAND_OUT, evidenceNeeded, normalisedScore, opensGate } from '../../../server/src/search/gate';
+
+const paper = (key: string, title: string, abstract?: string): Paper =>
+  ({ key, title, abstract, authors: [], origin: { kind: 'workspace', file: 'refs.bib', line: 1 } }) as unknown as Paper;
+
+describe('search: plain BM25F (the baseline and the related ranking)', () => {
+  const papers = [
+    paper('a', 'Glacier mass balance', 'Glaciers lose mass as summers warm.'),
+    paper('b', 'Cement kilns', 'Limestone calcination releases carbon.'),
+    paper('c', 'Alpine hydrology', 'Meltwater from glacier ice feeds rivers in spring and summer.'),
+  ];
+
+  it('scores one paper by the formula: title x2 + abstract, each normalised by its own length', () => {
+    const plain = PlainBm25f.build(papers);
+    const stems = queryStems('glacier');
+    const doc = fieldCounts(papers[0]);
+    const { avgTitle, avgAbstract } = plain.stats;
+    const tf = (2 * 1) / (1 - 0.75 + (0.75 * doc.titleLength) / avgTitle) + (1 * 1) / (1 - 0.75 + (0.75 * doc.abstractLength) / avgAbstract);
+    const expected = bm25Idf(2, 3) * (tf / (1.2 + tf));
+    assert.ok(Math.abs(bm25fScore(stems, doc, plain.stats, PLAIN_BM25F) - expected) < 1e-12);
+  });
+
+  it('ranks a title match first, leaves out papers sharing no word, and lists best first', () => {
+    const hits = PlainBm25f.build(papers).rank('glacier summer', 10);
+    assert.deepEqual(
+      hits.map((h) => h.paper.key),
+      ['a', 'c'],
+    );
+    assert.ok(hits[0].score > hits[1].score);
+  });
+});
+
+describe('search: the related gate (gate.ts)', () => {
+  it('asks more shared topical evidence of a longer passage, and only what a name has of a name', () => {
+    assert.equal(evidenceNeeded({ words: 12, mass: 0 }), 2);
+    assert.ok(Math.abs(evidenceNeeded({ words: 40, mass: 20 }) - 3.4) < 1e-9);
+    assert.equal(evidenceNeeded({ words: 1, mass: 1 }), 1);
+  });
+
+  it('opens on a paper that reaches the threshold with enough evidence', () => {
+    const passage = { words: 12, mass: 6 };
+    assert.ok(opensGate(passage, { score: 0.4, shared: 5, evidence: 3 }, 0.3));
+    assert.ok(!opensGate(passage, { score: 0.4, shared: 5, evidence: 2 }, 0.3), 'generic or coincidental words only');
+    assert.ok(!opensGate(passage, { score: 0.29, shared: 5, evidence: 3 }, 0.3));
+  });
+
+  it('puts a passage\'s ideal at 1 and a paper holding nothing at 0', () => {
+    assert.equal(normalisedScore(10, 10, 8, 8), 1);
+    assert.equal(normalisedScore(0, 10, 0, 8), 0);
+  });
+
+  it('the document null: a bar per passage length, drawn once from the document\'s own words, STAND_OUT times its 90th percentile', () => {
+    const prose = Array.from({ length: 300 }, (_, i) => `word${i % 37}`).join(' ');
+    let calls = 0;
+    const bar = new ChanceBar(prose, (text) => {
+      calls++;
+      return text.split(' ').length / 100;
+    });
+    // Random passages of ~20 words score ~0.2 here: the bar is STAND_OUT times that.
+    assert.ok(bar.bar(20) > STAND_OUT * 0.15 && bar.bar(20) < STAND_OUT * 0.25, String(bar.bar(20)));
+    const asked = calls;
+    assert.equal(bar.bar(19), bar.bar(20), 'lengths 19 and 20 share a bar');
+    assert.equal(calls, asked, 'a bar is drawn once');
+    assert.equal(new ChanceBar('too few words to judge', () => 1).bar(5), 0);
+  });
+});
