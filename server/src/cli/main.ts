@@ -3,6 +3,7 @@
 // args.ts and io.ts). `--help` (any command, or `litlens help CMD`) and `--version` are answered here.
 import { version } from '../../../package.json';
 import { add } from './add';
+import { corpus } from './corpus';
 import { HelpRequest, UsageError, type Command } from './args';
 import { embed } from './embed';
 import { lsp } from './lsp';
@@ -10,7 +11,7 @@ import { papers } from './papers';
 import { related } from './related';
 import { search } from './search';
 
-export const commands: Record<string, Command> = { papers, search, related, add, embed, lsp };
+export const commands: Record<string, Command> = { papers, search, related, add, corpus, embed, lsp };
 
 /** Runs one command line; answers the exit code (0 done, 1 failed, 2 a usage error). */
 export async function main(argv: string[]): Promise<number> {
