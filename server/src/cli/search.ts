@@ -2,7 +2,7 @@
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
 import { RANKING, UsageError, parse, type Command } from './args';
-import { openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
+import { closeRanker, openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
 
 export const search: Command = {
   summary: 'rank the library for a query (typed words or a sentence)',
@@ -37,6 +37,6 @@ async function runSearch(args: string[]): Promise<number> {
       return answer(value.query);
     });
   } finally {
-    await ranker.semantic?.dispose();
+    await closeRanker(ranker);
   }
 }
