@@ -47,6 +47,7 @@ export class TestClient {
   /** What workspace/configuration answers (the "litlens" section). */
   settings: Record<string, unknown> = {};
   private waiters: Waiter[] = [];
+  private requestWaiters: Waiter[] = [];
   private stderr = '';
 
   private constructor(
@@ -55,8 +56,8 @@ export class TestClient {
   ) {}
 
   /** `node dist/cli.js lsp --stdio`, as Neovim or Emacs start it. */
-  static start(args: string[] = [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio']): TestClient {
-    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  static start(args: string[] = [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], env: NodeJS.ProcessEnv = process.env): TestClient {
+    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     return TestClient.attach(proc, createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!)));
   }
 
@@ -82,6 +83,7 @@ export class TestClient {
     connection.onUnhandledProgress((params) => client.notifications.push({ method: '$/progress', params }));
     connection.onRequest((method, params: any) => {
       client.serverRequests.push({ method, params });
+      for (const w of [...client.requestWaiters]) if (w.method === method) (client.requestWaiters.splice(client.requestWaiters.indexOf(w), 1), w.resolve(params));
       if (method === 'workspace/configuration') return (params.items as { section?: string }[]).map((i) => (i.section === 'litlens' ? client.settings : null));
       if (method === 'workspace/workspaceFolders') return null;
       if (method === 'workspace/applyEdit') return { applied: false };
@@ -118,6 +120,14 @@ export class TestClient {
         },
       };
       this.waiters.push(waiter);
+    });
+  }
+
+  /** Resolves with the params of the next request the server sends with this method (e.g. workspace/codeLens/refresh). */
+  waitForServerRequest(method: string, timeoutMs = 15000): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${method} request within ${timeoutMs} ms`)), timeoutMs);
+      this.requestWaiters.push({ method, predicate: () => true, resolve: (p) => (clearTimeout(timer), resolve(p)) });
     });
   }
 

@@ -60,7 +60,7 @@ export class Ranker {
     const vector = semantic?.queryVectorIfReady(context);
     const local = !semantic || !vector ? this.index.completion(typed, context, { limit }) : semantic.fuseWith(vector, this.index.completion(typed, context, { limit: depth(limit) }), { limit });
     if (this.shared.length === 0) return local;
-    return merge(local, this.shared.map((s) => s.completionNow(typed, context, limit) ?? []), limit);
+    return merge(local, this.shared.map((s) => s.completionNow(typed, context, limit) ?? []), limit, true);
   }
 
   /**
@@ -112,7 +112,7 @@ export class Ranker {
   async search(query: string, options: { limit: number; mode?: SearchMode }): Promise<Hit[]> {
     const { limit } = options;
     const shared = this.withShared([], limit, (s) => s.search(query, limit));
-    return merge(await this.searchLocal(query, options), [await shared], limit);
+    return merge(await this.searchLocal(query, options), [await shared], limit, true);
   }
 
   private async searchLocal(query: string, options: { limit: number; mode?: SearchMode }): Promise<Hit[]> {
@@ -144,13 +144,24 @@ async function deadline(answer: Promise<Hit[]>, ms: number): Promise<Hit[]> {
   }
 }
 
-/** Lists of hits into one, best score first, each key once (the first list's paper wins), at most `limit`. */
-function merge(first: Hit[], others: Hit[][], limit: number): Hit[] {
+/**
+ * Lists of hits into one, best score first, each key once (the first list's paper wins), at most
+ * `limit`. `relative`: scores are compared as shares of each list's best (completion and the search
+ * box, whose scores are each index's own blend); otherwise as they are (related: 0..1 everywhere).
+ */
+function merge(first: Hit[], others: Hit[][], limit: number, relative = false): Hit[] {
   if (others.every((o) => o.length === 0)) return first;
+  const scaled = (list: Hit[]) => {
+    const best = relative ? Math.max(...list.map((h) => h.score)) : 1;
+    return list.map((h) => ({ hit: h, score: best > 0 ? h.score / best : 0 }));
+  };
   const seen = new Set(first.map((h) => h.paper.key));
-  const all = [...first];
-  for (const list of others) for (const h of list) if (!seen.has(h.paper.key)) (seen.add(h.paper.key), all.push(h));
-  return all.sort((a, b) => b.score - a.score).slice(0, limit);
+  const all = scaled(first);
+  for (const list of others) for (const x of scaled(list)) if (!seen.has(x.hit.paper.key)) (seen.add(x.hit.paper.key), all.push(x));
+  return all
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map((x) => x.hit);
 }
 
 /** How many lexical hits a fusion asking for `limit` takes. */
