@@ -56,7 +56,7 @@ export async function openRanker(library: Library, flags: Values<typeof CACHE & 
 const CLI_DEADLINE_MS = 60_000;
 
 /** --corpus postgresql://…: each shared corpus connected; one that cannot be is a usage error with the reason. */
-async function openShared(flags: Values<Partial<typeof CORPUS>>): Promise<SharedCorpus[]> {
+export async function openShared(flags: Values<Partial<typeof CORPUS>>): Promise<SharedCorpus[]> {
   const shared = [flags.corpus ?? []].flat().filter(isSharedCorpusUrl).map((url) => new SharedCorpus(url, { connectMs: 10_000, statementMs: 60_000 }));
   for (const s of shared) {
     if (await s.open()) continue;

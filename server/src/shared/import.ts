@@ -104,13 +104,14 @@ export async function importCorpus(db: pg.Pool, files: readonly string[], option
         options.onProgress?.({ ...progress });
       });
     };
+    // Bytes counted from the lines (a 'data' listener would put the stream in flowing mode and defeat the backpressure).
     const input = createReadStream(file);
-    input.on('data', (chunk) => (progress.bytes += chunk.length));
     const lines = createInterface({ input, crlfDelay: Infinity });
     let line = 0;
     for await (const text of lines) {
       line++;
       progress.lines = line;
+      progress.bytes += Buffer.byteLength(text) + 1;
       if (options.signal?.aborted) throw new Error('import cancelled');
       if (line <= skipTo) {
         resumed++;
