@@ -2,7 +2,9 @@
 // index (search/corpus.ts) and the PostgreSQL source (shared/corpus.ts) over one snapshot, and the
 // shared source's latency per query kind (in-process, over a loopback connection).
 //
-//   node --import tsx bench/pg-overlap.ts --file SNAPSHOT --url postgresql://USER@HOST:PORT/DB [--queries 200] [--seed 1]
+//   node --import tsx bench/pg-overlap.ts --file SNAPSHOT --url postgresql://USER@HOST:PORT/DB [--queries 200] [--seed 1] [--cache DIR]
+//
+// --cache: the embedded index is saved there and opened from there next time.
 //
 // The snapshot must be the one imported at URL (litlens corpus import SNAPSHOT --to URL).
 // Queries: sentences taken from abstracts of papers picked at random (a citing sentence), the
@@ -11,7 +13,7 @@
 // Overlap: |top10(embedded) ∩ top10(shared)| / |top10(embedded)| averaged over queries with hits.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCorpus, corpusSource } from '../server/src/search/corpus';
+import { buildCorpus, corpusSource, openCorpus } from '../server/src/search/corpus';
 import { SearchIndex, type Hit } from '../server/src/search/index';
 import { SharedCorpus } from '../server/src/shared/corpus';
 
@@ -32,7 +34,9 @@ const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const corpus = await buildCorpus(file!, null);
+  const cache = arg('--cache') ?? null;
+  const saved = cache ? await openCorpus(file!, cache) : null;
+  const corpus = saved && typeof saved !== 'string' ? saved : await buildCorpus(file!, cache);
   const embedded = SearchIndex.fromSources([]);
   embedded.setEncodedSource(corpusSource(corpus), corpus.encoded);
   console.log(`embedded: ${corpus.store.size} papers indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -213,9 +213,11 @@ export class SharedCorpus {
   }
 
   private async fetch(tsquery: string, weighted: { q: string; w: number }[] = []): Promise<Paper[]> {
-    const order = weighted.length ? weighted.map((t, i) => `ts_rank(tsv, $${i + 3}::tsquery) * ${t.w.toFixed(4)}`).join(' + ') : 'ts_rank(tsv, $1::tsquery)';
+    const order = weighted.length ? weighted.map((t, i) => `ts_rank(t, $${i + 3}::tsquery) * ${t.w.toFixed(4)}`).join(' + ') : 'ts_rank(t, $1::tsquery)';
+    // `tsv || ''` detoasts each row's tsvector once: every ts_rank on the stored column would read
+    // it from TOAST again (at 100k papers 158k buffer reads for 4k rows instead of 17k; 3x faster).
     const { rows } = await this.query<{ id: string; entry: Paper; line: number }>(
-      `SELECT id, entry, line FROM litlens.papers WHERE tsv @@ $1::tsquery ORDER BY ${order} DESC LIMIT $2`,
+      `SELECT id, entry, line FROM (SELECT id, entry, line, tsv || ''::tsvector AS t FROM litlens.papers WHERE tsv @@ $1::tsquery OFFSET 0) c ORDER BY ${order} DESC LIMIT $2`,
       [tsquery, CANDIDATES, ...weighted.map((t) => t.q)],
     );
     return rows.map((r) => this.paperOf(r.id, r.entry, r.line));
