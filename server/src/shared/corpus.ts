@@ -25,8 +25,11 @@ import { segmentBuilder } from '../search/segment';
 import { STOPWORDS, contentTerms, fold, stem, tokenize } from '../search/text';
 import { checkUrl, connect, describeError, displayUrl, readMeta, type SharedMeta } from './schema';
 
-/** Papers fetched from PostgreSQL per query and ranked here. */
-export const CANDIDATES = 100;
+/**
+ * Papers fetched from PostgreSQL per query and ranked here. At 100k papers (bench/pg-overlap.ts)
+ * 100 kept 0.75 of the embedded top 10 for context queries, 200 kept 0.83-0.87.
+ */
+export const CANDIDATES = 200;
 /** Candidate terms are taken rarest first while their document frequencies sum to at most this. */
 export const CANDIDATE_POSTINGS = 4000;
 /** Common terms beyond the budget are asked for in pairs, among this many of them. */
@@ -199,17 +202,18 @@ export class SharedCorpus {
       postings += p.expect;
     }
     if (parts.length === 0) return [];
-    // Ordered by the idf-weighted field weights of the terms each paper holds: BM25F without term frequencies.
-    const weighted = terms.slice(0, ORDER_TERMS).map((t) => ({ q: quote(t.s), w: Math.log(1 + n / (t.df + 0.5)) }));
-    return this.fetch(parts.join(' | '), weighted);
+    return this.fetch(parts.join(' | '), weightsOf(text, stats));
   }
 
-  /** Papers holding every typed word as the prefix of a word or of its stem. */
-  private async typedCandidates(typed: string): Promise<Paper[]> {
+  /**
+   * Papers holding every typed word as the prefix of a word or of its stem; with a sentence around
+   * the citation, the best by its terms (completion ranks them by it), else by the typed words.
+   */
+  private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics): Promise<Paper[]> {
     const words = tokenize(typed, true).map((t) => t.term).filter((w) => !STOPWORDS.has(w)).slice(0, 8);
     if (words.length === 0) return [];
     const query = words.map((w) => `(${quote(w)}:* | ${quote(stem(w))}:*)`).join(' & ');
-    return this.fetch(query);
+    return this.fetch(query, stats && context ? weightsOf(context, stats) : []);
   }
 
   private async fetch(tsquery: string, weighted: { q: string; w: number }[] = []): Promise<Paper[]> {
@@ -217,7 +221,7 @@ export class SharedCorpus {
     // `tsv || ''` detoasts each row's tsvector once: every ts_rank on the stored column would read
     // it from TOAST again (at 100k papers 158k buffer reads for 4k rows instead of 17k; 3x faster).
     const { rows } = await this.query<{ id: string; entry: Paper; line: number }>(
-      `SELECT id, entry, line FROM (SELECT id, entry, line, tsv || ''::tsvector AS t FROM litlens.papers WHERE tsv @@ $1::tsquery OFFSET 0) c ORDER BY ${order} DESC LIMIT $2`,
+      `SELECT id, entry, line FROM (SELECT id, entry, source, line, tsv || ''::tsvector AS t FROM litlens.papers WHERE tsv @@ $1::tsquery OFFSET 0) c ORDER BY ${order} DESC, source, line LIMIT $2`,
       [tsquery, CANDIDATES, ...weighted.map((t) => t.q)],
     );
     return rows.map((r) => this.paperOf(r.id, r.entry, r.line));
@@ -233,7 +237,8 @@ export class SharedCorpus {
 
   /** An index over the candidates, ranking with the corpus's statistics. */
   private indexOf(papers: Paper[], stats: CollectionStatistics): SearchIndex {
-    const unique = [...new Map(papers.map((p) => [p.key, p])).values()];
+    // In file order, as the embedded index numbers them: equal scores then rank alike (earlier first).
+    const unique = [...new Map(papers.map((p) => [p.key, p])).values()].sort((a, b) => a.origin.line - b.origin.line);
     const builder = segmentBuilder(this.meta!.averages);
     for (const p of unique) builder.add(p);
     const seg = builder.finish('candidates', unique);
@@ -263,7 +268,7 @@ export class SharedCorpus {
   async completion(typed: string, context: string, limit: number): Promise<Hit[]> {
     if (!typed.trim()) return this.context(context, limit);
     const stats = await this.statistics(contentTerms(context).map((t) => t.stem));
-    return this.indexOf(await this.typedCandidates(typed), stats).completion(typed, context, { limit });
+    return this.indexOf(await this.typedCandidates(typed, context, stats), stats).completion(typed, context, { limit });
   }
 
   /** The search box (SearchIndex.search): typed words and, for longer queries, the passage's terms. */
@@ -318,7 +323,7 @@ export class SharedCorpus {
     return this.now(JSON.stringify(['completion', typed, context, limit]), async () => {
       if (!typed.trim()) return this.context(context, limit);
       const stats = await this.statistics(contentTerms(context).map((t) => t.stem));
-      const candidates = await this.typedCandidates(typed);
+      const candidates = await this.typedCandidates(typed, context, stats);
       const index = this.indexOf(candidates, stats);
       this.lastTyped = { typed, context, index, truncated: candidates.length >= CANDIDATES };
       return index.completion(typed, context, { limit });
@@ -350,6 +355,17 @@ export class SharedCorpus {
     await this.pool?.end().catch(() => {});
     this.pool = null;
   }
+}
+
+/** The text's terms as ordering weights: idf times each one's ts_rank (field weights), BM25F without term frequencies. */
+function weightsOf(text: string, stats: CollectionStatistics): { q: string; w: number }[] {
+  const n = Math.max(1, stats.papers);
+  return [...new Set(contentTerms(text).map((t) => t.stem))]
+    .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
+    .filter((t) => t.df > 0)
+    .sort((a, b) => a.df - b.df)
+    .slice(0, ORDER_TERMS)
+    .map((t) => ({ q: quote(t.s), w: Math.log(1 + n / (t.df + 0.5)) }));
 }
 
 /** A tsquery operand: LitLens' folded words and stems, quoted. */
