@@ -128,10 +128,14 @@ async function main(): Promise<void> {
     show('completion \\cite{ (context ranked)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{}', 6) })));
     show('completion \\cite{mast (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{mastering', 10) })));
     show('hover on a key', await time(runs, () => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'smith2020graphs', 3) })));
-    if (corpus) show('completion \\cite{deep lear (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{deep lear', 15) })));
+    if (corpus || shared) show('completion \\cite{deep lear (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{deep lear', 15) })));
     show('hover on prose (related papers)', await time(runs, () => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'learned dynamics', 3) })));
     if (shared) {
-      const sentences = body.split(/(?<=\.)\s+/).filter((x) => x.split(/\s+/).length > 8 && !x.includes('\\'));
+      // The fixture's sentences without their citation commands.
+      const sentences = body
+        .split('\n')
+        .map((x) => x.replace(/~?\\cite\w*\{[^}]*\}/g, '').trim())
+        .filter((x) => x.split(/\s+/).length > 8 && !x.includes('\\'));
       let i = 0;
       show('litlens/search (title words)', await time(runs, () => client.request('litlens/search', { query: ['deep reinforcement', 'graph neural networks', 'diffusion planning', 'language model'][i++ % 4], limit: 20 })));
       show('litlens/related (a sentence)', await time(runs, () => client.request('litlens/related', { text: sentences[i++ % sentences.length], limit: 10 })));
