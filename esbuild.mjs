@@ -13,7 +13,8 @@ const common = {
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 // Semantic search loads transformers.js (an optionalDependency) at run time from node_modules.
-const semanticExternals = ['@huggingface/transformers', 'onnxruntime-node', 'onnxruntime-web', 'sharp'];
+// pg (node-postgres) is bundled; its optional native binding (pg-native) is required only when asked for.
+const semanticExternals = ['@huggingface/transformers', 'onnxruntime-node', 'onnxruntime-web', 'sharp', 'pg-native'];
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: semanticExternals },

@@ -274,11 +274,18 @@ export class LitLensContext implements vscode.Disposable {
       const errors = s.errors > 0 ? ` $(warning) ${s.errors}` : '';
       const semantic = s.embeddings.state === 'ready' ? ' $(sparkle)' : s.embeddings.state === 'loading' || s.embeddings.state === 'embedding' ? ' $(loading~spin)' : '';
       const corpus = s.corpus?.state === 'indexing' ? ` $(sync~spin) ${corpusProgress(s.corpus)}` : '';
-      item.text = s.state === 'error' ? `$(error) LitLens${errors}` : `$(book) ${papers}${errors}${semantic}${corpus}`;
+      // A shared corpus (PostgreSQL) that does not answer: the papers shown are the local ones.
+      const down = (s.shared ?? []).filter((c) => c.state === 'unreachable' || c.state === 'error');
+      const shared = down.length ? ' $(debug-disconnect)' : '';
+      item.text = s.state === 'error' ? `$(error) LitLens${errors}` : `$(book) ${papers}${errors}${semantic}${corpus}${shared}`;
       if (s.state === 'error') item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       else if (s.errors > 0) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       tooltip.appendMarkdown(`**LitLens** — ${papers} from ${s.sources} source${s.sources === 1 ? '' : 's'}\n\n`);
       if (s.corpus) tooltip.appendMarkdown(`Corpora: ${escape(corpusText(s.corpus))}\n\n`);
+      for (const c of s.shared ?? []) {
+        const state = c.state === 'ready' ? `${c.papers.toLocaleString('en')} papers` : c.state === 'connecting' ? 'connecting…' : `${c.state === 'unreachable' ? 'unreachable, retrying' : 'error'}: ${c.message ?? ''}`;
+        tooltip.appendMarkdown(`Shared corpus ${escape(c.url)}: ${escape(state)}\n\n`);
+      }
       if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} error${s.errors === 1 ? '' : 's'} reading the library (the Problems view lists them with the warnings)\n\n`);
       if (s.embeddings.state === 'off' && !this.hasSemanticRuntime()) tooltip.appendMarkdown(`Semantic search: off — ${escape(SEMANTIC_RUNTIME_MISSING)}\n\n`);
       else {

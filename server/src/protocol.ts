@@ -11,7 +11,8 @@ export interface Settings {
   /** Include the bundled corpus of ML papers. */
   bundledCorpus: boolean;
   /** Big discovery corpora read as a stream with their papers off the heap: arXiv metadata snapshots
-   * (JSON lines) or JSON lines of CSL items; absolute or relative to the workspace folder. */
+   * (JSON lines) or JSON lines of CSL items; absolute or relative to the workspace folder. Or a lab's
+   * shared corpus in PostgreSQL: postgresql://USER@HOST[:PORT]/DB (no password: PGPASSWORD, ~/.pgpass). */
   corpora: string[];
   /** arXiv categories a snapshot is narrowed to ("cs.LG", or "cs" for the archive); empty = all. */
   corpusCategories: string[];
@@ -215,6 +216,17 @@ export interface Status {
   /** The litlens.corpora files together (absent when none is configured): indexing runs after the
    * workspace's own library is ready, which answers meanwhile. */
   corpus?: CorpusStatus;
+  /** The litlens.corpora postgresql:// entries (absent when none is configured): a lab's shared corpora. */
+  shared?: SharedCorpusStatus[];
+}
+
+/** One shared corpus (PostgreSQL): its URL (never a password), whether it answers, its size. */
+export interface SharedCorpusStatus {
+  url: string;
+  state: 'connecting' | 'ready' | 'unreachable' | 'error';
+  papers: number;
+  /** Why it does not answer (unreachable: retried with backoff). */
+  message?: string;
 }
 
 export interface CorpusStatus {

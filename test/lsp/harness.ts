@@ -50,6 +50,7 @@ export class TestClient {
   /** What workspace/configuration answers (the "litlens" section). */
   settings: Record<string, unknown> = {};
   private waiters: Waiter[] = [];
+  private requestWaiters: Waiter[] = [];
   private stderr = '';
 
   private constructor(
@@ -85,6 +86,7 @@ export class TestClient {
     connection.onUnhandledProgress((params) => client.notifications.push({ method: '$/progress', params }));
     connection.onRequest((method, params: any) => {
       client.serverRequests.push({ method, params });
+      for (const w of [...client.requestWaiters]) if (w.method === method) (client.requestWaiters.splice(client.requestWaiters.indexOf(w), 1), w.resolve(params));
       if (method === 'workspace/configuration') return (params.items as { section?: string }[]).map((i) => (i.section === 'litlens' ? client.settings : null));
       if (method === 'workspace/workspaceFolders') return null;
       if (method === 'workspace/applyEdit') return { applied: false };
@@ -121,6 +123,14 @@ export class TestClient {
         },
       };
       this.waiters.push(waiter);
+    });
+  }
+
+  /** Resolves with the params of the next request the server sends with this method (e.g. workspace/codeLens/refresh). */
+  waitForServerRequest(method: string, timeoutMs = 15000): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${method} request within ${timeoutMs} ms`)), timeoutMs);
+      this.requestWaiters.push({ method, predicate: () => true, resolve: (p) => (clearTimeout(timer), resolve(p)) });
     });
   }
 

@@ -3,6 +3,7 @@
 //
 //   npm run build && node --import tsx test/lsp/latency.ts [--library FILE.bib|FILE.json] [--runs N] [--cache DIR] [--reindex]
 //                                                           [--corpus FILE.jsonl [--categories cs.LG,stat.ML]]
+//                                                           [--shared postgresql://USER@HOST:PORT/DB [--no-bundled]]
 //
 // Prints time to "ready", then p50/p95 per request kind. With --library, that file joins the
 // bundled corpus (e.g. bench/out/library-100000-s1.json from `npm run bench`). With --cache, the
@@ -15,6 +16,9 @@
 // With --corpus (an arXiv snapshot, e.g. bench/out/arxiv-100000-s1.jsonl from bench/generate.ts
 // --arxiv), the file goes into litlens.corpora: the time to the corpus being searchable is printed
 // too, built cold or opened from the saved index (run twice with the same --cache for both).
+// With --shared (a shared corpus in PostgreSQL, docs/postgresql.md), the URL goes into
+// litlens.corpora; litlens/search and litlens/related are measured too. --no-bundled turns the
+// bundled corpus off (the server's memory with only the shared corpus).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -85,11 +89,13 @@ async function main(): Promise<void> {
     const uri = uriOf(tex);
     const corpus = arg('--corpus');
     const corpusCategories = (arg('--categories') ?? '').split(',').filter(Boolean);
-    const settings = { libraries: library ? [path.resolve(library)] : [], corpora: corpus ? [path.resolve(corpus)] : [], corpusCategories };
+    const shared = arg('--shared');
+    const settings = { libraries: library ? [path.resolve(library)] : [], corpora: [...(corpus ? [path.resolve(corpus)] : []), ...(shared ? [shared] : [])], corpusCategories, bundledCorpus: !process.argv.includes('--no-bundled') };
     client.settings = settings;
     await client.initialize(ws, { cacheDir, litlens: settings });
     await client.open(tex, 'latex', text);
     const ready = client.waitFor('litlens/status', (s: any) => s.state === 'ready', 600000);
+    const sharedReady = shared ? client.waitFor('litlens/status', (s: any) => s.shared?.[0]?.state === 'ready', 60000) : null;
     const corpusReady = corpus ? client.waitFor('litlens/status', (s: any) => s.state === 'ready' && s.corpus && s.corpus.state !== 'indexing', 1200000) : ready;
     const during = await hoversDuring(client, uri, text, ready);
     const status = await ready;
@@ -102,6 +108,10 @@ async function main(): Promise<void> {
       const how = progress.some((m) => /: indexing \(/.test(m)) ? 'built cold' : 'opened from the saved index';
       console.log(`corpus ${done.corpus.state}: ${done.corpus.papers} papers (${done.corpus.filtered ?? 0} filtered out), ${how}, in ${Date.now() - started} ms from start${done.corpus.message ? `; ${done.corpus.message}` : ''}`);
       console.log(`while the corpus loaded: ${meanwhile}`);
+    }
+    if (sharedReady) {
+      const s = (await sharedReady).shared[0];
+      console.log(`shared corpus ${s.url}: ${s.papers} papers, connected in ${Date.now() - started} ms from start`);
     }
     console.log(`after ready: ${showMemory(serverMemory(client.proc.pid))}`);
     if (reindex && library) {
@@ -118,8 +128,18 @@ async function main(): Promise<void> {
     show('completion \\cite{ (context ranked)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{}', 6) })));
     show('completion \\cite{mast (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{mastering', 10) })));
     show('hover on a key', await time(runs, () => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'smith2020graphs', 3) })));
-    if (corpus) show('completion \\cite{deep lear (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{deep lear', 15) })));
+    if (corpus || shared) show('completion \\cite{deep lear (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{deep lear', 15) })));
     show('hover on prose (related papers)', await time(runs, () => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'learned dynamics', 3) })));
+    if (shared) {
+      // The fixture's sentences without their citation commands.
+      const sentences = body
+        .split('\n')
+        .map((x) => x.replace(/~?\\cite\w*\{[^}]*\}/g, '').trim())
+        .filter((x) => x.split(/\s+/).length > 8 && !x.includes('\\'));
+      let i = 0;
+      show('litlens/search (title words)', await time(runs, () => client.request('litlens/search', { query: ['deep reinforcement', 'graph neural networks', 'diffusion planning', 'language model'][i++ % 4], limit: 20 })));
+      show('litlens/related (a sentence)', await time(runs, () => client.request('litlens/related', { text: sentences[i++ % sentences.length], limit: 10 })));
+    }
     const lines = text.split('\n').length;
     show(`codeLens, ${lines}-line document`, await time(Math.min(runs, 20), () => client.request('textDocument/codeLens', { textDocument: { uri } })));
     console.log(`after the requests: ${showMemory(serverMemory(client.proc.pid))}`);

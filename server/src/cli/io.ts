@@ -13,6 +13,8 @@ import { defaultModel, openSemanticIndex } from '../search/semantic/oneShot';
 import { join, relative, resolve } from 'node:path';
 import { joinByTitle } from '../library/join';
 import { buildCorpus, corpusSource, openCorpus } from '../search/corpus';
+import { SharedCorpus } from '../shared/corpus';
+import { isSharedCorpusUrl } from '../shared/schema';
 import { UsageError, type CACHE, type CORPUS, type LIBRARY, type SEMANTIC, type Values, type WORKSPACE } from './args';
 
 /** The folder a command reads as its workspace, as the editor reads a workspace folder. */
@@ -81,11 +83,32 @@ export async function openRanker(library: Library, flags: Values<typeof CACHE & 
     if (index.lastLoad.built.length > 0) await index.save(flags.cache);
   }
   await addCorpora(library, flags, index);
-  if (!flags.semantic) return new Ranker(index);
+  const shared = await openShared(flags);
+  if (!flags.semantic) return new Ranker(index, null, shared, CLI_DEADLINE_MS);
   const model = flags.model ?? defaultModel();
   const { index: semantic, status } = await openSemanticIndex(library.papers, { model, cacheDir: flags.cache, allowDownloads: !!flags.download });
   if (!semantic) process.stderr.write(`litlens: semantic search is off: ${status.message ?? status.state}; the ranking is lexical\n`);
-  return new Ranker(index, semantic);
+  return new Ranker(index, semantic, shared, CLI_DEADLINE_MS);
+}
+
+/** A command line waits for a shared corpus as long as a query may run there. */
+const CLI_DEADLINE_MS = 60_000;
+
+/** --corpus postgresql://…: each shared corpus connected; one that cannot be is a usage error with the reason. */
+export async function openShared(flags: Values<Partial<typeof CORPUS>>): Promise<SharedCorpus[]> {
+  const shared = [flags.corpus ?? []].flat().filter(isSharedCorpusUrl).map((url) => new SharedCorpus(url, { connectMs: 10_000, statementMs: 60_000 }));
+  for (const s of shared) {
+    if (await s.open()) continue;
+    for (const t of shared) await t.dispose();
+    throw new UsageError(s.message ?? `${s.name}: cannot connect`);
+  }
+  return shared;
+}
+
+/** Closes what openRanker opened (the model, the database connections). */
+export async function closeRanker(ranker: Ranker): Promise<void> {
+  await ranker.semantic?.dispose();
+  for (const s of ranker.shared) await s.dispose();
 }
 
 /**
@@ -94,7 +117,7 @@ export async function openRanker(library: Library, flags: Values<typeof CACHE & 
  * together. The bundled corpus then gains authors and years from papers of the same title.
  */
 export async function addCorpora(library: Library, flags: Values<Partial<typeof CORPUS> & typeof CACHE>, index?: SearchIndex): Promise<void> {
-  const files = flags.corpus ?? [];
+  const files = [flags.corpus ?? []].flat().filter((f) => !isSharedCorpusUrl(f)); // shared corpora: openShared
   if (!files.length) return;
   const categories = (flags.categories ?? '').split(',').map((c) => c.trim()).filter(Boolean);
   const dir = flags.cache ? join(flags.cache, 'corpora') : null;

@@ -6,6 +6,7 @@ import { cacheText, defaultSettings } from '../protocol';
 import { defaultCacheDir } from '../search/semantic/oneShot';
 import { sizeOf } from '../workspace/cache';
 import { add } from './add';
+import { corpus } from './corpus';
 import { HelpRequest, UsageError, type Command } from './args';
 import { embed } from './embed';
 import { gaps } from './gaps';
@@ -14,7 +15,7 @@ import { papers } from './papers';
 import { related } from './related';
 import { search } from './search';
 
-export const commands: Record<string, Command> = { papers, search, related, gaps, add, embed, lsp };
+export const commands: Record<string, Command> = { papers, search, related, gaps, add, corpus, embed, lsp };
 
 /** Runs one command line; answers the exit code (0 done, 1 failed, 2 a usage error). */
 export async function main(argv: string[]): Promise<number> {

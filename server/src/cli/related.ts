@@ -8,7 +8,7 @@ import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
 import { RELATED_LIST_RELATIVE } from '../features/related';
 import { RANKING, UsageError, parse, type Command } from './args';
-import { openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
+import { closeRanker, openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
 
 export const related: Command = {
   summary: 'papers related to a passage or to a position in a document ([] when none)',
@@ -132,6 +132,6 @@ async function runRelated(args: string[]): Promise<number> {
       return answer(one.text, one);
     });
   } finally {
-    await ranker.semantic?.dispose();
+    await closeRanker(ranker);
   }
 }

@@ -2,7 +2,7 @@
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
 import { RANKING, UsageError, parse, type Command } from './args';
-import { openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
+import { closeRanker, openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
 
 /**
  * A match scoring under this share of the best is weak: "gaussian process" scores 2.08 for the one
@@ -66,6 +66,6 @@ async function runSearch(args: string[]): Promise<number> {
       return answer(value.query);
     });
   } finally {
-    await ranker.semantic?.dispose();
+    await closeRanker(ranker);
   }
 }

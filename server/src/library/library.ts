@@ -39,6 +39,12 @@ export interface SourceInput {
  * the whole entry from its file, and `papers` leaves them out (a million Paper objects are what
  * the store avoids): iterate `stores` for them.
  */
+/** A shared corpus as the library sees it: papers it answered with, and any entry by key (asked of the server). */
+export interface RemotePapers {
+  get(key: string): Paper | undefined;
+  fullEntry(key: string): Promise<Paper | undefined>;
+}
+
 export class Library {
   private readonly bySource = new Map<string, LibrarySource>();
   private merged: { papers: Paper[]; byKey: Map<string, Paper>; issues: LoadIssue[]; stores: LibrarySource[]; shadowed: number } | null = null;
@@ -46,6 +52,8 @@ export class Library {
   private corpusIndex: Map<string, Paper> | null = null;
   /** Bumped on every change, so dependants (search indexes) know when to rebuild. */
   version = 0;
+  /** Shared corpora (server/src/shared): asked after every source, by key. */
+  private remote: readonly RemotePapers[] = [];
 
   constructor(sources: SourceInput[] = []) {
     for (const s of sources) this.setSource(s.id, s.result, s.kind, s.name, s.file);
@@ -62,6 +70,11 @@ export class Library {
   setStoreSource(id: string, store: PaperStore, issues: LoadIssue[] = [], kind: SourceKind = 'corpus', name: string = id): void {
     this.bySource.set(id, { id, name, file: store.file, papers: [], issues, kind, store });
     this.changed();
+  }
+
+  /** The shared corpora looked up after every source (papers they answered with, entries by key). */
+  setRemote(remote: readonly RemotePapers[]): void {
+    this.remote = remote;
   }
 
   removeSource(id: string): boolean {
@@ -87,12 +100,16 @@ export class Library {
       const found = s.store!.get(key);
       if (found) return found;
     }
+    for (const r of this.remote) {
+      const found = r.get(key);
+      if (found) return found;
+    }
     return undefined;
   }
 
   has(key: string): boolean {
     const merged = this.merge();
-    return merged.byKey.has(key) || merged.stores.some((s) => s.store!.docOf(key) >= 0);
+    return merged.byKey.has(key) || merged.stores.some((s) => s.store!.docOf(key) >= 0) || this.remote.some((r) => r.get(key) !== undefined);
   }
 
   /** The complete entry of `key` (a store's is read from its file): what hover cards and the .bib writer need. */
@@ -101,6 +118,10 @@ export class Library {
     const paper = merged.byKey.get(key);
     if (paper) return paper;
     for (const s of merged.stores) if (s.store!.docOf(key) >= 0) return s.store!.fullEntry(key);
+    for (const r of this.remote) {
+      const found = await r.fullEntry(key);
+      if (found) return found;
+    }
     return undefined;
   }
 

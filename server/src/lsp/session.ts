@@ -80,6 +80,11 @@ export class Session {
       trusted: options.trusted !== false,
       cacheDir: options.cacheDir === null ? null : typeof options.cacheDir === 'string' ? options.cacheDir : defaultCacheDir(),
       onEmbeddingStatus: () => this.sendStatus(),
+      onSharedStatus: (line) => {
+        this.connection.console.info(`LitLens: ${line}`);
+        this.sendStatus();
+      },
+      onSharedAnswer: () => this.sharedAnswered(),
     });
   }
 
@@ -327,6 +332,18 @@ export class Session {
     this.lenses.clear();
     this.diagnostics.libraryChanged(this.workspace.currentLibrary());
     if (this.caps.workspace?.codeLens?.refreshSupport) this.background(this.connection.sendRequest(CodeLensRefreshRequest.type), 'refreshing code lenses');
+  }
+
+  private lensRefresh: NodeJS.Timeout | null = null;
+
+  /** A shared corpus answered what lenses asked without waiting: one refresh for the answers of the next 200 ms. */
+  private sharedAnswered(): void {
+    if (!this.caps.workspace?.codeLens?.refreshSupport || this.lensRefresh) return;
+    this.lensRefresh = setTimeout(() => {
+      this.lensRefresh = null;
+      this.background(this.connection.sendRequest(CodeLensRefreshRequest.type), 'refreshing code lenses');
+    }, 200);
+    this.lensRefresh.unref();
   }
 
   /** settings.libraries per workspace folder (the setting is resource-scoped). */

@@ -136,6 +136,17 @@ export interface RelatedOptions extends QueryOptions {
   relative?: number;
 }
 
+/**
+ * Statistics of a collection larger than the papers this index holds: a shared corpus
+ * (server/src/shared) indexes only the candidates PostgreSQL found, and ranks them with the
+ * document frequencies and best impacts of the whole corpus, as the embedded index would.
+ */
+export interface CollectionStatistics {
+  papers: number;
+  /** Documents holding the stem, and its highest impact (1..255) in any of them; undefined when none does. */
+  term(stem: string): { df: number; maxImpact: number } | undefined;
+}
+
 export interface LoadReport {
   /** Sources whose saved segment was used. */
   loaded: string[];
@@ -209,6 +220,8 @@ export class SearchIndex {
   private tokTouched = new Uint32Array(0);
   /** What the last `load` reused and rebuilt. */
   lastLoad: LoadReport = { loaded: [], built: [] };
+  /** Context and related queries use these instead of the index's own (setStatistics). */
+  private statistics: CollectionStatistics | null = null;
 
   private readonly chunkPapers: number;
 
@@ -426,6 +439,11 @@ export class SearchIndex {
     }
   }
 
+  /** Rank context and related queries with a larger collection's statistics (null: the index's own). */
+  setStatistics(statistics: CollectionStatistics | null): void {
+    this.statistics = statistics;
+  }
+
   /** Number of distinct papers searchable. */
   get size(): number {
     let n = 0;
@@ -476,7 +494,7 @@ export class SearchIndex {
 
   /** Never zero: in an ML library "model" is everywhere, yet a title holding it is still a better match. */
   private idf(df: number): number {
-    return Math.log(1 + (this.scope ? this.scopeTotal : this.total) / (df + 0.5));
+    return Math.log(1 + (this.scope ? this.scopeTotal : (this.statistics?.papers ?? this.total)) / (df + 0.5));
   }
 
   /** Runs `query` over the parts of the `within` sources only (all parts when absent). */
@@ -518,6 +536,7 @@ export class SearchIndex {
         q.ids[i] = t;
         if (t >= 0) q.df += docFreq(this.parts[i].seg.ctx, t);
       }
+      if (this.statistics) q.df = this.statistics.term(q.stem)?.df ?? 0;
       // Repeated words count, with diminishing returns.
       q.weight = this.idf(q.df) * ((2.2 * q.qtf) / (1.2 + q.qtf));
     }
@@ -526,6 +545,7 @@ export class SearchIndex {
 
   /** The highest impact (0..1) the term has in any paper; unseen words count as fully matchable. */
   private bestImpact(q: QueryTerm): number {
+    if (this.statistics) return q.df > 0 ? (this.statistics.term(q.stem)?.maxImpact ?? 255) / 255 : 1;
     let best = 0;
     for (let s = 0; s < this.parts.length; s++) if (q.ids[s] >= 0) best = Math.max(best, this.parts[s].seg.ctx.maxImpact[q.ids[s]]);
     return q.df > 0 ? best / 255 : 1;

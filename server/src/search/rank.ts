@@ -8,6 +8,12 @@
 //   await ranker.related(passage, { limit, threshold })     // [] when nothing is about it
 //   ranker.relatedNow(paragraph, { limit, threshold })      // never waits: { hits, final }
 //   await ranker.search(query, { limit, mode })             // the search box
+//
+// Shared corpora (PostgreSQL, server/src/shared) join every answer: awaited answers (related,
+// search: hovers, the panel, Show Related Papers) wait for them at most `sharedDeadlineMs`, answers
+// that never wait (completion, relatedNow: code lenses) take what a shared corpus already knows and
+// have it fetched for the next time. A shared corpus that is down only leaves its papers out.
+import { SharedUnavailable, type SharedCorpus } from '../shared/corpus';
 import { ChanceBar } from './gate';
 import type { Hit, SearchIndex, SearchMode } from './index';
 import { FUSION_DEPTH, type SemanticIndex } from './semantic';
@@ -38,6 +44,10 @@ export class Ranker {
     readonly index: SearchIndex,
     /** Embeddings, when the user turned them on (they take part once `.ready`). */
     readonly semantic: SemanticIndex | null = null,
+    /** Shared corpora in PostgreSQL (litlens.corpora's postgresql:// entries). */
+    readonly shared: readonly SharedCorpus[] = [],
+    /** How long an awaited answer waits for a shared corpus (SHARED_DEADLINE_MS). */
+    readonly sharedDeadlineMs = SHARED_DEADLINE_MS,
   ) {}
 
   private readonly chance = new Map<string, ChanceBar>();
@@ -60,6 +70,13 @@ export class Ranker {
     return this.index.related(text, { ...options, standOut: bar.bar(wordsIn(text)) });
   }
 
+  /** Local hits with each shared corpus's answer (when it comes in time), by score, a key once (local first). */
+  private async withShared(local: Hit[], limit: number, ask: (s: SharedCorpus) => Promise<Hit[]>): Promise<Hit[]> {
+    if (this.shared.length === 0) return local;
+    const answers = await Promise.all(this.shared.map((s) => deadline(ask(s), this.sharedDeadlineMs)));
+    return merge(local, answers, limit);
+  }
+
   /** True when answers may be fused with meaning now. */
   get fuses(): boolean {
     return !!this.semantic?.ready;
@@ -73,8 +90,9 @@ export class Ranker {
   completion(typed: string, context: string, limit: number): Hit[] {
     const semantic = this.fuses && !typed.trim() && context.trim() ? this.semantic : null;
     const vector = semantic?.queryVectorIfReady(context);
-    if (!semantic || !vector) return this.index.completion(typed, context, { limit });
-    return semantic.fuseWith(vector, this.index.completion(typed, context, { limit: depth(limit) }), { limit });
+    const local = !semantic || !vector ? this.index.completion(typed, context, { limit }) : semantic.fuseWith(vector, this.index.completion(typed, context, { limit: depth(limit) }), { limit });
+    if (this.shared.length === 0) return local;
+    return merge(local, this.shared.map((s) => s.completionNow(typed, context, limit) ?? []), limit, true);
   }
 
   /**
@@ -89,6 +107,11 @@ export class Ranker {
 
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */
   async related(text: string, options: RelatedLimits): Promise<Hit[]> {
+    const shared = this.withShared([], options.limit, (s) => s.related(text, { limit: options.limit, threshold: options.threshold, relative: options.relative }));
+    return merge(await this.relatedLocal(text, options), [await shared], options.limit);
+  }
+
+  private async relatedLocal(text: string, options: RelatedLimits): Promise<Hit[]> {
     if (!this.fuses) return this.lexicalRelated(text, options);
     try {
       const vector = await this.semantic!.embedQuery(text);
@@ -103,6 +126,15 @@ export class Ranker {
    * false when meaning would take part but the text's vector is still being computed.
    */
   relatedNow(text: string, options: RelatedLimits): { hits: Hit[]; final: boolean } {
+    const local = this.relatedLocalNow(text, options);
+    if (this.shared.length === 0) return local;
+    const answers = this.shared.map((s) => s.relatedNow(text, { limit: options.limit, threshold: options.threshold, relative: options.relative }));
+    // A shared corpus that is down is not waited for: its answer would never come.
+    const waiting = answers.some((a, i) => a === undefined && this.shared[i].state === 'ready');
+    return { hits: merge(local.hits, answers.map((a) => a ?? []), options.limit), final: local.final && !waiting };
+  }
+
+  private relatedLocalNow(text: string, options: RelatedLimits): { hits: Hit[]; final: boolean } {
     const vector = this.fuses ? this.semantic!.queryVectorIfReady(text) : undefined;
     if (!vector) return { hits: this.lexicalRelated(text, options), final: !this.fuses };
     return { hits: this.semantic!.relatedWith(vector, this.lexicalRelated(text, { ...options, limit: depth(options.limit) }), options), final: true };
@@ -110,6 +142,12 @@ export class Ranker {
 
   /** The search box (SearchIndex.searchBox); an answer from the context ranking is fused with meaning. */
   async search(query: string, options: { limit: number; mode?: SearchMode }): Promise<Hit[]> {
+    const { limit } = options;
+    const shared = this.withShared([], limit, (s) => s.search(query, limit));
+    return merge(await this.searchLocal(query, options), [await shared], limit, true);
+  }
+
+  private async searchLocal(query: string, options: { limit: number; mode?: SearchMode }): Promise<Hit[]> {
     const { limit } = options;
     const { hits, mode } = this.index.searchBox(query, { limit: this.fuses ? depth(limit) : limit, mode: options.mode });
     if (!this.fuses || mode !== 'context') return hits.slice(0, limit);
@@ -124,6 +162,43 @@ export class Ranker {
 /** Words of a passage, as the chance bar counts them. */
 function wordsIn(text: string): number {
   return text.match(/[\p{L}][\p{L}\p{N}'-]*/gu)?.length ?? 0;
+}
+
+/**
+ * How long a hover, the search panel or Show Related Papers waits for a shared corpus before
+ * answering without it (the litlens.sharedCorpusDeadline setting; a later request gets what came).
+ */
+export const SHARED_DEADLINE_MS = 300;
+
+/** The promise's hits, or [] when it fails or is not done within `ms`. */
+async function deadline(answer: Promise<Hit[]>, ms: number): Promise<Hit[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Hit[]>((resolve) => (timer = setTimeout(() => resolve([]), ms)));
+  try {
+    return await Promise.race([answer.catch((err) => (err instanceof SharedUnavailable ? [] : Promise.reject(err))), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Lists of hits into one, best score first, each key once (the first list's paper wins), at most
+ * `limit`. `relative`: scores are compared as shares of each list's best (completion and the search
+ * box, whose scores are each index's own blend); otherwise as they are (related: 0..1 everywhere).
+ */
+function merge(first: Hit[], others: Hit[][], limit: number, relative = false): Hit[] {
+  if (others.every((o) => o.length === 0)) return first;
+  const scaled = (list: Hit[]) => {
+    const best = relative ? Math.max(...list.map((h) => h.score)) : 1;
+    return list.map((h) => ({ hit: h, score: best > 0 ? h.score / best : 0 }));
+  };
+  const seen = new Set(first.map((h) => h.paper.key));
+  const all = scaled(first);
+  for (const list of others) for (const x of scaled(list)) if (!seen.has(x.hit.paper.key)) (seen.add(x.hit.paper.key), all.push(x));
+  return all
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map((x) => x.hit);
 }
 
 /** How many lexical hits a fusion asking for `limit` takes. */

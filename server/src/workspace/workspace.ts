@@ -17,7 +17,9 @@ import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { vectorDir } from '../search/semantic/vectorCache';
-import { buildCorpusInWorker, buildIndex, openCorpusInWorker, rebuildSource } from '../search/worker';
+import { buildCorpusInWorker, buildIndex, buildSource, openCorpusInWorker, rebuildSource } from '../search/worker';
+import { SharedCorpus } from '../shared/corpus';
+import { isSharedCorpusUrl } from '../shared/schema';
 import { SCAN_LIMITS, isInside } from './documents';
 import { trimCache } from './cache';
 import { sourceName } from './project';
@@ -47,6 +49,10 @@ export interface WorkspaceOptions {
   onEmbeddingStatus?: (status: EmbeddingStatus) => void;
   /** When a file being rewritten counts as settled (default DEFAULT_SETTLE). */
   settle?: SettleOptions;
+  /** A shared corpus connected, went down or came back (status bar); `log`: one line for the output channel. */
+  onSharedStatus?: (log: string) => void;
+  /** A shared corpus's answer arrived for something asked without waiting (lenses may refresh). */
+  onSharedAnswer?: () => void;
 }
 
 /** Reports what loading is doing: a message and a 0..100 percentage. */
@@ -99,6 +105,8 @@ export class LitLensWorkspace {
   private corpusFiles: string[] = [];
   private corpusCategories: string[] = [];
   private readonly corpora = new Map<string, CorpusEntry>();
+  /** settings.corpora's postgresql:// entries, connected (or retrying) by URL. */
+  private readonly shared = new Map<string, SharedCorpus>();
   /** Stops corpus builds when the corpora or their filter change (or on dispose); a reload for other reasons lets them run. */
   private corpusBuilding = new AbortController();
   /** litlens.zotero: the Zotero library read, one source per Zotero library, checked for changes by checkZotero. */
@@ -120,7 +128,7 @@ export class LitLensWorkspace {
 
   /** Library + index, or null while the first build is running. */
   ready(): Ready | null {
-    return this.library && this.index ? { library: this.library, index: new Ranker(this.index, this.semantic) } : null;
+    return this.library && this.index ? { library: this.library, index: new Ranker(this.index, this.semantic, [...this.shared.values()]) } : null;
   }
 
   /** The library as soon as it is read (before the index is built); null before. */
@@ -146,6 +154,7 @@ export class LitLensWorkspace {
       ...(this.message ? { message: this.message } : {}),
       ...(this.corpusFiles.length ? { corpus: this.corpusStatus() } : {}),
       ...(this.cacheUse ? { cache: { bytes: this.cacheUse.bytes, limit: this.cacheUse.limit } } : {}),
+      ...(this.shared.size ? { shared: [...this.shared.values()].map((s) => ({ url: s.name, state: s.state, papers: s.size, ...(s.message ? { message: s.message } : {}) })) } : {}),
     };
   }
 
@@ -217,6 +226,7 @@ export class LitLensWorkspace {
       if (generation !== this.generation) return;
       report(`reading ${files.length} library file${files.length === 1 ? '' : 's'}${config.bundledCorpus ? ' and the bundled corpus' : ''}`, 10);
       const library = await loadLibrary({ libraries: files, corpus: config.bundledCorpus, cache: this.bibtexCache });
+      library.setRemote([...this.shared.values()]);
       if (generation !== this.generation) return;
       // After the files: a .bib entry wins a key over Zotero's copy (Library: the source added first).
       for (const s of zoteroSources(await zotero)) library.setSource(s.id, s.result, 'workspace', s.name, s.file);
@@ -257,7 +267,8 @@ export class LitLensWorkspace {
   /** settings.corpora and the filter: a corpus no longer configured (or read with another filter) is dropped. */
   private configureCorpora(config: Settings): void {
     const base = this.options.folders[0] ?? process.cwd();
-    const files = this.options.trusted ? [...new Set(config.corpora.map((p) => path.resolve(base, expandHome(p))))] : [];
+    const files = this.options.trusted ? [...new Set(config.corpora.filter((p) => !isSharedCorpusUrl(p)).map((p) => path.resolve(base, expandHome(p))))] : [];
+    this.configureShared(this.options.trusted ? config.corpora.filter(isSharedCorpusUrl).map((u) => u.trim()) : []);
     const categories = [...new Set(config.corpusCategories)].sort();
     const filterChanged = categories.join('\n') !== this.corpusCategories.join('\n');
     if (filterChanged || files.some((f) => !this.corpusFiles.includes(f)) || this.corpusFiles.some((f) => !files.includes(f))) {
@@ -269,6 +280,23 @@ export class LitLensWorkspace {
     }
     this.corpusFiles = files;
     this.corpusCategories = categories;
+  }
+
+  /** Connects the shared corpora newly named (in the background: nothing waits for them), disconnects the others. */
+  private configureShared(urls: string[]): void {
+    for (const [url, corpus] of this.shared) {
+      if (urls.includes(url)) continue;
+      this.shared.delete(url);
+      void corpus.dispose();
+    }
+    for (const url of urls) {
+      if (this.shared.has(url)) continue;
+      const corpus = new SharedCorpus(url, { log: (line) => this.options.onSharedStatus?.(line) });
+      corpus.onAnswer = () => this.options.onSharedAnswer?.();
+      this.shared.set(url, corpus);
+      void corpus.open();
+    }
+    this.library?.setRemote([...this.shared.values()]);
   }
 
   /** Forgets a loaded corpus whose file changed since (its fingerprint): it is read again. */
@@ -554,7 +582,7 @@ export class LitLensWorkspace {
     void this.semantic.index(library.papers); // never rejects: a failure is the 'failed' state
   }
 
-  /** Stops the embedding worker (on shutdown). */
+  /** Stops the embedding worker and disconnects the shared corpora (on shutdown). */
   async dispose(): Promise<void> {
     this.disposed = true;
     this.generation++;
@@ -564,6 +592,8 @@ export class LitLensWorkspace {
     await this.semantic?.dispose();
     this.semantic = null;
     await this.bibtexCache.thread?.dispose();
+    for (const corpus of this.shared.values()) await corpus.dispose();
+    this.shared.clear();
   }
 
   /** Would a scan pick up this file? (inside a folder, not in a skipped folder, bib or CSL-JSON) */

@@ -1,0 +1,380 @@
+// A lab's shared corpus as a source of rankings: PostgreSQL finds candidates with full-text search
+// over LitLens' own terms (schema.ts), and LitLens ranks them with its own BM25F and related gate
+// using the corpus's global statistics (litlens.terms), so a shared corpus ranks as the same
+// corpus embedded would.
+//
+//   const shared = new SharedCorpus(url, { onChange, log });
+//   await shared.open();                                   // false: unreachable, retried with backoff
+//   await shared.related(paragraph, { limit, threshold })  // Hit[]; throws SharedUnavailable when down
+//   await shared.completion(typed, sentence, limit)
+//   shared.get(key) / await shared.fullEntry(key)          // papers it has answered with / any by key
+//
+// Candidates: the query's terms, rarest first, while their document frequencies sum to at most
+// CANDIDATE_POSTINGS (common words would make PostgreSQL read most of the table), OR-ed into one
+// tsquery; the CANDIDATES best by ts_rank are fetched whole and ranked here. Typed text after
+// \cite{ asks for papers holding every typed word as a prefix (word or stem).
+//
+// Never in the way: a query fails fast while the server is known to be down (SharedUnavailable);
+// the first failure logs one line, sets the state (the status bar shows it) and schedules
+// reconnection attempts 1 s, 2 s, 4 s … up to RETRY_MAX_MS apart.
+import type pg from 'pg';
+import type { Paper } from '../library/paper';
+import { MAX_CONTEXT_TERMS, SearchIndex, type CollectionStatistics, type Hit, type RelatedOptions } from '../search/index';
+import { encodeSegment } from '../search/persist';
+import { segmentBuilder } from '../search/segment';
+import { STOPWORDS, contentTerms, fold, stem, tokenize } from '../search/text';
+import { checkUrl, connect, describeError, displayUrl, readMeta, type SharedMeta } from './schema';
+
+/**
+ * Papers fetched from PostgreSQL per query and ranked here. At 100k papers (bench/pg-overlap.ts)
+ * 100 kept 0.75 of the embedded top 10 for context queries, 200 kept 0.83-0.87.
+ */
+export const CANDIDATES = 200;
+/** Candidate terms are taken rarest first while their document frequencies sum to at most this. */
+export const CANDIDATE_POSTINGS = 4000;
+/**
+ * At most this many rows matching typed words are ranked in PostgreSQL (the first the GIN bitmap
+ * gives): words as common as "deep learn" match a fifth of a corpus, and must not cost a scan of
+ * it. Context queries stay within their postings budget; twice it caps a bad estimate of pairs.
+ */
+const MAX_TYPED_ROWS = 3000;
+const MAX_CONTEXT_ROWS = 2 * CANDIDATE_POSTINGS;
+/** Common terms beyond the budget are asked for in pairs, among this many of them. */
+const PAIR_TERMS = 6;
+/**
+ * Candidates are ordered by this many of the query's rarest terms (each costs a ts_rank per row):
+ * as many as LitLens scores (MAX_CONTEXT_TERMS). With 8 the eval's paragraphs kept 0.55 of the
+ * embedded top 10 at 20k papers, with all of them 0.84.
+ */
+const ORDER_TERMS = MAX_CONTEXT_TERMS;
+/** Reconnection attempts back off to this. */
+export const RETRY_MAX_MS = 60_000;
+/** Papers kept after they were answered with (cards, Copy BibTeX, the .bib writer look them up by key). */
+const PAPER_CACHE = 1024;
+const TERM_CACHE = 100_000;
+const ANSWER_CACHE = 2000;
+
+export type SharedState = 'connecting' | 'ready' | 'unreachable' | 'error';
+
+/** Thrown by a query while the server cannot be reached: the caller answers from the local tiers. */
+export class SharedUnavailable extends Error {}
+
+export interface SharedOptions {
+  /** The state changed (status bar). */
+  onChange?: (corpus: SharedCorpus) => void;
+  /** One line per state change (the output channel). */
+  log?: (message: string) => void;
+  connectMs?: number;
+  /** Longest a query may run on the server. */
+  statementMs?: number;
+}
+
+export class SharedCorpus {
+  state: SharedState = 'connecting';
+  message: string | undefined;
+  private pool: pg.Pool | null = null;
+  private meta: SharedMeta | null = null;
+  private readonly terms = new Map<string, { df: number; maxImpact: number } | null>();
+  private readonly papers = new Map<string, Paper>();
+  private retryMs = 1000;
+  private retry: NodeJS.Timeout | null = null;
+  private opening: Promise<boolean> | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly url: string,
+    private readonly options: SharedOptions = {},
+  ) {}
+
+  /** The URL without a password, as settings and messages show it. */
+  get name(): string {
+    return displayUrl(this.url);
+  }
+
+  /** Papers in the corpus (0 until connected). */
+  get size(): number {
+    return this.meta?.papers ?? 0;
+  }
+
+  /** Connects and reads the corpus's metadata; false when it cannot (a retry is scheduled when the server may come back). */
+  open(): Promise<boolean> {
+    this.opening ??= this.connectNow().finally(() => (this.opening = null));
+    return this.opening;
+  }
+
+  private async connectNow(): Promise<boolean> {
+    const wrong = checkUrl(this.url);
+    if (wrong) {
+      this.setState('error', wrong);
+      return false;
+    }
+    this.pool ??= connect(this.url, { connectMs: this.options.connectMs, statementMs: this.options.statementMs ?? 10_000 });
+    try {
+      const meta = await readMeta(this.pool);
+      if (typeof meta === 'string') {
+        this.setState('error', `${this.name}: ${meta}`);
+        this.scheduleRetry(); // an import may be running
+        return false;
+      }
+      if (this.meta && this.meta.papers !== meta.papers) this.terms.clear(); // re-imported: new statistics
+      this.meta = meta;
+      this.retryMs = 1000;
+      this.setState('ready', undefined);
+      return true;
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
+  }
+
+  private setState(state: SharedState, message: string | undefined): void {
+    if (this.state === state && this.message === message) return;
+    this.state = state;
+    this.message = message;
+    this.options.log?.(state === 'ready' ? `${this.name}: connected, ${this.size.toLocaleString('en')} papers` : `${this.name}: ${state}${message ? `: ${message}` : ''}`);
+    this.options.onChange?.(this);
+  }
+
+  private fail(err: unknown): void {
+    const message = describeError(err, this.url);
+    const code = (err as { code?: string }).code;
+    // Wrong credentials or a missing database stay wrong until someone changes something: retry slowly.
+    const permanent = code === '28P01' || code === '28000' || code === '3D000';
+    this.setState(permanent ? 'error' : 'unreachable', message);
+    this.scheduleRetry(permanent ? RETRY_MAX_MS : undefined);
+  }
+
+  private scheduleRetry(ms?: number): void {
+    if (this.disposed || this.retry) return;
+    const wait = ms ?? this.retryMs;
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.open();
+    }, wait);
+    this.retry.unref();
+  }
+
+  /** Runs a query while connected; SharedUnavailable (fast) while not. */
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+    if (this.state !== 'ready' || !this.pool) throw new SharedUnavailable(this.message ?? `${this.name}: ${this.state}`);
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      // A query's own fault (a timeout on one statement) is not the server being down.
+      if (code === '57014') throw new SharedUnavailable(`${this.name}: the query took too long`);
+      this.fail(err);
+      throw new SharedUnavailable(this.message);
+    }
+  }
+
+  /** Global statistics of these stems (cached; a re-import clears the cache at the next connect). */
+  private async statistics(stems: readonly string[]): Promise<CollectionStatistics> {
+    const missing = [...new Set(stems)].filter((s) => !this.terms.has(s));
+    if (missing.length > 0) {
+      const { rows } = await this.query<{ stem: string; df: number; max_impact: number }>('SELECT stem, df, max_impact FROM litlens.terms WHERE stem = ANY($1)', [missing]);
+      if (this.terms.size > TERM_CACHE) this.terms.clear();
+      for (const s of missing) this.terms.set(s, null);
+      for (const r of rows) this.terms.set(r.stem, { df: r.df, maxImpact: r.max_impact });
+    }
+    return { papers: this.size, term: (s) => this.terms.get(s) ?? undefined };
+  }
+
+  /**
+   * The papers holding the query's rare terms (rarest first, while their document frequencies
+   * sum to at most CANDIDATE_POSTINGS), or two of its more common ones (pairs while their
+   * expected intersections fit the same budget: PostgreSQL intersects them in the GIN index, so
+   * only those rows are read), best CANDIDATES by ts_rank.
+   */
+  private async contextCandidates(text: string, stats: CollectionStatistics): Promise<Paper[]> {
+    const terms = [...new Set(contentTerms(text).map((t) => t.stem))]
+      .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
+      .filter((t) => t.df > 0)
+      .sort((a, b) => a.df - b.df);
+    const parts: string[] = [];
+    let postings = 0;
+    let i = 0;
+    for (; i < terms.length && (parts.length === 0 || postings + terms[i].df <= CANDIDATE_POSTINGS); i++) {
+      parts.push(quote(terms[i].s));
+      postings += terms[i].df;
+    }
+    const rest = terms.slice(i, i + PAIR_TERMS);
+    const n = Math.max(1, stats.papers);
+    const pairs: { q: string; expect: number }[] = [];
+    for (let a = 0; a < rest.length; a++) for (let b = a + 1; b < rest.length; b++) pairs.push({ q: `(${quote(rest[a].s)} & ${quote(rest[b].s)})`, expect: (rest[a].df * rest[b].df) / n });
+    for (const p of pairs.sort((x, y) => x.expect - y.expect)) {
+      if (postings + p.expect > CANDIDATE_POSTINGS) break;
+      parts.push(p.q);
+      postings += p.expect;
+    }
+    if (parts.length === 0) return [];
+    return this.fetch(parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS);
+  }
+
+  /**
+   * Papers holding every typed word as the prefix of a word or of its stem; with a sentence around
+   * the citation, the best by its terms (completion ranks them by it), else by the typed words.
+   */
+  private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics): Promise<Paper[]> {
+    const words = tokenize(typed, true).map((t) => t.term).filter((w) => !STOPWORDS.has(w)).slice(0, 8);
+    if (words.length === 0) return [];
+    const query = words.map((w) => `(${quote(w)}:* | ${quote(stem(w))}:*)`).join(' & ');
+    return this.fetch(query, stats && context ? weightsOf(context, stats) : [], MAX_TYPED_ROWS);
+  }
+
+  private async fetch(tsquery: string, weighted: { q: string; w: number }[], maxRows: number): Promise<Paper[]> {
+    const order = weighted.length ? weighted.map((t, i) => `ts_rank(t, $${i + 3}::tsquery) * ${t.w.toFixed(4)}`).join(' + ') : 'ts_rank(t, $1::tsquery)';
+    // `tsv || ''` detoasts each row's tsvector once: every ts_rank on the stored column would read
+    // it from TOAST again (at 100k papers 158k buffer reads for 4k rows instead of 17k; 3x faster).
+    const { rows } = await this.query<{ id: string; entry: Paper; line: number }>(
+      `SELECT id, entry, line FROM (SELECT id, entry, source, line, tsv || ''::tsvector AS t FROM litlens.papers WHERE tsv @@ $1::tsquery LIMIT ${maxRows}) c ORDER BY ${order} DESC, source, line LIMIT $2`,
+      [tsquery, CANDIDATES, ...weighted.map((t) => t.q)],
+    );
+    return rows.map((r) => this.paperOf(r.id, r.entry, r.line));
+  }
+
+  private paperOf(id: string, entry: Paper, line: number): Paper {
+    const paper: Paper = { ...entry, key: id, origin: { file: this.name, line, kind: id.startsWith('arXiv:') ? 'arxiv' : 'csl-json' } };
+    this.papers.delete(id);
+    this.papers.set(id, paper);
+    if (this.papers.size > PAPER_CACHE) this.papers.delete(this.papers.keys().next().value!);
+    return paper;
+  }
+
+  /** An index over the candidates, ranking with the corpus's statistics. */
+  private indexOf(papers: Paper[], stats: CollectionStatistics): SearchIndex {
+    // In file order, as the embedded index numbers them: equal scores then rank alike (earlier first).
+    const unique = [...new Map(papers.map((p) => [p.key, p])).values()].sort((a, b) => a.origin.line - b.origin.line);
+    const builder = segmentBuilder(this.meta!.averages);
+    for (const p of unique) builder.add(p);
+    const seg = builder.finish('candidates', unique);
+    const index = SearchIndex.fromSources([]);
+    const source = { id: this.name, papers: unique, hash: 'candidates', kind: 'corpus' as const };
+    index.setEncodedSource(source, { id: this.name, hash: 'candidates', chunks: [{ hash: 'candidates', papers: unique.length, bytes: encodeSegment(seg) }], verified: true });
+    index.setStatistics(stats);
+    return index;
+  }
+
+  private async contextIndex(text: string): Promise<SearchIndex> {
+    const stats = await this.statistics(contentTerms(text).map((t) => t.stem));
+    return this.indexOf(await this.contextCandidates(text, stats), stats);
+  }
+
+  /** Papers ranked for a passage (SearchIndex.context). */
+  async context(text: string, limit: number): Promise<Hit[]> {
+    return (await this.contextIndex(text)).context(text, { limit });
+  }
+
+  /** Papers the text is about (SearchIndex.related), judged with the corpus's statistics. */
+  async related(text: string, options: RelatedOptions): Promise<Hit[]> {
+    return (await this.contextIndex(text)).related(text, options);
+  }
+
+  /** Citation completion (SearchIndex.completion): the typed words pick the candidates, the sentence ranks them. */
+  async completion(typed: string, context: string, limit: number): Promise<Hit[]> {
+    if (!typed.trim()) return this.context(context, limit);
+    const stats = await this.statistics(contentTerms(context).map((t) => t.stem));
+    return this.indexOf(await this.typedCandidates(typed, context, stats), stats).completion(typed, context, { limit });
+  }
+
+  /** The search box (SearchIndex.search): typed words and, for longer queries, the passage's terms. */
+  async search(query: string, limit: number): Promise<Hit[]> {
+    const stats = await this.statistics(contentTerms(query).map((t) => t.stem));
+    const words = query.trim().split(/\s+/).filter(Boolean).length;
+    const [typed, context] = await Promise.all([words <= 4 ? this.typedCandidates(query) : [], this.contextCandidates(query, stats)]);
+    return this.indexOf([...typed, ...context], stats).search(query, { limit });
+  }
+
+  // ------------------------------------------------------------ answers that never wait
+
+  private readonly answers = new Map<string, Hit[]>();
+  private readonly pending = new Set<string>();
+  /** The last typed completion's candidates: a longer typed text narrows them without asking again. */
+  private lastTyped: { typed: string; context: string; index: SearchIndex; truncated: boolean } | null = null;
+  /** Called when an answer asked for with a *Now method arrives (lenses refresh, completion re-asks). */
+  onAnswer: (() => void) | null = null;
+
+  /** The answer already known for this key, else undefined and `compute` starts in the background. */
+  private now(key: string, compute: () => Promise<Hit[]>): Hit[] | undefined {
+    const known = this.answers.get(key);
+    if (known || this.state !== 'ready') return known;
+    if (!this.pending.has(key)) {
+      this.pending.add(key);
+      compute().then(
+        (hits) => {
+          if (this.answers.size > ANSWER_CACHE) this.answers.delete(this.answers.keys().next().value!);
+          this.answers.set(key, hits);
+          this.onAnswer?.();
+        },
+        () => {},
+      ).finally(() => this.pending.delete(key));
+    }
+    return undefined;
+  }
+
+  /** Related papers when already known (lenses, completion with nothing typed); undefined: being fetched. */
+  relatedNow(text: string, options: RelatedOptions): Hit[] | undefined {
+    return this.now(JSON.stringify(['related', text, options.limit, options.threshold, options.relative]), () => this.related(text, options));
+  }
+
+  /**
+   * Completion without waiting: the answer known for this text, or one ranked from the candidates
+   * of a shorter typed text (every paper holding the longer prefixes is among them unless they
+   * were cut at CANDIDATES); undefined while the first answer is fetched.
+   */
+  completionNow(typed: string, context: string, limit: number): Hit[] | undefined {
+    const last = this.lastTyped;
+    if (typed.trim() && last && last.context === context && !last.truncated && fold(typed).startsWith(fold(last.typed))) return last.index.completion(typed, context, { limit });
+    return this.now(JSON.stringify(['completion', typed, context, limit]), async () => {
+      if (!typed.trim()) return this.context(context, limit);
+      const stats = await this.statistics(contentTerms(context).map((t) => t.stem));
+      const candidates = await this.typedCandidates(typed, context, stats);
+      const index = this.indexOf(candidates, stats);
+      this.lastTyped = { typed, context, index, truncated: candidates.length >= CANDIDATES };
+      return index.completion(typed, context, { limit });
+    });
+  }
+
+  /** A paper this corpus answered with lately (its whole entry). */
+  get(key: string): Paper | undefined {
+    return this.papers.get(key);
+  }
+
+  /** The whole entry of `key`, from the cache or the database; undefined when absent or unreachable. */
+  async fullEntry(key: string): Promise<Paper | undefined> {
+    const known = this.papers.get(key);
+    if (known) return known;
+    try {
+      const { rows } = await this.query<{ id: string; entry: Paper; line: number }>('SELECT id, entry, line FROM litlens.papers WHERE id = $1', [key]);
+      return rows[0] ? this.paperOf(rows[0].id, rows[0].entry, rows[0].line) : undefined;
+    } catch (err) {
+      if (err instanceof SharedUnavailable) return undefined;
+      throw err;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    await this.pool?.end().catch(() => {});
+    this.pool = null;
+  }
+}
+
+/** The text's terms as ordering weights: idf times each one's ts_rank (field weights), BM25F without term frequencies. */
+function weightsOf(text: string, stats: CollectionStatistics): { q: string; w: number }[] {
+  const n = Math.max(1, stats.papers);
+  return [...new Set(contentTerms(text).map((t) => t.stem))]
+    .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
+    .filter((t) => t.df > 0)
+    .sort((a, b) => a.df - b.df)
+    .slice(0, ORDER_TERMS)
+    .map((t) => ({ q: quote(t.s), w: Math.log(1 + n / (t.df + 0.5)) }));
+}
+
+/** A tsquery operand: LitLens' folded words and stems, quoted. */
+function quote(term: string): string {
+  return `'${fold(term).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}

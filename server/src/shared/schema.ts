@@ -1,0 +1,128 @@
+// A lab's shared corpus in PostgreSQL: the schema both the importer and the language server read,
+// and the one way to connect. Everything lives in the schema `litlens`:
+//
+//   litlens.meta     key → jsonb: "schema" (SCHEMA_VERSION), "averages" (the title and abstract
+//                    lengths impacts are normalised by, fixed by the first import), "stats"
+//                    (papers, when), "import:<file>" (how far an import of that file got)
+//   litlens.papers   id (the cite key, e.g. arXiv:2101.00001), entry (the whole Paper as JSON:
+//                    cards, Copy BibTeX and the .bib writer read it), tsv (weighted tsvector, GIN)
+//   litlens.terms    stem → df (documents holding it) and max_impact (its best impact anywhere):
+//                    the global statistics LitLens' BM25F ranks with, rebuilt after each import
+//   litlens.impacts  stem → max_impact as the import goes (merged into terms at its end)
+//
+// The tsvector holds LitLens' own terms (search/text.ts: folded words, English stopwords out, Porter
+// stems), not PostgreSQL's english configuration: candidates are then exactly the papers sharing a
+// term with the query as LitLens reads it. Each lexeme carries one position, the term's impact in
+// the paper (1..255, as the embedded index stores it), and a weight label for the best field it
+// occurs in: A title, B authors, C abstract, D venue and key words. Query with the 'simple'
+// configuration: `tsv @@ to_tsquery('simple', 'attent | transform')`.
+//
+// No password in settings: the URL names user, host, port and database; the password comes from
+// PGPASSWORD or ~/.pgpass (node-postgres reads both).
+import pg from 'pg';
+
+/** Bump when the tables or what a row means change; a server refuses a schema it does not know. */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE SCHEMA IF NOT EXISTS litlens;
+CREATE TABLE IF NOT EXISTS litlens.meta (key text PRIMARY KEY, value jsonb NOT NULL);
+CREATE TABLE IF NOT EXISTS litlens.papers (
+  id text PRIMARY KEY,
+  entry jsonb NOT NULL,
+  tsv tsvector NOT NULL,
+  source text NOT NULL,
+  line integer NOT NULL,
+  updated timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS papers_tsv ON litlens.papers USING gin (tsv);
+CREATE TABLE IF NOT EXISTS litlens.terms (stem text PRIMARY KEY, df integer NOT NULL, max_impact smallint NOT NULL);
+CREATE TABLE IF NOT EXISTS litlens.impacts (stem text PRIMARY KEY, max_impact smallint NOT NULL);
+INSERT INTO litlens.meta VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING;
+`;
+
+/** Is this a settings or --corpus entry naming a shared corpus rather than a file? */
+export function isSharedCorpusUrl(entry: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(entry.trim());
+}
+
+/**
+ * The URL as written, or why it cannot be used: it must name a database, and must not hold a
+ * password (settings are shared in workspaces and dotfiles; use PGPASSWORD or ~/.pgpass).
+ */
+export function checkUrl(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return `not a URL: ${url}`;
+  }
+  if (!/^postgres(ql)?:$/.test(parsed.protocol)) return `not a postgresql:// URL: ${url}`;
+  if (parsed.password) return 'the URL holds a password: leave it out and set PGPASSWORD or a ~/.pgpass line';
+  if (!parsed.pathname || parsed.pathname === '/') return `no database in the URL (postgresql://USER@HOST[:PORT]/DB): ${url}`;
+  return null;
+}
+
+/** The URL for messages: never with a password. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** A small pool: the server asks one question at a time per feature; connecting fails within `connectMs`. */
+export function connect(url: string, options: { max?: number; connectMs?: number; statementMs?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 2,
+    connectionTimeoutMillis: options.connectMs ?? 3000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: options.statementMs,
+    application_name: 'litlens',
+  });
+  // An idle client losing its server (a restart) must not take the process with it.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** What a server needs before its first query: the schema version, the averages, the size. */
+export interface SharedMeta {
+  schema: number;
+  averages: { title: number; abstract: number };
+  papers: number;
+}
+
+/** Reads litlens.meta; a string says why the database is not a LitLens corpus (yet). */
+export async function readMeta(db: pg.Pool | pg.PoolClient): Promise<SharedMeta | string> {
+  let rows: { key: string; value: unknown }[];
+  try {
+    rows = (await db.query("SELECT key, value FROM litlens.meta WHERE key IN ('schema', 'averages', 'stats')")).rows;
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01' || (err as { code?: string }).code === '3F000') return 'no LitLens corpus in this database (run `litlens corpus import FILE --to URL`)';
+    throw err;
+  }
+  const meta = new Map(rows.map((r) => [r.key, r.value]));
+  const schema = Number(meta.get('schema'));
+  if (schema !== SCHEMA_VERSION) return `schema version ${schema}, this LitLens reads version ${SCHEMA_VERSION}`;
+  const averages = meta.get('averages') as SharedMeta['averages'] | undefined;
+  const stats = meta.get('stats') as { papers: number } | undefined;
+  if (!averages || !stats) return 'the corpus has not finished its first import';
+  return { schema, averages, papers: stats.papers };
+}
+
+/** A connection problem in one line (the server's status and log; the CLI's stderr). */
+export function describeError(err: unknown, url: string): string {
+  const e = err as { code?: string; message?: string };
+  const where = displayUrl(url);
+  if (e.code === 'ECONNREFUSED') return `${where}: no PostgreSQL server answers (connection refused)`;
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `${where}: unknown host`;
+  if (e.code === '28P01') return `${where}: password authentication failed (check PGPASSWORD or ~/.pgpass)`;
+  if (e.code === '28000') return `${where}: this role may not connect (${e.message})`;
+  if (e.code === '3D000') return `${where}: ${e.message}`;
+  if (/timeout/i.test(e.message ?? '')) return `${where}: no answer in time (${e.message})`;
+  return `${where}: ${e.message ?? String(err)}`;
+}

@@ -1,0 +1,262 @@
+// A lab's shared corpus end to end, against a real PostgreSQL (scripts/pg.sh; .ci/run starts one
+// and sets LITLENS_TEST_PG): `litlens corpus import` of the 1k-record arXiv fixture with a bad line,
+// then the real server over JSON-RPC with the URL in litlens.corpora: search, related, the hover
+// card of a cited key, completion (local first, the shared papers once they arrive), the entry
+// written to the .bib, the server going down and coming back (through a TCP proxy this test
+// closes and reopens), a bad URL, a URL with a password, and a read-only role with a wrong and
+// a right password. Skipped, saying so, when LITLENS_TEST_PG is unset.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import pg from 'pg';
+import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
+import { NO_ZOTERO, TestClient, buildOnce, positionOf, repoRoot, tempWorkspace, uriOf } from './harness';
+
+const BASE = process.env.LITLENS_TEST_PG;
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl');
+const CATEGORIES = ['cs.LG', 'stat.ML'];
+const records = fs.readFileSync(FIXTURE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ArxivRecord);
+const keep = categoryFilter(CATEGORIES)!;
+const kept = records.filter((r) => keep(arxivCategories(r)));
+const paperOf = (r: ArxivRecord) => arxivPaper(r, FIXTURE, 0) as Exclude<ReturnType<typeof arxivPaper>, string>;
+
+type Shared = { url: string; state: string; papers: number; message?: string };
+type Status = { state: string; shared?: Shared[] };
+const sharedIs = (state: string) => (s: Status) => s.state === 'ready' && s.shared?.[0]?.state === state;
+
+/** The URL with another database (or user). */
+function withDb(url: string, db: string, user?: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  if (user) u.username = user;
+  return u.toString();
+}
+
+/** A TCP proxy to PostgreSQL that the test takes down (every connection cut) and brings back on the same port. */
+class Proxy {
+  private server: net.Server | null = null;
+  private sockets = new Set<net.Socket>();
+  port = 0;
+  constructor(private readonly target: { host: string; port: number }) {}
+  async up(): Promise<void> {
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(this.target.port, this.target.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => {});
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+  async down(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}
+
+describe('language server: a shared corpus in PostgreSQL', function () {
+  this.timeout(120000);
+  let url: string;
+  let ws: string;
+  let tex: string;
+  let client: TestClient;
+  let admin: pg.Client;
+  const clients: TestClient[] = [];
+
+  before(async function () {
+    if (!BASE) {
+      console.log('    (skipped: LITLENS_TEST_PG is not set; scripts/pg.sh start prints a URL for it, .ci/run sets it)');
+      this.skip();
+    }
+    await buildOnce();
+    admin = new pg.Client({ connectionString: BASE });
+    await admin.connect();
+    await admin.query('DROP DATABASE IF EXISTS litlens_test WITH (FORCE)');
+    await admin.query('CREATE DATABASE litlens_test');
+    url = withDb(BASE!, 'litlens_test');
+    ws = tempWorkspace('workspace-latex');
+    tex = path.join(ws, 'paper.tex');
+  });
+
+  after(async () => {
+    for (const c of clients) await c.stop();
+    await admin?.end();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  const start = async (corpora: string[], env: NodeJS.ProcessEnv = process.env): Promise<TestClient> => {
+    const c = TestClient.start(undefined, { ...NO_ZOTERO, ...env });
+    clients.push(c);
+    c.settings = { corpora, maxSuggestions: 10 };
+    const capabilities = { workspace: { configuration: true, workspaceFolders: true, codeLens: { refreshSupport: true }, applyEdit: true }, textDocument: { completion: {}, hover: { contentFormat: ['markdown'] }, codeLens: {} } };
+    await c.initialize(ws, { cacheDir: path.join(ws, '.cache'), litlens: c.settings }, capabilities);
+    return c;
+  };
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });
+
+  it('imports the snapshot: counts on stdout, a bad line with its line number, nothing outside the categories', async () => {
+    const snapshot = path.join(ws, 'snapshot.jsonl');
+    const lines = fs.readFileSync(FIXTURE, 'utf8').trim().split('\n');
+    fs.writeFileSync(snapshot, [...lines.slice(0, 6), '{"id": "2501.0000", "title": oops', ...lines.slice(6)].join('\n') + '\n');
+    const run = cli('corpus', 'import', snapshot, '--to', url, '--categories', CATEGORIES.join(','));
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, new RegExp(`${snapshot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7: error: invalid JSON`));
+    assert.match(run.stdout, new RegExp(`^${kept.length} papers imported; .* holds ${kept.length} papers`));
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const counts = (await db.query('SELECT (SELECT count(*) FROM litlens.papers)::int AS papers, (SELECT count(*) FROM litlens.terms)::int AS terms')).rows[0];
+    assert.equal(counts.papers, kept.length);
+    assert.ok(counts.terms > 1000, JSON.stringify(counts));
+    // Run again: every line was committed, so nothing is read twice and the count stays.
+    const again = cli('corpus', 'import', snapshot, '--to', url, '--categories', CATEGORIES.join(','));
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /^0 papers imported, 1,001 lines done by an earlier run/);
+    assert.equal((await db.query('SELECT count(*)::int AS n FROM litlens.papers')).rows[0].n, kept.length);
+    await db.end();
+  });
+
+  it('refuses a URL with a password, without connecting', () => {
+    const u = new URL(url);
+    u.password = 'secret';
+    const run = cli('corpus', 'import', FIXTURE, '--to', u.toString());
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /holds a password/);
+  });
+
+  it('connects and says so in the status', async () => {
+    client = await start([url]);
+    const status = await client.waitFor<Status>('litlens/status', sharedIs('ready'), 30000);
+    assert.equal(status.shared![0].papers, kept.length);
+    assert.equal(status.shared![0].url, url);
+  });
+
+  it('searches the shared corpus beside the bundled one', async () => {
+    const wanted = paperOf(kept.find((r) => r.doi && r['journal-ref'])!);
+    const hits = await client.request<{ key: string; title: string; year?: number }[]>('litlens/search', { query: wanted.title, limit: 5 });
+    const hit = hits.find((h) => h.key === wanted.key);
+    assert.ok(hit, `${wanted.key} in ${JSON.stringify(hits.map((h) => h.key))}`);
+    assert.equal(hit.year, wanted.year);
+  });
+
+  it('finds related papers for a sentence of an abstract', async () => {
+    const paper = paperOf(kept.find((r) => (r.abstract as string).length > 400)!);
+    const sentence = paper.abstract!.split(/(?<=\.)\s+/).find((s) => s.split(/\s+/).length > 12) ?? paper.abstract!;
+    const hits = await client.request<{ key: string }[]>('litlens/related', { text: sentence, threshold: 0, limit: 10 });
+    assert.ok(hits.some((h) => h.key === paper.key), `${paper.key} in ${JSON.stringify(hits.map((h) => h.key))}`);
+  });
+
+  it('hovers a cited shared key with the stored entry (abstract, DOI, year)', async () => {
+    const paper = paperOf(kept.find((r) => r.doi && r['journal-ref'])!);
+    const text = `\\documentclass{article}\n\\begin{document}\nAs shown before~\\cite{${paper.key}}.\n\\bibliography{refs}\n\\end{document}\n`;
+    fs.writeFileSync(tex, text);
+    await client.open(tex, 'latex', text);
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, paper.key, 3) });
+    const card = hover.contents.value;
+    assert.ok(card.includes(paper.abstract!.slice(0, 40).replace(/([\\`*_{}[\]<>#|~])/g, '\\$1')), card);
+    assert.ok(card.includes(paper.doi!), card);
+    assert.ok(card.includes(String(paper.year)), card);
+  });
+
+  it('completes from the local tiers at once and adds the shared papers when they arrive', async () => {
+    // A key is typed as one word: a title word no other kept paper has.
+    const words = (r: ArxivRecord) => (r.title as string).toLowerCase().split(/[^a-z]+/).filter((w) => w.length >= 6);
+    const count = new Map<string, number>();
+    for (const r of kept) for (const w of new Set(words(r))) count.set(w, (count.get(w) ?? 0) + 1);
+    const record = kept.find((r) => words(r).some((w) => count.get(w) === 1))!;
+    const paper = paperOf(record);
+    const typed = words(record).find((w) => count.get(w) === 1)!;
+    const text = `\\documentclass{article}\n\\begin{document}\nWe follow~\\cite{${typed}}.\n\\bibliography{refs}\n\\end{document}\n`;
+    await client.notify('textDocument/didChange', { textDocument: { uri: uriOf(tex), version: 2 }, contentChanges: [{ text }] });
+    const ask = () => client.request<{ isIncomplete: boolean; items: any[] }>('textDocument/completion', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, typed, typed.length) });
+    // Each shared answer that arrives asks the client to refresh (lenses); completion is asked again then, as a next keystroke would.
+    let arrived = client.waitForServerRequest('workspace/codeLens/refresh');
+    let list = await ask();
+    assert.equal(list.isIncomplete, true);
+    for (let i = 0; i < 5 && !list.items.some((it) => it.textEdit.newText === paper.key); i++) {
+      await arrived;
+      arrived = client.waitForServerRequest('workspace/codeLens/refresh', 30000);
+      list = await ask();
+    }
+    arrived.catch(() => {});
+    assert.ok(list.items.some((it) => it.textEdit.newText === paper.key), `${paper.key} in ${JSON.stringify(list.items.map((i) => i.textEdit.newText))}`);
+  });
+
+  it('writes the stored entry to the .bib (every author, DOI, journal)', async () => {
+    const record = kept.find((r) => r.doi && r['journal-ref'] && (r.authors_parsed as unknown[]).length > 3)!;
+    const paper = paperOf(record);
+    // The paper must have been answered with (as after a completion): a search finds it.
+    await client.request('litlens/search', { query: paper.title, limit: 5 });
+    const bib = path.join(ws, 'refs.bib');
+    const before = fs.readFileSync(bib, 'utf8');
+    const result = await client.request<{ file: string; added: boolean }>('workspace/executeCommand', { command: 'litlens.ensureInBibliography', arguments: [uriOf(tex), paper.key] });
+    assert.deepEqual(result, { file: bib, added: true });
+    const after = fs.readFileSync(bib, 'utf8');
+    assert.ok(after.startsWith(before), 'no existing byte changed');
+    const entry = after.slice(before.length);
+    const field = (name: string) => new RegExp(`^\\s*${name}\\s*=\\s*\\{(.*)\\},?$`, 'm').exec(entry)?.[1];
+    assert.equal(field('author')!.split(' and ').length, paper.authors.length);
+    assert.equal(field('doi'), paper.doi);
+    assert.equal(field('journal'), paper.venue);
+    assert.equal(field('year'), String(paper.year));
+  });
+
+  it('keeps answering when the server goes down, says so, and uses it again when it is back', async () => {
+    const base = new URL(url);
+    const proxy = new Proxy({ host: base.hostname, port: Number(base.port || 5432) });
+    await proxy.up();
+    const viaProxy = new URL(url);
+    viaProxy.port = String(proxy.port);
+    const c = await start([viaProxy.toString()]);
+    await c.waitFor<Status>('litlens/status', sharedIs('ready'), 30000);
+    const wanted = paperOf(kept[0]);
+    assert.ok((await c.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key));
+
+    await proxy.down();
+    const t0 = performance.now();
+    const local = await c.request<{ key: string }[]>('litlens/search', { query: 'attention is all you need transformer', limit: 5 });
+    assert.ok(performance.now() - t0 < 5000);
+    assert.ok(local.length > 0, 'the bundled corpus still answers');
+    const down = await c.waitFor<Status>('litlens/status', sharedIs('unreachable'), 30000);
+    assert.match(down.shared![0].message!, /refused|terminated|closed|ECONNRESET|answer/i);
+
+    await proxy.up();
+    await c.waitForNext<Status>('litlens/status', sharedIs('ready'), 30000);
+    assert.ok((await c.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key));
+    await proxy.down();
+  });
+
+  it('a bad URL is a status line; the local library still answers', async () => {
+    const c = await start(['postgresql://nobody@127.0.0.1:1/nothing']);
+    const status = await c.waitFor<Status>('litlens/status', sharedIs('unreachable'), 30000);
+    assert.match(status.shared![0].message!, /connection refused/);
+    const hits = await c.request<{ key: string }[]>('litlens/search', { query: 'transformer attention', limit: 3 });
+    assert.ok(hits.length > 0);
+    const missing = await start([withDb(url, 'no_such_database')]);
+    const wrong = await missing.waitFor<Status>('litlens/status', sharedIs('error'), 30000);
+    assert.match(wrong.shared![0].message!, /no_such_database/);
+  });
+
+  it('a read-only role: a wrong password is an error line, the right one (PGPASSWORD) reads', async () => {
+    // scripts/pg.sh asks litlens_reader for a password (scram-sha-256); everyone else is trusted.
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'litlens_reader') THEN CREATE ROLE litlens_reader LOGIN; END IF; END $$`);
+    await db.query(`ALTER ROLE litlens_reader PASSWORD 'right-password'`);
+    await db.query('GRANT USAGE ON SCHEMA litlens TO litlens_reader');
+    await db.query('GRANT SELECT ON ALL TABLES IN SCHEMA litlens TO litlens_reader');
+    await db.end();
+    const reader = withDb(url, 'litlens_test', 'litlens_reader');
+    const wrong = await start([reader], { ...process.env, PGPASSWORD: 'wrong-password' });
+    const failed = await wrong.waitFor<Status>('litlens/status', sharedIs('error'), 30000);
+    assert.match(failed.shared![0].message!, /password authentication failed/);
+    const right = await start([reader], { ...process.env, PGPASSWORD: 'right-password' });
+    await right.waitFor<Status>('litlens/status', sharedIs('ready'), 30000);
+    const wanted = paperOf(kept[1]);
+    assert.ok((await right.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key));
+  });
+});
