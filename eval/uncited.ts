@@ -397,12 +397,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(`    LitLens ${s.gaps.litlens.toFixed(3)}   plain BM25 ${s.gaps.bm25.toFixed(3)}`);
     console.log(`    own .bib entries only: LitLens ${s.gaps.litlensOwnOnly.toFixed(3)}   plain BM25 ${s.gaps.bm25OwnOnly.toFixed(3)}`);
   }
-  console.log('\nper paper                 half  candidates citing | hints precision recall top-3 | BM25 hints precision recall | gaps removed LitLens BM25');
+  console.log('\nper paper                 half  candidates citing | hints precision recall top-3 | BM25 hints precision recall | gaps removed LitLens BM25 | own .bib only: LitLens BM25');
   for (const r of runs) {
     const m = hintMetrics([r], litlensScore(HINT_GATE), HINT_GATE);
     const b = hintMetrics([r], bm25Score, { ...HINT_GATE, threshold: bmT });
     console.log(
-      `  ${r.name.padEnd(23)} ${(r.half ?? '-').padEnd(5)} ${String(r.hints.truth.length).padStart(10)} ${String(r.hints.citing).padStart(6)} | ${String(m.hints).padStart(5)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(6)} ${m.top3.toFixed(3)} | ${String(b.hints).padStart(10)} ${b.precision.toFixed(3).padStart(9)} ${b.recall.toFixed(3).padStart(6)} | ${String(r.gaps.removed.length).padStart(12)} ${gapRecall([r], (g) => g.litlens).toFixed(3).padStart(7)} ${gapRecall([r], (g) => g.bm25).toFixed(3)}`,
+      `  ${r.name.padEnd(23)} ${(r.half ?? '-').padEnd(5)} ${String(r.hints.truth.length).padStart(10)} ${String(r.hints.citing).padStart(6)} | ${String(m.hints).padStart(5)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(6)} ${m.top3.toFixed(3)} | ${String(b.hints).padStart(10)} ${b.precision.toFixed(3).padStart(9)} ${b.recall.toFixed(3).padStart(6)} | ${String(r.gaps.removed.length).padStart(12)} ${gapRecall([r], (g) => g.litlens).toFixed(3).padStart(7)} ${gapRecall([r], (g) => g.bm25).toFixed(3)} | ${gapRecall([r], (g) => g.litlensOwnOnly).toFixed(3).padStart(21)} ${gapRecall([r], (g) => g.bm25OwnOnly).toFixed(3)}`,
     );
   }
   return 0;
