@@ -16,11 +16,15 @@
 //   gaps   on a copy where a fixed fifth of the cited keys (every occurrence) is taken out of the
 //          text (the .bib keeps them): the share of the removed keys among the first 2× their
 //          number of the gap report. BM25: each uncited entry scored by its best-matching paragraph.
-// --tune prints the grid the hint gate was chosen from (run it with --half tune): source weight,
-// cue weight, threshold; the gate's floor (0: the plain ranking) is what the sentences are ranked with.
+// --tune prints what the constants were chosen from (run it with --half tune): the gap report's
+// source weight; its own-.bib tier by the related ranking beside plain BM25F (bm25f.ts) per
+// paragraph; the hint gate's weights and threshold (the combinations reaching recall 0.25 and top-3
+// 0.6, best precision first), over the plain ranking and behind the related gate with the
+// document null; the chosen gate's neighbours.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sentences, wordCount, type CitedKey, type Syntax } from '../server/src/documents';
+import { bm25Idf, PlainBm25f, queryStems } from '../server/src/search/bm25f';
+import { backMatterSpans, documentProse, citedKeys, inBackMatter, paragraphs, sentences, wordCount, type CitedKey, type Syntax } from '../server/src/documents';
 import { MIN_WORDS } from '../server/src/features/codeLens';
 import { rankGaps } from '../server/src/features/gaps';
 import { HINT_GATE, type HintGate } from '../server/src/features/hintGate';
@@ -98,6 +102,8 @@ interface HintCase {
   /** Claim cues per sentence (claimCues), read once. */
   cues: Cues[];
   hits: TierHits[];
+  /** With --tune: per sentence, whether the related gate with the document null (threshold 0.3) opens in either tier. */
+  gated: boolean[];
   bm25: { key: string; score: number }[][];
   /** Original sentences citing a .bib entry (the recall's denominator). */
   citing: number;
@@ -114,6 +120,9 @@ interface GapCase {
   bm25OwnOnly: string[];
   /** With --tune: LitLens's list for other source weights. */
   byWeight: Record<string, string[]>;
+  /** With --tune: the own .bib's uncited entries by plain BM25F (bm25f.ts) over them, best paragraph's raw score / its score over the paragraph's ideal. */
+  bm25fOwnRaw: string[];
+  bm25fOwnNorm: string[];
 }
 
 interface PaperRun {
@@ -161,6 +170,7 @@ async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, 
   const { spans } = citingSentences(text, syntax, own);
   const back = backMatterSpans(text, syntax);
   const candidates = claimSentences(copy.text, syntax, { ...HINT_GATE, minWords: 1 });
+  const prose = documentProse(copy.text, syntax);
   const bm25All = new PlainBm25(papers);
   const originalOf = candidates.map((c) => {
     const o = copy.original(c.start);
@@ -173,6 +183,7 @@ async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, 
     cues: candidates.map((c) => readCues(c.text)),
     section: candidates.map((c) => c.section),
     hits: candidates.map((c) => tierHits(ranker, c.text, tiers, HINT_GATE.floor, HINT_DEPTH)),
+    gated: tune ? candidates.map((c) => [tiers.own, tiers.other].some((within) => within.size > 0 && ranker.relatedNow(c.text, { limit: 1, threshold: 0.3, relative: 0, within, document: { id: paper.name, prose } }).hits.length > 0)) : [],
     bm25: candidates.map((c) => top(bm25All.scores(c.text), 5)),
     citing: spans.filter((s) => s.keys.length > 0 && !inBackMatter(back, s.start)).length,
     originalOf,
@@ -197,18 +208,32 @@ async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, 
     for (const p of gapParas) for (const s of bm.scores(p.text)) if (s.score > (best.get(s.key) ?? 0)) best.set(s.key, s.score);
     return [...best].sort((a, b) => b[1] - a[1]).slice(0, want).map(([k]) => k);
   };
+  const bestByF = (list: Paper[], norm: boolean): string[] => {
+    const plain = PlainBm25f.build(list);
+    const best = new Map<string, number>();
+    for (const p of gapParas) {
+      const ideal = queryStems(p.text).reduce((a, st) => a + bm25Idf(plain.stats.df(st), plain.stats.papers), 0);
+      for (const s of plain.rank(p.text, 10000)) {
+        const v = norm ? Math.sqrt(s.score / Math.max(1e-9, ideal)) : s.score;
+        if (v > (best.get(s.paper.key) ?? 0)) best.set(s.paper.key, v);
+      }
+    }
+    return [...best].sort((a, b) => b[1] - a[1]).slice(0, want).map(([k]) => k);
+  };
   const gaps: GapCase = {
     removed,
     litlens: rankGaps(ranker, gapText, syntax, tiers, { limit: want }).map((g) => g.key),
     litlensOwnOnly: rankGaps(ranker, gapText, syntax, tiers, { limit: 10000 }).filter((g) => own.has(g.key)).slice(0, want).map((g) => g.key),
     bm25: bestBy(new PlainBm25(candidatesAll)),
     bm25OwnOnly: bestBy(new PlainBm25(candidatesAll.filter((p) => own.has(p.key)))),
+    bm25fOwnRaw: tune ? bestByF(candidatesAll.filter((p) => own.has(p.key)), false) : [],
+    bm25fOwnNorm: tune ? bestByF(candidatesAll.filter((p) => own.has(p.key)), true) : [],
     byWeight: tune ? Object.fromEntries(GAP_WEIGHTS.map((w) => [String(w), rankGaps(ranker, gapText, syntax, tiers, { limit: want, otherWeight: w }).map((g) => g.key)])) : {},
   };
   return { name: paper.name, half: paper.half, hints, gaps };
 }
 
-const GAP_WEIGHTS = [0, 0.3, 0.5, 0.7, 0.9];
+const GAP_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.5, 0.9];
 
 const top = (scored: { key: string; score: number }[], n: number) => scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score).slice(0, n);
 
@@ -305,18 +330,35 @@ async function main(argv: string[]): Promise<number> {
     const paraCeil = runs.reduce((a, r) => a + new Set(r.hints.paragraph.filter((_, i) => r.hints.truth[i]!.length > 0)).size, 0);
     for (const r of runs) { cand += r.hints.truth.length; truth += r.hints.truth.filter((t) => t.length > 0).length; citing += r.hints.citing; }
     console.log(`candidates ${cand}, of them originally citing ${truth} (${(truth / cand).toFixed(3)}); citing sentences ${citing}; paragraphs with one: ${paraCeil} (recall ceiling at 1 per paragraph ${(paraCeil / citing).toFixed(3)})`);
-    console.log('otherWeight cueWeight own match section threshold minWords  precision recall top3  hints/10¶');
-    for (const otherWeight of [0.4])
-      for (const cueWeight of [0.25])
-        for (const matchWeight of [0.15])
-        for (const sectionWeight of [0.2])
-        for (const ownCueWeight of [0, 0.1, 0.2, 0.3, 0.4])
-        for (let threshold = 0.8; threshold <= 1.601; threshold += 0.05) {
+    console.log(`gaps, own .bib only: related within it ${gapRecall(runs, (g) => g.litlensOwnOnly).toFixed(3)}, plain BM25F best paragraph raw ${gapRecall(runs, (g) => g.bm25fOwnRaw).toFixed(3)}, over ideal ${gapRecall(runs, (g) => g.bm25fOwnNorm).toFixed(3)}, plain BM25 ${gapRecall(runs, (g) => g.bm25OwnOnly).toFixed(3)}`);
+    // The hint gate: every combination, those reaching recall ≥ 0.25 and top-3 ≥ 0.6, best precision first.
+    const rows: { line: string; precision: number }[] = [];
+    for (const gated of [false, true])
+    for (const otherWeight of [0.3, 0.4, 0.5, 0.6])
+      for (const cueWeight of [0.15, 0.25, 0.35])
+        for (const matchWeight of [0.05, 0.1, 0.15, 0.2])
+        for (const sectionWeight of [0.1, 0.2, 0.3])
+        for (const ownCueWeight of [0.1, 0.2, 0.3])
+        for (let threshold = 0.6; threshold <= 1.801; threshold += 0.05) {
           const minWords = 8;
           const gate = { ...HINT_GATE, otherWeight, cueWeight, ownCueWeight, matchWeight, sectionWeight, threshold, minWords };
-          const m = hintMetrics(runs, litlensScore(gate), gate);
-          console.log(`${otherWeight.toFixed(1).padStart(11)} ${cueWeight.toFixed(2).padStart(9)} ${ownCueWeight.toFixed(2)} ${matchWeight.toFixed(2)} ${sectionWeight.toFixed(2)} ${threshold.toFixed(2).padStart(9)} ${String(minWords).padStart(8)}  ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2).padStart(9)}`);
+          const score = litlensScore(gate);
+          const m = hintMetrics(runs, gated ? (h, i) => (h.gated[i] ? score(h, i) : { keys: [], score: 0 }) : score, gate);
+          if (m.recall < 0.25 || m.top3 < 0.6) continue;
+          rows.push({ precision: m.precision, line: `${gated ? 'null' : 'plain'} ${otherWeight.toFixed(1).padStart(11)} ${cueWeight.toFixed(2).padStart(9)} ${ownCueWeight.toFixed(2)} ${matchWeight.toFixed(2)} ${sectionWeight.toFixed(2)} ${threshold.toFixed(2).padStart(9)} ${String(minWords).padStart(8)}  ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2).padStart(9)}` });
         }
+    console.log('gate  otherWeight cueWeight own match section threshold minWords  precision recall top3  hints/10¶');
+    rows.sort((x, y) => y.precision - x.precision);
+    for (const r of [...rows.filter((r) => r.line.startsWith('plain')).slice(0, 30), ...rows.filter((r) => r.line.startsWith('null')).slice(0, 5)]) console.log(r.line);
+    console.log('around the chosen gate (threshold ±0.1, one weight moved at a time):');
+    const around = (gate: HintGate) => {
+      const m = hintMetrics(runs, litlensScore(gate), gate);
+      console.log(`  other ${gate.otherWeight} cue ${gate.cueWeight} own ${gate.ownCueWeight} match ${gate.matchWeight} section ${gate.sectionWeight} threshold ${gate.threshold.toFixed(2)}: ${m.precision.toFixed(3)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2)}`);
+    };
+    for (const d of [-0.1, -0.05, 0, 0.05, 0.1]) around({ ...HINT_GATE, threshold: HINT_GATE.threshold + d });
+    for (const k of ['otherWeight', 'cueWeight', 'ownCueWeight', 'matchWeight', 'sectionWeight'] as const) for (const d of [-0.05, 0.05]) around({ ...HINT_GATE, [k]: HINT_GATE[k] + d });
+    const nullBest = rows.filter((r) => r.line.startsWith('null')).length;
+    console.log(`with the document null (threshold 0.3): ${nullBest} combinations reach recall ≥ 0.25 and top-3 ≥ 0.6`);
     return 0;
   }
   const bmT = BM25_HINT_THRESHOLD;
@@ -355,12 +397,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(`    LitLens ${s.gaps.litlens.toFixed(3)}   plain BM25 ${s.gaps.bm25.toFixed(3)}`);
     console.log(`    own .bib entries only: LitLens ${s.gaps.litlensOwnOnly.toFixed(3)}   plain BM25 ${s.gaps.bm25OwnOnly.toFixed(3)}`);
   }
-  console.log('\nper paper                 half  candidates citing | hints precision recall top-3 | BM25 hints precision recall | gaps removed LitLens BM25');
+  console.log('\nper paper                 half  candidates citing | hints precision recall top-3 | BM25 hints precision recall | gaps removed LitLens BM25 | own .bib only: LitLens BM25');
   for (const r of runs) {
     const m = hintMetrics([r], litlensScore(HINT_GATE), HINT_GATE);
     const b = hintMetrics([r], bm25Score, { ...HINT_GATE, threshold: bmT });
     console.log(
-      `  ${r.name.padEnd(23)} ${(r.half ?? '-').padEnd(5)} ${String(r.hints.truth.length).padStart(10)} ${String(r.hints.citing).padStart(6)} | ${String(m.hints).padStart(5)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(6)} ${m.top3.toFixed(3)} | ${String(b.hints).padStart(10)} ${b.precision.toFixed(3).padStart(9)} ${b.recall.toFixed(3).padStart(6)} | ${String(r.gaps.removed.length).padStart(12)} ${gapRecall([r], (g) => g.litlens).toFixed(3).padStart(7)} ${gapRecall([r], (g) => g.bm25).toFixed(3)}`,
+      `  ${r.name.padEnd(23)} ${(r.half ?? '-').padEnd(5)} ${String(r.hints.truth.length).padStart(10)} ${String(r.hints.citing).padStart(6)} | ${String(m.hints).padStart(5)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(6)} ${m.top3.toFixed(3)} | ${String(b.hints).padStart(10)} ${b.precision.toFixed(3).padStart(9)} ${b.recall.toFixed(3).padStart(6)} | ${String(r.gaps.removed.length).padStart(12)} ${gapRecall([r], (g) => g.litlens).toFixed(3).padStart(7)} ${gapRecall([r], (g) => g.bm25).toFixed(3)} | ${gapRecall([r], (g) => g.litlensOwnOnly).toFixed(3).padStart(21)} ${gapRecall([r], (g) => g.bm25OwnOnly).toFixed(3)}`,
     );
   }
   return 0;
