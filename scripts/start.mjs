@@ -6,6 +6,7 @@
 // edits stay and the repository's examples never change); `npm start -- --fresh` makes a new copy.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   copyDir,
@@ -95,7 +96,11 @@ const vsix = packageVsix({ quiet: true });
 const root = path.join(repoRoot, '.e2e', 'start');
 const dirs = { root, home: path.join(root, 'home'), userData: path.join(root, 'user-data'), extensions: path.join(root, 'extensions') };
 for (const d of [dirs.home, path.join(dirs.userData, 'User'), dirs.extensions]) fs.mkdirSync(d, { recursive: true });
-if (!fs.existsSync(path.join(dirs.userData, 'User', 'settings.json'))) writeUserSettings(dirs, { 'files.autoSave': 'afterDelay' });
+// Long LaTeX/Markdown lines wrap, so lenses, hints and citation keys are on screen.
+if (!fs.existsSync(path.join(dirs.userData, 'User', 'settings.json'))) writeUserSettings(dirs, { 'files.autoSave': 'afterDelay', 'editor.wordWrap': 'on' });
+// code-server runs with a HOME of its own (.e2e/start/home): LitLens' "auto" Zotero setting still
+// finds your Zotero library in your own home's default data directory.
+process.env.LITLENS_ZOTERO_DIR ??= path.join(os.homedir(), 'Zotero');
 installExtension(dirs, vsix);
 
 const wanted = Number(option('--port') ?? process.env.PORT ?? 8080);

@@ -69,6 +69,24 @@ export function captionSpans(text: string, syntax: Syntax): [number, number][] {
   return spans;
 }
 
+/**
+ * Source spans that state no claim: LaTeX's preamble (before `\begin{document}`) and the arguments of
+ * title-page commands (`\title`, `\keywords`, `\author`, affiliations, `\date`, `\thanks`…),
+ * wherever they stand; captions (captionSpans).
+ */
+export function nonClaimSpans(text: string, syntax: Syntax): [number, number][] {
+  const spans = captionSpans(text, syntax);
+  if (syntax !== 'latex') return spans;
+  const begin = /\\begin\s*\{document\}/.exec(text);
+  if (begin) spans.push([0, begin.index]);
+  const titlePage = /\\(?:title|subtitle|shorttitle|keywords?|author|authors|affiliation|affil|address|institute|email|date|thanks|correspondingauthor|orcid)\*?\s*(?:\[[^\]]*\]\s*)?\{/g;
+  for (let m = titlePage.exec(text); m; m = titlePage.exec(text)) {
+    const close = matchGroup(text, m.index + m[0].length - 1, text.length);
+    spans.push([m.index, close < 0 ? m.index + m[0].length : close + 1]);
+  }
+  return spans;
+}
+
 const inside = (spans: readonly [number, number][], offset: number) => spans.some(([s, e]) => s <= offset && offset < e);
 
 /** The sentences a hint may go on, in document order. */
@@ -77,7 +95,7 @@ export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HI
   const all = sentences(text, syntax);
   const cited = citedKeys(text, syntax).map((k) => k.start);
   const back = backMatterSpans(text, syntax);
-  const captions = captionSpans(text, syntax);
+  const captions = nonClaimSpans(text, syntax);
   const cite = syntax === 'latex' ? LATEX_CITE : PANDOC_CITE;
   const secs = sections(text, syntax);
   const out: ClaimSentence[] = [];

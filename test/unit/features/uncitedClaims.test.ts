@@ -38,6 +38,15 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.deepEqual(uncitedClaims(ws.at(DOC, { ready: false }).ctx, new ClaimMemo()), []);
   });
 
+  it('never hints the title page: the preamble, \\title, \\keywords, \\author and their like', () => {
+    const claim = 'Repeated airborne lidar surveys show that alpine glaciers declined sharply between 2000 and 2020';
+    const front = `\\documentclass{article}\n\\title{${claim}}\n\\begin{document}\n\\maketitle\n\\keywords{${claim}}\n\\author{${claim}}\n`;
+    const doc = DOC.replace(/^[\s\S]*?\\begin\{document\}\n/, front);
+    assert.ok(doc.startsWith(front), 'the fixture has a preamble to replace');
+    assert.deepEqual(hintedAt(doc).map((s) => s.slice(0, LIDAR.length)), [LIDAR], 'the body sentence only');
+    assert.equal(claimSentences(doc, 'latex').filter((s) => s.start < front.length).length, 0);
+  });
+
   it('ranks an edited paragraph again, and no other', () => {
     const { ctx } = ws.at(DOC);
     const memo = new ClaimMemo();
