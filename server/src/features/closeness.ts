@@ -22,6 +22,6 @@ export interface Closeness {
  * `within`: only the papers of these sources, judged by statistics over them (a bibliography
  * ranked as a collection of its own, as completion ranks it).
  */
-export function closePapers(ranker: Ranker, text: string, limits: { limit: number; threshold: number; within?: ReadonlySet<string> }): Closeness {
-  return ranker.relatedNow(text, { limit: limits.limit, threshold: limits.threshold, relative: 0, within: limits.within });
+export function closePapers(ranker: Ranker, text: string, limits: { limit: number; threshold: number; within?: ReadonlySet<string>; document?: { id: string; prose: string } }): Closeness {
+  return ranker.relatedNow(text, { limit: limits.limit, threshold: limits.threshold, relative: 0, within: limits.within, document: limits.document });
 }

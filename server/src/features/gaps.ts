@@ -3,8 +3,8 @@
 // paragraphs (the whole document, or one section), each with the section and the paragraph it
 // matches. The document's own bibliography is ranked as a collection of its own and weighs more
 // than a larger library (GAP_OTHER_WEIGHT). Reads no file.
-import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sections, wordCount, type Section } from '../documents';
-import type { PaperSummary } from '../protocol';
+import { backMatterSpans, citedKeys, documentProse, inBackMatter, paragraphs, sections, wordCount, type Section } from '../documents';
+import { defaultSettings, type PaperSummary } from '../protocol';
 import type { Ranker } from '../search/rank';
 import type { FeatureContext } from '../workspace/project';
 import { sourceNames, summary } from './cards';
@@ -29,6 +29,10 @@ export interface GapOptions {
   section?: number;
   /** How many papers at most (default GAP_LIMIT). */
   limit?: number;
+  /** A paper of another library must pass the related gate at this threshold (default litlens.relatedThreshold's default, as lenses). */
+  otherThreshold?: number;
+  /** The document's id for the gate's document null (its uri; default: made from its prose). */
+  documentId?: string;
   /** A paper of another library than the document's own bibliography weighs this (default GAP_OTHER_WEIGHT). */
   otherWeight?: number;
 }
@@ -54,7 +58,7 @@ const GAP_DEPTH = 100;
 export function gaps(ctx: FeatureContext, options: GapOptions = {}): Gap[] {
   const { doc, index, library } = ctx;
   if (!index || !library) return [];
-  return rankGaps(index, doc.text, doc.syntax, tiersOf(ctx).tiers, options);
+  return rankGaps(index, doc.text, doc.syntax, tiersOf(ctx).tiers, { documentId: doc.uri, ...options });
 }
 
 /** litlens/gaps: the whole document, or the section at the cursor (the whole document outside any). */
@@ -72,6 +76,11 @@ export function gapReport(ctx: FeatureContext, scope: 'document' | 'section' = '
 /** gaps() for a text and a ranking: the CLI and the evaluation call it directly. */
 export function rankGaps(index: Ranker, text: string, syntax: FeatureContext['doc']['syntax'], tiers: Tiers, options: GapOptions = {}): Gap[] {
   const otherWeight = options.otherWeight ?? GAP_OTHER_WEIGHT;
+  const otherThreshold = options.otherThreshold ?? defaultSettings.relatedThreshold;
+  // Papers of other libraries (Zotero, corpora, the bundled corpus) come as lenses name them: past
+  // the related gate with the document null, not merely sharing words with a paragraph.
+  const prose = documentProse(text, syntax);
+  const document = { id: options.documentId ?? `gaps:${prose.length}:${prose.slice(0, 200)}`, prose };
   const secs = sections(text, syntax);
   const within = options.section === undefined ? null : secs[options.section];
   if (options.section !== undefined && !within) return [];
@@ -82,7 +91,7 @@ export function rankGaps(index: Ranker, text: string, syntax: FeatureContext['do
   for (const p of paragraphs(text, syntax)) {
     if (within && (p.start < within.headingStart || p.start >= Math.max(within.end, within.headingEnd))) continue;
     if (wordCount(p.text) < MIN_WORDS || inBackMatter(back, p.start) || captions.some(([s, e]) => s <= p.start && p.start < e)) continue;
-    const hits = tierHits(index, p.text, tiers, GAP_FLOOR, GAP_DEPTH);
+    const hits = tierHits(index, p.text, tiers, GAP_FLOOR, GAP_DEPTH, { threshold: otherThreshold, document });
     const weighted = [...hits.own.map((h) => ({ h, score: h.score })), ...hits.other.map((h) => ({ h, score: h.score * otherWeight }))];
     for (const { h, score } of weighted) {
       const key = h.paper.key;

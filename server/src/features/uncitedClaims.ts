@@ -158,9 +158,14 @@ export interface TierHits {
 }
 
 /** `floor` applies to other libraries; the bibliography's own entries are always ranked (threshold 0). */
-export function tierHits(ranker: Ranker, text: string, tiers: Tiers, floor: number, depth: number): TierHits {
+/**
+ * The papers close to `text`: the document's own bibliography ranked alone, and the other libraries
+ * past `floor`, or, with `otherGate`, past the related gate lenses use (its threshold and the
+ * document null), so another library's paper comes only where a lens would name it.
+ */
+export function tierHits(ranker: Ranker, text: string, tiers: Tiers, floor: number, depth: number, otherGate?: { threshold: number; document: { id: string; prose: string } }): TierHits {
   const own = tiers.own.size ? closePapers(ranker, text, { limit: depth, threshold: 0, within: tiers.own }) : { hits: [], final: true };
-  const other = tiers.other.size ? closePapers(ranker, text, { limit: depth, threshold: floor, within: tiers.other }) : { hits: [], final: true };
+  const other = tiers.other.size ? closePapers(ranker, text, { limit: depth, threshold: otherGate?.threshold ?? floor, within: tiers.other, document: otherGate?.document }) : { hits: [], final: true };
   return { own: own.hits, other: other.hits, final: own.final && other.final };
 }
 
