@@ -80,6 +80,7 @@ export class Session {
       trusted: options.trusted !== false,
       cacheDir: options.cacheDir === null ? null : typeof options.cacheDir === 'string' ? options.cacheDir : defaultCacheDir(),
       onEmbeddingStatus: () => this.sendStatus(),
+      log: (message) => this.connection.console.info(`LitLens: ${message}`),
     });
   }
 
