@@ -98,6 +98,8 @@ export class PackedPaperStore implements PaperStore {
   private readonly pending = new Map<number, Promise<Paper | undefined>>();
   private readonly kind: Origin['kind'];
   stale = false;
+  /** BibTeX: the file's @string definitions, read before an entry read again alone (stream.ts paperOfRecord). */
+  strings = '';
 
   constructor(
     readonly file: string,
@@ -292,7 +294,7 @@ export class PackedPaperStore implements PaperStore {
       return undefined;
     }
     if (this.format === 'bibtex') await loadBibtexParser();
-    const read = paperOfRecord(this.format, this.file, bytes.toString('utf8'), line);
+    const read = paperOfRecord(this.format, this.file, bytes.toString('utf8'), line, this.strings);
     if (typeof read === 'string' || read.paper.key !== this.keyAt(doc)) {
       this.stale = true;
       return undefined;

@@ -45,6 +45,8 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** Issues reported one by one (default 100); the rest are counted in one last issue. */
   maxIssues?: number;
+  /** BibTeX: bytes read and parsed at a time (default BIBTEX_BLOCK). */
+  blockBytes?: number;
 }
 
 export interface StreamResult {
@@ -59,6 +61,8 @@ export interface StreamResult {
   progress: StreamProgress;
   /** sha1 of the file's bytes (BibTeX: read whole, so the hash costs nothing more). */
   hash?: string;
+  /** BibTeX: the file's @string definitions, which an entry read again alone needs (paperOfRecord). */
+  strings?: string;
 }
 
 const layoutOf = (format: StreamFormat): Layout => (format === 'csl-json' ? 'array' : 'lines');
@@ -103,8 +107,8 @@ export async function detectFormat(file: string): Promise<StreamFormat | string>
  * The Paper of one record's text (`line`: where it starts), or why it is none. The same reading
  * as streamPapers', for an entry read again from its offset.
  */
-export function paperOfRecord(format: StreamFormat, file: string, text: string, line: number): { paper: Paper; warnings: LoadIssue[] } | string {
-  if (format === 'bibtex') return paperOfEntry(file, text, line);
+export function paperOfRecord(format: StreamFormat, file: string, text: string, line: number, strings = ''): { paper: Paper; warnings: LoadIssue[] } | string {
+  if (format === 'bibtex') return paperOfEntry(file, text, line, strings);
   const value = parseJson(text);
   return typeof value === 'string' ? value : paperOfValue(format, file, value.json, text, line);
 }
@@ -212,17 +216,18 @@ export async function streamPapers(file: string, each: (paper: StreamedPaper) =>
 }
 
 /**
- * One BibTeX entry read again from its offset (PackedPaperStore.fullEntry). Read alone, so the
- * file's @string macros are not known here: a field made of one is empty (the store's compact
- * paper keeps title, authors and year as the whole file's read gave them). Needs
- * `await loadBibtexParser()` first (the store does it).
+ * One BibTeX entry read again from its offset (PackedPaperStore.fullEntry), after the file's
+ * @string definitions (`strings`, as streamBibtex kept them; crossref files are never streamed).
+ * Needs `await loadBibtexParser()` first (the store does it).
  */
-function paperOfEntry(file: string, text: string, line: number): { paper: Paper; warnings: LoadIssue[] } | string {
-  const padded = '\n'.repeat(Math.max(0, line - 1)) + text;
-  const read = parseBibtex(file, padded);
-  const error = read.issues.find((i) => i.severity === 'error');
+function paperOfEntry(file: string, text: string, line: number, strings: string): { paper: Paper; warnings: LoadIssue[] } | string {
+  const first = count(strings) + 1; // the entry's first line in what is parsed
+  const read = parseBibtex(file, strings + text);
+  const error = read.issues.find((i) => i.severity === 'error' && i.line >= first); // not a broken @string's: the whole read reported it
   if (error || read.papers.length !== 1) return error?.message ?? 'not one BibTeX entry';
-  return { paper: read.papers[0], warnings: [] };
+  const paper = read.papers[0];
+  paper.origin = { ...paper.origin, line };
+  return { paper, warnings: [] };
 }
 
 /** BibTeX is read in blocks of about this many bytes: each block's entries are parsed together. */
@@ -242,7 +247,7 @@ async function streamBibtex(file: string, each: (paper: StreamedPaper) => void, 
   const result = (fallback?: string): StreamResult => {
     if (progress.issues > issues.length) issues.push({ file, line: 0, severity: 'error', message: `${progress.issues - issues.length} more problems not listed` });
     options.onProgress?.({ ...progress });
-    return { format: 'bibtex', issues, progress, ...(fallback ? { fallback } : { hash: hash.digest('hex') }) };
+    return { format: 'bibtex', issues, progress, ...(fallback ? { fallback } : { hash: hash.digest('hex'), strings }) };
   };
   await loadBibtexParser();
   let handle;
@@ -259,7 +264,7 @@ async function streamBibtex(file: string, each: (paper: StreamedPaper) => void, 
   let lastReport = performance.now();
   const decoder = new StringDecoder('utf8');
   const hash = createHash('sha1');
-  const buffer = Buffer.alloc(BIBTEX_BLOCK);
+  const buffer = Buffer.alloc(options.blockBytes ?? BIBTEX_BLOCK);
   let carry = ''; // text read but not parsed yet (an entry cut by the block's end)
   let carryByte = 0; // its byte offset in the file
   let carryLine = 1; // its line
@@ -283,12 +288,14 @@ async function streamBibtex(file: string, each: (paper: StreamedPaper) => void, 
       const cut = final ? text.length : chunks[complete].start;
       const part = text.slice(0, cut);
       if (/\bcrossref\s*=/i.test(part)) return result('crossref');
-      // The block parsed after the @strings so far, padded so its lines are the file's.
-      const read = parseBibtex(file, strings + '\n'.repeat(carryLine - 1 - count(strings)) + part);
+      // The block parsed after the @strings so far (each on lines of its own); lines moved to the file's.
+      const firstLine = count(strings) + 1;
+      const shift = (l: number): number => l - firstLine + carryLine;
+      const read = parseBibtex(file, strings + part);
       for (const issue of read.issues) {
-        if (issue.line !== 0 && issue.line < carryLine) continue; // an @string's problem, reported with its own block
+        if (issue.line !== 0 && issue.line < firstLine) continue; // an @string's problem, reported with its own block
         progress.issues++;
-        if (issues.length < maxIssues) issues.push(issue);
+        if (issues.length < maxIssues) issues.push(issue.line ? { ...issue, line: shift(issue.line), message: issue.message.replace(/\bline (\d+)/g, (_, n) => `line ${shift(Number(n))}`) } : issue);
       }
       // Each paper's entry: the scanner's chunk on its line (papers come in file order).
       const entries = new Map<number, { offset: number; length: number }[]>();
@@ -299,7 +306,7 @@ async function streamBibtex(file: string, each: (paper: StreamedPaper) => void, 
         byte += Buffer.byteLength(text.slice(at, chunk.start));
         line += count(text.slice(at, chunk.start));
         const length = Buffer.byteLength(text.slice(chunk.start, chunk.end));
-        if (chunk.type === 'string') strings += text.slice(chunk.start, chunk.end) + ' ';
+        if (chunk.type === 'string') strings += text.slice(chunk.start, chunk.end) + '\n';
         else if (chunk.type !== 'comment' && chunk.type !== 'preamble') entries.set(line, [...(entries.get(line) ?? []), { offset: byte, length }]);
         line += count(text.slice(chunk.start, chunk.end));
         byte += length;
@@ -307,6 +314,7 @@ async function streamBibtex(file: string, each: (paper: StreamedPaper) => void, 
         progress.records++;
       }
       for (const paper of read.papers) {
+        paper.origin.line = shift(paper.origin.line);
         const entry = entries.get(paper.origin.line)?.shift();
         if (!entry) continue;
         progress.papers++;

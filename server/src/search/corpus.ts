@@ -67,6 +67,8 @@ export interface CorpusMeta {
   progress: CorpusProgress;
   /** sha1 of the file's bytes, when the reader gives it (BibTeX). */
   contentHash?: string;
+  /** BibTeX: the @string definitions (PackedPaperStore.strings). */
+  strings?: string;
 }
 
 export interface Corpus {
@@ -137,6 +139,7 @@ export async function openCorpus(file: string, dir: string, options: CorpusOptio
   const decoded = decodeStore<CorpusMeta>(bytes, file);
   if (typeof decoded === 'string') return `${join(folder, STORE_FILE)}: ${decoded}`;
   const { store, meta } = decoded;
+  store.strings = meta.strings ?? '';
   if (meta.segmentFormat !== FORMAT_VERSION || meta.readerVersion !== READER_VERSION) return 'saved in another format';
   const chunks: EncodedSource['chunks'] = [];
   for (const c of meta.chunks) {
@@ -271,6 +274,7 @@ export async function buildCorpus(file: string, dir: string | null, options: Cor
   }
   flush();
   const store = builder.finish();
+  store.strings = read.strings ?? '';
   const issues = [...read.issues, ...extra.slice(0, 100)];
   if (extra.length > 100) issues.push({ file, line: 0, severity: 'warning', message: `${extra.length - 100} more duplicate keys not listed` });
   const done = progress();
@@ -278,7 +282,7 @@ export async function buildCorpus(file: string, dir: string | null, options: Cor
   const corpus: Corpus = { id, file, store, encoded: { id: file, hash: id, chunks }, issues, progress: done, loaded: false, ...contentHash };
   if (folder) {
     await Promise.all(writes);
-    const meta: CorpusMeta = { fingerprint: fp, categories: filterOf(options), segmentFormat: FORMAT_VERSION, readerVersion: READER_VERSION, chunks: chunks.map(({ hash: h, papers }) => ({ hash: h, papers })), issues, progress: done, ...contentHash };
+    const meta: CorpusMeta = { fingerprint: fp, categories: filterOf(options), segmentFormat: FORMAT_VERSION, readerVersion: READER_VERSION, chunks: chunks.map(({ hash: h, papers }) => ({ hash: h, papers })), issues, progress: done, ...contentHash, ...(store.strings ? { strings: store.strings } : {}) };
     // The segments are on disk before store.rec says the build is complete.
     const tmp = join(folder, `${STORE_FILE}.${process.pid}.tmp`);
     await writeDurably(tmp, encodeStore(store, meta));
