@@ -17,7 +17,7 @@ export interface LibrarySource {
   kind: SourceKind;
   /** A source whose papers stay off the heap (an arXiv snapshot, a big CSL-JSON file). */
   store?: PaperStore;
-  /** sha1 of the file's bytes these papers were read from (SourceResult.hash). */
+  /** sha1 of the file's bytes these papers were read from (SourceResult.hash); a store's: its saved index's id (search/corpus.ts). */
   hash?: string;
 }
 
@@ -67,8 +67,8 @@ export class Library {
   }
 
   /** Adds or replaces a source whose papers are in a packed store (by default a corpus: workspace files win its keys). */
-  setStoreSource(id: string, store: PaperStore, issues: LoadIssue[] = [], kind: SourceKind = 'corpus', name: string = id): void {
-    this.bySource.set(id, { id, name, file: store.file, papers: [], issues, kind, store });
+  setStoreSource(id: string, store: PaperStore, issues: LoadIssue[] = [], kind: SourceKind = 'corpus', name: string = id, hash?: string): void {
+    this.bySource.set(id, { id, name, file: store.file, papers: [], issues, kind, store, ...(hash ? { hash } : {}) });
     this.changed();
   }
 

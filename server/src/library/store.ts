@@ -20,6 +20,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import type { KeyIndex, Origin, Paper, PaperList } from './paper';
+import { loadBibtexParser } from './bibtex';
 import { paperOfRecord, type StreamFormat } from './stream';
 
 /** What a Library holds for a source kept off the heap; also the index's list of its papers. */
@@ -97,6 +98,8 @@ export class PackedPaperStore implements PaperStore {
   private readonly pending = new Map<number, Promise<Paper | undefined>>();
   private readonly kind: Origin['kind'];
   stale = false;
+  /** BibTeX: the file's @string definitions, read before an entry read again alone (stream.ts paperOfRecord). */
+  strings = '';
 
   constructor(
     readonly file: string,
@@ -104,7 +107,7 @@ export class PackedPaperStore implements PaperStore {
     private readonly c: StoreColumns,
   ) {
     this.size = c.years.length;
-    this.kind = format === 'arxiv' ? 'arxiv' : 'csl-json';
+    this.kind = format === 'arxiv' ? 'arxiv' : format === 'bibtex' ? 'bibtex' : 'csl-json';
   }
 
   get length(): number {
@@ -290,7 +293,8 @@ export class PackedPaperStore implements PaperStore {
       this.stale = true;
       return undefined;
     }
-    const read = paperOfRecord(this.format, this.file, bytes.toString('utf8'), line);
+    if (this.format === 'bibtex') await loadBibtexParser();
+    const read = paperOfRecord(this.format, this.file, bytes.toString('utf8'), line, this.strings);
     if (typeof read === 'string' || read.paper.key !== this.keyAt(doc)) {
       this.stale = true;
       return undefined;

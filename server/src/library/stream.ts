@@ -2,14 +2,19 @@
 // or of a CSL-JSON array, one at a time, each with where its record is in the file (byte offset
 // and length), so nothing but the current record is ever in memory and any entry can be read
 // again on its own. Problems are `file:line:` issues; a bad record never stops the others.
+import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { arxivCategories, arxivPaper, categoriesInLine, categoryFilter, type ArxivRecord } from './arxiv';
+import { loadBibtexParser, parseBibtex, scanBibtex } from './bibtex';
 import { parseCslJson } from './csljson';
 import { scanRecords, type Layout } from './jsonl';
-import type { LoadIssue, Paper } from './paper';
+import { withLfLineEnds, type LoadIssue, type Paper } from './paper';
 
-/** arXiv's snapshot (JSON lines), CSL items one per line, or one CSL-JSON array. */
-export type StreamFormat = 'arxiv' | 'csl-jsonl' | 'csl-json';
+/** arXiv's snapshot (JSON lines), CSL items one per line, one CSL-JSON array, or a BibTeX file. */
+export type StreamFormat = 'arxiv' | 'csl-jsonl' | 'csl-json' | 'bibtex';
+
+export const STREAM_FORMATS: readonly string[] = ['arxiv', 'csl-jsonl', 'csl-json', 'bibtex'];
 
 export interface StreamedPaper {
   /** Complete, abstract included (the index reads it; a store keeps only the compact part). */
@@ -40,13 +45,24 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** Issues reported one by one (default 100); the rest are counted in one last issue. */
   maxIssues?: number;
+  /** BibTeX: bytes read and parsed at a time (default BIBTEX_BLOCK). */
+  blockBytes?: number;
 }
 
 export interface StreamResult {
   /** Null when the file could not be read as any of the formats (the issues say why). */
   format: StreamFormat | null;
+  /**
+   * Why the file must be read whole instead (BibTeX with crossref, not UTF-8): the papers passed
+   * on so far are not the file's. The object path (library/files.ts readLibraryFile) reads it.
+   */
+  fallback?: string;
   issues: LoadIssue[];
   progress: StreamProgress;
+  /** sha1 of the file's bytes (BibTeX: read whole, so the hash costs nothing more). */
+  hash?: string;
+  /** BibTeX: the file's @string definitions, which an entry read again alone needs (paperOfRecord). */
+  strings?: string;
 }
 
 const layoutOf = (format: StreamFormat): Layout => (format === 'csl-json' ? 'array' : 'lines');
@@ -54,7 +70,8 @@ const layoutOf = (format: StreamFormat): Layout => (format === 'csl-json' ? 'arr
 /**
  * The format of `file` from its first record: an array is CSL-JSON; JSON lines are arXiv's when
  * the first object has arXiv's fields (id with versions, authors_parsed or categories), CSL
- * items otherwise. A string says why it is none of them.
+ * items otherwise. A string says why it is none of them. BibTeX is never detected: a caller that
+ * wants a .bib streamed says so (the workspace's big library files).
  */
 export async function detectFormat(file: string): Promise<StreamFormat | string> {
   let head: string;
@@ -90,7 +107,8 @@ export async function detectFormat(file: string): Promise<StreamFormat | string>
  * The Paper of one record's text (`line`: where it starts), or why it is none. The same reading
  * as streamPapers', for an entry read again from its offset.
  */
-export function paperOfRecord(format: StreamFormat, file: string, text: string, line: number): { paper: Paper; warnings: LoadIssue[] } | string {
+export function paperOfRecord(format: StreamFormat, file: string, text: string, line: number, strings = ''): { paper: Paper; warnings: LoadIssue[] } | string {
+  if (format === 'bibtex') return paperOfEntry(file, text, line, strings);
   const value = parseJson(text);
   return typeof value === 'string' ? value : paperOfValue(format, file, value.json, text, line);
 }
@@ -134,7 +152,8 @@ export async function streamPapers(file: string, each: (paper: StreamedPaper) =>
     else hidden++;
   };
   const detected = options.format ?? (await detectFormat(file));
-  if (!['arxiv', 'csl-jsonl', 'csl-json'].includes(detected)) {
+  if (detected === 'bibtex') return streamBibtex(file, each, options);
+  if (!STREAM_FORMATS.includes(detected)) {
     return { format: null, issues: [{ file, line: 0, severity: 'error', message: detected }], progress };
   }
   const format = detected as StreamFormat;
@@ -194,4 +213,131 @@ export async function streamPapers(file: string, each: (paper: StreamedPaper) =>
   if (hidden > 0) issues.push({ file, line: 0, severity: 'error', message: `${hidden} more problems not listed` });
   options.onProgress?.({ ...progress });
   return { format, issues, progress };
+}
+
+/**
+ * One BibTeX entry read again from its offset (PackedPaperStore.fullEntry), after the file's
+ * @string definitions (`strings`, as streamBibtex kept them; crossref files are never streamed).
+ * Needs `await loadBibtexParser()` first (the store does it).
+ */
+function paperOfEntry(file: string, text: string, line: number, strings: string): { paper: Paper; warnings: LoadIssue[] } | string {
+  const first = count(strings) + 1; // the entry's first line in what is parsed
+  const read = parseBibtex(file, strings + text);
+  const error = read.issues.find((i) => i.severity === 'error' && i.line >= first); // not a broken @string's: the whole read reported it
+  if (error || read.papers.length !== 1) return error?.message ?? 'not one BibTeX entry';
+  const paper = read.papers[0];
+  paper.origin = { ...paper.origin, line };
+  return { paper, warnings: [] };
+}
+
+/** BibTeX is read in blocks of about this many bytes: each block's entries are parsed together. */
+const BIBTEX_BLOCK = 4 << 20;
+
+/**
+ * Reads a BibTeX file a block at a time: the scanner finds the block's complete entries (the last,
+ * perhaps cut, waits for the next block), the whole-file reader (bibtex.ts parseBibtex) parses them
+ * after the @string definitions read so far, so lines, messages and @string handling are the ones
+ * a whole read gives. A file with crossref (a child may come before its parent) or that is not
+ * UTF-8 is not streamed: the result says so in `fallback`.
+ */
+async function streamBibtex(file: string, each: (paper: StreamedPaper) => void, options: StreamOptions): Promise<StreamResult> {
+  const issues: LoadIssue[] = [];
+  const maxIssues = options.maxIssues ?? 100;
+  const progress: StreamProgress = { bytes: 0, totalBytes: 0, records: 0, papers: 0, filtered: 0, issues: 0 };
+  const result = (fallback?: string): StreamResult => {
+    if (progress.issues > issues.length) issues.push({ file, line: 0, severity: 'error', message: `${progress.issues - issues.length} more problems not listed` });
+    options.onProgress?.({ ...progress });
+    return { format: 'bibtex', issues, progress, ...(fallback ? { fallback } : { hash: hash.digest('hex'), strings }) };
+  };
+  await loadBibtexParser();
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    progress.totalBytes = (await handle.stat()).size;
+  } catch (err) {
+    await handle?.close();
+    issues.push({ file, line: 0, severity: 'error', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}` });
+    progress.issues++;
+    return result();
+  }
+  const every = options.progressMs ?? 200;
+  let lastReport = performance.now();
+  const decoder = new StringDecoder('utf8');
+  const hash = createHash('sha1');
+  const buffer = Buffer.alloc(options.blockBytes ?? BIBTEX_BLOCK);
+  let carry = ''; // text read but not parsed yet (an entry cut by the block's end)
+  let carryByte = 0; // its byte offset in the file
+  let carryLine = 1; // its line
+  let strings = ''; // the @string definitions read so far, each parse's prefix
+  try {
+    for (let first = true; ; first = false) {
+      options.signal?.throwIfAborted();
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      const final = bytesRead === 0;
+      hash.update(buffer.subarray(0, bytesRead));
+      let text = carry + (final ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead)));
+      if (first && text.startsWith('\ufeff')) [text, carryByte] = [text.slice(1), 3]; // a BOM: its 3 bytes come before the first entry
+      if (text.includes('\ufffd')) return result('not UTF-8');
+      text = withLfLineEnds(text); // a lone CR becomes LF: same length, so offsets hold
+      const { chunks } = scanBibtex(text);
+      const complete = final ? chunks.length : chunks.length - 1;
+      if (complete <= 0 && !final) {
+        carry = text;
+        continue;
+      }
+      const cut = final ? text.length : chunks[complete].start;
+      const part = text.slice(0, cut);
+      if (/\bcrossref\s*=/i.test(part)) return result('crossref');
+      // The block parsed after the @strings so far (each on lines of its own); lines moved to the file's.
+      const firstLine = count(strings) + 1;
+      const shift = (l: number): number => l - firstLine + carryLine;
+      const read = parseBibtex(file, strings + part);
+      for (const issue of read.issues) {
+        if (issue.line !== 0 && issue.line < firstLine) continue; // an @string's problem, reported with its own block
+        progress.issues++;
+        if (issues.length < maxIssues) issues.push(issue.line ? { ...issue, line: shift(issue.line), message: issue.message.replace(/\bline (\d+)/g, (_, n) => `line ${shift(Number(n))}`) } : issue);
+      }
+      // Each paper's entry: the scanner's chunk on its line (papers come in file order).
+      const entries = new Map<number, { offset: number; length: number }[]>();
+      let byte = carryByte;
+      let at = 0;
+      let line = carryLine;
+      for (const chunk of chunks.slice(0, complete)) {
+        byte += Buffer.byteLength(text.slice(at, chunk.start));
+        line += count(text.slice(at, chunk.start));
+        const length = Buffer.byteLength(text.slice(chunk.start, chunk.end));
+        if (chunk.type === 'string') strings += text.slice(chunk.start, chunk.end) + '\n';
+        else if (chunk.type !== 'comment' && chunk.type !== 'preamble') entries.set(line, [...(entries.get(line) ?? []), { offset: byte, length }]);
+        line += count(text.slice(chunk.start, chunk.end));
+        byte += length;
+        at = chunk.end;
+        progress.records++;
+      }
+      for (const paper of read.papers) {
+        paper.origin.line = shift(paper.origin.line);
+        const entry = entries.get(paper.origin.line)?.shift();
+        if (!entry) continue;
+        progress.papers++;
+        each({ paper, ...entry });
+      }
+      carryByte = byte + Buffer.byteLength(text.slice(at, cut));
+      carryLine = line + count(text.slice(at, cut));
+      carry = text.slice(cut);
+      progress.bytes = Math.min(progress.totalBytes, carryByte);
+      const now = performance.now();
+      if (options.onProgress && now - lastReport >= every) {
+        lastReport = now;
+        options.onProgress({ ...progress });
+      }
+      if (final) return result();
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function count(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -85,6 +85,7 @@ export class Session {
         this.sendStatus();
       },
       onSharedAnswer: () => this.sharedAnswered(),
+      log: (message) => this.connection.console.info(`LitLens: ${message}`),
     });
   }
 

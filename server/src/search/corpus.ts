@@ -25,7 +25,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadIssue, Paper, PaperList } from '../library/paper';
 import { PackedPaperStore, PaperStoreBuilder, STORE_FORMAT, decodeStore, encodeStore, fingerprint, storeHeader, type Fingerprint } from '../library/store';
-import { detectFormat, streamPapers, type StreamFormat, type StreamProgress } from '../library/stream';
+import { STREAM_FORMATS, detectFormat, streamPapers, type StreamFormat, type StreamProgress } from '../library/stream';
 import type { EncodedSource, IndexSource } from './index';
 import { FORMAT_VERSION, encodeSegment, segmentFile, verifySegment } from './persist';
 import { AVERAGE_SAMPLE, averageLengths, chunkEnder, hashPaper, segmentBuilder } from './segment';
@@ -65,6 +65,10 @@ export interface CorpusMeta {
   chunks: { hash: string; papers: number }[];
   issues: LoadIssue[];
   progress: CorpusProgress;
+  /** sha1 of the file's bytes, when the reader gives it (BibTeX). */
+  contentHash?: string;
+  /** BibTeX: the @string definitions (PackedPaperStore.strings). */
+  strings?: string;
 }
 
 export interface Corpus {
@@ -78,6 +82,10 @@ export interface Corpus {
   progress: CorpusProgress;
   /** True when it came from the saved folder (the source was not read). */
   loaded: boolean;
+  /** Why the file cannot be streamed (stream.ts StreamResult.fallback): read it whole instead; nothing was saved. */
+  fallback?: string;
+  /** sha1 of the file's bytes, when the reader gives it (BibTeX): a rewrite with the same bytes need not be read. */
+  contentHash?: string;
 }
 
 /** The corpus as a source of a SearchIndex: it loses shared keys to workspace sources, as the bundled corpus does. */
@@ -99,8 +107,9 @@ async function identify(file: string, options: CorpusOptions): Promise<{ id: str
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read the file: ${(err as Error).message}`;
   }
-  const format = options.format ?? (await detectFormat(file));
-  if (format !== 'arxiv' && format !== 'csl-jsonl' && format !== 'csl-json') return format;
+  const detected = options.format ?? (await detectFormat(file));
+  if (!STREAM_FORMATS.includes(detected)) return detected;
+  const format = detected as StreamFormat;
   return { id: corpusId(fp, format, filterOf(options), options.chunkPapers ?? CORPUS_CHUNK_PAPERS), fp, format };
 }
 
@@ -130,6 +139,7 @@ export async function openCorpus(file: string, dir: string, options: CorpusOptio
   const decoded = decodeStore<CorpusMeta>(bytes, file);
   if (typeof decoded === 'string') return `${join(folder, STORE_FILE)}: ${decoded}`;
   const { store, meta } = decoded;
+  store.strings = meta.strings ?? '';
   if (meta.segmentFormat !== FORMAT_VERSION || meta.readerVersion !== READER_VERSION) return 'saved in another format';
   const chunks: EncodedSource['chunks'] = [];
   for (const c of meta.chunks) {
@@ -143,7 +153,7 @@ export async function openCorpus(file: string, dir: string, options: CorpusOptio
     if (wrong) return `${segmentFile(folder, c.hash)}: ${wrong}`;
     chunks.push({ hash: c.hash, papers: c.papers, bytes });
   }
-  return { id: who.id, file, store, encoded: { id: file, hash: who.id, chunks, verified: verify }, issues: meta.issues, progress: meta.progress, loaded: true };
+  return { id: who.id, file, store, encoded: { id: file, hash: who.id, chunks, verified: verify }, issues: meta.issues, progress: meta.progress, loaded: true, ...(meta.contentHash ? { contentHash: meta.contentHash } : {}) };
 }
 
 /** Folders of earlier builds of the same file (an older snapshot, another filter): removed after a build. */
@@ -258,15 +268,21 @@ export async function buildCorpus(file: string, dir: string | null, options: Cor
     },
   );
   latest = read.progress;
+  if (read.fallback) {
+    if (folder) await rm(folder, { recursive: true, force: true });
+    return { id, file, store: new PaperStoreBuilder(file, format).finish(), encoded: { id: file, hash: id, chunks: [] }, issues: [], progress: progress(), loaded: false, fallback: read.fallback };
+  }
   flush();
   const store = builder.finish();
+  store.strings = read.strings ?? '';
   const issues = [...read.issues, ...extra.slice(0, 100)];
   if (extra.length > 100) issues.push({ file, line: 0, severity: 'warning', message: `${extra.length - 100} more duplicate keys not listed` });
   const done = progress();
-  const corpus: Corpus = { id, file, store, encoded: { id: file, hash: id, chunks }, issues, progress: done, loaded: false };
+  const contentHash = read.hash ? { contentHash: read.hash } : {};
+  const corpus: Corpus = { id, file, store, encoded: { id: file, hash: id, chunks }, issues, progress: done, loaded: false, ...contentHash };
   if (folder) {
     await Promise.all(writes);
-    const meta: CorpusMeta = { fingerprint: fp, categories: filterOf(options), segmentFormat: FORMAT_VERSION, readerVersion: READER_VERSION, chunks: chunks.map(({ hash: h, papers }) => ({ hash: h, papers })), issues, progress: done };
+    const meta: CorpusMeta = { fingerprint: fp, categories: filterOf(options), segmentFormat: FORMAT_VERSION, readerVersion: READER_VERSION, chunks: chunks.map(({ hash: h, papers }) => ({ hash: h, papers })), issues, progress: done, ...contentHash, ...(store.strings ? { strings: store.strings } : {}) };
     // The segments are on disk before store.rec says the build is complete.
     const tmp = join(folder, `${STORE_FILE}.${process.pid}.tmp`);
     await writeDurably(tmp, encodeStore(store, meta));

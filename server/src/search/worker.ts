@@ -39,7 +39,7 @@ export type WorkerReply =
   | { type: 'built'; sources: EncodedSource[] }
   | { type: 'progress'; progress: CorpusProgress }
   /** The corpus's store columns and segments travel as transferred buffers: the worker keeps no copy. */
-  | { type: 'corpus'; corpus: Omit<Corpus, 'store'> & { format: StreamFormat; columns: StoreColumns } }
+  | { type: 'corpus'; corpus: Omit<Corpus, 'store'> & { format: StreamFormat; columns: StoreColumns; strings: string } }
   /** open-corpus found nothing it can use; why. */
   | { type: 'no-corpus'; reason: string }
   | { type: 'error'; message: string };
@@ -134,8 +134,10 @@ async function corpusJob(request: (job: CorpusJob) => WorkerRequest, options: Co
   if (result.type === 'error') throw new Error(`indexing ${'file' in message ? message.file : ''} failed: ${result.message}`);
   if (result.type === 'no-corpus') return result.reason;
   if (result.type !== 'corpus') throw new Error(`the indexing worker answered ${result.type}`);
-  const { columns, format, ...rest } = result.corpus;
-  return { ...rest, store: new PackedPaperStore(rest.file, format, columns) };
+  const { columns, format, strings, ...rest } = result.corpus;
+  const store = new PackedPaperStore(rest.file, format, columns);
+  store.strings = strings;
+  return { ...rest, store };
 }
 
 /**

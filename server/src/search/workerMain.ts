@@ -49,7 +49,7 @@ async function corpus(msg: Extract<WorkerRequest, { type: 'corpus' | 'open-corpu
   }
   const { store, ...rest } = built;
   const columns = store.columns();
-  const reply: WorkerReply = { type: 'corpus', corpus: { ...rest, format: store.format, columns } };
+  const reply: WorkerReply = { type: 'corpus', corpus: { ...rest, format: store.format, columns, strings: store.strings } };
   port.postMessage(reply, movable([...Object.values(columns), ...built.encoded.chunks.map((c) => c.bytes)]));
 }
 

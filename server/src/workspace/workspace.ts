@@ -13,6 +13,7 @@ import { zoteroSources, ZoteroSource } from './zotero';
 import { defaultSettings, type CorpusStatus, type Settings, type Status } from '../protocol';
 import { sourcesOf, type EncodedSource, type SearchIndex } from '../search';
 import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../search/corpus';
+import type { PaperStore } from '../library/store';
 import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
@@ -53,7 +54,18 @@ export interface WorkspaceOptions {
   onSharedStatus?: (log: string) => void;
   /** A shared corpus's answer arrived for something asked without waiting (lenses may refresh). */
   onSharedAnswer?: () => void;
+  /** Library files of this many bytes and more are read into a paper store (default LIBRARY_STORE_BYTES). */
+  storeBytes?: number;
+  /** One line for the server's log (a big library file opened from its saved index, read whole…). */
+  log?: (message: string) => void;
 }
+
+/**
+ * Library files this big (BibTeX or CSL-JSON) are streamed into an off-heap paper store with a saved
+ * index, as litlens.corpora are (search/corpus.ts): about 2,500 entries with abstracts. Smaller ones
+ * are read as objects (a re-read by changed entries, every guarantee of the whole-file reader).
+ */
+export const LIBRARY_STORE_BYTES = 4 * 1024 * 1024;
 
 /** Reports what loading is doing: a message and a 0..100 percentage. */
 export type ProgressReport = (message: string, percentage: number) => void;
@@ -109,6 +121,8 @@ export class LitLensWorkspace {
   private readonly shared = new Map<string, SharedCorpus>();
   /** Stops corpus builds when the corpora or their filter change (or on dispose); a reload for other reasons lets them run. */
   private corpusBuilding = new AbortController();
+  /** The sha1 of the bytes each big library file's store was read from. */
+  private readonly storedHashes = new WeakMap<PaperStore, string>();
   /** litlens.zotero: the Zotero library read, one source per Zotero library, checked for changes by checkZotero. */
   private readonly zotero = new ZoteroSource();
 
@@ -225,8 +239,17 @@ export class LitLensWorkspace {
       const files = await this.libraryFiles(libraries ?? [{ base: this.options.folders[0] ?? process.cwd(), paths: config.libraries }]);
       if (generation !== this.generation) return;
       report(`reading ${files.length} library file${files.length === 1 ? '' : 's'}${config.bundledCorpus ? ' and the bundled corpus' : ''}`, 10);
-      const library = await loadLibrary({ libraries: files, corpus: config.bundledCorpus, cache: this.bibtexCache });
+      // Big files are streamed into paper stores in a worker (or opened from their saved index) meanwhile.
+      const big = new Set(await this.bigLibraryFiles(files));
+      const storing = Promise.all([...big].map((f) => this.readStored(f, report, building.signal)));
+      storing.catch(() => {}); // awaited below; a load superseded meanwhile does not wait for it
+      const library = await loadLibrary({ libraries: files.filter((f) => !big.has(f)), corpus: config.bundledCorpus, cache: this.bibtexCache });
       library.setRemote([...this.shared.values()]);
+      if (generation !== this.generation) return;
+      const stored = await storing;
+      if (generation !== this.generation) return void stored.forEach((c) => c && this.closeUnused(c.store));
+      // A file the stream cannot read (crossref, not UTF-8) is read whole, as small ones are.
+      for (const file of [...big].filter((_, i) => !stored[i])) library.setSource(file, await readLibraryFile(file, { cache: this.bibtexCache }), 'workspace', file, file);
       if (generation !== this.generation) return;
       // After the files: a .bib entry wins a key over Zotero's copy (Library: the source added first).
       for (const s of zoteroSources(await zotero)) library.setSource(s.id, s.result, 'workspace', s.name, s.file);
@@ -246,8 +269,11 @@ export class LitLensWorkspace {
       await this.checkCorpora();
       if (generation !== this.generation) return;
       // Corpora already loaded go into the new pair at once (no await between this and the swap).
+      for (const corpus of stored) if (corpus) this.attachStored(library, index, corpus);
       for (const entry of this.corpora.values()) if (entry.corpus) attach(library, index, entry.corpus);
+      const previous = this.library;
       this.library = library;
+      for (const s of previous?.stores ?? []) if (s.kind === 'workspace') this.closeUnused(s.store!);
       this.index = index;
       this.state = 'ready';
       report('ready', 100);
@@ -517,6 +543,10 @@ export class LitLensWorkspace {
       return true;
     }
     if (!applied && !(await this.isLibraryFile(file))) return false;
+    if (applied?.store || (await this.bigLibraryFiles([file])).length) {
+      const outcome = await this.updateStored(file, mode, stable);
+      if (outcome !== 'object') return outcome;
+    }
     // Rewritten with the same bytes (an export run again, a checkout of the same version): a scan, no parse.
     if (applied?.hash && (await fileHash(file)) === applied.hash) return false;
     const result = await readLibraryFile(file, { cache: this.bibtexCache });
@@ -541,6 +571,92 @@ export class LitLensWorkspace {
     return true;
   }
 
+  /** The library files read into a paper store (LIBRARY_STORE_BYTES and over, BibTeX or CSL-JSON). */
+  private async bigLibraryFiles(files: string[]): Promise<string[]> {
+    const sizes = await Promise.all(files.map((f) => (libraryFormat(f) ? fs.stat(f).then((s) => (s.isFile() ? s.size : 0), () => 0) : 0)));
+    return files.filter((_, i) => sizes[i] >= this.storeBytes);
+  }
+
+  private get storeBytes(): number {
+    return this.options.storeBytes ?? LIBRARY_STORE_BYTES;
+  }
+
+  /**
+   * A big library file as a paper store: the one saved in the cache folder when its fingerprint
+   * still matches, else streamed and indexed in a worker (and saved). null: the stream cannot read
+   * it (crossref, not UTF-8) or the worker failed; the caller reads it whole.
+   */
+  private async readStored(file: string, report: ProgressReport, signal?: AbortSignal, mode: 'open' | 'build' = 'open'): Promise<Corpus | null> {
+    const dir = this.options.cacheDir ? path.join(this.options.cacheDir, 'corpora') : null;
+    const name = path.basename(file);
+    const options = {
+      format: libraryFormat(file) === 'bibtex' ? ('bibtex' as const) : ('csl-json' as const),
+      signal,
+      onProgress: (p: CorpusProgress) => {
+        const percent = p.totalBytes ? Math.min(99, Math.round((100 * p.bytes) / p.totalBytes)) : 0;
+        report(`${name}: ${p.papers.toLocaleString('en')} entries read (${mb(p.bytes)} of ${mb(p.totalBytes)} MB)`, percent);
+      },
+    };
+    try {
+      const saved = dir && mode === 'open' ? await openCorpusInWorker(file, dir, options) : 'not looked for';
+      if (typeof saved !== 'string') {
+        this.options.log?.(`${name}: opened its saved index (${saved.store.size} entries)`);
+        return saved;
+      }
+      const built = await buildCorpusInWorker(file, dir, options);
+      if (built.fallback) {
+        this.options.log?.(`${name}: read whole (${built.fallback})`);
+        return null;
+      }
+      this.options.log?.(`${name}: ${built.store.size} entries read into a paper store${dir ? ' and saved' : ''}`);
+      return built;
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      this.options.log?.(`${name}: the paper store failed (${err instanceof Error ? err.message : String(err)}); read whole`);
+      return null;
+    }
+  }
+
+  /** A big library file's store into the library and index, as a workspace source. */
+  private attachStored(library: Library, index: SearchIndex, corpus: Corpus): void {
+    attach(library, index, corpus, 'workspace');
+    if (corpus.contentHash) this.storedHashes.set(corpus.store, corpus.contentHash);
+  }
+
+  /** Closes a library store's file unless the library still holds it. */
+  private closeUnused(store: PaperStore): void {
+    if (!this.library?.stores.some((s) => s.store === store)) void store.close();
+  }
+
+  /**
+   * A big library file changed: read whole into a new store (in a worker), applied under the same
+   * rules as updateNow's. 'object': the stream cannot read it; the object path should.
+   */
+  private async updateStored(file: string, mode: 'if-safe' | 'if-complete' | 'apply', stable?: string): Promise<boolean | 'unsettled' | 'object'> {
+    const index = this.index;
+    const library = this.library;
+    if (!index || !library) return false;
+    const applied = library.sources.find((s) => s.id === file);
+    const format = libraryFormat(file) === 'bibtex' ? 'bibtex' : 'csl-json';
+    if (applied?.store && applied.hash && (await corpusIdOf(file, { format })) === applied.hash) return false; // its fingerprint did not move
+    // Rewritten with the same bytes: one streamed hash, no read.
+    const bytes = applied?.store ? this.storedHashes.get(applied.store) : undefined;
+    if (bytes && (await fileHash(file)) === bytes) return false;
+    const corpus = await this.readStored(file, () => {}, undefined, 'build');
+    if (!corpus) return 'object';
+    const release = (outcome: 'unsettled' | boolean): 'unsettled' | boolean => (void corpus.store.close(), outcome);
+    const had = !applied ? [] : applied.store ? Array.from({ length: applied.store.size }, (_, i) => applied.store!.keyAt(i)) : applied.papers.map((p) => p.key);
+    const errors = (issues: readonly { severity: string }[]) => issues.filter((i) => i.severity === 'error').length;
+    const keeps = had.every((k) => corpus.store.docOf(k) >= 0) && errors(corpus.issues) <= errors(applied?.issues ?? []);
+    if (mode === 'if-safe' && !keeps) return release('unsettled');
+    if (mode === 'if-complete' && endsInsideEntry({ papers: [], issues: corpus.issues })) return release('unsettled');
+    if (stable && (await signature(file)) !== stable) return release('unsettled');
+    if (this.index !== index || this.library !== library) return release(false);
+    this.attachStored(library, index, corpus);
+    if (applied?.store) this.closeUnused(applied.store);
+    return true;
+  }
+
   /**
    * Keeps the cache folder within settings.cacheLimit: the least recently used saved indexes of
    * other workspaces, corpora and models go first; this workspace's, its corpora's and its model's stay.
@@ -550,6 +666,7 @@ export class LitLensWorkspace {
     if (!cacheDir) return;
     const inUse = [this.indexDir()!];
     for (const entry of this.corpora.values()) if (entry.corpus?.id) inUse.push(path.join(cacheDir, 'corpora', entry.corpus.id));
+    for (const s of this.library?.stores ?? []) if (s.kind === 'workspace' && s.hash) inUse.push(path.join(cacheDir, 'corpora', s.hash));
     if (this.semantic) inUse.push(vectorDir(cacheDir, this.semantic.model));
     this.cacheUse = await trimCache(cacheDir, this.cacheLimit, inUse);
   }
@@ -589,6 +706,7 @@ export class LitLensWorkspace {
     this.building.abort();
     this.corpusBuilding.abort();
     for (const entry of this.corpora.values()) await entry.corpus?.store.close();
+    for (const s of this.library?.stores ?? []) if (s.kind === 'workspace') await s.store!.close();
     await this.semantic?.dispose();
     this.semantic = null;
     await this.bibtexCache.thread?.dispose();
@@ -643,9 +761,9 @@ export class LitLensWorkspace {
 }
 
 /** A corpus into a library and its index, together (no await between: the pair stays consistent). */
-function attach(library: Library, index: SearchIndex, corpus: Corpus): void {
-  library.setStoreSource(corpus.file, corpus.store, corpus.issues, 'corpus', corpus.file);
-  index.setEncodedSource(corpusSource(corpus), corpus.encoded);
+function attach(library: Library, index: SearchIndex, corpus: Corpus, kind: 'corpus' | 'workspace' = 'corpus'): void {
+  library.setStoreSource(corpus.file, corpus.store, corpus.issues, kind, corpus.file, corpus.id);
+  index.setEncodedSource({ ...corpusSource(corpus), kind }, corpus.encoded);
 }
 
 const MB = 1024 * 1024;

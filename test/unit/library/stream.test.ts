@@ -6,6 +6,7 @@ import { arxivKey, arxivYear, categoriesInLine, categoryFilter } from '../../../
 import { parseCslJson } from '../../../server/src/library/csljson';
 import { scanRecords } from '../../../server/src/library/jsonl';
 import { formatIssue } from '../../../server/src/library/paper';
+import { loadBibtexParser, parseBibtex } from '../../../server/src/library/bibtex';
 import { detectFormat, paperOfRecord, streamPapers, type StreamOptions, type StreamedPaper } from '../../../server/src/library/stream';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures');
@@ -209,5 +210,62 @@ describe('library/stream: arXiv snapshots and JSON lines read as a stream', () =
     assert.equal(progress.issues, 30);
     assert.equal(issues.length, 6);
     assert.equal(issues[5].message, '25 more problems not listed');
+  });
+});
+
+describe('library/stream: a BibTeX file read as a stream', () => {
+  let tmp: string;
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'litlens-bibstream-'));
+    await loadBibtexParser();
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  // @string macros, a broken entry, CRLF line ends, a BOM and non-ASCII text, entries cut by every block boundary.
+  const entry = (i: number) =>
+    `@article{key${i},\r\n  title = {Entry {${i}} on Gr\u00f6bner bases and caf\u00e9s},\r\n  author = {M\u00fcller, Anna and Smith, Bob},\r\n  journal = ${i % 2 ? 'jmlr' : '{Plain Venue}'},\r\n  year = {${2000 + (i % 20)}},\r\n  abstract = {${'Words of an abstract. '.repeat(i % 7)}},\r\n}\r\n\r\n`;
+  const body = () => {
+    let text = '\ufeff@string{jmlr = {Journal of Machine Learning Research}}\r\n\r\n';
+    for (let i = 0; i < 120; i++) {
+      if (i === 60) text += '@article{broken, title = {Never {closed},\r\n\r\n';
+      if (i === 90) text += '@string{late = {Defined Late}}\r\n@misc{usesLate, title = {Late}, howpublished = late}\r\n';
+      text += entry(i);
+    }
+    return text;
+  };
+
+  it('gives the papers, lines and issues of a whole read, and where each entry is', async () => {
+    const file = join(tmp, 'refs.bib');
+    const text = body();
+    writeFileSync(file, text);
+    const whole = parseBibtex(file, text.slice(1));
+    for (const blockBytes of [1024, 4096, 1 << 20]) {
+      const streamed = await read(file, { format: 'bibtex', blockBytes });
+      assert.equal(streamed.fallback, undefined);
+      assert.deepEqual(
+        streamed.papers.map((p) => p.paper),
+        whole.papers,
+        `block ${blockBytes}`,
+      );
+      assert.deepEqual(streamed.issues, whole.issues);
+      assert.match(streamed.issues.map(formatIssue).join('\n'), /refs\.bib:\d+: .*broken/);
+      const bytes = readFileSync(file);
+      for (const { paper, offset, length } of streamed.papers) {
+        const record = bytes.toString('utf8', offset, offset + length);
+        assert.ok(record.startsWith(`@`) && record.trimEnd().endsWith('}') && record.includes(`{${paper.key},`), record);
+        const again = paperOfRecord('bibtex', file, record, paper.origin.line, streamed.strings);
+        assert.ok(typeof again !== 'string');
+        assert.deepEqual(again.paper, paper);
+      }
+    }
+  });
+
+  it('a file with crossref or not in UTF-8 is left to the whole-file reader', async () => {
+    const crossref = join(tmp, 'crossref.bib');
+    writeFileSync(crossref, '@inproceedings{child, title = {C}, crossref = {parent}}\n@proceedings{parent, title = {P}}\n');
+    assert.equal((await read(crossref, { format: 'bibtex' })).fallback, 'crossref');
+    const latin1 = join(tmp, 'latin1.bib');
+    writeFileSync(latin1, Buffer.from('@article{k, title = {Caf\xe9}}\n', 'latin1'));
+    assert.equal((await read(latin1, { format: 'bibtex' })).fallback, 'not UTF-8');
   });
 });

@@ -21,7 +21,8 @@ describe('workspace: a changed library file is re-read by what changed', functio
     const papers = generatePapers(corpusItems(), 6000, 11, bib);
     const text = toBib(papers);
     fs.writeFileSync(bib, text);
-    const ws = new LitLensWorkspace({ folders: [dir], trusted: true, cacheDir: path.join(dir, '.cache') });
+    // Read as objects (a file this big would otherwise go into a paper store, re-read whole when it changes).
+    const ws = new LitLensWorkspace({ folders: [dir], trusted: true, cacheDir: path.join(dir, '.cache'), storeBytes: Infinity });
     try {
       await ws.load(config({ bundledCorpus: false }));
       const before = ws.ready()!;
