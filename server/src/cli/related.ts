@@ -3,10 +3,12 @@
 // and the folder's .bib/CSL-JSON files; papers the passage already cites are left out, as lenses do.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { bibliographyFiles, citedKeys, documentProse, passageAt, syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
+import { bibliographyFiles, citedKeys, passageAt, syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
-import { RELATED_LIST_RELATIVE } from '../features/related';
+import type { RelatedLimits } from '../search/rank';
+import type { Library } from '../library/library';
+import { RELATED_LIST_RELATIVE, relatedDocument } from '../features/related';
 import { RANKING, UsageError, parse, type Command } from './args';
 import { closeRanker, openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
 
@@ -79,16 +81,17 @@ async function readDocument(file: string): Promise<Document> {
 
 /**
  * The passage around a position, as the editor picks it for a scope ('' when the position is not in
- * prose), the keys it cites, and its document as the related gate's null reads it (documentProse).
+ * prose), the keys it cites, and its document as the related gate reads it (relatedDocument: its
+ * prose, and the titles of the entries it cites in `library`).
  */
-export function passageOf(doc: Document, line: number, character: number, scope: Scope): { text: string; cited: Set<string>; document: { id: string; prose: string } } {
+export function passageOf(doc: Document, line: number, character: number, scope: Scope, library?: Library): { text: string; cited: Set<string>; document: { id: string; prose: string; cites: string[] } } {
   const offset = offsetOf(doc.file, doc.text, line, character);
   const text = textAround(doc.text, offset, doc.syntax, scope);
   // The keys cited in the passage, and at least in its paragraph, as a lens leaves out its paragraph's.
   const at = passageAt(doc.text, offset, doc.syntax);
   const span = scope === 'section' ? at.section : (at.paragraph ?? at.sentence);
   const cited = new Set(span ? citedKeys(doc.text, doc.syntax).filter((k) => k.start >= span.start && k.start < span.end).map((k) => k.key) : []);
-  return { text, cited, document: { id: doc.file, prose: documentProse(doc.text, doc.syntax) } };
+  return { text, cited, document: relatedDocument(doc.file, doc.text, doc.syntax, library) };
 }
 
 async function runRelated(args: string[]): Promise<number> {
@@ -101,15 +104,15 @@ async function runRelated(args: string[]): Promise<number> {
   if (file !== undefined && line === undefined) throw new UsageError('--file needs --line');
   const batch = queries ? await readBatch(queries) : null;
   const doc = file !== undefined ? await readDocument(file) : null;
-  const at = doc ? passageOf(doc, line!, character, scope) : null;
-  const passage = at ? at.text : text;
   const workspace = doc ? { folder: path.dirname(path.resolve(doc.file)), named: doc.named } : { folder: process.cwd() };
   const library = await openLibrary(values, workspace);
+  const at = doc ? passageOf(doc, line!, character, scope, library) : null;
+  const passage = at ? at.text : text;
   const ranker = await openRanker(library, values);
   const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold, relative: RELATED_LIST_RELATIVE };
   // In a document, the gate asks what the editor asks (its null: the document's own words), and papers
   // the passage cites are left out before it, as lenses do (--keep-cited keeps them).
-  const answer = async (t: string, found?: { cited: ReadonlySet<string>; document: { id: string; prose: string } }): Promise<Hit[]> => {
+  const answer = async (t: string, found?: { cited: ReadonlySet<string>; document: RelatedLimits['document'] }): Promise<Hit[]> => {
     if (!t.trim()) return [];
     const exclude = found && !values['keep-cited'] ? found.cited : undefined;
     return ranker.related(t, { ...limits, document: found?.document, exclude });
@@ -128,7 +131,7 @@ async function runRelated(args: string[]): Promise<number> {
     return await writeBatch(batch, queries!, async (value) => {
       if (typeof value.query === 'string') return answer(value.query);
       if (typeof value.file !== 'string' || typeof value.line !== 'number') throw new Error('needs "query", or "file" and "line"');
-      const one = passageOf(await readDocument(value.file), value.line, typeof value.character === 'number' ? value.character : 1, scope);
+      const one = passageOf(await readDocument(value.file), value.line, typeof value.character === 'number' ? value.character : 1, scope, library);
       return answer(one.text, one);
     });
   } finally {

@@ -3,13 +3,13 @@
 // document recomputes one query; the lens title and its papers are only made on codeLens/resolve.
 // Reads no file.
 import { trimText } from '../display';
-import { backMatterSpans, citedKeys, documentProse, inBackMatter, paragraphs, sections, wordCount, type CitedKey } from '../documents';
+import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sections, wordCount, type CitedKey } from '../documents';
 import type { Settings, ShowPapersArgs } from '../protocol';
 import type { Hit } from '../search';
 import type { Ranker } from '../search/rank';
 import type { FeatureContext, LibraryContext } from '../workspace/project';
 import { sourceNames, summary } from './cards';
-import { RELATED_LIST_RELATIVE } from './related';
+import { RELATED_LIST_RELATIVE, relatedDocument } from './related';
 
 export interface Lens {
   /** Where the lens sits (start of the paragraph, or of the section heading). */
@@ -45,7 +45,7 @@ export class LensMemo {
   private memo = new Map<string, Hit[]>();
 
   /** `cited`: the keys the paragraph cites, left out before the gate is asked. */
-  related(ranker: Ranker, text: string, config: Settings, cited: ReadonlySet<string> = new Set(), document?: { id: string; prose: string }): Hit[] {
+  related(ranker: Ranker, text: string, config: Settings, cited: ReadonlySet<string> = new Set(), document?: { id: string; prose: string; cites?: readonly string[] }): Hit[] {
     const ranking = [ranker.index, ranker.fuses && ranker.semantic, config.relatedThreshold, config.maxSuggestions];
     if (ranking.some((x, i) => x !== this.ranking[i])) {
       this.ranking = ranking;
@@ -76,7 +76,7 @@ export function codeLenses(ctx: FeatureContext, memo: LensMemo): Lens[] {
   // Acknowledgments, funding, availability statements, references: nothing there is about a paper.
   const back = backMatterSpans(doc.text, doc.syntax);
   const lenses: Lens[] = [];
-  const document = { id: doc.uri, prose: documentProse(doc.text, doc.syntax) };
+  const document = relatedDocument(doc.uri, doc.text, doc.syntax, ctx.library);
   for (const [i, block] of blocks.entries()) {
     if (wordCount(block.text) < MIN_WORDS || inBackMatter(back, block.anchor)) continue;
     // A paper the paragraph already cites is not news to its writer, nor a sign that the library has more to say.

@@ -11,7 +11,7 @@
 // narrowed by them, tier 1 first. Keys already in the command are left out, unless that would
 // leave nothing.
 import * as path from 'node:path';
-import { citationAt, citedKeys, citingText, documentProse, passageAt, type CitationContext } from '../documents';
+import { citationAt, citedKeys, citingText, passageAt, type CitationContext } from '../documents';
 import { familyName, shortAuthors } from '../display';
 import type { Library, LibrarySource } from '../library/library';
 import type { Paper } from '../library/paper';
@@ -22,6 +22,7 @@ import type { Doc } from '../workspace/documents';
 import { isInside } from '../workspace/documents';
 import { projectKeys, sourceName, type FeatureContext } from '../workspace/project';
 import { completionCard } from './completionResolve';
+import { relatedDocument } from './related';
 
 export type Tier = 1 | 2 | 3;
 
@@ -145,7 +146,7 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   let others: Hit[];
   if (typed || first.length === 0) others = index.completion(cite.typed, sentence, config.maxSuggestions + seen.size);
   else {
-    const document = { id: doc.uri, prose: documentProse(doc.text, doc.syntax) };
+    const document = relatedDocument(doc.uri, doc.text, doc.syntax, library);
     others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold, within: outside(library, tiers), document }).hits;
   }
   // maxSuggestions counts the papers from outside the bibliography (its own entries are all offered).

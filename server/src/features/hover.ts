@@ -1,12 +1,13 @@
 // Hover: on a cited key, the paper's card; on prose, the papers related to the sentence. Reads no file.
 import { trimText } from '../display';
-import { backMatterSpans, citedKeys, documentProse, inBackMatter, keyAt, onProse, passageAt } from '../documents';
+import { backMatterSpans, citedKeys, inBackMatter, keyAt, onProse, passageAt } from '../documents';
 import { DEFAULT_RELATED_RELATIVE } from '../search';
 import type { Ranker } from '../search/rank';
 import { folderOf } from '../workspace/documents';
 import type { FeatureContext } from '../workspace/project';
 import { escapeMarkdown, paperCard } from './cards';
 import { blockEnd, citedIn } from './codeLens';
+import { relatedDocument } from './related';
 
 export interface HoverAnswer {
   markdown: string;
@@ -31,7 +32,7 @@ export async function hover(ctx: FeatureContext): Promise<HoverAnswer | null> {
   return relatedHover(ctx, ctx.index);
 }
 
-async function relatedHover({ doc, offset, config }: FeatureContext, index: Ranker): Promise<HoverAnswer | null> {
+async function relatedHover({ doc, offset, config, library }: FeatureContext, index: Ranker): Promise<HoverAnswer | null> {
   const at = passageAt(doc.text, offset, doc.syntax);
   const sentence = at.sentence;
   if (!sentence || sentence.text.trim() === '') return null;
@@ -41,7 +42,7 @@ async function relatedHover({ doc, offset, config }: FeatureContext, index: Rank
   // best few within the usual cut of the best of them.
   const here = at.paragraph ? citedIn(all, at.paragraph.start, blockEnd(doc.text, at.paragraph.end)) : new Set<string>();
   const limit = Math.min(RELATED_IN_HOVER, config.maxSuggestions);
-  const found = await index.related(sentence.text, { limit: limit + here.size, threshold: config.relatedThreshold, relative: 0, exclude: here, document: { id: doc.uri, prose: documentProse(doc.text, doc.syntax) } });
+  const found = await index.related(sentence.text, { limit: limit + here.size, threshold: config.relatedThreshold, relative: 0, exclude: here, document: relatedDocument(doc.uri, doc.text, doc.syntax, library) });
   const offered = found.filter((h) => !here.has(h.paper.key));
   const best = offered.reduce((m, h) => Math.max(m, h.score), 0);
   const hits = offered.filter((h) => h.score >= best * DEFAULT_RELATED_RELATIVE).slice(0, limit);

@@ -1,7 +1,8 @@
 // Related papers (litlens/related): for a passage given as text, or for the passage around a
 // document position (the scope's text, with its fallback: documents/context.ts). [] when nothing in
 // the library is about it. Reads no file.
-import { documentProse, textAround } from '../documents';
+import { citedKeys, documentProse, textAround, type Syntax } from '../documents';
+import type { Paper } from '../library/paper';
 import type { RelatedParams, SearchResult } from '../protocol';
 import type { FeatureContext, LibraryContext } from '../workspace/project';
 import { clampLimit, sourceNames, toResults } from './cards';
@@ -12,12 +13,21 @@ import { clampLimit, sourceNames, toResults } from './cards';
  */
 export const RELATED_LIST_RELATIVE = 0;
 
+/**
+ * A document as the related gate reads it (RelatedLimits.document): its prose (the document null)
+ * and the titles of the library entries it cites (the field rule, gate.ts inField).
+ */
+export function relatedDocument(id: string, text: string, syntax: Syntax, library: { get(key: string): Paper | undefined } | null | undefined): { id: string; prose: string; cites: string[] } {
+  const cites = [...new Set(citedKeys(text, syntax).map((k) => k.key))].flatMap((k) => library?.get(k)?.title ?? []);
+  return { id, prose: documentProse(text, syntax), cites };
+}
+
 /** `ctx` is a FeatureContext when the request names a document the server has. */
 export async function related(ctx: LibraryContext | FeatureContext, params: RelatedParams): Promise<SearchResult[]> {
   const { index, library, config } = ctx;
   const text = params.text || ('doc' in ctx ? textAround(ctx.doc.text, ctx.offset, ctx.doc.syntax, params.scope) : '');
   if (!index || !library || !text.trim()) return [];
-  const document = 'doc' in ctx ? { id: ctx.doc.uri, prose: documentProse(ctx.doc.text, ctx.doc.syntax) } : undefined;
+  const document = 'doc' in ctx ? relatedDocument(ctx.doc.uri, ctx.doc.text, ctx.doc.syntax, library) : undefined;
   const hits = await index.related(text, { limit: clampLimit(params.limit, config.maxSuggestions), threshold: params.threshold ?? config.relatedThreshold, relative: RELATED_LIST_RELATIVE, document });
   return toResults(library, hits, sourceNames(library, ctx.folders));
 }

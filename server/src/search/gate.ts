@@ -24,7 +24,8 @@
 //     document of another share general-science words ("matrix", "linear", "Monte Carlo"); a bag of
 //     the document's words matches them as well as its paragraphs do, so they no longer count.
 // The passage passes when one paper meets both (and, given the passage's document, its top paper
-// stands out from the document null: ChanceBar below). Once it does, the list is the ranking's,
+// stands out from the document null: ChanceBar below; and the document is within the field of the
+// source the papers come from: inField below). Once it does, the list is the ranking's,
 // best first, up to the limit: the gate never shortens a good list to the few papers that pass it.
 // (A per-paper bar, two shared words one of them topical, changed nothing on any tune half and
 // was removed.)
@@ -136,4 +137,41 @@ export class ChanceBar {
     }
     return bar;
   }
+}
+
+/**
+ * The field rule: is a document within a source's field at all? A library of one field and a
+ * document of another still share whole topics' words ("Monte Carlo simulation", "Kalman
+ * filter"), so a paragraph of a statistics paper can stand out from its own document's words and
+ * still be about nothing in an ML library. The document is judged by the works it cites: the
+ * titles of its cited entries, each ranked against the source, score about as high as the
+ * source's own titles do against the rest of the source when the document is of the source's
+ * field. The document is within the field when the median top score of its cited titles reaches
+ * the FIELD_QUANTILE of the source's own titles' top scores (each ranked against the source without
+ * itself, FIELD_SAMPLE of them). Outside it, that source gives the document's passages nothing.
+ * A document citing fewer than FIELD_MIN_CITES entries of the library is not judged (all sources
+ * stay), nor is a text given alone. Chosen on npm run eval:real's tune half (docs/related.md): the
+ * median cited-title score of its two ML papers is 0.49-0.50 against the bundled corpus, of its
+ * eight other papers at most 0.446; the corpus's own 25th percentile is 0.475.
+ */
+export const FIELD_QUANTILE = 0.25;
+/** How many of a source's titles (and of a document's cited titles) the field rule ranks, once. */
+export const FIELD_SAMPLE = 150;
+/** Cited entries a document needs in the library before its field is judged. */
+export const FIELD_MIN_CITES = 5;
+
+/** The q-quantile of `xs` (0 when empty). */
+function quantile(xs: readonly number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(q * (sorted.length - 1))] ?? 0;
+}
+
+/** The score a document's cited titles must reach (their median) to be within a source's field. */
+export function fieldBar(ownTops: readonly number[]): number {
+  return quantile(ownTops, FIELD_QUANTILE);
+}
+
+/** True when the cited titles' top scores say the document is within the field whose bar is `bar`. */
+export function inField(citedTops: readonly number[], bar: number): boolean {
+  return quantile(citedTops, 0.5) >= bar;
 }

@@ -417,6 +417,20 @@ export class SearchIndex {
     return out;
   }
 
+  /** Up to `n` of a source's papers (key and title), spread evenly over it: the field rule's sample (gate.ts inField). */
+  sample(id: string, n: number): { key: string; title: string }[] {
+    const parts = this.parts.filter((p) => p.id === id);
+    const total = parts.reduce((sum, p) => sum + p.seg.papers.length, 0);
+    const out: { key: string; title: string }[] = [];
+    for (let k = 0; k < Math.min(n, total); k++) {
+      let i = Math.floor((k * total) / Math.min(n, total));
+      const part = parts.find((p) => i < p.seg.papers.length || ((i -= p.seg.papers.length), false))!;
+      const paper = part.seg.papers.at(i)!;
+      if (paper.title) out.push({ key: paper.key, title: paper.title });
+    }
+    return out;
+  }
+
   /**
    * Keys of store papers that another paper stands for (a bundled corpus paper joined with its
    * snapshot record of the same title): left out of every ranking, so a paper is listed once; the

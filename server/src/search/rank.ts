@@ -14,7 +14,7 @@
 // that never wait (completion, relatedNow: code lenses) take what a shared corpus already knows and
 // have it fetched for the next time. A shared corpus that is down only leaves its papers out.
 import { SharedUnavailable, type SharedCorpus } from '../shared/corpus';
-import { ChanceBar } from './gate';
+import { ChanceBar, FIELD_MIN_CITES, FIELD_SAMPLE, fieldBar, inField } from './gate';
 import type { Hit, SearchIndex, SearchMode } from './index';
 import { FUSION_DEPTH, type SemanticIndex } from './semantic';
 
@@ -31,9 +31,10 @@ export interface RelatedLimits {
   /**
    * The document the passage is in (`id`: its URI; `prose`: its paragraphs' text): the gate's null
    * (gate.ts ChanceBar) is what passages of its words score by chance. Absent (a text alone): the
-   * gate without it.
+   * gate without it. `cites`: the titles of the library entries the document cites; a source
+   * whose field the document is not in (gate.ts inField) gives its passages nothing.
    */
-  document?: { id: string; prose: string };
+  document?: { id: string; prose: string; cites?: readonly string[] };
 }
 
 /** How many documents' chance bars are kept (open documents; each is a few numbers). */
@@ -51,11 +52,45 @@ export class Ranker {
   ) {}
 
   private readonly chance = new Map<string, ChanceBar>();
+  /** Per source (id and hash): the score its own titles reach against it (gate.ts fieldBar). */
+  private readonly fieldBars = new Map<string, number>();
+  /** Per document (id, cited titles, sources): the sources whose field it is in. */
+  private readonly fields = new Map<string, ReadonlySet<string>>();
 
-  /** The lexical related rule, with the document null when the passage's document is given. */
-  private lexicalRelated(text: string, options: RelatedLimits): Hit[] {
-    if (options.document === undefined || options.threshold <= 0) return this.index.related(text, options);
-    const { id, prose } = options.document;
+  /** The sources (of `within`, or all) whose field the document is in; `within` when all are, or when it is not judged. */
+  private inFieldSources(document: NonNullable<RelatedLimits['document']>, within: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+    const cites = document.cites ?? [];
+    if (cites.length < FIELD_MIN_CITES) return within;
+    const sources = this.index.sources.filter((s) => !within || within.has(s.id));
+    const key = `${document.id}\u0001${cites.length}\u0001${sources.map((s) => `${s.id}:${s.hash}`).join('\u0000')}`;
+    let kept = this.fields.get(key);
+    if (!kept) {
+      const step = Math.max(1, cites.length / FIELD_SAMPLE);
+      const titles = Array.from({ length: Math.min(FIELD_SAMPLE, cites.length) }, (_, i) => cites[Math.floor(i * step)]);
+      const top = (t: string, id: string, exclude?: string) => this.index.related(t, { limit: 1, threshold: 0, within: new Set([id]), exclude: exclude === undefined ? undefined : new Set([exclude]) })[0]?.score ?? 0;
+      kept = new Set(
+        sources
+          .filter((s) => {
+            const barKey = `${s.id}\u0000${s.hash}`;
+            let bar = this.fieldBars.get(barKey);
+            if (bar === undefined) this.fieldBars.set(barKey, (bar = fieldBar(this.index.sample(s.id, FIELD_SAMPLE).map((p) => top(p.title, s.id, p.key)))));
+            return inField(titles.map((t) => top(t, s.id)), bar);
+          })
+          .map((s) => s.id),
+      );
+      if (this.fields.size >= CHANCE_DOCUMENTS) this.fields.delete(this.fields.keys().next().value!);
+      this.fields.set(key, kept);
+    }
+    return kept.size === sources.length ? within : kept;
+  }
+
+  /** The lexical related rule, with the field rule and the document null when the passage's document is given. */
+  private lexicalRelated(text: string, asked: RelatedLimits): Hit[] {
+    if (asked.document === undefined || asked.threshold <= 0) return this.index.related(text, asked);
+    const within = this.inFieldSources(asked.document, asked.within);
+    if (within?.size === 0) return [];
+    const options = within === asked.within ? asked : { ...asked, within };
+    const { id, prose } = asked.document;
     const key = `${[...(options.within ?? [])].join('\u0000')}\u0001${id}`;
     let bar = this.chance.get(key);
     // An edit changes the document's words a little: the bar is drawn again once they change by a tenth.

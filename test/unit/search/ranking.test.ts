@@ -132,6 +132,38 @@ describe('search: ranking on the bundled corpus', () => {
     assert.deepEqual(await ranker.related(text, { limit: 5, threshold: 0.3, document: { id: 'same', prose: same } }), []);
   });
 
+  it('related in a document: a source gives nothing to a document outside its field, judged by the works it cites', async () => {
+    const ranker = new Ranker(index);
+    const text = 'An agent learns a dynamics model and runs tree search over it, reaching superhuman play in board games and video games without being told the rules.';
+    const kitchen = Array.from({ length: 30 }, () => 'Brown the onions slowly in butter, add the stock and simmer the soup with thyme.').join(' ');
+    const prose = `${kitchen} ${text}`;
+    // Titles of the kind an ML paper cites (written for this test) and of the kind a cookery book cites.
+    const learning = [
+      'Deep reinforcement learning agents that plan with a learned model',
+      'Policy optimization for continuous control with neural networks',
+      'Self-supervised representation learning for images',
+      'Transformers for sequence modelling and language understanding',
+      'Offline reinforcement learning from logged data',
+      'Monte Carlo tree search for board games',
+    ];
+    const cookery = [
+      'The chemistry of caramelised onions',
+      'Gelatin and the reduction of brown stock',
+      'Thyme, rosemary and sage in the regional kitchen',
+      'Browning butter at home',
+      'Soups of the northern coast',
+      'A history of the copper saucepan',
+    ];
+    const inField = await ranker.related(text, { limit: 5, threshold: 0.3, document: { id: 'ml', prose, cites: learning } });
+    assert.equal(inField[0]?.paper.key, 'mastering-atari-go');
+    assert.deepEqual(await ranker.related(text, { limit: 5, threshold: 0.3, document: { id: 'cookery', prose, cites: cookery } }), []);
+    assert.deepEqual(ranker.relatedNow(text, { limit: 5, threshold: 0.3, document: { id: 'cookery', prose, cites: cookery } }).hits, []);
+    // Too few cited entries to judge the field: the document null alone decides.
+    assert.equal((await ranker.related(text, { limit: 5, threshold: 0.3, document: { id: 'short', prose, cites: cookery.slice(0, 3) } }))[0]?.paper.key, 'mastering-atari-go');
+    // A text alone (no document) and a ranking (threshold 0) are not judged.
+    assert.equal((await ranker.related(text, { limit: 5, threshold: 0, document: { id: 'cookery', prose, cites: cookery } }))[0]?.paper.key, 'mastering-atari-go');
+  });
+
   it('related lists only the papers close to the best one, not every paper over the threshold', () => {
     // The introduction of examples/paper.tex, as the editor extracts it: the old rule (every paper
     // over 0.3) listed 20 papers, from 0.52 down to 0.31.
