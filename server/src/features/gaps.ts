@@ -8,6 +8,7 @@ import { defaultSettings, type PaperSummary } from '../protocol';
 import type { Ranker } from '../search/rank';
 import type { FeatureContext } from '../workspace/project';
 import { sourceNames, summary } from './cards';
+import { relatedDocument } from './related';
 import { MIN_WORDS } from './codeLens';
 import { captionSpans, tierHits, tiersOf, type Tiers } from './uncitedClaims';
 
@@ -33,6 +34,8 @@ export interface GapOptions {
   otherThreshold?: number;
   /** The document's id for the gate's document null (its uri; default: made from its prose). */
   documentId?: string;
+  /** The titles of the library entries the document cites: the gate's field rule (search/gate.ts) reads them. */
+  cites?: readonly string[];
   /** A paper of another library than the document's own bibliography weighs this (default GAP_OTHER_WEIGHT). */
   otherWeight?: number;
 }
@@ -58,7 +61,8 @@ const GAP_DEPTH = 100;
 export function gaps(ctx: FeatureContext, options: GapOptions = {}): Gap[] {
   const { doc, index, library } = ctx;
   if (!index || !library) return [];
-  return rankGaps(index, doc.text, doc.syntax, tiersOf(ctx).tiers, { documentId: doc.uri, ...options });
+  const cites = relatedDocument(doc.uri, doc.text, doc.syntax, library).cites;
+  return rankGaps(index, doc.text, doc.syntax, tiersOf(ctx).tiers, { documentId: doc.uri, cites, ...options });
 }
 
 /** litlens/gaps: the whole document, or the section at the cursor (the whole document outside any). */
@@ -80,7 +84,7 @@ export function rankGaps(index: Ranker, text: string, syntax: FeatureContext['do
   // Papers of other libraries (Zotero, corpora, the bundled corpus) come as lenses name them: past
   // the related gate with the document null, not merely sharing words with a paragraph.
   const prose = documentProse(text, syntax);
-  const document = { id: options.documentId ?? `gaps:${prose.length}:${prose.slice(0, 200)}`, prose };
+  const document = { id: options.documentId ?? `gaps:${prose.length}:${prose.slice(0, 200)}`, prose, cites: options.cites };
   const secs = sections(text, syntax);
   const within = options.section === undefined ? null : secs[options.section];
   if (options.section !== undefined && !within) return [];
