@@ -36,6 +36,8 @@ export interface GapOptions {
   documentId?: string;
   /** The titles of the library entries the document cites: the gate's field rule (search/gate.ts) reads them. */
   cites?: readonly string[];
+  /** The keys of those entries, title for title. */
+  citeKeys?: readonly string[];
   /** A paper of another library than the document's own bibliography weighs this (default GAP_OTHER_WEIGHT). */
   otherWeight?: number;
 }
@@ -61,8 +63,8 @@ const GAP_DEPTH = 100;
 export function gaps(ctx: FeatureContext, options: GapOptions = {}): Gap[] {
   const { doc, index, library } = ctx;
   if (!index || !library) return [];
-  const cites = relatedDocument(doc.uri, doc.text, doc.syntax, library).cites;
-  return rankGaps(index, doc.text, doc.syntax, tiersOf(ctx).tiers, { documentId: doc.uri, cites, ...options });
+  const { cites, citeKeys } = relatedDocument(doc.uri, doc.text, doc.syntax, library);
+  return rankGaps(index, doc.text, doc.syntax, tiersOf(ctx).tiers, { documentId: doc.uri, cites, citeKeys, ...options });
 }
 
 /** litlens/gaps: the whole document, or the section at the cursor (the whole document outside any). */
@@ -84,7 +86,7 @@ export function rankGaps(index: Ranker, text: string, syntax: FeatureContext['do
   // Papers of other libraries (Zotero, corpora, the bundled corpus) come as lenses name them: past
   // the related gate with the document null, not merely sharing words with a paragraph.
   const prose = documentProse(text, syntax);
-  const document = { id: options.documentId ?? `gaps:${prose.length}:${prose.slice(0, 200)}`, prose, cites: options.cites };
+  const document = { id: options.documentId ?? `gaps:${prose.length}:${prose.slice(0, 200)}`, prose, cites: options.cites, citeKeys: options.citeKeys };
   const secs = sections(text, syntax);
   const within = options.section === undefined ? null : secs[options.section];
   if (options.section !== undefined && !within) return [];

@@ -17,9 +17,12 @@ export const RELATED_LIST_RELATIVE = 0;
  * A document as the related gate reads it (RelatedLimits.document): its prose (the document null)
  * and the titles of the library entries it cites (the field rule, gate.ts inField).
  */
-export function relatedDocument(id: string, text: string, syntax: Syntax, library: { get(key: string): Paper | undefined } | null | undefined): { id: string; prose: string; cites: string[] } {
-  const cites = [...new Set(citedKeys(text, syntax).map((k) => k.key))].flatMap((k) => library?.get(k)?.title ?? []);
-  return { id, prose: documentProse(text, syntax), cites };
+export function relatedDocument(id: string, text: string, syntax: Syntax, library: { get(key: string): Paper | undefined } | null | undefined): { id: string; prose: string; cites: string[]; citeKeys: string[] } {
+  const cited = [...new Set(citedKeys(text, syntax).map((k) => k.key))].flatMap((k) => {
+    const title = library?.get(k)?.title;
+    return title ? [{ key: k, title }] : [];
+  });
+  return { id, prose: documentProse(text, syntax), cites: cited.map((c) => c.title), citeKeys: cited.map((c) => c.key) };
 }
 
 /** `ctx` is a FeatureContext when the request names a document the server has. */

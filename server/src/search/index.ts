@@ -418,6 +418,27 @@ export class SearchIndex {
   }
 
   /** Up to `n` of a source's papers (key and title), spread evenly over it: the field rule's sample (gate.ts inField). */
+  /** True when source `id` holds a paper of this key, whether or not another source's copy stands for it. */
+  holds(id: string, key: string): boolean {
+    for (const p of this.parts) {
+      if (p.id !== id) continue;
+      const { keyIndex, keyIndexStart, length } = p.seg.papers;
+      if (keyIndex && keyIndexStart !== undefined) {
+        const d = keyIndex.docOf(key);
+        if (d >= keyIndexStart && d < keyIndexStart + length) return true;
+        continue;
+      }
+      let keys = heldKeys.get(p.seg);
+      if (!keys) {
+        keys = new Set<string>();
+        for (let i = 0; i < p.seg.papers.length; i++) keys.add(p.seg.papers.at(i)!.key);
+        heldKeys.set(p.seg, keys);
+      }
+      if (keys.has(key)) return true;
+    }
+    return false;
+  }
+
   sample(id: string, n: number): { key: string; title: string }[] {
     const parts = this.parts.filter((p) => p.id === id);
     const total = parts.reduce((sum, p) => sum + p.seg.papers.length, 0);
@@ -1059,6 +1080,9 @@ export class SearchIndex {
  */
 const COUNTED_PAPERS = 4096;
 const countsOf = new Map<Paper, FieldCounts>();
+/** The keys of a segment's papers held as objects (SearchIndex.holds), made once per segment. */
+const heldKeys = new WeakMap<object, Set<string>>();
+
 function fieldCountsOf(paper: Paper): FieldCounts {
   let c = countsOf.get(paper);
   if (!c) {

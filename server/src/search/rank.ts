@@ -34,7 +34,7 @@ export interface RelatedLimits {
    * gate without it. `cites`: the titles of the library entries the document cites; a source
    * whose field the document is not in (gate.ts inField) gives its passages nothing.
    */
-  document?: { id: string; prose: string; cites?: readonly string[] };
+  document?: { id: string; prose: string; cites?: readonly string[]; citeKeys?: readonly string[] };
 }
 
 /** How many documents' chance bars are kept (open documents; each is a few numbers). */
@@ -66,7 +66,9 @@ export class Ranker {
     let kept = this.fields.get(key);
     if (!kept) {
       const step = Math.max(1, cites.length / FIELD_SAMPLE);
-      const titles = Array.from({ length: Math.min(FIELD_SAMPLE, cites.length) }, (_, i) => cites[Math.floor(i * step)]);
+      const picked = Array.from({ length: Math.min(FIELD_SAMPLE, cites.length) }, (_, i) => Math.floor(i * step));
+      // A cited paper the source holds itself (even where the document's .bib copy stands for it) is in its field.
+      const citedTop = (i: number, id: string) => (document.citeKeys?.[i] !== undefined && this.index.holds(id, document.citeKeys[i]) ? 1 : top(cites[i], id));
       const top = (t: string, id: string, exclude?: string) => this.index.related(t, { limit: 1, threshold: 0, within: new Set([id]), exclude: exclude === undefined ? undefined : new Set([exclude]) })[0]?.score ?? 0;
       kept = new Set(
         sources
@@ -74,7 +76,7 @@ export class Ranker {
             const barKey = `${s.id}\u0000${s.hash}`;
             let bar = this.fieldBars.get(barKey);
             if (bar === undefined) this.fieldBars.set(barKey, (bar = fieldBar(this.index.sample(s.id, FIELD_SAMPLE).map((p) => top(p.title, s.id, p.key)))));
-            return inField(titles.map((t) => top(t, s.id)), bar);
+            return inField(picked.map((i) => citedTop(i, s.id)), bar);
           })
           .map((s) => s.id),
       );
