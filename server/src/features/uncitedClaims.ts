@@ -1,7 +1,7 @@
 // Uncited-claim hints: a sentence that cites nothing yet is close to a paper of the libraries the
 // document can cite from (its bibliography, workspace and user libraries, corpora, the bundled
 // corpus when it is on) past a stricter gate than lenses use (hintGate.ts). At most one per
-// paragraph, none in back matter, headings, captions or what is not prose. Each sentence's papers
+// paragraph, none in back matter, headings, captions, the title page or what is not prose. Each sentence's papers
 // are memoised by its text: after an edit only the edited paragraph's sentences are ranked again.
 // Computed when diagnostics are (lsp/diagnostics.ts, after the writer pauses), never on the
 // keystroke path. Reads no file.
@@ -95,7 +95,7 @@ export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HI
   const all = sentences(text, syntax);
   const cited = citedKeys(text, syntax).map((k) => k.start);
   const back = backMatterSpans(text, syntax);
-  const captions = nonClaimSpans(text, syntax);
+  const noClaims = nonClaimSpans(text, syntax);
   const cite = syntax === 'latex' ? LATEX_CITE : PANDOC_CITE;
   const secs = sections(text, syntax);
   const out: ClaimSentence[] = [];
@@ -105,12 +105,12 @@ export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HI
     while (k < all.length && all[k]!.start < p.start) k++;
     const own: Passage[] = [];
     for (; k < all.length && all[k]!.end <= p.end; k++) own.push(all[k]!);
-    if (inBackMatter(back, p.start) || inside(captions, p.start)) continue;
+    if (inBackMatter(back, p.start) || inside(noClaims, p.start)) continue;
     for (const [j, s] of own.entries()) {
       // A citation belongs to the sentence up to where the next one starts (`… value~\cite{a}. Next`).
       const zoneEnd = own[j + 1]?.start ?? end;
       if (cited.some((c) => c >= s.start && c < zoneEnd) || cite.test(text.slice(s.start, zoneEnd))) continue;
-      if (inside(captions, s.start) || words(s.text) < gate.minWords) continue;
+      if (inside(noClaims, s.start) || words(s.text) < gate.minWords) continue;
       out.push({ ...s, paragraph: i, section: sectionTitleAt(secs, s.start) });
     }
   }

@@ -67,9 +67,9 @@ export class Ranker {
     if (!kept) {
       const step = Math.max(1, cites.length / FIELD_SAMPLE);
       const picked = Array.from({ length: Math.min(FIELD_SAMPLE, cites.length) }, (_, i) => Math.floor(i * step));
+      const top = (t: string, id: string, exclude?: string) => this.index.related(t, { limit: 1, threshold: 0, within: new Set([id]), exclude: exclude === undefined ? undefined : new Set([exclude]) })[0]?.score ?? 0;
       // A cited paper the source holds itself (even where the document's .bib copy stands for it) is in its field.
       const citedTop = (i: number, id: string) => (document.citeKeys?.[i] !== undefined && this.index.holds(id, document.citeKeys[i]) ? 1 : top(cites[i], id));
-      const top = (t: string, id: string, exclude?: string) => this.index.related(t, { limit: 1, threshold: 0, within: new Set([id]), exclude: exclude === undefined ? undefined : new Set([exclude]) })[0]?.score ?? 0;
       kept = new Set(
         sources
           .filter((s) => {
@@ -80,8 +80,7 @@ export class Ranker {
           })
           .map((s) => s.id),
       );
-      if (this.fields.size >= CHANCE_DOCUMENTS) this.fields.delete(this.fields.keys().next().value!);
-      this.fields.set(key, kept);
+      remember(this.fields, key, kept);
     }
     return kept.size === sources.length ? within : kept;
   }
@@ -100,18 +99,16 @@ export class Ranker {
     if (!bar || Math.abs(bar.words - words) > 0.1 * bar.words) {
       const within = options.within;
       bar = new ChanceBar(prose, (t) => this.index.related(t, { limit: 1, threshold: 0, within })[0]?.score ?? 0);
-      this.chance.delete(key);
-      if (this.chance.size >= CHANCE_DOCUMENTS) this.chance.delete(this.chance.keys().next().value!);
-      this.chance.set(key, bar);
+      remember(this.chance, key, bar);
     }
     return this.index.related(text, { ...options, standOut: bar.bar(wordsIn(text)) });
   }
 
-  /** Local hits with each shared corpus's answer (when it comes in time), by score, a key once (local first). */
-  private async withShared(local: Hit[], limit: number, ask: (s: SharedCorpus) => Promise<Hit[]>): Promise<Hit[]> {
-    if (this.shared.length === 0) return local;
+  /** The shared corpora's answers (each when it comes in time) as one list, by score, a key once. */
+  private async sharedHits(limit: number, ask: (s: SharedCorpus) => Promise<Hit[]>): Promise<Hit[]> {
+    if (this.shared.length === 0) return [];
     const answers = await Promise.all(this.shared.map((s) => deadline(ask(s), this.sharedDeadlineMs)));
-    return merge(local, answers, limit);
+    return merge([], answers, limit);
   }
 
   /** True when answers may be fused with meaning now. */
@@ -144,7 +141,7 @@ export class Ranker {
 
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */
   async related(text: string, options: RelatedLimits): Promise<Hit[]> {
-    const shared = this.withShared([], options.limit, (s) => s.related(text, { limit: options.limit, threshold: options.threshold, relative: options.relative }));
+    const shared = this.sharedHits(options.limit, (s) => s.related(text, { limit: options.limit, threshold: options.threshold, relative: options.relative }));
     return merge(await this.relatedLocal(text, options), [await shared], options.limit);
   }
 
@@ -180,7 +177,7 @@ export class Ranker {
   /** The search box (SearchIndex.searchBox); an answer from the context ranking is fused with meaning. */
   async search(query: string, options: { limit: number; mode?: SearchMode }): Promise<Hit[]> {
     const { limit } = options;
-    const shared = this.withShared([], limit, (s) => s.search(query, limit));
+    const shared = this.sharedHits(limit, (s) => s.search(query, limit));
     return merge(await this.searchLocal(query, options), [await shared], limit, true);
   }
 
@@ -194,6 +191,13 @@ export class Ranker {
       return hits.slice(0, limit);
     }
   }
+}
+
+/** Keeps `value` as the newest of at most CHANCE_DOCUMENTS entries (the oldest goes first). */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  if (map.size >= CHANCE_DOCUMENTS) map.delete(map.keys().next().value!);
+  map.set(key, value);
 }
 
 /** Words of a passage, as the chance bar counts them. */
