@@ -8,11 +8,11 @@
 //   search      what a user types in the search box (typos, partial words)  -> the search box logic
 //   paragraphs  a related-work paragraph, several papers graded 2 / 1        -> index.context
 //   offtopic    text about something the library does not cover             -> index.related must be []
-// Related lists (index.related with the editor's limit) are judged for citing sentences and
+// Related lists (Ranker.relatedNow, the editor's rule for a text given alone, with the editor's limit) are judged for citing sentences and
 // paragraphs: papers returned, precision (grade >= 1), recall of the graded papers, and whether
 // a grade-2 paper is among them. `--sweep` prints, for the tune half only, the threshold against
 // rejection and the relative cut against list precision.
-// Then issue 17's figures for the lists a user sees (Show Related Papers, lenses: index.related with
+// Then issue 17's figures for the lists a user sees (Show Related Papers, lenses: Ranker.relatedNow with
 // relative 0, limit 20), printed beside the plain BM25F baseline (search/bm25f.ts, top 10, no gate)
 // on both halves: paragraphs nDCG@10 and share with a list, citing R@1 / R@5 / nDCG@10 and share
 // with a list, off-topic texts with no list.
@@ -25,6 +25,7 @@ import { RELATED_LIST_RELATIVE } from '../server/src/features/related';
 import { defaultSettings } from '../server/src/protocol';
 import { DEFAULT_RELATED_RELATIVE, DEFAULT_RELATED_THRESHOLD, Hit, SearchIndex } from '../server/src/search';
 import { PlainBm25f } from '../server/src/search/bm25f';
+import { Ranker } from '../server/src/search/rank';
 import { contentTerms } from '../server/src/search/text';
 import { type Half, type Kind, type RankMetrics, queriesDir, rankMetrics, readQueries } from './queries';
 
@@ -72,7 +73,8 @@ function listMetrics(runs: { list: string[]; relevant: Record<string, number> }[
 
 export function evaluate(index: SearchIndex, rule: RelatedRule, half: Half): HalfReport {
   const keys = (hits: Hit[]) => hits.map((h) => h.paper.key);
-  const related = (text: string) => keys(index.related(text, { ...rule, limit: LIST_LIMIT }));
+  const ranker = new Ranker(index);
+  const related = (text: string) => keys(ranker.relatedNow(text, { ...rule, limit: LIST_LIMIT }).hits);
   const citing = readQueries('citing', half);
   const paragraphs = readQueries('paragraphs', half);
   const citingLists = citing.map((q) => ({ list: related(q.query), relevant: q.relevant ?? {} }));
@@ -98,10 +100,10 @@ export function evaluate(index: SearchIndex, rule: RelatedRule, half: Half): Hal
 
 /** What issue 17 measures on the lists a user sees (lenses, Show Related Papers), for one ranking. */
 export interface ListReport {
-  /** Related-work paragraphs: nDCG@10 of the list (graded), share with a list. */
-  paragraphs: { n: number; ndcg10: number; listed: number };
-  /** Citing sentences: the paper meant first / in the top 5 of the list, share with a list. */
-  citing: { n: number; r1: number; r5: number; ndcg10: number; listed: number };
+  /** Related-work paragraphs: nDCG@10 of the list (graded), share with a list, papers per list. */
+  paragraphs: { n: number; ndcg10: number; listed: number; papers: number };
+  /** Citing sentences: the paper meant first / in the top 5 of the list, share with a list, papers per list. */
+  citing: { n: number; r1: number; r5: number; ndcg10: number; listed: number; papers: number };
   /** Off-topic texts: share with no list. */
   offtopic: { n: number; silent: number };
 }
@@ -114,9 +116,10 @@ export function listReport(list: (text: string) => string[], half: Half): ListRe
   const citing = judge('citing');
   const off = judge('offtopic');
   const cm = rankMetrics(citing);
+  const papers = (runs: { ranked: string[] }[]) => runs.reduce((sum, r) => sum + r.ranked.length, 0) / Math.max(1, runs.length);
   return {
-    paragraphs: { n: paragraphs.length, ndcg10: rankMetrics(paragraphs).ndcg10, listed: share(paragraphs, (r) => r.length > 0) },
-    citing: { n: citing.length, r1: cm.r1, r5: cm.r5, ndcg10: cm.ndcg10, listed: share(citing, (r) => r.length > 0) },
+    paragraphs: { n: paragraphs.length, ndcg10: rankMetrics(paragraphs).ndcg10, listed: share(paragraphs, (r) => r.length > 0), papers: papers(paragraphs) },
+    citing: { n: citing.length, r1: cm.r1, r5: cm.r5, ndcg10: cm.ndcg10, listed: share(citing, (r) => r.length > 0), papers: papers(citing) },
     offtopic: { n: off.length, silent: share(off, (r) => r.length === 0) },
   };
 }
@@ -133,10 +136,12 @@ function printLists(half: Half, ours: ListReport, base: ListReport): void {
   console.log(`\n${half} half, the lists a user sees (Show Related Papers, lenses)   LitLens  BM25F`);
   row(`paragraphs nDCG@10 (n=${ours.paragraphs.n})`, ours.paragraphs.ndcg10, base.paragraphs.ndcg10);
   row('paragraphs with a list', ours.paragraphs.listed, base.paragraphs.listed, true);
+  row('paragraphs: papers per list', ours.paragraphs.papers, base.paragraphs.papers);
   row(`citing R@1 (n=${ours.citing.n})`, ours.citing.r1, base.citing.r1);
   row('citing R@5', ours.citing.r5, base.citing.r5);
   row('citing nDCG@10', ours.citing.ndcg10, base.citing.ndcg10);
   row('citing with a list', ours.citing.listed, base.citing.listed, true);
+  row('citing: papers per list', ours.citing.papers, base.citing.papers);
   row(`off-topic silent (n=${ours.offtopic.n})`, ours.offtopic.silent, base.offtopic.silent, true);
 }
 
@@ -235,7 +240,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const halves = only ? [only] : HALVES;
   const baseline = baselineLists(corpus.papers);
-  const userLists = (text: string) => index.related(text, { ...rule, relative: RELATED_LIST_RELATIVE, limit: LIST_LIMIT }).map((h) => h.paper.key);
+  const ranker = new Ranker(index);
+  const userLists = (text: string) => ranker.relatedNow(text, { ...rule, relative: RELATED_LIST_RELATIVE, limit: LIST_LIMIT }).hits.map((h) => h.paper.key);
   const lists = Object.fromEntries(halves.map((h) => [h, { litlens: listReport(userLists, h), bm25f: listReport(baseline, h) }]));
   const report = { ...rule, papers: corpus.papers.length, ...Object.fromEntries(halves.map((h) => [h, evaluate(index, rule, h)])), lists, problems };
   if (json) console.log(JSON.stringify(report, null, 2));

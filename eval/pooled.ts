@@ -2,7 +2,8 @@
 // All the papers' .bib entries are one library (first holder of a key wins); every citation whose
 // key has an entry is taken out of its document and the citing text (the server's rule, citingText)
 // is ranked by the related ranking over the pooled library (SearchIndex.related, threshold 0: the
-// order lenses, hovers and Show Related Papers list in; and with the gate, as a user would see it)
+// order lenses, hovers and Show Related Papers list in; and gated as a user would see a text alone,
+// Ranker.relatedNow: the library null and the per-paper bar, no document null)
 // and by the plain BM25F baseline (search/bm25f.ts) over the same entries. Co-cited keys are left
 // out of both rankings. R@1, R@10, MRR@20 per half of eval/real.ts's split (the half of the paper
 // the citation is in). In-process: no server, nothing from the corpus.
@@ -11,6 +12,7 @@ import { citationAt } from '../server/src/documents';
 import type { Paper } from '../server/src/library/paper';
 import { DEFAULT_RELATED_THRESHOLD, SearchIndex } from '../server/src/search';
 import { PlainBm25f } from '../server/src/search/bm25f';
+import { Ranker } from '../server/src/search/rank';
 import { LIST_DEPTH, citingText, exactRank, reciteMetrics, reciteOccurrences, withoutKey, type ReciteMetrics } from './recite';
 
 export interface PooledPaper {
@@ -31,6 +33,7 @@ export function pooledRecite(papers: readonly PooledPaper[]): PooledReport {
   for (const p of papers) for (const [k, e] of p.entries) if (!pool.has(k)) pool.set(k, e);
   const library = [...pool.values()];
   const index = SearchIndex.build(library);
+  const ranker = new Ranker(index);
   const plain = PlainBm25f.build(library);
   const depth = LIST_DEPTH;
   const runs: { half: string; related: number | null; gated: number | null; listed: boolean; bm25f: number | null }[] = [];
@@ -47,7 +50,7 @@ export function pooledRecite(papers: readonly PooledPaper[]): PooledReport {
       };
       const ask = depth + cocited.size;
       const ranked = text.trim() ? index.related(text, { limit: ask, threshold: 0 }).map((h) => h.paper.key) : [];
-      const gated = text.trim() ? index.related(text, { limit: ask, threshold: DEFAULT_RELATED_THRESHOLD, relative: 0 }).map((h) => h.paper.key) : [];
+      const gated = text.trim() ? ranker.relatedNow(text, { limit: ask, threshold: DEFAULT_RELATED_THRESHOLD, relative: 0 }).hits.map((h) => h.paper.key) : [];
       const base = text.trim() ? plain.rank(text, ask).map((h) => h.paper.key) : [];
       runs.push({ half: p.half ?? 'none', related: rankOf(ranked), gated: rankOf(gated), listed: gated.length > 0, bm25f: rankOf(base) });
     }

@@ -11,6 +11,7 @@ import { buildTestModel } from '../scripts/make-test-model';
 import { loadCorpus } from '../server/src/library/corpus';
 import { DEFAULT_RELATED_THRESHOLD, type Hit, SearchIndex } from '../server/src/search';
 import { SemanticIndex, fuse, fuseRelated, type FuseOptions } from '../server/src/search/semantic';
+import { Ranker } from '../server/src/search/rank';
 import { defaultCacheDir } from '../server/src/search/semantic/oneShot';
 import { type ListReport, listReport } from './eval';
 import { type Half, type RankMetrics, rankMetrics, readQueries } from './queries';
@@ -90,7 +91,9 @@ export async function evalSemantic(options: { model?: string; cacheDir?: string;
       paragraphsAccepted: sets.paragraphs.filter((q) => rel(q.query).length > 0).length / sets.paragraphs.length,
     };
   }
-  const userList = (q: string) => lexical.related(q, { threshold, relative: 0, limit: 20 });
+  // The lexical list a user sees for a text alone (the library null and the per-paper bar), then fused as the Ranker fuses it.
+  const ranker = new Ranker(lexical);
+  const userList = (q: string) => ranker.relatedNow(q, { threshold, relative: 0, limit: 20 }).hits;
   const lists = {
     lexical: listReport((q) => keys(userList(q)), half),
     fused: listReport((q) => keys(fuseRelated(userList(q), semantic.nearest(vectors.get(q)!, 20), gate, { limit: 20 })), half),

@@ -20,10 +20,11 @@
 // Related (lenses, hovers, Show Related Papers, completion tiers 2-3, the panel, the CLI): the
 // index picks candidates (RELATED_CANDIDATES by its own scores), plain BM25F (bm25f.ts) orders them
 // (it measured best on every tune half: docs/related.md), and the gate (gate.ts) says whether the
-// passage is about anything in the library at all: a paper must reach the normalised threshold
-// with enough of the passage's topical words, be other than the papers the paragraph cites
-// (`exclude`), and, given the passage's document, stand out from what random passages of the
-// document's own words score (`standOut`, computed by rank.ts with gate.ts ChanceBar). Once it
+// passage is about anything in the library at all: a paper other than those the paragraph cites
+// (`exclude`) must share more of the passage's topical words and score higher than chance gives a
+// passage of the same length (`chance`: random passages of the library's titles) and, given the
+// passage's document, stand out from what random passages of the document's own words score
+// (`standOut`; both computed by rank.ts with gate.ts ChanceBar). Once it
 // passes, the ranking is listed, best first, up to the limit; `score` is
 // the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
@@ -122,7 +123,9 @@ export interface ContextOptions extends QueryOptions {
 export interface RelatedOptions extends QueryOptions {
   /** 0..1, the normalised score a paper needs (default DEFAULT_RELATED_THRESHOLD); 0: a ranking, nothing is cut. */
   threshold?: number;
-  /** The score the top paper must reach: what passages of the same length score by chance (gate.ts ChanceBar). */
+  /** What the top paper of a passage of the same length scores by chance (gate.ts ChanceBar); absent: the gate's absolute rule. */
+  chance?: number;
+  /** The score the top paper must reach: what passages of the document's words score by chance (gate.ts ChanceBar). */
   standOut?: number;
   /**
    * Papers left out before the gate is asked (those the passage's paragraph cites): the passage
@@ -803,14 +806,16 @@ export class SearchIndex {
     const hits: (Hit & { open: boolean })[] = [];
     for (const d of docs) {
       const matched = this.matchedContext(terms, d);
+      const score = Math.sqrt(Math.min(1, rank[d] / top));
       const facts: PaperFacts = {
         score: normalisedScore(this.acc[d], ideal, this.matchedContext(idealTerms, d).length, idealTerms.length),
+        ranked: score,
         shared: matched.length,
         evidence: ranking ? 0 : this.evidence(informativeTerms, d, tokens),
       };
       const paper = this.paper(d);
       if (options.exclude?.has(paper.key)) continue;
-      hits.push({ paper, score: Math.sqrt(Math.min(1, rank[d] / top)), matched, open: ranking || opensGate(passage, facts, threshold) });
+      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance) });
     }
     for (let i = 0; i < n; i++) rank[this.touched[i]] = 0;
     this.clearAcc(n);

@@ -14,7 +14,7 @@
 // that never wait (completion, relatedNow: code lenses) take what a shared corpus already knows and
 // have it fetched for the next time. A shared corpus that is down only leaves its papers out.
 import { SharedUnavailable, type SharedCorpus } from '../shared/corpus';
-import { ChanceBar, FIELD_MIN_CITES, FIELD_SAMPLE, fieldBar, inField } from './gate';
+import { ChanceBar, FIELD_MIN_CITES, FIELD_SAMPLE, NULL_MIN_WORDS, STAND_OUT, fieldBar, inField, pastBar } from './gate';
 import type { Hit, SearchIndex, SearchMode } from './index';
 import { FUSION_DEPTH, type SemanticIndex } from './semantic';
 
@@ -85,23 +85,52 @@ export class Ranker {
     return kept.size === sources.length ? within : kept;
   }
 
-  /** The lexical related rule, with the field rule and the document null when the passage's document is given. */
+  /**
+   * The lexical related rule: the gate weighed against the library null, and when the passage's
+   * document is given, the field rule and the document null.
+   */
   private lexicalRelated(text: string, asked: RelatedLimits): Hit[] {
-    if (asked.document === undefined || asked.threshold <= 0) return this.index.related(text, asked);
-    const within = this.inFieldSources(asked.document, asked.within);
-    if (within?.size === 0) return [];
-    const options = within === asked.within ? asked : { ...asked, within };
-    const { id, prose } = asked.document;
-    const key = `${[...(options.within ?? [])].join('\u0000')}\u0001${id}`;
+    if (asked.threshold <= 0) return this.index.related(text, asked);
+    let options = asked;
+    if (asked.document !== undefined) {
+      const within = this.inFieldSources(asked.document, asked.within);
+      if (within?.size === 0) return [];
+      if (within !== asked.within) options = { ...asked, within };
+    }
+    const words = wordsIn(text);
+    const chance = this.libraryNull(options.within).bar(words);
+    const document = asked.document && this.documentNull(asked.document, options.within);
+    const standOut = document ? STAND_OUT * document.bar(words) : undefined;
+    return pastBar(this.index.related(text, { ...options, chance: chance || undefined, standOut }), chance);
+  }
+
+  /** What random passages of the library's titles score against it (as many titles per source as its share of the library). */
+  private libraryNull(within: ReadonlySet<string> | undefined): ChanceBar {
+    const sources = this.index.sources.filter((s) => !within || within.has(s.id));
+    const key = `${[...(within ?? [])].join('\u0000')}\u0002${sources.map((s) => `${s.id}:${s.hash}`).join('\u0000')}`;
+    let bar = this.chance.get(key);
+    if (!bar) {
+      const total = sources.reduce((sum, s) => sum + s.papers, 0);
+      const titles = sources.flatMap((s) => this.index.sample(s.id, Math.ceil((FIELD_SAMPLE * s.papers) / Math.max(1, total))).map((p) => p.title));
+      remember(this.chance, key, (bar = new ChanceBar(titles.join('. '), this.topScore(within))));
+    }
+    return bar;
+  }
+
+  /** What random passages of the document's own words score against the library; null when it has too few words. */
+  private documentNull(document: NonNullable<RelatedLimits['document']>, within: ReadonlySet<string> | undefined): ChanceBar | null {
+    const words = wordsIn(document.prose);
+    if (words < NULL_MIN_WORDS) return null;
+    const key = `${[...(within ?? [])].join('\u0000')}\u0001${document.id}`;
     let bar = this.chance.get(key);
     // An edit changes the document's words a little: the bar is drawn again once they change by a tenth.
-    const words = wordsIn(prose);
-    if (!bar || Math.abs(bar.words - words) > 0.1 * bar.words) {
-      const within = options.within;
-      bar = new ChanceBar(prose, (t) => this.index.related(t, { limit: 1, threshold: 0, within })[0]?.score ?? 0);
-      remember(this.chance, key, bar);
-    }
-    return this.index.related(text, { ...options, standOut: bar.bar(wordsIn(text)) });
+    if (!bar || Math.abs(bar.words - words) > 0.1 * bar.words) remember(this.chance, key, (bar = new ChanceBar(document.prose, this.topScore(within))));
+    return bar;
+  }
+
+  /** The top paper's score for a text (0 when none): what a null ranks its random passages by. */
+  private topScore(within: ReadonlySet<string> | undefined): (text: string) => number {
+    return (t) => this.index.related(t, { limit: 1, threshold: 0, within })[0]?.score ?? 0;
   }
 
   /** The shared corpora's answers (each when it comes in time) as one list, by score, a key once. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Paper } from '../../../server/src/library/paper';
 import { PLAIN_BM25F, PlainBm25f, bm25Idf, bm25fScore, fieldCounts, queryStems } from '../../../server/src/search/bm25f';
-import { ChanceBar, STAND_OUT, evidenceNeeded, normalisedScore, opensGate } from '../../../server/src/search/gate';
+import { ChanceBar, LISTED, OVER_CHANCE, evidenceNeeded, normalisedScore, opensGate, pastBar } from '../../../server/src/search/gate';
 
 const paper = (key: string, title: string, abstract?: string): Paper =>
   ({ key, title, abstract, authors: [], origin: { kind: 'workspace', file: 'refs.bib', line: 1 } }) as unknown as Paper;
@@ -40,11 +40,33 @@ describe('search: the related gate (gate.ts)', () => {
     assert.equal(evidenceNeeded({ words: 1, mass: 1 }), 1);
   });
 
-  it('opens on a paper that reaches the threshold with enough evidence', () => {
+  it('without a null, opens on a paper that reaches the threshold with enough evidence (the absolute rule)', () => {
     const passage = { words: 12, mass: 6 };
-    assert.ok(opensGate(passage, { score: 0.4, shared: 5, evidence: 3 }, 0.3));
-    assert.ok(!opensGate(passage, { score: 0.4, shared: 5, evidence: 2 }, 0.3), 'generic or coincidental words only');
-    assert.ok(!opensGate(passage, { score: 0.29, shared: 5, evidence: 3 }, 0.3));
+    assert.ok(opensGate(passage, { score: 0.4, ranked: 0.4, shared: 5, evidence: 3 }, 0.3));
+    assert.ok(!opensGate(passage, { score: 0.4, ranked: 0.4, shared: 5, evidence: 2 }, 0.3), 'generic or coincidental words only');
+    assert.ok(!opensGate(passage, { score: 0.29, ranked: 0.4, shared: 5, evidence: 3 }, 0.3));
+  });
+
+  it('with a null, opens on a paper whose evidence and score together beat chance OVER_CHANCE times, whatever its absolute score', () => {
+    const passage = { words: 12, mass: 6 }; // needs 2.42 topical words
+    const chance = 0.4; // what the top paper of a random passage of this length scores
+    // Under the old absolute cut (0.25 < 0.3) but 3 / 2.42 x 0.25 / 0.4 = 0.77 over chance: open.
+    assert.ok(opensGate(passage, { score: 0.2, ranked: 0.25, shared: 5, evidence: 3 }, 0.3, chance));
+    assert.ok(!opensGate(passage, { score: 0.2, ranked: 0.2, shared: 5, evidence: 3 }, 0.3, chance), '0.62 over chance');
+    // A high score on coincidental words is not enough: 1 / 2.42 x 0.6 / 0.4 = 0.62.
+    assert.ok(!opensGate(passage, { score: 0.6, ranked: 0.6, shared: 5, evidence: 1 }, 0.3, chance));
+    // A higher litlens.relatedThreshold asks for more: twice the default, twice OVER_CHANCE.
+    assert.ok(!opensGate(passage, { score: 0.2, ranked: 0.25, shared: 5, evidence: 3 }, 0.6, chance));
+    assert.ok(opensGate(passage, { score: 0.2, ranked: 0.5, shared: 5, evidence: 3 }, 0.6, chance));
+    assert.ok(!opensGate(passage, { score: 0.9, ranked: 0.9, shared: 1, evidence: 3 }, 0.3, chance), 'one shared word');
+    assert.equal(OVER_CHANCE, 0.75);
+  });
+
+  it('the per-paper bar: once the gate is open, the first paper and those reaching LISTED x chance are listed, in order', () => {
+    const hits = [0.5, 0.3, 0.29, 0.2, 0.1].map((score) => ({ score }));
+    assert.deepEqual(pastBar(hits, 0.3 / LISTED + 1e-9), [hits[0]]);
+    assert.deepEqual(pastBar(hits, 0.29 / LISTED), hits.slice(0, 3));
+    assert.deepEqual(pastBar(hits, 0), hits, 'no null: no bar');
   });
 
   it('puts a passage\'s ideal at 1 and a paper holding nothing at 0', () => {
@@ -52,15 +74,15 @@ describe('search: the related gate (gate.ts)', () => {
     assert.equal(normalisedScore(0, 10, 0, 8), 0);
   });
 
-  it('the document null: a bar per passage length, drawn once from the document\'s own words, STAND_OUT times its 90th percentile', () => {
+  it('a null: chance per passage length, drawn once from some prose\'s own words, the 90th percentile of random passages\' top scores', () => {
     const prose = Array.from({ length: 300 }, (_, i) => `word${i % 37}`).join(' ');
     let calls = 0;
     const bar = new ChanceBar(prose, (text) => {
       calls++;
       return text.split(' ').length / 100;
     });
-    // Random passages of ~20 words score ~0.2 here: the bar is STAND_OUT times that.
-    assert.ok(bar.bar(20) > STAND_OUT * 0.15 && bar.bar(20) < STAND_OUT * 0.25, String(bar.bar(20)));
+    // Random passages of ~20 words score ~0.2 here: chance is that.
+    assert.ok(bar.bar(20) > 0.15 && bar.bar(20) < 0.25, String(bar.bar(20)));
     const asked = calls;
     assert.equal(bar.bar(19), bar.bar(20), 'lengths 19 and 20 share a bar');
     assert.equal(calls, asked, 'a bar is drawn once');

@@ -44,7 +44,7 @@ describe('search: the ranking rule', () => {
 
   it('fuses with the semantic neighbours once a vector is known, fetching the lexical list deep enough', () => {
     const lexicalLimits: number[] = [];
-    const spy = Object.create(index, { related: { value: (text: string, o: { limit: number; threshold: number }) => (lexicalLimits.push(o.limit), index.related(text, o)) } });
+    const spy = Object.create(index, { related: { value: (text: string, o: { limit: number; threshold: number }) => (o.threshold > 0 && lexicalLimits.push(o.limit), index.related(text, o)) } });
     const vector = new Float32Array(4);
     const semantic = {
       ready: true,

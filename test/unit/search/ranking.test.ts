@@ -116,9 +116,29 @@ describe('search: ranking on the bundled corpus', () => {
     assert.equal(all[0].paper.key, 'mastering-atari-go');
     const without = index.related(text, { limit: 5, relative: 0, exclude: new Set(['mastering-atari-go']) });
     assert.ok(!keys(without).includes('mastering-atari-go'));
-    // The document null's bar: a top score under it means nothing is about the passage.
-    assert.deepEqual(index.related(text, { limit: 5, standOut: all[0].score + 0.01 }), []);
-    assert.deepEqual(keys(index.related(text, { limit: 5, relative: 0, standOut: all[0].score })), keys(all));
+    // Weighed against chance (a null's top score): a paper far under it opens nothing, one over it does.
+    assert.deepEqual(index.related(text, { limit: 5, chance: 10 * all[0].score }), []);
+    assert.deepEqual(keys(index.related(text, { limit: 5, relative: 0, chance: all[0].score })), keys(all));
+  });
+
+  it('a text alone is weighed against the library\'s own null, not an absolute cut; the list is the papers past the per-paper bar', () => {
+    const ranker = new Ranker(index);
+    const limits = { limit: 20, threshold: 0.3, relative: 0 };
+    // A paraphrase (written for this test) of one corpus paper: its normalised score is under the
+    // old absolute cut of 0.3, but it beats what random passages of the library's titles score.
+    const paraphrase = 'Editing what an image generator paints by nudging its hidden representation in a chosen semantic direction, without retraining it.';
+    assert.deepEqual(keys(index.related(paraphrase, limits)), [], 'the absolute rule');
+    assert.equal(ranker.relatedNow(paraphrase, limits).hits[0]?.paper.key, 'stable-artist-steering');
+    // Off-topic texts stay silent.
+    for (const text of ['Mass balance of alpine glaciers has been negative for three decades.', 'The judge ruled that the evidence was obtained without a valid search warrant.'])
+      assert.deepEqual(keys(ranker.relatedNow(text, limits).hits), [], text);
+    // An open gate lists the papers near or above chance, not always the limit (the absolute rule lists 20).
+    const sentence = 'A weather forecaster built from a neural network emulates the whole atmosphere quickly and stays stable for a century of simulated years.';
+    const listed = ranker.relatedNow(sentence, limits).hits;
+    assert.equal(listed[0]?.paper.key, 'ace-fast-skillful');
+    assert.ok(listed.length >= 2 && listed.length < 20, String(listed.length));
+    assert.equal(index.related(sentence, limits).length, 20);
+    assert.deepEqual(keys(listed), keys(index.related(sentence, { ...limits, threshold: 0 }).slice(0, listed.length)), 'a prefix of the ranking');
   });
 
   it('related in a document: the passage must score above random passages of the document\'s own words', async () => {
