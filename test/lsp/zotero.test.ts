@@ -67,7 +67,7 @@ describe('Zotero over JSON-RPC', function () {
     client = TestClient.start();
     client.settings = { zotero: zoteroDir };
     await client.initialize(ws, { litlens: client.settings, cacheDir: null });
-    await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 60000);
+    await client.waitFor('litlens/status', (s: any) => s.state === 'ready' && s.zotero?.state === 'ready', 60000);
     texUri = uriOf(path.join(ws, 'paper.tex'));
     await client.open(path.join(ws, 'paper.tex'), 'latex', TEX);
   });
@@ -83,7 +83,9 @@ describe('Zotero over JSON-RPC', function () {
     assert.equal(labels[1], 'okafor2021glacier', JSON.stringify(labels));
     const row = list.items[1];
     assert.match(row.detail, /^okafor2021glacier · Zotero: My Library —\s+choosing it adds the entry to refs\.bib$/);
-    assert.match(row.documentation.value, /\[open in Zotero\]\(zotero:\/\/select\/library\/items\/GLAC0001\)/);
+    // Zotero's papers are on a paper store: the card comes from the whole entry when the item is resolved.
+    const resolved = await client.request('completionItem/resolve', row);
+    assert.match(resolved.documentation.value, /\[open in Zotero\]\(zotero:\/\/select\/library\/items\/GLAC0001\)/);
     assert.ok(!labels.some((l: string) => /trash/i.test(l)));
   });
 
@@ -160,7 +162,7 @@ describe('Zotero found with no setting, as a new user has it', function () {
     delete env.LITLENS_ZOTERO_DIR;
     client = TestClient.start(undefined, env);
     await client.initialize(path.join(home, 'paper'), { cacheDir: null });
-    await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 60000);
+    await client.waitFor('litlens/status', (s: any) => s.state === 'ready' && s.zotero?.state === 'ready', 60000);
   });
   after(async () => {
     await client?.stop();

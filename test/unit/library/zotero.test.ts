@@ -207,28 +207,37 @@ describe('library/zotero (zotero.sqlite read directly)', function () {
     await write(7);
     const cacheDir = join(dir, 'cache');
     const first = await loadZotero({ setting: join(dir, 'zotero.sqlite'), cacheDir }); // the database named: its folder is read
-    const [saved] = readdirSync(join(cacheDir, 'zotero'));
-    const json = JSON.parse(readFileSync(join(cacheDir, 'zotero', saved), 'utf8'));
-    json.read.libraries[0].papers[0].title = 'From the cache';
-    writeFileSync(join(cacheDir, 'zotero', saved), JSON.stringify(json));
+    const saved = join(cacheDir, 'zotero', readdirSync(join(cacheDir, 'zotero')).find((f) => f.endsWith('-0.jsonl'))!);
+    const lines = readFileSync(saved, 'utf8').split('\n');
+    lines[0] = JSON.stringify({ ...JSON.parse(lines[0]), title: 'From the cache' });
+    writeFileSync(saved, lines.join('\n'));
     assert.equal((await loadZotero({ setting: dir, cacheDir }))!.libraries[0].papers[0].title, 'From the cache');
+    const inFiles = await loadZotero({ setting: dir, cacheDir, inFiles: true }); // the server's way: the papers stay in the file
+    assert.deepEqual(inFiles!.libraries.map((l) => [l.papers.length, l.count, l.saved === saved]), [[0, 3, true], [0, 1, false]]);
     await write(7, library(7).slice(1)); // Zotero changed: read again
     const again = await loadZotero({ setting: dir, cacheDir });
     assert.equal(again!.libraries[0].papers[0].title, 'Sparse attention for long documents');
     assert.equal(first!.libraries[0].papers.length, 3);
   });
 
-  it('re-reads when the database changes, and keeps serving the last read while the database cannot be read', async () => {
+  it('re-reads when the database changes into new paper stores, and keeps serving the last read while the database cannot be read', async () => {
     const file = await write(7);
     const source = new ZoteroSource();
-    const first = await source.load({ zotero: dir, zoteroCollections: [] });
-    assert.equal(first!.libraries[0].papers.length, 3);
-    assert.equal(await source.reread(), null); // unchanged
-    writeFileSync(file, Buffer.alloc(8192, 1)); // caught mid-write, no backup
-    assert.equal(await source.reread(), null);
-    await write(7, [...library(7), { key: 'NEWW0001', type: 'journalArticle', fields: { title: 'Added later' } }]);
-    const again = await source.reread();
-    assert.deepEqual(again!.libraries[0].papers.map((p) => p.title).at(-1), 'Added later');
+    try {
+      const first = await source.load({ zotero: dir, zoteroCollections: [] });
+      assert.deepEqual(first!.stores.map((z) => [z.id, z.corpus.store.size]), [['zotero:Zotero: My Library', 3], ['zotero:Zotero: Lab Group', 1]]);
+      assert.equal((await first!.stores[0].corpus.store.fullEntry(first!.stores[0].corpus.store.keyAt(0)))?.link, 'zotero://select/library/items/AAAA1111');
+      await first!.stores[0].corpus.store.close();
+      assert.equal(await source.reread(), null); // unchanged
+      writeFileSync(file, Buffer.alloc(8192, 1)); // caught mid-write, no backup
+      assert.equal(await source.reread(), null);
+      await write(7, [...library(7), { key: 'NEWW0001', type: 'journalArticle', fields: { title: 'Added later' } }]);
+      const store = (await source.reread())!.stores[0].corpus.store;
+      assert.equal(store.paperAt(store.size - 1).title, 'Added later');
+      assert.equal(store.paperAt(store.size - 1).origin.kind, 'zotero');
+    } finally {
+      await source.dispose();
+    }
   });
 
   it('takes the year from Zotero dates', () => {

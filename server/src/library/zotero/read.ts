@@ -21,7 +21,11 @@ export interface ZoteroLibrary {
   libraryID: number;
   /** The group's id (zotero://select/groups/ID/…); absent for My Library. */
   groupID?: number;
+  /** Empty when the papers were left in `saved` (ZoteroOptions.inFiles). */
   papers: Paper[];
+  /** The file its papers were saved in (saved.ts: JSON lines, read into a paper store), and how many. */
+  saved?: string;
+  count?: number;
 }
 
 export interface ZoteroRead {
