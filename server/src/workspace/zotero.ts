@@ -9,7 +9,7 @@ import type { LoadIssue } from '../library/paper';
 import { defaultDataDir, ZOTERO_SOURCE_PREFIX, zoteroFingerprint, type ZoteroLoaded } from '../library/zotero/source';
 import { loadZoteroInThread } from '../library/zotero/thread';
 import type { Settings } from '../protocol';
-import type { Corpus, CorpusProgress } from '../search/corpus';
+import { corpusIdOf, type Corpus, type CorpusProgress } from '../search/corpus';
 import { buildCorpusInWorker, openCorpusInWorker } from '../search/worker';
 
 /** One Zotero library as a library source: its papers in a paper store ("Zotero: My Library"). */
@@ -32,6 +32,8 @@ export class ZoteroSource {
   private setting: { zotero: string; collections: string[]; base?: string; cacheDir?: string | null } = { zotero: 'off', collections: [] };
   private last: ZoteroLoaded | null = null;
   private fingerprint = '';
+  /** The last read's stores (a part unchanged since keeps its store). */
+  private current: ZoteroStores | null = null;
   /** Where reads are kept without a cache folder (removed by dispose). */
   private scratch: Promise<string> | null = null;
 
@@ -43,7 +45,7 @@ export class ZoteroSource {
   /** Reads Zotero as the settings say, into paper stores (null: off, or "auto" found none). */
   async load(config: Pick<Settings, 'zotero' | 'zoteroCollections'>, base?: string, cacheDir?: string | null, onProgress?: (message: string) => void): Promise<ZoteroStores | null> {
     this.setting = { zotero: config.zotero, collections: config.zoteroCollections, base, cacheDir };
-    if (config.zotero.trim() === 'off') return (this.last = null);
+    if (config.zotero.trim() === 'off') return (this.last = this.current = null);
     this.last = await this.read();
     this.fingerprint = this.last?.fingerprint ?? (await this.absentFingerprint());
     return this.stored(this.last, onProgress);
@@ -52,7 +54,7 @@ export class ZoteroSource {
   /** Zotero read again when what it is read from changed since the last read; null when unchanged (or off). */
   async reread(): Promise<ZoteroStores | null> {
     if (this.setting.zotero.trim() === 'off') return null;
-    const now = this.last ? await zoteroFingerprint(this.last.way) : await this.absentFingerprint();
+    const now = this.last ? await zoteroFingerprint(this.last.way, this.fingerprint) : await this.absentFingerprint();
     if (now === this.fingerprint) return null;
     const read = await this.read();
     // A read that failed outright (caught mid-write, no backup) keeps the last one served; the next check tries again.
@@ -80,16 +82,24 @@ export class ZoteroSource {
    * with Zotero unchanged reads no paper), else read and indexed in a worker (and saved).
    */
   private async stored(read: ZoteroLoaded | null, onProgress?: (message: string) => void): Promise<ZoteroStores | null> {
-    if (!read) return null;
-    const dir = this.setting.cacheDir ? path.join(this.setting.cacheDir, 'corpora') : null;
+    if (!read) return (this.current = null);
+    const dir = path.join(this.setting.cacheDir ?? (await this.scratch!), 'corpora');
     const stores: ZoteroStore[] = [];
     for (const library of read.libraries) {
-      const options = { format: 'zotero' as const, onProgress: (p: CorpusProgress) => onProgress?.(`${library.name}: ${p.papers.toLocaleString('en')} of ${(library.count ?? 0).toLocaleString('en')} papers indexed`) };
-      const saved = dir ? await openCorpusInWorker(library.saved!, dir, options) : 'no cache folder';
-      const corpus = typeof saved === 'string' ? await buildCorpusInWorker(library.saved!, dir, options) : saved;
-      stores.push({ id: `${ZOTERO_SOURCE_PREFIX}${library.name}`, name: library.name, corpus });
+      let indexed = 0;
+      for (const [i, file] of (library.saved ?? []).entries()) {
+        const id = `${ZOTERO_SOURCE_PREFIX}${library.name}${library.saved!.length > 1 ? `#${i}` : ''}`;
+        // A part whose file did not change (the read left it alone) keeps its store.
+        const held = this.current?.stores.find((z) => z.id === id && z.corpus.file === file);
+        const options = { format: 'zotero' as const, onProgress: (p: CorpusProgress) => onProgress?.(`${library.name}: ${(indexed + p.papers).toLocaleString('en')} of ${(library.count ?? 0).toLocaleString('en')} papers indexed`) };
+        const same = held && (await corpusIdOf(file, options)) === held.corpus.id;
+        const saved = same ? held.corpus : await openCorpusInWorker(file, dir, options);
+        const corpus = typeof saved === 'string' ? await buildCorpusInWorker(file, dir, options) : saved;
+        indexed += corpus.store.size;
+        stores.push({ id, name: library.name, corpus });
+      }
     }
-    return { file: read.file, stores, issues: read.issues };
+    return (this.current = { file: read.file, stores, issues: read.issues });
   }
 
   /** Nothing found by "auto": the default data directory is watched for a database to appear. */

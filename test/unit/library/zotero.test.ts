@@ -207,13 +207,13 @@ describe('library/zotero (zotero.sqlite read directly)', function () {
     await write(7);
     const cacheDir = join(dir, 'cache');
     const first = await loadZotero({ setting: join(dir, 'zotero.sqlite'), cacheDir }); // the database named: its folder is read
-    const saved = join(cacheDir, 'zotero', readdirSync(join(cacheDir, 'zotero')).find((f) => f.endsWith('-0.jsonl'))!);
+    const saved = join(cacheDir, 'zotero', readdirSync(join(cacheDir, 'zotero')).find((f) => f.endsWith('-0-0.jsonl'))!);
     const lines = readFileSync(saved, 'utf8').split('\n');
     lines[0] = JSON.stringify({ ...JSON.parse(lines[0]), title: 'From the cache' });
     writeFileSync(saved, lines.join('\n'));
     assert.equal((await loadZotero({ setting: dir, cacheDir }))!.libraries[0].papers[0].title, 'From the cache');
     const inFiles = await loadZotero({ setting: dir, cacheDir, inFiles: true }); // the server's way: the papers stay in the file
-    assert.deepEqual(inFiles!.libraries.map((l) => [l.papers.length, l.count, l.saved === saved]), [[0, 3, true], [0, 1, false]]);
+    assert.deepEqual(inFiles!.libraries.map((l) => [l.papers.length, l.count, l.saved?.[0] === saved]), [[0, 3, true], [0, 1, false]]);
     await write(7, library(7).slice(1)); // Zotero changed: read again
     const again = await loadZotero({ setting: dir, cacheDir });
     assert.equal(again!.libraries[0].papers[0].title, 'Sparse attention for long documents');

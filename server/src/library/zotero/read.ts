@@ -23,8 +23,8 @@ export interface ZoteroLibrary {
   groupID?: number;
   /** Empty when the papers were left in `saved` (ZoteroOptions.inFiles). */
   papers: Paper[];
-  /** The file its papers were saved in (saved.ts: JSON lines, read into a paper store), and how many. */
-  saved?: string;
+  /** The files its papers were saved in, in parts (saved.ts: JSON lines, each read into a paper store), and how many papers. */
+  saved?: string[];
   count?: number;
 }
 

@@ -4,9 +4,13 @@
 // whose Zotero is unchanged opens them without reading Zotero: no sql.js, no pages of the API.
 //
 //   <cache>/zotero/<id>.json        the manifest (written last: files it names are complete)
-//   <cache>/zotero/<id>-<n>.jsonl   library n's papers, one per line
+//   <cache>/zotero/<id>-<n>-<p>.jsonl   part p of library n's papers, one per line
+//
+// A library is saved in parts of ~2000 papers, a paper's part fixed by its Zotero item key; a part
+// whose papers did not change keeps its file untouched (bytes and mtime), so its paper store and
+// saved index are used again and an item added in Zotero re-indexes one part.
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { LoadIssue, Paper } from '../paper';
@@ -20,7 +24,19 @@ interface Manifest {
   fingerprint: string;
   file: string;
   issues: LoadIssue[];
-  libraries: (Omit<ZoteroLibrary, 'papers'> & { count: number; saved: string })[];
+  libraries: (Omit<ZoteroLibrary, 'papers'> & { count: number; saved: string[] })[];
+}
+
+/** A library is saved in parts of about this many papers. */
+const PART = 2000;
+/** At most this many parts per library. */
+const MAX_PARTS = 16;
+
+/** A stable part number for an item (FNV-1a of its zotero:// link). */
+function partOf(id: string, parts: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % parts;
 }
 
 /** The read saved as `id` when it was read from Zotero as it is now (`fingerprint`); its libraries' papers stay in their files. */
@@ -32,7 +48,7 @@ export async function openSaved(dir: string, id: string, fingerprint: string): P
     return null; // none saved yet, or unreadable: Zotero is read
   }
   if (manifest.format !== SAVED_FORMAT || manifest.fingerprint !== fingerprint) return null;
-  if (!(await Promise.all(manifest.libraries.map((l) => stat(l.saved).then(() => true, () => false)))).every(Boolean)) return null;
+  if (!(await Promise.all(manifest.libraries.flatMap((l) => l.saved).map((f) => stat(f).then(() => true, () => false)))).every(Boolean)) return null;
   return { file: manifest.file, issues: manifest.issues, fingerprint, libraries: manifest.libraries.map(({ count, ...l }) => ({ ...l, papers: [], count })) };
 }
 
@@ -44,13 +60,16 @@ export async function saveRead(read: ZoteroRead, dir: string, id: string, keep: 
   await mkdir(dir, { recursive: true });
   const libraries = await Promise.all(
     read.libraries.map(async (library, n) => {
-      const saved = path.join(dir, `${id}-${n}.jsonl`);
-      // Renamed into place: a store of the last read that has the file open keeps reading the old one.
-      await writeFile(`${saved}.tmp`, library.papers.map((p) => JSON.stringify(p)).join('\n') + '\n');
-      await rename(`${saved}.tmp`, saved);
+      const count = Math.min(MAX_PARTS, Math.max(1, Math.ceil(library.papers.length / PART)));
+      const parts: string[][] = Array.from({ length: count }, () => []);
+      for (const p of library.papers) parts[count === 1 ? 0 : partOf(p.link ?? p.key, count)].push(JSON.stringify(p));
+      const saved = await Promise.all(parts.map((lines, i) => writeIfChanged(path.join(dir, `${id}-${n}-${i}.jsonl`), lines.join('\n') + '\n')));
       return { ...library, saved, count: library.papers.length };
     }),
   );
+  // Parts of an earlier read that this one has no more (the library shrank or was left).
+  const kept = new Set(libraries.flatMap((l) => l.saved.map((f) => path.basename(f))));
+  for (const name of await readdir(dir)) if (name.startsWith(`${id}-`) && name.endsWith('.jsonl') && !kept.has(name)) await rm(path.join(dir, name), { force: true });
   if (keep) {
     const manifest: Manifest = { format: SAVED_FORMAT, fingerprint: read.fingerprint, file: read.file, issues: read.issues, libraries: libraries.map(({ papers: _, ...l }) => l) };
     await writeFile(path.join(dir, `${id}.json.tmp`), JSON.stringify(manifest));
@@ -59,9 +78,18 @@ export async function saveRead(read: ZoteroRead, dir: string, id: string, keep: 
   return { ...read, libraries };
 }
 
-/** The papers of a saved library file, as objects (the CLI and tests; the server reads them into a store). */
-export async function savedPapers(saved: string): Promise<Paper[]> {
+/** `file` holding `text`: left alone when it already does (its store and saved index stay valid), else replaced whole. */
+async function writeIfChanged(file: string, text: string): Promise<string> {
+  if ((await readFile(file, 'utf8').catch(() => null)) === text) return file;
+  // Renamed into place: a store of the last read that has the file open keeps reading the old one.
+  await writeFile(`${file}.tmp`, text);
+  await rename(`${file}.tmp`, file);
+  return file;
+}
+
+/** The papers of a library's saved files, as objects (the CLI and tests; the server reads them into stores). */
+export async function savedPapers(saved: readonly string[]): Promise<Paper[]> {
   const papers: Paper[] = [];
-  for await (const line of createInterface({ input: createReadStream(saved, 'utf8'), crlfDelay: Infinity })) if (line) papers.push(JSON.parse(line) as Paper);
+  for (const file of saved) for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) if (line) papers.push(JSON.parse(line) as Paper);
   return papers;
 }

@@ -104,10 +104,13 @@ async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promis
   return result;
 }
 
-/** What a later read is compared by: the database's files, or the API's library versions ('' when the API went away). */
-export async function zoteroFingerprint(way: ZoteroWay): Promise<string> {
+/**
+ * What a later read is compared by: the database's files, or the API's library versions ('' when the
+ * API went away). `since`: the last fingerprint; the API then answers 304 for each unchanged library.
+ */
+export async function zoteroFingerprint(way: ZoteroWay, since = ''): Promise<string> {
   if (way.kind === 'database') return fingerprintOf(way.dataDir);
-  return apiVersion({ base: way.base, timeoutMs: 1500 }).catch(() => '');
+  return apiVersion({ base: way.base, timeoutMs: 1500 }, since).catch(() => '');
 }
 
 function failed(dataDir: string, message: string, file = dataDir): ZoteroLoaded {
