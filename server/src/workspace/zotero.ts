@@ -6,11 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LoadIssue } from '../library/paper';
-import { defaultDataDir, ZOTERO_SOURCE_PREFIX, zoteroFingerprint, type ZoteroLoaded } from '../library/zotero/source';
+import { defaultDataDir, loadZotero, ZOTERO_SOURCE_PREFIX, zoteroFingerprint, type ZoteroLoaded } from '../library/zotero/source';
 import { loadZoteroInThread } from '../library/zotero/thread';
 import type { Settings } from '../protocol';
-import { corpusIdOf, type Corpus, type CorpusProgress } from '../search/corpus';
-import { buildCorpusInWorker, openCorpusInWorker } from '../search/worker';
+import { corpusIdOf, openCorpus, type Corpus, type CorpusProgress } from '../search/corpus';
+import { buildCorpusInWorker } from '../search/worker';
 
 /** One Zotero library as a library source: its papers in a paper store ("Zotero: My Library"). */
 export interface ZoteroStore {
@@ -70,11 +70,16 @@ export class ZoteroSource {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }
 
-  /** Zotero read in a thread, its papers left in the cache folder's files (a scratch folder without one). */
+  /**
+   * The read saved for Zotero as it is now (a look at its files' sizes and mtimes, or one request to
+   * its API), else Zotero read in a thread, which saves each library's papers and their index in the
+   * cache folder (a scratch folder without one).
+   */
   private async read(): Promise<ZoteroLoaded | null> {
     const { zotero, collections, base, cacheDir } = this.setting;
     const dir = cacheDir ?? (await (this.scratch ??= mkdtemp(path.join(os.tmpdir(), 'litlens-zotero-'))));
-    return loadZoteroInThread({ setting: zotero, collections, base, cacheDir: dir, inFiles: true });
+    const options = { setting: zotero, collections, base, cacheDir: dir, inFiles: true };
+    return (await loadZotero({ ...options, savedOnly: true }).catch(() => null)) ?? loadZoteroInThread(options);
   }
 
   /**
@@ -93,7 +98,8 @@ export class ZoteroSource {
         const held = this.current?.stores.find((z) => z.id === id && z.corpus.file === file);
         const options = { format: 'zotero' as const, onProgress: (p: CorpusProgress) => onProgress?.(`${library.name}: ${(indexed + p.papers).toLocaleString('en')} of ${(library.count ?? 0).toLocaleString('en')} papers indexed`) };
         const same = held && (await corpusIdOf(file, options)) === held.corpus.id;
-        const saved = same ? held.corpus : await openCorpusInWorker(file, dir, options);
+        // Else its store and index as the reading thread saved them (files read, nothing parsed: no worker needed).
+        const saved = same ? held.corpus : await openCorpus(file, dir, options);
         const corpus = typeof saved === 'string' ? await buildCorpusInWorker(file, dir, options) : saved;
         indexed += corpus.store.size;
         stores.push({ id, name: library.name, corpus });

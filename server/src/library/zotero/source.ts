@@ -9,6 +9,7 @@ import type { LoadIssue, SourceResult } from '../paper';
 import { ApiUnavailable, apiVersion, DEFAULT_API, readZoteroApi } from './api';
 import { fingerprintOf, readZoteroDatabase, type ZoteroRead } from './read';
 import { openSaved, savedPapers, saveRead } from './saved';
+import { buildCorpus, openCorpus } from '../../search/corpus';
 
 export type { ZoteroLibrary, ZoteroRead } from './read';
 
@@ -26,6 +27,8 @@ export interface ZoteroOptions {
   cacheDir?: string | null;
   /** Called with the read (the reading thread answers with it). */
   onRead?: (read: ZoteroLoaded) => void;
+  /** Only a read saved for Zotero as it is now (no read of Zotero): null when there is none. */
+  savedOnly?: boolean;
   /** Leave the papers in the cache folder's files (ZoteroLibrary.saved), for paper stores to read: the server's way. Needs cacheDir. */
   inFiles?: boolean;
 }
@@ -70,14 +73,15 @@ export async function loadZotero(options: ZoteroOptions): Promise<ZoteroLoaded |
   if (!hasDatabase) return null;
   const withProblem = (read: ZoteroLoaded): ZoteroLoaded => (apiProblem ? { ...read, issues: [apiProblem, ...read.issues] } : read);
   const onRead = options.onRead;
-  return withProblem(await cached({ ...options, onRead: onRead && ((read) => onRead(withProblem(read))) }, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections })));
+  const read = await cached({ ...options, onRead: onRead && ((read) => onRead(withProblem(read))) }, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections }));
+  return read && withProblem(read);
 }
 
 /**
  * `read()`, or the read saved in the cache folder when Zotero is unchanged since (the same fingerprint):
  * a 20k-item library then costs no read of Zotero at all. A read with an error is not kept.
  */
-async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promise<ZoteroRead>, fingerprint?: string): Promise<ZoteroLoaded> {
+async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promise<ZoteroRead>, fingerprint?: string): Promise<ZoteroLoaded | null> {
   const now = fingerprint ?? (await zoteroFingerprint(way));
   const id = createHash('sha1').update(JSON.stringify([way, options.collections ?? []])).digest('hex').slice(0, 16);
   const dir = options.cacheDir ? path.join(options.cacheDir, 'zotero') : null;
@@ -86,12 +90,15 @@ async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promis
     const saved = await openSaved(dir, id, now);
     if (saved) result = { ...saved, way };
   }
+  if (!result && options.savedOnly) return null;
   if (!result) {
     result = { ...(await read()), way };
     const keep = result.fingerprint === now && !!now && !result.issues.some((i) => i.severity === 'error');
     if (dir && (keep || options.inFiles)) {
       try {
         result = { ...(await saveRead(result, dir, id, keep)), way };
+        // Each part's paper store and index, built here (the reading thread) and saved beside it: the server opens them.
+        if (options.inFiles) for (const file of result.libraries.flatMap((l) => l.saved ?? [])) await indexSaved(file, path.join(options.cacheDir!, 'corpora'));
       } catch (err) {
         // a cache that cannot be written costs the next start a read; the server then has no files to read the papers from
         if (options.inFiles) result.issues = [...result.issues, { file: dir, line: 0, severity: 'error', message: `cannot save the read: ${err instanceof Error ? err.message : String(err)}` }];
@@ -102,6 +109,11 @@ async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promis
   else result = { ...result, libraries: await Promise.all(result.libraries.map(async (l) => (l.saved && !l.papers.length && l.count ? { ...l, papers: await savedPapers(l.saved) } : l))) };
   options.onRead?.(result);
   return result;
+}
+
+/** The paper store and index of a saved part, built and saved in `dir` unless they are there already. */
+async function indexSaved(file: string, dir: string): Promise<void> {
+  if (typeof (await openCorpus(file, dir, { format: 'zotero' })) === 'string') await buildCorpus(file, dir, { format: 'zotero' });
 }
 
 /**
