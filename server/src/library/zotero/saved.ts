@@ -9,6 +9,7 @@
 // A library is saved in parts of ~2000 papers, a paper's part fixed by its Zotero item key; a part
 // whose papers did not change keeps its file untouched (bytes and mtime), so its paper store and
 // saved index are used again and an item added in Zotero re-indexes one part.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -25,6 +26,8 @@ interface Manifest {
   file: string;
   issues: LoadIssue[];
   libraries: (Omit<ZoteroLibrary, 'papers'> & { count: number; saved: string[] })[];
+  /** sha1 of each file's text as written (by file name): a part whose text is the same is not written again. */
+  hashes?: Record<string, string>;
 }
 
 /** A library is saved in parts of about this many papers. */
@@ -47,44 +50,51 @@ export async function openSaved(dir: string, id: string, fingerprint: string): P
   } catch {
     return null; // none saved yet, or unreadable: Zotero is read
   }
-  if (manifest.format !== SAVED_FORMAT || manifest.fingerprint !== fingerprint) return null;
+  if (manifest.format !== SAVED_FORMAT || !manifest.fingerprint || manifest.fingerprint !== fingerprint) return null;
   if (!(await Promise.all(manifest.libraries.flatMap((l) => l.saved).map((f) => stat(f).then(() => true, () => false)))).every(Boolean)) return null;
   return { file: manifest.file, issues: manifest.issues, fingerprint, libraries: manifest.libraries.map(({ count, ...l }) => ({ ...l, papers: [], count })) };
 }
 
 /**
- * Writes each library's papers to its file (replacing the last read's), and the manifest when
- * `keep` (a read with an error is used once, never kept). Returns the read with each library's file.
+ * Writes each library's papers to its files (the parts whose papers changed since the last read),
+ * and the manifest when `keep` (a read with an error is used once, never kept). Returns the read
+ * with each library's files, and the files written.
  */
-export async function saveRead(read: ZoteroRead, dir: string, id: string, keep: boolean): Promise<ZoteroRead> {
+export async function saveRead(read: ZoteroRead, dir: string, id: string, keep: boolean): Promise<{ read: ZoteroRead; changed: string[] }> {
   await mkdir(dir, { recursive: true });
+  const changed: string[] = [];
+  const manifestFile = path.join(dir, `${id}.json`);
+  const before = ((await readFile(manifestFile, 'utf8').then(JSON.parse, () => null)) as Manifest | null)?.hashes ?? {};
+  const hashes: Record<string, string> = {};
   const libraries = await Promise.all(
     read.libraries.map(async (library, n) => {
       const count = Math.min(MAX_PARTS, Math.max(1, Math.ceil(library.papers.length / PART)));
       const parts: string[][] = Array.from({ length: count }, () => []);
       for (const p of library.papers) parts[count === 1 ? 0 : partOf(p.link ?? p.key, count)].push(JSON.stringify(p));
-      const saved = await Promise.all(parts.map((lines, i) => writeIfChanged(path.join(dir, `${id}-${n}-${i}.jsonl`), lines.join('\n') + '\n')));
-      return { ...library, saved, count: library.papers.length };
+      const files = parts.map((_, i) => path.join(dir, `${id}-${n}-${i}.jsonl`));
+      await Promise.all(
+        parts.map(async (lines, i) => {
+          const text = lines.join('\n') + '\n';
+          const name = path.basename(files[i]);
+          hashes[name] = createHash('sha1').update(text).digest('hex');
+          if (before[name] === hashes[name] && (await stat(files[i]).then(() => true, () => false))) return;
+          // Renamed into place: a store of the last read that has the file open keeps reading the old one.
+          await writeFile(`${files[i]}.tmp`, text);
+          await rename(`${files[i]}.tmp`, files[i]);
+          changed.push(files[i]);
+        }),
+      );
+      return { ...library, saved: files, count: library.papers.length };
     }),
   );
   // Parts of an earlier read that this one has no more (the library shrank or was left).
   const kept = new Set(libraries.flatMap((l) => l.saved.map((f) => path.basename(f))));
   for (const name of await readdir(dir)) if (name.startsWith(`${id}-`) && name.endsWith('.jsonl') && !kept.has(name)) await rm(path.join(dir, name), { force: true });
-  if (keep) {
-    const manifest: Manifest = { format: SAVED_FORMAT, fingerprint: read.fingerprint, file: read.file, issues: read.issues, libraries: libraries.map(({ papers: _, ...l }) => l) };
-    await writeFile(path.join(dir, `${id}.json.tmp`), JSON.stringify(manifest));
-    await rename(path.join(dir, `${id}.json.tmp`), path.join(dir, `${id}.json`));
-  }
-  return { ...read, libraries };
-}
-
-/** `file` holding `text`: left alone when it already does (its store and saved index stay valid), else replaced whole. */
-async function writeIfChanged(file: string, text: string): Promise<string> {
-  if ((await readFile(file, 'utf8').catch(() => null)) === text) return file;
-  // Renamed into place: a store of the last read that has the file open keeps reading the old one.
-  await writeFile(`${file}.tmp`, text);
-  await rename(`${file}.tmp`, file);
-  return file;
+  // Without `keep`, no fingerprint: the files' hashes are kept, the read is never used again.
+  const manifest: Manifest = { format: SAVED_FORMAT, fingerprint: keep ? read.fingerprint : '', file: read.file, issues: read.issues, libraries: libraries.map(({ papers: _, ...l }) => l), hashes };
+  await writeFile(`${manifestFile}.tmp`, JSON.stringify(manifest));
+  await rename(`${manifestFile}.tmp`, manifestFile);
+  return { read: { ...read, libraries }, changed };
 }
 
 /** The papers of a library's saved files, as objects (the CLI and tests; the server reads them into stores). */

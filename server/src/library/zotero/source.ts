@@ -9,7 +9,7 @@ import type { LoadIssue, SourceResult } from '../paper';
 import { ApiUnavailable, apiVersion, DEFAULT_API, readZoteroApi } from './api';
 import { fingerprintOf, readZoteroDatabase, type ZoteroRead } from './read';
 import { openSaved, savedPapers, saveRead } from './saved';
-import { buildCorpus, openCorpus } from '../../search/corpus';
+import { buildCorpus } from '../../search/corpus';
 
 export type { ZoteroLibrary, ZoteroRead } from './read';
 
@@ -96,9 +96,10 @@ async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promis
     const keep = result.fingerprint === now && !!now && !result.issues.some((i) => i.severity === 'error');
     if (dir && (keep || options.inFiles)) {
       try {
-        result = { ...(await saveRead(result, dir, id, keep)), way };
-        // Each part's paper store and index, built here (the reading thread) and saved beside it: the server opens them.
-        if (options.inFiles) for (const file of result.libraries.flatMap((l) => l.saved ?? [])) await indexSaved(file, path.join(options.cacheDir!, 'corpora'));
+        const saved = await saveRead(result, dir, id, keep);
+        result = { ...saved.read, way };
+        // The paper store and index of each part written, built here (the reading thread) and saved: the server opens them.
+        if (options.inFiles) for (const file of saved.changed) await buildCorpus(file, path.join(options.cacheDir!, 'corpora'), { format: 'zotero' });
       } catch (err) {
         // a cache that cannot be written costs the next start a read; the server then has no files to read the papers from
         if (options.inFiles) result.issues = [...result.issues, { file: dir, line: 0, severity: 'error', message: `cannot save the read: ${err instanceof Error ? err.message : String(err)}` }];
@@ -109,11 +110,6 @@ async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promis
   else result = { ...result, libraries: await Promise.all(result.libraries.map(async (l) => (l.saved && !l.papers.length && l.count ? { ...l, papers: await savedPapers(l.saved) } : l))) };
   options.onRead?.(result);
   return result;
-}
-
-/** The paper store and index of a saved part, built and saved in `dir` unless they are there already. */
-async function indexSaved(file: string, dir: string): Promise<void> {
-  if (typeof (await openCorpus(file, dir, { format: 'zotero' })) === 'string') await buildCorpus(file, dir, { format: 'zotero' });
 }
 
 /**
