@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       const ready = performance.now() - t;
       const s = await client.waitFor('litlens/status', (s: any) => s.state === 'ready' && /ready|error/.test(s.zotero?.state), 180000);
       const zotero = performance.now() - t;
-      const logged = client.notifications.map((n) => (n.method === 'window/logMessage' ? /Zotero ready: \d+ papers in (\d+) ms/.exec(n.params.message) : null)).find(Boolean);
+      const logged = /Zotero ready: \d+ papers in (\d+) ms/.exec((await client.waitFor('window/logMessage', (m: any) => /Zotero ready: /.test(m.message), 60000)).message);
       await client.stop();
       return { ready, zotero, own: logged ? Number(logged[1]) : NaN, papers: s.zotero.papers };
     };

@@ -31,7 +31,7 @@ async function serverStart(workspace: string, cacheDir: string, zotero: string):
   const status = zotero === 'off' ? null : await client.waitFor('litlens/status', (s: any) => s.state === 'ready' && (s.zotero?.state === 'ready' || s.zotero?.state === 'error'), 120000);
   const zoteroMs = performance.now() - started;
   // The server's own count: from the start of Zotero's read (beside the rest of the load) to its papers offered.
-  const logged = client.notifications.map((n) => (n.method === 'window/logMessage' ? /Zotero ready: \d+ papers in (\d+) ms/.exec(n.params.message) : null)).find(Boolean);
+  const logged = zotero === 'off' ? null : /Zotero ready: \d+ papers in (\d+) ms/.exec((await client.waitFor('window/logMessage', (m: any) => /Zotero ready: /.test(m.message), 60000)).message);
   const ownMs = logged ? Number(logged[1]) : NaN;
   await new Promise((r) => setTimeout(r, 5000)); // let the heap settle after the build
   const rss = rssOf(client.proc.pid!);
