@@ -216,7 +216,7 @@ export interface Status {
   /** The litlens.corpora files together (absent when none is configured): indexing runs after the
    * workspace's own library is ready, which answers meanwhile. */
   corpus?: CorpusStatus;
-  /** litlens.zotero (absent when off): read in the background, after which its papers join the library. */
+  /** litlens.zotero (absent when off, or when "auto" found none): read in the background, after which its papers join the library. */
   zotero?: ZoteroStatus;
   /** The litlens.corpora postgresql:// entries (absent when none is configured): a lab's shared corpora. */
   shared?: SharedCorpusStatus[];

@@ -221,7 +221,8 @@ export class LitLensWorkspace {
 
   /** The files LitLens reads: the library's sources, the named library files (even missing ones) and the corpora. */
   readFiles(): string[] {
-    const sources = (this.library?.sources ?? []).filter((s) => s.kind === 'workspace' && s.file).map((s) => s.file);
+    // Zotero's are polled (checkZotero), not watched: its stores' files are LitLens' own, in the cache folder.
+    const sources = (this.library?.sources ?? []).filter((s) => s.kind === 'workspace' && s.file && !ZoteroSource.owns(s.id)).map((s) => s.file);
     return [...new Set([...sources, ...this.sourceFiles, ...this.corpusFiles])].sort();
   }
 
@@ -473,6 +474,7 @@ export class LitLensWorkspace {
     report('reading Zotero', 0);
     const read = await this.zotero.load(setting, this.options.folders[0], this.options.cacheDir, (message) => report(message, 50));
     if (generation !== this.zoteroGeneration || this.disposed) return void read?.stores.forEach((z) => z.corpus.store.close());
+    if (!read) this.zoteroState = null; // "auto" found no Zotero: nothing to show
     await this.applyZotero(read ?? { file: '', stores: [], issues: [] });
     report('ready', 100);
     onChange();
