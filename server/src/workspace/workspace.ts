@@ -698,7 +698,7 @@ export class LitLensWorkspace {
     const inUse = [this.indexDir()!];
     for (const entry of this.corpora.values()) if (entry.corpus?.id) inUse.push(path.join(cacheDir, 'corpora', entry.corpus.id));
     for (const s of this.library?.stores ?? []) if (s.kind === 'workspace' && s.hash) inUse.push(path.join(cacheDir, 'corpora', s.hash));
-    for (const z of this.zoteroRead?.stores ?? []) inUse.push(path.join(cacheDir, 'corpora', z.corpus.id), path.join(cacheDir, 'zotero'));
+    for (const z of this.zoteroRead?.stores ?? []) inUse.push(path.join(cacheDir, 'corpora', z.corpus.id));
     if (this.semantic) inUse.push(vectorDir(cacheDir, this.semantic.model));
     this.cacheUse = await trimCache(cacheDir, this.cacheLimit, inUse);
   }
