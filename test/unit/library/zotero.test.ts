@@ -8,7 +8,8 @@ import { readZoteroDatabase, yearOf } from '../../../server/src/library/zotero/r
 import { Library } from '../../../server/src/library/library';
 import { loadZotero, zoteroSources } from '../../../server/src/library/zotero/source';
 import { ZoteroSource } from '../../../server/src/workspace/zotero';
-import { makeBetterBibtexDb, makeZoteroDb, sql, type FixtureItem, type ZoteroVersion } from '../../fixtures/zotero/make';
+import { generatedItems, makeBetterBibtexDb, makeZoteroDb, sql, type FixtureItem, type ZoteroVersion } from '../../fixtures/zotero/make';
+import { savedPapers, saveRead } from '../../../server/src/library/zotero/saved';
 
 /** A small library with everything that must be left out beside the papers, as each version stores it. */
 function library(version: ZoteroVersion): FixtureItem[] {
@@ -238,6 +239,21 @@ describe('library/zotero (zotero.sqlite read directly)', function () {
     } finally {
       await source.dispose();
     }
+  });
+
+  it('saves a library in parts, and a re-read after an item is added writes only the part that holds it', async () => {
+    const items = generatedItems(4500); // 4410 papers in My Library: 3 parts; the group's (empty) library: 1
+    await write(7, items);
+    const saves = join(dir, 'saved');
+    const first = await saveRead(await readZoteroDatabase(dir), saves, 'lib', true);
+    assert.deepEqual(first.read.libraries.map((l) => l.saved!.length), [3, 1]);
+    assert.equal(first.changed.length, 4);
+    const mtimes = first.changed.map((f) => statSync(f).mtimeMs);
+    await write(7, [...items, { key: 'NEWW0001', type: 'journalArticle', fields: { title: 'Added later', date: '2024' } }]);
+    const again = await saveRead(await readZoteroDatabase(dir), saves, 'lib', true);
+    assert.equal(again.changed.length, 1);
+    assert.deepEqual(first.changed.filter((f) => !again.changed.includes(f)).map((f) => statSync(f).mtimeMs), mtimes.filter((_, i) => !again.changed.includes(first.changed[i])));
+    assert.equal((await savedPapers(again.read.libraries[0].saved!)).length, 4411);
   });
 
   it('takes the year from Zotero dates', () => {
