@@ -278,7 +278,8 @@ export class Session {
   private async loadZotero(config: Settings): Promise<void> {
     if (config.zotero.trim() === 'off' && !this.workspace.status().zotero) return;
     const started = Date.now();
-    await this.withProgress('LitLens: reading Zotero', (report) => this.workspace.loadZotero(config, report, () => this.sendStatus()));
+    const changed = await this.withProgress('LitLens: reading Zotero', (report) => this.workspace.loadZotero(config, report));
+    if (!changed) return; // "auto" found no Zotero, as before
     const zotero = this.workspace.status().zotero;
     if (zotero) this.connection.console.info(`LitLens: Zotero ${zotero.state}: ${zotero.papers} papers in ${Date.now() - started} ms`);
     this.logZotero();

@@ -460,24 +460,26 @@ export class LitLensWorkspace {
    * litlens.zotero read in the background (a thread reads it, or its last read opens from the cache
    * folder while Zotero is unchanged), each library into a paper store; they join the library and
    * index when ready, which answer from the other sources meanwhile. Call after `load` has started.
+   * Returns whether the status or the library changed (Zotero found, or gone).
    */
-  async loadZotero(config: Settings, report: ProgressReport = () => {}, onChange: () => void = () => {}): Promise<void> {
+  async loadZotero(config: Settings, report: ProgressReport = () => {}): Promise<boolean> {
     const generation = ++this.zoteroGeneration;
     const setting = this.options.trusted ? config : { ...config, zotero: 'off' };
+    const had = !!(this.zoteroState || this.zoteroRead);
     if (setting.zotero.trim() === 'off') {
       this.zoteroState = null;
       await this.applyZotero({ file: '', stores: [], issues: [] });
-      return;
+      return had;
     }
+    // Shown by the next status (the load's "ready" comes after this); "auto" finding none clears it quietly.
     this.zoteroState = { state: 'reading', papers: 0 };
-    onChange();
     report('reading Zotero', 0);
     const read = await this.zotero.load(setting, this.options.folders[0], this.options.cacheDir, (message) => report(message, 50));
-    if (generation !== this.zoteroGeneration || this.disposed) return void read?.stores.forEach((z) => z.corpus.store.close());
+    if (generation !== this.zoteroGeneration || this.disposed) return void read?.stores.forEach((z) => z.corpus.store.close()), false;
     if (!read) this.zoteroState = null; // "auto" found no Zotero: nothing to show
     await this.applyZotero(read ?? { file: '', stores: [], issues: [] });
     report('ready', 100);
-    onChange();
+    return had || !!read;
   }
 
   /**
