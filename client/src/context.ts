@@ -274,14 +274,16 @@ export class LitLensContext implements vscode.Disposable {
       const errors = s.errors > 0 ? ` $(warning) ${s.errors}` : '';
       const semantic = s.embeddings.state === 'ready' ? ' $(sparkle)' : s.embeddings.state === 'loading' || s.embeddings.state === 'embedding' ? ' $(loading~spin)' : '';
       const corpus = s.corpus?.state === 'indexing' ? ` $(sync~spin) ${corpusProgress(s.corpus)}` : '';
+      const zotero = s.zotero?.state === 'reading' ? ' $(sync~spin) Zotero' : '';
       // A shared corpus (PostgreSQL) that does not answer: the papers shown are the local ones.
       const down = (s.shared ?? []).filter((c) => c.state === 'unreachable' || c.state === 'error');
       const shared = down.length ? ' $(debug-disconnect)' : '';
-      item.text = s.state === 'error' ? `$(error) LitLens${errors}` : `$(book) ${papers}${errors}${semantic}${corpus}${shared}`;
+      item.text = s.state === 'error' ? `$(error) LitLens${errors}` : `$(book) ${papers}${errors}${semantic}${corpus}${zotero}${shared}`;
       if (s.state === 'error') item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       else if (s.errors > 0) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       tooltip.appendMarkdown(`**LitLens** — ${papers} from ${s.sources} source${s.sources === 1 ? '' : 's'}\n\n`);
       if (s.corpus) tooltip.appendMarkdown(`Corpora: ${escape(corpusText(s.corpus))}\n\n`);
+      if (s.zotero) tooltip.appendMarkdown(`Zotero: ${escape(zoteroText(s.zotero))}\n\n`);
       for (const c of s.shared ?? []) {
         const state = c.state === 'ready' ? `${c.papers.toLocaleString('en')} papers` : c.state === 'connecting' ? 'connecting…' : `${c.state === 'unreachable' ? 'unreachable, retrying' : 'error'}: ${c.message ?? ''}`;
         tooltip.appendMarkdown(`Shared corpus ${escape(c.url)}: ${escape(state)}\n\n`);
@@ -307,6 +309,12 @@ export class LitLensContext implements vscode.Disposable {
 export function corpusProgress(c: NonNullable<Status['corpus']>): string {
   const percent = c.totalBytes ? `, ${Math.round((100 * (c.bytes ?? 0)) / c.totalBytes)}%` : '';
   return `corpus ${c.papers.toLocaleString('en')}${percent}`;
+}
+
+/** Zotero's state in words (plain text), for the tooltip. */
+export function zoteroText(z: NonNullable<Status['zotero']>): string {
+  if (z.state === 'reading') return 'reading… (the other libraries answer meanwhile)';
+  return `${z.state === 'error' ? 'not read' : `${z.papers.toLocaleString('en')} papers`}${z.message ? ` — ${z.message}` : ''}`;
 }
 
 /** The corpora's state in words (plain text), for the tooltip. */

@@ -216,8 +216,17 @@ export interface Status {
   /** The litlens.corpora files together (absent when none is configured): indexing runs after the
    * workspace's own library is ready, which answers meanwhile. */
   corpus?: CorpusStatus;
+  /** litlens.zotero (absent when off, or when "auto" found none): read in the background, after which its papers join the library. */
+  zotero?: ZoteroStatus;
   /** The litlens.corpora postgresql:// entries (absent when none is configured): a lab's shared corpora. */
   shared?: SharedCorpusStatus[];
+}
+
+/** Zotero's library: being read (the other sources answer meanwhile), its papers, or why it could not be read. */
+export interface ZoteroStatus {
+  state: 'reading' | 'ready' | 'error';
+  papers: number;
+  message?: string;
 }
 
 /** One shared corpus (PostgreSQL): its URL (never a password), whether it answers, its size. */

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadBibtexParser, parseBibtex } from '../../server/src/library/bibtex';
+import { fakeZotero } from '../fixtures/zotero/api';
 import { makeZoteroDb, type FixtureItem } from '../fixtures/zotero/make';
 import { buildOnce, NO_ZOTERO, positionOf, TestClient, uriOf } from './harness';
 
@@ -67,7 +68,7 @@ describe('Zotero over JSON-RPC', function () {
     client = TestClient.start();
     client.settings = { zotero: zoteroDir };
     await client.initialize(ws, { litlens: client.settings, cacheDir: null });
-    await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 60000);
+    await client.waitFor('litlens/status', (s: any) => s.state === 'ready' && s.zotero?.state === 'ready', 60000);
     texUri = uriOf(path.join(ws, 'paper.tex'));
     await client.open(path.join(ws, 'paper.tex'), 'latex', TEX);
   });
@@ -83,7 +84,9 @@ describe('Zotero over JSON-RPC', function () {
     assert.equal(labels[1], 'okafor2021glacier', JSON.stringify(labels));
     const row = list.items[1];
     assert.match(row.detail, /^okafor2021glacier · Zotero: My Library —\s+choosing it adds the entry to refs\.bib$/);
-    assert.match(row.documentation.value, /\[open in Zotero\]\(zotero:\/\/select\/library\/items\/GLAC0001\)/);
+    // Zotero's papers are on a paper store: the card comes from the whole entry when the item is resolved.
+    const resolved = await client.request('completionItem/resolve', row);
+    assert.match(resolved.documentation.value, /\[open in Zotero\]\(zotero:\/\/select\/library\/items\/GLAC0001\)/);
     assert.ok(!labels.some((l: string) => /trash/i.test(l)));
   });
 
@@ -160,7 +163,7 @@ describe('Zotero found with no setting, as a new user has it', function () {
     delete env.LITLENS_ZOTERO_DIR;
     client = TestClient.start(undefined, env);
     await client.initialize(path.join(home, 'paper'), { cacheDir: null });
-    await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 60000);
+    await client.waitFor('litlens/status', (s: any) => s.state === 'ready' && s.zotero?.state === 'ready', 60000);
   });
   after(async () => {
     await client?.stop();
@@ -175,5 +178,96 @@ describe('Zotero found with no setting, as a new user has it', function () {
     assert.ok(list.items.some((i: any) => i.textEdit.newText === 'okafor2021glacier'), JSON.stringify(list.items.map((i: any) => i.textEdit.newText)));
     const info = await client.request('litlens/libraryInfo', null);
     assert.ok(info.sources.some((s: any) => s.name === 'Zotero: My Library'), JSON.stringify(info.sources));
+  });
+});
+
+describe('Zotero from the saved index, and read in the background', function () {
+  this.timeout(120000);
+  let dir: string;
+  let ws: string;
+  let zoteroDir: string;
+  let client: TestClient | null = null;
+  const completionLabels = async (c: TestClient): Promise<string[]> => {
+    const list = await c.request('textDocument/completion', { textDocument: { uri: uriOf(path.join(ws, 'paper.tex')) }, position: positionOf(TEX, '\\cite{}', 6) });
+    return list.items.map((i: any) => i.textEdit.newText);
+  };
+
+  before(async () => {
+    await buildOnce();
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-zotero-saved-')));
+    ws = path.join(dir, 'paper');
+    zoteroDir = path.join(dir, 'Zotero');
+    fs.mkdirSync(ws);
+    fs.mkdirSync(zoteroDir);
+    fs.writeFileSync(path.join(ws, 'paper.tex'), TEX);
+    fs.writeFileSync(path.join(ws, 'refs.bib'), BIB);
+  });
+  afterEach(async () => {
+    await client?.stop();
+    client = null;
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a second start opens the saved index without reading the database (it is not even readable then)', async () => {
+    const file = path.join(zoteroDir, 'zotero.sqlite');
+    fs.writeFileSync(file, await makeZoteroDb({ version: 7, items, groups: [{ groupID: 4711, libraryID: 2, name: 'Lab Group' }] }));
+    fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const cacheDir = path.join(dir, 'cache');
+    client = TestClient.start();
+    client.settings = { zotero: zoteroDir };
+    await client.initialize(ws, { litlens: client.settings, cacheDir });
+    await client.waitFor('litlens/status', (s: any) => s.state === 'ready' && s.zotero?.state === 'ready', 60000);
+    await client.stop();
+    // The same size and mtime, but no database any more: a read would fail ("corrupt"), and there is no .bak.
+    fs.writeFileSync(file, Buffer.alloc(fs.statSync(file).size, 0x5a));
+    fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    client = TestClient.start();
+    client.settings = { zotero: zoteroDir };
+    await client.initialize(ws, { litlens: client.settings, cacheDir });
+    const status = await client.waitFor('litlens/status', (s: any) => s.state === 'ready' && /ready|error/.test(s.zotero?.state), 60000);
+    assert.deepEqual(status.zotero, { state: 'ready', papers: 3 }); // a read of the database would be an error
+    await client.open(path.join(ws, 'paper.tex'), 'latex', TEX);
+    assert.deepEqual((await completionLabels(client)).slice(0, 2), ['smith2020graphs', 'okafor2021glacier']);
+    const hits = await client.request('litlens/search', { query: 'ocean sensor networks', limit: 3 });
+    assert.equal(hits[0].source, 'Zotero: Lab Group');
+  });
+
+  it('answers completion from the other libraries while Zotero is still being read; its papers join when read', async () => {
+    const item = (key: string, data: Record<string, unknown>) => ({ key, version: 1, library: { type: 'user', id: 0 }, data: { key, version: 1, dateAdded: '2024-01-01T00:00:00Z', ...data } });
+    const api = await fakeZotero([
+      {
+        prefix: 'users/0',
+        version: 5,
+        items: [
+          item('GLAC0001', {
+            itemType: 'journalArticle',
+            title: 'Glacier mass balance from drone photogrammetry',
+            date: '2021-06',
+            abstractNote: 'Repeated drone photogrammetry surveys measure the mass balance of mountain glaciers over melt seasons.',
+            extra: 'Citation Key: okafor2021glacier',
+            creators: [{ creatorType: 'author', firstName: 'Ada', lastName: 'Okafor' }],
+          }),
+        ],
+      },
+    ]);
+    let release = (): void => {};
+    api.hold = new Promise<void>((resolve) => (release = resolve)); // Zotero busy: its pages of items wait
+    try {
+      client = TestClient.start(undefined, { ...process.env, LITLENS_ZOTERO_API: api.base, LITLENS_ZOTERO_DIR: path.join(dir, 'no-zotero-here') });
+      await client.initialize(ws, { litlens: { zotero: 'auto' }, cacheDir: null });
+      const ready = await client.waitFor('litlens/status', (s: any) => s.state === 'ready', 60000);
+      assert.equal(ready.zotero?.state, 'reading');
+      await client.open(path.join(ws, 'paper.tex'), 'latex', TEX);
+      const before = await completionLabels(client);
+      assert.equal(before[0], 'smith2020graphs');
+      assert.ok(!before.includes('okafor2021glacier'));
+      assert.ok(api.requests.some((r) => r.includes('/items?format=json')), 'the read was under way');
+      release();
+      await client.waitFor('litlens/status', (s: any) => s.zotero?.state === 'ready', 30000);
+      assert.deepEqual((await completionLabels(client)).slice(0, 2), ['smith2020graphs', 'okafor2021glacier']);
+    } finally {
+      release();
+      await api.close();
+    }
   });
 });

@@ -306,7 +306,7 @@ export function rowDetail(paper: Paper, place: RowPlace): string {
 function sourceOf(library: Library, paper: Paper, folders: readonly string[]): string {
   if (paper.origin.kind === 'corpus') return 'bundled corpus';
   // Zotero's libraries share one database file: the source holding the paper.
-  if (paper.origin.kind === 'zotero') return library.sources.find((s) => s.papers.includes(paper))?.name ?? 'Zotero';
+  if (paper.origin.kind === 'zotero') return library.sources.find((s) => (s.store ? s.store.file === paper.origin.file : s.papers.includes(paper)))?.name ?? 'Zotero';
   const source = library.sources.find((s) => s.file && path.resolve(s.file) === path.resolve(paper.origin.file));
   return source ? sourceName(source, folders) : path.basename(paper.origin.file);
 }

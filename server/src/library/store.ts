@@ -107,7 +107,7 @@ export class PackedPaperStore implements PaperStore {
     private readonly c: StoreColumns,
   ) {
     this.size = c.years.length;
-    this.kind = format === 'arxiv' ? 'arxiv' : format === 'bibtex' ? 'bibtex' : 'csl-json';
+    this.kind = format === 'arxiv' ? 'arxiv' : format === 'bibtex' ? 'bibtex' : format === 'zotero' ? 'zotero' : 'csl-json';
   }
 
   get length(): number {

@@ -11,10 +11,13 @@ import { parseCslJson } from './csljson';
 import { scanRecords, type Layout } from './jsonl';
 import { withLfLineEnds, type LoadIssue, type Paper } from './paper';
 
-/** arXiv's snapshot (JSON lines), CSL items one per line, one CSL-JSON array, or a BibTeX file. */
-export type StreamFormat = 'arxiv' | 'csl-jsonl' | 'csl-json' | 'bibtex';
+/**
+ * arXiv's snapshot (JSON lines), CSL items one per line, one CSL-JSON array, a BibTeX file, or
+ * LitLens papers one per line as the Zotero reader writes them (library/zotero/saved.ts; never detected).
+ */
+export type StreamFormat = 'arxiv' | 'csl-jsonl' | 'csl-json' | 'bibtex' | 'zotero';
 
-export const STREAM_FORMATS: readonly string[] = ['arxiv', 'csl-jsonl', 'csl-json', 'bibtex'];
+export const STREAM_FORMATS: readonly string[] = ['arxiv', 'csl-jsonl', 'csl-json', 'bibtex', 'zotero'];
 
 export interface StreamedPaper {
   /** Complete, abstract included (the index reads it; a store keeps only the compact part). */
@@ -127,6 +130,7 @@ function paperOfValue(format: StreamFormat, file: string, value: unknown, text: 
     return typeof paper === 'string' ? paper : { paper, warnings: [] };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object (a CSL item)';
+  if (format === 'zotero') return zoteroPaper(value as Partial<Paper>, file, line);
   // One item through the CSL-JSON reader (it parses the text again), so both formats read items alike.
   const result = parseCslJson(file, `[${text}]`, 'csl-json');
   const at = (issue: LoadIssue): LoadIssue => ({ ...issue, line, message: issue.message.replace(/^item 1 /, 'the item ') });
@@ -135,6 +139,12 @@ function paperOfValue(format: StreamFormat, file: string, value: unknown, text: 
   const paper = result.papers[0];
   paper.origin = { ...paper.origin, line };
   return { paper, warnings: result.issues.map(at) };
+}
+
+/** A paper as LitLens wrote it from Zotero's library (written by LitLens: only its shape is checked). */
+function zoteroPaper(value: Partial<Paper>, file: string, line: number): { paper: Paper; warnings: LoadIssue[] } | string {
+  if (typeof value.key !== 'string' || typeof value.title !== 'string' || !Array.isArray(value.authors)) return 'not a paper (key, title, authors)';
+  return { paper: { ...value, origin: { file, line, kind: 'zotero' } } as Paper, warnings: [] };
 }
 
 /**

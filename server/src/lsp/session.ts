@@ -234,11 +234,11 @@ export class Session {
         this.sendStatus(); // "indexing": load() has set its state before its first await
         // Beside the load: a saved corpus opens meanwhile; a cold build waits for the own library.
         this.background(this.loadCorpora(), 'loading the corpora');
+        this.background(this.loadZotero(config), 'reading Zotero');
         return loading;
       });
       const status = this.workspace.status();
       this.connection.console.info(`LitLens: ${status.papers} papers from ${status.sources} sources ready in ${Date.now() - started} ms (${status.errors} errors)`);
-      this.logZotero();
     } catch (err) {
       this.connection.console.error(`LitLens: loading the library failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       this.connection.window.showErrorMessage(`LitLens could not load the library: ${message(err)}`);
@@ -251,7 +251,7 @@ export class Session {
   /** Zotero's problems in the log, one line each (those about its database file are in Problems too; the local API's only here). */
   private logZotero(): void {
     const sources = this.workspace.currentLibrary()?.sources.filter((s) => ZoteroSource.owns(s.id)) ?? [];
-    for (const s of sources) this.connection.console.info(`LitLens: ${s.name}: ${s.papers.length} papers from ${s.file}`);
+    for (const s of sources) this.connection.console.info(`LitLens: ${s.name}: ${s.store?.size ?? s.papers.length} papers`);
     for (const issue of sources.flatMap((s) => s.issues)) this.connection.console.warn(`LitLens: Zotero: ${formatIssue(issue)}`);
   }
 
@@ -272,6 +272,18 @@ export class Session {
       this.background(check.finally(() => (this.zoteroChecking = false)), 'checking Zotero for changes');
     }, ZOTERO_POLL_MS);
     this.zoteroPoll.unref();
+  }
+
+  /** litlens.zotero, in the background: the other sources answer meanwhile; its papers join when read. */
+  private async loadZotero(config: Settings): Promise<void> {
+    if (config.zotero.trim() === 'off' && !this.workspace.status().zotero) return;
+    const started = Date.now();
+    const changed = await this.withProgress('LitLens: reading Zotero', (report) => this.workspace.loadZotero(config, report));
+    if (!changed) return; // "auto" found no Zotero, as before
+    const zotero = this.workspace.status().zotero;
+    if (zotero) this.connection.console.info(`LitLens: Zotero ${zotero.state}: ${zotero.papers} papers in ${Date.now() - started} ms`);
+    this.logZotero();
+    this.changed();
   }
 
   /** litlens.corpora, after the workspace's library is ready (which answers meanwhile), with progress and counts. */

@@ -9,8 +9,9 @@ import { fileHash, findLibraryFiles, isLibraryFile, isSkippedFolder, libraryForm
 import { joinByTitle } from '../library/join';
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
-import { zoteroSources, ZoteroSource } from './zotero';
-import { defaultSettings, type CorpusStatus, type Settings, type Status } from '../protocol';
+import { ZOTERO_SOURCE_PREFIX } from '../library/zotero/source';
+import { ZoteroSource, type ZoteroStores } from './zotero';
+import { defaultSettings, type CorpusStatus, type Settings, type Status, type ZoteroStatus } from '../protocol';
 import { sourcesOf, type EncodedSource, type SearchIndex } from '../search';
 import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../search/corpus';
 import type { PaperStore } from '../library/store';
@@ -125,6 +126,11 @@ export class LitLensWorkspace {
   private readonly storedHashes = new WeakMap<PaperStore, string>();
   /** litlens.zotero: the Zotero library read, one source per Zotero library, checked for changes by checkZotero. */
   private readonly zotero = new ZoteroSource();
+  /** Zotero's libraries as paper stores, once read (every new library and index gets them at its swap). */
+  private zoteroRead: ZoteroStores | null = null;
+  private zoteroState: ZoteroStatus | null = null;
+  /** A newer loadZotero supersedes an older one still reading. */
+  private zoteroGeneration = 0;
 
   constructor(private options: WorkspaceOptions) {}
 
@@ -168,6 +174,7 @@ export class LitLensWorkspace {
       ...(this.message ? { message: this.message } : {}),
       ...(this.corpusFiles.length ? { corpus: this.corpusStatus() } : {}),
       ...(this.cacheUse ? { cache: { bytes: this.cacheUse.bytes, limit: this.cacheUse.limit } } : {}),
+      ...(this.zoteroState ? { zotero: this.zoteroState } : {}),
       ...(this.shared.size ? { shared: [...this.shared.values()].map((s) => ({ url: s.name, state: s.state, papers: s.size, ...(s.message ? { message: s.message } : {}) })) } : {}),
     };
   }
@@ -214,7 +221,8 @@ export class LitLensWorkspace {
 
   /** The files LitLens reads: the library's sources, the named library files (even missing ones) and the corpora. */
   readFiles(): string[] {
-    const sources = (this.library?.sources ?? []).filter((s) => s.kind === 'workspace' && s.file).map((s) => s.file);
+    // Zotero's are polled (checkZotero), not watched: its stores' files are LitLens' own, in the cache folder.
+    const sources = (this.library?.sources ?? []).filter((s) => s.kind === 'workspace' && s.file && !ZoteroSource.owns(s.id)).map((s) => s.file);
     return [...new Set([...sources, ...this.sourceFiles, ...this.corpusFiles])].sort();
   }
 
@@ -234,8 +242,6 @@ export class LitLensWorkspace {
     this.configureCorpora(config);
     try {
       report('finding library files', 0);
-      // Zotero is read beside the library files (no file of it is in the workspace scan).
-      const zotero = this.zotero.load(this.options.trusted ? config : { ...config, zotero: 'off' }, this.options.folders[0], this.options.cacheDir);
       const files = await this.libraryFiles(libraries ?? [{ base: this.options.folders[0] ?? process.cwd(), paths: config.libraries }]);
       if (generation !== this.generation) return;
       report(`reading ${files.length} library file${files.length === 1 ? '' : 's'}${config.bundledCorpus ? ' and the bundled corpus' : ''}`, 10);
@@ -250,9 +256,6 @@ export class LitLensWorkspace {
       if (generation !== this.generation) return void stored.forEach((c) => c && this.closeUnused(c.store));
       // A file the stream cannot read (crossref, not UTF-8) is read whole, as small ones are.
       for (const file of [...big].filter((_, i) => !stored[i])) library.setSource(file, await readLibraryFile(file, { cache: this.bibtexCache }), 'workspace', file, file);
-      if (generation !== this.generation) return;
-      // After the files: a .bib entry wins a key over Zotero's copy (Library: the source added first).
-      for (const s of zoteroSources(await zotero)) library.setSource(s.id, s.result, 'workspace', s.name, s.file);
       if (generation !== this.generation) return;
       // First load: definitions and diagnostics need not wait for the index. A reload keeps
       // serving the previous library and index until both new ones are ready.
@@ -271,6 +274,8 @@ export class LitLensWorkspace {
       // Corpora already loaded go into the new pair at once (no await between this and the swap).
       for (const corpus of stored) if (corpus) this.attachStored(library, index, corpus);
       for (const entry of this.corpora.values()) if (entry.corpus) attach(library, index, entry.corpus);
+      // After the files: a .bib entry wins a key over Zotero's copy (Library: the source added first).
+      if (this.zoteroRead) attachZotero(library, index, this.zoteroRead);
       const previous = this.library;
       this.library = library;
       for (const s of previous?.stores ?? []) if (s.kind === 'workspace') this.closeUnused(s.store!);
@@ -452,36 +457,64 @@ export class LitLensWorkspace {
   }
 
   /**
+   * litlens.zotero read in the background (a thread reads it, or its last read opens from the cache
+   * folder while Zotero is unchanged), each library into a paper store; they join the library and
+   * index when ready, which answer from the other sources meanwhile. Call after `load` has started.
+   * Returns whether the status or the library changed (Zotero found, or gone).
+   */
+  async loadZotero(config: Settings, report: ProgressReport = () => {}): Promise<boolean> {
+    const generation = ++this.zoteroGeneration;
+    const setting = this.options.trusted ? config : { ...config, zotero: 'off' };
+    const had = !!(this.zoteroState || this.zoteroRead);
+    if (setting.zotero.trim() === 'off') {
+      this.zoteroState = null;
+      await this.applyZotero({ file: '', stores: [], issues: [] });
+      return had;
+    }
+    // Shown by the next status (the load's "ready" comes after this); "auto" finding none clears it quietly.
+    this.zoteroState = { state: 'reading', papers: 0 };
+    report('reading Zotero', 0);
+    const read = await this.zotero.load(setting, this.options.folders[0], this.options.cacheDir, (message) => report(message, 50));
+    if (generation !== this.zoteroGeneration || this.disposed) return void read?.stores.forEach((z) => z.corpus.store.close()), false;
+    if (!read) this.zoteroState = null; // "auto" found no Zotero: nothing to show
+    await this.applyZotero(read ?? { file: '', stores: [], issues: [] });
+    report('ready', 100);
+    return had || !!read;
+  }
+
+  /**
    * Reads Zotero's library again when it changed (the database's size or mtime, the API's library
-   * versions); its sources are re-indexed in a worker meanwhile, then swapped in at once. Run every
+   * versions); its libraries are read into new stores meanwhile, then swapped in at once. Run every
    * few seconds (lsp/session.ts). Returns true when the library changed.
    */
   checkZotero(): Promise<boolean> {
+    if (this.zoteroState?.state === 'reading') return Promise.resolve(false); // the first read is still running
     const run = this.updates.then(async () => {
-      const library = this.library;
-      const index = this.index;
-      if (!library || !index) return false;
       const read = await this.zotero.reread();
-      if (!read || this.library !== library || this.index !== index) return false;
-      const sources = zoteroSources(read);
-      // Parts whose papers are unchanged keep their segments; the others are indexed in a worker, one after another.
-      const encoded: (EncodedSource | null)[] = [];
-      for (const s of sources) encoded.push(await rebuildSource(index, { id: s.id, papers: s.result.papers, kind: 'workspace' }, this.indexDir()));
-      if (this.library !== library || this.index !== index) return false;
-      for (const old of library.sources) {
-        if (ZoteroSource.owns(old.id) && !sources.some((s) => s.id === old.id)) library.removeSource(old.id) && index.removeSource(old.id);
-      }
-      sources.forEach((s, i) => {
-        const source = { id: s.id, papers: s.result.papers, kind: 'workspace' as const };
-        library.setSource(s.id, s.result, 'workspace', s.name, s.file);
-        if (encoded[i]) index.setEncodedSource(source, encoded[i]!);
-        else index.setSource({ ...source, hash: index.sources.find((x) => x.id === s.id)?.hash });
-      });
-      void this.semantic?.index(library.papers);
+      if (!read || this.disposed) return false;
+      await this.applyZotero(read);
       return true;
     });
     this.updates = run.catch(() => {});
     return run;
+  }
+
+  /** A Zotero read into the current library and index (and every later pair: load attaches it at its swap); the last read's stores go. */
+  private async applyZotero(read: ZoteroStores): Promise<void> {
+    const previous = this.zoteroRead;
+    this.zoteroRead = read.stores.length || read.issues.length ? read : null;
+    const papers = read.stores.reduce((n, z) => n + z.corpus.store.size, 0);
+    const error = read.issues.find((i) => i.severity === 'error');
+    if (this.zoteroState) this.zoteroState = { state: error && !papers ? 'error' : 'ready', papers, ...(error ? { message: error.message } : {}) };
+    const library = this.library;
+    const index = this.index;
+    if (library && index) {
+      for (const old of library.sources) if (ZoteroSource.owns(old.id) && !read.stores.some((z) => z.id === old.id)) library.removeSource(old.id) && index.removeSource(old.id);
+      if (this.zoteroRead) attachZotero(library, index, this.zoteroRead);
+      void this.semantic?.index(library.papers);
+    }
+    for (const z of previous?.stores ?? []) if (!read.stores.includes(z)) void z.corpus.store.close();
+    await this.trimCache();
   }
 
   /**
@@ -667,6 +700,7 @@ export class LitLensWorkspace {
     const inUse = [this.indexDir()!];
     for (const entry of this.corpora.values()) if (entry.corpus?.id) inUse.push(path.join(cacheDir, 'corpora', entry.corpus.id));
     for (const s of this.library?.stores ?? []) if (s.kind === 'workspace' && s.hash) inUse.push(path.join(cacheDir, 'corpora', s.hash));
+    for (const z of this.zoteroRead?.stores ?? []) inUse.push(path.join(cacheDir, 'corpora', z.corpus.id));
     if (this.semantic) inUse.push(vectorDir(cacheDir, this.semantic.model));
     this.cacheUse = await trimCache(cacheDir, this.cacheLimit, inUse);
   }
@@ -710,6 +744,8 @@ export class LitLensWorkspace {
     await this.semantic?.dispose();
     this.semantic = null;
     await this.bibtexCache.thread?.dispose();
+    for (const z of this.zoteroRead?.stores ?? []) await z.corpus.store.close();
+    await this.zotero.dispose();
     for (const corpus of this.shared.values()) await corpus.dispose();
     this.shared.clear();
   }
@@ -758,6 +794,18 @@ export class LitLensWorkspace {
     this.readyWaiters = [];
     for (const w of waiters) w(ready);
   }
+}
+
+/** Zotero's libraries into a library and its index, together; the read's issues go with the first (or an empty source). */
+function attachZotero(library: Library, index: SearchIndex, read: ZoteroStores): void {
+  read.stores.forEach((z, i) => {
+    const issues = i === 0 ? read.issues : [];
+    library.setStoreSource(z.id, z.corpus.store, issues, 'workspace', z.name, z.corpus.id);
+    index.setEncodedSource({ id: z.id, papers: z.corpus.store, hash: z.corpus.id, kind: 'workspace' }, { ...z.corpus.encoded, id: z.id });
+  });
+  const empty = `${ZOTERO_SOURCE_PREFIX}Zotero`;
+  if (!read.stores.length) library.setSource(empty, { papers: [], issues: read.issues }, 'workspace', 'Zotero', read.file);
+  else if (library.removeSource(empty)) index.removeSource(empty);
 }
 
 /** A corpus into a library and its index, together (no await between: the pair stays consistent). */

@@ -75,6 +75,17 @@ describe('library/zotero local API', function () {
     assert.equal((await readZoteroApi({ base: zotero.base })).libraries[1].papers.length, 2);
   });
 
+  it('checks for a change with If-Modified-Since-Version: an unchanged library answers 304 with no body', async () => {
+    const before = await apiVersion({ base: zotero.base });
+    zotero.requests.length = 0;
+    assert.equal(await apiVersion({ base: zotero.base }, before), before);
+    // The groups list, then one request per library, each answered 304.
+    assert.deepEqual([...zotero.requests].sort(), ['/api/groups/4711/items?limit=1', '/api/users/0/groups?format=json', '/api/users/0/items?limit=1']);
+    assert.equal(zotero.notModified, 2);
+    zotero.libraries[0].version = 813;
+    assert.equal(await apiVersion({ base: zotero.base }, before), 'users/0:813;groups/4711:90');
+  });
+
   it('"auto": the API when it answers, else the default data directory (saying so when the API is off), else nothing', async () => {
     const defaultDir = mkdtempSync(join(tmpdir(), 'litlens-zotero-auto-'));
     try {

@@ -8,7 +8,8 @@ import { readZoteroDatabase, yearOf } from '../../../server/src/library/zotero/r
 import { Library } from '../../../server/src/library/library';
 import { loadZotero, zoteroSources } from '../../../server/src/library/zotero/source';
 import { ZoteroSource } from '../../../server/src/workspace/zotero';
-import { makeBetterBibtexDb, makeZoteroDb, sql, type FixtureItem, type ZoteroVersion } from '../../fixtures/zotero/make';
+import { generatedItems, makeBetterBibtexDb, makeZoteroDb, sql, type FixtureItem, type ZoteroVersion } from '../../fixtures/zotero/make';
+import { savedPapers, saveRead } from '../../../server/src/library/zotero/saved';
 
 /** A small library with everything that must be left out beside the papers, as each version stores it. */
 function library(version: ZoteroVersion): FixtureItem[] {
@@ -207,28 +208,52 @@ describe('library/zotero (zotero.sqlite read directly)', function () {
     await write(7);
     const cacheDir = join(dir, 'cache');
     const first = await loadZotero({ setting: join(dir, 'zotero.sqlite'), cacheDir }); // the database named: its folder is read
-    const [saved] = readdirSync(join(cacheDir, 'zotero'));
-    const json = JSON.parse(readFileSync(join(cacheDir, 'zotero', saved), 'utf8'));
-    json.read.libraries[0].papers[0].title = 'From the cache';
-    writeFileSync(join(cacheDir, 'zotero', saved), JSON.stringify(json));
+    const saved = join(cacheDir, 'zotero', readdirSync(join(cacheDir, 'zotero')).find((f) => f.endsWith('-0-0.jsonl'))!);
+    const lines = readFileSync(saved, 'utf8').split('\n');
+    lines[0] = JSON.stringify({ ...JSON.parse(lines[0]), title: 'From the cache' });
+    writeFileSync(saved, lines.join('\n'));
     assert.equal((await loadZotero({ setting: dir, cacheDir }))!.libraries[0].papers[0].title, 'From the cache');
+    const inFiles = await loadZotero({ setting: dir, cacheDir, inFiles: true }); // the server's way: the papers stay in the file
+    assert.deepEqual(inFiles!.libraries.map((l) => [l.papers.length, l.count, l.saved?.[0] === saved]), [[0, 3, true], [0, 1, false]]);
     await write(7, library(7).slice(1)); // Zotero changed: read again
     const again = await loadZotero({ setting: dir, cacheDir });
     assert.equal(again!.libraries[0].papers[0].title, 'Sparse attention for long documents');
     assert.equal(first!.libraries[0].papers.length, 3);
   });
 
-  it('re-reads when the database changes, and keeps serving the last read while the database cannot be read', async () => {
+  it('re-reads when the database changes into new paper stores, and keeps serving the last read while the database cannot be read', async () => {
     const file = await write(7);
     const source = new ZoteroSource();
-    const first = await source.load({ zotero: dir, zoteroCollections: [] });
-    assert.equal(first!.libraries[0].papers.length, 3);
-    assert.equal(await source.reread(), null); // unchanged
-    writeFileSync(file, Buffer.alloc(8192, 1)); // caught mid-write, no backup
-    assert.equal(await source.reread(), null);
-    await write(7, [...library(7), { key: 'NEWW0001', type: 'journalArticle', fields: { title: 'Added later' } }]);
-    const again = await source.reread();
-    assert.deepEqual(again!.libraries[0].papers.map((p) => p.title).at(-1), 'Added later');
+    try {
+      const first = await source.load({ zotero: dir, zoteroCollections: [] });
+      assert.deepEqual(first!.stores.map((z) => [z.id, z.corpus.store.size]), [['zotero:Zotero: My Library', 3], ['zotero:Zotero: Lab Group', 1]]);
+      assert.equal((await first!.stores[0].corpus.store.fullEntry(first!.stores[0].corpus.store.keyAt(0)))?.link, 'zotero://select/library/items/AAAA1111');
+      await first!.stores[0].corpus.store.close();
+      assert.equal(await source.reread(), null); // unchanged
+      writeFileSync(file, Buffer.alloc(8192, 1)); // caught mid-write, no backup
+      assert.equal(await source.reread(), null);
+      await write(7, [...library(7), { key: 'NEWW0001', type: 'journalArticle', fields: { title: 'Added later' } }]);
+      const store = (await source.reread())!.stores[0].corpus.store;
+      assert.equal(store.paperAt(store.size - 1).title, 'Added later');
+      assert.equal(store.paperAt(store.size - 1).origin.kind, 'zotero');
+    } finally {
+      await source.dispose();
+    }
+  });
+
+  it('saves a library in parts, and a re-read after an item is added writes only the part that holds it', async () => {
+    const items = generatedItems(4500); // 4410 papers in My Library: 3 parts; the group's (empty) library: 1
+    await write(7, items);
+    const saves = join(dir, 'saved');
+    const first = await saveRead(await readZoteroDatabase(dir), saves, 'lib', true);
+    assert.deepEqual(first.read.libraries.map((l) => l.saved!.length), [3, 1]);
+    assert.equal(first.changed.length, 4);
+    const mtimes = first.changed.map((f) => statSync(f).mtimeMs);
+    await write(7, [...items, { key: 'NEWW0001', type: 'journalArticle', fields: { title: 'Added later', date: '2024' } }]);
+    const again = await saveRead(await readZoteroDatabase(dir), saves, 'lib', true);
+    assert.equal(again.changed.length, 1);
+    assert.deepEqual(first.changed.filter((f) => !again.changed.includes(f)).map((f) => statSync(f).mtimeMs), mtimes.filter((_, i) => !again.changed.includes(first.changed[i])));
+    assert.equal((await savedPapers(again.read.libraries[0].saved!)).length, 4411);
   });
 
   it('takes the year from Zotero dates', () => {

@@ -9,6 +9,8 @@ import { chosenCollections, creatorName, NOT_AUTHORS, NOT_PAPERS, toPapers, type
 export const DEFAULT_API = 'http://127.0.0.1:23119/api/';
 /** The Web API's largest page. */
 const PAGE = 100;
+/** A page of items, once Zotero has answered: a busy Zotero may take a while for 100 items with abstracts. */
+const PAGE_TIMEOUT_MS = 10_000;
 
 export interface ApiOptions {
   /** The API's base URL (tests point it at their own server). */
@@ -35,10 +37,15 @@ interface ApiLibrary {
   library: ZoteroLibrary;
 }
 
-/** The libraries' versions ("users/0:812;groups/4711:90"): a change in any means a new read. Throws ApiUnavailable. */
-export async function apiVersion(options: ApiOptions = {}): Promise<string> {
+/**
+ * The libraries' versions ("users/0:812;groups/4711:90"): a change in any means a new read. `since`:
+ * the versions seen last; each library is then asked with If-Modified-Since-Version, and one that
+ * did not change answers 304 with no body. Throws ApiUnavailable.
+ */
+export async function apiVersion(options: ApiOptions = {}, since = ''): Promise<string> {
+  const seen = new Map(since.split(';').map((v) => [v.slice(0, v.lastIndexOf(':')), v.slice(v.lastIndexOf(':') + 1)] as const));
   const libraries = await apiLibraries(options);
-  const versions = await Promise.all(libraries.map(async (l) => `${l.prefix}:${(await get(options, `${l.prefix}/items?limit=1`)).version}`));
+  const versions = await Promise.all(libraries.map(async (l) => `${l.prefix}:${(await get(options, `${l.prefix}/items?limit=1`, seen.get(l.prefix))).version}`));
   return versions.join(';');
 }
 
@@ -54,7 +61,7 @@ export async function readZoteroApi(options: ApiOptions = {}): Promise<ZoteroRea
   for (const { prefix, library } of libraries) {
     let version = '';
     for (let start = 0; ; start += PAGE) {
-      const page = await get(options, `${prefix}/items?format=json&limit=${PAGE}&start=${start}`);
+      const page = await get({ ...options, timeoutMs: Math.max(PAGE_TIMEOUT_MS, options.timeoutMs ?? 0) }, `${prefix}/items?format=json&limit=${PAGE}&start=${start}`);
       version ||= page.version;
       for (const entry of page.body as ApiItem[]) {
         const data = entry.data ?? {};
@@ -118,15 +125,18 @@ async function apiLibraries(options: ApiOptions): Promise<ApiLibrary[]> {
   ];
 }
 
-async function get(options: ApiOptions, route: string): Promise<{ body: unknown[]; version: string; total: number }> {
+/** `unlessVersion`: the library's version seen last; unchanged since, the API answers 304 and the same version comes back. */
+async function get(options: ApiOptions, route: string, unlessVersion?: string): Promise<{ body: unknown[]; version: string; total: number }> {
   const url = new URL(route, options.base ?? DEFAULT_API);
   let response: Response;
   try {
-    response = await fetch(url, { headers: { 'Zotero-API-Version': '3' }, signal: AbortSignal.timeout(options.timeoutMs ?? 3000) });
+    const headers: Record<string, string> = { 'Zotero-API-Version': '3', ...(unlessVersion ? { 'If-Modified-Since-Version': unlessVersion } : {}) };
+    response = await fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 3000) });
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
     throw new ApiUnavailable(cause === 'ECONNREFUSED' ? 'Zotero is not running (nothing answers on its local API)' : `Zotero's local API did not answer (${cause ?? (err instanceof Error ? err.message : String(err))})`);
   }
+  if (response.status === 304 && unlessVersion) return { body: [], version: unlessVersion, total: 0 };
   if (response.status === 403) throw new ApiUnavailable("Zotero's local API is off: in Zotero, Settings → Advanced → check \"Allow other applications on this computer to communicate with Zotero\"", true);
   if (!response.ok) throw new ApiUnavailable(`Zotero's local API answered ${response.status} ${response.statusText} for ${url.pathname}`);
   let body: unknown;

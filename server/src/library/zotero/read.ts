@@ -21,7 +21,11 @@ export interface ZoteroLibrary {
   libraryID: number;
   /** The group's id (zotero://select/groups/ID/…); absent for My Library. */
   groupID?: number;
+  /** Empty when the papers were left in `saved` (ZoteroOptions.inFiles). */
   papers: Paper[];
+  /** The files its papers were saved in, in parts (saved.ts: JSON lines, each read into a paper store), and how many papers. */
+  saved?: string[];
+  count?: number;
 }
 
 export interface ZoteroRead {

@@ -2,12 +2,14 @@
 // default data directory's zotero.sqlite; a path: that data directory's database), reading it, and
 // telling whether it changed since (the database's size and mtime, the API's library versions).
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { LoadIssue, Paper, SourceResult } from '../paper';
+import type { LoadIssue, SourceResult } from '../paper';
 import { ApiUnavailable, apiVersion, DEFAULT_API, readZoteroApi } from './api';
 import { fingerprintOf, readZoteroDatabase, type ZoteroRead } from './read';
+import { openSaved, savedPapers, saveRead } from './saved';
+import { buildCorpus } from '../../search/corpus';
 
 export type { ZoteroLibrary, ZoteroRead } from './read';
 
@@ -21,10 +23,14 @@ export interface ZoteroOptions {
   defaultDir?: string;
   /** Relative data directories are resolved against this. */
   base?: string;
-  /** LitLens' cache folder: the last read is kept in `zotero/` and used again while Zotero is unchanged. */
+  /** LitLens' cache folder: the last read is kept in `zotero/` (saved.ts) and used again while Zotero is unchanged. */
   cacheDir?: string | null;
-  /** Called with the read before it is saved in the cache folder (the reading thread answers at once). */
+  /** Called with the read (the reading thread answers with it). */
   onRead?: (read: ZoteroLoaded) => void;
+  /** Only a read saved for Zotero as it is now (no read of Zotero): null when there is none. */
+  savedOnly?: boolean;
+  /** Leave the papers in the cache folder's files (ZoteroLibrary.saved), for paper stores to read: the server's way. Needs cacheDir. */
+  inFiles?: boolean;
 }
 
 /** Where the library was read from, to check it for changes. */
@@ -67,50 +73,52 @@ export async function loadZotero(options: ZoteroOptions): Promise<ZoteroLoaded |
   if (!hasDatabase) return null;
   const withProblem = (read: ZoteroLoaded): ZoteroLoaded => (apiProblem ? { ...read, issues: [apiProblem, ...read.issues] } : read);
   const onRead = options.onRead;
-  return withProblem(await cached({ ...options, onRead: onRead && ((read) => onRead(withProblem(read))) }, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections })));
+  const read = await cached({ ...options, onRead: onRead && ((read) => onRead(withProblem(read))) }, { kind: 'database', dataDir }, () => readZoteroDatabase(dataDir, { collections }));
+  return read && withProblem(read);
 }
-
-/** Bumped when what a saved read holds changes. */
-const SAVED_FORMAT = 1;
 
 /**
  * `read()`, or the read saved in the cache folder when Zotero is unchanged since (the same fingerprint):
- * a 20k-item library then costs a JSON parse instead of a database read. A read with an error is not saved.
+ * a 20k-item library then costs no read of Zotero at all. A read with an error is not kept.
  */
-async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promise<ZoteroRead>, fingerprint?: string): Promise<ZoteroLoaded> {
+async function cached(options: ZoteroOptions, way: ZoteroWay, read: () => Promise<ZoteroRead>, fingerprint?: string): Promise<ZoteroLoaded | null> {
   const now = fingerprint ?? (await zoteroFingerprint(way));
   const id = createHash('sha1').update(JSON.stringify([way, options.collections ?? []])).digest('hex').slice(0, 16);
-  const file = options.cacheDir && now ? path.join(options.cacheDir, 'zotero', `${id}.json`) : null;
-  if (file) {
-    try {
-      const saved = JSON.parse(await readFile(file, 'utf8')) as { format: number; fingerprint: string; read: ZoteroRead };
-      if (saved.format === SAVED_FORMAT && saved.fingerprint === now) {
-        const read = { ...saved.read, way };
-        options.onRead?.(read);
-        return read;
+  const dir = options.cacheDir ? path.join(options.cacheDir, 'zotero') : null;
+  let result: ZoteroLoaded | null = null;
+  if (dir && now) {
+    const saved = await openSaved(dir, id, now);
+    if (saved) result = { ...saved, way };
+  }
+  if (!result && options.savedOnly) return null;
+  if (!result) {
+    result = { ...(await read()), way };
+    const keep = result.fingerprint === now && !!now && !result.issues.some((i) => i.severity === 'error');
+    if (dir && (keep || options.inFiles)) {
+      try {
+        const saved = await saveRead(result, dir, id, keep);
+        result = { ...saved.read, way };
+        // The paper store and index of each part written, built here (the reading thread) and saved: the server opens them.
+        if (options.inFiles) for (const file of saved.changed) await buildCorpus(file, path.join(options.cacheDir!, 'corpora'), { format: 'zotero' });
+      } catch (err) {
+        // a cache that cannot be written costs the next start a read; the server then has no files to read the papers from
+        if (options.inFiles) result.issues = [...result.issues, { file: dir, line: 0, severity: 'error', message: `cannot save the read: ${err instanceof Error ? err.message : String(err)}` }];
       }
-    } catch {
-      // none saved yet, or unreadable: read Zotero
     }
   }
-  const result: ZoteroLoaded = { ...(await read()), way };
+  if (options.inFiles) result = { ...result, libraries: result.libraries.filter((l) => l.saved).map((l) => ({ ...l, papers: [] })) };
+  else result = { ...result, libraries: await Promise.all(result.libraries.map(async (l) => (l.saved && !l.papers.length && l.count ? { ...l, papers: await savedPapers(l.saved) } : l))) };
   options.onRead?.(result);
-  if (file && result.fingerprint === now && !result.issues.some((i) => i.severity === 'error')) {
-    try {
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(`${file}.tmp`, JSON.stringify({ format: SAVED_FORMAT, fingerprint: now, read: { ...result, way: undefined } }));
-      await rename(`${file}.tmp`, file);
-    } catch {
-      // a cache that cannot be written costs the next start a read, nothing more
-    }
-  }
   return result;
 }
 
-/** What a later read is compared by: the database's files, or the API's library versions ('' when the API went away). */
-export async function zoteroFingerprint(way: ZoteroWay): Promise<string> {
+/**
+ * What a later read is compared by: the database's files, or the API's library versions ('' when the
+ * API went away). `since`: the last fingerprint; the API then answers 304 for each unchanged library.
+ */
+export async function zoteroFingerprint(way: ZoteroWay, since = ''): Promise<string> {
   if (way.kind === 'database') return fingerprintOf(way.dataDir);
-  return apiVersion({ base: way.base, timeoutMs: 1500 }).catch(() => '');
+  return apiVersion({ base: way.base, timeoutMs: 1500 }, since).catch(() => '');
 }
 
 function failed(dataDir: string, message: string, file = dataDir): ZoteroLoaded {
@@ -128,35 +136,17 @@ export interface ZoteroLibrarySource {
   result: SourceResult;
 }
 
-/** A stable part number for an item (FNV-1a of its zotero:// link). */
-function partOf(id: string, parts: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % parts;
-}
-
 /** Library source ids of Zotero's libraries start with this. */
 export const ZOTERO_SOURCE_PREFIX = 'zotero:';
 
-/** A library is indexed in parts of about this many papers, so an item changed in Zotero re-indexes one part. */
-const PART = 2000;
-/** At most this many parts per library. */
-const MAX_PARTS = 16;
-
 /**
- * The read as Library sources: each Zotero library in parts ("zotero:Zotero: My Library#3"), all
- * named after the library; a paper's part is fixed by its Zotero item key (zotero://select/…), so
- * adding or editing an item changes one part and the others keep their index segments. The read's
- * own issues go with the first source (an empty one when no library was read).
+ * The read as Library sources of papers held as objects (the CLI's way; the server reads them into
+ * paper stores, workspace/zotero.ts): one per Zotero library ("zotero:Zotero: My Library"). The
+ * read's own issues go with the first source (an empty one when no library was read).
  */
 export function zoteroSources(read: ZoteroLoaded | null): ZoteroLibrarySource[] {
   if (!read) return [];
-  const sources = read.libraries.flatMap((l) => {
-    const parts = Math.min(MAX_PARTS, Math.max(1, Math.ceil(l.papers.length / PART)));
-    const split: Paper[][] = Array.from({ length: parts }, () => []);
-    for (const p of l.papers) split[parts === 1 ? 0 : partOf(p.link ?? p.key, parts)].push(p);
-    return split.map((papers, i) => ({ id: `${ZOTERO_SOURCE_PREFIX}${l.name}${parts > 1 ? `#${i}` : ''}`, name: l.name, file: read.file, result: { papers, issues: [] as SourceResult['issues'] } }));
-  });
+  const sources = read.libraries.map((l) => ({ id: `${ZOTERO_SOURCE_PREFIX}${l.name}`, name: l.name, file: read.file, result: { papers: l.papers, issues: [] as SourceResult['issues'] } }));
   if (!sources.length) sources.push({ id: `${ZOTERO_SOURCE_PREFIX}Zotero`, name: 'Zotero', file: read.file, result: { papers: [], issues: [] } });
   sources[0].result.issues = read.issues;
   return sources;
