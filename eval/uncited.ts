@@ -26,9 +26,9 @@ import * as path from 'node:path';
 import { bm25Idf, PlainBm25f, queryStems } from '../server/src/search/bm25f';
 import { backMatterSpans, documentProse, citedKeys, inBackMatter, paragraphs, sentences, wordCount, type CitedKey, type Syntax } from '../server/src/documents';
 import { MIN_WORDS } from '../server/src/features/codeLens';
-import { rankGaps } from '../server/src/features/gaps';
+import { proseParagraphs, rankGaps } from '../server/src/features/gaps';
 import { HINT_GATE, type HintGate } from '../server/src/features/hintGate';
-import { HINT_DEPTH, captionSpans, claimSentences, readCues, type Cues, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
+import { HINT_DEPTH, claimSentences, readCues, type Cues, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
 import { loadLibrary } from '../server/src/library/load';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex, sourcesOf } from '../server/src/search';
@@ -199,10 +199,8 @@ async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, 
   const want = 2 * removed.length;
   const stillCited = new Set(citedKeys(gapText, syntax).map((k) => k.key));
   const candidatesAll = papers.filter((p) => !stillCited.has(p.key));
-  const gapParas = paragraphs(gapText, syntax).filter((p) => {
-    const caps = captionSpans(gapText, syntax);
-    return wordCount(p.text) >= MIN_WORDS && !inBackMatter(backMatterSpans(gapText, syntax), p.start) && !caps.some(([s, e]) => s <= p.start && p.start < e);
-  });
+  const gapBack = backMatterSpans(gapText, syntax);
+  const gapParas = proseParagraphs(gapText, syntax).filter((p) => wordCount(p.text) >= MIN_WORDS && !inBackMatter(gapBack, p.start));
   const bestBy = (bm: PlainBm25): string[] => {
     const best = new Map<string, number>();
     for (const p of gapParas) for (const s of bm.scores(p.text)) if (s.score > (best.get(s.key) ?? 0)) best.set(s.key, s.score);

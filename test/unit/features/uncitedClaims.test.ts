@@ -99,4 +99,21 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.ok(all[0]!.score > (all.find((g) => g.key === 'lindqvist2018bees')?.score ?? 0));
     assert.deepEqual(rankGaps(ctx.index!, ctx.doc.text, 'latex', tiersOf(ctx).tiers, { section: 1 }), []);
   });
+
+  it('gaps: never from the title page, the preamble or a caption, as hints', () => {
+    // The bee paper is close only to what stands on the title page (and in the acknowledgments).
+    const bees = 'Neonicotinoid pesticide exposure reduces honey bee foraging success and colony growth';
+    const front = `\\documentclass{article}\n\\title{${bees}}\n\\begin{document}\n\\maketitle\n\\keywords{${bees}}\n\\author{${bees}}\n`;
+    const caption = `\\begin{figure}\\caption{${bees}.}\\end{figure}\n`;
+    const doc = DOC.replace(/^[\s\S]*?\\begin\{document\}\n/, front).replace('\\section{Introduction}\n', `\\section{Introduction}\n\n${caption}`);
+    assert.ok(doc.startsWith(front) && doc.includes(caption), 'the fixture has a preamble and an introduction');
+    const all = gaps(ws.at(doc).ctx);
+    assert.equal(all[0]?.key, 'moser2021lidar', 'the body paragraph still counts');
+    const body = doc.indexOf('Repeated airborne');
+    assert.ok(all.every((g) => g.start >= body), all.map((g) => `${g.key} line ${g.line}`).join(', '));
+    // The same words as a body paragraph put the bee paper first (what the title page must not do).
+    const inBody = DOC.replace('\\section{Introduction}\n', `\\section{Introduction}\n\n${bees}.\n`);
+    const bee = (list: { key: string; score: number }[]) => list.find((g) => g.key === 'lindqvist2018bees')?.score ?? 0;
+    assert.ok(bee(gaps(ws.at(inBody).ctx)) > 2 * bee(all), `${bee(gaps(ws.at(inBody).ctx))} vs ${bee(all)}`);
+  });
 });
