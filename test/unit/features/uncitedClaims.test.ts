@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
-import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { HINT_GATE } from '../../../server/src/features/hintGate';
+import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, namedFirst, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import type { Hit } from '../../../server/src/search';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
 
@@ -83,6 +85,24 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.deepEqual([...new Set(fixes.map((f) => f.hint.start))], [at]);
     assert.equal(calls, 2, 'the two sentences of the first paragraph');
     assert.deepEqual(claimFixes(counting, new ClaimMemo(), DOC.indexOf(CORAL), DOC.indexOf(CORAL)), []);
+  });
+
+  it('puts first the bibliography entry whose first author the sentence names', () => {
+    const hit = (key: string, author: string) => ({ paper: { key, authors: [author] }, score: 0.2, matched: [] }) as unknown as Hit;
+    const own = [hit('a', 'Smith, Ann'), hit('b', 'Rybicki, George'), hit('c', 'Press, William')];
+    const s = { keys: ['a', 'c', 'b'], score: 1 };
+    assert.deepEqual(namedFirst(s, own, 'A damped random walk was studied by Rybicki and Press.').keys, ['b', 'c', 'a']);
+    assert.deepEqual(namedFirst(s, own, 'Rybickian walks and a press release.').keys, ['a', 'c', 'b'], 'whole names, as written');
+  });
+
+  it('a paper first for many of the document\'s sentences counts less for each (the topic penalty)', () => {
+    const gate = { ...HINT_GATE, threshold: 0.85, topicWeight: 0.15 };
+    const c = (paragraph: number) => ({ text: '', start: 0, end: 0, paragraph, section: '' });
+    const suggestions = [{ keys: ['topic'], score: 1 }, { keys: ['topic'], score: 1 }, { keys: ['specific'], score: 1 }];
+    const { picked, scored } = pickHints([c(0), c(1), c(2)], suggestions, gate);
+    assert.deepEqual(picked, [2], 'ln 3 × 0.15 takes the two topic sentences under the gate, ln 2 × 0.15 leaves the other over it');
+    assert.ok(scored[0]!.score < scored[2]!.score);
+    assert.deepEqual(pickHints([c(0), c(1), c(2)], suggestions, { ...gate, topicWeight: 0 }).picked, [0, 1, 2]);
   });
 
   it('reads claim cues: names, years and words like "proposed"', () => {
