@@ -10,7 +10,7 @@ import type { FeatureContext } from '../workspace/project';
 import { sourceNames, summary } from './cards';
 import { relatedDocument } from './related';
 import { MIN_WORDS } from './codeLens';
-import { nonClaimSpans, tierHits, tiersOf, type Tiers } from './uncitedClaims';
+import { inside, nonClaimSpans, tierHits, tiersOf, type Tiers } from './uncitedClaims';
 
 export interface Gap {
   key: string;
@@ -122,7 +122,7 @@ export function proseParagraphs(text: string, syntax: FeatureContext['doc']['syn
     while (k < all.length && all[k]!.start < p.start) k++;
     const own: Passage[] = [];
     for (; k < all.length && all[k]!.end <= p.end; k++) own.push(all[k]!);
-    const kept = own.filter((x) => !noClaims.some(([s, e]) => s <= x.start && x.start < e));
+    const kept = own.filter((x) => !inside(noClaims, x.start));
     if (kept.length === own.length && own.length > 0) out.push(p);
     else if (kept.length > 0) out.push({ text: kept.map((x) => x.text).join(' '), start: kept[0]!.start, end: p.end });
   }

@@ -91,7 +91,8 @@ export function nonClaimSpans(text: string, syntax: Syntax): [number, number][] 
   return spans;
 }
 
-const inside = (spans: readonly [number, number][], offset: number) => spans.some(([s, e]) => s <= offset && offset < e);
+/** Whether `offset` lies in one of `spans`. */
+export const inside = (spans: readonly [number, number][], offset: number) => spans.some(([s, e]) => s <= offset && offset < e);
 
 /** The sentences a hint may go on, in document order. */
 export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HINT_GATE): ClaimSentence[] {
@@ -210,7 +211,7 @@ export function namedFirst(s: Suggestion, own: readonly Hit[], text: string): Su
 
 function names(text: string, author: string | undefined): boolean {
   const family = author ? familyName(author).replace(/[{}\\]/g, '') : '';
-  return family.length >= 3 && /^\p{Lu}/u.test(family) && new RegExp(`(?<![\\p{L}\\p{N}])${family.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(text);
+  return family.length >= 3 && /^\p{Lu}/u.test(family) && text.includes(family) && new RegExp(`(?<![\\p{L}\\p{N}])${family.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(text);
 }
 
 /** A sentence's score: its best paper's weighted related score, plus its claim cues and shared words, less its own-work cues. */
