@@ -1,6 +1,6 @@
-// When diagnostics are computed and published: an open document's at once when it opens and a
-// moment after its last change (at once after a library change), each library file's own problems
-// after every library change; cleared when a document closes or a file's problems are gone. What they say: features/diagnostics.ts.
+// When diagnostics are computed and published: an open document's a moment after its last change
+// (at once after a library change), each library file's own problems after every library change;
+// cleared when a document closes or a file's problems are gone. What they say: features/diagnostics.ts.
 // A citation being typed (`\cite{worl|`) is not judged yet: the keys of the citation holding the last
 // edit are left out until the cursor is seen outside it (a completion or code action request there:
 // editors send no cursor otherwise) or the document has been idle for TYPING_IDLE_MS.
@@ -50,13 +50,13 @@ export class DiagnosticsPublisher {
     );
   }
 
-  /** A document was opened (publish at once: nobody is typing) or changed (remember where the edit ended, publish a moment later). */
+  /** A document was opened or changed: remember where the edit ended, publish a moment later. */
   edited(document: TextDocument): void {
     const text = document.getText();
     const before = this.texts.get(document.uri);
     this.texts.set(document.uri, text);
     if (before !== undefined) this.typing.set(document.uri, { offset: editEnd(before, text), at: Date.now() });
-    this.schedule(document.uri, before === undefined ? 0 : DIAGNOSTICS_DELAY_MS);
+    this.schedule(document.uri);
   }
 
   /** A request named the cursor (completion, code actions): once it has left the citation being typed, publish. */
