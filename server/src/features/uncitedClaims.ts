@@ -167,8 +167,8 @@ export interface TierHits {
  * The papers close to `text`: the document's own bibliography ranked alone, and the other libraries
  * past `floor`, or, with `otherGate`, past the related gate lenses use (its threshold and the
  * document null), so another library's paper comes only where a lens would name it.
+ * `otherDepth`: how deep other libraries are asked (default `depth`).
  */
-/** `otherDepth`: how deep other libraries are asked (default `depth`). */
 export function tierHits(ranker: Ranker, text: string, tiers: Tiers, floor: number, depth: number, otherGate?: { threshold: number; document: { id: string; prose: string } }, otherDepth = depth): TierHits {
   const own = tiers.own.size ? closePapers(ranker, text, { limit: depth, threshold: 0, within: tiers.own }) : { hits: [], final: true };
   const other = tiers.other.size ? closePapers(ranker, text, { limit: otherDepth, threshold: otherGate?.threshold ?? floor, within: tiers.other, document: otherGate?.document }) : { hits: [], final: true };
