@@ -28,7 +28,7 @@ import { backMatterSpans, documentProse, citedKeys, inBackMatter, paragraphs, se
 import { MIN_WORDS } from '../server/src/features/codeLens';
 import { proseParagraphs, rankGaps } from '../server/src/features/gaps';
 import { HINT_GATE, type HintGate } from '../server/src/features/hintGate';
-import { HINT_DEPTH, HINT_KEYS, claimSentences, namedFirst, readCues, type Cues, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
+import { HINT_DEPTH, HINT_KEYS, claimSentences, namedFirst, namedKeys, readCues, type Cues, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
 import { loadLibrary } from '../server/src/library/load';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex, sourcesOf } from '../server/src/search';
@@ -104,6 +104,8 @@ export interface HintCase {
   /** Claim cues per sentence (claimCues), read once. */
   cues: Cues[];
   hits: TierHits[];
+  /** Per sentence, the bibliography's entries whose first author it names (namedKeys), read once. */
+  named: string[][];
   /** With --tune: per sentence, whether the related gate with the document null (threshold 0.3) opens in either tier. */
   gated: boolean[];
   bm25: { key: string; score: number }[][];
@@ -178,6 +180,7 @@ export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: bo
     const o = copy.original(c.start);
     return spans.findIndex((s) => s.start <= o && o < Math.max(s.end, s.start + 1));
   });
+  const hits = candidates.map((c) => tierHits(ranker, c.text, tiers, HINT_GATE.floor, HINT_DEPTH, undefined, HINT_KEYS));
   const hints: HintCase = {
     text: candidates.map((c) => c.text),
     truth: originalOf.map((i) => (i >= 0 ? spans[i]!.keys : [])),
@@ -185,7 +188,8 @@ export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: bo
     words: candidates.map((c) => words(c.text)),
     cues: candidates.map((c) => readCues(c.text)),
     section: candidates.map((c) => c.section),
-    hits: candidates.map((c) => tierHits(ranker, c.text, tiers, HINT_GATE.floor, HINT_DEPTH, undefined, HINT_KEYS)),
+    hits,
+    named: hits.map((x, i) => namedKeys(x.own, candidates[i]!.text)),
     gated: tune ? candidates.map((c) => [tiers.own, tiers.other].some((within) => within.size > 0 && ranker.relatedNow(c.text, { limit: 1, threshold: 0.3, relative: 0, within, document: { id: paper.name, prose } }).hits.length > 0)) : [],
     bm25: candidates.map((c) => top(bm25All.scores(c.text), 5)),
     citing: spans.filter((s) => s.keys.length > 0 && !inBackMatter(back, s.start)).length,
@@ -275,7 +279,7 @@ function hintMetrics(runs: PaperRun[], score: (h: HintCase, i: number) => Sugges
   return { hints, right, precision: hints ? right / hints : 0, recall: citing ? hitOriginals / citing : 0, top3: right ? top3 / right : 0, per10Paragraphs: paras ? (10 * hints) / paras : 0 };
 }
 
-const litlensScore = (gate: HintGate) => (h: HintCase, i: number) => inSection(namedFirst(scoreClaim(h.hits[i]!, h.cues[i]!, gate), h.hits[i]!.own, h.text[i]!), h.section[i]!, gate);
+const litlensScore = (gate: HintGate) => (h: HintCase, i: number) => inSection(namedFirst(scoreClaim(h.hits[i]!, h.cues[i]!, gate), h.named[i]!), h.section[i]!, gate);
 const bm25Score = (h: HintCase, i: number): Suggestion => ({ keys: h.bm25[i]!.map((s) => s.key), score: h.bm25[i]![0]?.score ?? 0 });
 
 /** The gap recall: removed keys among the first 2× their number, pooled over papers. */

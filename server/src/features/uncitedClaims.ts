@@ -197,15 +197,16 @@ export function inSection(s: Suggestion, section: string, gate: HintGate): Sugge
 /** The papers close to one sentence (the document's own bibliography weighted over other libraries), and its score. */
 export function suggest(ranker: Ranker, text: string, tiers: Tiers, gate: HintGate = HINT_GATE): { suggestion: Suggestion; final: boolean } {
   const hits = tierHits(ranker, text, tiers, gate.floor, HINT_DEPTH, undefined, HINT_KEYS);
-  return { suggestion: namedFirst(scoreClaim(hits, readCues(text), gate), hits.own, text), final: hits.final };
+  return { suggestion: namedFirst(scoreClaim(hits, readCues(text), gate), namedKeys(hits.own, text)), final: hits.final };
 }
 
-/**
- * The suggestion with the bibliography's entries whose first author the sentence names ("as
- * Rybicki and Press showed") first: a name is the surest sign of which paper a sentence means.
- */
-export function namedFirst(s: Suggestion, own: readonly Hit[], text: string): Suggestion {
-  const named = own.filter((h) => names(text, h.paper.authors[0])).map((h) => h.paper.key);
+/** The keys of the bibliography's entries whose first author the sentence names ("as Rybicki and Press showed"). */
+export function namedKeys(own: readonly Hit[], text: string): string[] {
+  return own.filter((h) => names(text, h.paper.authors[0])).map((h) => h.paper.key);
+}
+
+/** The suggestion with the `named` entries first: a name is the surest sign of which paper a sentence means. */
+export function namedFirst(s: Suggestion, named: readonly string[]): Suggestion {
   return named.length ? { ...s, keys: [...new Set([...named, ...s.keys])].slice(0, HINT_KEYS) } : s;
 }
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
 import { HINT_GATE } from '../../../server/src/features/hintGate';
-import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, namedFirst, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, namedFirst, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
 import type { Hit } from '../../../server/src/search';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
@@ -91,8 +91,8 @@ describe('features: uncited-claim hints and gaps', () => {
     const hit = (key: string, author: string) => ({ paper: { key, authors: [author] }, score: 0.2, matched: [] }) as unknown as Hit;
     const own = [hit('a', 'Smith, Ann'), hit('b', 'Rybicki, George'), hit('c', 'Press, William')];
     const s = { keys: ['a', 'c', 'b'], score: 1 };
-    assert.deepEqual(namedFirst(s, own, 'A damped random walk was studied by Rybicki and Press.').keys, ['b', 'c', 'a']);
-    assert.deepEqual(namedFirst(s, own, 'Rybickian walks and a press release.').keys, ['a', 'c', 'b'], 'whole names, as written');
+    assert.deepEqual(namedFirst(s, namedKeys(own, 'A damped random walk was studied by Rybicki and Press.')).keys, ['b', 'c', 'a']);
+    assert.deepEqual(namedFirst(s, namedKeys(own, 'Rybickian walks and a press release.')).keys, ['a', 'c', 'b'], 'whole names, as written');
   });
 
   it('a paper first for many of the document\'s sentences counts less for each (the topic penalty)', () => {
