@@ -200,7 +200,7 @@ export function suggest(ranker: Ranker, text: string, tiers: Tiers, gate: HintGa
   return { suggestion: namedFirst(scoreClaim(hits, readCues(text), gate), namedKeys(hits.own, text)), final: hits.final };
 }
 
-/** The keys of the bibliography's entries whose first author the sentence names ("as Rybicki and Press showed"). */
+/** The keys of the bibliography's entries whose first author the sentence names ("as Moser and Keller mapped"). */
 export function namedKeys(own: readonly Hit[], text: string): string[] {
   return own.filter((h) => names(text, h.paper.authors[0])).map((h) => h.paper.key);
 }
