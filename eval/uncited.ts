@@ -26,9 +26,9 @@ import * as path from 'node:path';
 import { bm25Idf, PlainBm25f, queryStems } from '../server/src/search/bm25f';
 import { backMatterSpans, documentProse, citedKeys, inBackMatter, paragraphs, sentences, wordCount, type CitedKey, type Syntax } from '../server/src/documents';
 import { MIN_WORDS } from '../server/src/features/codeLens';
-import { rankGaps } from '../server/src/features/gaps';
+import { proseParagraphs, rankGaps } from '../server/src/features/gaps';
 import { HINT_GATE, type HintGate } from '../server/src/features/hintGate';
-import { HINT_DEPTH, captionSpans, claimSentences, readCues, type Cues, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
+import { HINT_DEPTH, HINT_KEYS, claimSentences, namedFirst, namedKeys, readCues, type Cues, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
 import { loadLibrary } from '../server/src/library/load';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex, sourcesOf } from '../server/src/search';
@@ -93,7 +93,9 @@ export function citationSpans(text: string, syntax: Syntax): [number, number][] 
   return spans;
 }
 
-interface HintCase {
+export interface HintCase {
+  /** The candidate sentences' plain text (in memory only, never written). */
+  text: string[];
   /** Per candidate sentence of the copy: the original sentence's cited .bib keys ([] when it cited none). */
   truth: string[][];
   paragraph: number[];
@@ -102,6 +104,8 @@ interface HintCase {
   /** Claim cues per sentence (claimCues), read once. */
   cues: Cues[];
   hits: TierHits[];
+  /** Per sentence, the bibliography's entries whose first author it names (namedKeys), read once. */
+  named: string[][];
   /** With --tune: per sentence, whether the related gate with the document null (threshold 0.3) opens in either tier. */
   gated: boolean[];
   bm25: { key: string; score: number }[][];
@@ -112,7 +116,7 @@ interface HintCase {
   paragraphs: number;
 }
 
-interface GapCase {
+export interface GapCase {
   removed: string[];
   litlens: string[];
   litlensOwnOnly: string[];
@@ -125,7 +129,7 @@ interface GapCase {
   bm25fOwnNorm: string[];
 }
 
-interface PaperRun {
+export interface PaperRun {
   name: string;
   half: HalfName | null;
   hints: HintCase;
@@ -151,7 +155,7 @@ export function fifthOf(keys: readonly string[]): string[] {
   return Array.from({ length: k }, (_, j) => keys[Math.floor(((j + 0.5) * keys.length) / k)]!);
 }
 
-async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, tune: boolean): Promise<PaperRun> {
+export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, tune: boolean): Promise<PaperRun> {
   const file = path.join(paper.dir, paper.document);
   const text = fs.readFileSync(file, 'utf8');
   const ownFiles = bibFilesOf(paper, text);
@@ -176,13 +180,16 @@ async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, 
     const o = copy.original(c.start);
     return spans.findIndex((s) => s.start <= o && o < Math.max(s.end, s.start + 1));
   });
+  const hits = candidates.map((c) => tierHits(ranker, c.text, tiers, HINT_GATE.floor, HINT_DEPTH, undefined, HINT_KEYS));
   const hints: HintCase = {
+    text: candidates.map((c) => c.text),
     truth: originalOf.map((i) => (i >= 0 ? spans[i]!.keys : [])),
     paragraph: candidates.map((c) => c.paragraph),
     words: candidates.map((c) => words(c.text)),
     cues: candidates.map((c) => readCues(c.text)),
     section: candidates.map((c) => c.section),
-    hits: candidates.map((c) => tierHits(ranker, c.text, tiers, HINT_GATE.floor, HINT_DEPTH)),
+    hits,
+    named: hits.map((x, i) => namedKeys(x.own, candidates[i]!.text)),
     gated: tune ? candidates.map((c) => [tiers.own, tiers.other].some((within) => within.size > 0 && ranker.relatedNow(c.text, { limit: 1, threshold: 0.3, relative: 0, within, document: { id: paper.name, prose } }).hits.length > 0)) : [],
     bm25: candidates.map((c) => top(bm25All.scores(c.text), 5)),
     citing: spans.filter((s) => s.keys.length > 0 && !inBackMatter(back, s.start)).length,
@@ -199,10 +206,8 @@ async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, 
   const want = 2 * removed.length;
   const stillCited = new Set(citedKeys(gapText, syntax).map((k) => k.key));
   const candidatesAll = papers.filter((p) => !stillCited.has(p.key));
-  const gapParas = paragraphs(gapText, syntax).filter((p) => {
-    const caps = captionSpans(gapText, syntax);
-    return wordCount(p.text) >= MIN_WORDS && !inBackMatter(backMatterSpans(gapText, syntax), p.start) && !caps.some(([s, e]) => s <= p.start && p.start < e);
-  });
+  const gapBack = backMatterSpans(gapText, syntax);
+  const gapParas = proseParagraphs(gapText, syntax).filter((p) => wordCount(p.text) >= MIN_WORDS && !inBackMatter(gapBack, p.start));
   const bestBy = (bm: PlainBm25): string[] => {
     const best = new Map<string, number>();
     for (const p of gapParas) for (const s of bm.scores(p.text)) if (s.score > (best.get(s.key) ?? 0)) best.set(s.key, s.score);
@@ -257,7 +262,7 @@ function hintMetrics(runs: PaperRun[], score: (h: HintCase, i: number) => Sugges
   for (const { hints: h } of runs) {
     const idx = h.paragraph.map((_, i) => i).filter((i) => h.words[i]! >= gate.minWords);
     const suggestions = idx.map((i) => score(h, i));
-    const picked = pickHints(idx.map((i) => ({ text: '', start: 0, end: 0, paragraph: h.paragraph[i]!, section: h.section[i]! })), suggestions, gate);
+    const { picked } = pickHints(idx.map((i) => ({ text: '', start: 0, end: 0, paragraph: h.paragraph[i]!, section: h.section[i]! })), suggestions, gate);
     const originals = new Set<number>();
     for (const p of picked) {
       const i = idx[p]!;
@@ -274,7 +279,7 @@ function hintMetrics(runs: PaperRun[], score: (h: HintCase, i: number) => Sugges
   return { hints, right, precision: hints ? right / hints : 0, recall: citing ? hitOriginals / citing : 0, top3: right ? top3 / right : 0, per10Paragraphs: paras ? (10 * hints) / paras : 0 };
 }
 
-const litlensScore = (gate: HintGate) => (h: HintCase, i: number) => inSection(scoreClaim(h.hits[i]!, h.cues[i]!, gate), h.section[i]!, gate);
+const litlensScore = (gate: HintGate) => (h: HintCase, i: number) => inSection(namedFirst(scoreClaim(h.hits[i]!, h.cues[i]!, gate), h.named[i]!), h.section[i]!, gate);
 const bm25Score = (h: HintCase, i: number): Suggestion => ({ keys: h.bm25[i]!.map((s) => s.key), score: h.bm25[i]![0]?.score ?? 0 });
 
 /** The gap recall: removed keys among the first 2× their number, pooled over papers. */
@@ -295,7 +300,7 @@ const BM25_HINT_THRESHOLD = 20;
 function bm25Threshold(runs: PaperRun[]): number {
   let best = { t: 0, p: -1 };
   for (let t = 2; t <= 40; t += 0.5) {
-    const m = hintMetrics(runs, bm25Score, { ...HINT_GATE, threshold: t, minWords: HINT_GATE.minWords });
+    const m = hintMetrics(runs, bm25Score, { ...HINT_GATE, threshold: t, topicWeight: 0 });
     if (m.recall >= 0.25 && m.precision > best.p) best = { t, p: m.precision };
   }
   return best.t;
@@ -350,13 +355,23 @@ async function main(argv: string[]): Promise<number> {
     console.log('gate  otherWeight cueWeight own match section threshold minWords  precision recall top3  hints/10¶');
     rows.sort((x, y) => y.precision - x.precision);
     for (const r of [...rows.filter((r) => r.line.startsWith('plain')).slice(0, 30), ...rows.filter((r) => r.line.startsWith('null')).slice(0, 5)]) console.log(r.line);
+    console.log('the topic weight, the other weights as chosen (the threshold with the best precision at recall ≥ 0.25 and top-3 ≥ 0.6):');
+    for (const topicWeight of [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]) {
+      let best: { t: number; m: HintMetrics } | null = null;
+      for (let t = 0.5; t <= 1.5; t += 0.01) {
+        const gate = { ...HINT_GATE, topicWeight, threshold: t };
+        const m = hintMetrics(runs, litlensScore(gate), gate);
+        if (m.recall >= 0.25 && m.top3 >= 0.6 && (!best || m.precision > best.m.precision)) best = { t, m };
+      }
+      console.log(`  topic ${topicWeight}: ${best ? `threshold ${best.t.toFixed(2)}: ${best.m.precision.toFixed(3)} ${best.m.recall.toFixed(3)} ${best.m.top3.toFixed(3)} ${best.m.per10Paragraphs.toFixed(2)}` : 'none'}`);
+    }
     console.log('around the chosen gate (threshold ±0.1, one weight moved at a time):');
     const around = (gate: HintGate) => {
       const m = hintMetrics(runs, litlensScore(gate), gate);
-      console.log(`  other ${gate.otherWeight} cue ${gate.cueWeight} own ${gate.ownCueWeight} match ${gate.matchWeight} section ${gate.sectionWeight} threshold ${gate.threshold.toFixed(2)}: ${m.precision.toFixed(3)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2)}`);
+      console.log(`  other ${gate.otherWeight} cue ${gate.cueWeight} own ${gate.ownCueWeight} match ${gate.matchWeight} section ${gate.sectionWeight} topic ${gate.topicWeight} threshold ${gate.threshold.toFixed(2)}: ${m.precision.toFixed(3)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2)}`);
     };
     for (const d of [-0.1, -0.05, 0, 0.05, 0.1]) around({ ...HINT_GATE, threshold: HINT_GATE.threshold + d });
-    for (const k of ['otherWeight', 'cueWeight', 'ownCueWeight', 'matchWeight', 'sectionWeight'] as const) for (const d of [-0.05, 0.05]) around({ ...HINT_GATE, [k]: HINT_GATE[k] + d });
+    for (const k of ['otherWeight', 'cueWeight', 'ownCueWeight', 'matchWeight', 'sectionWeight', 'topicWeight'] as const) for (const d of [-0.05, 0.05]) around({ ...HINT_GATE, [k]: HINT_GATE[k] + d });
     const nullBest = rows.filter((r) => r.line.startsWith('null')).length;
     console.log(`with the document null (threshold 0.3): ${nullBest} combinations reach recall ≥ 0.25 and top-3 ≥ 0.6`);
     return 0;
@@ -370,7 +385,7 @@ async function main(argv: string[]): Promise<number> {
         h,
         {
           papers: rs.length,
-          hints: { litlens: hintMetrics(rs, litlensScore(HINT_GATE), HINT_GATE), bm25: hintMetrics(rs, bm25Score, { ...HINT_GATE, threshold: bmT }), bm25Threshold: bmT },
+          hints: { litlens: hintMetrics(rs, litlensScore(HINT_GATE), HINT_GATE), bm25: hintMetrics(rs, bm25Score, { ...HINT_GATE, threshold: bmT, topicWeight: 0 }), bm25Threshold: bmT },
           gaps: {
             removed: rs.reduce((a, r) => a + r.gaps.removed.length, 0),
             litlens: gapRecall(rs, (g) => g.litlens),
@@ -400,7 +415,7 @@ async function main(argv: string[]): Promise<number> {
   console.log('\nper paper                 half  candidates citing | hints precision recall top-3 | BM25 hints precision recall | gaps removed LitLens BM25 | own .bib only: LitLens BM25');
   for (const r of runs) {
     const m = hintMetrics([r], litlensScore(HINT_GATE), HINT_GATE);
-    const b = hintMetrics([r], bm25Score, { ...HINT_GATE, threshold: bmT });
+    const b = hintMetrics([r], bm25Score, { ...HINT_GATE, threshold: bmT, topicWeight: 0 });
     console.log(
       `  ${r.name.padEnd(23)} ${(r.half ?? '-').padEnd(5)} ${String(r.hints.truth.length).padStart(10)} ${String(r.hints.citing).padStart(6)} | ${String(m.hints).padStart(5)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(6)} ${m.top3.toFixed(3)} | ${String(b.hints).padStart(10)} ${b.precision.toFixed(3).padStart(9)} ${b.recall.toFixed(3).padStart(6)} | ${String(r.gaps.removed.length).padStart(12)} ${gapRecall([r], (g) => g.litlens).toFixed(3).padStart(7)} ${gapRecall([r], (g) => g.bm25).toFixed(3)} | ${gapRecall([r], (g) => g.litlensOwnOnly).toFixed(3).padStart(21)} ${gapRecall([r], (g) => g.bm25OwnOnly).toFixed(3)}`,
     );

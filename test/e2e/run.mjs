@@ -5,6 +5,8 @@
 //   npm run test:e2e              (CI=true: a missing browser is a failure, not a skip)
 //   E2E_KEEP=1 npm run test:e2e   keeps the run folder (workspace copy, logs) for a look
 //   E2E_THEME="Default High Contrast" npm run test:e2e   the same in another color theme
+//   E2E_ONLY="gap report" npm run test:e2e   only the tests whose name matches (a case-insensitive regular
+//                 expression); sessions left with none are not started, the semantic ones only with E2E_SEMANTIC=1
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,6 +27,8 @@ import {
 const started = Date.now();
 const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts');
 const isCI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
+/** E2E_ONLY: run only the tests whose name matches; a session with none left is not started. */
+const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY, 'i') : null;
 const log = (...a) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 
 // ---------------------------------------------------------------------------------------------
@@ -55,6 +59,7 @@ const dirs = makeRunDir('litlens-e2e-');
 const testModel = path.join(repoRoot, '.litlens-cache', 'test-model');
 let semanticVsix = null;
 if (process.env.E2E_SEMANTIC === '0') log('semantic session: skipped (E2E_SEMANTIC=0)');
+else if (only && process.env.E2E_SEMANTIC !== '1') log('semantic sessions: skipped (E2E_ONLY; E2E_SEMANTIC=1 runs them too)');
 else if (!fs.existsSync(path.join(repoRoot, 'node_modules', '@huggingface', 'transformers', 'package.json'))) log('semantic session: skipped (@huggingface/transformers is not installed)');
 else {
   const quiet = { cwd: repoRoot, encoding: 'utf8' };
@@ -557,6 +562,73 @@ test('Insert Citation (Ctrl+Alt+C) ranks papers by the sentence and cites the ch
   if (keysAfter.length !== keysBefore.length) throw new Error(`references.bib went from ${keysBefore.length} to ${keysAfter.length} entries`);
 });
 
+/** The gap report's webview document (the search panel may be open beside it). */
+async function gapsFrame() {
+  for (const f of page.frames()) if (await f.locator('ul[aria-label="Uncited related papers"]').count().catch(() => 0)) return f;
+  return null;
+}
+
+test('the gap report lists uncited papers with their section and line, and "Cite it there" writes the citation', async () => {
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+  await quickOpen('paper.tex');
+  await statusText(60_000);
+  await cursorToEndOfLineWith(texPath, 'and makes it easy to add constraints at test time.');
+  await runCommand('LitLens: Find Uncited Related Papers');
+  // The command asks for the scope: the whole document.
+  const whole = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Whole document' }).first();
+  await whole.waitFor({ state: 'visible' });
+  await whole.click();
+  const frame = await until('the gap report panel', gapsFrame, 30_000);
+  const rows = await until('the gap report to list papers', async () => {
+    const all = await frame.locator('.result').evaluateAll((els) =>
+      els.map((e) => ({ key: e.getAttribute('data-key'), code: e.querySelector('code')?.textContent ?? '', where: e.querySelector('a.meta')?.textContent ?? '', title: e.querySelector('.title')?.textContent ?? '' })),
+    );
+    return all.length ? all : null;
+  }, 30_000);
+  await shot('09c-gaps-panel');
+  const summary = (await frame.locator('#summary').textContent()) ?? '';
+  if (!/uncited papers? close to paper\.tex/.test(summary)) throw new Error(`summary: ${summary}`);
+  const tex = fs.readFileSync(texPath, 'utf8');
+  const lines = tex.split('\n');
+  const cited = new Set([...tex.matchAll(/\\cite[a-z]*\{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((k) => k.trim())));
+  const sections = [...tex.matchAll(/\\section\{([^}]*)\}/g)].map((m) => m[1]);
+  for (const r of rows) {
+    if (!r.key || r.code !== r.key || !/^[\w:.-]+$/.test(r.key)) throw new Error(`a row without its key: ${JSON.stringify(r)}`);
+    if (cited.has(r.key)) throw new Error(`${r.key} is cited already, yet listed`);
+    const where = /^§ (.+), line (\d+)$/.exec(r.where);
+    if (!where) throw new Error(`the row of ${r.key} names no section and line: "${r.where}"`);
+    const [, section, line] = where;
+    const heading = lines.findIndex((l) => l.includes(`\\section{${section}}`));
+    if (!sections.includes(section) || heading < 0 || Number(line) <= heading + 1 || !lines[Number(line) - 1]?.trim()) throw new Error(`the row of ${r.key} points at ${r.where}, not at prose of that section`);
+  }
+  // Cite the first paper where the report found it; the entry goes into references.bib when it lacks it.
+  const first = rows[0];
+  const paragraphLine = Number(/line (\d+)$/.exec(first.where)[1]);
+  const bibBefore = fs.readFileSync(bibPath, 'utf8');
+  await frame.locator('.result').first().hover();
+  await frame.locator('.result').first().locator('button', { hasText: 'Cite it there' }).click();
+  await frame.locator('#notice:not([hidden])').waitFor({ state: 'visible' });
+  await shot('09d-gaps-cited');
+  await page.locator('.tab[aria-label*="paper.tex"]').click();
+  await page.mouse.move(5, 5);
+  await page.keyboard.press(`${mod}+S`);
+  const saved = await until(`paper.tex to be saved citing ${first.key}`, () => {
+    const text = fs.readFileSync(texPath, 'utf8');
+    return new RegExp(`\\\\cite[a-z]*\\{[^}]*\\b${first.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text) ? text : null;
+  });
+  // In that paragraph: from its line to the next blank line.
+  const after = saved.split('\n');
+  let end = paragraphLine - 1;
+  while (end < after.length && after[end].trim()) end++;
+  const paragraph = after.slice(paragraphLine - 1, end).join('\n');
+  if (!paragraph.includes(first.key)) throw new Error(`${first.key} was cited outside its paragraph (line ${paragraphLine})`);
+  const bibAfter = fs.readFileSync(bibPath, 'utf8');
+  if (!bibAfter.startsWith(bibBefore)) throw new Error('references.bib: the existing bytes changed');
+  if (!bibKeys(bibAfter).includes(first.key)) throw new Error(`references.bib lacks ${first.key}`);
+  // Close the report so the next test finds the editor as before.
+  await page.locator('.tab', { hasText: 'Uncited Related Papers' }).locator('.codicon-close').click();
+});
+
 test('the lean VSIX has no semantic runtime: LitLens never asked to download; the command and the status bar say how to install it', async () => {
   await runCommand('LitLens: Enable Semantic Search');
   await notification('(@huggingface/transformers) is not installed');
@@ -753,6 +825,8 @@ async function statusText(timeoutMs) {
 
 /** One VS Code: start code-server, open `folder` in chromium, run `list`, close both. */
 async function session(label, folder, list, { trust, settings = {} }) {
+  list = only ? list.filter((t) => only.test(t.name)) : list;
+  if (list.length === 0) return log(`[${label}] no test matches E2E_ONLY: not started`);
   const userData = path.join(dirs.root, `user-data-${label}`);
   const sessionDirs = { ...dirs, userData };
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });

@@ -6,7 +6,7 @@
 // Computed when diagnostics are (lsp/diagnostics.ts, after the writer pauses), never on the
 // keystroke path. Reads no file.
 import { citationText } from '../documents/citationText';
-import { shortAuthors, trimText } from '../display';
+import { familyName, shortAuthors, trimText } from '../display';
 import { backMatterSpans, citationSpot, citedKeys, inBackMatter, paragraphs, sections, sentences, type Passage, type Section, type Syntax } from '../documents';
 import { matchGroup } from '../documents/latex';
 import type { Library } from '../library/library';
@@ -46,7 +46,11 @@ export interface ClaimHint {
 
 /** How many keys a hint carries (the quick fixes cite the first three). */
 export const HINT_KEYS = 5;
-/** How deep the ranking is asked per sentence: enough for a bibliography entry to surface under corpus neighbours. */
+/**
+ * How deep the document's bibliography is ranked per sentence: deep enough to find an entry whose
+ * author the sentence names (namedFirst). Other libraries are asked for HINT_KEYS only: a key of
+ * theirs past that could never be among a hint's keys, and the score is the best paper's.
+ */
 export const HINT_DEPTH = 30;
 
 /** A citation command of any kind, even an empty one being typed (`\cite{}`, `[@]`). */
@@ -87,7 +91,8 @@ export function nonClaimSpans(text: string, syntax: Syntax): [number, number][] 
   return spans;
 }
 
-const inside = (spans: readonly [number, number][], offset: number) => spans.some(([s, e]) => s <= offset && offset < e);
+/** Whether `offset` lies in one of `spans`. */
+export const inside = (spans: readonly [number, number][], offset: number) => spans.some(([s, e]) => s <= offset && offset < e);
 
 /** The sentences a hint may go on, in document order. */
 export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HINT_GATE): ClaimSentence[] {
@@ -162,10 +167,11 @@ export interface TierHits {
  * The papers close to `text`: the document's own bibliography ranked alone, and the other libraries
  * past `floor`, or, with `otherGate`, past the related gate lenses use (its threshold and the
  * document null), so another library's paper comes only where a lens would name it.
+ * `otherDepth`: how deep other libraries are asked (default `depth`).
  */
-export function tierHits(ranker: Ranker, text: string, tiers: Tiers, floor: number, depth: number, otherGate?: { threshold: number; document: { id: string; prose: string } }): TierHits {
+export function tierHits(ranker: Ranker, text: string, tiers: Tiers, floor: number, depth: number, otherGate?: { threshold: number; document: { id: string; prose: string } }, otherDepth = depth): TierHits {
   const own = tiers.own.size ? closePapers(ranker, text, { limit: depth, threshold: 0, within: tiers.own }) : { hits: [], final: true };
-  const other = tiers.other.size ? closePapers(ranker, text, { limit: depth, threshold: otherGate?.threshold ?? floor, within: tiers.other, document: otherGate?.document }) : { hits: [], final: true };
+  const other = tiers.other.size ? closePapers(ranker, text, { limit: otherDepth, threshold: otherGate?.threshold ?? floor, within: tiers.other, document: otherGate?.document }) : { hits: [], final: true };
   return { own: own.hits, other: other.hits, final: own.final && other.final };
 }
 
@@ -190,8 +196,23 @@ export function inSection(s: Suggestion, section: string, gate: HintGate): Sugge
 
 /** The papers close to one sentence (the document's own bibliography weighted over other libraries), and its score. */
 export function suggest(ranker: Ranker, text: string, tiers: Tiers, gate: HintGate = HINT_GATE): { suggestion: Suggestion; final: boolean } {
-  const hits = tierHits(ranker, text, tiers, gate.floor, HINT_DEPTH);
-  return { suggestion: scoreClaim(hits, readCues(text), gate), final: hits.final };
+  const hits = tierHits(ranker, text, tiers, gate.floor, HINT_DEPTH, undefined, HINT_KEYS);
+  return { suggestion: namedFirst(scoreClaim(hits, readCues(text), gate), namedKeys(hits.own, text)), final: hits.final };
+}
+
+/** The keys of the bibliography's entries whose first author the sentence names ("as Moser and Keller mapped"). */
+export function namedKeys(own: readonly Hit[], text: string): string[] {
+  return own.filter((h) => names(text, h.paper.authors[0])).map((h) => h.paper.key);
+}
+
+/** The suggestion with the `named` entries first: a name is the surest sign of which paper a sentence means. */
+export function namedFirst(s: Suggestion, named: readonly string[]): Suggestion {
+  return named.length ? { ...s, keys: [...new Set([...named, ...s.keys])].slice(0, HINT_KEYS) } : s;
+}
+
+function names(text: string, author: string | undefined): boolean {
+  const family = author ? familyName(author).replace(/[{}\\]/g, '') : '';
+  return family.length >= 3 && /^\p{Lu}/u.test(family) && text.includes(family) && new RegExp(`(?<![\\p{L}\\p{N}])${family.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(text);
 }
 
 /** A sentence's score: its best paper's weighted related score, plus its claim cues and shared words, less its own-work cues. */
@@ -224,12 +245,22 @@ export class ClaimMemo {
   private ranking: unknown[] = [];
   private readonly memo = new Map<string, Suggestion>();
 
-  suggest(ranker: Ranker, text: string, tiers: Tiers, tiersId: string, gate: HintGate): Suggestion {
+  /** The sentence's suggestion when it is already ranked (never ranks). */
+  peek(ranker: Ranker, text: string, tiersId: string, gate: HintGate): Suggestion | undefined {
+    this.follow(ranker, tiersId, gate);
+    return this.memo.get(text);
+  }
+
+  private follow(ranker: Ranker, tiersId: string, gate: HintGate): void {
     const ranking = [ranker.index, ranker.fuses && ranker.semantic, tiersId, gate];
     if (ranking.some((x, i) => x !== this.ranking[i])) {
       this.ranking = ranking;
       this.memo.clear();
     }
+  }
+
+  suggest(ranker: Ranker, text: string, tiers: Tiers, tiersId: string, gate: HintGate): Suggestion {
+    this.follow(ranker, tiersId, gate);
     let s = this.memo.get(text);
     if (!s) {
       const answer = suggest(ranker, text, tiers, gate);
@@ -241,16 +272,33 @@ export class ClaimMemo {
   }
 }
 
-/** The hints of a document: the best sentence of each paragraph whose best paper passes the gate. */
-export function pickHints(candidates: readonly ClaimSentence[], suggestions: readonly Suggestion[], gate: HintGate = HINT_GATE): number[] {
+/** How many of the document's candidate sentences have each paper first. */
+export function topicCounts(suggestions: Iterable<Suggestion>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of suggestions) if (s.keys[0]) counts.set(s.keys[0], (counts.get(s.keys[0]) ?? 0) + 1);
+  return counts;
+}
+
+/** The suggestion's score less its first paper's topic penalty (HintGate.topicWeight). */
+export function lessTopic(s: Suggestion, topics: ReadonlyMap<string, number>, gate: HintGate): Suggestion {
+  return s.keys.length ? { ...s, score: s.score - gate.topicWeight * Math.log(1 + (topics.get(s.keys[0]!) ?? 1)) } : s;
+}
+
+/**
+ * The hints of a document: the best sentence of each paragraph whose score, less its topic
+ * penalty, passes the gate; the suggestions with that penalty, index for index. `topics`: over the
+ * whole document's candidates (default: over `suggestions`).
+ */
+export function pickHints(candidates: readonly ClaimSentence[], suggestions: readonly Suggestion[], gate: HintGate = HINT_GATE, topics = topicCounts(suggestions)): { picked: number[]; scored: Suggestion[] } {
+  const scored = suggestions.map((s) => lessTopic(s, topics, gate));
   const byParagraph = new Map<number, number[]>();
   candidates.forEach((c, i) => {
-    if (!passesHintGate(suggestions[i]!.score, gate)) return;
+    if (!passesHintGate(scored[i]!.score, gate)) return;
     byParagraph.set(c.paragraph, [...(byParagraph.get(c.paragraph) ?? []), i]);
   });
   const picked: number[] = [];
-  for (const list of byParagraph.values()) picked.push(...list.sort((a, b) => suggestions[b]!.score - suggestions[a]!.score).slice(0, gate.perParagraph));
-  return picked.sort((a, b) => a - b);
+  for (const list of byParagraph.values()) picked.push(...list.sort((a, b) => scored[b]!.score - scored[a]!.score).slice(0, gate.perParagraph));
+  return { picked: picked.sort((a, b) => a - b), scored };
 }
 
 /** The document's tiers (completion's: its bibliography's sources, else the workspace's .bib files), with an id that changes when they do. */
@@ -296,15 +344,19 @@ export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGa
   const { doc, index, library, config } = ctx;
   if (!index || !library || config.uncitedClaims === 'off') return [];
   const { tiers, id } = tiersOf(ctx);
-  let candidates = claimSentences(doc.text, doc.syntax, gate);
+  const all = claimSentences(doc.text, doc.syntax, gate);
+  let candidates = all;
   if (near) {
-    const touched = new Set(candidates.filter((c) => c.end >= near.from && c.start <= near.to).map((c) => c.paragraph));
-    candidates = candidates.filter((c) => touched.has(c.paragraph));
+    const touched = new Set(all.filter((c) => c.end >= near.from && c.start <= near.to).map((c) => c.paragraph));
+    candidates = all.filter((c) => touched.has(c.paragraph));
   }
   const suggestions = candidates.map((c) => inSection(memo.suggest(index, c.text, tiers, id, gate), c.section, gate));
-  return pickHints(candidates, suggestions, gate).map((i) => {
+  // The topic penalty counts over the whole document: with `near`, the other sentences as far as they are ranked already.
+  const topics = topicCounts(near ? all.flatMap((c) => (candidates.includes(c) ? [] : (memo.peek(index, c.text, id, gate) ?? []))).concat(suggestions) : suggestions);
+  const { picked, scored } = pickHints(candidates, suggestions, gate, topics);
+  return picked.map((i) => {
     const c = candidates[i]!;
-    const s = suggestions[i]!;
+    const s = scored[i]!;
     return { start: c.start, end: c.end, at: citationSpot(doc.text, c.end, doc.syntax), keys: s.keys, score: s.score, message: hintMessage(library, s.keys) };
   });
 }

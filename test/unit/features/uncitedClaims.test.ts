@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
-import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { HINT_GATE } from '../../../server/src/features/hintGate';
+import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, namedFirst, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import type { Hit } from '../../../server/src/search';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
 
@@ -85,6 +87,24 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.deepEqual(claimFixes(counting, new ClaimMemo(), DOC.indexOf(CORAL), DOC.indexOf(CORAL)), []);
   });
 
+  it('puts first the bibliography entry whose first author the sentence names', () => {
+    const hit = (key: string, author: string) => ({ paper: { key, authors: [author] }, score: 0.2, matched: [] }) as unknown as Hit;
+    const own = [hit('a', 'Smith, Ann'), hit('b', 'Moser, Lena'), hit('c', 'Keller, Jon')];
+    const s = { keys: ['a', 'c', 'b'], score: 1 };
+    assert.deepEqual(namedFirst(s, namedKeys(own, 'Glacier tongues below 2500 m were first mapped by Moser and Keller.')).keys, ['b', 'c', 'a']);
+    assert.deepEqual(namedFirst(s, namedKeys(own, 'Moserian maps and a keller door.')).keys, ['a', 'c', 'b'], 'whole names, as written');
+  });
+
+  it('a paper first for many of the document\'s sentences counts less for each (the topic penalty)', () => {
+    const gate = { ...HINT_GATE, threshold: 0.85, topicWeight: 0.15 };
+    const c = (paragraph: number) => ({ text: '', start: 0, end: 0, paragraph, section: '' });
+    const suggestions = [{ keys: ['topic'], score: 1 }, { keys: ['topic'], score: 1 }, { keys: ['specific'], score: 1 }];
+    const { picked, scored } = pickHints([c(0), c(1), c(2)], suggestions, gate);
+    assert.deepEqual(picked, [2], 'ln 3 × 0.15 takes the two topic sentences under the gate, ln 2 × 0.15 leaves the other over it');
+    assert.ok(scored[0]!.score < scored[2]!.score);
+    assert.deepEqual(pickHints([c(0), c(1), c(2)], suggestions, { ...gate, topicWeight: 0 }).picked, [0, 1, 2]);
+  });
+
   it('reads claim cues: names, years and words like "proposed"', () => {
     assert.ok(claimCues('The method proposed by the GPyTorch team in 2019 is widely used.') > claimCues('We then walk to the lake.'));
   });
@@ -98,5 +118,22 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.ok(!all.some((g) => g.start >= DOC.indexOf(BEES)), 'the acknowledgments are no related work');
     assert.ok(all[0]!.score > (all.find((g) => g.key === 'lindqvist2018bees')?.score ?? 0));
     assert.deepEqual(rankGaps(ctx.index!, ctx.doc.text, 'latex', tiersOf(ctx).tiers, { section: 1 }), []);
+  });
+
+  it('gaps: never from the title page, the preamble or a caption, as hints', () => {
+    // The bee paper is close only to what stands on the title page (and in the acknowledgments).
+    const bees = 'Neonicotinoid pesticide exposure reduces honey bee foraging success and colony growth';
+    const front = `\\documentclass{article}\n\\title{${bees}}\n\\begin{document}\n\\maketitle\n\\keywords{${bees}}\n\\author{${bees}}\n`;
+    const caption = `\\begin{figure}\\caption{${bees}.}\\end{figure}\n`;
+    const doc = DOC.replace(/^[\s\S]*?\\begin\{document\}\n/, front).replace('\\section{Introduction}\n', `\\section{Introduction}\n\n${caption}`);
+    assert.ok(doc.startsWith(front) && doc.includes(caption), 'the fixture has a preamble and an introduction');
+    const all = gaps(ws.at(doc).ctx);
+    assert.equal(all[0]?.key, 'moser2021lidar', 'the body paragraph still counts');
+    const body = doc.indexOf('Repeated airborne');
+    assert.ok(all.every((g) => g.start >= body), all.map((g) => `${g.key} line ${g.line}`).join(', '));
+    // The same words as a body paragraph put the bee paper first (what the title page must not do).
+    const inBody = DOC.replace('\\section{Introduction}\n', `\\section{Introduction}\n\n${bees}.\n`);
+    const bee = (list: { key: string; score: number }[]) => list.find((g) => g.key === 'lindqvist2018bees')?.score ?? 0;
+    assert.ok(bee(gaps(ws.at(inBody).ctx)) > 2 * bee(all), `${bee(gaps(ws.at(inBody).ctx))} vs ${bee(all)}`);
   });
 });
