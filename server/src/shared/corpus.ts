@@ -19,9 +19,10 @@
 // reconnection attempts 1 s, 2 s, 4 s … up to RETRY_MAX_MS apart.
 import type pg from 'pg';
 import type { Paper } from '../library/paper';
+import { FIELD_MIN_CITES, FIELD_SAMPLE, fieldBar, inField as inFieldOf } from '../search/gate';
 import { MAX_CONTEXT_TERMS, SearchIndex, type CollectionStatistics, type Hit, type RelatedOptions } from '../search/index';
 import { encodeSegment } from '../search/persist';
-import { segmentBuilder } from '../search/segment';
+import { segmentBuilder, type StoredTerms } from '../search/segment';
 import { STOPWORDS, contentTerms, fold, stem, tokenize } from '../search/text';
 import { checkUrl, connect, describeError, displayUrl, readMeta, type SharedMeta } from './schema';
 
@@ -53,6 +54,16 @@ export const RETRY_MAX_MS = 60_000;
 const PAPER_CACHE = 1024;
 const TERM_CACHE = 100_000;
 const ANSWER_CACHE = 2000;
+
+/** Documents whose field judgement is kept (open documents). */
+const FIELD_DOCUMENTS = 16;
+
+/** What the field rule reads of a document: its id and the titles (and keys) of the library entries it cites. */
+export interface FieldDocument {
+  id: string;
+  cites?: readonly string[];
+  citeKeys?: readonly string[];
+}
 
 export type SharedState = 'connecting' | 'ready' | 'unreachable' | 'error';
 
@@ -187,7 +198,7 @@ export class SharedCorpus {
    * expected intersections fit the same budget: PostgreSQL intersects them in the GIN index, so
    * only those rows are read), best CANDIDATES by ts_rank.
    */
-  private async contextCandidates(text: string, stats: CollectionStatistics): Promise<Paper[]> {
+  private async contextCandidates(text: string, stats: CollectionStatistics): Promise<Candidate[]> {
     const terms = [...new Set(contentTerms(text).map((t) => t.stem))]
       .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
       .filter((t) => t.df > 0)
@@ -216,22 +227,23 @@ export class SharedCorpus {
    * Papers holding every typed word as the prefix of a word or of its stem; with a sentence around
    * the citation, the best by its terms (completion ranks them by it), else by the typed words.
    */
-  private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics): Promise<Paper[]> {
+  private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics): Promise<Candidate[]> {
     const words = tokenize(typed, true).map((t) => t.term).filter((w) => !STOPWORDS.has(w)).slice(0, 8);
     if (words.length === 0) return [];
     const query = words.map((w) => `(${quote(w)}:* | ${quote(stem(w))}:*)`).join(' & ');
     return this.fetch(query, stats && context ? weightsOf(context, stats) : [], MAX_TYPED_ROWS);
   }
 
-  private async fetch(tsquery: string, weighted: { q: string; w: number }[], maxRows: number): Promise<Paper[]> {
+  private async fetch(tsquery: string, weighted: { q: string; w: number }[], maxRows: number): Promise<Candidate[]> {
     const order = weighted.length ? weighted.map((t, i) => `ts_rank(t, $${i + 3}::tsquery) * ${t.w.toFixed(4)}`).join(' + ') : 'ts_rank(t, $1::tsquery)';
     // `tsv || ''` detoasts each row's tsvector once: every ts_rank on the stored column would read
     // it from TOAST again (at 100k papers 158k buffer reads for 4k rows instead of 17k; 3x faster).
-    const { rows } = await this.query<{ id: string; entry: Paper; line: number }>(
-      `SELECT id, entry, line FROM (SELECT id, entry, source, line, tsv || ''::tsvector AS t FROM litlens.papers WHERE tsv @@ $1::tsquery LIMIT ${maxRows}) c ORDER BY ${order} DESC, source, line LIMIT $2`,
+    // The stored terms and impacts come along: the candidates are indexed from them, not read again.
+    const { rows } = await this.query<{ id: string; entry: Paper; line: number; t: string }>(
+      `SELECT id, entry, line, t::text AS t FROM (SELECT id, entry, source, line, tsv || ''::tsvector AS t FROM litlens.papers WHERE tsv @@ $1::tsquery LIMIT ${maxRows}) c ORDER BY ${order} DESC, source, line LIMIT $2`,
       [tsquery, CANDIDATES, ...weighted.map((t) => t.q)],
     );
-    return rows.map((r) => this.paperOf(r.id, r.entry, r.line));
+    return rows.map((r) => ({ paper: this.paperOf(r.id, r.entry, r.line), stored: storedTerms(r.t) }));
   }
 
   private paperOf(id: string, entry: Paper, line: number): Paper {
@@ -243,11 +255,12 @@ export class SharedCorpus {
   }
 
   /** An index over the candidates, ranking with the corpus's statistics. */
-  private indexOf(papers: Paper[], stats: CollectionStatistics): SearchIndex {
+  private indexOf(candidates: Candidate[], stats: CollectionStatistics): SearchIndex {
     // In file order, as the embedded index numbers them: equal scores then rank alike (earlier first).
-    const unique = [...new Map(papers.map((p) => [p.key, p])).values()].sort((a, b) => a.origin.line - b.origin.line);
+    const sorted = [...new Map(candidates.map((c) => [c.paper.key, c])).values()].sort((a, b) => a.paper.origin.line - b.paper.origin.line);
+    const unique = sorted.map((c) => c.paper);
     const builder = segmentBuilder(this.meta!.averages);
-    for (const p of unique) builder.add(p);
+    for (const c of sorted) builder.add(c.paper, c.stored);
     const seg = builder.finish('candidates', unique);
     const index = SearchIndex.fromSources([]);
     const source = { id: this.name, papers: unique, hash: 'candidates', kind: 'corpus' as const };
@@ -266,8 +279,16 @@ export class SharedCorpus {
     return (await this.contextIndex(text)).context(text, { limit });
   }
 
-  /** Papers the text is about (SearchIndex.related), judged with the corpus's statistics. */
-  async related(text: string, options: RelatedOptions): Promise<Hit[]> {
+  /**
+   * Papers the text is about (SearchIndex.related), judged with the corpus's statistics. The answer
+   * is kept: one that came after the caller stopped waiting (rank.ts's deadline) is there at once
+   * for the next request (a hover asked again).
+   */
+  related(text: string, options: RelatedOptions): Promise<Hit[]> {
+    return this.answer(relatedKey(text, options), () => this.rankRelated(text, options));
+  }
+
+  private async rankRelated(text: string, options: RelatedOptions): Promise<Hit[]> {
     return (await this.contextIndex(text)).related(text, options);
   }
 
@@ -278,8 +299,12 @@ export class SharedCorpus {
     return this.indexOf(await this.typedCandidates(typed, context, stats), stats).completion(typed, context, { limit });
   }
 
-  /** The search box (SearchIndex.search): typed words and, for longer queries, the passage's terms. */
-  async search(query: string, limit: number): Promise<Hit[]> {
+  /** The search box (SearchIndex.search): typed words and, for longer queries, the passage's terms (kept as related's are). */
+  search(query: string, limit: number): Promise<Hit[]> {
+    return this.answer(JSON.stringify(['search', query, limit]), () => this.searchNow(query, limit));
+  }
+
+  private async searchNow(query: string, limit: number): Promise<Hit[]> {
     const stats = await this.statistics(contentTerms(query).map((t) => t.stem));
     const words = query.trim().split(/\s+/).filter(Boolean).length;
     const [typed, context] = await Promise.all([words <= 4 ? this.typedCandidates(query) : [], this.contextCandidates(query, stats)]);
@@ -289,33 +314,41 @@ export class SharedCorpus {
   // ------------------------------------------------------------ answers that never wait
 
   private readonly answers = new Map<string, Hit[]>();
-  private readonly pending = new Set<string>();
+  private readonly pending = new Map<string, Promise<Hit[]>>();
   /** The last typed completion's candidates: a longer typed text narrows them without asking again. */
   private lastTyped: { typed: string; context: string; index: SearchIndex; truncated: boolean } | null = null;
   /** Called when an answer asked for with a *Now method arrives (lenses refresh, completion re-asks). */
   onAnswer: (() => void) | null = null;
 
-  /** The answer already known for this key, else undefined and `compute` starts in the background. */
+  /** The answer known for this key, or the one being computed, or `compute`'s (then kept). */
+  private answer(key: string, compute: () => Promise<Hit[]>): Promise<Hit[]> {
+    const known = this.answers.get(key);
+    if (known) return Promise.resolve(known);
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = compute().then((hits) => {
+        if (this.answers.size > ANSWER_CACHE) this.answers.delete(this.answers.keys().next().value!);
+        this.answers.set(key, hits);
+        return hits;
+      });
+      this.pending.set(key, pending);
+      const done = () => this.pending.delete(key);
+      pending.then(done, done);
+    }
+    return pending;
+  }
+
+  /** The answer already known for this key, else undefined and `compute` starts in the background (onAnswer when it is in). */
   private now(key: string, compute: () => Promise<Hit[]>): Hit[] | undefined {
     const known = this.answers.get(key);
     if (known || this.state !== 'ready') return known;
-    if (!this.pending.has(key)) {
-      this.pending.add(key);
-      compute().then(
-        (hits) => {
-          if (this.answers.size > ANSWER_CACHE) this.answers.delete(this.answers.keys().next().value!);
-          this.answers.set(key, hits);
-          this.onAnswer?.();
-        },
-        () => {},
-      ).finally(() => this.pending.delete(key));
-    }
+    if (!this.pending.has(key)) this.answer(key, compute).then(() => this.onAnswer?.(), () => {});
     return undefined;
   }
 
   /** Related papers when already known (lenses, completion with nothing typed); undefined: being fetched. */
   relatedNow(text: string, options: RelatedOptions): Hit[] | undefined {
-    return this.now(JSON.stringify(['related', text, options.limit, options.threshold, options.relative]), () => this.related(text, options));
+    return this.now(relatedKey(text, options), () => this.rankRelated(text, options));
   }
 
   /**
@@ -334,6 +367,92 @@ export class SharedCorpus {
       this.lastTyped = { typed, context, index, truncated: candidates.length >= CANDIDATES };
       return index.completion(typed, context, { limit });
     });
+  }
+
+  // ------------------------------------------------------------ the field rule (gate.ts, docs/related.md)
+
+  private bar: Promise<number> | null = null;
+  private readonly fields = new Map<string, Promise<boolean>>();
+  private readonly fieldsKnown = new Map<string, boolean>();
+
+  /**
+   * The score a document's cited titles must reach to be within this corpus's field (gate.ts
+   * fieldBar over FIELD_SAMPLE of its own titles, each ranked against the rest): stored by the
+   * import, else drawn here once.
+   */
+  fieldBar(): Promise<number> {
+    if (this.meta?.fieldBar !== undefined) return Promise.resolve(this.meta.fieldBar);
+    this.bar ??= this.drawFieldBar().catch((err) => {
+      this.bar = null;
+      throw err;
+    });
+    return this.bar;
+  }
+
+  /** The field bar from a sample of this corpus's titles (the importer stores it: storeFieldBar). */
+  async drawFieldBar(): Promise<number> {
+    const tops: number[] = [];
+    for (const p of await this.sample(FIELD_SAMPLE)) tops.push((await this.related(p.title, { limit: 1, threshold: 0, exclude: new Set([p.key]) }))[0]?.score ?? 0);
+    return fieldBar(tops);
+  }
+
+  /** About n papers, the same ones every time for the same table (PostgreSQL's page sample, seeded). */
+  private async sample(n: number): Promise<{ key: string; title: string }[]> {
+    const percent = Math.min(100, (100 * 4 * n) / Math.max(1, this.size));
+    const { rows } = await this.query<{ id: string; title: string }>(
+      `SELECT id, entry->>'title' AS title FROM litlens.papers TABLESAMPLE SYSTEM ($1) REPEATABLE (1) WHERE entry->>'title' <> '' ORDER BY id LIMIT $2`,
+      [percent, n],
+    );
+    return rows.map((r) => ({ key: r.id, title: r.title }));
+  }
+
+  /**
+   * Is the document within this corpus's field (gate.ts inField)? Its cited titles' top scores
+   * here (a cited paper this corpus holds counts as a full match) against fieldBar(). A document
+   * citing fewer than FIELD_MIN_CITES entries is not judged. Once per document and cites.
+   */
+  inField(document: FieldDocument): Promise<boolean> {
+    const cites = document.cites ?? [];
+    if (cites.length < FIELD_MIN_CITES) return Promise.resolve(true);
+    const key = `${document.id}\u0001${cites.length}`;
+    let known = this.fields.get(key);
+    if (!known) {
+      known = this.judgeField(document, cites);
+      known.then(
+        (inside) => this.fieldsKnown.set(key, inside),
+        () => this.fields.delete(key),
+      );
+      if (this.fields.size >= FIELD_DOCUMENTS) {
+        const oldest = this.fields.keys().next().value!;
+        this.fields.delete(oldest);
+        this.fieldsKnown.delete(oldest);
+      }
+      this.fields.set(key, known);
+    }
+    return known;
+  }
+
+  /** inField() when already judged; undefined while it is being judged (onAnswer when it is). */
+  inFieldNow(document: FieldDocument): boolean | undefined {
+    const cites = document.cites ?? [];
+    if (cites.length < FIELD_MIN_CITES) return true;
+    const key = `${document.id}\u0001${cites.length}`;
+    if (this.fieldsKnown.has(key)) return this.fieldsKnown.get(key);
+    if (this.state === 'ready' && !this.fields.has(key)) this.inField(document).then(() => this.onAnswer?.(), () => {});
+    return undefined;
+  }
+
+  private async judgeField(document: FieldDocument, cites: readonly string[]): Promise<boolean> {
+    const step = Math.max(1, cites.length / FIELD_SAMPLE);
+    const picked = Array.from({ length: Math.min(FIELD_SAMPLE, cites.length) }, (_, i) => Math.floor(i * step));
+    const keys = picked.map((i) => document.citeKeys?.[i]).filter((k): k is string => k !== undefined);
+    const held = new Set(keys.length ? (await this.query<{ id: string }>('SELECT id FROM litlens.papers WHERE id = ANY($1)', [keys])).rows.map((r) => r.id) : []);
+    const tops: number[] = [];
+    for (const i of picked) {
+      const key = document.citeKeys?.[i];
+      tops.push(key !== undefined && held.has(key) ? 1 : ((await this.related(cites[i], { limit: 1, threshold: 0 }))[0]?.score ?? 0));
+    }
+    return inFieldOf(tops, await this.fieldBar());
   }
 
   /** A paper this corpus answered with lately (its whole entry). */
@@ -361,6 +480,28 @@ export class SharedCorpus {
     await this.pool?.end().catch(() => {});
     this.pool = null;
   }
+}
+
+/** A paper PostgreSQL found, with its stored context terms (the tsvector's lexemes and their impacts). */
+interface Candidate {
+  paper: Paper;
+  stored: StoredTerms;
+}
+
+/** A tsvector's text ('term':12A 'other':3) as terms and impacts (each lexeme's one position). */
+function storedTerms(tsvector: string): StoredTerms {
+  const terms: string[] = [];
+  const impacts: number[] = [];
+  for (const m of tsvector.matchAll(/'((?:[^'\\]|''|\\.)*)':(\d+)/g)) {
+    terms.push(m[1].replace(/''/g, "'").replace(/\\(.)/g, '$1'));
+    impacts.push(Number(m[2]));
+  }
+  return { terms, impacts };
+}
+
+/** What a related answer is kept under. */
+function relatedKey(text: string, options: RelatedOptions): string {
+  return JSON.stringify(['related', text, options.limit, options.threshold, options.relative, options.exclude ? [...options.exclude].sort() : []]);
 }
 
 /** The text's terms as ordering weights: idf times each one's ts_rank (field weights), BM25F without term frequencies. */
