@@ -146,7 +146,12 @@ describe('language server: a shared corpus in PostgreSQL', function () {
   it('finds related papers for a sentence of an abstract', async () => {
     const paper = paperOf(kept.find((r) => (r.abstract as string).length > 400)!);
     const sentence = paper.abstract!.split(/(?<=\.)\s+/).find((s) => s.split(/\s+/).length > 12) ?? paper.abstract!;
-    const hits = await client.request<{ key: string }[]>('litlens/related', { text: sentence, threshold: 0, limit: 10 });
+    // An answer that missed the deadline (a loaded machine) is kept for the next request: ask again then.
+    let hits: { key: string }[] = [];
+    for (let i = 0; i < 5 && !hits.some((h) => h.key === paper.key); i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      hits = await client.request<{ key: string }[]>('litlens/related', { text: sentence, threshold: 0, limit: 10 });
+    }
     assert.ok(hits.some((h) => h.key === paper.key), `${paper.key} in ${JSON.stringify(hits.map((h) => h.key))}`);
   });
 
