@@ -18,7 +18,7 @@
 // the first failure logs one line, sets the state (the status bar shows it) and schedules
 // reconnection attempts 1 s, 2 s, 4 s … up to RETRY_MAX_MS apart.
 import type pg from 'pg';
-import type { Paper } from '../library/paper';
+import type { Paper, PaperList } from '../library/paper';
 import { FIELD_MIN_CITES, FIELD_SAMPLE, fieldBar, inField as inFieldOf } from '../search/gate';
 import { MAX_CONTEXT_TERMS, SearchIndex, type CollectionStatistics, type Hit, type RelatedOptions } from '../search/index';
 import { encodeSegment } from '../search/persist';
@@ -230,8 +230,12 @@ export class SharedCorpus {
   private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics): Promise<Candidate[]> {
     const words = tokenize(typed, true).map((t) => t.term).filter((w) => !STOPWORDS.has(w)).slice(0, 8);
     if (words.length === 0) return [];
-    const query = words.map((w) => `(${quote(w)}:* | ${quote(stem(w))}:*)`).join(' & ');
-    return this.fetch(query, stats && context ? weightsOf(context, stats) : [], MAX_TYPED_ROWS, `${typed} ${context}`);
+    const each = words.map((w) => `${quote(w)}:* | ${quote(stem(w))}:*`);
+    // Without a sentence, ordered by each typed word's ts_rank (its best field's weight: title first),
+    // summed: ts_rank of the AND query would read the stored positions (impacts) as word distances.
+    const n = Math.max(1, stats?.papers ?? 1);
+    const byWords = each.map((q, i) => ({ q, w: stats ? Math.log(1 + n / ((stats.term(stem(words[i]))?.df ?? 0) + 0.5)) : 1 }));
+    return this.fetch(`(${each.join(') & (')})`, stats && context ? weightsOf(context, stats) : byWords, MAX_TYPED_ROWS, `${typed} ${context}`);
   }
 
   /**
@@ -265,7 +269,7 @@ export class SharedCorpus {
   private indexOf(candidates: Candidate[], stats: CollectionStatistics): SearchIndex {
     // In file order, as the embedded index numbers them: equal scores then rank alike (earlier first).
     const sorted = [...new Map(candidates.map((c) => [c.paper.key, c])).values()].sort((a, b) => a.paper.origin.line - b.paper.origin.line);
-    const unique = sorted.map((c) => c.paper);
+    const unique = new CandidateList(sorted.map((c) => c.paper));
     const builder = segmentBuilder(this.meta!.averages);
     for (const c of sorted) builder.add(c.paper, c.stored);
     const seg = builder.finish('candidates', unique);
@@ -314,7 +318,7 @@ export class SharedCorpus {
   private async searchNow(query: string, limit: number): Promise<Hit[]> {
     const stats = await this.statistics(contentTerms(query).map((t) => t.stem));
     const words = query.trim().split(/\s+/).filter(Boolean).length;
-    const [typed, context] = await Promise.all([words <= 4 ? this.typedCandidates(query) : [], this.contextCandidates(query, stats)]);
+    const [typed, context] = await Promise.all([words <= 4 ? this.typedCandidates(query, '', stats) : [], this.contextCandidates(query, stats)]);
     return this.indexOf([...typed, ...context], stats).search(query, { limit });
   }
 
@@ -486,6 +490,24 @@ export class SharedCorpus {
     this.retry = null;
     await this.pool?.end().catch(() => {});
     this.pool = null;
+  }
+}
+
+/**
+ * The candidates as the index sees an embedded corpus's papers: a list that is not an array, so
+ * related() orders them by the index's own impact scores as it does an embedded corpus (a
+ * library's papers, held whole, are rescored with plain BM25F: search/index.ts plainScorer).
+ */
+class CandidateList implements PaperList {
+  constructor(private readonly papers: readonly Paper[]) {}
+  get length(): number {
+    return this.papers.length;
+  }
+  at(index: number): Paper | undefined {
+    return this.papers[index];
+  }
+  slice(start?: number, end?: number): CandidateList {
+    return new CandidateList(this.papers.slice(start, end));
   }
 }
 
