@@ -222,7 +222,10 @@ function wordsIn(text: string): number {
 
 /**
  * How long a hover, the search panel or Show Related Papers waits for a shared corpus before
- * answering without it (the litlens.sharedCorpusDeadline setting; a later request gets what came).
+ * answering without it: about the editor's own hover delay (VS Code's editor.hover.delay, 300 ms),
+ * so a hover never feels slower for a lab's server. Not a setting: an answer that comes later is
+ * kept (SharedCorpus) and is there at once for the next request, so a slow server delays its papers
+ * by one request rather than every request by more.
  */
 export const SHARED_DEADLINE_MS = 300;
 
