@@ -224,13 +224,16 @@ export class SharedCorpus {
   }
 
   /**
-   * Papers holding every typed word as the prefix of a word or of its stem; with a sentence around
-   * the citation, the best by its terms (completion ranks them by it), else by the typed words.
+   * Papers holding every typed word as the prefix of a word or of its stem in a field typed text
+   * is matched in (title, authors, venue and key: lexemes labelled A, B or D; the embedded index's
+   * typed postings hold no abstract words), so the MAX_TYPED_ROWS cap cuts among those; with a
+   * sentence around the citation, the best by its terms (completion ranks them by it), else by the
+   * typed words. At 100k, 200 queries: search box overlap 0.785 -> 0.797, completion 0.83 -> 0.947.
    */
   private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics): Promise<Candidate[]> {
     const words = tokenize(typed, true).map((t) => t.term).filter((w) => !STOPWORDS.has(w)).slice(0, 8);
     if (words.length === 0) return [];
-    const each = words.map((w) => `${quote(w)}:* | ${quote(stem(w))}:*`);
+    const each = words.map((w) => `${quote(w)}:*ABD | ${quote(stem(w))}:*ABD`);
     // Without a sentence, ordered by each typed word's ts_rank (its best field's weight: title first),
     // summed: ts_rank of the AND query would read the stored positions (impacts) as word distances.
     const n = Math.max(1, stats?.papers ?? 1);
