@@ -142,7 +142,9 @@ export class Ranker {
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */
   async related(text: string, options: RelatedLimits): Promise<Hit[]> {
     const asked = sharedOptions(options);
-    const shared = this.sharedHits(options.limit, async (s) => (judged(options) && !(await s.inField(judged(options)!)) ? [] : s.related(text, asked)));
+    const document = judged(options);
+    // A shared corpus whose field the document is outside gives its passages nothing (gate.ts inField).
+    const shared = this.sharedHits(options.limit, async (s) => (document && !(await s.inField(document)) ? [] : s.related(text, asked)));
     return merge(await this.relatedLocal(text, options), [await shared], options.limit);
   }
 
