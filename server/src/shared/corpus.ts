@@ -48,6 +48,9 @@ const PAIR_TERMS = 6;
  * embedded top 10 at 20k papers, with all of them 0.84.
  */
 const ORDER_TERMS = MAX_CONTEXT_TERMS;
+/** Connections to the server (queries at once) and queries waiting for one before the oldest is dropped. */
+const CONNECTIONS = 2;
+const MAX_QUEUED = 2;
 /** Reconnection attempts back off to this. */
 export const RETRY_MAX_MS = 60_000;
 /** Papers kept after they were answered with (cards, Copy BibTeX, the .bib writer look them up by key). */
@@ -119,7 +122,7 @@ export class SharedCorpus {
       this.setState('error', wrong);
       return false;
     }
-    this.pool ??= connect(this.url, { connectMs: this.options.connectMs, statementMs: this.options.statementMs ?? 10_000 });
+    this.pool ??= connect(this.url, { max: CONNECTIONS, connectMs: this.options.connectMs, statementMs: this.options.statementMs ?? 10_000 });
     try {
       const meta = await readMeta(this.pool);
       if (typeof meta === 'string') {
@@ -169,6 +172,7 @@ export class SharedCorpus {
   /** Runs a query while connected; SharedUnavailable (fast) while not. */
   private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
     if (this.state !== 'ready' || !this.pool) throw new SharedUnavailable(this.message ?? `${this.name}: ${this.state}`);
+    await this.turn();
     try {
       return await this.pool.query<R>(sql, params);
     } catch (err) {
@@ -177,7 +181,34 @@ export class SharedCorpus {
       if (code === '57014') throw new SharedUnavailable(`${this.name}: the query took too long`);
       this.fail(err);
       throw new SharedUnavailable(this.message);
+    } finally {
+      this.done();
     }
+  }
+
+  private running = 0;
+  private readonly waiting: { go: () => void; drop: (err: Error) => void }[] = [];
+
+  /**
+   * Waits for one of the CONNECTIONS. A slow server: at most MAX_QUEUED queries wait, and a new one
+   * pushes out the oldest waiting (its caller answers without it: the newest request is what the
+   * writer is looking at), so stale work never piles up until taking a connection times out and
+   * the server looks down.
+   */
+  private async turn(): Promise<void> {
+    if (this.running < CONNECTIONS) {
+      this.running++;
+      return;
+    }
+    if (this.waiting.length >= MAX_QUEUED) this.waiting.shift()!.drop(new SharedUnavailable(`${this.name}: busy`));
+    await new Promise<void>((go, drop) => this.waiting.push({ go, drop }));
+  }
+
+  /** Hands the connection to the next query waiting (it keeps the running count). */
+  private done(): void {
+    const next = this.waiting.shift();
+    if (next) next.go();
+    else this.running--;
   }
 
   /** Global statistics of these stems (cached; a re-import clears the cache at the next connect). */
