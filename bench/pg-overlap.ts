@@ -2,7 +2,7 @@
 // index (search/corpus.ts) and the PostgreSQL source (shared/corpus.ts) over one snapshot, and the
 // shared source's latency per query kind (in-process, over a loopback connection).
 //
-//   node --import tsx bench/pg-overlap.ts --file SNAPSHOT --url postgresql://USER@HOST:PORT/DB [--queries 200] [--seed 1] [--cache DIR]
+//   node --import tsx bench/pg-overlap.ts --file SNAPSHOT --url postgresql://USER@HOST:PORT/DB [--queries 200] [--seed 1] [--cache DIR] [--only search]
 //
 // --cache: the embedded index is saved there and opened from there next time.
 //
@@ -70,7 +70,8 @@ async function main(): Promise<void> {
     { name: 'search box (title words)', texts: titles, embedded: (t) => embedded.search(t, { limit: 10 }), shared: (t) => shared.search(t, 10) },
     { name: 'completion (title words typed, sentence)', texts: titles, embedded: (t) => embedded.completion(t, sentences[titles.indexOf(t)], { limit: 10 }), shared: (t) => shared.completion(t, sentences[titles.indexOf(t)], 10) },
   ];
-  for (const k of kinds) {
+  const only = arg('--only'); // a part of a kind's name: measure only those kinds
+  for (const k of kinds.filter((x) => !only || x.name.includes(only))) {
     let sum = 0;
     let n = 0;
     let emptyBoth = 0;

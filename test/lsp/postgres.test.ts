@@ -146,7 +146,12 @@ describe('language server: a shared corpus in PostgreSQL', function () {
   it('finds related papers for a sentence of an abstract', async () => {
     const paper = paperOf(kept.find((r) => (r.abstract as string).length > 400)!);
     const sentence = paper.abstract!.split(/(?<=\.)\s+/).find((s) => s.split(/\s+/).length > 12) ?? paper.abstract!;
-    const hits = await client.request<{ key: string }[]>('litlens/related', { text: sentence, threshold: 0, limit: 10 });
+    // An answer that missed the deadline (a loaded machine) is kept for the next request: ask again then.
+    let hits: { key: string }[] = [];
+    for (let i = 0; i < 5 && !hits.some((h) => h.key === paper.key); i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      hits = await client.request<{ key: string }[]>('litlens/related', { text: sentence, threshold: 0, limit: 10 });
+    }
     assert.ok(hits.some((h) => h.key === paper.key), `${paper.key} in ${JSON.stringify(hits.map((h) => h.key))}`);
   });
 
@@ -258,5 +263,38 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     await right.waitFor<Status>('litlens/status', sharedIs('ready'), 30000);
     const wanted = paperOf(kept[1]);
     assert.ok((await right.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key));
+  });
+
+  it('the field rule: a document outside the corpus\'s field gets none of its papers on hover, one within it does', async () => {
+    const paper = paperOf(kept.find((r) => (r.abstract as string).length > 400)!);
+    const sentence = paper.abstract!.split(/(?<=\.)\s+/).find((s) => s.split(/\s+/).length > 12 && !/[\\$%{}]/.test(s))!;
+    const others = kept.filter((r) => r.id !== paper.key.slice('arXiv:'.length)).slice(0, 6).map(paperOf);
+    // Six cited entries of another field (invented titles), or six of the shared corpus's own papers.
+    const outside = ['Grain prices in the markets of late Byzantine Anatolia', 'Monastic land tenure and village courts in medieval Serbia', 'Tax registers of the early Ottoman Balkans', 'Pilgrim routes and hostels of late antique Syria', 'The coinage reform of Diocletian and provincial mints', 'Church councils and imperial legislation in the fifth century'];
+    const bibOf = (entries: { key: string; title: string }[]) => entries.map((e) => `@article{${e.key},\n  title = {${e.title}},\n  author = {Doe, Jane},\n  year = {2001}\n}\n`).join('\n');
+    const texOf = (keys: string[], bib: string) => `\\documentclass{article}\n\\begin{document}\nEarlier work~\\cite{${keys.join(',')}}.\n\n${sentence}\n\n\\bibliography{${bib}}\n\\end{document}\n`;
+    const field = path.join(ws, 'field');
+    fs.mkdirSync(field);
+    fs.writeFileSync(path.join(field, 'history.bib'), bibOf(outside.map((title, i) => ({ key: `doe200${i}`, title }))));
+    fs.writeFileSync(path.join(field, 'own.bib'), bibOf(others.map((p) => ({ key: p.key, title: p.title }))));
+    const c = await start([url]);
+    await c.waitFor<Status>('litlens/status', sharedIs('ready'), 30000);
+    // The hover waits for the shared corpus at most its deadline; the field is judged once per document, so ask a few times.
+    const hoverKeys = async (file: string, text: string): Promise<string[]> => {
+      await c.open(file, 'latex', text);
+      let keys: string[] = [];
+      for (let i = 0; i < 8 && !keys.includes(paper.key); i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+        const hover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uriOf(file) }, position: positionOf(text, sentence.slice(0, 30), 10) });
+        keys = [...(hover?.contents.value ?? '').matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]);
+      }
+      return keys;
+    };
+    const within = texOf(others.map((p) => p.key), 'field/own');
+    const inside = await hoverKeys(path.join(field, 'within.tex'), within);
+    assert.ok(inside.includes(paper.key), `${paper.key} in ${JSON.stringify(inside)}`);
+    const elsewhere = texOf(outside.map((_, i) => `doe200${i}`), 'field/history');
+    const outsideKeys = await hoverKeys(path.join(field, 'outside.tex'), elsewhere);
+    assert.ok(!outsideKeys.some((k) => k.startsWith('arXiv:')), `no shared paper for a document outside the field: ${JSON.stringify(outsideKeys)}`);
   });
 });

@@ -2,7 +2,8 @@
 // CSL JSON lines into a lab's shared corpus (server/src/shared/import.ts). Progress on stderr,
 // bad lines as `file:line: …`, the summary on stdout.
 import { formatIssue } from '../library/paper';
-import { importCorpus, type ImportProgress } from '../shared/import';
+import { SharedCorpus } from '../shared/corpus';
+import { importCorpus, storeFieldBar, type ImportProgress } from '../shared/import';
 import { checkUrl, connect, describeError, displayUrl } from '../shared/schema';
 import { OUTPUT, UsageError, parse, type Command } from './args';
 
@@ -37,6 +38,10 @@ export const corpus: Command = {
     };
     try {
       const report = await importCorpus(db, files, { categories, onProgress });
+      // The field rule's bar, drawn once here (members' roles may not write it).
+      const shared = new SharedCorpus(values.to, { statementMs: 60_000 });
+      if (await shared.open()) await storeFieldBar(db, await shared.drawFieldBar(), shared.size);
+      await shared.dispose();
       if (tty) process.stderr.write('\n');
       for (const issue of report.issues) process.stderr.write(`${formatIssue(issue)}\n`);
       if (values.json) process.stdout.write(`${JSON.stringify({ ...report, url: displayUrl(values.to) }, null, 2)}\n`);

@@ -15,7 +15,7 @@
 // have it fetched for the next time. A shared corpus that is down only leaves its papers out.
 import { SharedUnavailable, type SharedCorpus } from '../shared/corpus';
 import { ChanceBar, FIELD_MIN_CITES, FIELD_SAMPLE, NULL_MIN_WORDS, STAND_OUT, fieldBar, inField, pastBar } from './gate';
-import type { Hit, SearchIndex, SearchMode } from './index';
+import type { Hit, RelatedOptions, SearchIndex, SearchMode } from './index';
 import { FUSION_DEPTH, type SemanticIndex } from './semantic';
 
 export interface RelatedLimits {
@@ -170,7 +170,10 @@ export class Ranker {
 
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */
   async related(text: string, options: RelatedLimits): Promise<Hit[]> {
-    const shared = this.sharedHits(options.limit, (s) => s.related(text, { limit: options.limit, threshold: options.threshold, relative: options.relative }));
+    const asked = sharedOptions(options);
+    const document = judged(options);
+    // A shared corpus whose field the document is outside gives its passages nothing (gate.ts inField).
+    const shared = this.sharedHits(options.limit, async (s) => (document && !(await s.inField(document)) ? [] : s.related(text, asked)));
     return merge(await this.relatedLocal(text, options), [await shared], options.limit);
   }
 
@@ -191,7 +194,11 @@ export class Ranker {
   relatedNow(text: string, options: RelatedLimits): { hits: Hit[]; final: boolean } {
     const local = this.relatedLocalNow(text, options);
     if (this.shared.length === 0) return local;
-    const answers = this.shared.map((s) => s.relatedNow(text, { limit: options.limit, threshold: options.threshold, relative: options.relative }));
+    const document = judged(options);
+    const answers = this.shared.map((s) => {
+      const field = document ? s.inFieldNow(document) : true;
+      return field === false ? [] : field === undefined ? undefined : s.relatedNow(text, sharedOptions(options));
+    });
     // A shared corpus that is down is not waited for: its answer would never come.
     const waiting = answers.some((a, i) => a === undefined && this.shared[i].state === 'ready');
     return { hits: merge(local.hits, answers.map((a) => a ?? []), options.limit), final: local.final && !waiting };
@@ -222,6 +229,16 @@ export class Ranker {
   }
 }
 
+/** What a shared corpus is asked for related papers (it has no `within`: a source of its own). */
+function sharedOptions(options: RelatedLimits): RelatedOptions {
+  return { limit: options.limit, threshold: options.threshold, relative: options.relative, exclude: options.exclude };
+}
+
+/** The document the field rule judges a shared corpus by (as lexicalRelated: a gated answer for a passage of a known document). */
+function judged(options: RelatedLimits): RelatedLimits['document'] | undefined {
+  return options.threshold > 0 ? options.document : undefined;
+}
+
 /** Keeps `value` as the newest of at most CHANCE_DOCUMENTS entries (the oldest goes first). */
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
@@ -236,7 +253,10 @@ function wordsIn(text: string): number {
 
 /**
  * How long a hover, the search panel or Show Related Papers waits for a shared corpus before
- * answering without it (the litlens.sharedCorpusDeadline setting; a later request gets what came).
+ * answering without it: about the editor's own hover delay (VS Code's editor.hover.delay, 300 ms),
+ * so a hover never feels slower for a lab's server. Not a setting: an answer that comes later is
+ * kept (SharedCorpus) and is there at once for the next request, so a slow server delays its papers
+ * by one request rather than every request by more.
  */
 export const SHARED_DEADLINE_MS = 300;
 

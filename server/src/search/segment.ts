@@ -7,7 +7,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { keyAt, type Paper, type PaperList } from '../library/paper';
 import { MAX_DOCS_16, Postings, PostingsBuilder, type Vocabulary } from './postings';
 import { CONTEXT_FIELDS, K1, TITLE_SHARE } from './scoring';
-import { STOPWORDS, fold, indexWords, stem, tokenize } from './text';
+import { STEM_CACHE, STOPWORDS, fold, indexWords, stem, tokenize } from './text';
 
 export { CONTEXT_FIELDS, K1, TITLE_SHARE } from './scoring';
 
@@ -50,7 +50,7 @@ function stemOrNull(word: string): string | null {
   let s = stemOfWord.get(word);
   if (s === undefined) {
     s = STOPWORDS.has(word) ? null : stem(word);
-    if (stemOfWord.size > 2_000_000) stemOfWord.clear();
+    if (stemOfWord.size > STEM_CACHE) stemOfWord.clear();
     stemOfWord.set(word, s);
   }
   return s;
@@ -131,6 +131,15 @@ export function buildSegment(papers: readonly Paper[], hash = hashPapers(papers)
   return builder.finish(hash, papers);
 }
 
+/**
+ * A paper's context terms with their impacts (1..255) as this builder computed them once (a shared
+ * corpus stores them in PostgreSQL): given to add(), they are taken as they are, not read again.
+ */
+export interface StoredTerms {
+  terms: readonly string[];
+  impacts: ArrayLike<number>;
+}
+
 /** The fields of a paper the index reads (all a worker or a streamed source gives it). */
 export type IndexedPaper = Pick<Paper, 'key' | 'title' | 'abstract' | 'authors' | 'year' | 'venue'>;
 
@@ -139,7 +148,7 @@ export type IndexedPaper = Pick<Paper, 'key' | 'title' | 'abstract' | 'authors' 
  * never the papers. `avg`: the field lengths impacts are normalised by (buildSegment estimates
  * them on an even sample of the papers; a stream, on its first AVERAGE_SAMPLE papers).
  */
-export function segmentBuilder(avg: { title: number; abstract: number }): { add(p: IndexedPaper): void; finish(hash: string, papers: PaperList): Segment } {
+export function segmentBuilder(avg: { title: number; abstract: number }): { add(p: IndexedPaper, stored?: StoredTerms): void; finish(hash: string, papers: PaperList): Segment } {
   const ctx = new PostingsBuilder();
   const typ = new PostingsBuilder();
   const doc = new DocTerms();
@@ -170,14 +179,22 @@ export function segmentBuilder(avg: { title: number; abstract: number }): { add(
   const addTyped = (term: string, w: number) => {
     if (term) tw.set(term, Math.max(tw.get(term) ?? 0, w));
   };
-  const add = (p: IndexedPaper) => {
-    addField(p.title, CONTEXT_FIELDS.title.weight, CONTEXT_FIELDS.title.b, avg.title, true);
-    addField(p.abstract, CONTEXT_FIELDS.abstract.weight, CONTEXT_FIELDS.abstract.b, avg.abstract, false);
-    addField(familyNames(p).join(' '), CONTEXT_FIELDS.authors.weight, 0, 1, false);
-    addField(p.venue, CONTEXT_FIELDS.venue.weight, 0, 1, false);
-    // Keys name tools and authors ("pedregosa2011scikit", "vanderWalt2011"): split at digits and case.
-    addField(keyWords(p.key), CONTEXT_FIELDS.key.weight, 0, 1, false);
-    doc.flush(ctx);
+  const add = (p: IndexedPaper, stored?: StoredTerms) => {
+    if (stored) {
+      const n = stored.terms.length;
+      const termIds = new Uint32Array(n);
+      const weights = new Float64Array(n);
+      for (let i = 0; i < n; i++) ((termIds[i] = ctx.id(stored.terms[i])), (weights[i] = stored.impacts[i] / 255));
+      ctx.addDocIds(termIds, weights, n);
+    } else {
+      addField(p.title, CONTEXT_FIELDS.title.weight, CONTEXT_FIELDS.title.b, avg.title, true);
+      addField(p.abstract, CONTEXT_FIELDS.abstract.weight, CONTEXT_FIELDS.abstract.b, avg.abstract, false);
+      addField(familyNames(p).join(' '), CONTEXT_FIELDS.authors.weight, 0, 1, false);
+      addField(p.venue, CONTEXT_FIELDS.venue.weight, 0, 1, false);
+      // Keys name tools and authors ("pedregosa2011scikit", "vanderWalt2011"): split at digits and case.
+      addField(keyWords(p.key), CONTEXT_FIELDS.key.weight, 0, 1, false);
+      doc.flush(ctx);
+    }
 
     tw.clear();
     const titleTokens: string[] = [];

@@ -79,6 +79,12 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+/**
+ * Words each stemming cache keeps before it starts over (here and segment.ts): enough for a
+ * corpus's working vocabulary, small enough (~20 MB) that a server or an import reading millions of
+ * papers, whose ids and numbers are words seen once, stays within its memory budget.
+ */
+export const STEM_CACHE = 200_000;
 const stemCache = new Map<string, string>();
 
 /** Porter stem of a folded word; non-ASCII words and numbers are kept as they are. */
@@ -86,7 +92,7 @@ export function stem(term: string): string {
   let s = stemCache.get(term);
   if (s !== undefined) return s;
   s = /^[a-z]+$/.test(term) ? porterStem(term) : term;
-  if (stemCache.size > 2_000_000) stemCache.clear();
+  if (stemCache.size > STEM_CACHE) stemCache.clear();
   stemCache.set(term, s);
   return s;
 }

@@ -250,6 +250,11 @@ async function writeBatch(db: pg.Pool, prepared: ReturnType<typeof rows> | null,
   }
 }
 
+/** The field rule's bar (SharedCorpus.drawFieldBar) for readers, with the paper count it was drawn at. */
+export async function storeFieldBar(db: pg.Pool, bar: number, papers: number): Promise<void> {
+  await db.query("INSERT INTO litlens.meta VALUES ('field', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [JSON.stringify({ bar, papers })]);
+}
+
 /** litlens.terms and the paper count from the papers as they are now; one transaction, so readers see old or new. */
 export async function rebuildStatistics(db: pg.Pool): Promise<number> {
   const client = await db.connect();

@@ -3,7 +3,9 @@
 //
 //   litlens.meta     key → jsonb: "schema" (SCHEMA_VERSION), "averages" (the title and abstract
 //                    lengths impacts are normalised by, fixed by the first import), "stats"
-//                    (papers, when), "import:<file>" (how far an import of that file got)
+//                    (papers, when), "field" (the field rule's bar and the paper count it was
+//                    drawn at: gate.ts fieldBar; optional, a reader computes it when absent or
+//                    stale), "import:<file>" (how far an import of that file got)
 //   litlens.papers   id (the cite key, e.g. arXiv:2101.00001), entry (the whole Paper as JSON:
 //                    cards, Copy BibTeX and the .bib writer read it), tsv (weighted tsvector, GIN)
 //   litlens.terms    stem → df (documents holding it) and max_impact (its best impact anywhere):
@@ -94,13 +96,15 @@ export interface SharedMeta {
   schema: number;
   averages: { title: number; abstract: number };
   papers: number;
+  /** The field rule's bar (gate.ts fieldBar) the import stored for this many papers; absent: computed by the reader. */
+  fieldBar?: number;
 }
 
 /** Reads litlens.meta; a string says why the database is not a LitLens corpus (yet). */
 export async function readMeta(db: pg.Pool | pg.PoolClient): Promise<SharedMeta | string> {
   let rows: { key: string; value: unknown }[];
   try {
-    rows = (await db.query("SELECT key, value FROM litlens.meta WHERE key IN ('schema', 'averages', 'stats')")).rows;
+    rows = (await db.query("SELECT key, value FROM litlens.meta WHERE key IN ('schema', 'averages', 'stats', 'field')")).rows;
   } catch (err) {
     if ((err as { code?: string }).code === '42P01' || (err as { code?: string }).code === '3F000') return 'no LitLens corpus in this database (run `litlens corpus import FILE --to URL`)';
     throw err;
@@ -111,7 +115,8 @@ export async function readMeta(db: pg.Pool | pg.PoolClient): Promise<SharedMeta 
   const averages = meta.get('averages') as SharedMeta['averages'] | undefined;
   const stats = meta.get('stats') as { papers: number } | undefined;
   if (!averages || !stats) return 'the corpus has not finished its first import';
-  return { schema, averages, papers: stats.papers };
+  const field = meta.get('field') as { bar: number; papers: number } | undefined;
+  return { schema, averages, papers: stats.papers, fieldBar: field?.papers === stats.papers ? field.bar : undefined };
 }
 
 /** A connection problem in one line (the server's status and log; the CLI's stderr). */
