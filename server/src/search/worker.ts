@@ -8,7 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import type { Paper } from '../library/paper';
 import { PackedPaperStore, type StoreColumns } from '../library/store';
-import type { StreamFormat } from '../library/stream';
+import type { Reread, StreamFormat } from '../library/stream';
 import { startThread } from '../thread';
 import type { Corpus, CorpusOptions, CorpusProgress } from './corpus';
 import { SearchIndex, type EncodedSource, type IndexSource } from './index';
@@ -26,6 +26,8 @@ export type WorkerRequest =
   | { type: 'corpus'; file: string; dir: string | null; options: CorpusJob }
   /** Open the corpus saved in `dir` (its files read and their checksums checked here). */
   | { type: 'open-corpus'; file: string; dir: string; options: CorpusJob }
+  /** Read a BibTeX file again against a store's entry hashes (library/stream.ts rereadBibtex). */
+  | { type: 'reread'; file: string; hashes: Float64Array; strings: string; maxFresh: number }
   /** More papers of source number `source` (sent in slices, so no single copy blocks long). */
   | { type: 'papers'; source: number; papers: IndexedFields[] }
   /**
@@ -40,6 +42,7 @@ export type WorkerReply =
   | { type: 'progress'; progress: CorpusProgress }
   /** The corpus's store columns and segments travel as transferred buffers: the worker keeps no copy. */
   | { type: 'corpus'; corpus: Omit<Corpus, 'store'> & { format: StreamFormat; columns: StoreColumns; strings: string } }
+  | { type: 'reread'; reread: Reread }
   /** open-corpus found nothing it can use; why. */
   | { type: 'no-corpus'; reason: string }
   | { type: 'error'; message: string };
@@ -138,6 +141,17 @@ async function corpusJob(request: (job: CorpusJob) => WorkerRequest, options: Co
   const store = new PackedPaperStore(rest.file, format, columns);
   store.strings = strings;
   return { ...rest, store };
+}
+
+/**
+ * A store-held BibTeX file read again by what changed, in a worker (library/stream.ts
+ * rereadBibtex): its entries matched with the `known` entry hashes, only the others parsed.
+ */
+export async function rereadInWorker(file: string, known: { hashes: Float64Array; strings: string }, maxFresh: number): Promise<Reread> {
+  const result = await workerJob((worker) => worker.postMessage({ type: 'reread', file, hashes: known.hashes, strings: known.strings, maxFresh } satisfies WorkerRequest));
+  if (result.type === 'error') throw new Error(`reading ${file} again failed: ${result.message}`);
+  if (result.type !== 'reread') throw new Error(`the indexing worker answered ${result.type}`);
+  return result.reread;
 }
 
 /**

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { BibtexCache } from '../library/bibtex';
 import { fileHash, findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLibraryFile } from '../library/files';
 import { joinByTitle } from '../library/join';
-import type { Library } from '../library/library';
+import type { Library, LibrarySource } from '../library/library';
 import { loadLibrary } from '../library/load';
 import { zoteroSources, ZoteroSource } from './zotero';
 import { defaultSettings, type CorpusStatus, type Settings, type Status } from '../protocol';
@@ -18,13 +18,14 @@ import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { vectorDir } from '../search/semantic/vectorCache';
-import { buildCorpusInWorker, buildIndex, buildSource, openCorpusInWorker, rebuildSource } from '../search/worker';
+import { buildCorpusInWorker, buildIndex, buildSource, openCorpusInWorker, rebuildSource, rereadInWorker } from '../search/worker';
 import { SharedCorpus } from '../shared/corpus';
 import { isSharedCorpusUrl } from '../shared/schema';
 import { SCAN_LIMITS, isInside } from './documents';
 import { trimCache } from './cache';
 import { sourceName } from './project';
 import { DEFAULT_SETTLE, endsInsideEntry, keepsEverything, signature, untilStable, type SettleOptions } from './settle';
+import { applyReread, indexedState, knownEntries, rereadable, storedFile, type StoredFile } from './stored';
 
 /** A consistent pair: the index was built from exactly this library version. */
 export interface Ready {
@@ -66,6 +67,12 @@ export interface WorkspaceOptions {
  * are read as objects (a re-read by changed entries, every guarantee of the whole-file reader).
  */
 export const LIBRARY_STORE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A big library file's change re-parses only its changed entries while there are at most this
+ * many of them (they are held as objects beside the store); more, and the file is read whole.
+ */
+export const MAX_CHANGED_ENTRIES = 2000;
 
 /** Reports what loading is doing: a message and a 0..100 percentage. */
 export type ProgressReport = (message: string, percentage: number) => void;
@@ -121,8 +128,8 @@ export class LitLensWorkspace {
   private readonly shared = new Map<string, SharedCorpus>();
   /** Stops corpus builds when the corpora or their filter change (or on dispose); a reload for other reasons lets them run. */
   private corpusBuilding = new AbortController();
-  /** The sha1 of the bytes each big library file's store was read from. */
-  private readonly storedHashes = new WeakMap<PaperStore, string>();
+  /** Each big library file in a paper store: the whole read and what changed since (stored.ts). */
+  private readonly stored = new Map<string, StoredFile>();
   /** litlens.zotero: the Zotero library read, one source per Zotero library, checked for changes by checkZotero. */
   private readonly zotero = new ZoteroSource();
 
@@ -274,6 +281,7 @@ export class LitLensWorkspace {
       const previous = this.library;
       this.library = library;
       for (const s of previous?.stores ?? []) if (s.kind === 'workspace') this.closeUnused(s.store!);
+      for (const [file, state] of this.stored) if (library.sources.find((s) => s.id === file)?.store !== state.store) this.stored.delete(file);
       this.index = index;
       this.state = 'ready';
       report('ready', 100);
@@ -540,6 +548,7 @@ export class LitLensWorkspace {
       if (mode === 'if-safe') return 'unsettled'; // deleted, or being replaced: gone once that stays so
       library.removeSource(file);
       this.index?.removeSource(file);
+      this.stored.delete(file);
       return true;
     }
     if (!applied && !(await this.isLibraryFile(file))) return false;
@@ -620,7 +629,15 @@ export class LitLensWorkspace {
   /** A big library file's store into the library and index, as a workspace source. */
   private attachStored(library: Library, index: SearchIndex, corpus: Corpus): void {
     attach(library, index, corpus, 'workspace');
-    if (corpus.contentHash) this.storedHashes.set(corpus.store, corpus.contentHash);
+    this.stored.set(corpus.file, storedFile(corpus));
+  }
+
+  /** A big library file's state after a re-read by what changed into the library and index, together. */
+  private attachChanged(library: Library, index: SearchIndex, file: string, state: StoredFile): void {
+    const { source, encoded } = indexedState(file, state);
+    library.setStoreSource(file, state.store, state.issues, 'workspace', file, state.corpus.id, state.changed.map((c) => c.paper));
+    index.setEncodedSource(source, encoded);
+    this.stored.set(file, state);
   }
 
   /** Closes a library store's file unless the library still holds it. */
@@ -629,8 +646,9 @@ export class LitLensWorkspace {
   }
 
   /**
-   * A big library file changed: read whole into a new store (in a worker), applied under the same
-   * rules as updateNow's. 'object': the stream cannot read it; the object path should.
+   * A big library file changed: re-read by what changed (BibTeX: only the entries whose bytes
+   * changed are parsed; stored.ts), else read whole into a new store (in a worker); applied under
+   * the same rules as updateNow's. 'object': the stream cannot read it; the object path should.
    */
   private async updateStored(file: string, mode: 'if-safe' | 'if-complete' | 'apply', stable?: string): Promise<boolean | 'unsettled' | 'object'> {
     const index = this.index;
@@ -638,22 +656,51 @@ export class LitLensWorkspace {
     if (!index || !library) return false;
     const applied = library.sources.find((s) => s.id === file);
     const format = libraryFormat(file) === 'bibtex' ? 'bibtex' : 'csl-json';
-    if (applied?.store && applied.hash && (await corpusIdOf(file, { format })) === applied.hash) return false; // its fingerprint did not move
+    const state = this.stored.get(file);
+    const current = state && applied?.store === state.store ? state : null;
+    if (current && current.changed.length === 0 && current.store === current.corpus.store && (await corpusIdOf(file, { format })) === applied!.hash) return false; // its fingerprint did not move
     // Rewritten with the same bytes: one streamed hash, no read.
-    const bytes = applied?.store ? this.storedHashes.get(applied.store) : undefined;
-    if (bytes && (await fileHash(file)) === bytes) return false;
+    if (current?.contentHash && (await fileHash(file)) === current.contentHash) return false;
+    const changed = current && rereadable(current) ? await this.rereadStored(file, library, index, current, mode, stable) : 'whole';
+    if (changed !== 'whole') return changed;
     const corpus = await this.readStored(file, () => {}, undefined, 'build');
     if (!corpus) return 'object';
     const release = (outcome: 'unsettled' | boolean): 'unsettled' | boolean => (void corpus.store.close(), outcome);
-    const had = !applied ? [] : applied.store ? Array.from({ length: applied.store.size }, (_, i) => applied.store!.keyAt(i)) : applied.papers.map((p) => p.key);
-    const errors = (issues: readonly { severity: string }[]) => issues.filter((i) => i.severity === 'error').length;
-    const keeps = had.every((k) => corpus.store.docOf(k) >= 0) && errors(corpus.issues) <= errors(applied?.issues ?? []);
+    const keeps = keysOf(applied).every((k) => corpus.store.docOf(k) >= 0) && errors(corpus.issues) <= errors(applied?.issues ?? []);
     if (mode === 'if-safe' && !keeps) return release('unsettled');
     if (mode === 'if-complete' && endsInsideEntry({ papers: [], issues: corpus.issues })) return release('unsettled');
     if (stable && (await signature(file)) !== stable) return release('unsettled');
     if (this.index !== index || this.library !== library) return release(false);
     this.attachStored(library, index, corpus);
     if (applied?.store) this.closeUnused(applied.store);
+    if (state && state.corpus.store !== applied?.store) this.closeUnused(state.corpus.store);
+    return true;
+  }
+
+  /**
+   * A big BibTeX file re-read against its whole read's entries (in a worker): only the entries
+   * whose bytes match none of them are parsed; applied as updateStored's whole reads are.
+   * 'whole': this change needs a whole read (too many entries changed, the @strings changed…).
+   */
+  private async rereadStored(file: string, library: Library, index: SearchIndex, current: StoredFile, mode: 'if-safe' | 'if-complete' | 'apply', stable?: string): Promise<boolean | 'unsettled' | 'whole'> {
+    const name = path.basename(file);
+    const reread = await rereadInWorker(file, knownEntries(current), MAX_CHANGED_ENTRIES).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+    const fallback = typeof reread === 'string' ? reread : reread.fallback;
+    if (typeof reread === 'string' || fallback !== undefined) {
+      this.options.log?.(`${name}: read whole (${fallback})`);
+      return 'whole';
+    }
+    const next = applyReread(current, reread);
+    const applied = library.sources.find((s) => s.id === file);
+    const keys = new Set(next.changed.map((c) => c.paper.key));
+    const keeps = keysOf(applied).every((k) => keys.has(k) || next.store.docOf(k) >= 0) && errors(next.issues) <= errors(applied?.issues ?? []);
+    if (mode === 'if-safe' && !keeps) return 'unsettled';
+    if (mode === 'if-complete' && endsInsideEntry({ papers: [], issues: next.issues })) return 'unsettled';
+    if (stable && (await signature(file)) !== stable) return 'unsettled';
+    if (this.index !== index || this.library !== library || this.stored.get(file) !== current || library.sources.find((s) => s.id === file)?.store !== current.store) return false;
+    this.attachChanged(library, index, file, next);
+    if (current.store !== current.corpus.store) void current.store.close();
+    this.options.log?.(`${name}: ${reread.fresh.length} changed entr${reread.fresh.length === 1 ? 'y' : 'ies'} read again, ${next.store.live} kept`);
     return true;
   }
 
@@ -707,6 +754,7 @@ export class LitLensWorkspace {
     this.corpusBuilding.abort();
     for (const entry of this.corpora.values()) await entry.corpus?.store.close();
     for (const s of this.library?.stores ?? []) if (s.kind === 'workspace') await s.store!.close();
+    for (const state of this.stored.values()) await state.corpus.store.close();
     await this.semantic?.dispose();
     this.semantic = null;
     await this.bibtexCache.thread?.dispose();
@@ -764,6 +812,17 @@ export class LitLensWorkspace {
 function attach(library: Library, index: SearchIndex, corpus: Corpus, kind: 'corpus' | 'workspace' = 'corpus'): void {
   library.setStoreSource(corpus.file, corpus.store, corpus.issues, kind, corpus.file, corpus.id);
   index.setEncodedSource({ ...corpusSource(corpus), kind }, corpus.encoded);
+}
+
+const errors = (issues: readonly { severity: string }[]): number => issues.filter((i) => i.severity === 'error').length;
+
+/** The keys a source has now: its store's live ones and the papers it holds as objects. */
+function keysOf(source: LibrarySource | undefined): string[] {
+  if (!source) return [];
+  const keys = source.papers.map((p) => p.key);
+  const store = source.store;
+  if (store) for (let doc = 0; doc < store.size; doc++) if (store.isLive?.(doc) !== false) keys.push(store.keyAt(doc));
+  return keys;
 }
 
 const MB = 1024 * 1024;
