@@ -59,6 +59,8 @@ export interface WorkspaceOptions {
   storeBytes?: number;
   /** One line for the server's log (a big library file opened from its saved index, read whole…). */
   log?: (message: string) => void;
+  /** A big library file re-read by what changed is read whole (and saved) once it has been quiet this long (default FOLD_MS). */
+  foldMs?: number;
 }
 
 /**
@@ -74,10 +76,28 @@ export const LIBRARY_STORE_BYTES = 4 * 1024 * 1024;
  */
 export const MAX_CHANGED_ENTRIES = 2000;
 
+/**
+ * A big library file re-read by what changed is read whole again in the background once it has
+ * not changed for this long, and saved: the next start opens it from the cache instead of reading
+ * it cold, and the entries held beside its store go back into one.
+ */
+export const FOLD_MS = 30_000;
+
 /** Reports what loading is doing: a message and a 0..100 percentage. */
 export type ProgressReport = (message: string, percentage: number) => void;
 
 export type Change = { file: string; type: 'created' | 'changed' | 'deleted' };
+
+/** A file's update in progress: its first read, then its wait to settle (LitLensWorkspace.update). */
+interface PendingUpdate {
+  done: Promise<boolean>;
+  reading: boolean;
+  /** One more read queued after the first. */
+  again?: Promise<boolean>;
+  /** A read while it waits to settle (tryWhileSettling), and one more queued after it. */
+  trying?: Promise<unknown>;
+  retry?: Promise<boolean>;
+}
 
 /** A litlens.corpora file: its loaded corpus, or what loading it is doing. */
 interface CorpusEntry {
@@ -113,7 +133,7 @@ export class LitLensWorkspace {
   /** File updates run one after another, so an older re-index never lands after a newer one. */
   private updates: Promise<unknown> = Promise.resolve();
   /** Per file: the update running for it (its first read, then its wait to settle), and one read queued after it. */
-  private readonly pending = new Map<string, { done: Promise<boolean>; reading: boolean; again?: Promise<boolean> }>();
+  private readonly pending = new Map<string, PendingUpdate>();
   private disposed = false;
   /** The cache folder's size and limit after the last trim; its limit in bytes (settings.cacheLimit). */
   private cacheUse: { bytes: number; limit: number } | null = null;
@@ -130,6 +150,8 @@ export class LitLensWorkspace {
   private corpusBuilding = new AbortController();
   /** Each big library file in a paper store: the whole read and what changed since (stored.ts). */
   private readonly stored = new Map<string, StoredFile>();
+  /** Per big library file re-read by what changed: the timer of its fold (foldLater). */
+  private readonly folds = new Map<string, NodeJS.Timeout>();
   /** litlens.zotero: the Zotero library read, one source per Zotero library, checked for changes by checkZotero. */
   private readonly zotero = new ZoteroSource();
 
@@ -501,9 +523,9 @@ export class LitLensWorkspace {
   update(change: Change): Promise<boolean> {
     const file = path.resolve(change.file);
     const pending = this.pending.get(file);
-    if (pending && !pending.reading) return pending.done; // waiting to settle: the wait sees this write too
+    if (pending && !pending.reading) return this.tryWhileSettling(file, pending); // the wait sees this write too
     if (pending) return (pending.again ??= pending.done.then(() => this.update(change))); // one more read after the running one
-    const entry: { done: Promise<boolean>; reading: boolean; again?: Promise<boolean> } = { done: Promise.resolve(false), reading: true };
+    const entry: PendingUpdate = { done: Promise.resolve(false), reading: true };
     entry.done = (async (): Promise<boolean> => {
       const outcome = await this.queued(() => this.updateNow(file, 'if-safe'));
       entry.reading = false;
@@ -511,6 +533,21 @@ export class LitLensWorkspace {
     })().finally(() => this.pending.delete(file));
     this.pending.set(file, entry);
     return entry.done;
+  }
+
+  /**
+   * A write to a file waiting to settle: it is read again now and applied if it loses nothing (a
+   * rewrite's last write completes the file: its new entries need not wait for the quiet time).
+   * One read at a time; writes meanwhile share one more read after it. True when applied.
+   */
+  private tryWhileSettling(file: string, entry: PendingUpdate): Promise<boolean> {
+    if (entry.trying) return (entry.retry ??= entry.trying.then(() => ((entry.retry = undefined), this.tryWhileSettling(file, entry))));
+    const run = this.queued(() => this.updateNow(file, 'if-safe')).then(
+      (outcome) => outcome === true,
+      () => false,
+    );
+    entry.trying = run.finally(() => (entry.trying = undefined));
+    return run;
   }
 
   /** Re-reads and applies `file` once it has stopped changing (see settle.ts). */
@@ -699,9 +736,36 @@ export class LitLensWorkspace {
     if (stable && (await signature(file)) !== stable) return 'unsettled';
     if (this.index !== index || this.library !== library || this.stored.get(file) !== current || library.sources.find((s) => s.id === file)?.store !== current.store) return false;
     this.attachChanged(library, index, file, next);
+    this.foldLater(file);
     if (current.store !== current.corpus.store) void current.store.close();
     this.options.log?.(`${name}: ${reread.fresh.length} changed entr${reread.fresh.length === 1 ? 'y' : 'ies'} read again, ${next.store.live} kept`);
     return true;
+  }
+
+  /** Reads `file` whole (in a worker) and saves it once it has been quiet for foldMs; until then its changed entries stay beside its store. */
+  private foldLater(file: string): void {
+    clearTimeout(this.folds.get(file));
+    const timer = setTimeout(() => {
+      this.folds.delete(file);
+      this.fold(file).catch((err: unknown) => this.options.log?.(`${path.basename(file)}: reading it whole failed (${err instanceof Error ? err.message : String(err)})`));
+    }, this.options.foldMs ?? FOLD_MS);
+    timer.unref();
+    this.folds.set(file, timer);
+  }
+
+  /** The whole read of a file re-read by what changed, swapped in if nothing changed meanwhile (it answers the same). */
+  private async fold(file: string): Promise<void> {
+    const state = this.stored.get(file);
+    const library = this.library;
+    const index = this.index;
+    if (!state || !library || !index || this.disposed || (state.changed.length === 0 && state.store === state.corpus.store)) return;
+    const corpus = await this.readStored(file, () => {}, undefined, 'build');
+    if (!corpus) return;
+    if (this.stored.get(file) !== state || this.library !== library || this.index !== index || corpus.contentHash !== state.contentHash) return void corpus.store.close();
+    this.attachStored(library, index, corpus);
+    this.closeUnused(state.store);
+    void state.corpus.store.close();
+    await this.trimCache();
   }
 
   /**
@@ -749,6 +813,8 @@ export class LitLensWorkspace {
   /** Stops the embedding worker and disconnects the shared corpora (on shutdown). */
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const timer of this.folds.values()) clearTimeout(timer);
+    this.folds.clear();
     this.generation++;
     this.building.abort();
     this.corpusBuilding.abort();

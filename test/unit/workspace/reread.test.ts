@@ -114,4 +114,35 @@ describe('workspace: a library file in a paper store is re-read by what changed'
       await ws.dispose();
     }
   });
+
+  it('once the file is quiet, reads it whole and saves it: the next start opens the saved index', async () => {
+    const bib = path.join(dir, 'big.bib');
+    const text = toBib(generatePapers(corpusItems(), 600, 3, bib));
+    fs.writeFileSync(bib, text);
+    const cacheDir = path.join(dir, '.cache');
+    const log: string[] = [];
+    const ws = new LitLensWorkspace({ folders: [dir], trusted: true, cacheDir, storeBytes: 1, foldMs: 100, log: (m) => log.push(m) });
+    try {
+      await ws.load(config({ bundledCorpus: false }));
+      const i = text.indexOf('title = {', text.length >> 1) + 'title = {'.length;
+      fs.writeFileSync(bib, `${text.slice(0, i)}Zyzzogeton Quokkas ${text.slice(i)}`);
+      assert.equal(await ws.update({ file: bib, type: 'changed' }), true);
+      assert.equal(ws.ready()!.library.sources[0].papers.length, 1, 'the changed entry is held beside the store');
+      for (let t = Date.now(); ws.ready()!.library.sources[0].papers.length && Date.now() - t < 60000; ) await new Promise((r) => setTimeout(r, 50));
+      const folded = ws.ready()!.library.sources[0];
+      assert.equal(folded.papers.length, 0, 'read whole again');
+      assert.equal(folded.store!.live, 600);
+      assert.match((await ws.ready()!.index.search('zyzzogeton quokkas', { limit: 1 }))[0]?.paper.title ?? '', /^Zyzzogeton Quokkas/);
+    } finally {
+      await ws.dispose();
+    }
+    const again = new LitLensWorkspace({ folders: [dir], trusted: true, cacheDir, storeBytes: 1, log: (m) => log.push(m) });
+    try {
+      await again.load(config({ bundledCorpus: false }));
+      assert.match(log.at(-1)!, /big\.bib: opened its saved index \(600 entries\)/);
+      assert.match((await again.ready()!.index.search('zyzzogeton quokkas', { limit: 1 }))[0]?.paper.title ?? '', /^Zyzzogeton Quokkas/);
+    } finally {
+      await again.dispose();
+    }
+  });
 });
