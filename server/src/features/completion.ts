@@ -106,11 +106,12 @@ function keysOf(source: LibrarySource): Iterable<string> {
   if (!store) return source.papers.map((p) => p.key);
   let keys = storeKeys.get(store);
   if (!keys) {
-    keys = [];
-    for (let doc = 0; doc < store.size; doc++) if (store.isLive?.(doc) !== false) (keys as string[]).push(store.keyAt(doc));
-    storeKeys.set(store, keys);
+    // A store comes with the same papers beside it until both are replaced (workspace/stored.ts).
+    const list = source.papers.map((p) => p.key);
+    for (let doc = 0; doc < store.size; doc++) if (store.isLive?.(doc) !== false) list.push(store.keyAt(doc));
+    storeKeys.set(store, (keys = list));
   }
-  return source.papers.length ? [...keys, ...source.papers.map((p) => p.key)] : keys;
+  return keys;
 }
 
 /** null when the cursor is not where a citation key goes; no items (incomplete) before the index is ready. */
