@@ -126,7 +126,7 @@ async function inWorker(sources: readonly IndexSource[], dir: string | null, sav
  * when given; progress arrives through `options.onProgress`. The main thread never holds the
  * papers: it receives the packed store and the encoded segments. Aborting stops the worker.
  */
-export async function buildCorpusInWorker(file: string, dir: string | null, options: CorpusOptions = {}): Promise<Corpus> {
+export async function buildCorpusInWorker(file: string, dir: string | null, options: CorpusOptions & { heapMb?: number } = {}): Promise<Corpus> {
   const result = await corpusJob((job) => ({ type: 'corpus', file, dir, options: job }), options);
   if (typeof result === 'string') throw new Error(result);
   return result;
@@ -140,9 +140,11 @@ export async function openCorpusInWorker(file: string, dir: string, options: Cor
   return corpusJob((job) => ({ type: 'open-corpus', file, dir, options: job }), options);
 }
 
-async function corpusJob(request: (job: CorpusJob) => WorkerRequest, options: CorpusOptions): Promise<Corpus | string> {
+async function corpusJob(request: (job: CorpusJob) => WorkerRequest, options: CorpusOptions & { heapMb?: number }): Promise<Corpus | string> {
   const message = request({ format: options.format, categories: options.categories, chunkPapers: options.chunkPapers });
-  const result = await workerJob((worker) => worker.postMessage(message satisfies WorkerRequest), options.signal, options.onProgress);
+  const job = (heapMb?: number) => workerJob((worker) => worker.postMessage(message satisfies WorkerRequest), options.signal, options.onProgress, heapMb);
+  // A capped heap that runs out: the same job again without the cap (slower to collect, never refused).
+  const result = options.heapMb ? await job(options.heapMb).catch((err: unknown) => ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? job() : Promise.reject(err))) : await job();
   if (result.type === 'error') throw new Error(`indexing ${'file' in message ? message.file : ''} failed: ${result.message}`);
   if (result.type === 'no-corpus') return result.reason;
   if (result.type !== 'corpus') throw new Error(`the indexing worker answered ${result.type}`);
@@ -168,9 +170,9 @@ export async function rereadInWorker(file: string, known: { hashes: Float64Array
  * progress messages passed to `onProgress` on the way. The worker is terminated at the end, and
  * at once on abort.
  */
-async function workerJob(send: (worker: Worker) => unknown, signal?: AbortSignal, onProgress?: (progress: CorpusProgress) => void): Promise<WorkerReply> {
+async function workerJob(send: (worker: Worker) => unknown, signal?: AbortSignal, onProgress?: (progress: CorpusProgress) => void, heapMb?: number): Promise<WorkerReply> {
   signal?.throwIfAborted();
-  const worker = startWorker();
+  const worker = startWorker(heapMb);
   const stop = () => void worker.terminate();
   signal?.addEventListener('abort', stop);
   try {
@@ -194,6 +196,6 @@ function kindOf(s: IndexSource): 'corpus' | 'workspace' {
 }
 
 /** Bundled: dist/indexWorker.js beside dist/server.js and dist/cli.js. From sources: workerMain.ts through tsx. */
-function startWorker(): Worker {
-  return startThread(__dirname, 'indexWorker.js', 'workerMain.ts');
+function startWorker(heapMb?: number): Worker {
+  return startThread(__dirname, 'indexWorker.js', 'workerMain.ts', heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined);
 }

@@ -77,6 +77,20 @@ export const LIBRARY_STORE_BYTES = 4 * 1024 * 1024;
 export const MAX_CHANGED_ENTRIES = 2000;
 
 /**
+ * A big library file's store is indexed in chunks of this many papers (a corpus's are 65,536): the
+ * chunk being built is what a cold read holds most of (100k entries: peak 842 MB at 65,536, 729 MB
+ * at 16,384, read in one process).
+ */
+export const LIBRARY_CHUNK_PAPERS = 16_384;
+
+/**
+ * The indexing worker that reads a big library file cold gets an old generation of this many MB
+ * plus one per MB of the file (170 MB: 426 MB), so it collects before it grows (100k entries read
+ * in one process capped at 384 MB: peak 573 MB); one that runs out is run again without the cap.
+ */
+const STORE_HEAP_MB = 256;
+
+/**
  * A big library file re-read by what changed is read whole again in the background once it has
  * not changed for this long, and saved: the next start opens it from the cache instead of reading
  * it cold, and the entries held beside its store go back into one.
@@ -635,8 +649,11 @@ export class LitLensWorkspace {
   private async readStored(file: string, report: ProgressReport, signal?: AbortSignal, mode: 'open' | 'build' = 'open'): Promise<Corpus | null> {
     const dir = this.options.cacheDir ? path.join(this.options.cacheDir, 'corpora') : null;
     const name = path.basename(file);
+    const bytes = await fs.stat(file).then((s) => s.size, () => 0);
     const options = {
       format: libraryFormat(file) === 'bibtex' ? ('bibtex' as const) : ('csl-json' as const),
+      chunkPapers: LIBRARY_CHUNK_PAPERS,
+      heapMb: STORE_HEAP_MB + Math.ceil(bytes / MB),
       signal,
       onProgress: (p: CorpusProgress) => {
         const percent = p.totalBytes ? Math.min(99, Math.round((100 * p.bytes) / p.totalBytes)) : 0;
@@ -695,7 +712,7 @@ export class LitLensWorkspace {
     const format = libraryFormat(file) === 'bibtex' ? 'bibtex' : 'csl-json';
     const state = this.stored.get(file);
     const current = state && applied?.store === state.store ? state : null;
-    if (current && current.changed.length === 0 && current.store === current.corpus.store && (await corpusIdOf(file, { format })) === applied!.hash) return false; // its fingerprint did not move
+    if (current && current.changed.length === 0 && current.store === current.corpus.store && (await corpusIdOf(file, { format, chunkPapers: LIBRARY_CHUNK_PAPERS })) === applied!.hash) return false; // its fingerprint did not move
     // Rewritten with the same bytes: one streamed hash, no read.
     if (current?.contentHash && (await fileHash(file)) === current.contentHash) return false;
     const changed = current && rereadable(current) ? await this.rereadStored(file, library, index, current, mode, stable) : 'whole';
