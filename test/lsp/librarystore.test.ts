@@ -132,5 +132,6 @@ describe('language server over stdio: a big bibliography held in a paper store',
     for (const t = Date.now(); !now.has('addedlate2025') && Date.now() - t < 20000; now = await offered()) await sleep(100);
     assert.ok(now.has('addedlate2025'), 'the added entry is offered');
     assert.deepEqual(papers.filter((p) => !now.has(p.key)).map((p) => p.key), []);
+    assert.ok(logged(c, /big\.bib: 1 changed entry read again, 800 kept/), 're-read by what changed: only the added entry parsed');
   });
 });

@@ -100,12 +100,17 @@ function outside(library: Library, tiers: CompletionTiers): Set<string> {
 /** A store's keys, made once per store: a bibliography held off the heap is not walked per keystroke. */
 const storeKeys = new WeakMap<PaperStore, readonly string[]>();
 
-/** The keys of a source's papers, held as objects or in a store. */
+/** The keys of a source's papers, held as objects or in a store (and those read since it was built). */
 function keysOf(source: LibrarySource): Iterable<string> {
   const store = source.store;
   if (!store) return source.papers.map((p) => p.key);
   let keys = storeKeys.get(store);
-  if (!keys) storeKeys.set(store, (keys = Array.from({ length: store.size }, (_, doc) => store.keyAt(doc))));
+  if (!keys) {
+    // A store comes with the same papers beside it until both are replaced (workspace/stored.ts).
+    const list = source.papers.map((p) => p.key);
+    for (let doc = 0; doc < store.size; doc++) if (store.isLive?.(doc) !== false) list.push(store.keyAt(doc));
+    storeKeys.set(store, (keys = list));
+  }
   return keys;
 }
 

@@ -43,7 +43,7 @@ export function libraryInfo(ctx: LibraryContext): LibraryInfo {
     const span = store!.years();
     if (span) [min, max] = [Math.min(min, span.min), Math.max(max, span.max)];
   }
-  const size = (s: (typeof library.sources)[number]) => s.store?.size ?? s.papers.length;
+  const size = (s: (typeof library.sources)[number]) => (s.store ? (s.store.live ?? s.store.size) : 0) + s.papers.length;
   return {
     sources: countsByName(library.sources.filter((s) => size(s) > 0).map((s) => ({ name: sourceName(s, ctx.folders), papers: size(s) }))),
     years: Number.isFinite(min) ? { min, max } : null,

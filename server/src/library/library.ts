@@ -11,7 +11,7 @@ export interface LibrarySource {
   name: string;
   /** The file the papers came from ('' when not file-backed). */
   file: string;
-  /** The papers held as objects; empty for a store source. */
+  /** The papers held as objects; for a store source, the entries read since its store was built (workspace/stored.ts), usually none. */
   papers: Paper[];
   issues: LoadIssue[];
   kind: SourceKind;
@@ -66,9 +66,13 @@ export class Library {
     this.changed();
   }
 
-  /** Adds or replaces a source whose papers are in a packed store (by default a corpus: workspace files win its keys). */
-  setStoreSource(id: string, store: PaperStore, issues: LoadIssue[] = [], kind: SourceKind = 'corpus', name: string = id, hash?: string): void {
-    this.bySource.set(id, { id, name, file: store.file, papers: [], issues, kind, store, ...(hash ? { hash } : {}) });
+  /**
+   * Adds or replaces a source whose papers are in a packed store (by default a corpus: workspace
+   * files win its keys); `papers`: entries of its file read since the store was built, held as
+   * objects beside it (their keys must not be the store's live ones).
+   */
+  setStoreSource(id: string, store: PaperStore, issues: LoadIssue[] = [], kind: SourceKind = 'corpus', name: string = id, hash?: string, papers: Paper[] = []): void {
+    this.bySource.set(id, { id, name, file: store.file, papers, issues, kind, store, ...(hash ? { hash } : {}) });
     this.changed();
   }
 
@@ -139,7 +143,7 @@ export class Library {
   /** Distinct papers, store papers included. */
   get size(): number {
     const merged = this.merge();
-    return merged.papers.length + merged.stores.reduce((n, s) => n + s.store!.size, 0) - merged.shadowed;
+    return merged.papers.length + merged.stores.reduce((n, s) => n + (s.store!.live ?? s.store!.size), 0) - merged.shadowed;
   }
 
   /** Every source's load issues, then duplicate-key warnings. */

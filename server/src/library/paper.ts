@@ -62,6 +62,9 @@ export interface KeyIndex {
   docOf(key: string): number;
   /** UTF-8 bytes of the keys of docs [start, end), each followed by a NUL byte (what hashKeys hashes). */
   keyBytes(start: number, end: number): Uint8Array;
+  /** Docs left out since the store was built (their entries changed or went): docOf does not find them, rankings skip them. */
+  maskedDocs?(): readonly number[];
+  isLive?(doc: number): boolean;
 }
 
 /** The key of paper `index` of a list, without making a paper when the list is a store view. */

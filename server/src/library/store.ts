@@ -11,8 +11,10 @@
 //   store.get('arXiv:2101.00001')                       // compact Paper: key, title, authors, year
 //   await store.fullEntry('arXiv:2101.00001')           // the whole record, read from the file
 //   encodeStore(store, meta) / decodeStore(bytes, file) // the saved form (one Buffer)
+//   store.relocated(places, masked)                     // the same papers in a rewritten file, some left out
 //
-// Non-goals: editing (a store is rebuilt from its source), more than 2^32 bytes of packed text,
+// Non-goals: editing in place (a store is rebuilt from its source; `relocated` makes a new one over
+// the same columns that leaves out the papers whose entries changed), more than 2^32 bytes of packed text,
 // noticing a changed source by itself (the caller compares fingerprints; a read whose record no
 // longer has its key returns undefined and marks the store stale).
 import { createHash } from 'node:crypto';
@@ -49,6 +51,13 @@ export interface PaperStore extends PaperList, KeyIndex {
   years(): { min: number; max: number } | null;
   /** Closes the file the entries are read from (it reopens on the next read). */
   close(): Promise<void>;
+  /**
+   * False for a doc left out since the store was built (its entry changed or went: see
+   * PackedPaperStore.relocated): `docOf` does not find it and the index counts it dead. Absent: all are.
+   */
+  isLive?(doc: number): boolean;
+  /** Papers not left out (size when none is). */
+  readonly live?: number;
 }
 
 /** Authors kept per paper in the compact record (lists show "A, B, C et al."; the index has them all). */
@@ -89,6 +98,11 @@ export interface StoreColumns {
   titleHashes: Uint32Array;
   /** Open addressing: doc + 1 at the slot of the key's hash (0: empty); length a power of two. */
   table: Int32Array;
+  /**
+   * A hash of each record's text as the reader found it (entryHash), 0 when not known: a changed
+   * file's entries are matched with these, so only the ones whose bytes changed are parsed again.
+   */
+  entryHashes: Float64Array;
 }
 
 export class PackedPaperStore implements PaperStore {
@@ -101,13 +115,50 @@ export class PackedPaperStore implements PaperStore {
   /** BibTeX: the file's @string definitions, read before an entry read again alone (stream.ts paperOfRecord). */
   strings = '';
 
+  /** 1 for a doc left out (relocated); null when none is. */
+  private readonly masked: Uint8Array | null;
+  readonly live: number;
+
   constructor(
     readonly file: string,
     readonly format: StreamFormat,
     private readonly c: StoreColumns,
+    masked: Uint8Array | null = null,
   ) {
     this.size = c.years.length;
     this.kind = format === 'arxiv' ? 'arxiv' : format === 'bibtex' ? 'bibtex' : format === 'zotero' ? 'zotero' : 'csl-json';
+    this.masked = masked && masked.includes(1) ? masked : null;
+    this.live = this.size - (this.masked ? this.masked.reduce((n, m) => n + m, 0) : 0);
+  }
+
+  isLive(doc: number): boolean {
+    return !this.masked || this.masked[doc] === 0;
+  }
+
+  /** The docs left out (relocated), in order: the index counts them dead (search/shadow.ts). */
+  maskedDocs(): number[] {
+    const out: number[] = [];
+    if (this.masked) for (let d = 0; d < this.size; d++) if (this.masked[d]) out.push(d);
+    return out;
+  }
+
+  /** The record's entryHash (0: not known). */
+  entryHashAt(doc: number): number {
+    return this.c.entryHashes[doc] ?? 0;
+  }
+
+  /**
+   * The same papers at new places in a rewritten file, the docs with `masked[doc] = 1` left out
+   * (their entries changed or went): a new store over the same packed columns, numbered as this
+   * one, so the index's segments over this store still fit it. `masked` docs keep their old place.
+   */
+  relocated(places: { offsets: Float64Array; lengths: Uint32Array; lines: Uint32Array }, masked: Uint8Array): PackedPaperStore {
+    const { offsets, lengths, lines } = places;
+    if ([offsets, lengths, lines, masked].some((a) => a.length !== this.size)) throw new RangeError(`relocated: ${this.size} places expected`);
+    const table = rehash(this.c.table.length, this.size, this.c.text, this.c.bounds, masked);
+    const store = new PackedPaperStore(this.file, this.format, { ...this.c, offsets, lengths, lines, table }, masked);
+    store.strings = this.strings;
+    return store;
   }
 
   get length(): number {
@@ -164,6 +215,7 @@ export class PackedPaperStore implements PaperStore {
     return 0;
   }
 
+  /** -1 for a doc left out (relocated) too. */
   docOf(key: string): number {
     const { table, bounds, text } = this.c;
     const mask = table.length - 1;
@@ -232,6 +284,7 @@ export class PackedPaperStore implements PaperStore {
     for (let doc = 0; doc < hashes.length; doc++) {
       const hit = wanted.get(hashes[doc]);
       if (!hit) continue;
+      if (!this.isLive(doc)) continue;
       const id = titleIdentity(this.str(doc, 1));
       for (const i of hit) if (ids[i] === id) out[i].push(doc);
     }
@@ -241,8 +294,8 @@ export class PackedPaperStore implements PaperStore {
   years(): { min: number; max: number } | null {
     let min = Infinity;
     let max = -Infinity;
-    for (const y of this.c.years) {
-      if (!y) continue;
+    for (const [doc, y] of this.c.years.entries()) {
+      if (!y || !this.isLive(doc)) continue;
       if (y < min) min = y;
       if (y > max) max = y;
     }
@@ -390,6 +443,7 @@ export class PaperStoreBuilder {
   private readonly lengths = new Column(new Uint32Array(1 << 10), (n) => new Uint32Array(n));
   private readonly lines = new Column(new Uint32Array(1 << 10), (n) => new Uint32Array(n));
   private readonly titleHashes = new Column(new Uint32Array(1 << 10), (n) => new Uint32Array(n));
+  private readonly entryHashes = new Column(new Float64Array(1 << 10), (n) => new Float64Array(n));
   private table: Int32Array = new Int32Array(1 << 11);
   private count = 0;
 
@@ -418,10 +472,11 @@ export class PaperStoreBuilder {
   }
 
   /**
-   * Adds the next paper with its record's place in the file; returns its doc number, or the doc
-   * number of the paper that already has its key (the paper is then not added).
+   * Adds the next paper with its record's place in the file (and the record's entryHash, when
+   * known); returns its doc number, or the doc number of the paper that already has its key (the
+   * paper is then not added).
    */
-  add(paper: Paper, offset: number, length: number): { doc: number; duplicate: boolean } {
+  add(paper: Paper, offset: number, length: number, entryHash = 0): { doc: number; duplicate: boolean } {
     const keyStart = this.text.length;
     this.write(paper.key);
     const keyEnd = this.text.length;
@@ -439,6 +494,7 @@ export class PaperStoreBuilder {
     this.lengths.push(length);
     this.lines.push(paper.origin.line);
     this.titleHashes.push(fnvString(titleIdentity(paper.title)));
+    this.entryHashes.push(entryHash);
     const doc = this.count++;
     this.insert(doc, keyStart, keyEnd);
     return { doc, duplicate: false };
@@ -478,6 +534,7 @@ export class PaperStoreBuilder {
       lengths: this.lengths.done(),
       lines: this.lines.done(),
       titleHashes: this.titleHashes.done(),
+      entryHashes: this.entryHashes.done(),
       table: rehash(Math.max(2, this.table.length), this.count, text, bounds),
     });
   }
@@ -490,10 +547,10 @@ function place(table: Int32Array, doc: number, hash: number): void {
   table[slot] = doc + 1;
 }
 
-/** A table of `size` slots holding docs 0..count-1 (`count` may be one less while adding). */
-function rehash(size: number, count: number, text: Uint8Array, bounds: Uint32Array): Int32Array {
+/** A table of `size` slots holding docs 0..count-1 (`count` may be one less while adding), but the `masked` ones. */
+function rehash(size: number, count: number, text: Uint8Array, bounds: Uint32Array, masked?: Uint8Array): Int32Array {
   const table = new Int32Array(size);
-  for (let d = 0; d < count; d++) place(table, d, fnv(text, bounds[d * FIELDS], bounds[d * FIELDS + 1]));
+  for (let d = 0; d < count; d++) if (!masked?.[d]) place(table, d, fnv(text, bounds[d * FIELDS], bounds[d * FIELDS + 1]));
   return table;
 }
 
@@ -505,9 +562,9 @@ function rehash(size: number, count: number, text: Uint8Array, bounds: Uint32Arr
 //   then the columns, 8-byte aligned (offsets relative to the payload start), little-endian.
 
 /** Bump when the layout or what a column means changes. */
-export const STORE_FORMAT = 1;
+export const STORE_FORMAT = 2;
 const MAGIC = Buffer.from('LLSTORE\0', 'latin1');
-const COLUMNS = ['text', 'bounds', 'years', 'authorCounts', 'offsets', 'lengths', 'lines', 'titleHashes', 'table'] as const;
+const COLUMNS = ['text', 'bounds', 'years', 'authorCounts', 'offsets', 'lengths', 'lines', 'titleHashes', 'table', 'entryHashes'] as const;
 const ARRAY_OF: Record<(typeof COLUMNS)[number], { BYTES_PER_ELEMENT: number; new (b: ArrayBuffer, o: number, n: number): ArrayBufferView }> = {
   text: Uint8Array,
   bounds: Uint32Array,
@@ -518,6 +575,7 @@ const ARRAY_OF: Record<(typeof COLUMNS)[number], { BYTES_PER_ELEMENT: number; ne
   lines: Uint32Array,
   titleHashes: Uint32Array,
   table: Int32Array,
+  entryHashes: Float64Array,
 };
 
 interface StoreHeader<M> {
@@ -589,7 +647,7 @@ export function decodeStore<M>(bytes: Buffer, file: string): { store: PackedPape
   }
   const c = columns as unknown as StoreColumns;
   const n = header.papers;
-  const sizes = [c.years, c.authorCounts, c.offsets, c.lengths, c.lines, c.titleHashes].every((a) => a.length === n);
+  const sizes = [c.years, c.authorCounts, c.offsets, c.lengths, c.lines, c.titleHashes, c.entryHashes].every((a) => a.length === n);
   if (!sizes || c.bounds.length !== n * FIELDS + 1 || c.bounds[n * FIELDS] !== c.text.length || (c.table.length & (c.table.length - 1)) !== 0 || c.table.length < n) {
     return 'columns inconsistent';
   }

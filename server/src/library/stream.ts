@@ -2,8 +2,8 @@
 // or of a CSL-JSON array, one at a time, each with where its record is in the file (byte offset
 // and length), so nothing but the current record is ever in memory and any entry can be read
 // again on its own. Problems are `file:line:` issues; a bad record never stops the others.
-import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { arxivCategories, arxivPaper, categoriesInLine, categoryFilter, type ArxivRecord } from './arxiv';
 import { loadBibtexParser, parseBibtex, scanBibtex } from './bibtex';
@@ -25,6 +25,14 @@ export interface StreamedPaper {
   /** Where its record is in the file, in bytes. */
   offset: number;
   length: number;
+  /** BibTeX: entryHash of the record's text, to match it in the file rewritten (rereadBibtex). */
+  hash?: number;
+}
+
+/** A record's identity, for matching a rewritten file's entries with a store's: 53 bits of the sha1 of its text (never 0). */
+export function entryHash(text: string): number {
+  const d = createHash('sha1').update(text).digest();
+  return d.readUInt32BE(0) * 2 ** 21 + (d.readUInt32BE(4) >>> 11) || 1;
 }
 
 export interface StreamProgress {
@@ -254,73 +262,36 @@ async function streamBibtex(file: string, each: (paper: StreamedPaper) => void, 
   const issues: LoadIssue[] = [];
   const maxIssues = options.maxIssues ?? 100;
   const progress: StreamProgress = { bytes: 0, totalBytes: 0, records: 0, papers: 0, filtered: 0, issues: 0 };
+  const hash = createHash('sha1');
+  let strings = ''; // the @string definitions read so far, each parse's prefix
   const result = (fallback?: string): StreamResult => {
     if (progress.issues > issues.length) issues.push({ file, line: 0, severity: 'error', message: `${progress.issues - issues.length} more problems not listed` });
     options.onProgress?.({ ...progress });
     return { format: 'bibtex', issues, progress, ...(fallback ? { fallback } : { hash: hash.digest('hex'), strings }) };
   };
   await loadBibtexParser();
-  let handle;
-  try {
-    handle = await open(file, 'r');
-    progress.totalBytes = (await handle.stat()).size;
-  } catch (err) {
-    await handle?.close();
-    issues.push({ file, line: 0, severity: 'error', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}` });
-    progress.issues++;
-    return result();
-  }
+  const handle = await openBibtex(file, progress, issues);
+  if (!handle) return result();
   const every = options.progressMs ?? 200;
   let lastReport = performance.now();
-  const decoder = new StringDecoder('utf8');
-  const hash = createHash('sha1');
-  const buffer = Buffer.alloc(options.blockBytes ?? BIBTEX_BLOCK);
-  let carry = ''; // text read but not parsed yet (an entry cut by the block's end)
-  let carryByte = 0; // its byte offset in the file
-  let carryLine = 1; // its line
-  let strings = ''; // the @string definitions read so far, each parse's prefix
   try {
-    for (let first = true; ; first = false) {
-      options.signal?.throwIfAborted();
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      const final = bytesRead === 0;
-      hash.update(buffer.subarray(0, bytesRead));
-      let text = carry + (final ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead)));
-      if (first && text.startsWith('\ufeff')) [text, carryByte] = [text.slice(1), 3]; // a BOM: its 3 bytes come before the first entry
-      if (text.includes('\ufffd')) return result('not UTF-8');
-      text = withLfLineEnds(text); // a lone CR becomes LF: same length, so offsets hold
-      const { chunks } = scanBibtex(text);
-      const complete = final ? chunks.length : chunks.length - 1;
-      if (complete <= 0 && !final) {
-        carry = text;
-        continue;
-      }
-      const cut = final ? text.length : chunks[complete].start;
-      const part = text.slice(0, cut);
-      if (/\bcrossref\s*=/i.test(part)) return result('crossref');
+    for await (const block of bibtexBlocks(handle, options.blockBytes ?? BIBTEX_BLOCK, hash, options.signal)) {
+      if (typeof block === 'string') return result(block);
+      if (/\bcrossref\s*=/i.test(block.text)) return result('crossref');
       // The block parsed after the @strings so far (each on lines of its own); lines moved to the file's.
       const firstLine = count(strings) + 1;
-      const shift = (l: number): number => l - firstLine + carryLine;
-      const read = parseBibtex(file, strings + part);
+      const shift = (l: number): number => l - firstLine + block.line;
+      const read = parseBibtex(file, strings + block.text);
       for (const issue of read.issues) {
         if (issue.line !== 0 && issue.line < firstLine) continue; // an @string's problem, reported with its own block
         progress.issues++;
-        if (issues.length < maxIssues) issues.push(issue.line ? { ...issue, line: shift(issue.line), message: issue.message.replace(/\bline (\d+)/g, (_, n) => `line ${shift(Number(n))}`) } : issue);
+        if (issues.length < maxIssues) issues.push(movedIssue(issue, shift));
       }
       // Each paper's entry: the scanner's chunk on its line (papers come in file order).
-      const entries = new Map<number, { offset: number; length: number }[]>();
-      let byte = carryByte;
-      let at = 0;
-      let line = carryLine;
-      for (const chunk of chunks.slice(0, complete)) {
-        byte += Buffer.byteLength(text.slice(at, chunk.start));
-        line += count(text.slice(at, chunk.start));
-        const length = Buffer.byteLength(text.slice(chunk.start, chunk.end));
-        if (chunk.type === 'string') strings += text.slice(chunk.start, chunk.end) + '\n';
-        else if (chunk.type !== 'comment' && chunk.type !== 'preamble') entries.set(line, [...(entries.get(line) ?? []), { offset: byte, length }]);
-        line += count(text.slice(chunk.start, chunk.end));
-        byte += length;
-        at = chunk.end;
+      const entries = new Map<number, ScannedChunk[]>();
+      for (const chunk of block.chunks) {
+        if (chunk.type === 'string') strings += chunk.text + '\n';
+        else if (chunk.type !== 'comment' && chunk.type !== 'preamble') entries.set(chunk.line, [...(entries.get(chunk.line) ?? []), chunk]);
         progress.records++;
       }
       for (const paper of read.papers) {
@@ -328,22 +299,225 @@ async function streamBibtex(file: string, each: (paper: StreamedPaper) => void, 
         const entry = entries.get(paper.origin.line)?.shift();
         if (!entry) continue;
         progress.papers++;
-        each({ paper, ...entry });
+        each({ paper, offset: entry.offset, length: entry.length, hash: entryHash(entry.text) });
       }
-      carryByte = byte + Buffer.byteLength(text.slice(at, cut));
-      carryLine = line + count(text.slice(at, cut));
-      carry = text.slice(cut);
-      progress.bytes = Math.min(progress.totalBytes, carryByte);
+      progress.bytes = Math.min(progress.totalBytes, block.end);
       const now = performance.now();
       if (options.onProgress && now - lastReport >= every) {
         lastReport = now;
         options.onProgress({ ...progress });
       }
-      if (final) return result();
+    }
+    return result();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `file` opened for reading, its size in `progress`; null (and why in `issues`) when it cannot be. */
+async function openBibtex(file: string, progress: StreamProgress, issues: LoadIssue[]): Promise<FileHandle | null> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, 'r');
+    progress.totalBytes = (await handle.stat()).size;
+    return handle;
+  } catch (err) {
+    await handle?.close();
+    issues.push({ file, line: 0, severity: 'error', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}` });
+    progress.issues++;
+    return null;
+  }
+}
+
+/** An issue of a parse whose line 1 is not the file's, at the file's line (`shift`), in its place and its message. */
+function movedIssue(issue: LoadIssue, shift: (line: number) => number): LoadIssue {
+  return issue.line ? { ...issue, line: shift(issue.line), message: issue.message.replace(/\bline (\d+)/g, (_, n) => `line ${shift(Number(n))}`) } : issue;
+}
+
+/** One entry, @string, @comment or @preamble of a BibTeX file, with its place in the file. */
+interface ScannedChunk {
+  type: string;
+  text: string;
+  offset: number;
+  length: number;
+  line: number;
+}
+
+/** A block of complete chunks: `text` (the chunks and what lies between them) starts at `line`; `end`: the byte after it. */
+interface ScannedBlock {
+  text: string;
+  line: number;
+  end: number;
+  chunks: ScannedChunk[];
+}
+
+/**
+ * A BibTeX file a block at a time (`hash` gets every byte): the scanner finds the block's complete
+ * chunks, an entry cut by the block's end waits for the next block. CR line ends become LF (the
+ * same length, so offsets hold); a BOM's 3 bytes come before the first chunk. Yields a string (and
+ * stops) when the file is not UTF-8.
+ */
+async function* bibtexBlocks(handle: FileHandle, blockBytes: number, hash: Hash, signal?: AbortSignal): AsyncGenerator<ScannedBlock | string> {
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.alloc(blockBytes);
+  let carry = ''; // text read but not scanned into chunks yet (an entry cut by the block's end)
+  let carryByte = 0; // its byte offset in the file
+  let carryLine = 1; // its line
+  for (let first = true; ; first = false) {
+    signal?.throwIfAborted();
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    const final = bytesRead === 0;
+    hash.update(buffer.subarray(0, bytesRead));
+    let text = carry + (final ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead)));
+    if (first && text.startsWith('\ufeff')) [text, carryByte] = [text.slice(1), 3]; // a BOM: its 3 bytes come before the first entry
+    if (text.includes('\ufffd')) return yield 'not UTF-8';
+    text = withLfLineEnds(text); // a lone CR becomes LF: same length, so offsets hold
+    const { chunks } = scanBibtex(text);
+    const complete = final ? chunks.length : chunks.length - 1;
+    if (complete <= 0 && !final) {
+      carry = text;
+      continue;
+    }
+    const cut = final ? text.length : chunks[complete].start;
+    const located: ScannedChunk[] = [];
+    let byte = carryByte;
+    let at = 0;
+    let line = carryLine;
+    for (const chunk of chunks.slice(0, complete)) {
+      byte += Buffer.byteLength(text.slice(at, chunk.start));
+      line += count(text.slice(at, chunk.start));
+      const body = text.slice(chunk.start, chunk.end);
+      const length = Buffer.byteLength(body);
+      located.push({ type: chunk.type, text: body, offset: byte, length, line });
+      line += count(body);
+      byte += length;
+      at = chunk.end;
+    }
+    const blockLine = carryLine;
+    carryByte = byte + Buffer.byteLength(text.slice(at, cut));
+    carryLine = line + count(text.slice(at, cut));
+    carry = text.slice(cut);
+    yield { text: text.slice(0, cut), line: blockLine, end: carryByte, chunks: located };
+    if (final) return;
+  }
+}
+
+/** A BibTeX file read again against a store's entries (rereadBibtex). */
+export interface Reread {
+  /** Why only a whole read will do (crossref, not UTF-8, the @string definitions changed, too many entries changed); nothing else is set. */
+  fallback?: string;
+  /** sha1 of the file's bytes. */
+  hash: string;
+  strings: string;
+  /**
+   * Per doc of the store read against: where its entry is in the file now (offset -1: nowhere, its
+   * bytes changed or it went), and how many line breaks it holds.
+   */
+  offsets: Float64Array;
+  lengths: Uint32Array;
+  lines: Uint32Array;
+  lineCounts: Uint32Array;
+  /** The file's entries that are none of the store's, in file order, parsed (one that does not parse has an issue instead). */
+  fresh: StreamedPaper[];
+  /** The fresh entries' problems (the store's others are the caller's to keep). */
+  issues: LoadIssue[];
+  progress: StreamProgress;
+}
+
+/**
+ * A BibTeX file read again by what changed: each entry is hashed (entryHash) and matched with the
+ * entry hashes a store was built with (`known.hashes`, per doc); only the entries whose bytes match
+ * none are parsed, after the @string definitions (which must be `known.strings`, else it falls
+ * back). A rewrite with nothing changed is a scan and a hash per entry, no parse. More than
+ * `maxFresh` unmatched entries: it falls back (a whole read is then cheaper).
+ */
+export async function rereadBibtex(file: string, known: { hashes: Float64Array; strings: string }, options: { maxFresh?: number; signal?: AbortSignal; blockBytes?: number } = {}): Promise<Reread> {
+  const n = known.hashes.length;
+  const progress: StreamProgress = { bytes: 0, totalBytes: 0, records: 0, papers: 0, filtered: 0, issues: 0 };
+  const issues: LoadIssue[] = [];
+  const hash = createHash('sha1');
+  const out: Reread = { hash: '', strings: '', offsets: new Float64Array(n).fill(-1), lengths: new Uint32Array(n), lines: new Uint32Array(n), lineCounts: new Uint32Array(n), fresh: [], issues, progress };
+  const fallback = (why: string): Reread => ({ ...out, fallback: why, fresh: [] });
+  const docOf = new Map<number, number>();
+  known.hashes.forEach((h, doc) => h && docOf.set(h, doc));
+  const maxFresh = options.maxFresh ?? Infinity;
+  await loadBibtexParser();
+  const handle = await openBibtex(file, progress, issues);
+  if (!handle) return fallback(issues[0].message);
+  const fresh: ScannedChunk[] = [];
+  // What follows each fresh entry in the file (any chunk): a parse of the fresh entries alone must
+  // end each where the file does ("not closed before the next entry on line N", not "at the end").
+  const next = new Map<ScannedChunk, ScannedChunk>();
+  let previous: ScannedChunk | null = null;
+  let strings = '';
+  try {
+    for await (const block of bibtexBlocks(handle, options.blockBytes ?? BIBTEX_BLOCK, hash, options.signal)) {
+      if (typeof block === 'string') return fallback(block);
+      for (const chunk of block.chunks) {
+        progress.records++;
+        if (previous) next.set(previous, chunk);
+        previous = null;
+        if (chunk.type === 'string') strings += chunk.text + '\n';
+        if (chunk.type === 'string' || chunk.type === 'comment' || chunk.type === 'preamble') continue;
+        const doc = docOf.get(entryHash(chunk.text));
+        if (doc !== undefined && out.offsets[doc] < 0) {
+          out.offsets[doc] = chunk.offset;
+          out.lengths[doc] = chunk.length;
+          out.lines[doc] = chunk.line;
+          out.lineCounts[doc] = count(chunk.text);
+        } else if (fresh.push((previous = chunk)) > maxFresh) return fallback(`more than ${maxFresh} entries changed`);
+      }
+      progress.bytes = block.end;
     }
   } finally {
     await handle.close();
   }
+  if (strings !== known.strings) return fallback('its @string definitions changed');
+  if (fresh.some((c) => /\bcrossref\s*=/i.test(c.text))) return fallback('crossref');
+  // The fresh entries parsed together after the @strings, each on lines of its own and followed
+  // by the first line of what follows it in the file (when that is not the next fresh entry);
+  // lines moved to the file's.
+  const pieces: { text: string; line: number; entry: number }[] = [];
+  fresh.forEach((c, i) => {
+    pieces.push({ text: c.text, line: c.line, entry: i });
+    const after = next.get(c);
+    if (after && after !== fresh[i + 1]) pieces.push({ text: after.text.slice(0, after.text.indexOf('\n') >>> 0), line: after.line, entry: -1 });
+  });
+  const firstLine = count(strings) + 1;
+  const starts: number[] = [];
+  let at = firstLine;
+  for (const p of pieces) {
+    starts.push(at);
+    at += count(p.text) + 1;
+  }
+  const pieceAt = (l: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= l) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const shift = (l: number): number => l - starts[pieceAt(l)] + pieces[pieceAt(l)].line;
+  const read = pieces.length ? parseBibtex(file, strings + pieces.map((p) => p.text).join('\n')) : { papers: [], issues: [] };
+  for (const issue of read.issues) {
+    if (issue.line !== 0 && issue.line < firstLine) continue; // an @string's problem: the store's read reported it
+    if (issue.line !== 0 && pieces[pieceAt(issue.line)].entry < 0) continue; // the line after a fresh entry's: not read here
+    issues.push(movedIssue(issue, shift));
+  }
+  progress.issues = issues.length;
+  const taken = new Set<number>();
+  for (const paper of read.papers) {
+    const i = pieces[pieceAt(paper.origin.line)].entry;
+    if (i < 0 || taken.has(i)) continue;
+    taken.add(i);
+    paper.origin.line = shift(paper.origin.line);
+    out.fresh.push({ paper, offset: fresh[i].offset, length: fresh[i].length, hash: entryHash(fresh[i].text) });
+  }
+  progress.papers = out.offsets.reduce((k, o) => k + (o >= 0 ? 1 : 0), out.fresh.length);
+  return { ...out, hash: hash.digest('hex'), strings };
 }
 
 function count(text: string): number {

@@ -242,8 +242,8 @@ export async function buildCorpus(file: string, dir: string | null, options: Cor
   };
   const read = await streamPapers(
     file,
-    ({ paper, offset, length }) => {
-      const added = builder.add(paper, offset, length);
+    ({ paper, offset, length, hash: entry }) => {
+      const added = builder.add(paper, offset, length, entry);
       if (added.duplicate) {
         extra.push({ file, line: paper.origin.line, severity: 'warning', message: `duplicate key "${paper.key}", also at line ${builder.lineOf(added.doc)}; skipped` });
         return;

@@ -16,7 +16,7 @@ interface Group {
   views: { start: number; length: number; base: number }[];
 }
 
-/** 1 for each global document whose key an earlier document has. */
+/** 1 for each global document whose key an earlier document has, and for each a store left out (KeyIndex.maskedDocs). */
 export function shadowedDocs(parts: readonly LaidOutPart[], total: number): Uint8Array<ArrayBuffer> {
   const dead = new Uint8Array(total);
   const first = new Map<string, number>(); // array keys: key -> global doc of the first holder
@@ -53,10 +53,18 @@ export function shadowedDocs(parts: readonly LaidOutPart[], total: number): Uint
       const [small, large] = list[a].keys.size <= list[b].keys.size ? [list[a], list[b]] : [list[b], list[a]];
       for (const v of small.views) {
         for (let i = 0; i < v.length; i++) {
+          if (small.keys.isLive?.(v.start + i) === false) continue;
           const other = globalOf(large, large.keys.docOf(small.keys.keyAt(v.start + i)));
           if (other >= 0) later(v.base + i, other);
         }
       }
+    }
+  }
+  // A store's docs whose entries changed or went since it was built (PackedPaperStore.relocated).
+  for (const group of groups.values()) {
+    for (const doc of group.keys.maskedDocs?.() ?? []) {
+      const at = globalOf(group, doc);
+      if (at >= 0) dead[at] = 1;
     }
   }
   return dead;

@@ -124,6 +124,12 @@ function isWordCode(c: number): boolean {
  * one-letter words dropped, two-part hyphenated compounds also joined), without offsets and
  * several times faster: for indexing.
  */
+/**
+ * A word as a string of its own: V8 makes a slice of 13 characters or more a view that keeps the
+ * whole text alive, and the stem caches keep words for the life of the process.
+ */
+const own = (word: string): string => (word.length < 13 ? word : (' ' + word).slice(1));
+
 export function indexWords(text: string, each: (term: string) => void): void {
   const s = fold(text);
   const n = s.length;
@@ -143,10 +149,10 @@ export function indexWords(text: string, each: (term: string) => void): void {
       prevEnd = -2;
       continue;
     }
-    const term = s.slice(start, i);
+    const term = own(s.slice(start, i));
     const hyphenated = prevEnd === start - 1 && s.charCodeAt(prevEnd) === 45;
     if (hyphenated && !prevHyphenated && s.charCodeAt(i) !== 45 && isAlpha(prevTerm) && isAlpha(term)) {
-      const joined = prevTerm + term;
+      const joined = own(prevTerm + term);
       if (joined.length <= 24) each(joined);
     }
     if (term.length > 1) each(term);

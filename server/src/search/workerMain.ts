@@ -1,6 +1,7 @@
 // The indexing thread (worker.ts starts it; bundled as dist/indexWorker.js): collects the papers
 // sent, builds one index over them, and replies with each source's segments in the saved format.
 import { parentPort } from 'node:worker_threads';
+import { rereadBibtex } from '../library/stream';
 import type { Paper } from '../library/paper';
 import { buildCorpus, openCorpus } from './corpus';
 import { SearchIndex, type IndexSource } from './index';
@@ -13,6 +14,13 @@ const received: IndexedFields[][] = [];
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'papers') {
     (received[msg.source] ??= []).push(...msg.papers);
+    return;
+  }
+  if (msg.type === 'reread') {
+    rereadBibtex(msg.file, { hashes: msg.hashes, strings: msg.strings }, { maxFresh: msg.maxFresh }).then(
+      (reread) => port.postMessage({ type: 'reread', reread } satisfies WorkerReply, [reread.offsets.buffer, reread.lengths.buffer, reread.lines.buffer, reread.lineCounts.buffer] as ArrayBuffer[]),
+      (err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerReply),
+    );
     return;
   }
   if (msg.type === 'corpus' || msg.type === 'open-corpus') {

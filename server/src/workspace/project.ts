@@ -77,11 +77,11 @@ export function keysInFiles(library: Library, files: readonly string[]): Readonl
   return keys;
 }
 
-/** A source's papers: held as objects, or a store's compact ones (key and place are all keysInFiles needs). */
+/** A source's papers: held as objects, or a store's compact ones (key and place are all keysInFiles needs) and those read since. */
 function* papersOf(source: LibrarySource): Iterable<Paper> {
   const store = source.store;
-  if (!store) return yield* source.papers;
-  for (let doc = 0; doc < store.size; doc++) yield store.paperAt(doc);
+  if (store) for (let doc = 0; doc < store.size; doc++) if (store.isLive?.(doc) !== false) yield store.paperAt(doc);
+  yield* source.papers;
 }
 
 /** keysInFiles runs on completion and diagnostics; a project .bib may hold 100k entries. */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { BibtexCache } from '../library/bibtex';
 import { fileHash, findLibraryFiles, isLibraryFile, isSkippedFolder, libraryFormat, readLibraryFile } from '../library/files';
 import { joinByTitle } from '../library/join';
-import type { Library } from '../library/library';
+import type { Library, LibrarySource } from '../library/library';
 import { loadLibrary } from '../library/load';
 import { ZOTERO_SOURCE_PREFIX } from '../library/zotero/source';
 import { ZoteroSource, type ZoteroStores } from './zotero';
@@ -19,13 +19,14 @@ import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { vectorDir } from '../search/semantic/vectorCache';
-import { buildCorpusInWorker, buildIndex, buildSource, openCorpusInWorker, rebuildSource } from '../search/worker';
+import { buildCorpusInWorker, buildIndex, buildSource, openCorpusInWorker, rebuildSource, rereadInWorker } from '../search/worker';
 import { SharedCorpus } from '../shared/corpus';
 import { isSharedCorpusUrl } from '../shared/schema';
 import { SCAN_LIMITS, isInside } from './documents';
 import { trimCache } from './cache';
 import { sourceName } from './project';
 import { DEFAULT_SETTLE, endsInsideEntry, keepsEverything, signature, untilStable, type SettleOptions } from './settle';
+import { applyReread, indexedState, knownEntries, rereadable, storedFile, type StoredFile } from './stored';
 
 /** A consistent pair: the index was built from exactly this library version. */
 export interface Ready {
@@ -59,6 +60,8 @@ export interface WorkspaceOptions {
   storeBytes?: number;
   /** One line for the server's log (a big library file opened from its saved index, read whole…). */
   log?: (message: string) => void;
+  /** A big library file re-read by what changed is read whole (and saved) once it has been quiet this long (default FOLD_MS). */
+  foldMs?: number;
 }
 
 /**
@@ -68,10 +71,48 @@ export interface WorkspaceOptions {
  */
 export const LIBRARY_STORE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * A big library file's change re-parses only its changed entries while there are at most this
+ * many of them (they are held as objects beside the store); more, and the file is read whole.
+ */
+export const MAX_CHANGED_ENTRIES = 2000;
+
+/**
+ * A big library file's store is indexed in chunks of this many papers (a corpus's are 65,536): the
+ * chunk being built is what a cold read holds most of (100k entries: peak 842 MB at 65,536, 729 MB
+ * at 16,384, read in one process).
+ */
+export const LIBRARY_CHUNK_PAPERS = 16_384;
+
+/**
+ * The indexing worker that reads a big library file cold gets an old generation of this many MB
+ * plus one per MB of the file (170 MB: 426 MB), so it collects before it grows (100k entries read
+ * in one process capped at 384 MB: peak 573 MB); one that runs out is run again without the cap.
+ */
+const STORE_HEAP_MB = 256;
+
+/**
+ * A big library file re-read by what changed is read whole again in the background once it has
+ * not changed for this long, and saved: the next start opens it from the cache instead of reading
+ * it cold, and the entries held beside its store go back into one.
+ */
+export const FOLD_MS = 30_000;
+
 /** Reports what loading is doing: a message and a 0..100 percentage. */
 export type ProgressReport = (message: string, percentage: number) => void;
 
 export type Change = { file: string; type: 'created' | 'changed' | 'deleted' };
+
+/** A file's update in progress: its first read, then its wait to settle (LitLensWorkspace.update). */
+interface PendingUpdate {
+  done: Promise<boolean>;
+  reading: boolean;
+  /** One more read queued after the first. */
+  again?: Promise<boolean>;
+  /** A read while it waits to settle (tryWhileSettling), and one more queued after it. */
+  trying?: Promise<unknown>;
+  retry?: Promise<boolean>;
+}
 
 /** A litlens.corpora file: its loaded corpus, or what loading it is doing. */
 interface CorpusEntry {
@@ -107,7 +148,7 @@ export class LitLensWorkspace {
   /** File updates run one after another, so an older re-index never lands after a newer one. */
   private updates: Promise<unknown> = Promise.resolve();
   /** Per file: the update running for it (its first read, then its wait to settle), and one read queued after it. */
-  private readonly pending = new Map<string, { done: Promise<boolean>; reading: boolean; again?: Promise<boolean> }>();
+  private readonly pending = new Map<string, PendingUpdate>();
   private disposed = false;
   /** The cache folder's size and limit after the last trim; its limit in bytes (settings.cacheLimit). */
   private cacheUse: { bytes: number; limit: number } | null = null;
@@ -122,8 +163,10 @@ export class LitLensWorkspace {
   private readonly shared = new Map<string, SharedCorpus>();
   /** Stops corpus builds when the corpora or their filter change (or on dispose); a reload for other reasons lets them run. */
   private corpusBuilding = new AbortController();
-  /** The sha1 of the bytes each big library file's store was read from. */
-  private readonly storedHashes = new WeakMap<PaperStore, string>();
+  /** Each big library file in a paper store: the whole read and what changed since (stored.ts). */
+  private readonly stored = new Map<string, StoredFile>();
+  /** Per big library file re-read by what changed: the timer of its fold (foldLater). */
+  private readonly folds = new Map<string, NodeJS.Timeout>();
   /** litlens.zotero: the Zotero library read, one source per Zotero library, checked for changes by checkZotero. */
   private readonly zotero = new ZoteroSource();
   /** Zotero's libraries as paper stores, once read (every new library and index gets them at its swap). */
@@ -279,6 +322,7 @@ export class LitLensWorkspace {
       const previous = this.library;
       this.library = library;
       for (const s of previous?.stores ?? []) if (s.kind === 'workspace') this.closeUnused(s.store!);
+      for (const [file, state] of this.stored) if (library.sources.find((s) => s.id === file)?.store !== state.store) this.stored.delete(file);
       this.index = index;
       this.state = 'ready';
       report('ready', 100);
@@ -526,9 +570,9 @@ export class LitLensWorkspace {
   update(change: Change): Promise<boolean> {
     const file = path.resolve(change.file);
     const pending = this.pending.get(file);
-    if (pending && !pending.reading) return pending.done; // waiting to settle: the wait sees this write too
+    if (pending && !pending.reading) return this.tryWhileSettling(file, pending); // the wait sees this write too
     if (pending) return (pending.again ??= pending.done.then(() => this.update(change))); // one more read after the running one
-    const entry: { done: Promise<boolean>; reading: boolean; again?: Promise<boolean> } = { done: Promise.resolve(false), reading: true };
+    const entry: PendingUpdate = { done: Promise.resolve(false), reading: true };
     entry.done = (async (): Promise<boolean> => {
       const outcome = await this.queued(() => this.updateNow(file, 'if-safe'));
       entry.reading = false;
@@ -536,6 +580,21 @@ export class LitLensWorkspace {
     })().finally(() => this.pending.delete(file));
     this.pending.set(file, entry);
     return entry.done;
+  }
+
+  /**
+   * A write to a file waiting to settle: it is read again now and applied if it loses nothing (a
+   * rewrite's last write completes the file: its new entries need not wait for the quiet time).
+   * One read at a time; writes meanwhile share one more read after it. True when applied.
+   */
+  private tryWhileSettling(file: string, entry: PendingUpdate): Promise<boolean> {
+    if (entry.trying) return (entry.retry ??= entry.trying.then(() => ((entry.retry = undefined), this.tryWhileSettling(file, entry))));
+    const run = this.queued(() => this.updateNow(file, 'if-safe')).then(
+      (outcome) => outcome === true,
+      () => false,
+    );
+    entry.trying = run.finally(() => (entry.trying = undefined));
+    return run;
   }
 
   /** Re-reads and applies `file` once it has stopped changing (see settle.ts). */
@@ -573,6 +632,7 @@ export class LitLensWorkspace {
       if (mode === 'if-safe') return 'unsettled'; // deleted, or being replaced: gone once that stays so
       library.removeSource(file);
       this.index?.removeSource(file);
+      this.stored.delete(file);
       return true;
     }
     if (!applied && !(await this.isLibraryFile(file))) return false;
@@ -622,8 +682,11 @@ export class LitLensWorkspace {
   private async readStored(file: string, report: ProgressReport, signal?: AbortSignal, mode: 'open' | 'build' = 'open'): Promise<Corpus | null> {
     const dir = this.options.cacheDir ? path.join(this.options.cacheDir, 'corpora') : null;
     const name = path.basename(file);
+    const bytes = await fs.stat(file).then((s) => s.size, () => 0);
     const options = {
       format: libraryFormat(file) === 'bibtex' ? ('bibtex' as const) : ('csl-json' as const),
+      chunkPapers: LIBRARY_CHUNK_PAPERS,
+      heapMb: STORE_HEAP_MB + Math.ceil(bytes / MB),
       signal,
       onProgress: (p: CorpusProgress) => {
         const percent = p.totalBytes ? Math.min(99, Math.round((100 * p.bytes) / p.totalBytes)) : 0;
@@ -653,7 +716,15 @@ export class LitLensWorkspace {
   /** A big library file's store into the library and index, as a workspace source. */
   private attachStored(library: Library, index: SearchIndex, corpus: Corpus): void {
     attach(library, index, corpus, 'workspace');
-    if (corpus.contentHash) this.storedHashes.set(corpus.store, corpus.contentHash);
+    this.stored.set(corpus.file, storedFile(corpus));
+  }
+
+  /** A big library file's state after a re-read by what changed into the library and index, together. */
+  private attachChanged(library: Library, index: SearchIndex, file: string, state: StoredFile): void {
+    const { source, encoded } = indexedState(file, state);
+    library.setStoreSource(file, state.store, state.issues, 'workspace', file, state.corpus.id, state.changed.map((c) => c.paper));
+    index.setEncodedSource(source, encoded);
+    this.stored.set(file, state);
   }
 
   /** Closes a library store's file unless the library still holds it. */
@@ -662,8 +733,9 @@ export class LitLensWorkspace {
   }
 
   /**
-   * A big library file changed: read whole into a new store (in a worker), applied under the same
-   * rules as updateNow's. 'object': the stream cannot read it; the object path should.
+   * A big library file changed: re-read by what changed (BibTeX: only the entries whose bytes
+   * changed are parsed; stored.ts), else read whole into a new store (in a worker); applied under
+   * the same rules as updateNow's. 'object': the stream cannot read it; the object path should.
    */
   private async updateStored(file: string, mode: 'if-safe' | 'if-complete' | 'apply', stable?: string): Promise<boolean | 'unsettled' | 'object'> {
     const index = this.index;
@@ -671,23 +743,79 @@ export class LitLensWorkspace {
     if (!index || !library) return false;
     const applied = library.sources.find((s) => s.id === file);
     const format = libraryFormat(file) === 'bibtex' ? 'bibtex' : 'csl-json';
-    if (applied?.store && applied.hash && (await corpusIdOf(file, { format })) === applied.hash) return false; // its fingerprint did not move
+    const state = this.stored.get(file);
+    const current = state && applied?.store === state.store ? state : null;
+    if (current && current.changed.length === 0 && current.store === current.corpus.store && (await corpusIdOf(file, { format, chunkPapers: LIBRARY_CHUNK_PAPERS })) === applied!.hash) return false; // its fingerprint did not move
     // Rewritten with the same bytes: one streamed hash, no read.
-    const bytes = applied?.store ? this.storedHashes.get(applied.store) : undefined;
-    if (bytes && (await fileHash(file)) === bytes) return false;
+    if (current?.contentHash && (await fileHash(file)) === current.contentHash) return false;
+    const changed = current && rereadable(current) ? await this.rereadStored(file, library, index, current, mode, stable) : 'whole';
+    if (changed !== 'whole') return changed;
     const corpus = await this.readStored(file, () => {}, undefined, 'build');
     if (!corpus) return 'object';
     const release = (outcome: 'unsettled' | boolean): 'unsettled' | boolean => (void corpus.store.close(), outcome);
-    const had = !applied ? [] : applied.store ? Array.from({ length: applied.store.size }, (_, i) => applied.store!.keyAt(i)) : applied.papers.map((p) => p.key);
-    const errors = (issues: readonly { severity: string }[]) => issues.filter((i) => i.severity === 'error').length;
-    const keeps = had.every((k) => corpus.store.docOf(k) >= 0) && errors(corpus.issues) <= errors(applied?.issues ?? []);
+    const keeps = keysOf(applied).every((k) => corpus.store.docOf(k) >= 0) && errors(corpus.issues) <= errors(applied?.issues ?? []);
     if (mode === 'if-safe' && !keeps) return release('unsettled');
     if (mode === 'if-complete' && endsInsideEntry({ papers: [], issues: corpus.issues })) return release('unsettled');
     if (stable && (await signature(file)) !== stable) return release('unsettled');
     if (this.index !== index || this.library !== library) return release(false);
     this.attachStored(library, index, corpus);
     if (applied?.store) this.closeUnused(applied.store);
+    if (state && state.corpus.store !== applied?.store) this.closeUnused(state.corpus.store);
     return true;
+  }
+
+  /**
+   * A big BibTeX file re-read against its whole read's entries (in a worker): only the entries
+   * whose bytes match none of them are parsed; applied as updateStored's whole reads are.
+   * 'whole': this change needs a whole read (too many entries changed, the @strings changed…).
+   */
+  private async rereadStored(file: string, library: Library, index: SearchIndex, current: StoredFile, mode: 'if-safe' | 'if-complete' | 'apply', stable?: string): Promise<boolean | 'unsettled' | 'whole'> {
+    const name = path.basename(file);
+    const reread = await rereadInWorker(file, knownEntries(current), MAX_CHANGED_ENTRIES).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+    const fallback = typeof reread === 'string' ? reread : reread.fallback;
+    if (typeof reread === 'string' || fallback !== undefined) {
+      this.options.log?.(`${name}: read whole (${fallback})`);
+      return 'whole';
+    }
+    const next = applyReread(current, reread);
+    const applied = library.sources.find((s) => s.id === file);
+    const keys = new Set(next.changed.map((c) => c.paper.key));
+    const keeps = keysOf(applied).every((k) => keys.has(k) || next.store.docOf(k) >= 0) && errors(next.issues) <= errors(applied?.issues ?? []);
+    if (mode === 'if-safe' && !keeps) return 'unsettled';
+    if (mode === 'if-complete' && endsInsideEntry({ papers: [], issues: next.issues })) return 'unsettled';
+    if (stable && (await signature(file)) !== stable) return 'unsettled';
+    if (this.index !== index || this.library !== library || this.stored.get(file) !== current || library.sources.find((s) => s.id === file)?.store !== current.store) return false;
+    this.attachChanged(library, index, file, next);
+    this.foldLater(file);
+    if (current.store !== current.corpus.store) void current.store.close();
+    this.options.log?.(`${name}: ${reread.fresh.length} changed entr${reread.fresh.length === 1 ? 'y' : 'ies'} read again, ${next.store.live} kept`);
+    return true;
+  }
+
+  /** Reads `file` whole (in a worker) and saves it once it has been quiet for foldMs; until then its changed entries stay beside its store. */
+  private foldLater(file: string): void {
+    clearTimeout(this.folds.get(file));
+    const timer = setTimeout(() => {
+      this.folds.delete(file);
+      this.fold(file).catch((err: unknown) => this.options.log?.(`${path.basename(file)}: reading it whole failed (${err instanceof Error ? err.message : String(err)})`));
+    }, this.options.foldMs ?? FOLD_MS);
+    timer.unref();
+    this.folds.set(file, timer);
+  }
+
+  /** The whole read of a file re-read by what changed, swapped in if nothing changed meanwhile (it answers the same). */
+  private async fold(file: string): Promise<void> {
+    const state = this.stored.get(file);
+    const library = this.library;
+    const index = this.index;
+    if (!state || !library || !index || this.disposed || (state.changed.length === 0 && state.store === state.corpus.store)) return;
+    const corpus = await this.readStored(file, () => {}, undefined, 'build');
+    if (!corpus) return;
+    if (this.stored.get(file) !== state || this.library !== library || this.index !== index || corpus.contentHash !== state.contentHash) return void corpus.store.close();
+    this.attachStored(library, index, corpus);
+    this.closeUnused(state.store);
+    void state.corpus.store.close();
+    await this.trimCache();
   }
 
   /**
@@ -736,11 +864,14 @@ export class LitLensWorkspace {
   /** Stops the embedding worker and disconnects the shared corpora (on shutdown). */
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const timer of this.folds.values()) clearTimeout(timer);
+    this.folds.clear();
     this.generation++;
     this.building.abort();
     this.corpusBuilding.abort();
     for (const entry of this.corpora.values()) await entry.corpus?.store.close();
     for (const s of this.library?.stores ?? []) if (s.kind === 'workspace') await s.store!.close();
+    for (const state of this.stored.values()) await state.corpus.store.close();
     await this.semantic?.dispose();
     this.semantic = null;
     await this.bibtexCache.thread?.dispose();
@@ -812,6 +943,17 @@ function attachZotero(library: Library, index: SearchIndex, read: ZoteroStores):
 function attach(library: Library, index: SearchIndex, corpus: Corpus, kind: 'corpus' | 'workspace' = 'corpus'): void {
   library.setStoreSource(corpus.file, corpus.store, corpus.issues, kind, corpus.file, corpus.id);
   index.setEncodedSource({ ...corpusSource(corpus), kind }, corpus.encoded);
+}
+
+const errors = (issues: readonly { severity: string }[]): number => issues.filter((i) => i.severity === 'error').length;
+
+/** The keys a source has now: its store's live ones and the papers it holds as objects. */
+function keysOf(source: LibrarySource | undefined): string[] {
+  if (!source) return [];
+  const keys = source.papers.map((p) => p.key);
+  const store = source.store;
+  if (store) for (let doc = 0; doc < store.size; doc++) if (store.isLive?.(doc) !== false) keys.push(store.keyAt(doc));
+  return keys;
 }
 
 const MB = 1024 * 1024;
