@@ -60,6 +60,7 @@ import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
 import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { COORD, MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import { INFORMATIVE_IDF, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
+import { maxScoreTop, scoreDocuments } from './maxscore';
 import { shadowedDocs } from './shadow';
 import { contentTerms, fold, tokenize, type Token } from './text';
 import { FORMAT_VERSION, SourceManifest, decodeSegment, encodeSegment, readManifest, readSegment, writeSegments } from './persist';
@@ -98,6 +99,12 @@ export interface IndexOptions {
    * and typed queries slower (each chunk has its own vocabulary). Default DEFAULT_CHUNK_PAPERS.
    */
   chunkPapers?: number;
+  /**
+   * Score every posting of a context query instead of pruning with MaxScore (maxscore.ts). The
+   * rankings are the same either way; for tests and evals. Default: true when the environment
+   * variable LITLENS_EXHAUSTIVE is 1.
+   */
+  exhaustive?: boolean;
 }
 
 /** Typed words (key, title, authors, year) or a passage (context ranking). */
@@ -224,9 +231,11 @@ export class SearchIndex {
   private statistics: CollectionStatistics | null = null;
 
   private readonly chunkPapers: number;
+  private readonly exhaustive: boolean;
 
   private constructor(options: IndexOptions) {
     this.chunkPapers = Math.max(64, options.chunkPapers ?? DEFAULT_CHUNK_PAPERS);
+    this.exhaustive = options.exhaustive ?? process.env.LITLENS_EXHAUSTIVE === '1';
   }
 
   /** An index over one list of papers (one source named "default"). */
@@ -586,12 +595,45 @@ export class SearchIndex {
     return q.df > 0 ? best / 255 : 1;
   }
 
+  /** The terms a context query scores: its most informative `maxTerms` known ones, strongest first. */
+  private kept(terms: QueryTerm[], maxTerms: number): QueryTerm[] {
+    return terms.filter((t) => t.df > 0).sort((a, b) => b.weight - a.weight).slice(0, maxTerms);
+  }
+
+  /**
+   * As accumulate, for the documents that can be among the top `limit` by `rank(terms kept)(sum,
+   * terms held)` only (every touched document when the index is exhaustive): MaxScore, maxscore.ts.
+   */
+  private accumulateTop(terms: QueryTerm[], limit: number, rank: (kept: number) => (sum: number, held: number) => number, maxTerms = MAX_CONTEXT_TERMS): number {
+    if (this.exhaustive || limit <= 0) return this.accumulate(terms, maxTerms);
+    const kept = this.kept(terms, maxTerms);
+    this.keptTerms = kept.length;
+    const parts = this.parts.map((p) => ({ base: p.base, ctx: p.seg.ctx, size: p.seg.papers.length }));
+    const scored = kept.map((q) => ({ weight: q.weight / 255, ids: q.ids }));
+    return maxScoreTop(parts, scored, this.dead, limit, rank(Math.max(1, kept.length)), { acc: this.acc, termHits: this.termHits, touched: this.touched });
+  }
+
+  /**
+   * As accumulate, for these documents only, when looking their terms up costs less than
+   * scanning the postings (maxscore.ts scoreDocuments).
+   */
+  private accumulateOf(terms: QueryTerm[], docs: readonly number[]): number {
+    if (this.exhaustive) return this.accumulate(terms);
+    const kept = this.kept(terms, MAX_CONTEXT_TERMS);
+    const parts = this.parts.map((p) => ({ base: p.base, ctx: p.seg.ctx, size: p.seg.papers.length }));
+    const scored = kept.map((q) => ({ weight: q.weight / 255, ids: q.ids }));
+    const n = scoreDocuments(parts, scored, docs, docs.length, { acc: this.acc, termHits: this.termHits, touched: this.touched });
+    if (n === null) return this.accumulate(terms);
+    this.keptTerms = kept.length;
+    return n;
+  }
+
   /** Accumulates context scores into this.acc; returns the number of touched documents. */
   private accumulate(terms: QueryTerm[], maxTerms = MAX_CONTEXT_TERMS): number {
     const acc = this.acc;
     const touched = this.touched;
     let n = 0;
-    const kept = terms.filter((t) => t.df > 0).sort((a, b) => b.weight - a.weight).slice(0, maxTerms);
+    const kept = this.kept(terms, maxTerms);
     for (const q of kept) {
       const w = q.weight / 255;
       for (let s = 0; s < this.parts.length; s++) {
@@ -620,9 +662,7 @@ export class SearchIndex {
    * so a paper holding every word of a short query beats one holding a single word in its title.
    */
   private coordinate(n: number, exponent = COORD): void {
-    const k = Math.max(1, this.keptTerms);
-    const factor = new Float32Array(k + 1);
-    for (let h = 0; h <= k; h++) factor[h] = Math.pow(h / k, exponent);
+    const factor = coordinationFactors(Math.max(1, this.keptTerms), exponent);
     const acc = this.acc;
     const termHits = this.termHits;
     const touched = this.touched;
@@ -690,9 +730,10 @@ export class SearchIndex {
     return this.scoped(options.within, () => {
       const limit = options.limit ?? DEFAULT_LIMIT;
       const terms = this.contextTerms(text);
-      const n = this.accumulate(terms, options.maxTerms);
       const coordination = options.coordination ?? true;
-      if (coordination !== false) this.coordinate(n, coordination === true ? COORD : coordination);
+      const exponent = coordination === true ? COORD : coordination;
+      const n = this.accumulateTop(terms, limit, (k) => coordinated(k, exponent), options.maxTerms);
+      if (exponent !== false) this.coordinate(n, exponent);
       const docs = this.top(this.acc, this.touched, n, limit);
       const hits = docs.map((d) => ({ paper: this.paper(d), score: this.acc[d], matched: this.matchedContext(terms, d) }));
       this.clearAcc(n);
@@ -781,17 +822,19 @@ export class SearchIndex {
     const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
     const ideal = idealTerms.reduce((sum, q) => sum + q.weight * this.bestImpact(q), 0);
     if (ideal <= 0) return [];
-    const n = this.accumulate(terms);
+    const wanted = Math.max(limit, DEFAULT_LIMIT) * 2;
+    const plain = this.plainScorer(terms);
     // Candidates by the index's scores; the order is plain BM25F's over them (bm25f.ts), the ranking
     // that measured best on the tune halves (docs/related.md), where every paper is held whole.
+    const n = plain
+      ? this.accumulateTop(terms, Math.max(wanted, RELATED_CANDIDATES), () => (sum) => sum)
+      : this.accumulateTop(terms, wanted, (k) => (sum, held) => Math.fround(sum * Math.pow(held / k, RELATED_COORD)));
     const rank = this.final;
     const k = Math.max(1, this.keptTerms);
     for (let i = 0; i < n; i++) {
       const d = this.touched[i];
       rank[d] = this.acc[d] * Math.pow(this.termHits[d] / k, RELATED_COORD);
     }
-    const wanted = Math.max(limit, DEFAULT_LIMIT) * 2;
-    const plain = this.plainScorer(terms);
     const docs = plain ? this.top(this.acc, this.touched, n, Math.max(wanted, RELATED_CANDIDATES)) : this.top(rank, this.touched, n, wanted);
     let top = 0;
     if (plain) {
@@ -1038,7 +1081,9 @@ export class SearchIndex {
     // Candidates: the documents matching every typed word, or, when none does, all typed matches.
     let anyFull = false;
     for (let i = 0; i < nt && !anyFull; i++) if (cover[tt[i]] >= need && !this.dead[tt[i]]) anyFull = true;
-    const nc = this.accumulate(terms);
+    const candidates: number[] = [];
+    for (let i = 0; i < nt; i++) if (!anyFull || cover[tt[i]] >= need) candidates.push(tt[i]);
+    const nc = this.accumulateOf(terms, candidates);
     const acc = this.acc;
     const final = this.final;
     let maxCtx = 0;
@@ -1090,6 +1135,20 @@ function fieldCountsOf(paper: Paper): FieldCounts {
     countsOf.set(paper, (c = fieldCounts(paper)));
   }
   return c;
+}
+
+/** The coordination factor (terms held / k)^exponent for 0..k terms held, as float32 (the scores' precision). */
+function coordinationFactors(k: number, exponent: number): Float32Array {
+  const factor = new Float32Array(k + 1);
+  for (let h = 0; h <= k; h++) factor[h] = Math.pow(h / k, exponent);
+  return factor;
+}
+
+/** The context score of a document, as coordinate() leaves it: float32, coordinated unless `exponent` is false. */
+function coordinated(k: number, exponent: number | false): (sum: number, held: number) => number {
+  if (exponent === false) return (sum) => sum;
+  const factor = coordinationFactors(k, exponent);
+  return (sum, held) => Math.fround(sum * factor[held]);
 }
 
 /** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */
