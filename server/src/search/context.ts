@@ -77,16 +77,17 @@ export class ContextRanking {
   }
 
   /**
-   * As accumulate, for the documents that can be among the top `limit` by `rank(terms kept)(sum,
-   * terms held)` only (every touched document when the index is exhaustive): MaxScore, maxscore.ts.
+   * As accumulate, for the documents that can be among the top `limit` by their sum x
+   * `factor(terms kept)[terms held]` only (every touched document when the index is exhaustive):
+   * MaxScore, maxscore.ts. The factor must not decrease with the terms held nor exceed 1.
    */
-  accumulateTop(terms: QueryTerm[], limit: number, rank: (kept: number) => (sum: number, held: number) => number, maxTerms = MAX_CONTEXT_TERMS): number {
+  accumulateTop(terms: QueryTerm[], limit: number, factor: (kept: number) => ArrayLike<number>, maxTerms = MAX_CONTEXT_TERMS): number {
     if (this.exhaustive || limit <= 0) return this.accumulate(terms, maxTerms);
     const kept = this.kept(terms, maxTerms);
     this.keptTerms = kept.length;
     const parts = this.segments.parts.map((p) => ({ base: p.base, ctx: p.seg.ctx, size: p.seg.papers.length }));
     const scored = kept.map((q) => ({ weight: q.weight / 255, ids: q.ids }));
-    return maxScoreTop(parts, scored, this.segments.dead, limit, rank(Math.max(1, kept.length)), { acc: this.segments.acc, termHits: this.segments.termHits, touched: this.segments.touched });
+    return maxScoreTop(parts, scored, this.segments.dead, limit, factor(Math.max(1, kept.length)), { acc: this.segments.acc, termHits: this.segments.termHits, touched: this.segments.touched });
   }
 
   /**
@@ -174,7 +175,7 @@ export class ContextRanking {
       const terms = this.contextTerms(text);
       const coordination = options.coordination ?? true;
       const exponent = coordination === true ? COORD : coordination;
-      const n = this.accumulateTop(terms, limit, (k) => coordinated(k, exponent), options.maxTerms);
+      const n = this.accumulateTop(terms, limit, (k) => (exponent === false ? ones(k) : coordinationFactors(k, exponent)), options.maxTerms);
       if (exponent !== false) this.coordinate(n, exponent);
       const docs = this.segments.top(this.segments.acc, this.segments.touched, n, limit);
       const hits = docs.map((d) => ({ paper: this.segments.paper(d), score: this.segments.acc[d], matched: this.matchedContext(terms, d) }));
@@ -191,9 +192,7 @@ function coordinationFactors(k: number, exponent: number): Float32Array {
   return factor;
 }
 
-/** The context score of a document, as coordinate() leaves it: float32, coordinated unless `exponent` is false. */
-function coordinated(k: number, exponent: number | false): (sum: number, held: number) => number {
-  if (exponent === false) return (sum) => sum;
-  const factor = coordinationFactors(k, exponent);
-  return (sum, held) => Math.fround(sum * factor[held]);
+/** No coordination: a factor of 1 whatever the terms held. */
+export function ones(k: number): Float64Array {
+  return new Float64Array(k + 1).fill(1);
 }

@@ -42,71 +42,128 @@ export interface Accumulators {
  */
 const SLACK = 1e-4;
 
+/** Documents of a segment scored together: the threshold rises between windows. */
+const WINDOW = 2048;
+
 /**
- * The documents that can be among the top `limit` by `score(sum, termsHeld)` (a float32 value
- * at most `sum`, as the caller ranks them; ties: the earlier document), with acc and termHits
- * set for them as the exhaustive loop sets them. Returns how many, in accumulators.touched.
+ * The documents that can be among the top `limit` by float32(sum x factor[terms held]) (ties: the
+ * earlier document), with acc and termHits set for them as the exhaustive loop sets them; returns
+ * how many, in accumulators.touched. `factor` (the coordination) must not decrease with the terms
+ * held and be at most 1: a paper holding few terms is bounded by few terms' factor.
  */
-export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly ScoredTerm[], dead: Uint8Array, limit: number, score: (sum: number, held: number) => number, into: Accumulators): number {
+export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly ScoredTerm[], dead: Uint8Array, limit: number, factor: ArrayLike<number>, into: Accumulators): number {
   const heap = new TopK(limit);
-  let partial = new Float64Array(0);
-  let seen = new Uint8Array(0);
-  const cands: number[] = [];
+  const nTerms = terms.length;
+  // Window-local, by document: the essential terms' summed contributions, how many it holds, and
+  // the impact of each term (a row of nTerms) as scanned or looked up.
+  const partial = new Float64Array(WINDOW);
+  const count = new Uint8Array(WINDOW);
+  const held = new Uint8Array(WINDOW * nTerms);
   const present: number[] = [];
-  const bound: number[] = [];
+  const bound = new Float64Array(nTerms);
+  const cursor = new Uint32Array(nTerms);
   for (let s = 0; s < parts.length; s++) {
     const part = parts[s];
     const ctx = part.ctx;
+    const docs = ctx.docs;
+    const impacts = ctx.impacts;
     present.length = 0;
-    for (let j = 0; j < terms.length; j++) if (terms[j].ids[s] >= 0) present.push(j);
-    if (present.length === 0) continue;
-    const theta = heap.threshold();
-    // Weakest terms first: the longest prefix whose bounds sum below the threshold is non-essential.
-    for (const j of present) bound[j] = terms[j].weight * ctx.maxImpact[terms[j].ids[s]];
+    for (let j = 0; j < nTerms; j++) {
+      const t = terms[j].ids[s];
+      if (t < 0) continue;
+      present.push(j);
+      bound[j] = terms[j].weight * ctx.maxImpact[t];
+      cursor[j] = ctx.offsets[t];
+    }
+    // Weakest terms first: the longest prefix that cannot lift a paper holding only them into
+    // the top k is non-essential; the threshold only rises, so the prefix only grows.
     present.sort((a, b) => bound[a] - bound[b] || a - b);
     let ne = 0;
     let neSum = 0;
-    while (ne < present.length && (neSum + bound[present[ne]]) * (1 + SLACK) < theta) neSum += bound[present[ne++]];
-    if (ne === present.length) continue; // nothing in this part can reach the top k
-    if (partial.length < part.size) {
-      partial = new Float64Array(part.size);
-      seen = new Uint8Array(part.size);
-    }
-    cands.length = 0;
-    for (let e = ne; e < present.length; e++) {
-      const j = present[e];
-      const t = terms[j].ids[s];
-      const w = terms[j].weight;
-      const docs = ctx.docs;
-      const impacts = ctx.impacts;
-      for (let i = ctx.offsets[t], end = ctx.offsets[t + 1]; i < end; i++) {
-        const d = docs[i];
-        if (seen[d] === 0) {
-          seen[d] = 1;
-          cands.push(d);
-        }
-        partial[d] += w * impacts[i];
-      }
-    }
-    for (const d of cands) {
-      let ub = partial[d] + neSum;
-      partial[d] = 0;
-      seen[d] = 0;
-      const doc = part.base + d;
-      if (dead[doc]) continue;
-      // Look the non-essential terms up, strongest first, while the paper can still make it.
-      for (let e = ne - 1; e >= 0 && ub * (1 + SLACK) >= heap.threshold(); e--) {
+    for (let lo = 0; lo < part.size; lo += WINDOW) {
+      const hi = Math.min(part.size, lo + WINDOW);
+      const theta = heap.threshold();
+      while (ne < present.length && (neSum + bound[present[ne]]) * factor[ne + 1] * (1 + SLACK) < theta) neSum += bound[present[ne++]];
+      if (ne === present.length) break; // nothing further in this part can reach the top k
+      for (let e = ne; e < present.length; e++) {
         const j = present[e];
-        ub += terms[j].weight * impactOf(ctx, terms[j].ids[s], d) - bound[j];
+        const end = ctx.offsets[terms[j].ids[s] + 1];
+        const w = terms[j].weight;
+        let i = cursor[j];
+        for (; i < end; i++) {
+          const d = docs[i] - lo;
+          if (d >= WINDOW) break;
+          partial[d] += w * impacts[i];
+          count[d]++;
+          held[d * nTerms + j] = impacts[i];
+        }
+        cursor[j] = i;
       }
-      if (ub * (1 + SLACK) < heap.threshold()) continue;
-      const sum = exactSum(terms, s, ctx, d);
-      const value = score(sum, exactHeld);
-      if (value <= 0) continue;
-      heap.offer(doc, value, sum, exactHeld);
+      // Candidates in document order, so the non-essential terms' cursors only move forward.
+      for (let d = 0; d < hi - lo; d++) {
+        if (count[d] === 0) continue;
+        let ub = partial[d] + neSum;
+        let most = count[d] + ne;
+        partial[d] = 0;
+        count[d] = 0;
+        const doc = part.base + lo + d;
+        let open = !dead[doc] && ub * factor[most] * (1 + SLACK) >= heap.threshold();
+        // Look the non-essential terms up, strongest first, while the paper can still make it.
+        for (let e = ne - 1; e >= 0 && open; e--) {
+          const j = present[e];
+          const impact = advance(ctx, terms[j].ids[s], cursor, j, lo + d);
+          held[d * nTerms + j] = impact;
+          ub += terms[j].weight * impact - bound[j];
+          if (impact === 0) most--;
+          open = ub * factor[most] * (1 + SLACK) >= heap.threshold();
+        }
+        if (open) {
+          // Scored as the exhaustive loop scores it: terms in query order, float32 sums.
+          let sum = 0;
+          let n = 0;
+          for (let j = 0; j < nTerms; j++) {
+            if (terms[j].ids[s] < 0) continue;
+            const impact = held[d * nTerms + j];
+            if (impact === 0) continue;
+            sum = Math.fround(sum + terms[j].weight * impact);
+            n++;
+          }
+          const value = Math.fround(sum * factor[n]);
+          if (value > 0) heap.offer(doc, value, sum, n);
+        }
+        held.fill(0, d * nTerms, (d + 1) * nTerms);
+      }
     }
   }
   return heap.drain(into);
+}
+
+/**
+ * Impact of term `t` in document `doc` (0 when absent), moving the term's cursor (cursor[j]) to
+ * its first posting at or after `doc`: galloping, then a binary search.
+ */
+function advance(p: Postings<Vocabulary>, t: number, cursor: Uint32Array, j: number, doc: number): number {
+  const docs = p.docs;
+  const end = p.offsets[t + 1];
+  let lo = cursor[j];
+  if (lo >= end || docs[lo] >= doc) return lo < end && docs[lo] === doc ? p.impacts[lo] : 0;
+  // docs[lo] < doc: gallop to a posting at or after doc, then search between.
+  let step = 1;
+  let hi = lo + 1;
+  while (hi < end && docs[hi] < doc) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > end) hi = end;
+  // docs[lo] < doc, and docs[hi] >= doc or hi === end.
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid] < doc) lo = mid;
+    else hi = mid;
+  }
+  cursor[j] = hi;
+  return hi < end && docs[hi] === doc ? p.impacts[hi] : 0;
 }
 
 /** Terms held by the document exactSum scored last. */

@@ -16,7 +16,7 @@
 import type { Paper } from '../library/paper';
 import { defaultSettings } from '../protocol';
 import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
-import type { ContextRanking } from './context';
+import { ones, type ContextRanking } from './context';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
 import { INFORMATIVE_IDF, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
@@ -131,8 +131,8 @@ export class RelatedRanking {
     // Candidates by the index's scores; the order is plain BM25F's over them (bm25f.ts), the ranking
     // that measured best on the tune halves (docs/related.md), where every paper is held whole.
     const n = plain
-      ? this.contextRanking.accumulateTop(terms, Math.max(wanted, RELATED_CANDIDATES), () => (sum) => sum)
-      : this.contextRanking.accumulateTop(terms, wanted, (k) => (sum, held) => Math.fround(sum * Math.pow(held / k, RELATED_COORD)));
+      ? this.contextRanking.accumulateTop(terms, Math.max(wanted, RELATED_CANDIDATES), ones)
+      : this.contextRanking.accumulateTop(terms, wanted, (k) => Float64Array.from({ length: k + 1 }, (_, held) => Math.pow(held / k, RELATED_COORD)));
     const rank = this.segments.final;
     const k = Math.max(1, this.contextRanking.keptTerms);
     for (let i = 0; i < n; i++) {
