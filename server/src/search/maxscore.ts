@@ -57,9 +57,12 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
   // Window-local, by document: the essential terms' summed contributions, how many it holds, and
   // the impact of each term (a row of nTerms) as scanned or looked up.
   const partial = new Float64Array(WINDOW);
+  // Float32 sums in query order, as the exhaustive loop keeps them: exact while no term is non-essential.
+  const exact = new Float32Array(WINDOW);
   const count = new Uint8Array(WINDOW);
   const held = new Uint8Array(WINDOW * nTerms);
   const present: number[] = [];
+  const byQuery: number[] = [];
   const bound = new Float64Array(nTerms);
   const cursor = new Uint32Array(nTerms);
   for (let s = 0; s < parts.length; s++) {
@@ -75,6 +78,8 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
       bound[j] = terms[j].weight * ctx.maxImpact[t];
       cursor[j] = ctx.offsets[t];
     }
+    byQuery.length = 0;
+    byQuery.push(...present);
     // Weakest terms first: the longest prefix that cannot lift a paper holding only them into
     // the top k is non-essential; the threshold only rises, so the prefix only grows.
     present.sort((a, b) => bound[a] - bound[b] || a - b);
@@ -85,6 +90,32 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
       const theta = heap.threshold();
       while (ne < present.length && (neSum + bound[present[ne]]) * factor[ne + 1] * (1 + SLACK) < theta) neSum += bound[present[ne++]];
       if (ne === present.length) break; // nothing further in this part can reach the top k
+      if (ne === 0) {
+        // Every term is scanned: the exhaustive loop, window by window.
+        for (const j of byQuery) {
+          const end = ctx.offsets[terms[j].ids[s] + 1];
+          const w = terms[j].weight;
+          let i = cursor[j];
+          for (; i < end; i++) {
+            const d = docs[i] - lo;
+            if (d >= WINDOW) break;
+            exact[d] += w * impacts[i];
+            count[d]++;
+          }
+          cursor[j] = i;
+        }
+        for (let d = 0; d < hi - lo; d++) {
+          const n = count[d];
+          if (n === 0) continue;
+          const sum = exact[d];
+          count[d] = 0;
+          exact[d] = 0;
+          const doc = part.base + lo + d;
+          const value = Math.fround(sum * factor[n]);
+          if (!dead[doc] && value > 0) heap.offer(doc, value, sum, n);
+        }
+        continue;
+      }
       for (let e = ne; e < present.length; e++) {
         const j = present[e];
         const end = ctx.offsets[terms[j].ids[s] + 1];
