@@ -99,7 +99,7 @@ export class ContextRanking {
     const kept = this.kept(terms, MAX_CONTEXT_TERMS);
     const parts = this.segments.parts.map((p) => ({ base: p.base, ctx: p.seg.ctx, size: p.seg.papers.length }));
     const scored = kept.map((q) => ({ weight: q.weight / 255, ids: q.ids }));
-    const n = scoreDocuments(parts, scored, docs, docs.length, { acc: this.segments.acc, termHits: this.segments.termHits, touched: this.segments.touched });
+    const n = scoreDocuments(parts, scored, docs, docs.length, (doc) => this.segments.partIndexOf(doc), { acc: this.segments.acc, termHits: this.segments.termHits, touched: this.segments.touched });
     if (n === null) return this.accumulate(terms);
     this.keptTerms = kept.length;
     return n;

@@ -63,6 +63,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
   const held = new Uint8Array(WINDOW * nTerms);
   const present: number[] = [];
   const byQuery: number[] = [];
+  const essential = new Uint8Array(nTerms);
   const bound = new Float64Array(nTerms);
   const cursor = new Uint32Array(nTerms);
   for (let s = 0; s < parts.length; s++) {
@@ -77,6 +78,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
       present.push(j);
       bound[j] = terms[j].weight * ctx.maxImpact[t];
       cursor[j] = ctx.offsets[t];
+      essential[j] = 1;
     }
     byQuery.length = 0;
     byQuery.push(...present);
@@ -88,36 +90,15 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
     for (let lo = 0; lo < part.size; lo += WINDOW) {
       const hi = Math.min(part.size, lo + WINDOW);
       const theta = heap.threshold();
-      while (ne < present.length && (neSum + bound[present[ne]]) * factor[ne + 1] * (1 + SLACK) < theta) neSum += bound[present[ne++]];
-      if (ne === present.length) break; // nothing further in this part can reach the top k
-      if (ne === 0) {
-        // Every term is scanned: the exhaustive loop, window by window.
-        for (const j of byQuery) {
-          const end = ctx.offsets[terms[j].ids[s] + 1];
-          const w = terms[j].weight;
-          let i = cursor[j];
-          for (; i < end; i++) {
-            const d = docs[i] - lo;
-            if (d >= WINDOW) break;
-            exact[d] += w * impacts[i];
-            count[d]++;
-          }
-          cursor[j] = i;
-        }
-        for (let d = 0; d < hi - lo; d++) {
-          const n = count[d];
-          if (n === 0) continue;
-          const sum = exact[d];
-          count[d] = 0;
-          exact[d] = 0;
-          const doc = part.base + lo + d;
-          const value = Math.fround(sum * factor[n]);
-          if (!dead[doc] && value > 0) heap.offer(doc, value, sum, n);
-        }
-        continue;
+      while (ne < present.length && (neSum + bound[present[ne]]) * factor[ne + 1] * (1 + SLACK) < theta) {
+        essential[present[ne]] = 0;
+        neSum += bound[present[ne++]];
       }
-      for (let e = ne; e < present.length; e++) {
-        const j = present[e];
+      if (ne === present.length) break; // nothing further in this part can reach the top k
+      // The essential terms' postings in this window, in query order: with no term left out, the
+      // float32 sums are the exhaustive loop's.
+      for (const j of byQuery) {
+        if (!essential[j]) continue;
         const end = ctx.offsets[terms[j].ids[s] + 1];
         const w = terms[j].weight;
         let i = cursor[j];
@@ -125,10 +106,26 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
           const d = docs[i] - lo;
           if (d >= WINDOW) break;
           partial[d] += w * impacts[i];
+          exact[d] += w * impacts[i];
           count[d]++;
           held[d * nTerms + j] = impacts[i];
         }
         cursor[j] = i;
+      }
+      if (ne === 0) {
+        for (let d = 0; d < hi - lo; d++) {
+          const n = count[d];
+          if (n === 0) continue;
+          const sum = exact[d];
+          count[d] = 0;
+          exact[d] = 0;
+          partial[d] = 0;
+          held.fill(0, d * nTerms, (d + 1) * nTerms);
+          const doc = part.base + lo + d;
+          const value = Math.fround(sum * factor[n]);
+          if (!dead[doc] && value > 0) heap.offer(doc, value, sum, n);
+        }
+        continue;
       }
       // Candidates in document order, so the non-essential terms' cursors only move forward.
       for (let d = 0; d < hi - lo; d++) {
@@ -137,6 +134,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
         let most = count[d] + ne;
         partial[d] = 0;
         count[d] = 0;
+        exact[d] = 0;
         const doc = part.base + lo + d;
         let open = !dead[doc] && ub * factor[most] * (1 + SLACK) >= heap.threshold();
         // Look the non-essential terms up, strongest first, while the paper can still make it.
@@ -220,7 +218,7 @@ function exactSum(terms: readonly ScoredTerm[], s: number, ctx: Postings<Vocabul
  * exhaustive loop sets them; null when looking each term up in each document would cost more
  * than scanning the terms' postings. Returns how many documents hold a term, in touched.
  */
-export function scoreDocuments(parts: readonly ScoredPart[], terms: readonly ScoredTerm[], docs: ArrayLike<number>, count: number, into: Accumulators): number | null {
+export function scoreDocuments(parts: readonly ScoredPart[], terms: readonly ScoredTerm[], docs: ArrayLike<number>, count: number, partOf: (doc: number) => number, into: Accumulators): number | null {
   let postings = 0;
   for (const q of terms) for (let s = 0; s < parts.length; s++) if (q.ids[s] >= 0) postings += parts[s].ctx.offsets[q.ids[s] + 1] - parts[s].ctx.offsets[q.ids[s]];
   // A lookup is a binary search, ~16 steps; a posting one step.
@@ -228,14 +226,8 @@ export function scoreDocuments(parts: readonly ScoredPart[], terms: readonly Sco
   let n = 0;
   for (let i = 0; i < count; i++) {
     const doc = docs[i];
-    let lo = 0;
-    let hi = parts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (parts[mid].base <= doc) lo = mid;
-      else hi = mid - 1;
-    }
-    const sum = exactSum(terms, lo, parts[lo].ctx, doc - parts[lo].base);
+    const s = partOf(doc);
+    const sum = exactSum(terms, s, parts[s].ctx, doc - parts[s].base);
     if (exactHeld === 0 || into.acc[doc] !== 0) continue;
     into.acc[doc] = sum;
     into.termHits[doc] = exactHeld;

@@ -329,6 +329,11 @@ export class Segments {
   }
 
   partOf(doc: number): Part {
+    return this.parts[this.partIndexOf(doc)];
+  }
+
+  /** Index in `parts` of the part holding global document `doc`. */
+  partIndexOf(doc: number): number {
     const parts = this.parts;
     let lo = 0;
     let hi = parts.length - 1;
@@ -337,7 +342,7 @@ export class Segments {
       if (parts[mid].base <= doc) lo = mid;
       else hi = mid - 1;
     }
-    return parts[lo];
+    return lo;
   }
 
   /** Never zero: in an ML library "model" is everywhere, yet a title holding it is still a better match. */
