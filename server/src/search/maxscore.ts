@@ -1,12 +1,13 @@
-// Exact dynamic pruning of the context ranking: MaxScore (Turtle and Flood 1995) with each
-// segment as a block, as block-max WAND/MaxScore do (Ding and Suel 2011). A term can add at most
-// its weight x its largest impact in the segment (Postings.maxImpact) to a paper's score, and the
-// coordination factor is at most 1; so once the k-th best score so far (the threshold) exceeds the
-// summed bounds of a segment's weakest terms, a paper holding only those cannot enter the top k.
-// Their postings are not scanned: they are only looked up (binary search) for the papers the
-// other, "essential", terms bring, and only while such a paper can still reach the threshold.
-// A common word of a citing sentence ("model", in most papers) is scanned in the first segments,
-// until the threshold rises, and looked up for a few candidates after that.
+// Exact dynamic pruning of the context ranking: MaxScore (Turtle and Flood 1995) over the
+// segments' per-term maximum impacts. A term can add at most its weight x its largest impact in
+// the segment (Postings.maxImpact) to a paper's score, and the coordination factor of a paper
+// holding h terms is at most factor[h] <= 1; so once the k-th best score so far (the threshold)
+// exceeds what a segment's weakest terms could give a paper holding only them, those terms are
+// non-essential: their postings are not scanned, only looked up (forward galloping cursors) for
+// the papers the essential terms bring, and only while such a paper can still reach the
+// threshold. A segment is read in windows of WINDOW documents, so the threshold rises within the
+// 65,536-paper segments of a corpus. A common word of a citing sentence ("model", in most
+// papers) is scanned in the first windows, until the threshold rises, and looked up after that.
 //
 // Exact: a paper that survives is scored as the exhaustive loop scores it (the same terms in the
 // same order, float32 sums), so the top k, their scores and their order are the exhaustive
