@@ -62,7 +62,7 @@ export class Ranker {
     const cites = document.cites ?? [];
     if (cites.length < FIELD_MIN_CITES) return within;
     const sources = this.index.sources.filter((s) => !within || within.has(s.id));
-    const key = `${document.id}\u0001${cites.length}\u0001${sources.map((s) => `${s.id}:${s.hash}`).join('\u0000')}`;
+    const key = `${document.id}\u0001${cites.join('\u0002')}\u0001${sources.map((s) => `${s.id}:${s.hash}`).join('\u0000')}`;
     let kept = this.fields.get(key);
     if (!kept) {
       const step = Math.max(1, cites.length / FIELD_SAMPLE);

@@ -141,6 +141,8 @@ export class LitLensWorkspace {
   private generation = 0;
   private readyWaiters: ((ready: Ready | null) => void)[] = [];
   private semantic: SemanticIndex | null = null;
+  /** The ranker ready() hands out, with the index content it was made for (rankerNow). */
+  private ranker: { ranker: Ranker; sources: string } | null = null;
   /** Extra library paths from settings, resolved (files and folders). */
   private configured: string[] = [];
   /** Files the user named as a library (settings.libraries), read even when the scan would skip them. */
@@ -191,7 +193,23 @@ export class LitLensWorkspace {
 
   /** Library + index, or null while the first build is running. */
   ready(): Ready | null {
-    return this.library && this.index ? { library: this.library, index: new Ranker(this.index, this.semantic, [...this.shared.values()]) } : null;
+    if (!this.library || !this.index) return null;
+    return { library: this.library, index: this.rankerNow(this.index) };
+  }
+
+  /**
+   * The ranker over the index as it is now: one per index content (its sources' hashes),
+   * embeddings and shared corpora, so the gate's chance bars and field rule (drawn with hundreds
+   * of queries) are drawn once per document, not on every keystroke.
+   */
+  private rankerNow(index: SearchIndex): Ranker {
+    const shared = [...this.shared.values()];
+    const sources = index.sources.map((s) => `${s.id}\u0000${s.hash}\u0000${s.papers}`).join('\u0001');
+    const r = this.ranker;
+    if (!r || r.ranker.index !== index || r.ranker.semantic !== this.semantic || r.sources !== sources || r.ranker.shared.length !== shared.length || r.ranker.shared.some((c, i) => c !== shared[i])) {
+      this.ranker = { ranker: new Ranker(index, this.semantic, shared), sources };
+    }
+    return this.ranker!.ranker;
   }
 
   /** The library as soon as it is read (before the index is built); null before. */

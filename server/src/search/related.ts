@@ -1,0 +1,195 @@
+// The related ranking: is the passage about anything in the library, and which papers.
+//
+// Related (lenses, hovers, Show Related Papers, completion tiers 2-3, the panel, the CLI): the
+// index picks candidates (RELATED_CANDIDATES by its own scores), plain BM25F (bm25f.ts) orders them
+// (it measured best on every tune half: docs/related.md), and the gate (gate.ts) says whether the
+// passage is about anything in the library at all: a paper other than those the paragraph cites
+// (`exclude`) must share more of the passage's topical words and score higher than chance gives a
+// passage of the same length (`chance`: random passages of the library's titles) and, given the
+// passage's document, stand out from what random passages of the document's own words score
+// (`standOut`; both computed by rank.ts with gate.ts ChanceBar). Once it
+// passes, the ranking is listed, best first, up to the limit; `score` is
+// the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
+// Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
+import type { Paper } from '../library/paper';
+import { defaultSettings } from '../protocol';
+import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
+import { ones, type ContextRanking } from './context';
+import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
+import { impactOf } from './postings';
+import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
+import type { Segments } from './segments';
+import { contentTerms, type Token } from './text';
+import { DEFAULT_LIMIT, type Hit, type QueryTerm, type RelatedOptions } from './types';
+
+/** The litlens.relatedThreshold default (tuned on eval/queries/*.tune.jsonl, see the header). */
+export const DEFAULT_RELATED_THRESHOLD = defaultSettings.relatedThreshold;
+/**
+ * A related paper needs this share of the top related paper's score. Scores are square-rooted,
+ * so 0.75 is 0.56 of the top paper's unrooted score. Tuned on eval/queries/*.tune.jsonl
+ * (`npm run eval -- --sweep`): lists fall from 9.3 to 2.1 papers per citing sentence and from
+ * 11.8 to 5.8 per graded paragraph, precision (grade >= 1) from 0.195 to 0.695 and 0.679 to 0.829;
+ * 0.775 scored a little higher but sits just before 0.8, where paragraph recall drops from 0.46 to 0.35.
+ * With the informative-word rule and the larger tune set (29 citing, 36 off-topic): 1.83 and 5.2
+ * papers, precision 0.714 and 0.893, paragraph recall 0.472; threshold 0.3 sits on a plateau
+ * (0.25-0.325) of 97.2% off-topic rejection with every paraphrase accepted.
+ */
+export const DEFAULT_RELATED_RELATIVE = 0.75;
+
+export class RelatedRanking {
+  constructor(
+    private readonly segments: Segments,
+    private readonly contextRanking: ContextRanking,
+  ) {}
+
+  /**
+   * The topical evidence paper `doc` shares with the passage: the passage's informative words it
+   * holds, a hyphenated compound and its parts counting once ("post-hoc", "post", "hoc"), general
+   * scientific words half.
+   */
+  evidence(informative: QueryTerm[], doc: number, tokens: { stem: string; token: Token }[]): number {
+    const partIndex = this.segments.parts.indexOf(this.segments.partOf(doc));
+    const part = this.segments.parts[partIndex];
+    const held = new Set<string>();
+    for (const q of informative) {
+      const t = q.ids[partIndex];
+      if (t >= 0 && impactOf(part.seg.ctx, t, doc - part.base) > 0) held.add(q.stem);
+    }
+    if (held.size === 0) return 0;
+    // Words of one compound share a group: the joined form spans its parts.
+    const group = new Map<string, string>([...held].map((h) => [h, h]));
+    let outer: { stem: string; token: Token } | null = null;
+    for (const t of tokens) {
+      if (!held.has(t.stem)) continue;
+      if (outer && t.token.start < outer.token.end) {
+        group.set(t.stem, group.get(outer.stem)!);
+        if (t.token.end > outer.token.end) outer = { stem: outer.stem, token: { term: outer.token.term, start: outer.token.start, end: t.token.end } };
+      } else outer = t;
+    }
+    const value = new Map<string, number>();
+    for (const h of held) value.set(group.get(h)!, Math.max(value.get(group.get(h)!) ?? 0, wordEvidence(h)));
+    let sum = 0;
+    for (const v of value.values()) sum += v;
+    return sum;
+  }
+
+  /**
+   * Plain BM25F (bm25f.ts) over the searched parts' statistics: df from the index, field lengths
+   * from the segments. Null when a part keeps its papers off the heap (a corpus store holds no
+   * abstracts in memory): the index's own scores rank there.
+   */
+  plainScorer(terms: QueryTerm[]): { score(paper: Paper): number; ideal: number } | null {
+    let papers = 0;
+    let title = 0;
+    let abstract = 0;
+    for (const [i, part] of this.segments.parts.entries()) {
+      if (!this.segments.searched(i)) continue;
+      if (!Array.isArray(part.seg.papers)) return null;
+      const m = part.seg.papers.length;
+      papers += m;
+      title += part.seg.avg.title * m;
+      abstract += part.seg.avg.abstract * m;
+    }
+    if (papers === 0) return null;
+    const df = new Map(terms.map((q) => [q.stem, q.df]));
+    const stats: CollectionStats = { papers, df: (s) => df.get(s) ?? 0, avgTitle: title / papers, avgAbstract: abstract / papers };
+    const stems = terms.map((q) => q.stem);
+    const ideal = stems.reduce((sum, s) => sum + bm25Idf(stats.df(s), papers), 0);
+    return { score: (paper) => bm25fScore(stems, fieldCountsOf(paper), stats), ideal };
+  }
+
+  /**
+   * Papers the text is about, best first, each with the ranking's score over the passage's ideal
+   * (0..1, in list order) as `score`; [] when the gate (gate.ts) finds nothing in the library about
+   * the text. Once it passes, every paper past the per-paper bar is listed up to the limit (see
+   * RelatedOptions.relative for a cut near the best); threshold 0 returns a plain ranking.
+   */
+  related(text: string, options: RelatedOptions = {}): Hit[] {
+    return this.segments.scoped(options.within, () => this.relatedIn(text, options));
+  }
+
+  relatedIn(text: string, options: RelatedOptions): Hit[] {
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    const threshold = options.threshold ?? DEFAULT_RELATED_THRESHOLD;
+    const ranking = threshold <= 0;
+    const relative = ranking ? 0 : (options.relative ?? DEFAULT_RELATED_RELATIVE);
+    const terms = this.contextRanking.contextTerms(text);
+    // Informative: rare in the library and not a word every field's prose uses (generic.ts).
+    const informativeTerms = terms.filter((q) => this.segments.idf(q.df) >= INFORMATIVE_IDF && !GENERIC_STEMS.has(q.stem));
+    const tokens = contentTerms(text);
+    const passage: PassageFacts = { words: terms.length, mass: informativeTerms.reduce((sum, q) => sum + wordEvidence(q.stem), 0) };
+    // The ideal is over the query's most informative terms (unknown words first), as many as a
+    // context query scores: a section is judged by its key words, not diluted by all of them.
+    const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
+    const ideal = idealTerms.reduce((sum, q) => sum + q.weight * this.contextRanking.bestImpact(q), 0);
+    if (ideal <= 0) return [];
+    const wanted = Math.max(limit, DEFAULT_LIMIT) * 2;
+    const plain = this.plainScorer(terms);
+    // Candidates by the index's scores; the order is plain BM25F's over them (bm25f.ts), the ranking
+    // that measured best on the tune halves (docs/related.md), where every paper is held whole.
+    const n = plain
+      ? this.contextRanking.accumulateTop(terms, Math.max(wanted, RELATED_CANDIDATES), ones)
+      : this.contextRanking.accumulateTop(terms, wanted, (k) => Float64Array.from({ length: k + 1 }, (_, held) => Math.pow(held / k, RELATED_COORD)));
+    const rank = this.segments.final;
+    const k = Math.max(1, this.contextRanking.keptTerms);
+    for (let i = 0; i < n; i++) {
+      const d = this.segments.touched[i];
+      rank[d] = this.segments.acc[d] * Math.pow(this.segments.termHits[d] / k, RELATED_COORD);
+    }
+    const docs = plain ? this.segments.top(this.segments.acc, this.segments.touched, n, Math.max(wanted, RELATED_CANDIDATES)) : this.segments.top(rank, this.segments.touched, n, wanted);
+    let top = 0;
+    if (plain) {
+      for (const d of docs) rank[d] = plain.score(this.segments.paper(d));
+      docs.sort((a, b) => rank[b] - rank[a] || a - b);
+      docs.length = Math.min(docs.length, wanted);
+      top = plain.ideal;
+    } else top = ideal;
+    const hits: (Hit & { open: boolean })[] = [];
+    for (const d of docs) {
+      const matched = this.contextRanking.matchedContext(terms, d);
+      const score = Math.sqrt(Math.min(1, rank[d] / top));
+      const facts: PaperFacts = {
+        score: normalisedScore(this.segments.acc[d], ideal, this.contextRanking.matchedContext(idealTerms, d).length, idealTerms.length),
+        ranked: score,
+        shared: matched.length,
+        evidence: ranking ? 0 : this.evidence(informativeTerms, d, tokens),
+      };
+      const paper = this.segments.paper(d);
+      if (options.exclude?.has(paper.key)) continue;
+      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance) });
+    }
+    for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;
+    this.contextRanking.clearAcc(n);
+    if (!hits.some((h) => h.open)) return [];
+    // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
+    if (!ranking && options.standOut !== undefined && (hits[0]?.score ?? 0) < options.standOut) return [];
+    const best = hits[0]?.score ?? 0;
+    return hits
+      .filter((h) => h.score >= best * relative)
+      .slice(0, limit)
+      .map(({ paper, score, matched }) => ({ paper, score, matched }));
+  }
+}
+
+/**
+ * A paper's words per field, counted once per Paper object: counting 200 candidates afresh costs
+ * ~25 ms, a warm related query ~2 ms (bundled corpus). Bounded: at most COUNTED_PAPERS papers
+ * (a few kB each), dropped all at once when full.
+ */
+const COUNTED_PAPERS = 4096;
+const countsOf = new Map<Paper, FieldCounts>();
+
+function fieldCountsOf(paper: Paper): FieldCounts {
+  let c = countsOf.get(paper);
+  if (!c) {
+    if (countsOf.size >= COUNTED_PAPERS) countsOf.clear();
+    countsOf.set(paper, (c = fieldCounts(paper)));
+  }
+  return c;
+}
+
+/** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */
+function wordEvidence(stem: string): number {
+  return SCIENTIFIC_STEMS.has(stem) ? 0.5 : 1;
+}

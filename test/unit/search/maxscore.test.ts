@@ -1,0 +1,91 @@
+// MaxScore (search/maxscore.ts) must not change a ranking: on random queries over a generated
+// library cut into many segments, every context, related and completion answer of the pruned
+// index is the exhaustive index's, paper for paper, score for score.
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { corpusItems, generatePapers, prng } from '../../../bench/generate';
+import type { Paper } from '../../../server/src/library/paper';
+import { SearchIndex, type IndexSource } from '../../../server/src/search';
+import { buildCorpus, corpusSource } from '../../../server/src/search/corpus';
+import { corpusPapers } from './corpus';
+
+type Answer = [string, number, string[]][];
+const answer = (hits: { paper: Paper; score: number; matched: string[] }[]): Answer => hits.map((h) => [h.paper.key, h.score, h.matched]);
+
+/** Random passages: words drawn from the papers' titles and abstracts, so common and rare words mix as in prose. */
+function passages(papers: readonly Paper[], n: number, seed: number): string[] {
+  const rand = prng(seed);
+  const words = papers.flatMap((p) => `${p.title} ${p.abstract ?? ''}`.split(/\s+/).filter(Boolean));
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const length = 2 + Math.floor(rand() * (i % 3 === 0 ? 60 : 14));
+    out.push(Array.from({ length }, () => words[Math.floor(rand() * words.length)]).join(' '));
+  }
+  return out;
+}
+
+function both(sources: IndexSource[]): [SearchIndex, SearchIndex] {
+  return [SearchIndex.fromSources(sources, { chunkPapers: 128 }), SearchIndex.fromSources(sources, { chunkPapers: 128, exhaustive: true })];
+}
+
+describe('search/maxscore: exact dynamic pruning', function () {
+  this.timeout(120000);
+  let generated: Paper[];
+  let bundled: Paper[];
+  before(async () => {
+    bundled = await corpusPapers();
+    generated = generatePapers(corpusItems(), 3000, 7, 'library.bib');
+  });
+
+  it('ranks random passages exactly as scoring every posting does (context, search box, completion)', () => {
+    const [pruned, exhaustive] = both([
+      { id: 'library.bib', papers: generated, kind: 'workspace' },
+      { id: 'corpus', papers: bundled, kind: 'corpus' },
+    ]);
+    assert.ok(pruned.sources[0].chunks >= 10, `${pruned.sources[0].chunks} segments`);
+    const within = new Set(['library.bib']);
+    for (const [i, text] of passages([...generated, ...bundled], 150, 11).entries()) {
+      const limit = [1, 3, 10, 20, 50][i % 5];
+      for (const coordination of [true, false, 0.5]) {
+        assert.deepEqual(answer(pruned.context(text, { limit, coordination })), answer(exhaustive.context(text, { limit, coordination })), `context ${limit} ${coordination}: ${text}`);
+      }
+      assert.deepEqual(answer(pruned.context(text, { limit, within })), answer(exhaustive.context(text, { limit, within })), `within: ${text}`);
+      assert.deepEqual(answer(pruned.context(text, { limit, maxTerms: 4 })), answer(exhaustive.context(text, { limit, maxTerms: 4 })), `4 terms: ${text}`);
+      assert.deepEqual(answer(pruned.search(text, { limit, mode: 'context' })), answer(exhaustive.search(text, { limit, mode: 'context' })), `search: ${text}`);
+      assert.deepEqual(answer(pruned.completion('', text, { limit })), answer(exhaustive.completion('', text, { limit })), `completion: ${text}`);
+      // Typed letters: a word of the passage begun, or a key begun.
+      const word = text.split(' ')[i % text.split(' ').length];
+      for (const typed of [word.slice(0, 2 + (i % 4)), generated[i * 17].key.slice(0, 3 + (i % 5))]) {
+        assert.deepEqual(answer(pruned.completion(typed, text, { limit })), answer(exhaustive.completion(typed, text, { limit })), `completion ${typed}: ${text}`);
+      }
+    }
+  });
+
+  it('picks the same related papers, with and without the gate', () => {
+    const [pruned, exhaustive] = both([
+      { id: 'library.bib', papers: generated, kind: 'workspace' },
+      { id: 'corpus', papers: bundled, kind: 'corpus' },
+    ]);
+    for (const text of passages([...generated, ...bundled], 60, 12)) {
+      for (const threshold of [0, 0.3]) {
+        assert.deepEqual(answer(pruned.related(text, { threshold, limit: 10 })), answer(exhaustive.related(text, { threshold, limit: 10 })), `related ${threshold}: ${text}`);
+      }
+    }
+  });
+
+  it('picks the same related candidates where a corpus keeps its papers off the heap', async () => {
+    const corpus = await buildCorpus(join(__dirname, '..', '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl'), null, { chunkPapers: 100 });
+    const pruned = SearchIndex.fromSources([]);
+    const exhaustive = SearchIndex.fromSources([], { exhaustive: true });
+    pruned.setEncodedSource(corpusSource(corpus), corpus.encoded);
+    exhaustive.setEncodedSource(corpusSource(corpus), corpus.encoded);
+    assert.ok(pruned.sources[0].chunks >= 5);
+    for (const text of passages([...generated.slice(0, 300), ...bundled], 80, 13)) {
+      for (const threshold of [0, 0.3]) {
+        assert.deepEqual(answer(pruned.related(text, { threshold, limit: 5 })), answer(exhaustive.related(text, { threshold, limit: 5 })), `related ${threshold}: ${text}`);
+      }
+      assert.deepEqual(answer(pruned.context(text, { limit: 10 })), answer(exhaustive.context(text, { limit: 10 })), `context: ${text}`);
+    }
+    await corpus.store.close();
+  });
+});
