@@ -79,15 +79,9 @@ export async function buildSource(source: IndexSource, dir: string | null, unles
 }
 
 /**
- * Re-indexing at most this many papers is done on the calling thread: starting a worker costs more
- * (0.3-2 s on a loaded 2-core machine) than indexing them (~0.2 ms each; a 600-entry .bib ~0.1 s).
- */
-export const IN_THREAD_PAPERS = 1000;
-
-/**
  * One source re-indexed by what changed: only the chunks `index` does not hold are sent to a
- * worker and built there (their saved segments in `dir` reused), or built here when they are few
- * (IN_THREAD_PAPERS); the others go back empty, which `setEncodedSource` on the same index keeps.
+ * worker and built there (their saved segments in `dir` reused), never on the server's main thread;
+ * the others go back empty, which `setEncodedSource` on the same index keeps.
  * null when the source's content hash is unchanged.
  */
 export async function rebuildSource(index: SearchIndex, source: IndexSource, dir: string | null): Promise<EncodedSource | null> {
@@ -96,8 +90,7 @@ export async function rebuildSource(index: SearchIndex, source: IndexSource, dir
   const missing = plan.chunks.filter((c) => !c.held);
   // Each missing chunk as a source of its own: its papers form exactly one chunk again, of the same hash.
   const alone = missing.map((c, i) => ({ id: `${source.id}#${i}`, kind: kindOf(source), papers: c.papers as Paper[] }));
-  const few = missing.reduce((n, c) => n + c.papers.length, 0) <= IN_THREAD_PAPERS;
-  const built = missing.length === 0 ? [] : few ? alone.map((s) => SearchIndex.fromSources([s]).encodeSource(s.id)!) : await inWorker(alone, dir, false);
+  const built = missing.length === 0 ? [] : await inWorker(alone, dir, false);
   const bytes = new Map(built.flatMap((e) => (e.chunks.length === 1 ? [[e.chunks[0].hash, e.chunks[0]] as const] : [])));
   if (missing.some((c) => !bytes.has(c.hash))) return buildSource(source, dir); // not expected: the whole source, as before
   const chunks = plan.chunks.map((c) => (c.held ? { hash: c.hash, papers: c.papers.length, bytes: new Uint8Array(0) } : bytes.get(c.hash)!));
