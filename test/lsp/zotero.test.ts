@@ -46,6 +46,18 @@ const items: FixtureItem[] = [
   { key: 'GRPP0001', type: 'conferencePaper', fields: { title: 'Ocean sensor networks', date: '2019', proceedingsTitle: 'Proc. Sensors' }, library: 2 },
 ];
 
+/** A temporary folder holding the paper (paper.tex, refs.bib) and an empty Zotero data directory beside it. */
+function paperBesideZotero(prefix: string): { dir: string; ws: string; zoteroDir: string } {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const ws = path.join(dir, 'paper');
+  const zoteroDir = path.join(dir, 'Zotero');
+  fs.mkdirSync(ws);
+  fs.mkdirSync(zoteroDir);
+  fs.writeFileSync(path.join(ws, 'paper.tex'), TEX);
+  fs.writeFileSync(path.join(ws, 'refs.bib'), BIB);
+  return { dir, ws, zoteroDir };
+}
+
 describe('Zotero over JSON-RPC', function () {
   this.timeout(120000);
   let dir: string;
@@ -57,13 +69,7 @@ describe('Zotero over JSON-RPC', function () {
 
   before(async () => {
     await Promise.all([buildOnce(), loadBibtexParser()]);
-    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-zotero-lsp-')));
-    ws = path.join(dir, 'paper');
-    zoteroDir = path.join(dir, 'Zotero');
-    fs.mkdirSync(ws);
-    fs.mkdirSync(zoteroDir);
-    fs.writeFileSync(path.join(ws, 'paper.tex'), TEX);
-    fs.writeFileSync(path.join(ws, 'refs.bib'), BIB);
+    ({ dir, ws, zoteroDir } = paperBesideZotero('litlens-zotero-lsp-'));
     fs.writeFileSync(path.join(zoteroDir, 'zotero.sqlite'), await makeZoteroDb({ version: 7, items, groups }));
     client = TestClient.start();
     client.settings = { zotero: zoteroDir };
@@ -194,13 +200,7 @@ describe('Zotero from the saved index, and read in the background', function () 
 
   before(async () => {
     await buildOnce();
-    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-zotero-saved-')));
-    ws = path.join(dir, 'paper');
-    zoteroDir = path.join(dir, 'Zotero');
-    fs.mkdirSync(ws);
-    fs.mkdirSync(zoteroDir);
-    fs.writeFileSync(path.join(ws, 'paper.tex'), TEX);
-    fs.writeFileSync(path.join(ws, 'refs.bib'), BIB);
+    ({ dir, ws, zoteroDir } = paperBesideZotero('litlens-zotero-saved-'));
   });
   afterEach(async () => {
     await client?.stop();
