@@ -164,6 +164,12 @@ export const STAND_OUT = 1.25;
 export const NULL_SAMPLES = 16;
 /** Prose of fewer words is too little to draw a null from (a document that short is judged by the library's). */
 export const NULL_MIN_WORDS = 200;
+/**
+ * A library's titles are drawn from down to this many words: a .bib of 20 entries holds ~150 words
+ * of titles, and without a null its passages met the absolute rule alone (no own-library bar), so
+ * a paper with a small titles-only bibliography got no lens or hover from it at all.
+ */
+export const LIBRARY_NULL_MIN_WORDS = 40;
 /** Passage lengths share a bar within this ratio (lengths 20 and 24 are judged alike). */
 const LENGTH_STEP = 1.25;
 
@@ -185,6 +191,8 @@ export class ChanceBar {
   constructor(
     prose: string,
     private readonly topScore: (text: string) => number,
+    /** Fewer words than this: no null (bar() is 0). */
+    private readonly minWords = NULL_MIN_WORDS,
   ) {
     this.bag = prose.match(/[\p{L}][\p{L}\p{N}'-]*/gu) ?? [];
   }
@@ -207,7 +215,7 @@ export class ChanceBar {
 
   /** What the top paper of a random passage of `length` words scores (CHANCE_QUANTILE); 0 when the prose has too few words to judge. */
   bar(length: number): number {
-    if (this.bag.length < NULL_MIN_WORDS || length < 1) return 0;
+    if (this.bag.length < this.minWords || length < 1) return 0;
     const bucket = bucketOf(length);
     let bar = this.bars.get(bucket);
     if (bar === undefined) {

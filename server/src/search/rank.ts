@@ -14,7 +14,7 @@
 // that never wait (completion, relatedNow: code lenses) take what a shared corpus already knows and
 // have it fetched for the next time. A shared corpus that is down only leaves its papers out.
 import { SharedUnavailable, type SharedCorpus } from '../shared/corpus';
-import { ChanceBar, FIELD_MIN_CITES, FIELD_SAMPLE, NULL_MIN_WORDS, STAND_OUT, fieldBar, inField } from './gate';
+import { ChanceBar, FIELD_MIN_CITES, FIELD_SAMPLE, LIBRARY_NULL_MIN_WORDS, NULL_MIN_WORDS, STAND_OUT, fieldBar, inField } from './gate';
 import type { Hit, RelatedOptions, SearchIndex, SearchMode } from './index';
 import { FUSION_DEPTH, type SemanticIndex } from './semantic';
 
@@ -128,7 +128,7 @@ export class Ranker {
     if (!bar) {
       const total = sources.reduce((sum, s) => sum + s.papers, 0);
       const titles = sources.flatMap((s) => this.index.sample(s.id, Math.ceil((FIELD_SAMPLE * s.papers) / Math.max(1, total))).map((p) => p.title));
-      remember(this.chance, key, (bar = new ChanceBar(titles.join('. '), this.topScore(within))));
+      remember(this.chance, key, (bar = new ChanceBar(titles.join('. '), this.topScore(within), LIBRARY_NULL_MIN_WORDS)));
     }
     return bar;
   }

@@ -64,6 +64,13 @@ describe('search: the related gate over the user\'s own libraries', () => {
     assert.ok(hits.length < TITLES.length, 'papers under the per-paper bar are left out');
   });
 
+  it('a small .bib (ten titles, under 200 words) has a null of its own, so its paper is listed too', () => {
+    const small = titlesOnly('bibtex').slice(0, 10);
+    assert.ok(small.map((p) => p.title).join(' ').split(' ').length < 200);
+    const hits = new Ranker(SearchIndex.fromSources([{ id: 'refs.bib', papers: small }])).relatedNow(CITING, limits).hits;
+    assert.equal(hits[0]?.paper.key, 'h0');
+  });
+
   it('the same papers as a corpus keep the stricter gate', () => {
     const corpus = new Ranker(SearchIndex.fromSources([{ id: 'corpus', papers: titlesOnly('corpus'), kind: 'corpus' }]));
     assert.deepEqual(corpus.relatedNow(CITING, limits).hits, []);
