@@ -143,7 +143,7 @@ export class CodeLenses {
     if (!lens || !library) return null;
     const names = sourceNames(library, ctx.folders);
     const papers = lens.keys.flatMap((k) => library.get(k) ?? []).map((p) => summary(p, names.get(p.key) ?? ''));
-    return { title: lensTitle(lens), args: { uri: ref!.uri, scope: ctx.config.codeLens === 'section' ? 'section' : 'paragraph', papers } };
+    return { title: lensTitle(lens), args: { uri: ref!.uri, scope: ctx.config.codeLens === 'section' ? 'section' : 'paragraph', papers, ...(lens.count !== undefined ? { count: lens.count } : {}) } };
   }
 
   forget(uri: string): void {

@@ -95,6 +95,12 @@ Another paragraph.|`;
     assert.equal(lens!.count, full!.count ?? full!.keys.length);
     assert.ok(lens!.count! > 2);
     assert.match(lensTitle(lens!), new RegExp(`^${lens!.count} related papers: `));
+    // The papers behind it (litlens.showPapers) carry the same number for the quick pick's title.
+    const lenses = new CodeLenses();
+    const [listed] = lenses.list(ws.at(DOC, { config: { maxSuggestions: 2 } }).ctx);
+    const resolved = lenses.resolve(ws.at(DOC, { config: { maxSuggestions: 2 } }).ctx, listed!.ref)!;
+    assert.equal(resolved.args.count, lens!.count);
+    assert.equal(resolved.args.papers.length, 2);
   });
 
   it('sits over no acknowledgments, funding, availability, contributions, interests or references', () => {
