@@ -7,12 +7,15 @@
 // and by the plain BM25F baseline (search/bm25f.ts) over the same entries. Co-cited keys are left
 // out of both rankings. R@1, R@10, MRR@20 per half of eval/real.ts's split (the half of the paper
 // the citation is in). In-process: no server, nothing from the corpus.
+//
+//   node --import tsx eval/pooled.ts [DIR] [--json]      (also printed at the end of npm run eval:real)
 import type { Syntax } from '../server/src/documents';
-import { citationAt } from '../server/src/documents';
+import { citationAt, citedKeys, sentences } from '../server/src/documents';
 import type { Paper } from '../server/src/library/paper';
 import { DEFAULT_RELATED_THRESHOLD, SearchIndex } from '../server/src/search';
 import { PlainBm25f } from '../server/src/search/bm25f';
 import { Ranker } from '../server/src/search/rank';
+import { readQueries } from './queries';
 import { LIST_DEPTH, citingText, exactRank, reciteMetrics, reciteOccurrences, withoutKey, type ReciteMetrics } from './recite';
 
 export interface PooledPaper {
@@ -25,7 +28,13 @@ export interface PooledPaper {
 
 export interface PooledReport {
   library: number;
-  halves: Record<string, { related: ReciteMetrics; gated: ReciteMetrics & { listed: number }; bm25f: ReciteMetrics }>;
+  halves: Record<string, { related: ReciteMetrics; gated: ReciteMetrics & { listed: number }; bm25f: ReciteMetrics; uncited: Listed; offTopic: Listed }>;
+}
+
+/** How many texts were asked and how many got a gated list. */
+export interface Listed {
+  texts: number;
+  listed: number;
 }
 
 export function pooledRecite(papers: readonly PooledPaper[]): PooledReport {
@@ -56,6 +65,17 @@ export function pooledRecite(papers: readonly PooledPaper[]): PooledReport {
     }
   }
   const metrics = (rs: typeof runs, f: (r: (typeof runs)[number]) => number | null) => reciteMetrics(rs.map((r) => (f(r) === null ? null : exactRank(f(r)!))));
+  // The gate's cost: sentences that cite nothing (the papers' own, each half), and npm run eval's
+  // off-topic texts (eval/queries, same half), each with a list over the pooled library.
+  const gatedList = (text: string) => ranker.relatedNow(text, { limit: depth, threshold: DEFAULT_RELATED_THRESHOLD, relative: 0 }).hits.length > 0;
+  const count = (texts: string[]): Listed => ({ texts: texts.length, listed: texts.filter(gatedList).length });
+  const uncitedSentences = (half: string) =>
+    papers
+      .filter((p) => p.half === half)
+      .flatMap((p) => {
+        const cites = citedKeys(p.text, p.syntax);
+        return sentences(p.text, p.syntax).filter((s) => !cites.some((k) => k.start >= s.start && k.start < s.end)).map((s) => s.text);
+      });
   const halves: PooledReport['halves'] = {};
   for (const half of ['tune', 'test']) {
     const rs = runs.filter((r) => r.half === half);
@@ -64,6 +84,8 @@ export function pooledRecite(papers: readonly PooledPaper[]): PooledReport {
       related: metrics(rs, (r) => r.related),
       gated: { ...metrics(rs, (r) => r.gated), listed: rs.filter((r) => r.listed).length / rs.length },
       bm25f: metrics(rs, (r) => r.bm25f),
+      uncited: count(uncitedSentences(half)),
+      offTopic: count(readQueries('offtopic', half as 'tune' | 'test').map((q) => q.query)),
     };
   }
   return { library: library.length, halves };
@@ -79,4 +101,22 @@ export function printPooled(r: PooledReport): void {
     row(`LitLens related (gated, ${(100 * h.gated.listed).toFixed(0)}% listed)`, h.gated);
     row('plain BM25F', h.bm25f);
   }
+  const share = (l: Listed) => `${((100 * l.listed) / Math.max(1, l.texts)).toFixed(1)}% of ${l.texts}`;
+  for (const [half, h] of Object.entries(r.halves)) console.log(`  ${half.padEnd(5)} gated list for sentences citing nothing: ${share(h.uncited)}; for npm run eval's off-topic texts: ${share(h.offTopic)}`);
+}
+
+// Run directly: the pooled re-cite alone (a minute or two), over DIR or shared/real-papers.
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  (async () => {
+    const real = await import('./real.js');
+    const dir = argv.find((a) => !a.startsWith('--')) ?? real.defaultDir().dir;
+    if (!dir) throw new Error('the real papers are not there: pass their folder (eval/pooled.ts DIR)');
+    const report = pooledRecite(await real.pooledPapers(dir));
+    if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
+    else printPooled(report);
+  })().catch((e: unknown) => {
+    process.stderr.write(`eval/pooled.ts: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = 1;
+  });
 }

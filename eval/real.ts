@@ -274,6 +274,16 @@ export function bibFilesOf(paper: RealPaper, text: string): string[] {
     .map((f) => path.join(paper.dir, f));
 }
 
+/** Every paper of the folder with its document's text and its .bib entries (eval/pooled.ts). */
+export async function pooledPapers(root: string): Promise<PooledPaper[]> {
+  const papers: PooledPaper[] = [];
+  for (const p of findPapers(root, () => {})) {
+    const text = fs.readFileSync(path.join(p.dir, p.document), 'utf8');
+    papers.push({ name: p.name, half: p.half, text, syntax: p.syntax, entries: (await readBib(bibFilesOf(p, text))).entries });
+  }
+  return papers;
+}
+
 async function readBib(files: string[]): Promise<{ entries: Map<string, Paper>; unparsed: number }> {
   const entries = new Map<string, Paper>();
   let unparsed = 0;
@@ -548,12 +558,7 @@ async function main(argv: string[]): Promise<number> {
   ];
   const summaries = Object.fromEntries(groups.filter(([, rs]) => rs.length).map(([name, rs]) => [name, summarize(rs, bibSizes)]));
   // Pooled re-cite: every paper of the folder (both halves), whatever --half or --paper picked.
-  const pooledPapers: PooledPaper[] = [];
-  for (const p of findPapers(root, () => {})) {
-    const text = fs.readFileSync(path.join(p.dir, p.document), 'utf8');
-    pooledPapers.push({ name: p.name, half: p.half, text, syntax: p.syntax, entries: (await readBib(bibFilesOf(p, text))).entries });
-  }
-  const pooled = pooledRecite(pooledPapers);
+  const pooled = pooledRecite(await pooledPapers(root));
   if (json) {
     console.log(JSON.stringify({ dir: root, bundledCorpus: corpus, corpusPapers: corpus ? corpusKeys.size : 0, listDepth: LIST_DEPTH, split: HALVES, summaries, pooled, papers: reports }, null, 2));
     return 0;

@@ -214,10 +214,12 @@ export function registerCommands(ctx: LitLensContext, consent: SemanticConsent):
     }),
 
     register(ShowPapersCommand, 'Show Papers', async (...args: unknown[]) => {
-      const { uri, papers, position, scope } = await papersFromLensArgs(ctx, args);
+      const { uri, papers, position, scope, count } = await papersFromLensArgs(ctx, args);
       if (papers.length === 0) return;
       const editor = uri ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri) : undefined;
-      await pickPaper(`${papers.length} related paper${papers.length === 1 ? '' : 's'}`, papers, {
+      // The lens's number: every paper past the bar; the list holds the best of them.
+      const n = count ?? papers.length;
+      await pickPaper(`${n} related paper${n === 1 ? '' : 's'}${n > papers.length ? `, the best ${papers.length}` : ''}`, papers, {
         // Short enough for the quick pick's width; the buttons have their own tooltips.
         placeholder: position ? 'Enter cites it in the paragraph below the lens' : 'Enter cites it at the cursor',
         editor: editor ?? (uri ? await vscode.window.showTextDocument(vscode.Uri.parse(uri)) : citer.target()),

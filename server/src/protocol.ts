@@ -262,8 +262,10 @@ export interface ShowPapersArgs {
   /** Where the lens sits and what it is about: a citation goes into that passage (litlens/citePlace). */
   position?: { line: number; character: number };
   scope?: 'paragraph' | 'section';
-  /** The papers the lens counts, best first. */
+  /** The papers the lens lists, best first (at most litlens.maxSuggestions). */
   papers: PaperSummary[];
+  /** The lens's number when more papers are past the per-paper bar than `papers` lists. */
+  count?: number;
 }
 
 /** client → server, in `initialize`: what the VS Code client puts in initializationOptions. */

@@ -19,7 +19,15 @@ export interface Lens {
   titles: string[];
   /** How many of them the document does not cite yet. */
   uncited: number;
+  /** Papers past the per-paper bar (up to LENS_COUNT), when more than `keys` holds: the title's number. */
+  count?: number;
 }
+
+/**
+ * How many papers past the per-paper bar a lens counts for its title ("64 related papers: …"); the
+ * list behind it is litlens.maxSuggestions long. A count at the list's limit would say the limit.
+ */
+export const LENS_COUNT = 100;
 
 /**
  * Where a paragraph's citations end: a paragraph's text stops at its last word, a citation after
@@ -55,7 +63,7 @@ export class LensMemo {
     let hits = this.memo.get(memoKey);
     if (!hits) {
       // Never waits for the model: a paragraph whose vector is still being computed is ranked again next time.
-      const answer = ranker.relatedNow(text, { limit: config.maxSuggestions, threshold: config.relatedThreshold, relative: RELATED_LIST_RELATIVE, exclude: cited, document });
+      const answer = ranker.relatedNow(text, { limit: Math.max(LENS_COUNT, config.maxSuggestions), threshold: config.relatedThreshold, relative: RELATED_LIST_RELATIVE, exclude: cited, document });
       hits = answer.hits;
       if (this.memo.size > 5000) this.memo.clear(); // bounded: a long session must not grow without end
       if (answer.final) this.memo.set(memoKey, hits);
@@ -85,21 +93,24 @@ export function codeLenses(ctx: FeatureContext, memo: LensMemo): Lens[] {
     if (hits.length === 0) continue;
     const offered = hits.filter((h) => !here.has(h.paper.key));
     if (offered.length === 0) continue;
-    const fresh = offered.filter((h) => !cited.has(h.paper.key));
-    const ordered = [...fresh, ...offered.filter((h) => cited.has(h.paper.key))];
+    // The best maxSuggestions, not-yet-cited first; the title counts every paper past the bar.
+    const best = offered.slice(0, config.maxSuggestions);
+    const fresh = best.filter((h) => !cited.has(h.paper.key));
+    const ordered = [...fresh, ...best.filter((h) => cited.has(h.paper.key))];
     lenses.push({
       anchor: block.anchor,
       keys: ordered.map((h) => h.paper.key),
       titles: ordered.map((h) => h.paper.title),
       uncited: fresh.length,
+      ...(offered.length > best.length ? { count: Math.min(offered.length, LENS_COUNT) } : {}),
     });
   }
   return lenses;
 }
 
-/** "3 related papers: Title A, Title B…" */
+/** "3 related papers: Title A, Title B…"; the number counts every paper past the bar (`count`), the list behind it holds the best. */
 export function lensTitle(lens: Lens): string {
-  const n = lens.keys.length;
+  const n = lens.count ?? lens.keys.length;
   const shown = lens.titles.slice(0, 2).map((t) => trimText(t, 48));
   const more = n > shown.length ? `; +${n - shown.length} more` : '';
   return `${n} related paper${n === 1 ? '' : 's'}: ${shown.join('; ')}${more}`;
@@ -132,7 +143,7 @@ export class CodeLenses {
     if (!lens || !library) return null;
     const names = sourceNames(library, ctx.folders);
     const papers = lens.keys.flatMap((k) => library.get(k) ?? []).map((p) => summary(p, names.get(p.key) ?? ''));
-    return { title: lensTitle(lens), args: { uri: ref!.uri, scope: ctx.config.codeLens === 'section' ? 'section' : 'paragraph', papers } };
+    return { title: lensTitle(lens), args: { uri: ref!.uri, scope: ctx.config.codeLens === 'section' ? 'section' : 'paragraph', papers, ...(lens.count !== undefined ? { count: lens.count } : {}) } };
   }
 
   forget(uri: string): void {

@@ -100,9 +100,34 @@ export function normalisedScore(score: number, ideal: number, held: number, idea
  */
 export const LISTED = 0.7;
 
-/** The papers past the per-paper bar, in the list's order: the first, and those reaching LISTED x chance (all when chance is 0). */
-export function pastBar<T extends { score: number }>(hits: readonly T[], chance: number): T[] {
-  return hits.filter((h, i) => i === 0 || h.score >= LISTED * chance);
+/**
+ * The user's own libraries (the index's workspace sources: the document's .bib, workspace .bib and
+ * CSL-JSON, Zotero) were collected by the user for their field and are often titles only: a real
+ * citing sentence shares a word or two with its paper's title, and the product above stays under
+ * OVER_CHANCE for 56% of them (eval/pooled.ts, tune half), though the ranking has the cited paper
+ * in its top 10 for 42%. So an own-library paper opens the gate, and is listed, when its score
+ * reaches OWN_LIBRARY x the library's chance; such a list holds own-library papers only (a corpus
+ * paper still needs the product above), and the document null is not asked (a bag of the
+ * document's words matches its own bibliography by construction). Chosen on eval/pooled.ts's tune
+ * half (titles-only pooled library, 463 citing sentences, BM25F R@10 0.390): the ranking's cited
+ * papers in the top 10 kept at 0.5 / 0.55 / 0.6 / 0.65 / 0.7 x chance were 193 / 191 / 182 / 168 /
+ * 152 of 193 (190 ties BM25F); 0.55 is the highest that keeps R@10 at BM25F's, 0.5 a step of margin
+ * below it. The price: nearly every sentence of a paper gets a list from its own library
+ * (docs/related.md).
+ */
+export const OWN_LIBRARY = 0.5;
+
+/** True when an own-library paper's score opens the gate (see OWN_LIBRARY); `threshold` scales the bar as it does OVER_CHANCE's. */
+export function opensOwnLibrary(score: number, chance: number, threshold: number): boolean {
+  return chance > 0 && score >= (OWN_LIBRARY * chance * threshold) / DEFAULT_THRESHOLD;
+}
+
+/**
+ * The papers past the per-paper bar, in the list's order: the first, and those reaching LISTED x
+ * chance, or OWN_LIBRARY x chance for an own-library paper (`own`); all when chance is 0.
+ */
+export function pastBar<T extends { score: number }>(hits: readonly T[], chance: number, own: (hit: T) => boolean = () => false): T[] {
+  return hits.filter((h, i) => i === 0 || h.score >= (own(h) ? OWN_LIBRARY : LISTED) * chance);
 }
 
 /** How many times chance's evidence and score together this paper reaches (see the header); `chance` > 0. */
@@ -139,8 +164,19 @@ export const STAND_OUT = 1.25;
 export const NULL_SAMPLES = 16;
 /** Prose of fewer words is too little to draw a null from (a document that short is judged by the library's). */
 export const NULL_MIN_WORDS = 200;
+/**
+ * A library's titles are drawn from down to this many words: a .bib of 20 entries holds ~150 words
+ * of titles, and without a null its passages met the absolute rule alone (no own-library bar), so
+ * a paper with a small titles-only bibliography got no lens or hover from it at all.
+ */
+export const LIBRARY_NULL_MIN_WORDS = 40;
 /** Passage lengths share a bar within this ratio (lengths 20 and 24 are judged alike). */
 const LENGTH_STEP = 1.25;
+
+/** The bar a passage of `length` words shares with lengths within LENGTH_STEP of it. */
+function bucketOf(length: number): number {
+  return Math.round(Math.log(length) / Math.log(LENGTH_STEP));
+}
 
 /**
  * A null: what passages of some prose's words (the document's, or the library's titles) score
@@ -155,8 +191,21 @@ export class ChanceBar {
   constructor(
     prose: string,
     private readonly topScore: (text: string) => number,
+    /** Fewer words than this: no null (bar() is 0). */
+    private readonly minWords = NULL_MIN_WORDS,
   ) {
     this.bag = prose.match(/[\p{L}][\p{L}\p{N}'-]*/gu) ?? [];
+  }
+
+  /** One passage length per length bucket, from 1 to `most` words: what drawing every bar up to `most` asks for. */
+  static lengths(most: number): number[] {
+    const seen = new Set<number>();
+    const lengths: number[] = [];
+    for (let n = 1; n <= most; n++) {
+      const bucket = bucketOf(n);
+      if (!seen.has(bucket)) (seen.add(bucket), lengths.push(n));
+    }
+    return lengths;
   }
 
   /** How many words the document had. */
@@ -166,8 +215,8 @@ export class ChanceBar {
 
   /** What the top paper of a random passage of `length` words scores (CHANCE_QUANTILE); 0 when the prose has too few words to judge. */
   bar(length: number): number {
-    if (this.bag.length < NULL_MIN_WORDS || length < 1) return 0;
-    const bucket = Math.round(Math.log(length) / Math.log(LENGTH_STEP));
+    if (this.bag.length < this.minWords || length < 1) return 0;
+    const bucket = bucketOf(length);
     let bar = this.bars.get(bucket);
     if (bar === undefined) {
       const n = Math.max(1, Math.round(LENGTH_STEP ** bucket));

@@ -14,7 +14,7 @@
 // that never wait (completion, relatedNow: code lenses) take what a shared corpus already knows and
 // have it fetched for the next time. A shared corpus that is down only leaves its papers out.
 import { SharedUnavailable, type SharedCorpus } from '../shared/corpus';
-import { ChanceBar, FIELD_MIN_CITES, FIELD_SAMPLE, NULL_MIN_WORDS, STAND_OUT, fieldBar, inField, pastBar } from './gate';
+import { ChanceBar, FIELD_MIN_CITES, FIELD_SAMPLE, LIBRARY_NULL_MIN_WORDS, NULL_MIN_WORDS, STAND_OUT, fieldBar, inField } from './gate';
 import type { Hit, RelatedOptions, SearchIndex, SearchMode } from './index';
 import { FUSION_DEPTH, type SemanticIndex } from './semantic';
 
@@ -36,6 +36,9 @@ export interface RelatedLimits {
    */
   document?: { id: string; prose: string; cites?: readonly string[]; citeKeys?: readonly string[] };
 }
+
+/** Passage lengths whose library null Ranker.warm draws ahead: sentences and paragraphs up to this many words. */
+const WARM_WORDS = 400;
 
 /** How many documents' chance bars are kept (open documents; each is a few numbers). */
 const CHANCE_DOCUMENTS = 16;
@@ -101,7 +104,20 @@ export class Ranker {
     const chance = this.libraryNull(options.within).bar(words);
     const document = asked.document && this.documentNull(asked.document, options.within);
     const standOut = document ? STAND_OUT * document.bar(words) : undefined;
-    return pastBar(this.index.related(text, { ...options, chance: chance || undefined, standOut }), chance);
+    return this.index.related(text, { ...options, chance: chance || undefined, standOut });
+  }
+
+  /**
+   * Draws the whole library's null (gate.ts ChanceBar) for every passage length up to WARM_WORDS,
+   * one length at a time between other work: called when an index is ready, so the first hover or
+   * lens of a length does not pay for it on its request. Lengths already drawn cost nothing.
+   */
+  async warm(): Promise<void> {
+    const bar = this.libraryNull(undefined);
+    for (const length of ChanceBar.lengths(WARM_WORDS)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      bar.bar(length);
+    }
   }
 
   /** What random passages of the library's titles score against it (as many titles per source as its share of the library). */
@@ -112,7 +128,7 @@ export class Ranker {
     if (!bar) {
       const total = sources.reduce((sum, s) => sum + s.papers, 0);
       const titles = sources.flatMap((s) => this.index.sample(s.id, Math.ceil((FIELD_SAMPLE * s.papers) / Math.max(1, total))).map((p) => p.title));
-      remember(this.chance, key, (bar = new ChanceBar(titles.join('. '), this.topScore(within))));
+      remember(this.chance, key, (bar = new ChanceBar(titles.join('. '), this.topScore(within), LIBRARY_NULL_MIN_WORDS)));
     }
     return bar;
   }

@@ -7,8 +7,10 @@
 // (`exclude`) must share more of the passage's topical words and score higher than chance gives a
 // passage of the same length (`chance`: random passages of the library's titles) and, given the
 // passage's document, stand out from what random passages of the document's own words score
-// (`standOut`; both computed by rank.ts with gate.ts ChanceBar). Once it
-// passes, the ranking is listed, best first, up to the limit; `score` is
+// (`standOut`; both computed by rank.ts with gate.ts ChanceBar). Once it passes, every paper past
+// the per-paper bar is listed (gate.ts pastBar), best first, up to the limit. Where it does not, a
+// paper of the user's own libraries (the workspace sources: .bib, CSL-JSON, Zotero) past
+// OWN_LIBRARY x chance opens a list of own-library papers only (gate.ts OWN_LIBRARY). `score` is
 // the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 import type { Paper } from '../library/paper';
@@ -16,7 +18,7 @@ import { defaultSettings } from '../protocol';
 import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { ones, type ContextRanking } from './context';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
-import { INFORMATIVE_IDF, normalisedScore, opensGate, type PaperFacts, type PassageFacts } from './gate';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, opensOwnLibrary, pastBar, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
 import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import type { Segments } from './segments';
@@ -145,7 +147,7 @@ export class RelatedRanking {
       docs.length = Math.min(docs.length, wanted);
       top = plain.ideal;
     } else top = ideal;
-    const hits: (Hit & { open: boolean })[] = [];
+    const hits: (Hit & { open: boolean; own: boolean })[] = [];
     for (const d of docs) {
       const matched = this.contextRanking.matchedContext(terms, d);
       const score = Math.sqrt(Math.min(1, rank[d] / top));
@@ -157,18 +159,23 @@ export class RelatedRanking {
       };
       const paper = this.segments.paper(d);
       if (options.exclude?.has(paper.key)) continue;
-      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance) });
+      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own: !this.segments.partOf(d).corpus });
     }
     for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;
     this.contextRanking.clearAcc(n);
-    if (!hits.some((h) => h.open)) return [];
-    // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
-    if (!ranking && options.standOut !== undefined && (hits[0]?.score ?? 0) < options.standOut) return [];
     const best = hits[0]?.score ?? 0;
-    return hits
-      .filter((h) => h.score >= best * relative)
-      .slice(0, limit)
-      .map(({ paper, score, matched }) => ({ paper, score, matched }));
+    const cut = (list: typeof hits) =>
+      list
+        .filter((h) => h.score >= list[0].score * relative)
+        .slice(0, limit)
+        .map(({ paper, score, matched }) => ({ paper, score, matched }));
+    if (ranking) return cut(hits);
+    const chance = options.chance ?? 0;
+    // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
+    if (hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut)) return cut(pastBar(hits, chance, (h) => h.own));
+    // The user's own libraries speak on less (gate.ts OWN_LIBRARY): their papers only.
+    const own = hits.filter((h) => h.own);
+    return own.length > 0 && opensOwnLibrary(own[0].score, chance, threshold) ? cut(pastBar(own, chance, () => true)) : [];
   }
 }
 

@@ -208,6 +208,8 @@ export class LitLensWorkspace {
     const r = this.ranker;
     if (!r || r.ranker.index !== index || r.ranker.semantic !== this.semantic || r.sources !== sources || r.ranker.shared.length !== shared.length || r.ranker.shared.some((c, i) => c !== shared[i])) {
       this.ranker = { ranker: new Ranker(index, this.semantic, shared), sources };
+      // The gate's library null, drawn in the background rather than on the first hover's request.
+      void this.ranker.ranker.warm();
     }
     return this.ranker!.ranker;
   }

@@ -87,6 +87,22 @@ Another paragraph.|`;
     assert.match(lensTitle(lens!), /\+\d+ more$/);
   });
 
+  it('counts the papers past the per-paper bar, not the list\'s limit', () => {
+    const { ctx } = ws.at(DOC, { config: { maxSuggestions: 2 } });
+    const [lens] = codeLenses(ctx, new LensMemo());
+    const [full] = codeLenses(ws.at(DOC).ctx, new LensMemo());
+    assert.equal(lens!.keys.length, 2);
+    assert.equal(lens!.count, full!.count ?? full!.keys.length);
+    assert.ok(lens!.count! > 2);
+    assert.match(lensTitle(lens!), new RegExp(`^${lens!.count} related papers: `));
+    // The papers behind it (litlens.showPapers) carry the same number for the quick pick's title.
+    const lenses = new CodeLenses();
+    const [listed] = lenses.list(ws.at(DOC, { config: { maxSuggestions: 2 } }).ctx);
+    const resolved = lenses.resolve(ws.at(DOC, { config: { maxSuggestions: 2 } }).ctx, listed!.ref)!;
+    assert.equal(resolved.args.count, lens!.count);
+    assert.equal(resolved.args.papers.length, 2);
+  });
+
   it('sits over no acknowledgments, funding, availability, contributions, interests or references', () => {
     const para = 'Agents that plan with a learned dynamics model of the environment reach superhuman play in Atari, Go, chess and shogi. Tree search with a learned model works without the rules.';
     const latex = ['\\section*{Acknowledgments}', '\\section{Data Availability}', '\\paragraph{Funding.}', '\\section{Author contributions}', '\\subsection*{Competing interests}', '\\section{References}'];
@@ -104,6 +120,8 @@ Another paragraph.|`;
   it('titles: "1 related paper: …", two titles and a count of the rest', () => {
     assert.equal(lensTitle({ anchor: 0, keys: ['a'], titles: ['A Title'], uncited: 1 }), '1 related paper: A Title');
     assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: ['A', 'B', 'C'], uncited: 3 }), '3 related papers: A; B; +1 more');
+    // More papers past the bar than the list holds: the title counts them all.
+    assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: ['A', 'B', 'C'], uncited: 3, count: 57 }), '57 related papers: A; B; +55 more');
     const long = 'Lucy-SKG: Learning to Play Rocket League Efficiently Using Deep Reward Shaping';
     const title = lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: [long, 'B', 'C'], uncited: 3 });
     assert.ok(!/…\s*…|\.\.\.…/.test(title), `no doubled ellipsis: ${title}`);

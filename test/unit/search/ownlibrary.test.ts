@@ -1,0 +1,109 @@
+// The related gate over the user's own libraries (gate.ts OWN_LIBRARY): a titles-only .bib speaks
+// where one of its papers scores past OWN_LIBRARY x chance; a corpus of the same papers keeps the
+// stricter gate (evidence and score together over chance).
+import { strict as assert } from 'node:assert';
+import type { Paper } from '../../../server/src/library/paper';
+import { SearchIndex } from '../../../server/src/search';
+import { OWN_LIBRARY, LISTED, opensOwnLibrary, pastBar } from '../../../server/src/search/gate';
+import { Ranker } from '../../../server/src/search/rank';
+
+// Invented titles of one field (hydrology), no abstracts: what a user's .bib often holds.
+const TITLES = [
+  'Earlier snowmelt timing in alpine catchments',
+  'Groundwater recharge under irrigated cropland',
+  'Sediment transport during flash floods in arid basins',
+  'Evapotranspiration estimates from eddy covariance towers',
+  'Glacier retreat and summer streamflow',
+  'Soil moisture memory and drought onset',
+  'Rain-on-snow events in maritime mountain ranges',
+  'Karst aquifer response to heavy rainfall',
+  'River ice breakup and jam flooding',
+  'Urban runoff and impervious surface cover',
+  'Wetland storage and peak flow attenuation',
+  'Permafrost thaw and subsurface drainage',
+  'Nitrate leaching below the root zone',
+  'Reservoir operation for flood control',
+  'Hillslope connectivity during storm events',
+  'Baseflow separation with recursive digital filters',
+  'Stable isotopes trace water age in headwater streams',
+  'Lake evaporation under a warming climate',
+  'Canopy interception in temperate forests',
+  'Floodplain inundation mapping from satellite radar',
+  'Saltwater intrusion into coastal aquifers',
+  'Hyporheic exchange in gravel bed rivers',
+  'Snow water equivalent from passive microwave sensing',
+  'Catchment travel times and solute export',
+  'Dam removal and channel adjustment',
+  'Drought propagation from precipitation to groundwater',
+  'Infiltration capacity of compacted soils',
+  'Stream temperature and riparian shading',
+  'Land cover change and annual water yield',
+  'Tile drainage and phosphorus loads',
+  'Monsoon rainfall variability and river discharge',
+  'Debris flow initiation on burned slopes',
+  'Aquifer storage loss from land subsidence',
+  'Frozen ground and spring runoff generation',
+  'Preferential flow through macropores',
+  'Water balance closure in large basins',
+  'Estuary mixing and tidal river flow',
+  'Peatland water tables after restoration',
+  'Beaver dams raise riparian water tables',
+  'Fog drip as a water source in coastal forests',
+];
+const titlesOnly = (kind: 'bibtex' | 'corpus') =>
+  TITLES.map((title, i) => ({ key: `h${i}`, title, authors: [], origin: { kind, file: 'refs.bib', line: i + 1 } }) as unknown as Paper);
+// A real citing sentence in other words: it shares "snowmelt" and "earlier" with its paper's title, little else.
+const CITING = 'In the last decade the spring pulse has come earlier as snowmelt starts weeks before it used to';
+const limits = { limit: 20, threshold: 0.3, relative: 0 };
+
+describe('search: the related gate over the user\'s own libraries', () => {
+  it('a titles-only .bib lists its paper for a citing sentence that shares a word or two with its title', () => {
+    const ranker = new Ranker(SearchIndex.fromSources([{ id: 'refs.bib', papers: titlesOnly('bibtex') }]));
+    const hits = ranker.relatedNow(CITING, limits).hits;
+    assert.equal(hits[0]?.paper.key, 'h0');
+    assert.ok(hits.length < TITLES.length, 'papers under the per-paper bar are left out');
+  });
+
+  it('a small .bib (ten titles, under 200 words) has a null of its own, so its paper is listed too', () => {
+    const small = titlesOnly('bibtex').slice(0, 10);
+    assert.ok(small.map((p) => p.title).join(' ').split(' ').length < 200);
+    const hits = new Ranker(SearchIndex.fromSources([{ id: 'refs.bib', papers: small }])).relatedNow(CITING, limits).hits;
+    assert.equal(hits[0]?.paper.key, 'h0');
+  });
+
+  it('the same papers as a corpus keep the stricter gate', () => {
+    const corpus = new Ranker(SearchIndex.fromSources([{ id: 'corpus', papers: titlesOnly('corpus'), kind: 'corpus' }]));
+    assert.deepEqual(corpus.relatedNow(CITING, limits).hits, []);
+  });
+
+  it('a text sharing no word with the library gets nothing', () => {
+    const ranker = new Ranker(SearchIndex.fromSources([{ id: 'refs.bib', papers: titlesOnly('bibtex') }]));
+    assert.deepEqual(ranker.relatedNow('Knead the dough for ten minutes, then bake the loaf until golden', limits).hits, []);
+  });
+
+  it('OWN_LIBRARY x chance opens the gate and is the own papers\' per-paper bar; the threshold scales it', () => {
+    assert.ok(opensOwnLibrary(OWN_LIBRARY * 0.4, 0.4, 0.3));
+    assert.ok(!opensOwnLibrary(OWN_LIBRARY * 0.4 - 1e-9, 0.4, 0.3));
+    assert.ok(!opensOwnLibrary(OWN_LIBRARY * 0.4, 0.4, 0.6), 'twice the default threshold asks twice as much');
+    assert.ok(!opensOwnLibrary(1, 0, 0.3), 'no null: the absolute rule decides');
+    const hits = [0.5, 0.3, 0.25, 0.19].map((score, i) => ({ score, own: i !== 1 }));
+    // chance 0.4: corpus papers need LISTED x 0.4 = 0.28, own papers OWN_LIBRARY x 0.4 = 0.2.
+    assert.ok(LISTED * 0.4 > 0.25 && OWN_LIBRARY * 0.4 <= 0.25 && OWN_LIBRARY * 0.4 > 0.19);
+    assert.deepEqual(pastBar(hits, 0.4, (h) => h.own), hits.slice(0, 3));
+  });
+});
+
+describe('search: the library null is drawn ahead (Ranker.warm)', () => {
+  it('once warm, the first related question asks no null query on its request', async () => {
+    const index = SearchIndex.fromSources([{ id: 'refs.bib', papers: titlesOnly('bibtex') }]);
+    let nullQueries = 0;
+    // The nulls rank their random passages with threshold 0 and limit 1 (Ranker.topScore).
+    const spy = Object.create(index, { related: { value: (text: string, o: { limit: number; threshold: number }) => (o.threshold === 0 && o.limit === 1 && nullQueries++, index.related(text, o)) } });
+    const ranker = new Ranker(spy);
+    await ranker.warm();
+    assert.ok(nullQueries > 100, `the null drew ${nullQueries} passages`);
+    nullQueries = 0;
+    for (const text of [CITING, `${CITING} and ${CITING}`, TITLES.join(' ')]) ranker.relatedNow(text, limits);
+    assert.equal(nullQueries, 0);
+  });
+});
