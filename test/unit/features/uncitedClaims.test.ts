@@ -90,19 +90,27 @@ describe('features: uncited-claim hints and gaps', () => {
   it('puts first the bibliography entry whose first author the sentence names', () => {
     const hit = (key: string, author: string) => ({ paper: { key, authors: [author] }, score: 0.2, matched: [] }) as unknown as Hit;
     const own = [hit('a', 'Smith, Ann'), hit('b', 'Moser, Lena'), hit('c', 'Keller, Jon')];
-    const s = { keys: ['a', 'c', 'b'], score: 1 };
+    const s = { keys: ['a', 'c', 'b'], score: 1, best: 0.5 };
     assert.deepEqual(namedFirst(s, namedKeys(own, 'Glacier tongues below 2500 m were first mapped by Moser and Keller.')).keys, ['b', 'c', 'a']);
     assert.deepEqual(namedFirst(s, namedKeys(own, 'Moserian maps and a keller door.')).keys, ['a', 'c', 'b'], 'whole names, as written');
   });
 
   it('a paper first for many of the document\'s sentences counts less for each (the topic penalty)', () => {
-    const gate = { ...HINT_GATE, threshold: 0.85, topicWeight: 0.15 };
-    const c = (paragraph: number) => ({ text: '', start: 0, end: 0, paragraph, section: '' });
-    const suggestions = [{ keys: ['topic'], score: 1 }, { keys: ['topic'], score: 1 }, { keys: ['specific'], score: 1 }];
+    const gate = { ...HINT_GATE, threshold: 1 + HINT_GATE.weights.first + HINT_GATE.weights.topic * Math.log(2.5) };
+    const c = (paragraph: number) => ({ paragraph, section: '' });
+    const suggestions = [{ keys: ['topic'], score: 1, best: 0.5 }, { keys: ['topic'], score: 1, best: 0.5 }, { keys: ['specific'], score: 1, best: 0.5 }];
     const { picked, scored } = pickHints([c(0), c(1), c(2)], suggestions, gate);
-    assert.deepEqual(picked, [2], 'ln 3 × 0.15 takes the two topic sentences under the gate, ln 2 × 0.15 leaves the other over it');
+    assert.deepEqual(picked, [2], 'ln 3 × the topic weight takes the two topic sentences under the gate, ln 2 × it leaves the other over it');
     assert.ok(scored[0]!.score < scored[2]!.score);
-    assert.deepEqual(pickHints([c(0), c(1), c(2)], suggestions, { ...gate, topicWeight: 0 }).picked, [0, 1, 2]);
+    assert.deepEqual(pickHints([c(0), c(1), c(2)], suggestions, { ...gate, weights: { ...gate.weights, topic: 0 } }).picked, [0, 1, 2]);
+  });
+
+  it('a sentence closer to its papers than the document\'s median sentence scores higher (overDoc)', () => {
+    const c = (paragraph: number) => ({ paragraph, section: '' });
+    const suggestions = ['a', 'b', 'c'].map((k, i) => ({ keys: [k], score: 0, best: 0.2 * (i + 1) }));
+    const { scored } = pickHints([c(0), c(1), c(2)], suggestions);
+    assert.ok(scored[0]!.score < scored[1]!.score && scored[1]!.score < scored[2]!.score);
+    assert.ok(Math.abs(scored[2]!.score - scored[1]!.score - 0.2 * HINT_GATE.weights.overDoc) < 1e-9);
   });
 
   it('reads claim cues: names, years and words like "proposed"', () => {
