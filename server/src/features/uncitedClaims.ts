@@ -262,6 +262,15 @@ export function weigh(hits: Pick<TierHits, 'own' | 'other'>, otherWeight: number
 export class ClaimMemo {
   private ranking: unknown[] = [];
   private readonly memo = new Map<string, Suggestion>();
+  private last: { text: string; syntax: Syntax; gate: HintGate; sentences: ClaimSentence[] } | null = null;
+
+  /** The document's candidate sentences (claimSentences), read once per text: warming and hinting both ask. */
+  sentences(text: string, syntax: Syntax, gate: HintGate): ClaimSentence[] {
+    const l = this.last;
+    if (l && l.text === text && l.syntax === syntax && l.gate === gate) return l.sentences;
+    this.last = { text, syntax, gate, sentences: claimSentences(text, syntax, gate) };
+    return this.last.sentences;
+  }
 
   /** The sentence's suggestion when it is already ranked (never ranks). */
   peek(ranker: Ranker, text: string, tiersId: string, gate: HintGate): Suggestion | undefined {
@@ -358,7 +367,7 @@ export async function warmClaims(ctx: FeatureContext, memo: ClaimMemo, stale: ()
   if (!index || !library || config.uncitedClaims === 'off') return true;
   const { tiers, id } = tiersOf(ctx);
   let started = performance.now();
-  for (const c of claimSentences(doc.text, doc.syntax, gate)) {
+  for (const c of memo.sentences(doc.text, doc.syntax, gate)) {
     memo.suggest(index, c.text, tiers, id, gate);
     if (performance.now() - started < SLICE_MS) continue;
     await new Promise((resolve) => setImmediate(resolve));
@@ -374,7 +383,7 @@ export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGa
   const { doc, index, library, config } = ctx;
   if (!index || !library || config.uncitedClaims === 'off') return [];
   const { tiers, id } = tiersOf(ctx);
-  const all = claimSentences(doc.text, doc.syntax, gate);
+  const all = memo.sentences(doc.text, doc.syntax, gate);
   let candidates = all;
   if (near) {
     const touched = new Set(all.filter((c) => c.end >= near.from && c.start <= near.to).map((c) => c.paragraph));
