@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
 import { HINT_GATE } from '../../../server/src/features/hintGate';
-import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, namedFirst, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { ClaimMemo, captionSpans, claimFeatures, claimFixes, claimCues, claimSentences, namedFirst, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
 import type { Hit } from '../../../server/src/search';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
@@ -111,6 +111,17 @@ describe('features: uncited-claim hints and gaps', () => {
     const { scored } = pickHints([c(0), c(1), c(2)], suggestions);
     assert.ok(scored[0]!.score < scored[1]!.score && scored[1]!.score < scored[2]!.score);
     assert.ok(Math.abs(scored[2]!.score - scored[1]!.score - 0.2 * HINT_GATE.weights.overDoc) < 1e-9);
+  });
+
+  it('reads a sentence\'s features: its best paper per tier, prior-work and own-work words; another library\'s closeness counts against a hint', () => {
+    const hit = (key: string, score: number) => ({ paper: { key, authors: [] }, score, matched: ['lidar', 'glacier'] }) as unknown as Hit;
+    const prior = claimFeatures('Glacier retreat has been widely documented in previous surveys (e.g. 2019).', { own: [hit('a', 0.6), hit('b', 0.2)], other: [hit('x', 0.9)] }, false);
+    assert.deepEqual([prior.own, prior.other, prior.matched, prior.bestIsOwn, prior.named], [0.6, 0.9, 2, 1, 0]);
+    assert.ok(Math.abs(prior.margin - 0.4) < 1e-9);
+    assert.ok(prior.priorWork >= 2 && prior.etAl === 1 && prior.numbers === 1 && prior.ownWork === 0);
+    const own = claimFeatures('We show our package in Figure 2 below.', { own: [hit('a', 0.6)], other: [] }, false);
+    assert.ok(own.ownWork >= 2 && own.docRefs >= 2 && own.priorWork === 0);
+    assert.ok(HINT_GATE.weights.other < 0 && HINT_GATE.weights.overDoc > 0 && HINT_GATE.weights.topic < 0);
   });
 
   it('reads claim cues: names, years and words like "proposed"', () => {
