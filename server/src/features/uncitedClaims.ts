@@ -151,14 +151,14 @@ export type SentenceFeatures = Omit<ClaimFeatures, 'overDoc' | 'section' | 'firs
  * What a sentence and its close papers say about whether it wants a citation, as numbers: the best
  * paper of each tier, the shared words, the margin over the second paper, the sentence's cues.
  */
-export function claimFeatures(text: string, hits: Pick<TierHits, 'own' | 'other'>, named: boolean): SentenceFeatures {
+export function claimFeatures(text: string, hits: Pick<TierHits, 'own' | 'other'>, named: boolean, otherWeight = HINT_GATE.otherWeight): SentenceFeatures {
   const own = hits.own[0]?.score ?? 0;
   const other = hits.other[0]?.score ?? 0;
   return {
     own,
     other,
-    matched: Math.min(MAX_MATCHED, weigh(hits, HINT_GATE.otherWeight).matched),
-    bestIsOwn: own > 0 && own >= HINT_GATE.otherWeight * other ? 1 : 0,
+    matched: Math.min(MAX_MATCHED, weigh(hits, otherWeight).matched),
+    bestIsOwn: own > 0 && own >= otherWeight * other ? 1 : 0,
     margin: own - (hits.own[1]?.score ?? 0),
     claim: claimCues(text),
     priorWork: count(text, PRIOR_WORK, 3),
@@ -222,7 +222,7 @@ export function suggestionOf(hits: Pick<TierHits, 'own' | 'other'>, text: string
   const w = weigh(hits, gate.otherWeight);
   if (!w.keys.length) return { keys: [], score: 0, best: 0 };
   const named = namedKeys(hits.own, text);
-  return namedFirst({ keys: w.keys, score: weighFeatures(claimFeatures(text, hits, named.length > 0), gate), best: w.score }, named);
+  return namedFirst({ keys: w.keys, score: weighFeatures(claimFeatures(text, hits, named.length > 0, gate.otherWeight), gate), best: w.score }, named);
 }
 
 /** The keys of the bibliography's entries whose first author the sentence names ("as Moser and Keller mapped"). */
