@@ -16,19 +16,17 @@
 //   gaps   on a copy where a fixed fifth of the cited keys (every occurrence) is taken out of the
 //          text (the .bib keeps them): the share of the removed keys among the first 2× their
 //          number of the gap report. BM25: each uncited entry scored by its best-matching paragraph.
-// --tune prints what the constants were chosen from (run it with --half tune): the gap report's
+// --tune prints what the gap report's constants were chosen from (run it with --half tune): its
 // source weight; its own-.bib tier by the related ranking beside plain BM25F (bm25f.ts) per
-// paragraph; the hint gate's weights and threshold (the combinations reaching recall 0.25 and top-3
-// 0.6, best precision first), over the plain ranking and behind the related gate with the
-// document null; the chosen gate's neighbours.
+// paragraph; the plain BM25 hint threshold. The hint gate is chosen by eval/uncitedCv.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bm25Idf, PlainBm25f, queryStems } from '../server/src/search/bm25f';
-import { backMatterSpans, documentProse, citedKeys, inBackMatter, paragraphs, sentences, wordCount, type CitedKey, type Syntax } from '../server/src/documents';
+import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sentences, wordCount, type CitedKey, type Syntax } from '../server/src/documents';
 import { MIN_WORDS } from '../server/src/features/codeLens';
 import { proseParagraphs, rankGaps } from '../server/src/features/gaps';
 import { HINT_GATE, type HintGate } from '../server/src/features/hintGate';
-import { HINT_DEPTH, HINT_KEYS, claimSentences, namedFirst, namedKeys, readCues, type Cues, inSection, pickHints, scoreClaim, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
+import { HINT_DEPTH, HINT_KEYS, claimSentences, pickHints, suggestionOf, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
 import { loadLibrary } from '../server/src/library/load';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex, sourcesOf } from '../server/src/search';
@@ -101,13 +99,7 @@ export interface HintCase {
   paragraph: number[];
   words: number[];
   section: string[];
-  /** Claim cues per sentence (claimCues), read once. */
-  cues: Cues[];
   hits: TierHits[];
-  /** Per sentence, the bibliography's entries whose first author it names (namedKeys), read once. */
-  named: string[][];
-  /** With --tune: per sentence, whether the related gate with the document null (threshold 0.3) opens in either tier. */
-  gated: boolean[];
   bm25: { key: string; score: number }[][];
   /** Original sentences citing a .bib entry (the recall's denominator). */
   citing: number;
@@ -174,7 +166,6 @@ export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: bo
   const { spans } = citingSentences(text, syntax, own);
   const back = backMatterSpans(text, syntax);
   const candidates = claimSentences(copy.text, syntax, { ...HINT_GATE, minWords: 1 });
-  const prose = documentProse(copy.text, syntax);
   const bm25All = new PlainBm25(papers);
   const originalOf = candidates.map((c) => {
     const o = copy.original(c.start);
@@ -186,11 +177,8 @@ export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: bo
     truth: originalOf.map((i) => (i >= 0 ? spans[i]!.keys : [])),
     paragraph: candidates.map((c) => c.paragraph),
     words: candidates.map((c) => words(c.text)),
-    cues: candidates.map((c) => readCues(c.text)),
     section: candidates.map((c) => c.section),
     hits,
-    named: hits.map((x, i) => namedKeys(x.own, candidates[i]!.text)),
-    gated: tune ? candidates.map((c) => [tiers.own, tiers.other].some((within) => within.size > 0 && ranker.relatedNow(c.text, { limit: 1, threshold: 0.3, relative: 0, within, document: { id: paper.name, prose } }).hits.length > 0)) : [],
     bm25: candidates.map((c) => top(bm25All.scores(c.text), 5)),
     citing: spans.filter((s) => s.keys.length > 0 && !inBackMatter(back, s.start)).length,
     originalOf,
@@ -262,7 +250,7 @@ function hintMetrics(runs: PaperRun[], score: (h: HintCase, i: number) => Sugges
   for (const { hints: h } of runs) {
     const idx = h.paragraph.map((_, i) => i).filter((i) => h.words[i]! >= gate.minWords);
     const suggestions = idx.map((i) => score(h, i));
-    const { picked } = pickHints(idx.map((i) => ({ text: '', start: 0, end: 0, paragraph: h.paragraph[i]!, section: h.section[i]! })), suggestions, gate);
+    const { picked } = pickHints(idx.map((i) => ({ paragraph: h.paragraph[i]!, section: h.section[i]! })), suggestions, gate);
     const originals = new Set<number>();
     for (const p of picked) {
       const i = idx[p]!;
@@ -279,8 +267,10 @@ function hintMetrics(runs: PaperRun[], score: (h: HintCase, i: number) => Sugges
   return { hints, right, precision: hints ? right / hints : 0, recall: citing ? hitOriginals / citing : 0, top3: right ? top3 / right : 0, per10Paragraphs: paras ? (10 * hints) / paras : 0 };
 }
 
-const litlensScore = (gate: HintGate) => (h: HintCase, i: number) => inSection(namedFirst(scoreClaim(h.hits[i]!, h.cues[i]!, gate), h.named[i]!), h.section[i]!, gate);
-const bm25Score = (h: HintCase, i: number): Suggestion => ({ keys: h.bm25[i]!.map((s) => s.key), score: h.bm25[i]![0]?.score ?? 0 });
+const litlensScore = (gate: HintGate) => (h: HintCase, i: number) => suggestionOf(h.hits[i]!, h.text[i]!, gate);
+const bm25Score = (h: HintCase, i: number): Suggestion => ({ keys: h.bm25[i]!.map((s) => s.key), score: h.bm25[i]![0]?.score ?? 0, best: 0 });
+/** Plain BM25's gate: its score alone against `threshold`, one hint per paragraph. */
+const bm25Gate = (threshold: number): HintGate => ({ ...HINT_GATE, threshold, weights: Object.fromEntries(Object.keys(HINT_GATE.weights).map((k) => [k, 0])) as unknown as HintGate['weights'] });
 
 /** The gap recall: removed keys among the first 2× their number, pooled over papers. */
 function gapRecall(runs: PaperRun[], list: (g: GapCase) => string[]): number {
@@ -300,7 +290,7 @@ const BM25_HINT_THRESHOLD = 20;
 function bm25Threshold(runs: PaperRun[]): number {
   let best = { t: 0, p: -1 };
   for (let t = 2; t <= 40; t += 0.5) {
-    const m = hintMetrics(runs, bm25Score, { ...HINT_GATE, threshold: t, topicWeight: 0 });
+    const m = hintMetrics(runs, bm25Score, bm25Gate(t));
     if (m.recall >= 0.25 && m.precision > best.p) best = { t, p: m.precision };
   }
   return best.t;
@@ -336,44 +326,6 @@ async function main(argv: string[]): Promise<number> {
     for (const r of runs) { cand += r.hints.truth.length; truth += r.hints.truth.filter((t) => t.length > 0).length; citing += r.hints.citing; }
     console.log(`candidates ${cand}, of them originally citing ${truth} (${(truth / cand).toFixed(3)}); citing sentences ${citing}; paragraphs with one: ${paraCeil} (recall ceiling at 1 per paragraph ${(paraCeil / citing).toFixed(3)})`);
     console.log(`gaps, own .bib only: related within it ${gapRecall(runs, (g) => g.litlensOwnOnly).toFixed(3)}, plain BM25F best paragraph raw ${gapRecall(runs, (g) => g.bm25fOwnRaw).toFixed(3)}, over ideal ${gapRecall(runs, (g) => g.bm25fOwnNorm).toFixed(3)}, plain BM25 ${gapRecall(runs, (g) => g.bm25OwnOnly).toFixed(3)}`);
-    // The hint gate: every combination, those reaching recall ≥ 0.25 and top-3 ≥ 0.6, best precision first.
-    const rows: { line: string; precision: number }[] = [];
-    for (const gated of [false, true])
-    for (const otherWeight of [0.3, 0.4, 0.5, 0.6])
-      for (const cueWeight of [0.15, 0.25, 0.35])
-        for (const matchWeight of [0.05, 0.1, 0.15, 0.2])
-        for (const sectionWeight of [0.1, 0.2, 0.3])
-        for (const ownCueWeight of [0.1, 0.2, 0.3])
-        for (let threshold = 0.6; threshold <= 1.801; threshold += 0.05) {
-          const minWords = 8;
-          const gate = { ...HINT_GATE, otherWeight, cueWeight, ownCueWeight, matchWeight, sectionWeight, threshold, minWords };
-          const score = litlensScore(gate);
-          const m = hintMetrics(runs, gated ? (h, i) => (h.gated[i] ? score(h, i) : { keys: [], score: 0 }) : score, gate);
-          if (m.recall < 0.25 || m.top3 < 0.6) continue;
-          rows.push({ precision: m.precision, line: `${gated ? 'null' : 'plain'} ${otherWeight.toFixed(1).padStart(11)} ${cueWeight.toFixed(2).padStart(9)} ${ownCueWeight.toFixed(2)} ${matchWeight.toFixed(2)} ${sectionWeight.toFixed(2)} ${threshold.toFixed(2).padStart(9)} ${String(minWords).padStart(8)}  ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2).padStart(9)}` });
-        }
-    console.log('gate  otherWeight cueWeight own match section threshold minWords  precision recall top3  hints/10¶');
-    rows.sort((x, y) => y.precision - x.precision);
-    for (const r of [...rows.filter((r) => r.line.startsWith('plain')).slice(0, 30), ...rows.filter((r) => r.line.startsWith('null')).slice(0, 5)]) console.log(r.line);
-    console.log('the topic weight, the other weights as chosen (the threshold with the best precision at recall ≥ 0.25 and top-3 ≥ 0.6):');
-    for (const topicWeight of [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]) {
-      let best: { t: number; m: HintMetrics } | null = null;
-      for (let t = 0.5; t <= 1.5; t += 0.01) {
-        const gate = { ...HINT_GATE, topicWeight, threshold: t };
-        const m = hintMetrics(runs, litlensScore(gate), gate);
-        if (m.recall >= 0.25 && m.top3 >= 0.6 && (!best || m.precision > best.m.precision)) best = { t, m };
-      }
-      console.log(`  topic ${topicWeight}: ${best ? `threshold ${best.t.toFixed(2)}: ${best.m.precision.toFixed(3)} ${best.m.recall.toFixed(3)} ${best.m.top3.toFixed(3)} ${best.m.per10Paragraphs.toFixed(2)}` : 'none'}`);
-    }
-    console.log('around the chosen gate (threshold ±0.1, one weight moved at a time):');
-    const around = (gate: HintGate) => {
-      const m = hintMetrics(runs, litlensScore(gate), gate);
-      console.log(`  other ${gate.otherWeight} cue ${gate.cueWeight} own ${gate.ownCueWeight} match ${gate.matchWeight} section ${gate.sectionWeight} topic ${gate.topicWeight} threshold ${gate.threshold.toFixed(2)}: ${m.precision.toFixed(3)} ${m.recall.toFixed(3)} ${m.top3.toFixed(3)} ${m.per10Paragraphs.toFixed(2)}`);
-    };
-    for (const d of [-0.1, -0.05, 0, 0.05, 0.1]) around({ ...HINT_GATE, threshold: HINT_GATE.threshold + d });
-    for (const k of ['otherWeight', 'cueWeight', 'ownCueWeight', 'matchWeight', 'sectionWeight', 'topicWeight'] as const) for (const d of [-0.05, 0.05]) around({ ...HINT_GATE, [k]: HINT_GATE[k] + d });
-    const nullBest = rows.filter((r) => r.line.startsWith('null')).length;
-    console.log(`with the document null (threshold 0.3): ${nullBest} combinations reach recall ≥ 0.25 and top-3 ≥ 0.6`);
     return 0;
   }
   const bmT = BM25_HINT_THRESHOLD;
@@ -385,7 +337,7 @@ async function main(argv: string[]): Promise<number> {
         h,
         {
           papers: rs.length,
-          hints: { litlens: hintMetrics(rs, litlensScore(HINT_GATE), HINT_GATE), bm25: hintMetrics(rs, bm25Score, { ...HINT_GATE, threshold: bmT, topicWeight: 0 }), bm25Threshold: bmT },
+          hints: { litlens: hintMetrics(rs, litlensScore(HINT_GATE), HINT_GATE), bm25: hintMetrics(rs, bm25Score, bm25Gate(bmT)), bm25Threshold: bmT },
           gaps: {
             removed: rs.reduce((a, r) => a + r.gaps.removed.length, 0),
             litlens: gapRecall(rs, (g) => g.litlens),
@@ -415,7 +367,7 @@ async function main(argv: string[]): Promise<number> {
   console.log('\nper paper                 half  candidates citing | hints precision recall top-3 | BM25 hints precision recall | gaps removed LitLens BM25 | own .bib only: LitLens BM25');
   for (const r of runs) {
     const m = hintMetrics([r], litlensScore(HINT_GATE), HINT_GATE);
-    const b = hintMetrics([r], bm25Score, { ...HINT_GATE, threshold: bmT, topicWeight: 0 });
+    const b = hintMetrics([r], bm25Score, bm25Gate(bmT));
     console.log(
       `  ${r.name.padEnd(23)} ${(r.half ?? '-').padEnd(5)} ${String(r.hints.truth.length).padStart(10)} ${String(r.hints.citing).padStart(6)} | ${String(m.hints).padStart(5)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(6)} ${m.top3.toFixed(3)} | ${String(b.hints).padStart(10)} ${b.precision.toFixed(3).padStart(9)} ${b.recall.toFixed(3).padStart(6)} | ${String(r.gaps.removed.length).padStart(12)} ${gapRecall([r], (g) => g.litlens).toFixed(3).padStart(7)} ${gapRecall([r], (g) => g.bm25).toFixed(3)} | ${gapRecall([r], (g) => g.litlensOwnOnly).toFixed(3).padStart(21)} ${gapRecall([r], (g) => g.bm25OwnOnly).toFixed(3)}`,
     );

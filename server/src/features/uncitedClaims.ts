@@ -16,7 +16,7 @@ import type { FeatureContext } from '../workspace/project';
 import { closePapers } from './closeness';
 import { blockEnd } from './codeLens';
 import { completionTiers } from './completion';
-import { HINT_GATE, passesHintGate, type HintGate } from './hintGate';
+import { HINT_GATE, passesHintGate, weighFeatures, type ClaimFeatures, type HintGate } from './hintGate';
 
 /** A sentence that may get a hint: prose, outside back matter and captions, citing nothing. */
 export interface ClaimSentence extends Passage {
@@ -29,8 +29,10 @@ export interface ClaimSentence extends Passage {
 export interface Suggestion {
   /** Keys best first (weighted by source, see HintGate.otherWeight). */
   keys: string[];
-  /** The best key's weighted score (0 when nothing is close). */
+  /** The sentence's part of the hint's score: Σ weights × its own features (claimFeatures); 0 when nothing is close. */
   score: number;
+  /** The best key's weighted related score (0 when nothing is close), for the document's median (overDoc). */
+  best: number;
 }
 
 export interface ClaimHint {
@@ -129,25 +131,45 @@ const CUES = /\b(?:et al|e\.g|such as|previous(?:ly)?|recent(?:ly)?|widely|popul
 /** A name a reader would look up: a capitalised or CamelCase word inside the sentence, or a year. */
 const NAMES = /(?<=\S\s+)(?:[A-Z][a-z]*[A-Z]\w*|[A-Z]{2,}\w*)|\b(?:19|20)\d\d\b/g;
 
-/** Words of a sentence about the writer's own document and work: "we", "our", "this paper", "Figure", "Section"… */
-const OWN = /\b(?:we|our|us|this (?:paper|article|section|chapter|thesis|work)|here|below|figures?|fig|tables?|sections?|chapters?|equations?|eq|appendix)\b/gi;
-
 /** How much a sentence reads like a claim that rests on others' work: cue words and names, 0..3. */
 export function claimCues(text: string): number {
   return Math.min(3, (text.match(CUES)?.length ?? 0) * 0.5 + (text.match(NAMES)?.length ?? 0) * 0.5);
 }
 
-/** How much a sentence speaks of the writer's own document and work, 0..2. */
-export function ownCues(text: string): number {
-  return Math.min(2, (text.match(OWN)?.length ?? 0) * 0.5);
-}
+/** Words of prior work: "has been", "previous", "existing", "widely", "standard"… */
+const PRIOR_WORK = /\b(?:has been|have been|had been|previous(?:ly)?|prior|existing|widely|commonly|popular|standard|well[- ]known|recent(?:ly)?|traditional(?:ly)?|classic(?:al)?)\b/gi;
+const EXAMPLES = /\b(?:et al|e\.g|i\.e|such as|for example|for instance)\b/gi;
+const NUMBERS = /(?<![\p{L}])\d+(?:[.,]\d+)?/gu;
+const OWN_WORK = /\b(?:we|our|us|this (?:paper|article|work|package|thesis|chapter|library|software))\b/gi;
+const DOC_REFS = /\b(?:figures?|fig|tables?|sections?|chapters?|equations?|eq|appendix|below|here)\b/gi;
+const count = (text: string, re: RegExp, max: number) => Math.min(max, text.match(re)?.length ?? 0);
 
-export interface Cues {
-  claim: number;
-  own: number;
-}
+/** The features a sentence has whatever document it stands in (the memo's, by its text). */
+export type SentenceFeatures = Omit<ClaimFeatures, 'overDoc' | 'section' | 'first' | 'topic'>;
 
-export const readCues = (text: string): Cues => ({ claim: claimCues(text), own: ownCues(text) });
+/**
+ * What a sentence and its close papers say about whether it wants a citation, as numbers: the best
+ * paper of each tier, the shared words, the margin over the second paper, the sentence's cues.
+ */
+export function claimFeatures(text: string, hits: Pick<TierHits, 'own' | 'other'>, named: boolean, otherWeight = HINT_GATE.otherWeight): SentenceFeatures {
+  const own = hits.own[0]?.score ?? 0;
+  const other = hits.other[0]?.score ?? 0;
+  return {
+    own,
+    other,
+    matched: Math.min(MAX_MATCHED, weigh(hits, otherWeight).matched),
+    bestIsOwn: own > 0 && own >= otherWeight * other ? 1 : 0,
+    margin: own - (hits.own[1]?.score ?? 0),
+    claim: claimCues(text),
+    priorWork: count(text, PRIOR_WORK, 3),
+    etAl: count(text, EXAMPLES, 3),
+    names: count(text, NAMES, 3),
+    numbers: count(text, NUMBERS, 3),
+    ownWork: count(text, OWN_WORK, 3),
+    docRefs: count(text, DOC_REFS, 3),
+    named: named ? 1 : 0,
+  };
+}
 
 /** The sources a document cites from: its bibliography's (own) and every other library's. */
 export interface Tiers {
@@ -189,15 +211,18 @@ function sectionTitleAt(secs: readonly Section[], offset: number): string {
   return title;
 }
 
-/** A sentence's suggestion with its section's cue added (kept out of the memo: the text alone is its key). */
-export function inSection(s: Suggestion, section: string, gate: HintGate): Suggestion {
-  return s.keys.length ? { ...s, score: s.score + gate.sectionWeight * sectionCue(section) } : s;
-}
-
 /** The papers close to one sentence (the document's own bibliography weighted over other libraries), and its score. */
 export function suggest(ranker: Ranker, text: string, tiers: Tiers, gate: HintGate = HINT_GATE): { suggestion: Suggestion; final: boolean } {
   const hits = tierHits(ranker, text, tiers, gate.floor, HINT_DEPTH, undefined, HINT_KEYS);
-  return { suggestion: namedFirst(scoreClaim(hits, readCues(text), gate), namedKeys(hits.own, text)), final: hits.final };
+  return { suggestion: suggestionOf(hits, text, gate), final: hits.final };
+}
+
+/** A sentence's keys (a named author's entry first, then by weighted score) and its part of the score. */
+export function suggestionOf(hits: Pick<TierHits, 'own' | 'other'>, text: string, gate: HintGate = HINT_GATE): Suggestion {
+  const w = weigh(hits, gate.otherWeight);
+  if (!w.keys.length) return { keys: [], score: 0, best: 0 };
+  const named = namedKeys(hits.own, text);
+  return namedFirst({ keys: w.keys, score: weighFeatures(claimFeatures(text, hits, named.length > 0, gate.otherWeight), gate), best: w.score }, named);
 }
 
 /** The keys of the bibliography's entries whose first author the sentence names ("as Moser and Keller mapped"). */
@@ -215,13 +240,6 @@ function names(text: string, author: string | undefined): boolean {
   return family.length >= 3 && /^\p{Lu}/u.test(family) && text.includes(family) && new RegExp(`(?<![\\p{L}\\p{N}])${family.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(text);
 }
 
-/** A sentence's score: its best paper's weighted related score, plus its claim cues and shared words, less its own-work cues. */
-export function scoreClaim(hits: Pick<TierHits, 'own' | 'other'>, cues: Cues, gate: HintGate): Suggestion {
-  const s = weigh(hits, gate.otherWeight);
-  const score = s.score + gate.cueWeight * cues.claim - gate.ownCueWeight * cues.own + gate.matchWeight * Math.min(s.matched, MAX_MATCHED);
-  return s.keys.length ? { keys: s.keys, score } : { keys: [], score: 0 };
-}
-
 /** Shared words past this many add nothing more to a sentence's score. */
 const MAX_MATCHED = 8;
 
@@ -230,7 +248,7 @@ const MAX_MATCHED = 8;
  * the paper a sentence paraphrases first), merged by weighted score (own 1, other libraries
  * `otherWeight`). The score is the best weighted score of either tier.
  */
-export function weigh(hits: Pick<TierHits, 'own' | 'other'>, otherWeight: number): Suggestion & { matched: number } {
+export function weigh(hits: Pick<TierHits, 'own' | 'other'>, otherWeight: number): { keys: string[]; score: number; matched: number } {
   const own = hits.own.map((h) => ({ h, score: h.score }));
   const other = hits.other.map((h) => ({ h, score: h.score * otherWeight }));
   const merged: typeof own = [];
@@ -244,6 +262,15 @@ export function weigh(hits: Pick<TierHits, 'own' | 'other'>, otherWeight: number
 export class ClaimMemo {
   private ranking: unknown[] = [];
   private readonly memo = new Map<string, Suggestion>();
+  private last: { text: string; syntax: Syntax; gate: HintGate; sentences: ClaimSentence[] } | null = null;
+
+  /** The document's candidate sentences (claimSentences), read once per text: warming and hinting both ask. */
+  sentences(text: string, syntax: Syntax, gate: HintGate): ClaimSentence[] {
+    const l = this.last;
+    if (l && l.text === text && l.syntax === syntax && l.gate === gate) return l.sentences;
+    this.last = { text, syntax, gate, sentences: claimSentences(text, syntax, gate) };
+    return this.last.sentences;
+  }
 
   /** The sentence's suggestion when it is already ranked (never ranks). */
   peek(ranker: Ranker, text: string, tiersId: string, gate: HintGate): Suggestion | undefined {
@@ -279,21 +306,33 @@ export function topicCounts(suggestions: Iterable<Suggestion>): Map<string, numb
   return counts;
 }
 
-/** The suggestion's score less its first paper's topic penalty (HintGate.topicWeight). */
-export function lessTopic(s: Suggestion, topics: ReadonlyMap<string, number>, gate: HintGate): Suggestion {
-  return s.keys.length ? { ...s, score: s.score - gate.topicWeight * Math.log(1 + (topics.get(s.keys[0]!) ?? 1)) } : s;
+/** What a sentence's score reads from the whole document: its candidates' first papers, and the median of their best scores. */
+export interface DocumentStats {
+  topics: ReadonlyMap<string, number>;
+  median: number;
+}
+
+export function documentStats(suggestions: readonly Suggestion[]): DocumentStats {
+  const best = suggestions.map((s) => s.best).sort((a, b) => a - b);
+  return { topics: topicCounts(suggestions), median: best[Math.floor(best.length / 2)] ?? 0 };
 }
 
 /**
- * The hints of a document: the best sentence of each paragraph whose score, less its topic
- * penalty, passes the gate; the suggestions with that penalty, index for index. `topics`: over the
- * whole document's candidates (default: over `suggestions`).
+ * The hints of a document: the best sentence of each paragraph whose score (its own part, plus
+ * its section, place, closeness over the document's median and topic penalty) passes the gate;
+ * the suggestions with that score, index for index. `doc`: over the whole document's candidates
+ * (default: over `suggestions`).
  */
-export function pickHints(candidates: readonly ClaimSentence[], suggestions: readonly Suggestion[], gate: HintGate = HINT_GATE, topics = topicCounts(suggestions)): { picked: number[]; scored: Suggestion[] } {
-  const scored = suggestions.map((s) => lessTopic(s, topics, gate));
+export function pickHints(candidates: readonly Pick<ClaimSentence, 'paragraph' | 'section'>[], suggestions: readonly Suggestion[], gate: HintGate = HINT_GATE, doc = documentStats(suggestions)): { picked: number[]; scored: Suggestion[] } {
+  const scored = suggestions.map((s, i) => {
+    if (!s.keys.length) return s;
+    const c = candidates[i]!;
+    const first = i === 0 || candidates[i - 1]!.paragraph !== c.paragraph ? 1 : 0;
+    return { ...s, score: s.score + weighFeatures({ section: sectionCue(c.section), first, overDoc: s.best - doc.median, topic: Math.log(1 + (doc.topics.get(s.keys[0]!) ?? 1)) }, gate) };
+  });
   const byParagraph = new Map<number, number[]>();
   candidates.forEach((c, i) => {
-    if (!passesHintGate(scored[i]!.score, gate)) return;
+    if (!scored[i]!.keys.length || !passesHintGate(scored[i]!.score, gate)) return;
     byParagraph.set(c.paragraph, [...(byParagraph.get(c.paragraph) ?? []), i]);
   });
   const picked: number[] = [];
@@ -328,7 +367,7 @@ export async function warmClaims(ctx: FeatureContext, memo: ClaimMemo, stale: ()
   if (!index || !library || config.uncitedClaims === 'off') return true;
   const { tiers, id } = tiersOf(ctx);
   let started = performance.now();
-  for (const c of claimSentences(doc.text, doc.syntax, gate)) {
+  for (const c of memo.sentences(doc.text, doc.syntax, gate)) {
     memo.suggest(index, c.text, tiers, id, gate);
     if (performance.now() - started < SLICE_MS) continue;
     await new Promise((resolve) => setImmediate(resolve));
@@ -344,16 +383,16 @@ export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGa
   const { doc, index, library, config } = ctx;
   if (!index || !library || config.uncitedClaims === 'off') return [];
   const { tiers, id } = tiersOf(ctx);
-  const all = claimSentences(doc.text, doc.syntax, gate);
+  const all = memo.sentences(doc.text, doc.syntax, gate);
   let candidates = all;
   if (near) {
     const touched = new Set(all.filter((c) => c.end >= near.from && c.start <= near.to).map((c) => c.paragraph));
     candidates = all.filter((c) => touched.has(c.paragraph));
   }
-  const suggestions = candidates.map((c) => inSection(memo.suggest(index, c.text, tiers, id, gate), c.section, gate));
-  // The topic penalty counts over the whole document: with `near`, the other sentences as far as they are ranked already.
-  const topics = topicCounts(near ? all.flatMap((c) => (candidates.includes(c) ? [] : (memo.peek(index, c.text, id, gate) ?? []))).concat(suggestions) : suggestions);
-  const { picked, scored } = pickHints(candidates, suggestions, gate, topics);
+  const suggestions = candidates.map((c) => memo.suggest(index, c.text, tiers, id, gate));
+  // The document's statistics count over the whole document: with `near`, the other sentences as far as they are ranked already.
+  const stats = documentStats(near ? all.flatMap((c) => (candidates.includes(c) ? [] : (memo.peek(index, c.text, id, gate) ?? []))).concat(suggestions) : suggestions);
+  const { picked, scored } = pickHints(candidates, suggestions, gate, stats);
   return picked.map((i) => {
     const c = candidates[i]!;
     const s = scored[i]!;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
 import { HINT_GATE } from '../../../server/src/features/hintGate';
-import { ClaimMemo, captionSpans, claimFixes, claimCues, claimSentences, namedFirst, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { ClaimMemo, captionSpans, claimFeatures, claimFixes, claimCues, claimSentences, namedFirst, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
 import type { Hit } from '../../../server/src/search';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
@@ -90,19 +90,38 @@ describe('features: uncited-claim hints and gaps', () => {
   it('puts first the bibliography entry whose first author the sentence names', () => {
     const hit = (key: string, author: string) => ({ paper: { key, authors: [author] }, score: 0.2, matched: [] }) as unknown as Hit;
     const own = [hit('a', 'Smith, Ann'), hit('b', 'Moser, Lena'), hit('c', 'Keller, Jon')];
-    const s = { keys: ['a', 'c', 'b'], score: 1 };
+    const s = { keys: ['a', 'c', 'b'], score: 1, best: 0.5 };
     assert.deepEqual(namedFirst(s, namedKeys(own, 'Glacier tongues below 2500 m were first mapped by Moser and Keller.')).keys, ['b', 'c', 'a']);
     assert.deepEqual(namedFirst(s, namedKeys(own, 'Moserian maps and a keller door.')).keys, ['a', 'c', 'b'], 'whole names, as written');
   });
 
   it('a paper first for many of the document\'s sentences counts less for each (the topic penalty)', () => {
-    const gate = { ...HINT_GATE, threshold: 0.85, topicWeight: 0.15 };
-    const c = (paragraph: number) => ({ text: '', start: 0, end: 0, paragraph, section: '' });
-    const suggestions = [{ keys: ['topic'], score: 1 }, { keys: ['topic'], score: 1 }, { keys: ['specific'], score: 1 }];
+    const gate = { ...HINT_GATE, threshold: 1 + HINT_GATE.weights.first + HINT_GATE.weights.topic * Math.log(2.5) };
+    const c = (paragraph: number) => ({ paragraph, section: '' });
+    const suggestions = [{ keys: ['topic'], score: 1, best: 0.5 }, { keys: ['topic'], score: 1, best: 0.5 }, { keys: ['specific'], score: 1, best: 0.5 }];
     const { picked, scored } = pickHints([c(0), c(1), c(2)], suggestions, gate);
-    assert.deepEqual(picked, [2], 'ln 3 × 0.15 takes the two topic sentences under the gate, ln 2 × 0.15 leaves the other over it');
+    assert.deepEqual(picked, [2], 'ln 3 × the topic weight takes the two topic sentences under the gate, ln 2 × it leaves the other over it');
     assert.ok(scored[0]!.score < scored[2]!.score);
-    assert.deepEqual(pickHints([c(0), c(1), c(2)], suggestions, { ...gate, topicWeight: 0 }).picked, [0, 1, 2]);
+    assert.deepEqual(pickHints([c(0), c(1), c(2)], suggestions, { ...gate, weights: { ...gate.weights, topic: 0 } }).picked, [0, 1, 2]);
+  });
+
+  it('a sentence closer to its papers than the document\'s median sentence scores higher (overDoc)', () => {
+    const c = (paragraph: number) => ({ paragraph, section: '' });
+    const suggestions = ['a', 'b', 'c'].map((k, i) => ({ keys: [k], score: 0, best: 0.2 * (i + 1) }));
+    const { scored } = pickHints([c(0), c(1), c(2)], suggestions);
+    assert.ok(scored[0]!.score < scored[1]!.score && scored[1]!.score < scored[2]!.score);
+    assert.ok(Math.abs(scored[2]!.score - scored[1]!.score - 0.2 * HINT_GATE.weights.overDoc) < 1e-9);
+  });
+
+  it('reads a sentence\'s features: its best paper per tier, prior-work and own-work words; another library\'s closeness counts against a hint', () => {
+    const hit = (key: string, score: number) => ({ paper: { key, authors: [] }, score, matched: ['lidar', 'glacier'] }) as unknown as Hit;
+    const prior = claimFeatures('Glacier retreat has been widely documented in previous surveys (e.g. 2019).', { own: [hit('a', 0.6), hit('b', 0.2)], other: [hit('x', 0.9)] }, false);
+    assert.deepEqual([prior.own, prior.other, prior.matched, prior.bestIsOwn, prior.named], [0.6, 0.9, 2, 1, 0]);
+    assert.ok(Math.abs(prior.margin - 0.4) < 1e-9);
+    assert.ok(prior.priorWork >= 2 && prior.etAl === 1 && prior.numbers === 1 && prior.ownWork === 0);
+    const own = claimFeatures('We show our package in Figure 2 below.', { own: [hit('a', 0.6)], other: [] }, false);
+    assert.ok(own.ownWork >= 2 && own.docRefs >= 2 && own.priorWork === 0);
+    assert.ok(HINT_GATE.weights.other < 0 && HINT_GATE.weights.overDoc > 0 && HINT_GATE.weights.topic < 0);
   });
 
   it('reads claim cues: names, years and words like "proposed"', () => {

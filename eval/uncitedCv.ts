@@ -1,0 +1,359 @@
+// Model selection for the uncited-claim hint rule by leave-one-paper-out cross-validation inside the
+// tune half of eval/uncited.ts: each candidate rule is fitted on nine tune papers (its weights and
+// threshold) and scored on the tenth; the held-out hints of the ten folds are pooled. Reads the tune
+// half only: the test half is for reporting the chosen rule once (npm run eval:uncited).
+//
+//   npm run eval:uncited:cv -- [DIR] [--no-corpus]
+//
+// Per fold, a rule's threshold is the one with the best precision at recall ≥ 0.25 and top-3 ≥ 0.6
+// on the nine training papers (one hint per paragraph, as pickHints). Printed per rule: the pooled
+// held-out precision, recall, top-3 and hints at the fitted thresholds; "P@R.25": the best pooled
+// precision at recall ≥ 0.25 when each held-out score is read as its margin over its fold's
+// threshold (the rule's precision-recall curve, out of fold).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HINT_GATE } from '../server/src/features/hintGate';
+import { claimCues, claimFeatures, namedFirst, namedKeys, sectionCue, weigh } from '../server/src/features/uncitedClaims';
+import { defaultDir, findPapers } from './real';
+import { runPaper, type HintCase } from './uncited';
+
+/** One candidate sentence of one tune paper, with what every rule reads. */
+interface Row {
+  paper: number;
+  paragraph: number;
+  original: number;
+  truth: string[];
+  /** Per other-library weight: the keys (named first) and the weighted best score and its shared words. */
+  byOther: Map<number, { keys: string[]; score: number; matched: number }>;
+  claim: number;
+  own: number;
+  section: number;
+  /** Sentence features for the logistic rules (uncitedClaims.ts claimFeatures), before topic. */
+  x: Record<string, number>;
+}
+
+const OTHER_WEIGHTS = [0.3, 0.4, 0.5, 0.6];
+
+/**
+ * The former hand-weighted gate (before issue 22's third pass): the weighted best related score,
+ * plus cueWeight × claim cues and matchWeight × shared words (up to 8) and sectionWeight in an
+ * introduction or related work, less ownCueWeight × own-work cues and topicWeight × ln(1 + n).
+ */
+interface HandGate {
+  threshold: number;
+  otherWeight: number;
+  cueWeight: number;
+  ownCueWeight: number;
+  matchWeight: number;
+  sectionWeight: number;
+  topicWeight: number;
+}
+
+/** The former gate as it was chosen on the whole tune half (c4d8c5d, then 30604e4). */
+const FORMER: HandGate = { threshold: 0.7, otherWeight: 0.4, cueWeight: 0.15, ownCueWeight: 0.2, matchWeight: 0.15, sectionWeight: 0.2, topicWeight: 0.15 };
+
+/** The former gate's own-work cues: "we", "our", "this paper", "Figure", "Section"…, 0..2. */
+const OWN = /\b(?:we|our|us|this (?:paper|article|section|chapter|thesis|work)|here|below|figures?|fig|tables?|sections?|chapters?|equations?|eq|appendix)\b/gi;
+const ownCues = (text: string) => Math.min(2, (text.match(OWN)?.length ?? 0) * 0.5);
+
+function rowsOf(h: HintCase, paper: number): Row[] {
+  const out: Row[] = [];
+  const keep = h.words.map((w, i) => (w >= HINT_GATE.minWords ? i : -1)).filter((i) => i >= 0);
+  keep.forEach((i, j) => {
+    const named = namedKeys(h.hits[i]!.own, h.text[i]!);
+    const byOther = new Map<number, { keys: string[]; score: number; matched: number }>();
+    for (const ow of OTHER_WEIGHTS) {
+      const w = weigh(h.hits[i]!, ow);
+      byOther.set(ow, { keys: namedFirst({ keys: w.keys, score: w.score, best: w.score }, named).keys, score: w.keys.length ? w.score : 0, matched: w.keys.length ? w.matched : 0 });
+    }
+    const firstInParagraph = j === 0 || h.paragraph[keep[j - 1]!] !== h.paragraph[i];
+    out.push({
+      paper,
+      paragraph: h.paragraph[i]!,
+      original: h.originalOf[i]!,
+      truth: h.truth[i]!,
+      byOther,
+      claim: claimCues(h.text[i]!),
+      own: ownCues(h.text[i]!),
+      section: sectionCue(h.section[i]!),
+      x: { ...claimFeatures(h.text[i]!, h.hits[i]!, named.length > 0), section: sectionCue(h.section[i]!), first: firstInParagraph ? 1 : 0 },
+    });
+  });
+  return out;
+}
+
+/** ln(1 + how many of the paper's sentences have the same first key), per row, for one other-library weight. */
+function topicLogs(rows: readonly Row[], ow: number): number[] {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const k = r.byOther.get(ow)!.keys[0];
+    if (k) counts.set(`${r.paper}\n${k}`, (counts.get(`${r.paper}\n${k}`) ?? 0) + 1);
+  }
+  return rows.map((r) => {
+    const k = r.byOther.get(ow)!.keys[0];
+    return k ? Math.log(1 + counts.get(`${r.paper}\n${k}`)!) : 0;
+  });
+}
+
+/** Each row's weighted best score less the median of its paper's (the document's null: how close its sentences are anyway). */
+function overDocument(rows: readonly Row[], ow: number): number[] {
+  const byPaper = new Map<number, number[]>();
+  for (const r of rows) byPaper.set(r.paper, [...(byPaper.get(r.paper) ?? []), r.byOther.get(ow)!.score]);
+  const median = new Map([...byPaper].map(([k, xs]) => [k, [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!]));
+  return rows.map((r) => r.byOther.get(ow)!.score - median.get(r.paper)!);
+}
+
+interface Pick {
+  score: number;
+  right: boolean;
+  original: string;
+  top3: boolean;
+}
+
+/** One hint per paragraph: its best sentence (with keys), as pickHints. */
+function picks(rows: readonly Row[], scores: readonly number[], keysOf: (r: Row) => string[]): Pick[] {
+  const best = new Map<string, number>();
+  rows.forEach((r, i) => {
+    if (!keysOf(r).length) return;
+    const id = `${r.paper}\n${r.paragraph}`;
+    const b = best.get(id);
+    if (b === undefined || scores[i]! > scores[b]!) best.set(id, i);
+  });
+  return [...best.values()].map((i) => {
+    const r = rows[i]!;
+    return { score: scores[i]!, right: r.truth.length > 0, original: `${r.paper}\n${r.original}`, top3: keysOf(r).slice(0, 3).some((k) => r.truth.includes(k)) };
+  });
+}
+
+interface Point {
+  threshold: number;
+  hints: number;
+  precision: number;
+  recall: number;
+  top3: number;
+}
+
+/** Precision, recall and top-3 at every threshold, highest first. */
+function curve(all: readonly Pick[], citing: number): Point[] {
+  const sorted = [...all].sort((a, b) => b.score - a.score);
+  const out: Point[] = [];
+  const hit = new Set<string>();
+  let right = 0;
+  let top3 = 0;
+  sorted.forEach((p, i) => {
+    if (p.right) {
+      right++;
+      hit.add(p.original);
+      if (p.top3) top3++;
+    }
+    if (i + 1 < sorted.length && sorted[i + 1]!.score === p.score) return;
+    out.push({ threshold: p.score, hints: i + 1, precision: right / (i + 1), recall: hit.size / citing, top3: right ? top3 / right : 0 });
+  });
+  return out;
+}
+
+/** The threshold with the best precision at recall ≥ 0.25 and top-3 ≥ 0.6 (else the highest recall's). */
+function bestPoint(points: readonly Point[]): Point {
+  const ok = points.filter((p) => p.recall >= 0.25 && p.top3 >= 0.6);
+  if (ok.length) return ok.reduce((a, b) => (b.precision > a.precision ? b : a));
+  return points.reduce((a, b) => (b.recall > a.recall ? b : a), points[0] ?? { threshold: Infinity, hints: 0, precision: 0, recall: 0, top3: 0 });
+}
+
+/** A rule: fitted on some rows (training papers), it scores any rows; keys from its other-library weight. */
+interface Fitted {
+  score: (rows: readonly Row[]) => number[];
+  ow: number;
+  describe: string;
+}
+type Rule = { name: string; fit: (train: readonly Row[], citing: number) => Fitted };
+
+/** The hand rule's score for a gate: HintGate's sum (uncitedClaims.ts scoreClaim, inSection, lessTopic). */
+function handScores(rows: readonly Row[], g: HandGate): number[] {
+  const topic = topicLogs(rows, g.otherWeight);
+  return rows.map((r, i) => {
+    const b = r.byOther.get(g.otherWeight)!;
+    if (!b.keys.length) return -Infinity;
+    return b.score + g.cueWeight * r.claim - g.ownCueWeight * r.own + g.matchWeight * Math.min(b.matched, 8) + g.sectionWeight * r.section - g.topicWeight * topic[i]!;
+  });
+}
+
+const keysAt = (ow: number) => (r: Row) => r.byOther.get(ow)!.keys;
+
+/** The hand rule with `grid`'s gates tried on the training rows; the best gate's threshold is re-chosen there too. */
+function handRule(name: string, grid: HandGate[]): Rule {
+  return {
+    name,
+    fit: (train, citing) => {
+      let best: { p: Point; g: HandGate } | null = null;
+      for (const g of grid) {
+        const p = bestPoint(curve(picks(train, handScores(train, g), keysAt(g.otherWeight)), citing));
+        if (p.recall >= 0.25 && p.top3 >= 0.6 && (!best || p.precision > best.p.precision)) best = { p, g };
+      }
+      const g = { ...(best?.g ?? grid[0]!), threshold: best?.p.threshold ?? Infinity };
+      return { score: (rows) => handScores(rows, g).map((s) => s - g.threshold), ow: g.otherWeight, describe: `other ${g.otherWeight} cue ${g.cueWeight} own ${g.ownCueWeight} match ${g.matchWeight} section ${g.sectionWeight} topic ${g.topicWeight} threshold ${g.threshold.toFixed(3)}` };
+    },
+  };
+}
+
+const grid = (axes: Partial<Record<keyof HandGate, number[]>>, base: HandGate): HandGate[] => {
+  let out: HandGate[] = [base];
+  for (const [k, values] of Object.entries(axes)) out = out.flatMap((g) => values!.map((v) => ({ ...g, [k]: v })));
+  return out;
+};
+
+/** L2-regularised logistic regression on standardised features, by Newton steps. */
+function logistic(X: number[][], y: number[], lambda: number): { w: number[]; mean: number[]; sd: number[] } {
+  const d = X[0]!.length;
+  const mean = Array.from({ length: d }, (_, j) => X.reduce((a, x) => a + x[j]!, 0) / X.length);
+  const sd = Array.from({ length: d }, (_, j) => Math.sqrt(X.reduce((a, x) => a + (x[j]! - mean[j]!) ** 2, 0) / X.length) || 1);
+  const Z = X.map((x) => [1, ...x.map((v, j) => (v - mean[j]!) / sd[j]!)]);
+  const w = new Array(d + 1).fill(0);
+  for (let it = 0; it < 25; it++) {
+    const g = new Array(d + 1).fill(0);
+    const H = Array.from({ length: d + 1 }, () => new Array(d + 1).fill(0));
+    Z.forEach((z, n) => {
+      const p = 1 / (1 + Math.exp(-z.reduce((a, v, j) => a + v * w[j]!, 0)));
+      const s = p * (1 - p);
+      for (let j = 0; j <= d; j++) {
+        g[j] += (p - y[n]!) * z[j]!;
+        for (let k = 0; k <= d; k++) H[j]![k] += s * z[j]! * z[k]!;
+      }
+    });
+    for (let j = 1; j <= d; j++) {
+      g[j] += lambda * w[j]!;
+      H[j]![j] += lambda;
+    }
+    const step = solve(H, g);
+    for (let j = 0; j <= d; j++) w[j] -= step[j]!;
+  }
+  return { w, mean, sd };
+}
+
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[p]![c]!)) p = r;
+    [M[c], M[p]] = [M[p]!, M[c]!];
+    const piv = M[c]![c]! || 1e-12;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = M[r]![c]! / piv;
+      for (let k = c; k <= n; k++) M[r]![k] -= f * M[c]![k]!;
+    }
+  }
+  return M.map((row, i) => row[n]! / (row[i]! || 1e-12));
+}
+
+/** A logistic rule over `features` (names of Row.x, plus 'topic'); its threshold chosen as the hand rules'. */
+function logisticRule(name: string, features: string[], lambda = 1): Rule {
+  const ow = HINT_GATE.otherWeight;
+  const matrix = (rows: readonly Row[]) => {
+    const topic = topicLogs(rows, ow);
+    const over = overDocument(rows, ow);
+    return rows.map((r, i) => features.map((f) => (f === 'topic' ? topic[i]! : f === 'overDoc' ? over[i]! : r.x[f]!)));
+  };
+  return {
+    name,
+    fit: (train, citing) => {
+      const use = train.filter((r) => keysAt(ow)(r).length);
+      const m = logistic(matrix(use), use.map((r) => (r.truth.length ? 1 : 0)), lambda);
+      const score = (rows: readonly Row[]) => matrix(rows).map((x, i) => (keysAt(ow)(rows[i]!).length ? m.w[0]! + x.reduce((a, v, j) => a + (m.w[j + 1]! * (v - m.mean[j]!)) / m.sd[j]!, 0) : -Infinity));
+      const t = bestPoint(curve(picks(train, score(train), keysAt(ow)), citing)).threshold;
+      // In the features' own units: a hint when Σ weight × feature ≥ the threshold (the intercept moved into it).
+      const raw = features.map((f, j) => `${f}: ${(m.w[j + 1]! / m.sd[j]!).toFixed(4)}`).join(', ');
+      const intercept = m.w[0]! - features.reduce((a, _, j) => a + (m.w[j + 1]! * m.mean[j]!) / m.sd[j]!, 0);
+      return { score: (rows) => score(rows).map((s) => s - t), ow, describe: `${raw}; threshold ${(t - intercept).toFixed(4)}` };
+    },
+  };
+}
+
+interface CvResult {
+  name: string;
+  atThreshold: Point;
+  atRecall: Point;
+  folds: string[];
+}
+
+function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number[]): CvResult {
+  const papers = citing.length;
+  const held: Pick[] = [];
+  const folds: string[] = [];
+  for (let k = 0; k < papers; k++) {
+    const train = rows.filter((r) => r.paper !== k);
+    const test = rows.filter((r) => r.paper === k);
+    const f = rule.fit(train, citing.reduce((a, c, i) => (i === k ? a : a + c), 0));
+    held.push(...picks(test, f.score(test), keysAt(f.ow)));
+    folds.push(f.describe);
+  }
+  const total = citing.reduce((a, c) => a + c, 0);
+  const points = curve(held, total);
+  const atThreshold = [...points].reverse().find((p) => p.threshold >= 0) ?? { threshold: 0, hints: 0, precision: 0, recall: 0, top3: 0 };
+  const atRecall = points.filter((p) => p.recall >= 0.25).reduce((a, b) => (b.precision > a.precision ? b : a), { threshold: 0, hints: 0, precision: 0, recall: 0, top3: 0 });
+  return { name: rule.name, atThreshold, atRecall, folds };
+}
+
+const base: HandGate = { ...FORMER, threshold: 0.89, cueWeight: 0.35, ownCueWeight: 0.1, topicWeight: 0 };
+const FULL = ['own', 'other', 'matched', 'bestIsOwn', 'margin', 'overDoc', 'claim', 'priorWork', 'etAl', 'names', 'numbers', 'ownWork', 'docRefs', 'section', 'first', 'named', 'topic'];
+
+export const RULES: Rule[] = [
+  handRule('former gate, threshold only', [FORMER]),
+  handRule('former gate, all six weights (grid)', grid({ otherWeight: OTHER_WEIGHTS, cueWeight: [0.15, 0.25, 0.35], ownCueWeight: [0.1, 0.2, 0.3], matchWeight: [0.05, 0.1, 0.15, 0.2], sectionWeight: [0.1, 0.2, 0.3], topicWeight: [0.1, 0.15, 0.2] }, FORMER)),
+  handRule('no topic penalty, threshold only', [base]),
+  handRule('topic penalty only (one weight)', grid({ topicWeight: [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3] }, base)),
+  handRule('topic + cue weight', grid({ topicWeight: [0.05, 0.1, 0.15, 0.2, 0.25], cueWeight: [0.15, 0.25, 0.35, 0.45] }, base)),
+  logisticRule('logistic, 6 features', ['own', 'other', 'matched', 'claim', 'ownWork', 'topic']),
+  logisticRule('logistic, 9 features', ['own', 'other', 'matched', 'bestIsOwn', 'claim', 'ownWork', 'section', 'named', 'topic']),
+  logisticRule(`logistic, ${FULL.length} features`, FULL),
+  logisticRule(`logistic, ${FULL.length} features, λ 10`, FULL, 10),
+  logisticRule(`logistic, ${FULL.length} features, λ 30`, FULL, 30),
+  logisticRule(`logistic, ${FULL.length} features, λ 100`, FULL, 100),
+  logisticRule('logistic, 9 features, λ 10', ['own', 'other', 'matched', 'bestIsOwn', 'claim', 'ownWork', 'section', 'named', 'topic'], 10),
+];
+
+async function main(argv: string[]): Promise<number> {
+  const log = (m: string) => process.stderr.write(`eval:uncited:cv: ${m}\n`);
+  const corpus = !argv.includes('--no-corpus');
+  const positional = argv.filter((a) => !a.startsWith('--'));
+  const root = positional[0] ? path.resolve(positional[0]) : defaultDir().dir;
+  if (!root || !fs.existsSync(root)) {
+    log('the real papers are not there; pass the folder: npm run eval:uncited:cv -- DIR');
+    return 2;
+  }
+  const all = findPapers(root, log);
+  const tune = all.filter((p) => p.half === 'tune'); // never the test half
+  const rows: Row[] = [];
+  const citing: number[] = [];
+  for (const [k, paper] of tune.entries()) {
+    const run = await runPaper(paper, all.filter((o) => o !== paper), corpus, false);
+    rows.push(...rowsOf(run.hints, k));
+    citing.push(run.hints.citing);
+    log(`${paper.name}: ${rows.filter((r) => r.paper === k).length} candidate sentences`);
+  }
+  console.log(`leave-one-paper-out on the tune half (${tune.length} papers, ${rows.length} candidate sentences, ${citing.reduce((a, c) => a + c, 0)} citing)`);
+  console.log('rule                                        | at fitted thresholds: precision recall top-3 hints | P@R.25 (recall, top-3)');
+  for (const rule of RULES) {
+    const r = crossValidate(rule, rows, citing);
+    const a = r.atThreshold;
+    const b = r.atRecall;
+    console.log(`${r.name.padEnd(43)} | ${a.precision.toFixed(3)} ${a.recall.toFixed(3)} ${a.top3.toFixed(3)} ${String(a.hints).padStart(4)} | ${b.precision.toFixed(3)} (${b.recall.toFixed(3)}, ${b.top3.toFixed(3)})`);
+    if (argv.includes('--folds')) for (const [k, f] of r.folds.entries()) console.log(`    without ${tune[k]!.name}: ${f}`);
+  }
+  console.log('\nfitted on all ten tune papers (what the chosen rule becomes):');
+  const total = citing.reduce((a, c) => a + c, 0);
+  for (const rule of RULES) {
+    const f = rule.fit(rows, total);
+    const p = [...curve(picks(rows, f.score(rows), keysAt(f.ow)), total)].reverse().find((x) => x.threshold >= 0);
+    console.log(`  ${rule.name}: ${f.describe}\n    in sample: ${p ? `${p.precision.toFixed(3)} ${p.recall.toFixed(3)} ${p.top3.toFixed(3)} ${p.hints}` : 'no hint'}`);
+  }
+  return 0;
+}
+
+if (require.main === module) main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    process.stderr.write(`eval:uncited:cv: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
