@@ -19,7 +19,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { cacheText, SEMANTIC_RUNTIME, SEMANTIC_RUNTIME_MISSING, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
+import { cacheText, SEMANTIC_RUNTIME, semanticRuntimeMissing, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
 import { LANGUAGES } from '../../server/src/documents/syntax';
 import { settings } from './config';
 
@@ -73,6 +73,13 @@ export class LitLensContext implements vscode.Disposable {
     } catch {
       return false;
     }
+  }
+
+  /** What to do to get the semantic runtime, for the way this LitLens was started (protocol.ts RuntimeHost). */
+  semanticRuntimeMissing(): string {
+    // scripts/start.mjs sets LITLENS_STARTED_BY for the code-server it starts; its extension host inherits it.
+    if (process.env.LITLENS_STARTED_BY === 'npm-start') return semanticRuntimeMissing('npm-start');
+    return semanticRuntimeMissing(this.extension.extensionMode === vscode.ExtensionMode.Production ? 'vsix' : 'clone');
   }
 
   get isRunning(): boolean {
@@ -289,7 +296,7 @@ export class LitLensContext implements vscode.Disposable {
         tooltip.appendMarkdown(`Shared corpus ${escape(c.url)}: ${escape(state)}\n\n`);
       }
       if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} error${s.errors === 1 ? '' : 's'} reading the library (the Problems view lists them with the warnings)\n\n`);
-      if (s.embeddings.state === 'off' && !this.hasSemanticRuntime()) tooltip.appendMarkdown(`Semantic search: off — ${escape(SEMANTIC_RUNTIME_MISSING)}\n\n`);
+      if (s.embeddings.state === 'off' && !this.hasSemanticRuntime()) tooltip.appendMarkdown(`Semantic search: off — ${escape(this.semanticRuntimeMissing())}\n\n`);
       else {
         const off = s.embeddings.state === 'off' ? ' — *LitLens: Enable Semantic Search* turns it on' : '';
         tooltip.appendMarkdown(`Semantic search: ${escape(embeddingText(s.embeddings))}${off}\n\n`);

@@ -71,11 +71,30 @@ export function cacheText(use: { bytes: number; limit: number }): string {
 
 /** The optional package semantic search runs on (an optionalDependency; the lean VSIX leaves it out). */
 export const SEMANTIC_RUNTIME = '@huggingface/transformers';
-/** What the status bar, Enable Semantic Search and `litlens embed` say when it is missing, and how to get it. */
-export const SEMANTIC_RUNTIME_MISSING =
-  `the semantic-search runtime (${SEMANTIC_RUNTIME}) is not installed. In a clone: ONNXRUNTIME_NODE_INSTALL=skip npm ci ` +
-  '(an npm ci without network drops it silently when onnxruntime-node cannot fetch its GPU libraries), then npm run build; ' +
-  'in VS Code: the VSIX for your platform, built with npm run package:semantic';
+/**
+ * How LitLens was started, as far as the semantic runtime goes (where it is looked for): from a
+ * clone (`litlens lsp` in any editor, `litlens embed`, VS Code with the clone as its extension:
+ * `npm start` with `code` on PATH), from an installed VSIX, or from the VSIX `npm start` installs
+ * into code-server (LITLENS_STARTED_BY=npm-start).
+ */
+export type RuntimeHost = 'clone' | 'vsix' | 'npm-start';
+
+/** What the status bar, Enable Semantic Search and `litlens embed` say when the runtime is missing, and how to get it. */
+export function semanticRuntimeMissing(host: RuntimeHost): string {
+  const runtime = `the semantic-search runtime (${SEMANTIC_RUNTIME})`;
+  const cloneInstall =
+    'ONNXRUNTIME_NODE_INSTALL=skip npm ci (an npm ci without network drops it silently when onnxruntime-node cannot fetch its GPU libraries)';
+  switch (host) {
+    case 'clone':
+      return `${runtime} is not installed. In the clone: ${cloneInstall}, then npm run build, and start LitLens again`;
+    case 'vsix':
+      return `this LitLens was installed from the keyword-only VSIX, which leaves out ${runtime}. Install the VSIX for your platform, built in a clone with npm run package:semantic`;
+    case 'npm-start':
+      return `npm start serves the keyword-only VSIX, which leaves out ${runtime}. Stop it and run npm start -- --semantic (it packages the VSIX for this platform with the runtime; a clone without it first needs ${cloneInstall})`;
+  }
+}
+/** The clone's message: the server and the CLI run from a clone or a copy of it (npm link, npm install -g). */
+export const SEMANTIC_RUNTIME_MISSING = semanticRuntimeMissing('clone');
 
 /** A paper as sent to the client (search panel, quick picks). */
 export interface PaperSummary {

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { semanticRuntimeMissing } from '../../../server/src/protocol';
 
 const script = path.join(__dirname, '..', '..', '..', 'scripts', 'start.mjs');
 const start = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', env: { ...process.env, INIT_CWD: '/' } });
@@ -23,5 +24,14 @@ describe('npm start: arguments', () => {
     const unknown = start('--bogus');
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /^npm start: unknown option --bogus/);
+  });
+
+  it('what the status bar tells an npm start user without the semantic runtime is an option npm start has', () => {
+    const option = /npm start -- (--[a-z-]+)/.exec(semanticRuntimeMissing('npm-start'))?.[1];
+    assert.ok(option, semanticRuntimeMissing('npm-start'));
+    assert.match(start('--help').stdout, new RegExp(`^  ${option} `, 'm'));
+    // The other ways in name their own remedy, not a rebuild npm start would not use.
+    assert.match(semanticRuntimeMissing('vsix'), /npm run package:semantic/);
+    assert.match(semanticRuntimeMissing('clone'), /npm run build/);
   });
 });
