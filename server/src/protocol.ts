@@ -117,6 +117,8 @@ export interface SearchResult extends PaperSummary {
   score: number;
   /** Query terms found in title/abstract (surface forms), for highlighting. */
   matched: string[];
+  /** Its source is outside the field of the document searched from (SearchParams.uri): ranked after the others. */
+  outsideField?: true;
 }
 
 export interface SearchParams {
@@ -124,6 +126,12 @@ export interface SearchParams {
   limit?: number;
   /** Only papers from these sources (PaperSummary.source values). */
   sources?: string[];
+  /**
+   * The document the search is made for (the panel's: where citations go). Searching every source,
+   * papers of sources whose field the document is outside (the field rule of lenses and hovers,
+   * gate.ts inField) come after the others, marked `outsideField`.
+   */
+  uri?: string;
   yearFrom?: number;
   yearTo?: number;
 }
@@ -216,11 +224,16 @@ export const BibtexRequest = new RequestType<BibtexParams, string | null, void>(
 export const RebuildIndexRequest = new RequestType0<Status, void>('litlens/rebuildIndex');
 
 export interface LibraryInfo {
-  sources: { name: string; papers: number }[];
+  /** `outsideField`: the document asked about (LibraryInfoParams.uri) is outside the source's field. */
+  sources: { name: string; papers: number; outsideField?: true }[];
   years: { min: number; max: number } | null;
 }
+export interface LibraryInfoParams {
+  /** The document the panel cites into (SearchParams.uri). */
+  uri?: string;
+}
 /** client → server request: the sources and year span the panel filters by. */
-export const LibraryInfoRequest = new RequestType0<LibraryInfo, void>('litlens/libraryInfo');
+export const LibraryInfoRequest = new RequestType<LibraryInfoParams | null, LibraryInfo, void>('litlens/libraryInfo');
 
 export interface Status {
   state: 'indexing' | 'ready' | 'error';
