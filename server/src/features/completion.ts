@@ -7,7 +7,8 @@
 // (up to OWN_LIMIT; past it the best by the sentence), ranked by the sentence, the words just
 // before the citation and the keys cited beside it as weaker queries, and whether the document
 // cites the entry yet; statistics (idf) are the bibliography's own. After tier 1 come at most
-// OTHER_LIMIT papers of tiers 2-3 that pass the related gate. With letters typed, every tier is
+// OTHER_LIMIT papers of tiers 2-3 that pass the related gate, within the first maxSuggestions rows
+// when tier 1 is longer (withRoomForOthers). With letters typed, every tier is
 // narrowed by them, tier 1 first. Keys already in the command are left out, unless that would
 // leave nothing.
 import * as path from 'node:path';
@@ -165,7 +166,7 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   // Where a missing entry would go; nowhere in an untrusted workspace.
   const target = ctx.trusted ? ctx.project.target : null;
   const tierOf = (p: Paper): Tier => (ownKeys.has(p.key) ? 1 : p.origin.kind === 'corpus' ? 3 : 2);
-  const items = [...first, ...rest].map((paper, i): CompletionEntry => {
+  const items = withRoomForOthers(first, rest, typed ? Infinity : config.maxSuggestions).map((paper, i): CompletionEntry => {
     const addsEntryTo = !inBibliography.has(paper.key) && target !== null ? target : null;
     return {
       key: paper.key,
@@ -184,6 +185,16 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
     };
   });
   return { items, incomplete: true };
+}
+
+/**
+ * The bibliography's entries with the papers from elsewhere among the first `rows`: a bare
+ * citation with a bibliography of `rows` entries or more would otherwise show the papers that
+ * passed the related gate only after all of them (VS Code lists every item; a reader looks at the first).
+ */
+export function withRoomForOthers<T>(own: readonly T[], others: readonly T[], rows: number): T[] {
+  const at = Math.max(0, Math.min(own.length, rows - others.length));
+  return [...own.slice(0, at), ...others, ...own.slice(at)];
 }
 
 const fold = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
