@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
 import { loadCorpus } from '../../server/src/library/corpus';
 import { titleIdentity } from '../../server/src/library/store';
-import { TestClient, asMarkdown, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, tempWorkspace, uriOf } from './harness';
+import { TestClient, addedEntry, asMarkdown, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, tempWorkspace, uriOf } from './harness';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl');
 const CATEGORIES = ['cs.LG', 'stat.ML'];
@@ -104,15 +104,8 @@ describe('language server: an arXiv snapshot in litlens.corpora', function () {
   it('writes a complete entry to the .bib (authors, title, year, DOI, journal)', async () => {
     const record = kept.find((r) => r.doi && r['journal-ref'] && (r.authors_parsed as unknown[]).length > 3)!;
     const paper = paperOf(record);
-    const bib = path.join(ws, 'refs.bib');
-    const before = fs.readFileSync(bib, 'utf8');
-    const result = await client.request<{ file: string; added: boolean }>('workspace/executeCommand', { command: 'litlens.ensureInBibliography', arguments: [uriOf(tex), paper.key] });
-    assert.deepEqual(result, { file: bib, added: true });
-    const after = fs.readFileSync(bib, 'utf8');
-    assert.ok(after.startsWith(before), 'no existing byte changed');
-    const entry = after.slice(before.length);
+    const { entry, field } = await addedEntry(client, tex, path.join(ws, 'refs.bib'), paper.key);
     assert.match(entry, new RegExp(`@article\\{${paper.key.replace(/[.:]/g, '\\$&')},`));
-    const field = (name: string) => new RegExp(`^\\s*${name}\\s*=\\s*\\{(.*)\\},?$`, 'm').exec(entry)?.[1];
     // Every author (the compact record in memory keeps three): the entry came from the file.
     assert.equal(field('author')!.split(' and ').length, paper.authors.length);
     assert.ok(field('author')!.startsWith(paper.authors[0].split(',')[0]), entry);

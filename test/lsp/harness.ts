@@ -217,6 +217,20 @@ export function assertWholeEntry(card: string, paper: { abstract?: string; doi?:
   assert.ok(card.includes(String(paper.year)), card);
 }
 
+/**
+ * Has the server add `key`'s entry to `bib` (litlens.ensureInBibliography for `tex`), asserting that
+ * it was added and that no existing byte changed: the entry written, and a reader of its fields.
+ */
+export async function addedEntry(client: TestClient, tex: string, bib: string, key: string): Promise<{ entry: string; field: (name: string) => string | undefined }> {
+  const before = fs.readFileSync(bib, 'utf8');
+  const result = await client.request<{ file: string; added: boolean }>('workspace/executeCommand', { command: 'litlens.ensureInBibliography', arguments: [uriOf(tex), key] });
+  assert.deepEqual(result, { file: bib, added: true });
+  const after = fs.readFileSync(bib, 'utf8');
+  assert.ok(after.startsWith(before), 'no existing byte changed');
+  const entry = after.slice(before.length);
+  return { entry, field: (name) => new RegExp(`^\\s*${name}\\s*=\\s*\\{(.*)\\},?$`, 'm').exec(entry)?.[1] };
+}
+
 /** Position (line, character) of the first occurrence of `needle` in `text`, plus `delta` characters. */
 export function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
   const at = text.indexOf(needle);

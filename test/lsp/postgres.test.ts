@@ -12,7 +12,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import pg from 'pg';
 import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
-import { NO_ZOTERO, TestClient, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, repoRoot, tempWorkspace, uriOf } from './harness';
+import { NO_ZOTERO, TestClient, addedEntry, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, repoRoot, tempWorkspace, uriOf } from './harness';
 
 const BASE = process.env.LITLENS_TEST_PG;
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl');
@@ -189,14 +189,7 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     const paper = paperOf(record);
     // The paper must have been answered with (as after a completion): a search finds it.
     await client.request('litlens/search', { query: paper.title, limit: 5 });
-    const bib = path.join(ws, 'refs.bib');
-    const before = fs.readFileSync(bib, 'utf8');
-    const result = await client.request<{ file: string; added: boolean }>('workspace/executeCommand', { command: 'litlens.ensureInBibliography', arguments: [uriOf(tex), paper.key] });
-    assert.deepEqual(result, { file: bib, added: true });
-    const after = fs.readFileSync(bib, 'utf8');
-    assert.ok(after.startsWith(before), 'no existing byte changed');
-    const entry = after.slice(before.length);
-    const field = (name: string) => new RegExp(`^\\s*${name}\\s*=\\s*\\{(.*)\\},?$`, 'm').exec(entry)?.[1];
+    const { field } = await addedEntry(client, tex, path.join(ws, 'refs.bib'), paper.key);
     assert.equal(field('author')!.split(' and ').length, paper.authors.length);
     assert.equal(field('doi'), paper.doi);
     assert.equal(field('journal'), paper.venue);
