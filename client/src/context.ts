@@ -331,7 +331,7 @@ function uncitedClaimHints(): string | null {
   if (count === 0) return null;
   const name = path.basename(doc.uri.fsPath);
   const claims = `${count} sentence${count === 1 ? '' : 's'} of ${name} cite${count === 1 ? 's' : ''} nothing although a paper is close to ${count === 1 ? 'it' : 'each'}`;
-  const where = settings(doc.uri).uncitedClaims === 'hint' ? ' (three dots under each; "litlens.uncitedClaims": "information" lists them in the Problems view)' : '';
+  const where = settings(doc.uri).uncitedClaims === 'hint' ? ` (three dots under ${count === 1 ? 'it' : 'each'}; "litlens.uncitedClaims": "information" lists them in the Problems view)` : '';
   return `Uncited claims: ${claims}${where}. Find Uncited Related Papers lists the papers.`;
 }
 
