@@ -21,12 +21,10 @@ export function setupTools({ browser = true } = {}) {
 }
 
 /** Builds the bundles and the VSIX (`npm run package`); answers the VSIX path. */
-export function packageVsix({ quiet = false, semantic = false } = {}) {
-  // semantic: this platform's VSIX with the semantic-search runtime (scripts/package.mjs).
-  const script = semantic ? ['package:semantic', '--', '--out', 'litlens-semantic.vsix'] : ['package'];
-  const r = spawnSync('npm', ['run', '--silent', ...script], { cwd: repoRoot, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run ${script[0]} failed:\n${r.stdout ?? ''}${r.stderr ?? ''}`);
-  return path.join(repoRoot, semantic ? 'litlens-semantic.vsix' : 'litlens.vsix');
+export function packageVsix({ quiet = false } = {}) {
+  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+  return path.join(repoRoot, 'litlens.vsix');
 }
 
 /** A fresh folder for one run: HOME, XDG folders, user data, extensions. */

@@ -19,7 +19,7 @@ import {
   writeUserSettings,
 } from './codeserver.mjs';
 
-const USAGE = `Usage: npm start [-- [PATH] [--port N] [--fresh] [--no-code] [--semantic]]
+const USAGE = `Usage: npm start [-- [PATH] [--port N] [--fresh] [--no-code]]
 
 Opens a real VS Code with LitLens.
   PATH        your own folder, or a file in it (that file is opened too); LitLens reads the
@@ -28,8 +28,6 @@ Opens a real VS Code with LitLens.
   --fresh     a new copy of examples/ (without PATH)
   --port N    code-server's port (or PORT=N; default 8080, or a free port when it is taken)
   --no-code   use code-server even when \`code\` is on your PATH
-  --semantic  code-server: install the VSIX for this platform with the semantic-search runtime
-              (npm run package:semantic; slower to build) instead of the keyword-only one
 
 With \`code\` on your PATH it opens desktop VS Code with LitLens loaded from this clone. Otherwise
 it serves VS Code in the browser with code-server 4.100.3, installed into .e2e/tools on first use
@@ -48,7 +46,7 @@ if (flag('--help') || flag('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const unknown = args.filter((a, i) => a.startsWith('-') && !['--fresh', '--no-code', '--semantic', ...valued].includes(a) && !valued.has(args[i - 1]));
+const unknown = args.filter((a, i) => a.startsWith('-') && !['--fresh', '--no-code', ...valued].includes(a) && !valued.has(args[i - 1]));
 const positional = args.filter((a, i) => !a.startsWith('-') && !valued.has(args[i - 1]));
 if (unknown.length || positional.length > 1) {
   console.error(`npm start: ${unknown.length ? `unknown option ${unknown[0]}` : `one PATH at most (got ${positional.join(', ')})`}\n\n${USAGE}`);
@@ -94,8 +92,8 @@ if (setupTools({ browser: false }) !== 0) {
   process.exit(1);
 }
 console.log('Building and packaging LitLens…');
-const vsix = packageVsix({ quiet: true, semantic: flag('--semantic') });
-// The extension host inherits it: the status bar then says how to get semantic search from npm start.
+const vsix = packageVsix({ quiet: true });
+// The extension host inherits it: without the semantic runtime the status bar then says what npm start needs.
 process.env.LITLENS_STARTED_BY = 'npm-start';
 const root = path.join(repoRoot, '.e2e', 'start');
 const dirs = { root, home: path.join(root, 'home'), userData: path.join(root, 'user-data'), extensions: path.join(root, 'extensions') };

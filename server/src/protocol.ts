@@ -74,23 +74,24 @@ export const SEMANTIC_RUNTIME = '@huggingface/transformers';
 /**
  * How LitLens was started, as far as the semantic runtime goes (where it is looked for): from a
  * clone (`litlens lsp` in any editor, `litlens embed`, VS Code with the clone as its extension:
- * `npm start` with `code` on PATH), from an installed VSIX, or from the VSIX `npm start` installs
- * into code-server (LITLENS_STARTED_BY=npm-start).
+ * `npm start` with `code` on PATH), from an installed VSIX, or by `npm start` serving code-server
+ * (LITLENS_STARTED_BY=npm-start), whose VSIX is installed inside the clone (.e2e/start) and so
+ * loads the runtime from the clone's node_modules.
  */
 export type RuntimeHost = 'clone' | 'vsix' | 'npm-start';
 
 /** What the status bar, Enable Semantic Search and `litlens embed` say when the runtime is missing, and how to get it. */
 export function semanticRuntimeMissing(host: RuntimeHost): string {
   const runtime = `the semantic-search runtime (${SEMANTIC_RUNTIME})`;
-  const cloneInstall =
+  const install =
     'ONNXRUNTIME_NODE_INSTALL=skip npm ci (an npm ci without network drops it silently when onnxruntime-node cannot fetch its GPU libraries)';
   switch (host) {
     case 'clone':
-      return `${runtime} is not installed. In the clone: ${cloneInstall}, then npm run build, and start LitLens again`;
+      return `${runtime} is not installed. In the clone: ${install}, then npm run build, and start LitLens again`;
+    case 'npm-start':
+      return `${runtime} is not installed in this clone, where npm start's LitLens loads it from. Stop npm start, run ${install}, and run npm start again`;
     case 'vsix':
       return `this LitLens was installed from the keyword-only VSIX, which leaves out ${runtime}. Install the VSIX for your platform, built in a clone with npm run package:semantic`;
-    case 'npm-start':
-      return `npm start serves the keyword-only VSIX, which leaves out ${runtime}. Stop it and run npm start -- --semantic (it packages the VSIX for this platform with the runtime; a clone without it first needs ${cloneInstall})`;
   }
 }
 /** The clone's message: the server and the CLI run from a clone or a copy of it (npm link, npm install -g). */
