@@ -754,8 +754,11 @@ fieldTests.push({
     await quickOpen('paper.tex');
     await statusText(60_000);
     // The paper's uncited-claim hint is three dots only: the status bar's tooltip counts it and says how to list it.
-    await page.locator('.statusbar-item', { hasText: /\d+ papers/ }).first().hover();
+    // A tooltip on screen keeps what it showed: hover again until it names the hint (it comes after the index).
     await until('the status tooltip to count the uncited-claim hint', async () => {
+      await page.mouse.move(5, 5);
+      await page.locator('.statusbar-item', { hasText: /\d+ papers/ }).first().hover();
+      await page.locator('.monaco-hover:visible, .workbench-hover-container:visible').first().waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
       for (const t of await page.locator('.monaco-hover:visible, .workbench-hover-container:visible').allTextContents()) if (/Uncited claims: 1 sentence of paper\.tex cites nothing .*"litlens\.uncitedClaims": "information" lists them in the Problems view/.test(t)) return t;
       return null;
     }, 30_000);
