@@ -93,11 +93,6 @@ export function completionTiers(library: Library, named: readonly string[], fold
   return { own: ownIds, other: new Set(files.filter((s) => !ownIds.has(s.id)).map((s) => s.id)) };
 }
 
-/** The sources of tiers 2-3: the related gate judges them on their own (the bibliography's best paper would set the bar otherwise). */
-function outside(library: Library, tiers: CompletionTiers): Set<string> {
-  return new Set(library.sources.filter((s) => !tiers.own.has(s.id)).map((s) => s.id));
-}
-
 /** A store's keys, made once per store: a bibliography held off the heap is not walked per keystroke. */
 const storeKeys = new WeakMap<PaperStore, readonly string[]>();
 
@@ -153,7 +148,10 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   if (typed || first.length === 0) others = index.completion(cite.typed, sentence, config.maxSuggestions + seen.size);
   else {
     const document = relatedDocument(doc.uri, doc.text, doc.syntax, library);
-    others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold, within: outside(library, tiers), document }).hits;
+    // The bibliography's entries are left out before the gate (its best paper would set the bar otherwise); the gate
+    // is judged over the whole library the document's field keeps, as Show Related Papers judges it: judged within
+    // a small library alone (a lab's .bib of a few entries) it never opens.
+    others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold, exclude: ownKeys, document }).hits;
   }
   // maxSuggestions counts the papers from outside the bibliography (its own entries are all offered).
   const otherLimit = typed || first.length === 0 ? config.maxSuggestions : Math.min(OTHER_LIMIT, config.maxSuggestions);
