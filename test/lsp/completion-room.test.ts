@@ -12,7 +12,6 @@ const TOPICS = ['Curriculum learning', 'Contrastive pretraining', 'Sparse attent
 const SETTINGS = ['for robotic grasping', 'for speech recognition', 'for protein structure'];
 const MORE = TOPICS.flatMap((t) => SETTINGS.map((s) => `${t} ${s}`));
 
-
 /** A .bib of invented entries PREFIX1, PREFIX2… */
 const entries = (titles: readonly string[], prefix: string, author: string, firstYear: number) =>
   titles.map((title, i) => `@article{${prefix}${i + 1},\n  title = {${title}},\n  author = {${author}},\n  year = {${firstYear + i}}\n}\n`).join('\n');
