@@ -31,6 +31,8 @@
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let noticeTimer;
   let target = /** @type {string | null} */ (null);
+  /** Sources outside the field of the document cited into: "All sources" ranks their papers last. */
+  let outside = /** @type {string[]} */ ([]);
   /** Whether any paper of the library has a year (the filter is shown for it before a search). */
   let libraryHasYears = false;
 
@@ -164,6 +166,13 @@
       meta.append(key);
       meta.title = r.source;
       body.append(title, meta);
+      // Where "All sources" passes from the document's field to the sources outside it (as Zotero's picker heads each library).
+      if (r.outsideField && !results[i - 1]?.outsideField) {
+        const head = document.createElement('div');
+        head.className = 'field-break';
+        head.textContent = `Outside ${target ?? 'this document'}'s field${i === 0 ? ' (nothing in its field matches)' : ''}: ${outside.join(', ') || r.source}`;
+        body.prepend(head);
+      }
       if (r.abstract) {
         const abs = document.createElement('div');
         abs.className = 'abstract';
@@ -253,10 +262,13 @@
     const m = event.data;
     switch (m.type) {
       case 'info': {
+        // Another document to cite into: its field orders "All sources" (outside sources last), so search again.
+        const moved = target !== null && m.target !== target;
         target = m.target;
         const keep = state.sources[0] || '';
         sourceSelect.replaceChildren(new Option('All sources', ''));
-        for (const s of m.info?.sources ?? []) sourceSelect.append(new Option(`${s.name} (${s.papers})`, s.name));
+        outside = (m.info?.sources ?? []).filter((s) => s.outsideField).map((s) => s.name);
+        for (const s of m.info?.sources ?? []) sourceSelect.append(new Option(`${s.name} (${s.papers})${s.outsideField ? ' · outside this document\'s field' : ''}`, s.name));
         sourceSelect.value = Array.from(sourceSelect.options).some((o) => o.value === keep) ? keep : '';
         if (m.info?.years) {
           for (const input of [yearFrom, yearTo]) {
@@ -271,12 +283,9 @@
         showYears();
         if (m.serverDown) showNotice(m.serverDown, 'error');
         renderSummary();
+        if (moved && state.query.trim() && !state.similarTo) scheduleSearch(0);
         break;
       }
-      case 'target':
-        target = m.target;
-        renderSummary();
-        break;
       case 'setQuery':
         queryInput.value = m.query;
         queryInput.focus();

@@ -93,6 +93,8 @@ if (setupTools({ browser: false }) !== 0) {
 }
 console.log('Building and packaging LitLens…');
 const vsix = packageVsix({ quiet: true });
+// The extension host inherits it: without the semantic runtime the status bar then says what npm start needs.
+process.env.LITLENS_STARTED_BY = 'npm-start';
 const root = path.join(repoRoot, '.e2e', 'start');
 const dirs = { root, home: path.join(root, 'home'), userData: path.join(root, 'user-data'), extensions: path.join(root, 'extensions') };
 for (const d of [dirs.home, path.join(dirs.userData, 'User'), dirs.extensions]) fs.mkdirSync(d, { recursive: true });

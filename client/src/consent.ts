@@ -1,7 +1,7 @@
 // Semantic search needs a model, and a model id means a download: LitLens asks once before it
 // fetches anything, remembers the answer, and shows the download until it is done or fails.
 import * as vscode from 'vscode';
-import { SEMANTIC_RUNTIME_MISSING, defaultSettings } from '../../server/src/protocol';
+import { defaultSettings } from '../../server/src/protocol';
 import { isLocalModel, section, settings } from './config';
 import { embeddingText, type LitLensContext } from './context';
 
@@ -81,7 +81,7 @@ export class SemanticConsent implements vscode.Disposable {
       return;
     }
     if (!this.ctx.hasSemanticRuntime()) {
-      void vscode.window.showWarningMessage(`LitLens: ${SEMANTIC_RUNTIME_MISSING}.`);
+      void vscode.window.showWarningMessage(`LitLens: ${this.ctx.semanticRuntimeMissing()}.`);
       return;
     }
     if (isLocalModel(model)) await this.turnOn();

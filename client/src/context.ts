@@ -19,7 +19,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { cacheText, SEMANTIC_RUNTIME, SEMANTIC_RUNTIME_MISSING, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
+import { cacheText, SEMANTIC_RUNTIME, semanticRuntimeMissing, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
 import { LANGUAGES } from '../../server/src/documents/syntax';
 import { settings } from './config';
 
@@ -56,6 +56,12 @@ export class LitLensContext implements vscode.Disposable {
         this.output.info('Workspace trusted: restarting the server to read workspace libraries.');
         void this.restart();
       }),
+      // The tooltip counts the active document's uncited-claim hints (three dots only, by default).
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        if (e.uris.some((u) => u.toString() === active)) this.render();
+      }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
     );
     this.render();
   }
@@ -73,6 +79,13 @@ export class LitLensContext implements vscode.Disposable {
     } catch {
       return false;
     }
+  }
+
+  /** What to do to get the semantic runtime, for the way this LitLens was started (protocol.ts RuntimeHost). */
+  semanticRuntimeMissing(): string {
+    // scripts/start.mjs sets LITLENS_STARTED_BY for the code-server it starts; its extension host inherits it.
+    if (process.env.LITLENS_STARTED_BY === 'npm-start') return semanticRuntimeMissing('npm-start');
+    return semanticRuntimeMissing(this.extension.extensionMode === vscode.ExtensionMode.Production ? 'vsix' : 'clone');
   }
 
   get isRunning(): boolean {
@@ -289,7 +302,9 @@ export class LitLensContext implements vscode.Disposable {
         tooltip.appendMarkdown(`Shared corpus ${escape(c.url)}: ${escape(state)}\n\n`);
       }
       if (s.errors > 0) tooltip.appendMarkdown(`$(warning) ${s.errors} error${s.errors === 1 ? '' : 's'} reading the library (the Problems view lists them with the warnings)\n\n`);
-      if (s.embeddings.state === 'off' && !this.hasSemanticRuntime()) tooltip.appendMarkdown(`Semantic search: off — ${escape(SEMANTIC_RUNTIME_MISSING)}\n\n`);
+      const hints = uncitedClaimHints();
+      if (hints) tooltip.appendMarkdown(`${escape(hints)}\n\n`);
+      if (s.embeddings.state === 'off' && !this.hasSemanticRuntime()) tooltip.appendMarkdown(`Semantic search: off — ${escape(this.semanticRuntimeMissing())}\n\n`);
       else {
         const off = s.embeddings.state === 'off' ? ' — *LitLens: Enable Semantic Search* turns it on' : '';
         tooltip.appendMarkdown(`Semantic search: ${escape(embeddingText(s.embeddings))}${off}\n\n`);
@@ -303,6 +318,21 @@ export class LitLensContext implements vscode.Disposable {
     item.accessibilityInformation = { label: item.text.replace(/\$\([^)]*\)\s*/g, '') + ' — LitLens menu', role: 'button' };
     item.show();
   }
+}
+
+/**
+ * "3 sentences of paper.tex cite nothing although a paper is close to each: …" for the active
+ * document; with the default severity (hint: three dots, not in the Problems view) it says how to list them.
+ */
+function uncitedClaimHints(): string | null {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc) return null;
+  const count = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'litlens' && (typeof d.code === 'object' ? d.code.value : d.code) === 'uncited-claim').length;
+  if (count === 0) return null;
+  const name = path.basename(doc.uri.fsPath);
+  const claims = `${count} sentence${count === 1 ? '' : 's'} of ${name} cite${count === 1 ? 's' : ''} nothing although a paper is close to ${count === 1 ? 'it' : 'each'}`;
+  const where = settings(doc.uri).uncitedClaims === 'hint' ? ` (three dots under ${count === 1 ? 'it' : 'each'}; "litlens.uncitedClaims": "information" lists them in the Problems view)` : '';
+  return `Uncited claims: ${claims}${where}. Find Uncited Related Papers lists the papers.`;
 }
 
 /** "12,345 papers, 40%": a corpus being indexed, for the status bar. */

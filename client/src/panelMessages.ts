@@ -28,7 +28,6 @@ export type FromPanel =
 /** extension → webview */
 export type ToPanel =
   | { type: 'info'; info: LibraryInfo | null; target: string | null; serverDown?: string }
-  | { type: 'target'; target: string | null }
   | { type: 'setQuery'; query: string }
   | { type: 'results'; seq: number; results: PanelResult[]; error?: string }
   | { type: 'similar'; title: string; results: PanelResult[]; error?: string }

@@ -62,8 +62,8 @@ export class SearchPanel implements vscode.Disposable {
       ctx.onDidChangeStatus((s) => {
         if (!s || s.state === 'ready') void this.sendInfo();
       }),
-      // The panel says where "Insert citation" writes: follow the writer between documents.
-      vscode.window.onDidChangeActiveTextEditor(() => void this.post({ type: 'target', target: this.targetName() })),
+      // The panel says where "Insert citation" writes, and that document's field orders the sources: follow the writer between documents.
+      vscode.window.onDidChangeActiveTextEditor(() => void this.sendInfo()),
     );
   }
 
@@ -95,6 +95,7 @@ export class SearchPanel implements vscode.Disposable {
           query: m.query,
           limit: 50,
           sources: m.sources.length > 0 ? m.sources : undefined,
+          uri: this.citer.target()?.document.uri.toString(),
           yearFrom: m.yearFrom,
           yearTo: m.yearTo,
         };
@@ -136,7 +137,7 @@ export class SearchPanel implements vscode.Disposable {
   private async sendInfo(): Promise<void> {
     const targetName = this.targetName();
     try {
-      const info = await this.ctx.request(LibraryInfoRequest);
+      const info = await this.ctx.request(LibraryInfoRequest, { uri: this.citer.target()?.document.uri.toString() });
       await this.post({ type: 'info', info, target: targetName });
     } catch (err) {
       await this.post({ type: 'info', info: null, target: targetName, serverDown: describe(err) });

@@ -71,11 +71,31 @@ export function cacheText(use: { bytes: number; limit: number }): string {
 
 /** The optional package semantic search runs on (an optionalDependency; the lean VSIX leaves it out). */
 export const SEMANTIC_RUNTIME = '@huggingface/transformers';
-/** What the status bar, Enable Semantic Search and `litlens embed` say when it is missing, and how to get it. */
-export const SEMANTIC_RUNTIME_MISSING =
-  `the semantic-search runtime (${SEMANTIC_RUNTIME}) is not installed. In a clone: ONNXRUNTIME_NODE_INSTALL=skip npm ci ` +
-  '(an npm ci without network drops it silently when onnxruntime-node cannot fetch its GPU libraries), then npm run build; ' +
-  'in VS Code: the VSIX for your platform, built with npm run package:semantic';
+/**
+ * How LitLens was started, as far as the semantic runtime goes (where it is looked for): from a
+ * clone (`litlens lsp` in any editor, `litlens embed`, VS Code with the clone as its extension:
+ * `npm start` with `code` on PATH), from an installed VSIX, or by `npm start` serving code-server
+ * (LITLENS_STARTED_BY=npm-start), whose VSIX is installed inside the clone (.e2e/start) and so
+ * loads the runtime from the clone's node_modules.
+ */
+export type RuntimeHost = 'clone' | 'vsix' | 'npm-start';
+
+/** What the status bar, Enable Semantic Search and `litlens embed` say when the runtime is missing, and how to get it. */
+export function semanticRuntimeMissing(host: RuntimeHost): string {
+  const runtime = `the semantic-search runtime (${SEMANTIC_RUNTIME})`;
+  const install =
+    'ONNXRUNTIME_NODE_INSTALL=skip npm ci (an npm ci without network drops it silently when onnxruntime-node cannot fetch its GPU libraries)';
+  switch (host) {
+    case 'clone':
+      return `${runtime} is not installed. In the clone: ${install}, then npm run build, and start LitLens again`;
+    case 'npm-start':
+      return `${runtime} is not installed in this clone, where npm start's LitLens loads it from. Stop npm start, run ${install}, and run npm start again`;
+    case 'vsix':
+      return `this LitLens was installed from the keyword-only VSIX, which leaves out ${runtime}. Install the VSIX for your platform, built in a clone with npm run package:semantic`;
+  }
+}
+/** The clone's message: the server and the CLI run from a clone or a copy of it (npm link, npm install -g). */
+export const SEMANTIC_RUNTIME_MISSING = semanticRuntimeMissing('clone');
 
 /** A paper as sent to the client (search panel, quick picks). */
 export interface PaperSummary {
@@ -98,6 +118,8 @@ export interface SearchResult extends PaperSummary {
   score: number;
   /** Query terms found in title/abstract (surface forms), for highlighting. */
   matched: string[];
+  /** Its source is outside the field of the document searched from (SearchParams.uri): ranked after the others. */
+  outsideField?: true;
 }
 
 export interface SearchParams {
@@ -105,6 +127,12 @@ export interface SearchParams {
   limit?: number;
   /** Only papers from these sources (PaperSummary.source values). */
   sources?: string[];
+  /**
+   * The document the search is made for (the panel's: where citations go). Searching every source,
+   * papers of sources whose field the document is outside (the field rule of lenses and hovers,
+   * gate.ts inField) come after the others, marked `outsideField`.
+   */
+  uri?: string;
   yearFrom?: number;
   yearTo?: number;
 }
@@ -197,11 +225,16 @@ export const BibtexRequest = new RequestType<BibtexParams, string | null, void>(
 export const RebuildIndexRequest = new RequestType0<Status, void>('litlens/rebuildIndex');
 
 export interface LibraryInfo {
-  sources: { name: string; papers: number }[];
+  /** `outsideField`: the document asked about (LibraryInfoParams.uri) is outside the source's field. */
+  sources: { name: string; papers: number; outsideField?: true }[];
   years: { min: number; max: number } | null;
 }
+export interface LibraryInfoParams {
+  /** The document the panel cites into (SearchParams.uri). */
+  uri?: string;
+}
 /** client → server request: the sources and year span the panel filters by. */
-export const LibraryInfoRequest = new RequestType0<LibraryInfo, void>('litlens/libraryInfo');
+export const LibraryInfoRequest = new RequestType<LibraryInfoParams | null, LibraryInfo, void>('litlens/libraryInfo');
 
 export interface Status {
   state: 'indexing' | 'ready' | 'error';

@@ -84,14 +84,16 @@ export function startServer(connection: Connection = createConnection()): Connec
   connection.onExecuteCommand((params) => s.executeCommand(params));
 
   connection.onRequest(EnsureInBibliographyRequest, (params) => s.ensure(params.uri, params.key));
-  connection.onRequest(SearchRequest, async (params) => search(await s.library(undefined, 'index'), params));
+  // The panel's requests name the document citations go into: its field orders the sources (features/search.ts).
+  const forPanel = (uri: string | undefined) => s.request(uri, uri ? { line: 0, character: 0 } : undefined);
+  connection.onRequest(SearchRequest, async (params) => search(await forPanel(params.uri), params));
   connection.onRequest(RelatedRequest, async (params) => related(await s.request(params.uri, params.position), params));
   connection.onRequest(CitePlaceRequest, on(null, (ctx, text, p) => lsp.toCitePlace(citePlace(ctx, p.key, p.scope), text)));
   const gapList = on([], (ctx, text, p: GapsParams) => gapReport(ctx, p.scope, p.limit).map((g) => lsp.toGap(g, text)));
   connection.onRequest(GapsRequest, async (params) => (await s.library(undefined, 'index'), gapList(params)));
   connection.onRequest(BibtexRequest, async (params) => bibtex(await s.library(undefined, 'library'), params.key));
   connection.onRequest(RebuildIndexRequest, () => s.rebuild());
-  connection.onRequest(LibraryInfoRequest, async () => libraryInfo(await s.library(undefined, 'index')));
+  connection.onRequest(LibraryInfoRequest, async (params) => libraryInfo(await forPanel(params?.uri)));
   connection.onShutdown(() => s.dispose());
 
   s.listen();

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
 import { loadCorpus } from '../../server/src/library/corpus';
 import { titleIdentity } from '../../server/src/library/store';
-import { TestClient, buildOnce, positionOf, tempWorkspace, uriOf } from './harness';
+import { TestClient, addedEntry, asMarkdown, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, tempWorkspace, uriOf } from './harness';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl');
 const CATEGORIES = ['cs.LG', 'stat.ML'];
@@ -82,15 +82,9 @@ describe('language server: an arXiv snapshot in litlens.corpora', function () {
 
   it('hovers a cited corpus key with the whole entry read from the file (abstract, journal, DOI)', async () => {
     const paper = paperOf(kept.find((r) => r.doi && r['journal-ref'])!);
-    const text = `\\documentclass{article}\n\\begin{document}\nAs shown before~\\cite{${paper.key}}.\n\\bibliography{refs}\n\\end{document}\n`;
-    fs.writeFileSync(tex, text);
-    await client.open(tex, 'latex', text);
-    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, paper.key, 3) });
-    const card = hover.contents.value;
+    const card = await hoverCitedKey(client, tex, paper.key);
     assert.match(card, new RegExp(`^### ${paper.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}`));
-    assert.ok(card.includes(paper.abstract!.slice(0, 40).replace(/([\\`*_{}[\]<>#|~])/g, '\\$1')), card);
-    assert.ok(card.includes(String(paper.year)), card);
-    assert.ok(card.includes(paper.doi!), card);
+    assertWholeEntry(card, paper);
   });
 
   it('completes a corpus paper; its documentation is resolved from the file', async () => {
@@ -103,22 +97,15 @@ describe('language server: an arXiv snapshot in litlens.corpora', function () {
     assert.ok(item, `${paper.key} in ${JSON.stringify(list.items.map((i) => i.textEdit?.newText))}`);
     assert.equal(item.documentation, undefined, 'a store paper is documented on resolve');
     const resolved = await client.request<any>('completionItem/resolve', item);
-    assert.ok(resolved.documentation.value.includes(paper.abstract!.slice(0, 30).replace(/([\\`*_{}[\]<>#|~])/g, '\\$1')), resolved.documentation.value);
+    assert.ok(resolved.documentation.value.includes(asMarkdown(paper.abstract!.slice(0, 30))), resolved.documentation.value);
     assert.match(resolved.documentation.value, /Choosing it adds the entry to refs\.bib/);
   });
 
   it('writes a complete entry to the .bib (authors, title, year, DOI, journal)', async () => {
     const record = kept.find((r) => r.doi && r['journal-ref'] && (r.authors_parsed as unknown[]).length > 3)!;
     const paper = paperOf(record);
-    const bib = path.join(ws, 'refs.bib');
-    const before = fs.readFileSync(bib, 'utf8');
-    const result = await client.request<{ file: string; added: boolean }>('workspace/executeCommand', { command: 'litlens.ensureInBibliography', arguments: [uriOf(tex), paper.key] });
-    assert.deepEqual(result, { file: bib, added: true });
-    const after = fs.readFileSync(bib, 'utf8');
-    assert.ok(after.startsWith(before), 'no existing byte changed');
-    const entry = after.slice(before.length);
+    const { entry, field } = await addedEntry(client, tex, path.join(ws, 'refs.bib'), paper.key);
     assert.match(entry, new RegExp(`@article\\{${paper.key.replace(/[.:]/g, '\\$&')},`));
-    const field = (name: string) => new RegExp(`^\\s*${name}\\s*=\\s*\\{(.*)\\},?$`, 'm').exec(entry)?.[1];
     // Every author (the compact record in memory keeps three): the entry came from the file.
     assert.equal(field('author')!.split(' and ').length, paper.authors.length);
     assert.ok(field('author')!.startsWith(paper.authors[0].split(',')[0]), entry);

@@ -1,5 +1,6 @@
 // A minimal LSP client for the protocol suite: starts the real server over stdio and speaks
 // JSON-RPC with vscode-jsonrpc. It waits for notifications; it never sleeps.
+import { strict as assert } from 'node:assert';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -196,6 +197,39 @@ export const defaultCapabilities = {
     codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
   },
 };
+
+/** Writes and opens `tex` citing `key`, and hovers the key: the hover card's markdown. */
+export async function hoverCitedKey(client: TestClient, tex: string, key: string): Promise<string> {
+  const text = `\\documentclass{article}\n\\begin{document}\nAs shown before~\\cite{${key}}.\n\\bibliography{refs}\n\\end{document}\n`;
+  fs.writeFileSync(tex, text);
+  await client.open(tex, 'latex', text);
+  const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, key, 3) });
+  return hover.contents.value;
+}
+
+/** Text as a markdown card shows it (its markdown characters escaped). */
+export const asMarkdown = (text: string): string => text.replace(/([\\`*_{}[\]<>#|~])/g, '\\$1');
+
+/** The card shows the paper's whole entry: the start of its abstract, its DOI and year. */
+export function assertWholeEntry(card: string, paper: { abstract?: string; doi?: string; year?: number }): void {
+  assert.ok(card.includes(asMarkdown(paper.abstract!.slice(0, 40))), card);
+  assert.ok(card.includes(paper.doi!), card);
+  assert.ok(card.includes(String(paper.year)), card);
+}
+
+/**
+ * Has the server add `key`'s entry to `bib` (litlens.ensureInBibliography for `tex`), asserting that
+ * it was added and that no existing byte changed: the entry written, and a reader of its fields.
+ */
+export async function addedEntry(client: TestClient, tex: string, bib: string, key: string): Promise<{ entry: string; field: (name: string) => string | undefined }> {
+  const before = fs.readFileSync(bib, 'utf8');
+  const result = await client.request<{ file: string; added: boolean }>('workspace/executeCommand', { command: 'litlens.ensureInBibliography', arguments: [uriOf(tex), key] });
+  assert.deepEqual(result, { file: bib, added: true });
+  const after = fs.readFileSync(bib, 'utf8');
+  assert.ok(after.startsWith(before), 'no existing byte changed');
+  const entry = after.slice(before.length);
+  return { entry, field: (name) => new RegExp(`^\\s*${name}\\s*=\\s*\\{(.*)\\},?$`, 'm').exec(entry)?.[1] };
+}
 
 /** Position (line, character) of the first occurrence of `needle` in `text`, plus `delta` characters. */
 export function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {

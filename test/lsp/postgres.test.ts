@@ -12,7 +12,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import pg from 'pg';
 import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
-import { NO_ZOTERO, TestClient, buildOnce, positionOf, repoRoot, tempWorkspace, uriOf } from './harness';
+import { NO_ZOTERO, TestClient, addedEntry, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, repoRoot, tempWorkspace, uriOf } from './harness';
 
 const BASE = process.env.LITLENS_TEST_PG;
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl');
@@ -157,14 +157,7 @@ describe('language server: a shared corpus in PostgreSQL', function () {
 
   it('hovers a cited shared key with the stored entry (abstract, DOI, year)', async () => {
     const paper = paperOf(kept.find((r) => r.doi && r['journal-ref'])!);
-    const text = `\\documentclass{article}\n\\begin{document}\nAs shown before~\\cite{${paper.key}}.\n\\bibliography{refs}\n\\end{document}\n`;
-    fs.writeFileSync(tex, text);
-    await client.open(tex, 'latex', text);
-    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(tex) }, position: positionOf(text, paper.key, 3) });
-    const card = hover.contents.value;
-    assert.ok(card.includes(paper.abstract!.slice(0, 40).replace(/([\\`*_{}[\]<>#|~])/g, '\\$1')), card);
-    assert.ok(card.includes(paper.doi!), card);
-    assert.ok(card.includes(String(paper.year)), card);
+    assertWholeEntry(await hoverCitedKey(client, tex, paper.key), paper);
   });
 
   it('completes from the local tiers at once and adds the shared papers when they arrive', async () => {
@@ -196,14 +189,7 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     const paper = paperOf(record);
     // The paper must have been answered with (as after a completion): a search finds it.
     await client.request('litlens/search', { query: paper.title, limit: 5 });
-    const bib = path.join(ws, 'refs.bib');
-    const before = fs.readFileSync(bib, 'utf8');
-    const result = await client.request<{ file: string; added: boolean }>('workspace/executeCommand', { command: 'litlens.ensureInBibliography', arguments: [uriOf(tex), paper.key] });
-    assert.deepEqual(result, { file: bib, added: true });
-    const after = fs.readFileSync(bib, 'utf8');
-    assert.ok(after.startsWith(before), 'no existing byte changed');
-    const entry = after.slice(before.length);
-    const field = (name: string) => new RegExp(`^\\s*${name}\\s*=\\s*\\{(.*)\\},?$`, 'm').exec(entry)?.[1];
+    const { field } = await addedEntry(client, tex, path.join(ws, 'refs.bib'), paper.key);
     assert.equal(field('author')!.split(' and ').length, paper.authors.length);
     assert.equal(field('doi'), paper.doi);
     assert.equal(field('journal'), paper.venue);

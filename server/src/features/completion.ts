@@ -7,7 +7,8 @@
 // (up to OWN_LIMIT; past it the best by the sentence), ranked by the sentence, the words just
 // before the citation and the keys cited beside it as weaker queries, and whether the document
 // cites the entry yet; statistics (idf) are the bibliography's own. After tier 1 come at most
-// OTHER_LIMIT papers of tiers 2-3 that pass the related gate. With letters typed, every tier is
+// OTHER_LIMIT papers of tiers 2-3 that pass the related gate, within the first maxSuggestions rows
+// when tier 1 is longer (withRoomForOthers). With letters typed, every tier is
 // narrowed by them, tier 1 first. Keys already in the command are left out, unless that would
 // leave nothing.
 import * as path from 'node:path';
@@ -92,11 +93,6 @@ export function completionTiers(library: Library, named: readonly string[], fold
   return { own: ownIds, other: new Set(files.filter((s) => !ownIds.has(s.id)).map((s) => s.id)) };
 }
 
-/** The sources of tiers 2-3: the related gate judges them on their own (the bibliography's best paper would set the bar otherwise). */
-function outside(library: Library, tiers: CompletionTiers): Set<string> {
-  return new Set(library.sources.filter((s) => !tiers.own.has(s.id)).map((s) => s.id));
-}
-
 /** A store's keys, made once per store: a bibliography held off the heap is not walked per keystroke. */
 const storeKeys = new WeakMap<PaperStore, readonly string[]>();
 
@@ -152,7 +148,10 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   if (typed || first.length === 0) others = index.completion(cite.typed, sentence, config.maxSuggestions + seen.size);
   else {
     const document = relatedDocument(doc.uri, doc.text, doc.syntax, library);
-    others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold, within: outside(library, tiers), document }).hits;
+    // The bibliography's entries are left out before the gate (its best paper would set the bar otherwise); the gate
+    // is judged over the whole library the document's field keeps, as Show Related Papers judges it: judged within
+    // a small library alone (a lab's .bib of a few entries) it never opens.
+    others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold, exclude: ownKeys, document }).hits;
   }
   // maxSuggestions counts the papers from outside the bibliography (its own entries are all offered).
   const otherLimit = typed || first.length === 0 ? config.maxSuggestions : Math.min(OTHER_LIMIT, config.maxSuggestions);
@@ -165,7 +164,7 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
   // Where a missing entry would go; nowhere in an untrusted workspace.
   const target = ctx.trusted ? ctx.project.target : null;
   const tierOf = (p: Paper): Tier => (ownKeys.has(p.key) ? 1 : p.origin.kind === 'corpus' ? 3 : 2);
-  const items = [...first, ...rest].map((paper, i): CompletionEntry => {
+  const items = withRoomForOthers(first, rest, typed ? Infinity : config.maxSuggestions).map((paper, i): CompletionEntry => {
     const addsEntryTo = !inBibliography.has(paper.key) && target !== null ? target : null;
     return {
       key: paper.key,
@@ -184,6 +183,16 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
     };
   });
   return { items, incomplete: true };
+}
+
+/**
+ * The bibliography's entries with the papers from elsewhere among the first `rows`: a bare
+ * citation with a bibliography of `rows` entries or more would otherwise show the papers that
+ * passed the related gate only after all of them (VS Code lists every item; a reader looks at the first).
+ */
+export function withRoomForOthers<T>(own: readonly T[], others: readonly T[], rows: number): T[] {
+  const at = Math.max(0, Math.min(own.length, rows - others.length));
+  return [...own.slice(0, at), ...others, ...own.slice(at)];
 }
 
 const fold = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();

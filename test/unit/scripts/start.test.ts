@@ -2,7 +2,9 @@
 // system-wide; a PATH that does not exist or an unknown option stops it before anything is installed.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { semanticRuntimeMissing } from '../../../server/src/protocol';
 
 const script = path.join(__dirname, '..', '..', '..', 'scripts', 'start.mjs');
 const start = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', env: { ...process.env, INIT_CWD: '/' } });
@@ -23,5 +25,17 @@ describe('npm start: arguments', () => {
     const unknown = start('--bogus');
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /^npm start: unknown option --bogus/);
+  });
+
+  it('an npm start user without the semantic runtime is told to install it into the clone, which npm start\'s LitLens loads it from', () => {
+    const message = semanticRuntimeMissing('npm-start');
+    assert.match(message, /ONNXRUNTIME_NODE_INSTALL=skip npm ci.*run npm start again/);
+    assert.doesNotMatch(message, /npm run build/, 'npm start builds LitLens itself');
+    // The premise: the extension npm start installs (.e2e/start/extensions/…) resolves packages from the clone.
+    const installed = path.join(__dirname, '..', '..', '..', '.e2e', 'start', 'extensions', 'litlens.litlens-0.1.0', 'dist', 'server.js');
+    assert.equal(createRequire(installed).resolve('vscode-languageserver'), require.resolve('vscode-languageserver'));
+    // The other ways in name their own remedy.
+    assert.match(semanticRuntimeMissing('vsix'), /npm run package:semantic/);
+    assert.match(semanticRuntimeMissing('clone'), /npm run build/);
   });
 });
