@@ -45,8 +45,8 @@ export function outsideField(ctx: LibraryContext | FeatureContext): Set<string> 
   const { index, library } = ctx;
   if (!('doc' in ctx) || !index || !library || ctx.config.relatedThreshold <= 0) return new Set();
   const document = relatedDocument(ctx.doc.uri, ctx.doc.text, ctx.doc.syntax, library);
-  // The Ranker's own judgement, kept per document (rank.ts inFieldSources): undefined when every source is in the field.
-  const inField = index['inFieldSources'](document, undefined);
+  // The Ranker's own judgement, kept per document: undefined when every source is in the field.
+  const inField = index.inFieldSources(document, undefined);
   if (!inField) return new Set();
   const name = (s: (typeof library.sources)[number]) => sourceName(s, ctx.folders);
   // A source indexed in parts (Zotero) is outside when every part is.

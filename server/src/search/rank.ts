@@ -61,7 +61,7 @@ export class Ranker {
   private readonly fields = new Map<string, ReadonlySet<string>>();
 
   /** The sources (of `within`, or all) whose field the document is in; `within` when all are, or when it is not judged. */
-  private inFieldSources(document: NonNullable<RelatedLimits['document']>, within: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+  inFieldSources(document: NonNullable<RelatedLimits['document']>, within: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
     const cites = document.cites ?? [];
     if (cites.length < FIELD_MIN_CITES) return within;
     const sources = this.index.sources.filter((s) => !within || within.has(s.id));
