@@ -28,6 +28,8 @@ export interface RelatedLimits {
   within?: ReadonlySet<string>;
   /** Papers left out before the gate (RelatedOptions.exclude: those the paragraph cites). */
   exclude?: ReadonlySet<string>;
+  /** The strict gate only (RelatedOptions.strict): no list from the own-library bar. */
+  strict?: boolean;
   /**
    * The document the passage is in (`id`: its URI; `prose`: its paragraphs' text): the gate's null
    * (gate.ts ChanceBar) is what passages of its words score by chance. Absent (a text alone): the

@@ -172,7 +172,9 @@ export class RelatedRanking {
     if (ranking) return cut(hits);
     const chance = options.chance ?? 0;
     // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
-    if (hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut)) return cut(pastBar(hits, chance, (h) => h.own));
+    const opened = hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut);
+    if (options.strict) return opened ? cut(pastBar(hits, chance)) : [];
+    if (opened) return cut(pastBar(hits, chance, (h) => h.own));
     // The user's own libraries speak on less (gate.ts OWN_LIBRARY): their papers only.
     const own = hits.filter((h) => h.own);
     return own.length > 0 && opensOwnLibrary(own[0].score, chance, threshold) ? cut(pastBar(own, chance, () => true)) : [];

@@ -68,6 +68,11 @@ export interface RelatedOptions extends QueryOptions {
   /** The score the top paper must reach: what passages of the document's words score by chance (gate.ts ChanceBar). */
   standOut?: number;
   /**
+   * The strict gate only: an own-library paper opens no list on the easier bar (gate.ts OWN_LIBRARY).
+   * Completion asks so: its rows from elsewhere displace the document's own entries.
+   */
+  strict?: boolean;
+  /**
    * Papers left out before the gate is asked (those the passage's paragraph cites): the passage
    * must be about something else in the library for a list to appear.
    */
