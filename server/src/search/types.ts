@@ -104,6 +104,8 @@ export interface EncodedSource {
   chunks: { hash: string; papers: number; bytes: Uint8Array }[];
   /** The chunks' checksums were checked where they were read (persist.ts verifySegment). */
   verified?: boolean;
+  /** The chunks decoded ahead (segments.ts decodeInTurns), for setEncodedSource to use as they are. */
+  decoded?: Segment[];
 }
 
 /** One segment of the index: a whole source, or one chunk of a large one. */
