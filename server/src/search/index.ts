@@ -155,20 +155,24 @@ export class SearchIndex extends Segments {
     const bonus = (d: number) => (0.25 * tok[d]) / (maxTyped || 1);
     let maxCtx = 0;
     let nc = this.contextRanking.accumulateOf(terms, candidates);
+    // Over a quarter of the papers ("mo" at a million: 40%): the restriction skips too little for
+    // two pruned passes to beat one scan of every posting (measured at 1M, docs/benchmarks.md).
+    if (nc === null && candidates.length > this.total / 4) nc = this.contextRanking.accumulate(terms);
     if (nc !== null) {
       for (const d of candidates) if (acc[d] > maxCtx) maxCtx = acc[d];
     } else {
-      // Too many candidates to look up one by one (a common prefix like "mo" at a million papers):
-      // MaxScore restricted to them, once for the best sum (the blend's scale; dead papers count,
+      // Too many candidates to look up one by one, too few to score every posting (a title word
+      // typed at a million papers): MaxScore restricted to them, once for the best sum (the blend's scale; dead papers count,
       // as above), then for the top `limit` by the blend. The candidates it skips keep acc 0 below:
       // exact for those holding no term, an underestimate for those that cannot reach the top.
-      const best = this.contextRanking.accumulateBlend(terms, 1, { allowed: cover, scale: 1, bonus: () => 0, maxBonus: 0, score: (_d, sum) => sum }, NONE_DEAD);
+      const best = this.contextRanking.accumulateBlend(terms, 1, { allowed: cover, scale: 1, maxBonus: 0, score: (_d, sum) => sum }, NONE_DEAD);
       if (best > 0) maxCtx = acc[this.touched[0]];
       this.contextRanking.clearAcc(best);
       const scale = maxCtx > 0 ? 1 / maxCtx : 0;
       // Exactly as below (an evicted paper keeps acc 0 there).
       const score = (d: number, sum: number) => Math.fround((maxCtx > 0 ? sum / maxCtx : 0) + bonus(d));
-      nc = this.contextRanking.accumulateBlend(terms, limit, { allowed: cover, scale, bonus, maxBonus: 0.25, score }, this.dead);
+      for (const d of candidates) final[d] = bonus(d); // overwritten below
+      nc = this.contextRanking.accumulateBlend(terms, limit, { allowed: cover, scale, bonus: final, maxBonus: 0.25, score }, this.dead);
     }
     for (const d of candidates) final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + bonus(d);
     const docs = this.top(final, tt, nt, limit);

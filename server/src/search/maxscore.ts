@@ -45,7 +45,8 @@ export interface Accumulators {
 export interface Blend {
   allowed: Uint8Array;
   scale: number;
-  bonus: (doc: number) => number;
+  /** Per document (float32: the bounds allow for its rounding); none: 0. */
+  bonus?: Float32Array;
   maxBonus: number;
   score: (doc: number, sum: number) => number;
 }
@@ -72,6 +73,8 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
   // Without a blend: sum x 1 + 0, every document allowed.
   const scale = blend?.scale ?? 1;
   const maxBonus = blend?.maxBonus ?? 0;
+  const allowed = blend?.allowed;
+  const bonuses = blend?.bonus;
   // Window-local, by document: the essential terms' summed contributions, how many it holds, and
   // the impact of each term (a row of nTerms) as scanned or looked up.
   const partial = new Float64Array(WINDOW);
@@ -123,6 +126,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
         for (; i < end; i++) {
           const d = docs[i] - lo;
           if (d >= WINDOW) break;
+          if (allowed && !allowed[part.base + lo + d]) continue;
           partial[d] += w * impacts[i];
           exact[d] += w * impacts[i];
           count[d]++;
@@ -140,7 +144,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
           partial[d] = 0;
           held.fill(0, d * nTerms, (d + 1) * nTerms);
           const doc = part.base + lo + d;
-          if (dead[doc] || (blend && !blend.allowed[doc])) continue;
+          if (dead[doc]) continue;
           const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
           if (value > 0) heap.offer(doc, value, sum, n);
         }
@@ -155,8 +159,8 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
         count[d] = 0;
         exact[d] = 0;
         const doc = part.base + lo + d;
-        const bonus = blend ? blend.bonus(doc) : 0;
-        let open = !dead[doc] && (!blend || blend.allowed[doc]) && (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
+        const bonus = bonuses ? bonuses[doc] : 0;
+        let open = !dead[doc] && (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
         // Look the non-essential terms up, strongest first, while the paper can still make it.
         for (let e = ne - 1; e >= 0 && open; e--) {
           const j = present[e];
