@@ -162,9 +162,10 @@ export class SearchIndex extends Segments {
       for (const d of candidates) if (acc[d] > maxCtx) maxCtx = acc[d];
     } else {
       // Too many candidates to look up one by one, too few to score every posting (a title word
-      // typed at a million papers): MaxScore restricted to them, once for the best sum (the blend's scale; dead papers count,
-      // as above), then for the top `limit` by the blend. The candidates it skips keep acc 0 below:
-      // exact for those holding no term, an underestimate for those that cannot reach the top.
+      // typed at a million papers): MaxScore restricted to them, once for the best sum (the
+      // blend's scale; dead papers count, as above), then for the top `limit` by the blend. The
+      // candidates it skips keep acc 0 below: exact for those holding no term, an underestimate
+      // for those that cannot reach the top.
       const best = this.contextRanking.accumulateBlend(terms, 1, { allowed: cover, scale: 1, maxBonus: 0, score: (_d, sum) => sum }, NONE_DEAD);
       if (best > 0) maxCtx = acc[this.touched[0]];
       this.contextRanking.clearAcc(best);
