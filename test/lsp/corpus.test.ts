@@ -140,11 +140,25 @@ describe('language server: an arXiv snapshot in litlens.corpora', function () {
     assert.ok(await client.request<string | null>('litlens/bibtex', { key: joined.key }), 'the record is still in the library');
   });
 
-  it('a second server opens the saved index without reading the snapshot', async () => {
+  it('a second server opens the saved index without reading the snapshot, answering a key hover meanwhile', async () => {
     const second = TestClient.start();
     second.settings = settings;
     try {
       await second.initialize(ws, { cacheDir: path.join(ws, '.cache'), litlens: settings });
+      // A key of the workspace's own .bib hovered from the start, every 10 ms, until a card comes:
+      // it must come while the saved corpus is still opening (read in the worker, decoded a chunk per turn).
+      const opening = path.join(ws, 'opening.tex');
+      const text = '\\documentclass{article}\n\\begin{document}\nAs in \\cite{smith2020graphs}.\n\\bibliography{refs}\n\\end{document}\n';
+      await second.open(opening, 'latex', text);
+      let card = '';
+      let corpusWasReady = false;
+      while (!card) {
+        const hover = await second.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uriOf(opening) }, position: positionOf(text, 'smith2020graphs', 3) });
+        corpusWasReady = statuses(second).some(corpusReady);
+        if (hover && /^### /.test(hover.contents.value)) card = hover.contents.value;
+        else await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.ok(!corpusWasReady, `the key hover waited for the corpus: ${card.slice(0, 80)}`);
       const done = await second.waitFor<Status>('litlens/status', corpusReady, 30000);
       assert.equal(done.corpus!.papers, kept.length);
       const messages = progressMessages(second);

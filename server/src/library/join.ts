@@ -13,7 +13,7 @@ import type { PaperStore } from './store';
  * stands for them, so rankings leave them out (SearchIndex.hideKeys).
  */
 export async function joinByTitle(papers: readonly Paper[], store: PaperStore, matched?: string[]): Promise<Paper[]> {
-  const matches = store.docsWithTitles(papers.map((p) => p.title));
+  const matches = store.docsWithTitles(papers.map((p) => p.title), true);
   return Promise.all(
     papers.map(async (paper, i) => {
       const doc = matches[i][0];

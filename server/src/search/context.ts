@@ -8,7 +8,7 @@
 import type { Paper } from '../library/paper';
 import { docFreq, findTerm, impactOf } from './postings';
 import { COORD, MAX_CONTEXT_TERMS } from './scoring';
-import { maxScoreTop, scoreDocuments } from './maxscore';
+import { maxScoreTop, scoreDocuments, type Blend } from './maxscore';
 import type { Segments } from './segments';
 import { contentTerms } from './text';
 import { DEFAULT_LIMIT, type ContextOptions, type Hit, type QueryTerm } from './types';
@@ -65,25 +65,38 @@ export class ContextRanking {
    */
   accumulateTop(terms: QueryTerm[], limit: number, factor: (kept: number) => ArrayLike<number>, maxTerms = MAX_CONTEXT_TERMS): number {
     if (this.exhaustive || limit <= 0) return this.accumulate(terms, maxTerms);
+    return this.pruned(terms, limit, factor, maxTerms, this.segments.dead);
+  }
+
+  /**
+   * Completion over many typed candidates (index.ts): MaxScore restricted to `blend.allowed`,
+   * ranked by the blend of context sum (no coordination) and typed score (maxscore.ts Blend).
+   * `dead`: documents never ranked (none when only the best sum is wanted).
+   */
+  accumulateBlend(terms: QueryTerm[], limit: number, blend: Blend, dead: Uint8Array): number {
+    return this.pruned(terms, limit, ones, MAX_CONTEXT_TERMS, dead, blend);
+  }
+
+  private pruned(terms: QueryTerm[], limit: number, factor: (kept: number) => ArrayLike<number>, maxTerms: number, dead: Uint8Array, blend?: Blend): number {
     const kept = this.kept(terms, maxTerms);
     this.keptTerms = kept.length;
     const parts = this.segments.parts.map((p) => ({ base: p.base, ctx: p.seg.ctx, size: p.seg.papers.length }));
     const scored = kept.map((q) => ({ weight: q.weight / 255, ids: q.ids }));
-    return maxScoreTop(parts, scored, this.segments.dead, limit, factor(Math.max(1, kept.length)), { acc: this.segments.acc, termHits: this.segments.termHits, touched: this.segments.touched });
+    return maxScoreTop(parts, scored, dead, limit, factor(Math.max(1, kept.length)), { acc: this.segments.acc, termHits: this.segments.termHits, touched: this.segments.touched }, blend);
   }
 
   /**
    * As accumulate, for these documents only, when looking their terms up costs less than
-   * scanning the postings (maxscore.ts scoreDocuments).
+   * scanning the postings (maxscore.ts scoreDocuments), or when the index is exhaustive; null
+   * otherwise (accumulateBlend then ranks them).
    */
-  accumulateOf(terms: QueryTerm[], docs: readonly number[]): number {
+  accumulateOf(terms: QueryTerm[], docs: readonly number[]): number | null {
     if (this.exhaustive) return this.accumulate(terms);
     const kept = this.kept(terms, MAX_CONTEXT_TERMS);
     const parts = this.segments.parts.map((p) => ({ base: p.base, ctx: p.seg.ctx, size: p.seg.papers.length }));
     const scored = kept.map((q) => ({ weight: q.weight / 255, ids: q.ids }));
     const n = scoreDocuments(parts, scored, docs, docs.length, (doc) => this.segments.partIndexOf(doc), { acc: this.segments.acc, termHits: this.segments.termHits, touched: this.segments.touched });
-    if (n === null) return this.accumulate(terms);
-    this.keptTerms = kept.length;
+    if (n !== null) this.keptTerms = kept.length;
     return n;
   }
 

@@ -142,6 +142,7 @@ export async function openCorpus(file: string, dir: string, options: CorpusOptio
   store.strings = meta.strings ?? '';
   if (meta.segmentFormat !== FORMAT_VERSION || meta.readerVersion !== READER_VERSION) return 'saved in another format';
   const chunks: EncodedSource['chunks'] = [];
+  let start = 0;
   for (const c of meta.chunks) {
     let bytes: Buffer;
     try {
@@ -149,9 +150,11 @@ export async function openCorpus(file: string, dir: string, options: CorpusOptio
     } catch {
       return `${segmentFile(folder, c.hash)}: missing`;
     }
-    const wrong = verify ? verifySegment(bytes) : null;
+    // The keys too: the main thread then only decodes (persist.ts decodeSegment `verified`).
+    const wrong = verify ? verifySegment(bytes, meta.chunks.length === 1 ? store : store.slice(start, start + c.papers)) : null;
     if (wrong) return `${segmentFile(folder, c.hash)}: ${wrong}`;
     chunks.push({ hash: c.hash, papers: c.papers, bytes });
+    start += c.papers;
   }
   return { id: who.id, file, store, encoded: { id: file, hash: who.id, chunks, verified: verify }, issues: meta.issues, progress: meta.progress, loaded: true, ...(meta.contentHash ? { contentHash: meta.contentHash } : {}) };
 }

@@ -132,29 +132,50 @@ export class SearchIndex extends Segments {
     const tok = this.tokAcc;
     const cover = this.cover;
     const tt = this.tokTouched;
-    // Candidates: the documents matching every typed word, or, when none does, all typed matches.
+    const acc = this.acc;
+    const final = this.final;
+    // Candidates: the documents matching every typed word, or, when none does, all typed matches;
+    // their typed scores with the coverage penalty in tok. `cover` becomes 1 for a candidate, else 0.
     let anyFull = false;
     for (let i = 0; i < nt && !anyFull; i++) if (cover[tt[i]] >= need && !this.dead[tt[i]]) anyFull = true;
     const candidates: number[] = [];
-    for (let i = 0; i < nt; i++) if (!anyFull || cover[tt[i]] >= need) candidates.push(tt[i]);
-    const nc = this.contextRanking.accumulateOf(terms, candidates);
-    const acc = this.acc;
-    const final = this.final;
-    let maxCtx = 0;
     let maxTyped = 0;
     for (let i = 0; i < nt; i++) {
       const d = tt[i];
-      if (anyFull && cover[d] < need) continue;
-      const c = Math.min(1, cover[d] / need);
-      tok[d] *= c * c * c;
-      if (acc[d] > maxCtx) maxCtx = acc[d];
-      if (tok[d] > maxTyped) maxTyped = tok[d];
+      const candidate = !anyFull || cover[d] >= need;
+      if (candidate) {
+        const c = Math.min(1, cover[d] / need);
+        tok[d] *= c * c * c;
+        if (tok[d] > maxTyped) maxTyped = tok[d];
+        candidates.push(d);
+      }
+      cover[d] = candidate ? 1 : 0;
     }
-    for (let i = 0; i < nt; i++) {
-      const d = tt[i];
-      if (anyFull && cover[d] < need) continue;
-      final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + (0.25 * tok[d]) / (maxTyped || 1);
+    // The blend: context sum over the best candidate's, plus a quarter of the typed score over the best.
+    const bonus = (d: number) => (0.25 * tok[d]) / (maxTyped || 1);
+    let maxCtx = 0;
+    let nc = this.contextRanking.accumulateOf(terms, candidates);
+    // Over a quarter of the papers ("mo" at a million: 40%): the restriction skips too little for
+    // two pruned passes to beat one scan of every posting (measured at 1M, docs/benchmarks.md).
+    if (nc === null && candidates.length > this.total / 4) nc = this.contextRanking.accumulate(terms);
+    if (nc !== null) {
+      for (const d of candidates) if (acc[d] > maxCtx) maxCtx = acc[d];
+    } else {
+      // Too many candidates to look up one by one, too few to score every posting (a title word
+      // typed at a million papers): MaxScore restricted to them, once for the best sum (the
+      // blend's scale; dead papers count, as above), then for the top `limit` by the blend. The
+      // candidates it skips keep acc 0 below: exact for those holding no term, an underestimate
+      // for those that cannot reach the top.
+      const best = this.contextRanking.accumulateBlend(terms, 1, { allowed: cover, scale: 1, maxBonus: 0, score: (_d, sum) => sum }, NONE_DEAD);
+      if (best > 0) maxCtx = acc[this.touched[0]];
+      this.contextRanking.clearAcc(best);
+      const scale = maxCtx > 0 ? 1 / maxCtx : 0;
+      // Exactly as below (an evicted paper keeps acc 0 there).
+      const score = (d: number, sum: number) => Math.fround((maxCtx > 0 ? sum / maxCtx : 0) + bonus(d));
+      for (const d of candidates) final[d] = bonus(d); // overwritten below
+      nc = this.contextRanking.accumulateBlend(terms, limit, { allowed: cover, scale, bonus: final, maxBonus: 0.25, score }, this.dead);
     }
+    for (const d of candidates) final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + bonus(d);
     const docs = this.top(final, tt, nt, limit);
     const hits = docs.map((d) => {
       const paper = this.paper(d);
@@ -171,6 +192,9 @@ export class SearchIndex extends Segments {
     return hits;
   }
 }
+
+/** No paper left out: the best context sum among the candidates counts dead ones too. */
+const NONE_DEAD = new Uint8Array(0);
 
 /**
  * A Library's sources in the order the index wants them: workspace files first (they win a

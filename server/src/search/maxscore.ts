@@ -37,6 +37,21 @@ export interface Accumulators {
 }
 
 /**
+ * Completion's blend (index.ts): a document's score is not its coordinated sum but
+ * score(doc, sum) = sum x scale + bonus(doc) (its typed score, known before; at most maxBonus),
+ * and only documents `allowed` (nonzero: the typed candidates) are ranked. A document holding
+ * none of the terms is never offered: its score is bonus(doc) alone, which the caller knows.
+ */
+export interface Blend {
+  allowed: Uint8Array;
+  scale: number;
+  /** Per document (float32: the bounds allow for its rounding); none: 0. */
+  bonus?: Float32Array;
+  maxBonus: number;
+  score: (doc: number, sum: number) => number;
+}
+
+/**
  * Float rounding slack on the bounds: a float32 sum of at most 32 terms and one product differ
  * from the exact sum by far less than this share; the bound is widened by it so that no paper
  * whose float32 score ties or beats the threshold is ever skipped.
@@ -52,9 +67,14 @@ const WINDOW = 2048;
  * how many, in accumulators.touched. `factor` (the coordination) must not decrease with the terms
  * held and be at most 1: a paper holding few terms is bounded by few terms' factor.
  */
-export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly ScoredTerm[], dead: Uint8Array, limit: number, factor: ArrayLike<number>, into: Accumulators): number {
+export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly ScoredTerm[], dead: Uint8Array, limit: number, factor: ArrayLike<number>, into: Accumulators, blend?: Blend): number {
   const heap = new TopK(limit);
   const nTerms = terms.length;
+  // Without a blend: sum x 1 + 0, every document allowed.
+  const scale = blend?.scale ?? 1;
+  const maxBonus = blend?.maxBonus ?? 0;
+  const allowed = blend?.allowed;
+  const bonuses = blend?.bonus;
   // Window-local, by document: the essential terms' summed contributions, how many it holds, and
   // the impact of each term (a row of nTerms) as scanned or looked up.
   const partial = new Float64Array(WINDOW);
@@ -91,7 +111,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
     for (let lo = 0; lo < part.size; lo += WINDOW) {
       const hi = Math.min(part.size, lo + WINDOW);
       const theta = heap.threshold();
-      while (ne < present.length && (neSum + bound[present[ne]]) * factor[ne + 1] * (1 + SLACK) < theta) {
+      while (ne < present.length && ((neSum + bound[present[ne]]) * factor[ne + 1] * scale + maxBonus) * (1 + SLACK) < theta) {
         essential[present[ne]] = 0;
         neSum += bound[present[ne++]];
       }
@@ -106,6 +126,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
         for (; i < end; i++) {
           const d = docs[i] - lo;
           if (d >= WINDOW) break;
+          if (allowed && !allowed[part.base + lo + d]) continue;
           partial[d] += w * impacts[i];
           exact[d] += w * impacts[i];
           count[d]++;
@@ -123,8 +144,9 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
           partial[d] = 0;
           held.fill(0, d * nTerms, (d + 1) * nTerms);
           const doc = part.base + lo + d;
-          const value = Math.fround(sum * factor[n]);
-          if (!dead[doc] && value > 0) heap.offer(doc, value, sum, n);
+          if (dead[doc]) continue;
+          const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
+          if (value > 0) heap.offer(doc, value, sum, n);
         }
         continue;
       }
@@ -137,7 +159,8 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
         count[d] = 0;
         exact[d] = 0;
         const doc = part.base + lo + d;
-        let open = !dead[doc] && ub * factor[most] * (1 + SLACK) >= heap.threshold();
+        const bonus = bonuses ? bonuses[doc] : 0;
+        let open = !dead[doc] && (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
         // Look the non-essential terms up, strongest first, while the paper can still make it.
         for (let e = ne - 1; e >= 0 && open; e--) {
           const j = present[e];
@@ -145,7 +168,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
           held[d * nTerms + j] = impact;
           ub += terms[j].weight * impact - bound[j];
           if (impact === 0) most--;
-          open = ub * factor[most] * (1 + SLACK) >= heap.threshold();
+          open = (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
         }
         if (open) {
           // Scored as the exhaustive loop scores it: terms in query order, float32 sums.
@@ -158,7 +181,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
             sum = Math.fround(sum + terms[j].weight * impact);
             n++;
           }
-          const value = Math.fround(sum * factor[n]);
+          const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
           if (value > 0) heap.offer(doc, value, sum, n);
         }
         held.fill(0, d * nTerms, (d + 1) * nTerms);

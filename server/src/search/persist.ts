@@ -162,17 +162,19 @@ function readHeader(bytes: Buffer): { header: Header; jsonLen: number } | string
  * Null when `bytes` is a whole segment file of this format whose payload matches its checksum,
  * else why not: the check decodeSegment makes, for a thread that reads files for another.
  */
-export function verifySegment(bytes: Buffer): string | null {
+export function verifySegment(bytes: Buffer, papers?: PaperList): string | null {
   const read = readHeader(bytes);
   if (typeof read === 'string') return read;
   if (read.header.format !== FORMAT_VERSION) return `format ${read.header.format}, expected ${FORMAT_VERSION}`;
+  if (papers && (read.header.papers !== papers.length || read.header.keys !== hashKeys(papers))) return 'keys differ';
   const payload = bytes.subarray((12 + read.jsonLen + 7) & ~7);
   return checksum(payload) === read.header.checksum ? null : 'checksum mismatch (corrupt file)';
 }
 
 /**
  * The segment in `bytes`, or the reason it cannot be used for these papers. `verified`: the
- * payload's checksum was checked where the bytes were read (verifySegment), so it is not again.
+ * payload's checksum and the papers' keys were checked where the bytes were read (verifySegment
+ * with the papers, in the indexing worker), so they are not again.
  */
 export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList, verified = false): Segment | string {
   const read = readHeader(bytes);
@@ -181,7 +183,7 @@ export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList, ve
   if (header.format !== FORMAT_VERSION) return `format ${header.format}, expected ${FORMAT_VERSION}`;
   if (header.hash !== hash) return 'source changed';
   if (header.papers !== papers.length) return `saved for ${header.papers} papers, the source has ${papers.length}`;
-  if (header.keys !== hashKeys(papers)) return 'keys differ';
+  if (!verified && header.keys !== hashKeys(papers)) return 'keys differ';
   const start = (12 + jsonLen + 7) & ~7;
   // Typed-array views need aligned memory; copy when the buffer is not.
   let payload = bytes.subarray(start);

@@ -15,6 +15,7 @@
 // than IndexOptions.chunkPapers papers is split into content-defined chunks, each its own
 // segment and file (plus a manifest per source): one edited entry in a .bib re-indexes its chunk
 // (2-6k papers) instead of the whole file.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Paper, PaperList } from '../library/paper';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
 import { shadowedDocs } from './shadow';
@@ -165,17 +166,15 @@ export class Segments {
    */
   setEncodedSource(source: IndexSource, encoded: EncodedSource): void {
     const reuse = new Map(this.parts.filter((p) => p.id === source.id).map((p) => [p.seg.hash, p.seg] as const));
-    let start = 0;
-    const parts = encoded.chunks.map((c): Part => {
-      const slice = encoded.chunks.length === 1 ? source.papers : source.papers.slice(start, start + c.papers);
-      start += c.papers;
+    const slices = chunkSlices(source, encoded);
+    const parts = slices.map(({ chunk: c, papers: slice }, i): Part => {
       const old = reuse.get(c.hash);
-      const seg = old && old.papers.length === slice.length ? old : decodeSegment(Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength), c.hash, slice, encoded.verified);
+      const ahead = encoded.decoded?.[i];
+      const seg = old && old.papers.length === slice.length ? old : ahead && ahead.hash === c.hash ? ahead : decodeChunk(c, slice, encoded.verified);
       if (typeof seg === 'string') throw new Error(`${source.id}: ${seg}`);
       seg.papers = slice;
       return { id: source.id, sourceHash: encoded.hash, corpus: isCorpus(source), seg, base: 0 };
     });
-    if (start !== source.papers.length) throw new Error(`${source.id}: segments for ${start} papers, the source has ${source.papers.length}`);
     const at = this.parts.findIndex((p) => p.id === source.id);
     this.parts = this.parts.filter((p) => p.id !== source.id);
     this.parts.splice(at >= 0 ? at : this.parts.length, 0, ...parts);
@@ -405,4 +404,37 @@ export class Segments {
     }
     return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
   }
+}
+
+type EncodedChunk = EncodedSource['chunks'][number];
+
+/** Each chunk of `encoded` with its papers of `source`. Throws when the chunks do not add up to the source. */
+function chunkSlices(source: IndexSource, encoded: EncodedSource): { chunk: EncodedChunk; papers: PaperList }[] {
+  let start = 0;
+  const out = encoded.chunks.map((chunk) => {
+    const papers = encoded.chunks.length === 1 ? source.papers : source.papers.slice(start, start + chunk.papers);
+    start += chunk.papers;
+    return { chunk, papers };
+  });
+  if (start !== source.papers.length) throw new Error(`${source.id}: segments for ${start} papers, the source has ${source.papers.length}`);
+  return out;
+}
+
+const decodeChunk = (c: EncodedChunk, papers: PaperList, verified?: boolean): Segment | string => decodeSegment(Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength), c.hash, papers, verified);
+
+/**
+ * Decodes the chunks of `encoded` ahead of setEncodedSource, one per turn of the event loop
+ * (requests waiting are answered in between), into `encoded.decoded`. A corpus of a million
+ * papers has 16 chunks; decoding them all at once held the server's thread ~1 s. A chunk that
+ * does not decode is left to setEncodedSource, which says why.
+ */
+export async function decodeInTurns(source: IndexSource, encoded: EncodedSource): Promise<void> {
+  const decoded: Segment[] = [];
+  for (const { chunk, papers } of chunkSlices(source, encoded)) {
+    await nextTurn();
+    const seg = decodeChunk(chunk, papers, encoded.verified);
+    if (typeof seg === 'string') break;
+    decoded.push(seg);
+  }
+  encoded.decoded = decoded;
 }

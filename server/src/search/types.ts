@@ -107,8 +107,10 @@ export interface EncodedSource {
   id: string;
   hash: string;
   chunks: { hash: string; papers: number; bytes: Uint8Array }[];
-  /** The chunks' checksums were checked where they were read (persist.ts verifySegment). */
+  /** The chunks' checksums and their papers' keys were checked where they were read (persist.ts verifySegment). */
   verified?: boolean;
+  /** The chunks decoded ahead (segments.ts decodeInTurns), for setEncodedSource to use as they are. */
+  decoded?: Segment[];
 }
 
 /** One segment of the index: a whole source, or one chunk of a large one. */

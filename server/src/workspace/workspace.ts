@@ -14,6 +14,7 @@ import { ZoteroSource, type ZoteroStores } from './zotero';
 import { defaultSettings, type CorpusStatus, type Settings, type Status, type ZoteroStatus } from '../protocol';
 import { sourcesOf, type EncodedSource, type SearchIndex } from '../search';
 import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../search/corpus';
+import { decodeInTurns } from '../search/segments';
 import type { PaperStore } from '../library/store';
 import { Ranker } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
@@ -462,6 +463,7 @@ export class LitLensWorkspace {
         report(`${name}: indexing (${corpus})`, 0);
         corpus = await buildCorpusInWorker(file, dir, options);
       }
+      await decodeInTurns(corpusSource(corpus), corpus.encoded); // a chunk per turn: requests are answered in between
       if (signal.aborted || this.corpora.get(file) !== entry) {
         void corpus.store.close();
         return;
@@ -717,6 +719,7 @@ export class LitLensWorkspace {
       const saved = dir && mode === 'open' ? await openCorpusInWorker(file, dir, options) : 'not looked for';
       if (typeof saved !== 'string') {
         this.options.log?.(`${name}: opened its saved index (${saved.store.size} entries)`);
+        await decodeInTurns(corpusSource(saved), saved.encoded);
         return saved;
       }
       const built = await buildCorpusInWorker(file, dir, options);

@@ -61,6 +61,30 @@ describe('search/maxscore: exact dynamic pruning', function () {
     }
   });
 
+  it('ranks completion over many typed candidates (a common prefix) exactly as scoring every posting does', () => {
+    // The prefixes most title words start with: their candidates are too many to look up one by
+    // one, so completion runs MaxScore restricted to them (index.ts, maxscore.ts Blend).
+    const [pruned, exhaustive] = both([
+      { id: 'library.bib', papers: generated, kind: 'workspace' },
+      { id: 'corpus', papers: bundled, kind: 'corpus' },
+    ]);
+    // Prefixes of title words in 4-20% of the papers: above that completion scores every posting.
+    const papersWith = new Map<string, number>();
+    for (const p of generated) for (const s of new Set((p.title.toLowerCase().match(/\p{L}{2,}/gu) ?? []).map((w) => w.slice(0, 2)))) papersWith.set(s, (papersWith.get(s) ?? 0) + 1);
+    const common = [...papersWith.entries()].filter(([, n]) => n > 0.04 * generated.length && n < 0.2 * generated.length).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([s]) => s);
+    assert.equal(common.length, 6, JSON.stringify([...papersWith.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)));
+    const texts = passages([...generated, ...bundled], 90, 14);
+    for (const [i, text] of texts.entries()) {
+      const limit = [1, 5, 10, 20, 50][i % 5];
+      // Also a prefix and a second word, and a short context (typed scores then decide more places).
+      for (const typed of [common[i % common.length], `${common[(i + 1) % common.length]} ${common[(i + 2) % common.length]}`]) {
+        for (const context of [text, text.split(' ').slice(0, 3).join(' ')]) {
+          assert.deepEqual(answer(pruned.completion(typed, context, { limit })), answer(exhaustive.completion(typed, context, { limit })), `completion ${typed} (${limit}): ${context}`);
+        }
+      }
+    }
+  });
+
   it('picks the same related papers, with and without the gate', () => {
     const [pruned, exhaustive] = both([
       { id: 'library.bib', papers: generated, kind: 'workspace' },

@@ -1,0 +1,73 @@
+// Completion over a saved corpus in one process: the pruned ranking (MaxScore restricted to the
+// typed candidates, search/index.ts) against the exhaustive one, CPU per query, answers compared.
+//
+//   node --max-old-space-size=8192 --import tsx bench/completion.ts --file SNAPSHOT --dir CACHE/corpora [--queries 100]
+//
+// SNAPSHOT is an arXiv snapshot whose saved index is in DIR (bench/corpus.ts --child cold, or a
+// server's <cache>/corpora). Three kinds of typed text, each with a citing sentence: "mo" (most
+// papers have a title word starting with it), bench/measure.ts's typed queries cut to 4 letters,
+// and a whole title word. Prints p50 / p95 CPU per query and how many answers differed (must be 0).
+import { loadavg } from 'node:os';
+import { loadCorpus } from '../server/src/library/corpus';
+import type { Paper } from '../server/src/library/paper';
+import { SearchIndex } from '../server/src/search';
+import { corpusSource } from '../server/src/search/corpus';
+import { openCorpusInWorker } from '../server/src/search/worker';
+import { prng } from './generate';
+import { makeQueries } from './measure';
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const load = () => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+
+async function main(argv: string[]): Promise<void> {
+  const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  const n = Number(arg('--queries') ?? 100);
+  const bundled = await loadCorpus();
+  const corpus = await openCorpusInWorker(arg('--file')!, arg('--dir')!, {});
+  if (typeof corpus === 'string') throw new Error(`no saved corpus: ${corpus}`);
+  const indexOf = (exhaustive: boolean) => {
+    const index = SearchIndex.fromSources([{ id: 'corpus', papers: bundled.papers, kind: 'corpus' }], { exhaustive });
+    index.setEncodedSource(corpusSource(corpus), corpus.encoded);
+    return index;
+  };
+  const indexes = [['pruned', indexOf(false)], ['exhaustive', indexOf(true)]] as const;
+  const rand = prng(11);
+  const sample: Paper[] = [];
+  for (let i = 0; i < 400; i++) {
+    const p = await corpus.store.entryAt(Math.floor(rand() * corpus.store.size));
+    if (p) sample.push(p);
+  }
+  const q = makeQueries(sample, 7);
+  const kinds: [string, (i: number) => [string, string]][] = [
+    ['"mo" + a sentence', (i) => ['mo', q.sentences[i % q.sentences.length]]],
+    ['4 typed letters + a sentence', (i) => [q.typed[i % q.typed.length].slice(0, 4), q.sentences[i % q.sentences.length]]],
+    ['a title word + a sentence', (i) => [q.typed[(i * 5 + 2) % q.typed.length], q.sentences[(i + 7) % q.sentences.length]]],
+  ];
+  console.log(`completion over ${corpus.store.size} papers + the bundled corpus, CPU per query (${n} each, pruned and exhaustive alternating); node ${process.version}, ${load()}`);
+  const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))].toFixed(1);
+  for (const [name, query] of kinds) {
+    const times: Record<string, number[]> = { pruned: [], exhaustive: [] };
+    let differ = 0;
+    for (let i = 0; i < n; i++) {
+      const [typed, context] = query(i);
+      const answers = indexes.map(([label, index]) => {
+        const c = cpuMs();
+        const hits = index.completion(typed, context, { limit: 20 });
+        times[label].push(cpuMs() - c);
+        return JSON.stringify(hits.map((h) => [h.paper.key, h.score, h.matched]));
+      });
+      if (answers[0] !== answers[1]) differ++;
+    }
+    console.log(`${name.padEnd(30)} pruned p50 ${pct(times.pruned, 0.5)} / p95 ${pct(times.pruned, 0.95)} ms   exhaustive p50 ${pct(times.exhaustive, 0.5)} / p95 ${pct(times.exhaustive, 0.95)} ms   answers differing: ${differ}`);
+  }
+  console.log(load());
+  await corpus.store.close();
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
