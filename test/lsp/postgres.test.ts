@@ -120,6 +120,34 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     await db.end();
   });
 
+  it('reads a schema version 1 corpus, and `corpus migrate` brings it to version 2 in place', async () => {
+    // A version 1 corpus: the imported one as version 1 wrote it (no typed column).
+    await admin.query('DROP DATABASE IF EXISTS litlens_v1 WITH (FORCE)');
+    await admin.query('CREATE DATABASE litlens_v1 TEMPLATE litlens_test');
+    const v1 = withDb(url, 'litlens_v1');
+    const db = new pg.Client({ connectionString: v1 });
+    await db.connect();
+    await db.query("DROP INDEX litlens.papers_typed; ALTER TABLE litlens.papers DROP COLUMN typed; UPDATE litlens.meta SET value = '1' WHERE key = 'schema'");
+    const wanted = paperOf(kept[2]);
+    const reader = await start([v1]);
+    assert.equal((await reader.waitFor<Status>('litlens/status', sharedIs('ready'), 30000)).shared![0].papers, kept.length);
+    assert.ok((await reader.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key), 'version 1 is searched');
+
+    const run = cli('corpus', 'migrate', '--to', v1);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /migrated to schema version 2/);
+    const after = (await db.query(`SELECT (SELECT value FROM litlens.meta WHERE key = 'schema')::int AS schema, count(*)::int AS papers,
+      count(*) FILTER (WHERE typed = ts_filter(tsv, '{a,b,d}') AND length(typed) > 0)::int AS typed,
+      (SELECT count(*)::int FROM pg_indexes WHERE schemaname = 'litlens' AND indexname IN ('papers_tsv', 'papers_typed')) AS indexes FROM litlens.papers`)).rows[0];
+    assert.deepEqual(after, { schema: 2, papers: kept.length, typed: kept.length, indexes: 2 });
+    // A second run has nothing to do; a new server reads version 2 and finds the same paper.
+    assert.doesNotMatch(cli('corpus', 'migrate', '--to', v1).stderr, /migrat/);
+    await db.end();
+    const migrated = await start([v1]);
+    await migrated.waitFor<Status>('litlens/status', sharedIs('ready'), 30000);
+    assert.ok((await migrated.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key), 'version 2 is searched');
+  });
+
   it('refuses a URL with a password, without connecting', () => {
     const u = new URL(url);
     u.password = 'secret';

@@ -3,24 +3,25 @@
 // bad lines as `file:line: …`, the summary on stdout.
 import { formatIssue } from '../library/paper';
 import { SharedCorpus } from '../shared/corpus';
-import { importCorpus, storeFieldBar, type ImportProgress } from '../shared/import';
+import { ensureSchema, importCorpus, storeFieldBar, type ImportProgress } from '../shared/import';
 import { checkUrl, connect, describeError, displayUrl } from '../shared/schema';
 import { OUTPUT, UsageError, parse, type Command } from './args';
 
 export const corpus: Command = {
   summary: 'import arXiv snapshots or CSL JSON lines into a shared corpus in PostgreSQL',
-  usage: ['import FILE... --to postgresql://USER@HOST[:PORT]/DB [--categories cs.LG,...] [--json]'],
+  usage: ['import FILE... --to postgresql://USER@HOST[:PORT]/DB [--categories cs.LG,...] [--json]', 'migrate --to postgresql://USER@HOST[:PORT]/DB'],
   notes: [
     'Creates the schema when absent, loads in batches (one transaction each), upserts by key: a newer',
     'snapshot updates its papers in place. Interrupted, run it again: it continues after the last batch',
     'saved. The password comes from PGPASSWORD or ~/.pgpass, never the URL. Members then add the URL',
-    'to litlens.corpora (a read-only role is enough).',
+    'to litlens.corpora (a read-only role is enough). `migrate` (or any import) brings a corpus of an',
+    'older schema version to this one in place.',
   ],
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, { ...OUTPUT, to: { type: 'string' }, categories: { type: 'string' } }, { positionals: true });
     const [sub, ...files] = positionals;
-    if (sub !== 'import') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand: import');
-    if (files.length === 0) throw new UsageError('name the files to import');
+    if (sub !== 'import' && sub !== 'migrate') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand: import, migrate');
+    if (sub === 'import' && files.length === 0) throw new UsageError('name the files to import');
     if (!values.to) throw new UsageError('--to postgresql://USER@HOST[:PORT]/DB is required');
     const wrong = checkUrl(values.to);
     if (wrong) throw new UsageError(wrong);
@@ -36,8 +37,13 @@ export const corpus: Command = {
       const line = `${p.file}: ${p.lines.toLocaleString('en')} lines${pct}, ${p.papers.toLocaleString('en')} papers imported, ${p.filtered.toLocaleString('en')} filtered out, ${p.skipped} bad`;
       process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
     };
+    const log = (message: string) => process.stderr.write(`${message}\n`);
     try {
-      const report = await importCorpus(db, files, { categories, onProgress });
+      if (sub === 'migrate') {
+        await ensureSchema(db, log);
+        return 0;
+      }
+      const report = await importCorpus(db, files, { categories, onProgress, log });
       // The field rule's bar, drawn once here (members' roles may not write it).
       const shared = new SharedCorpus(values.to, { statementMs: 60_000 });
       if (await shared.open()) await storeFieldBar(db, await shared.drawFieldBar(), shared.size);

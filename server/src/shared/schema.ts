@@ -7,7 +7,9 @@
 //                    drawn at: gate.ts fieldBar; optional, a reader computes it when absent or
 //                    stale), "import:<file>" (how far an import of that file got)
 //   litlens.papers   id (the cite key, e.g. arXiv:2101.00001), entry (the whole Paper as JSON:
-//                    cards, Copy BibTeX and the .bib writer read it), tsv (weighted tsvector, GIN)
+//                    cards, Copy BibTeX and the .bib writer read it), tsv (weighted tsvector, GIN),
+//                    typed (tsv's lexemes labelled A, B or D: the fields typed text is matched
+//                    in, with its own small GIN index; version 2)
 //   litlens.terms    stem → df (documents holding it) and max_impact (its best impact anywhere):
 //                    the global statistics LitLens' BM25F ranks with, rebuilt after each import
 //   litlens.impacts  stem → max_impact as the import goes (merged into terms at its end)
@@ -23,21 +25,66 @@
 // PGPASSWORD or ~/.pgpass (node-postgres reads both).
 import pg from 'pg';
 
-/** Bump when the tables or what a row means change; a server refuses a schema it does not know. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bump when the tables or what a row means change. A server reads this version and the one
+ * before (READS_VERSIONS); the importer migrates version 1 in place (MIGRATE_V1_SQL).
+ *   1  papers (id, entry, tsv, source, line, updated)
+ *   2  + typed (tsv's A, B, D lexemes, GIN), and a narrow heap: entry out of line (toasted),
+ *      tsv and typed in the row (STORAGE MAIN), so a candidate scan reads no TOAST and few pages
+ */
+export const SCHEMA_VERSION = 2;
+export const READS_VERSIONS: readonly number[] = [1, 2];
 
-export const SCHEMA_SQL = `
-CREATE SCHEMA IF NOT EXISTS litlens;
-CREATE TABLE IF NOT EXISTS litlens.meta (key text PRIMARY KEY, value jsonb NOT NULL);
-CREATE TABLE IF NOT EXISTS litlens.papers (
+/**
+ * The papers table. Rows are kept narrow for the candidate scans (a bitmap heap scan of a few
+ * thousand rows): toast_tuple_target 256 sends every entry out of line (it is read for the final
+ * 200 only), STORAGE MAIN keeps tsv and typed in the row (read for every candidate; typed left
+ * EXTENDED went out of line too, since tsv keeps the row above the target: 9 buffers a row at 1M).
+ */
+const PAPERS_TABLE = (name: string) => `
+CREATE TABLE IF NOT EXISTS ${name} (
   id text PRIMARY KEY,
   entry jsonb NOT NULL,
   tsv tsvector NOT NULL,
+  typed tsvector NOT NULL,
   source text NOT NULL,
   line integer NOT NULL,
   updated timestamptz NOT NULL DEFAULT now()
-);
+) WITH (toast_tuple_target = 256);
+ALTER TABLE ${name} ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN typed SET STORAGE MAIN;`;
+
+/** The typed fields' lexemes of a stored tsv (title A, authors B, venue and key D). */
+export const TYPED_OF = (tsv: string) => `ts_filter(${tsv}, '{a,b,d}')`;
+
+/** Full-text indexes; the importer drops them before loading an empty table and creates them after. */
+export const INDEXES_SQL = `
 CREATE INDEX IF NOT EXISTS papers_tsv ON litlens.papers USING gin (tsv);
+CREATE INDEX IF NOT EXISTS papers_typed ON litlens.papers USING gin (typed);`;
+
+/**
+ * Version 1 to 2, in one transaction: the rows copied into a table of the new layout (entries and
+ * vectors stored anew), typed filled from tsv, the indexes built once. Readers see 1 or 2.
+ */
+export const MIGRATE_V1_SQL = `
+ALTER TABLE litlens.papers RENAME TO papers_v1;
+ALTER INDEX litlens.papers_pkey RENAME TO papers_v1_pkey;
+DROP INDEX IF EXISTS litlens.papers_tsv;
+${PAPERS_TABLE('litlens.papers')}
+INSERT INTO litlens.papers (id, entry, tsv, typed, source, line, updated)
+  SELECT id, entry, tsv, ${TYPED_OF('tsv')}, source, line, updated FROM litlens.papers_v1;
+DROP TABLE litlens.papers_v1;
+${INDEXES_SQL}
+UPDATE litlens.meta SET value = '2' WHERE key = 'schema';`;
+
+/** The schema and its meta table (any version keeps these). */
+export const META_SQL = `
+CREATE SCHEMA IF NOT EXISTS litlens;
+CREATE TABLE IF NOT EXISTS litlens.meta (key text PRIMARY KEY, value jsonb NOT NULL);`;
+
+/** The current version's tables, where there are none yet. */
+export const SCHEMA_SQL = `
+${PAPERS_TABLE('litlens.papers')}
+${INDEXES_SQL}
 CREATE TABLE IF NOT EXISTS litlens.terms (stem text PRIMARY KEY, df integer NOT NULL, max_impact smallint NOT NULL);
 CREATE TABLE IF NOT EXISTS litlens.impacts (stem text PRIMARY KEY, max_impact smallint NOT NULL);
 INSERT INTO litlens.meta VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING;
@@ -111,7 +158,7 @@ export async function readMeta(db: pg.Pool | pg.PoolClient): Promise<SharedMeta 
   }
   const meta = new Map(rows.map((r) => [r.key, r.value]));
   const schema = Number(meta.get('schema'));
-  if (schema !== SCHEMA_VERSION) return `schema version ${schema}, this LitLens reads version ${SCHEMA_VERSION}`;
+  if (!READS_VERSIONS.includes(schema)) return `schema version ${schema}, this LitLens reads versions ${READS_VERSIONS.join(' and ')}`;
   const averages = meta.get('averages') as SharedMeta['averages'] | undefined;
   const stats = meta.get('stats') as { papers: number } | undefined;
   if (!averages || !stats) return 'the corpus has not finished its first import';

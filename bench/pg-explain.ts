@@ -1,0 +1,82 @@
+// What a shared corpus's candidate queries cost inside PostgreSQL: each query the server would send
+// for a sentence (related, prose hover) or a title beginning (the search box) run again under
+// EXPLAIN (ANALYZE, BUFFERS); medians of execution time and buffers touched, and one plan in full.
+//
+//   node --import tsx bench/pg-explain.ts --url postgresql://USER@HOST:PORT/DB [--queries 30] [--plan]
+//
+// Sentences and titles are drawn from the corpus itself: the papers first by md5(id), the same
+// whatever the table's layout (schema version).
+import pg from 'pg';
+import { SharedCorpus } from '../server/src/shared/corpus';
+
+const arg = (name: string, def?: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : def;
+};
+const url = arg('--url');
+if (!url) {
+  console.error('usage: bench/pg-explain.ts --url postgresql://… [--queries 30] [--plan]');
+  process.exit(2);
+}
+const howMany = Number(arg('--queries', '30'));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+interface Plan {
+  'Execution Time': number;
+  Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number };
+}
+
+async function main(): Promise<void> {
+  const shared = new SharedCorpus(url!, { statementMs: 60_000 });
+  if (!(await shared.open())) throw new Error(shared.message);
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const { rows } = await db.query<{ title: string; abstract: string }>(
+    `SELECT entry->>'title' AS title, entry->>'abstract' AS abstract FROM litlens.papers
+     WHERE id IN (SELECT id FROM litlens.papers ORDER BY md5(id) LIMIT $1) AND entry->>'abstract' <> '' ORDER BY md5(id)`,
+    [howMany],
+  );
+  // The candidate queries the corpus sends, caught on their way to the pool.
+  const caught: { sql: string; params: unknown[] }[] = [];
+  const pool = (shared as unknown as { pool: pg.Pool }).pool;
+  const send = pool.query.bind(pool) as (sql: string, params: unknown[]) => Promise<pg.QueryResult>;
+  (pool as unknown as { query: typeof send }).query = (sql, params) => {
+    if (sql.includes('ts_rank')) caught.push({ sql, params });
+    return send(sql, params);
+  };
+  const kinds = {
+    related: rows.map((r) => r.abstract.split(/(?<=[.!?])\s+/).find((s) => s.split(/\s+/).length >= 8) ?? r.abstract),
+    'search box': rows.map((r) => r.title.split(/\s+/).slice(0, 3).join(' ')),
+  };
+  for (const [kind, texts] of Object.entries(kinds)) {
+    // Context candidates (any word) and typed ones (title, authors, key words) apart.
+    const stats = new Map<string, { ms: number[]; buffers: number[]; shown: boolean }>();
+    for (const text of texts) {
+      caught.length = 0;
+      await (kind === 'related' ? shared.related(text, { limit: 10 }) : shared.search(text, 10));
+      for (const q of caught) {
+        const name = `${kind}, ${/:\*ABD/.test(String(q.params[0])) ? 'typed words' : 'context terms'}`;
+        const s = stats.get(name) ?? { ms: [], buffers: [], shown: !process.argv.includes('--plan') };
+        stats.set(name, s);
+        const plan = ((await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.sql}`, q.params)).rows[0]['QUERY PLAN'] as Plan[])[0];
+        s.ms.push(plan['Execution Time']);
+        s.buffers.push(plan.Plan['Shared Hit Blocks'] + plan.Plan['Shared Read Blocks']);
+        if (!s.shown) {
+          s.shown = true;
+          console.log(`${name}: "${text.slice(0, 60)}…"`);
+          for (const r of (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params)).rows) console.log(`  ${r['QUERY PLAN']}`);
+        }
+      }
+    }
+    for (const [name, s] of stats) {
+      console.log(`${name}: ${s.ms.length} queries, execution median ${median(s.ms).toFixed(1)} ms (max ${Math.max(...s.ms).toFixed(1)}), buffers median ${median(s.buffers)} (max ${Math.max(...s.buffers)})`);
+    }
+  }
+  await db.end();
+  await shared.dispose();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
