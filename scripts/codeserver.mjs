@@ -99,6 +99,18 @@ export async function freePort() {
  * Starts code-server in its own process group on 127.0.0.1:port and waits for /healthz.
  * `extraArgs` e.g. ['--extensionDevelopmentPath', repoRoot]. Answers { url, stop, pid, log }.
  */
+/**
+ * The address that opens `folder` in code-server's workbench, with `file` (if any) in an editor:
+ * VS Code for the web reads a `payload` of [name, value] pairs, and "openFile" opens a
+ * vscode-remote URI on the server's own host (code-server has no `--open FILE` of its own).
+ */
+export function workbenchUrl(base, folder, file = null) {
+  const url = `${base}/?folder=${encodeURIComponent(folder)}`;
+  if (!file) return url;
+  const remote = `vscode-remote://${new URL(base).host}${file.split(path.sep).map(encodeURIComponent).join('/')}`;
+  return `${url}&payload=${encodeURIComponent(JSON.stringify([['openFile', remote]]))}`;
+}
+
 export async function startCodeServer(dirs, { port, extraArgs = [], logFile, trust = false, timeoutMs = 60_000 } = {}) {
   port ??= await freePort();
   const args = [

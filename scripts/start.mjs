@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   copyDir,
+  workbenchUrl,
   freePort,
   installExtension,
   packageVsix,
@@ -108,9 +109,9 @@ installExtension(dirs, vsix);
 const wanted = Number(option('--port') ?? process.env.PORT ?? 8080);
 const port = (await portFree(wanted)) ? wanted : await freePort();
 const server = await startCodeServer(dirs, { port, logFile: path.join(root, 'code-server.log') });
-const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
+const url = workbenchUrl(server.url, workspace, firstFile);
 const opening = positional.length ? `your folder ${workspace}` : `a copy of examples/ (${path.relative(repoRoot, workspace)})`;
-const hint = positional.length ? 'Open your .tex or .md file' : 'Open paper.tex or note.md';
+const hint = firstFile ? `${path.basename(firstFile)} opens in an editor` : 'Open your .tex or .md file';
 console.log(`
   LitLens is running in VS Code (code-server) on ${opening}, at:
 

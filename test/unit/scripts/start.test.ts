@@ -39,3 +39,13 @@ describe('npm start: arguments', () => {
     assert.match(semanticRuntimeMissing('clone'), /npm run build/);
   });
 });
+
+describe('npm start: the address it prints', () => {
+  it('opens the folder, and the file given (or the example paper) through the workbench payload', async () => {
+    const { workbenchUrl } = await import('../../../scripts/codeserver.mjs');
+    assert.equal(workbenchUrl('http://127.0.0.1:8080', '/tmp/my paper'), 'http://127.0.0.1:8080/?folder=%2Ftmp%2Fmy%20paper');
+    const url = new URL(workbenchUrl('http://127.0.0.1:8080', '/tmp/my paper', '/tmp/my paper/main.tex'));
+    assert.equal(url.searchParams.get('folder'), '/tmp/my paper');
+    assert.deepEqual(JSON.parse(url.searchParams.get('payload')!), [['openFile', 'vscode-remote://127.0.0.1:8080/tmp/my%20paper/main.tex']]);
+  });
+});
