@@ -65,29 +65,33 @@ describe('language server over stdio: a bibliography rewritten in place', functi
     })();
 
     let body = toBib(papers);
-    for (let k = 1; k <= 6; k++) {
-      const key = `added${k}`;
-      body = `@article{${key},\n  title = {An Entry Added by Rewrite ${k}},\n  author = {Writer, Ann},\n  year = {2024},\n}\n` + body;
-      const bytes = Buffer.from(body);
-      const handle = await fs.promises.open(bib, 'w'); // truncates
-      try {
-        for (let at = 0; at < bytes.length; at += CHUNK) {
-          await handle.write(bytes, at, Math.min(CHUNK, bytes.length - at), at);
-          if (report) await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(bib), type: 2 }] });
-          await sleep(at === CHUNK * 12 ? 400 : 15); // a longer pause mid-file
+    // A failed assertion stops the reader too: left running, it would keep mocha from exiting.
+    try {
+      for (let k = 1; k <= 6; k++) {
+        const key = `added${k}`;
+        body = `@article{${key},\n  title = {An Entry Added by Rewrite ${k}},\n  author = {Writer, Ann},\n  year = {2024},\n}\n` + body;
+        const bytes = Buffer.from(body);
+        const handle = await fs.promises.open(bib, 'w'); // truncates
+        try {
+          for (let at = 0; at < bytes.length; at += CHUNK) {
+            await handle.write(bytes, at, Math.min(CHUNK, bytes.length - at), at);
+            if (report) await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(bib), type: 2 }] });
+            await sleep(at === CHUNK * 12 ? 400 : 15); // a longer pause mid-file
+          }
+        } finally {
+          await handle.close();
         }
-      } finally {
-        await handle.close();
+        const ended = Date.now();
+        for (let t = Date.now(); !seenAt.has(key) && Date.now() - t < 5000; ) await sleep(20);
+        assert.ok(seenAt.has(key), `${key} never offered`);
+        assert.ok(seenAt.get(key)! - ended <= NEW_ENTRY_MS, `${key} offered ${seenAt.get(key)! - ended} ms after the write ended`);
+        expected.add(key);
+        assert.deepEqual([...new Set(missing)], [], `entries missing from completion during rewrite ${k}`);
+        missing = [];
       }
-      const ended = Date.now();
-      for (let t = Date.now(); !seenAt.has(key) && Date.now() - t < 5000; ) await sleep(20);
-      assert.ok(seenAt.has(key), `${key} never offered`);
-      assert.ok(seenAt.get(key)! - ended <= NEW_ENTRY_MS, `${key} offered ${seenAt.get(key)! - ended} ms after the write ended`);
-      expected.add(key);
-      assert.deepEqual([...new Set(missing)], [], `entries missing from completion during rewrite ${k}`);
-      missing = [];
+    } finally {
+      writing = false;
     }
-    writing = false;
     await watch;
     assert.ok(answers > 50, `only ${answers} completions answered`);
 

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { semanticRuntimeMissing } from '../../../server/src/protocol';
 
 const script = path.join(__dirname, '..', '..', '..', 'scripts', 'start.mjs');
@@ -42,7 +43,8 @@ describe('npm start: arguments', () => {
 
 describe('npm start: the address it prints', () => {
   it('opens the folder, and the file given (or the example paper) through the workbench payload', async () => {
-    const { workbenchUrl } = await import('../../../scripts/codeserver.mjs');
+    const lib = pathToFileURL(path.join(__dirname, '..', '..', '..', 'scripts', 'codeserver.mjs')).href;
+    const { workbenchUrl } = (await import(lib)) as { workbenchUrl: (base: string, folder: string, file?: string) => string };
     assert.equal(workbenchUrl('http://127.0.0.1:8080', '/tmp/my paper'), 'http://127.0.0.1:8080/?folder=%2Ftmp%2Fmy%20paper');
     const url = new URL(workbenchUrl('http://127.0.0.1:8080', '/tmp/my paper', '/tmp/my paper/main.tex'));
     assert.equal(url.searchParams.get('folder'), '/tmp/my paper');
