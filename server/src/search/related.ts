@@ -79,29 +79,44 @@ export class RelatedRanking {
   }
 
   /**
-   * Plain BM25F (bm25f.ts) over the searched parts' statistics, counted as PlainBm25f counts them:
-   * df over titles and abstracts (the index's postings also hold authors, venue and key, whose
-   * df costs the pooled re-cite's tune half R@1 and MRR: docs/related.md) and the fields' average
-   * lengths, per segment once (fieldStatsOf). Null when a part keeps its papers off the heap (a
-   * corpus store holds no abstracts in memory): the index's own scores rank there.
+   * Plain BM25F (bm25f.ts) over the searched parts' statistics. Up to EXACT_PAPERS papers (`exact`),
+   * counted as PlainBm25f counts them: df over titles and abstracts (the index's postings also hold
+   * authors, venue and key, whose df costs the pooled re-cite's tune half R@1 and MRR:
+   * docs/related.md) and the fields' average lengths, per segment once (fieldStatsOf). Larger
+   * libraries take df from the index and lengths from the segments (counting them costs seconds).
+   * Null when a part keeps its papers off the heap (a corpus store holds no abstracts in memory):
+   * the index's own scores rank there.
    */
-  plainScorer(terms: QueryTerm[]): { score(paper: Paper): number; ideal: number; idf(stem: string): number } | null {
-    const parts: FieldStats[] = [];
+  plainScorer(terms: QueryTerm[]): { score(paper: Paper): number; ideal: number; idf(stem: string): number; exact: boolean } | null {
+    const parts: Paper[][] = [];
     for (const [i, part] of this.segments.parts.entries()) {
       if (!this.segments.searched(i)) continue;
       if (!Array.isArray(part.seg.papers)) return null;
-      parts.push(fieldStatsOf(part.seg.papers));
+      parts.push(part.seg.papers);
     }
-    const papers = parts.reduce((sum, f) => sum + f.papers, 0);
+    const papers = parts.reduce((sum, p) => sum + p.length, 0);
     if (papers === 0) return null;
-    const df = new Map(terms.map((q) => [q.stem, parts.reduce((sum, f) => sum + (f.df.get(q.stem) ?? 0), 0)]));
-    const avgTitle = parts.reduce((sum, f) => sum + f.title, 0) / papers;
-    const avgAbstract = parts.reduce((sum, f) => sum + f.abstract, 0) / papers;
+    const exact = papers <= EXACT_PAPERS;
+    let df: Map<string, number>;
+    let avgTitle = 0;
+    let avgAbstract = 0;
+    if (exact) {
+      const stats = parts.map(fieldStatsOf);
+      df = new Map(terms.map((q) => [q.stem, stats.reduce((sum, f) => sum + (f.df.get(q.stem) ?? 0), 0)]));
+      for (const f of stats) (avgTitle += f.title / papers), (avgAbstract += f.abstract / papers);
+    } else {
+      df = new Map(terms.map((q) => [q.stem, q.df]));
+      for (const [i, part] of this.segments.parts.entries()) {
+        if (!this.segments.searched(i)) continue;
+        avgTitle += (part.seg.avg.title * part.seg.papers.length) / papers;
+        avgAbstract += (part.seg.avg.abstract * part.seg.papers.length) / papers;
+      }
+    }
     const stats: CollectionStats = { papers, df: (s) => df.get(s) ?? 0, avgTitle, avgAbstract };
     const stems = terms.map((q) => q.stem);
     const idf = (s: string) => (stats.df(s) > 0 ? bm25Idf(stats.df(s), papers) : 0);
     const ideal = stems.reduce((sum, s) => sum + bm25Idf(stats.df(s), papers), 0);
-    return { score: (paper) => bm25fScore(stems, fieldCountsOf(paper), stats), ideal, idf };
+    return { score: (paper) => bm25fScore(stems, fieldCountsOf(paper), stats), ideal, idf, exact };
   }
 
   /**
@@ -180,7 +195,7 @@ export class RelatedRanking {
     if (plain) {
       for (const d of docs) plainScore.set(d, plain.score(this.segments.paper(d)));
       docs.sort(byPlain);
-      for (const d of this.exactCandidates(terms, plain.idf, docs, plainScore, wanted)) {
+      for (const d of plain.exact ? this.exactCandidates(terms, plain.idf, docs, plainScore, wanted) : []) {
         const x = plain.score(this.segments.paper(d));
         if (x > 0) (plainScore.set(d, x), docs.push(d));
       }
@@ -225,11 +240,19 @@ export class RelatedRanking {
 }
 
 /**
+ * Libraries up to this many papers are ranked exactly as plain BM25F (plainScorer, exactCandidates):
+ * every paper's words stay counted (COUNTED_PAPERS), so scoring all a query's candidates costs ~1 ms
+ * (1,174 papers) where a 20,000-paper library took seconds per query and ~5 s to count df (measured
+ * under load); larger libraries are ranked by BM25F over the index's RELATED_CANDIDATES best.
+ */
+const EXACT_PAPERS = 4096;
+
+/**
  * A paper's words per field, counted once per Paper object: counting 200 candidates afresh costs
  * ~25 ms, a warm related query ~2 ms (bundled corpus). Bounded: at most COUNTED_PAPERS papers
  * (a few kB each), dropped all at once when full.
  */
-const COUNTED_PAPERS = 4096;
+const COUNTED_PAPERS = EXACT_PAPERS;
 const countsOf = new Map<Paper, FieldCounts>();
 
 function fieldCountsOf(paper: Paper): FieldCounts {
