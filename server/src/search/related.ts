@@ -1,8 +1,10 @@
 // The related ranking: is the passage about anything in the library, and which papers.
 //
 // Related (lenses, hovers, Show Related Papers, completion tiers 2-3, the panel, the CLI): the
-// index picks candidates (RELATED_CANDIDATES by its own scores), plain BM25F (bm25f.ts) orders them
-// (it measured best on every tune half: docs/related.md), and the gate (gate.ts) says whether the
+// ranking is exactly plain BM25F's (bm25f.ts, with PlainBm25f's statistics; it measured best on
+// every tune half: docs/related.md): the index's RELATED_CANDIDATES best by its own scores set a
+// bar, BM25F's upper bounds add every paper that can pass it (exactCandidates), plain BM25F
+// orders them; papers sharing only an author, venue or key word (BM25F 0) follow. The gate (gate.ts) says whether the
 // passage is about anything in the library at all: a paper other than those the paragraph cites
 // (`exclude`) must share more of the passage's topical words and score higher than chance gives a
 // passage of the same length (`chance`: random passages of the library's titles) and, given the
@@ -77,28 +79,74 @@ export class RelatedRanking {
   }
 
   /**
-   * Plain BM25F (bm25f.ts) over the searched parts' statistics: df from the index, field lengths
-   * from the segments. Null when a part keeps its papers off the heap (a corpus store holds no
-   * abstracts in memory): the index's own scores rank there.
+   * Plain BM25F (bm25f.ts) over the searched parts' statistics. Up to EXACT_PAPERS papers (`exact`),
+   * counted as PlainBm25f counts them: df over titles and abstracts (the index's postings also hold
+   * authors, venue and key, whose df costs the pooled re-cite's tune half R@1 and MRR:
+   * docs/related.md) and the fields' average lengths, per segment once (fieldStatsOf). Larger
+   * libraries take df from the index and lengths from the segments (counting them costs seconds).
+   * Null when a part keeps its papers off the heap (a corpus store holds no abstracts in memory):
+   * the index's own scores rank there.
    */
-  plainScorer(terms: QueryTerm[]): { score(paper: Paper): number; ideal: number } | null {
-    let papers = 0;
-    let title = 0;
-    let abstract = 0;
+  plainScorer(terms: QueryTerm[]): { score(paper: Paper): number; ideal: number; idf(stem: string): number; exact: boolean } | null {
+    const parts: Paper[][] = [];
     for (const [i, part] of this.segments.parts.entries()) {
       if (!this.segments.searched(i)) continue;
       if (!Array.isArray(part.seg.papers)) return null;
-      const m = part.seg.papers.length;
-      papers += m;
-      title += part.seg.avg.title * m;
-      abstract += part.seg.avg.abstract * m;
+      parts.push(part.seg.papers);
     }
+    const papers = parts.reduce((sum, p) => sum + p.length, 0);
     if (papers === 0) return null;
-    const df = new Map(terms.map((q) => [q.stem, q.df]));
-    const stats: CollectionStats = { papers, df: (s) => df.get(s) ?? 0, avgTitle: title / papers, avgAbstract: abstract / papers };
+    const exact = papers <= EXACT_PAPERS;
+    let df: Map<string, number>;
+    let avgTitle = 0;
+    let avgAbstract = 0;
+    if (exact) {
+      const stats = parts.map(fieldStatsOf);
+      df = new Map(terms.map((q) => [q.stem, stats.reduce((sum, f) => sum + (f.df.get(q.stem) ?? 0), 0)]));
+      for (const f of stats) (avgTitle += f.title / papers), (avgAbstract += f.abstract / papers);
+    } else {
+      df = new Map(terms.map((q) => [q.stem, q.df]));
+      for (const [i, part] of this.segments.parts.entries()) {
+        if (!this.segments.searched(i)) continue;
+        avgTitle += (part.seg.avg.title * part.seg.papers.length) / papers;
+        avgAbstract += (part.seg.avg.abstract * part.seg.papers.length) / papers;
+      }
+    }
+    const stats: CollectionStats = { papers, df: (s) => df.get(s) ?? 0, avgTitle, avgAbstract };
     const stems = terms.map((q) => q.stem);
+    const idf = (s: string) => (stats.df(s) > 0 ? bm25Idf(stats.df(s), papers) : 0);
     const ideal = stems.reduce((sum, s) => sum + bm25Idf(stats.df(s), papers), 0);
-    return { score: (paper) => bm25fScore(stems, fieldCountsOf(paper), stats), ideal };
+    return { score: (paper) => bm25fScore(stems, fieldCountsOf(paper), stats), ideal, idf, exact };
+  }
+
+  /**
+   * Every paper that can be among plain BM25F's top `wanted` besides `seeded` (already scored,
+   * best first): MaxScore over BM25F's upper bounds. A term adds less than its idf to any paper
+   * (tf / (k1 + tf) < 1), so a paper holding only the weakest terms, whose idfs sum to at most
+   * the `wanted`-th seeded score, cannot enter: the candidates are the postings of the other terms
+   * (the index's postings hold every paper whose title or abstract has the word). Exact, for any
+   * number of terms (the impacts' candidates keep 32).
+   */
+  private exactCandidates(terms: QueryTerm[], idf: (stem: string) => number, seeded: number[], score: Map<number, number>, wanted: number): number[] {
+    const bar = seeded.length >= wanted ? score.get(seeded[wanted - 1])! : 0;
+    const byBound = terms.filter((q) => idf(q.stem) > 0).sort((a, b) => idf(a.stem) - idf(b.stem));
+    let weak = 0;
+    let skipped = 0;
+    while (skipped < byBound.length && weak + idf(byBound[skipped].stem) <= bar) weak += idf(byBound[skipped++].stem);
+    const seen = new Set(seeded);
+    const more: number[] = [];
+    for (const q of byBound.slice(skipped)) {
+      for (const [s, part] of this.segments.parts.entries()) {
+        const t = q.ids[s];
+        if (t < 0) continue;
+        const p = part.seg.ctx;
+        for (let i = p.offsets[t], end = p.offsets[t + 1]; i < end; i++) {
+          const d = part.base + p.docs[i];
+          if (!this.segments.dead[d] && !seen.has(d)) (seen.add(d), more.push(d));
+        }
+      }
+    }
+    return more;
   }
 
   /**
@@ -128,8 +176,8 @@ export class RelatedRanking {
     if (ideal <= 0) return [];
     const wanted = Math.max(limit, DEFAULT_LIMIT) * 2;
     const plain = this.plainScorer(terms);
-    // Candidates by the index's scores; the order is plain BM25F's over them (bm25f.ts), the ranking
-    // that measured best on the tune halves (docs/related.md), where every paper is held whole.
+    // Candidates by the index's scores, then every paper BM25F's bounds say can beat them
+    // (exactCandidates); the order is plain BM25F's (bm25f.ts), where every paper is held whole.
     const n = plain
       ? this.contextRanking.accumulateTop(terms, Math.max(wanted, RELATED_CANDIDATES), ones)
       : this.contextRanking.accumulateTop(terms, wanted, (k) => Float64Array.from({ length: k + 1 }, (_, held) => Math.pow(held / k, RELATED_COORD)));
@@ -140,17 +188,26 @@ export class RelatedRanking {
       rank[d] = this.segments.acc[d] * Math.pow(this.segments.termHits[d] / k, RELATED_COORD);
     }
     const docs = plain ? this.segments.top(this.segments.acc, this.segments.touched, n, Math.max(wanted, RELATED_CANDIDATES)) : this.segments.top(rank, this.segments.touched, n, wanted);
+    // Plain BM25F's scores in full precision (rank is float32: its rounding would tie papers BM25F orders).
+    const plainScore = new Map<number, number>();
+    const byPlain = (a: number, b: number) => plainScore.get(b)! - plainScore.get(a)! || a - b;
     let top = 0;
     if (plain) {
-      for (const d of docs) rank[d] = plain.score(this.segments.paper(d));
-      docs.sort((a, b) => rank[b] - rank[a] || a - b);
+      for (const d of docs) plainScore.set(d, plain.score(this.segments.paper(d)));
+      docs.sort(byPlain);
+      for (const d of plain.exact ? this.exactCandidates(terms, plain.idf, docs, plainScore, wanted) : []) {
+        const x = plain.score(this.segments.paper(d));
+        if (x > 0) (plainScore.set(d, x), docs.push(d));
+      }
+      docs.sort(byPlain);
       docs.length = Math.min(docs.length, wanted);
+      for (const d of docs) rank[d] = plainScore.get(d)!;
       top = plain.ideal;
     } else top = ideal;
     const hits: (Hit & { open: boolean; own: boolean })[] = [];
     for (const d of docs) {
       const matched = this.contextRanking.matchedContext(terms, d);
-      const score = Math.sqrt(Math.min(1, rank[d] / top));
+      const score = Math.sqrt(Math.min(1, (plainScore.get(d) ?? rank[d]) / top));
       const facts: PaperFacts = {
         score: normalisedScore(this.segments.acc[d], ideal, this.contextRanking.matchedContext(idealTerms, d).length, idealTerms.length),
         ranked: score,
@@ -162,6 +219,7 @@ export class RelatedRanking {
       hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own: !this.segments.partOf(d).corpus });
     }
     for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;
+    for (const d of docs) rank[d] = 0;
     this.contextRanking.clearAcc(n);
     const best = hits[0]?.score ?? 0;
     const cut = (list: typeof hits) =>
@@ -182,11 +240,19 @@ export class RelatedRanking {
 }
 
 /**
+ * Libraries up to this many papers are ranked exactly as plain BM25F (plainScorer, exactCandidates):
+ * every paper's words stay counted (COUNTED_PAPERS), so scoring all a query's candidates costs ~1 ms
+ * (1,174 papers) where a 20,000-paper library took seconds per query and ~5 s to count df (measured
+ * under load); larger libraries are ranked by BM25F over the index's RELATED_CANDIDATES best.
+ */
+const EXACT_PAPERS = 4096;
+
+/**
  * A paper's words per field, counted once per Paper object: counting 200 candidates afresh costs
  * ~25 ms, a warm related query ~2 ms (bundled corpus). Bounded: at most COUNTED_PAPERS papers
  * (a few kB each), dropped all at once when full.
  */
-const COUNTED_PAPERS = 4096;
+const COUNTED_PAPERS = EXACT_PAPERS;
 const countsOf = new Map<Paper, FieldCounts>();
 
 function fieldCountsOf(paper: Paper): FieldCounts {
@@ -196,6 +262,32 @@ function fieldCountsOf(paper: Paper): FieldCounts {
     countsOf.set(paper, (c = fieldCounts(paper)));
   }
   return c;
+}
+
+/** A segment's papers as plain BM25F counts them (bm25f.ts PlainBm25f.build): df over title and abstract, total field lengths. */
+interface FieldStats {
+  papers: number;
+  df: Map<string, number>;
+  title: number;
+  abstract: number;
+}
+
+/** Counted once per segment's papers (a segment is immutable): ~50 ms per 1,000 papers. */
+const fieldStats = new WeakMap<readonly Paper[], FieldStats>();
+
+function fieldStatsOf(papers: readonly Paper[]): FieldStats {
+  let f = fieldStats.get(papers);
+  if (!f) {
+    f = { papers: papers.length, df: new Map(), title: 0, abstract: 0 };
+    for (const p of papers) {
+      const c = fieldCounts(p);
+      f.title += c.titleLength;
+      f.abstract += c.abstractLength;
+      for (const s of new Set([...c.title.keys(), ...c.abstract.keys()])) f.df.set(s, (f.df.get(s) ?? 0) + 1);
+    }
+    fieldStats.set(papers, f);
+  }
+  return f;
 }
 
 /** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */

@@ -42,8 +42,9 @@ export const COORD = 0.75;
  */
 export const RELATED_COORD = 1;
 /**
- * Papers the related ranking rescores with plain BM25F: the index's best by its own scores
- * (uncoordinated). With 200, the related ranking's top 10 is plain BM25F's for all 70 texts of
- * npm run eval's tune half (citing, paragraphs, off-topic; checked with threshold 0).
+ * Papers the related ranking scores with plain BM25F first: the index's best by its own scores
+ * (uncoordinated). Their BM25F scores set the bar BM25F's upper bounds then add every paper that
+ * can pass (related.ts exactCandidates), so the list is BM25F's whatever this is; a larger seed
+ * sets a higher bar and adds fewer papers.
  */
 export const RELATED_CANDIDATES = 200;

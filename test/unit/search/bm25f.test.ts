@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Paper } from '../../../server/src/library/paper';
 import { PLAIN_BM25F, PlainBm25f, bm25Idf, bm25fScore, fieldCounts, queryStems } from '../../../server/src/search/bm25f';
+import { SearchIndex } from '../../../server/src/search';
 import { ChanceBar, LISTED, OVER_CHANCE, evidenceNeeded, normalisedScore, opensGate, pastBar } from '../../../server/src/search/gate';
 
 const paper = (key: string, title: string, abstract?: string): Paper =>
@@ -30,6 +31,47 @@ describe('search: plain BM25F (the baseline and the related ranking)', () => {
       ['a', 'c'],
     );
     assert.ok(hits[0].score > hits[1].score);
+  });
+});
+
+describe('search: the related ranking is plain BM25F (issue 17)', () => {
+  const related = (papers: Paper[], text: string) =>
+    SearchIndex.build(papers)
+      .related(text, { limit: 10, threshold: 0 })
+      .map((h) => h.paper.key)
+      // After BM25F's list: papers that share only an author, venue or key word (BM25F scores them 0).
+      .slice(0, baseline(papers, text).length);
+  const baseline = (papers: Paper[], text: string) =>
+    PlainBm25f.build(papers)
+      .rank(text, 10)
+      .map((h) => h.paper.key);
+
+  it('counts df over titles and abstracts, not the venue or authors the index also holds', () => {
+    // "glacier" is in ten venues: BM25F's df of it is 1 (paper a), so a's title match beats b's.
+    const papers = [
+      paper('a', 'Glacier', 'Kiln.'),
+      paper('b', 'Kiln', 'Glacier.'),
+      paper('c', 'Cement', 'A kiln fired with coal.'),
+      ...Array.from({ length: 10 }, (_, i) => ({ ...paper(`v${i}`, `Moraine survey ${i}`, 'Sediment cores.'), venue: 'Glacier Review', authors: ['Glacier, Ann'] })),
+    ];
+    assert.deepEqual(baseline(papers, 'glacier kiln').slice(0, 2), ['a', 'b']);
+    assert.deepEqual(related(papers, 'glacier kiln'), baseline(papers, 'glacier kiln'));
+  });
+
+  it("finds BM25F's best paper when it holds none of the 32 terms the index's candidates keep", () => {
+    const word = (i: number) => `x${String.fromCharCode(98 + Math.floor(i / 20))}${String.fromCharCode(98 + (i % 20))}q`;
+    const rare = Array.from({ length: 32 }, (_, i) => word(i));
+    const common = Array.from({ length: 8 }, (_, i) => word(40 + i));
+    const long = 'sediment core layer sample drill site depth record '.repeat(4);
+    const papers = [
+      // Each rare word once, deep in a long abstract; each common word in five such papers.
+      ...rare.map((w, i) => paper(`r${i}`, `Survey ${i}`, `${long} ${w}.`)),
+      ...common.flatMap((w, i) => Array.from({ length: 5 }, (_, j) => paper(`c${i}-${j}`, `Record ${i} ${j}`, `${long} ${w}.`))),
+      paper('target', common.join(' '), 'All the common words in the title.'),
+    ];
+    const text = [...rare, ...common].join(' ');
+    assert.equal(baseline(papers, text)[0], 'target');
+    assert.deepEqual(related(papers, text), baseline(papers, text));
   });
 });
 
