@@ -203,6 +203,12 @@ export class Ranker {
     return merge([], answers, limit);
   }
 
+  /** A request is asked: warm waits for a pause after it ends (the turn after its synchronous work, which is most of it). */
+  private answering(): void {
+    this.asked = performance.now();
+    setImmediate(() => (this.asked = performance.now()));
+  }
+
   /** True when answers may be fused with meaning now. */
   get fuses(): boolean {
     return !!this.semantic?.ready;
@@ -214,7 +220,7 @@ export class Ranker {
    * waits (a missing vector is computed in the background for the next keystroke).
    */
   completion(typed: string, context: string, limit: number): Hit[] {
-    this.asked = performance.now();
+    this.answering();
     const semantic = this.fuses && !typed.trim() && context.trim() ? this.semantic : null;
     const vector = semantic?.queryVectorIfReady(context);
     const local = !semantic || !vector ? this.index.completion(typed, context, { limit }) : semantic.fuseWith(vector, this.index.completion(typed, context, { limit: depth(limit) }), { limit });
@@ -228,14 +234,14 @@ export class Ranker {
    * context ranking with coordination as `coordination` says.
    */
   completionWithin(typed: string, context: string, options: { limit: number; within: ReadonlySet<string>; coordination?: boolean }): Hit[] {
-    this.asked = performance.now();
+    this.answering();
     if (typed.trim()) return this.index.completion(typed, context, options);
     return this.index.context(context, options);
   }
 
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */
   async related(text: string, options: RelatedLimits): Promise<Hit[]> {
-    this.asked = performance.now();
+    this.answering();
     const asked = sharedOptions(options);
     const document = judged(options);
     // A shared corpus whose field the document is outside gives its passages nothing (gate.ts inField).
@@ -258,7 +264,7 @@ export class Ranker {
    * false when meaning would take part but the text's vector is still being computed.
    */
   relatedNow(text: string, options: RelatedLimits): { hits: Hit[]; final: boolean } {
-    this.asked = performance.now();
+    this.answering();
     const local = this.relatedLocalNow(text, options);
     if (this.shared.length === 0) return local;
     const document = judged(options);
@@ -279,7 +285,7 @@ export class Ranker {
 
   /** The search box (SearchIndex.searchBox); an answer from the context ranking is fused with meaning. */
   async search(query: string, options: { limit: number; mode?: SearchMode }): Promise<Hit[]> {
-    this.asked = performance.now();
+    this.answering();
     const { limit } = options;
     const shared = this.sharedHits(limit, (s) => s.search(query, limit));
     return merge(await this.searchLocal(query, options), [await shared], limit, true);

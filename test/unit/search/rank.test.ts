@@ -57,7 +57,8 @@ describe('search: the ranking rule', () => {
     assert.deepEqual(lexicalLimits, [50]);
   });
 
-  it('warm draws the gate\'s bars one query per event-loop turn: a request waits behind one query at most', async () => {
+  it('warm draws the gate\'s bars one query per event-loop turn: a request waits behind one query at most', async function () {
+    this.timeout(20000);
     let queries = 0;
     const spy = Object.create(index, { related: { value: (text: string, o: object) => (queries++, index.related(text, o)) } });
     const ranker = new Ranker(spy);
