@@ -3,7 +3,7 @@
 //
 //   npm run build && node --import tsx test/lsp/latency.ts [--library FILE.bib|FILE.json] [--runs N] [--cache DIR] [--reindex]
 //                                                           [--corpus FILE.jsonl [--categories cs.LG,stat.ML]]
-//                                                           [--shared postgresql://USER@HOST:PORT/DB [--no-bundled]]
+//                                                           [--shared postgresql://USER@HOST:PORT/DB [--no-bundled]] [--settle SECONDS]
 //
 // Prints time to "ready", then p50/p95 per request kind. With --library, that file joins the
 // bundled corpus (e.g. bench/out/library-100000-s1.json from `npm run bench`). With --cache, the
@@ -132,6 +132,9 @@ async function main(): Promise<void> {
       console.log(`shared corpus ${s.url}: ${s.papers} papers, connected in ${Date.now() - started} ms from start`);
     }
     console.log(`after ready: ${showMemory(serverMemory(client.proc.pid))}`);
+    // --settle S: the user reads for S seconds before typing (the server draws the related gate's bars meanwhile: Ranker.warm).
+    const settle = Number(arg('--settle') ?? 0);
+    if (settle > 0) (await new Promise((resolve) => setTimeout(resolve, settle * 1000)), console.log(`settled ${settle} s`));
     if (reindex && library) {
       // One edited title: the server re-reads the file and re-indexes the one chunk that changed.
       const file = path.resolve(library);
