@@ -3,7 +3,7 @@
 //
 //   npm run build && node --import tsx test/lsp/latency.ts [--library FILE.bib|FILE.json] [--runs N] [--cache DIR] [--reindex]
 //                                                           [--corpus FILE.jsonl [--categories cs.LG,stat.ML]]
-//                                                           [--shared postgresql://USER@HOST:PORT/DB [--no-bundled]]
+//                                                           [--shared postgresql://USER@HOST:PORT/DB [--no-bundled]] [--settle SECONDS]
 //
 // Prints time to "ready", then p50/p95 per request kind. With --library, that file joins the
 // bundled corpus (e.g. bench/out/library-100000-s1.json from `npm run bench`). With --cache, the
@@ -132,6 +132,9 @@ async function main(): Promise<void> {
       console.log(`shared corpus ${s.url}: ${s.papers} papers, connected in ${Date.now() - started} ms from start`);
     }
     console.log(`after ready: ${showMemory(serverMemory(client.proc.pid))}`);
+    // --settle S: the user reads for S seconds before typing (the server draws the related gate's bars meanwhile: Ranker.warm).
+    const settle = Number(arg('--settle') ?? 0);
+    if (settle > 0) (await new Promise((resolve) => setTimeout(resolve, settle * 1000)), console.log(`settled ${settle} s`));
     if (reindex && library) {
       // One edited title: the server re-reads the file and re-indexes the one chunk that changed.
       const file = path.resolve(library);
@@ -149,12 +152,24 @@ async function main(): Promise<void> {
     if (corpus || shared) show('completion \\cite{deep lear (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{deep lear', 15) })));
     if (corpus || shared) show('completion \\cite{mo (common prefix)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{mo}', 8) })));
     if (!shared) show('hover on prose (related papers)', await time(runs, () => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'learned dynamics', 3) })));
+    if (corpus && !shared) {
+      // The hover above asks about one sentence again and again (answered from memory after the
+      // first): here each hover is on a sentence not asked before, from the corpus's own abstracts.
+      const sentences = corpusSentences(corpus, runs);
+      const prose = path.join(ws, 'prose.tex');
+      await client.open(prose, 'latex', proseText(sentences[0]));
+      let i = 0;
+      let version = 1;
+      show('hover on prose (a new sentence each)', await time(runs, async () => {
+        await client.notify('textDocument/didChange', { textDocument: { uri: uriOf(prose), version: ++version }, contentChanges: [{ text: proseText(sentences[i++]) }] });
+        await client.request('textDocument/hover', { textDocument: { uri: uriOf(prose) }, position: { line: 2, character: 3 } });
+      }));
+    }
     if (shared) {
       // A shared corpus keeps its answers (a repeated request is answered from memory): every
       // request here asks about text it has not seen, sentences and title words of its own papers.
       const { sentences, titles } = await sharedSamples(shared, 3 * runs);
       const prose = path.join(ws, 'prose.tex');
-      const proseText = (sentence: string) => `\\documentclass{article}\n\\begin{document}\n${sentence}\n\\end{document}\n`;
       await client.open(prose, 'latex', proseText(sentences[0]));
       let i = 0;
       let version = 1;
@@ -195,6 +210,30 @@ async function sharedSamples(url: string, n: number): Promise<{ sentences: strin
     return { sentences, titles };
   } finally {
     await db.end();
+  }
+}
+
+/** A LaTeX document of one sentence. */
+function proseText(sentence: string): string {
+  return `\\documentclass{article}\n\\begin{document}\n${sentence}\n\\end{document}\n`;
+}
+
+/** `n` different sentences (over 8 words, no TeX) of the abstracts at the start of an arXiv snapshot. */
+function corpusSentences(file: string, n: number): string[] {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(64 << 20);
+    const lines = buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8').split('\n').slice(0, -1);
+    const sentences = new Set<string>();
+    for (const line of lines) {
+      const abstract = String(JSON.parse(line).abstract ?? '').replace(/\s+/g, ' ');
+      const sentence = abstract.split(/(?<=[.!?])\s+/).find((x) => x.split(' ').length > 8 && !/[\\$%{}]/.test(x));
+      if (sentence) sentences.add(sentence.trim());
+      if (sentences.size >= n) return [...sentences];
+    }
+    throw new Error(`${file}: too few abstracts for ${n} distinct sentences`);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

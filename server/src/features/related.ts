@@ -17,13 +17,26 @@ export const RELATED_LIST_RELATIVE = 0;
  * A document as the related gate reads it (RelatedLimits.document): its prose (the document null)
  * and the titles of the library entries it cites (the field rule, gate.ts inField).
  */
-export function relatedDocument(id: string, text: string, syntax: Syntax, library: { get(key: string): Paper | undefined } | null | undefined): { id: string; prose: string; cites: string[]; citeKeys: string[] } {
+export function relatedDocument(id: string, text: string, syntax: Syntax, library: { get(key: string): Paper | undefined; version?: number } | null | undefined): RelatedDocument {
+  // Asked on every bare \cite{, hover and lens: read once per text (a long document's prose and keys take milliseconds).
+  const last = readDocuments.get(id);
+  if (last && last.text === text && last.syntax === syntax && last.library === library && last.version === library?.version) return last.document;
   const cited = [...new Set(citedKeys(text, syntax).map((k) => k.key))].flatMap((k) => {
     const title = library?.get(k)?.title;
     return title ? [{ key: k, title }] : [];
   });
-  return { id, prose: documentProse(text, syntax), cites: cited.map((c) => c.title), citeKeys: cited.map((c) => c.key) };
+  const document = { id, prose: documentProse(text, syntax), cites: cited.map((c) => c.title), citeKeys: cited.map((c) => c.key) };
+  readDocuments.delete(id);
+  if (readDocuments.size >= READ_DOCUMENTS) readDocuments.delete(readDocuments.keys().next().value!);
+  readDocuments.set(id, { text, syntax, library, version: library?.version, document });
+  return document;
 }
+
+type RelatedDocument = { readonly id: string; readonly prose: string; readonly cites: string[]; readonly citeKeys: string[] };
+
+/** The documents relatedDocument read last (open documents), by id: the text, library and version it read them with. */
+const readDocuments = new Map<string, { text: string; syntax: Syntax; library: unknown; version: number | undefined; document: RelatedDocument }>();
+const READ_DOCUMENTS = 16;
 
 /** `ctx` is a FeatureContext when the request names a document the server has. */
 export async function related(ctx: LibraryContext | FeatureContext, params: RelatedParams): Promise<SearchResult[]> {

@@ -218,21 +218,43 @@ export class ChanceBar {
     if (this.bag.length < this.minWords || length < 1) return 0;
     const bucket = bucketOf(length);
     let bar = this.bars.get(bucket);
-    if (bar === undefined) {
-      const n = Math.max(1, Math.round(LENGTH_STEP ** bucket));
-      let seed = 0x9e3779b9 ^ bucket;
-      const next = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-      const tops: number[] = [];
-      for (let i = 0; i < NULL_SAMPLES; i++) {
-        const bag = Array.from({ length: n }, () => this.bag[Math.floor(next() * this.bag.length)]).join(' ');
-        tops.push(this.topScore(bag));
-      }
-      tops.sort((a, b) => a - b);
-      bar = tops[Math.floor(CHANCE_QUANTILE * (tops.length - 1))];
-      this.bars.set(bucket, bar);
-    }
+    if (bar === undefined) this.bars.set(bucket, (bar = chanceOf(this.passages(bucket).map(this.topScore))));
     return bar;
   }
+
+  /**
+   * As bar(), one passage per event-loop turn, so that requests are answered between them (at a
+   * million papers one passage of a paragraph's length takes tens of ms, its bar hundreds). A
+   * request that needs the bar meanwhile draws it itself (the same passages: the same bar).
+   */
+  async draw(length: number): Promise<number> {
+    if (this.bag.length < this.minWords || length < 1) return 0;
+    const bucket = bucketOf(length);
+    const tops: number[] = [];
+    for (const passage of this.passages(bucket)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const drawn = this.bars.get(bucket);
+      if (drawn !== undefined) return drawn;
+      tops.push(this.topScore(passage));
+    }
+    const bar = chanceOf(tops);
+    this.bars.set(bucket, bar);
+    return bar;
+  }
+
+  /** The NULL_SAMPLES random passages of a bucket's length (seeded by the bucket: the same every time). */
+  private passages(bucket: number): string[] {
+    const n = Math.max(1, Math.round(LENGTH_STEP ** bucket));
+    let seed = 0x9e3779b9 ^ bucket;
+    const next = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    return Array.from({ length: NULL_SAMPLES }, () => Array.from({ length: n }, () => this.bag[Math.floor(next() * this.bag.length)]).join(' '));
+  }
+}
+
+/** Chance's score from the top scores of a bucket's passages: their CHANCE_QUANTILE. */
+function chanceOf(tops: number[]): number {
+  tops.sort((a, b) => a - b);
+  return tops[Math.floor(CHANCE_QUANTILE * (tops.length - 1))];
 }
 
 /**

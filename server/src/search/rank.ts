@@ -45,6 +45,16 @@ const WARM_WORDS = 400;
 /** How many documents' chance bars are kept (open documents; each is a few numbers). */
 const CHANCE_DOCUMENTS = 16;
 
+/**
+ * Ranker.warm draws nothing until the ranker has been asked nothing for this long: keystrokes come
+ * closer together (and a hover waits about this long before it is asked), so a query of warm (tens
+ * of ms at a million papers, 100-270 ms for passages of 30-45 words under load) starts in a pause.
+ */
+const WARM_PAUSE_MS = 300;
+
+/** How many gated answers are kept (a few lists of hits each: the passages just asked about). */
+const ANSWERS = 64;
+
 export class Ranker {
   constructor(
     readonly index: SearchIndex,
@@ -57,6 +67,10 @@ export class Ranker {
   ) {}
 
   private readonly chance = new Map<string, ChanceBar>();
+  /** The last gated answers (lexicalRelated), by passage and everything asked of the index. */
+  private readonly answers = new Map<string, Hit[]>();
+  /** When a request last asked this ranker (performance.now()): warm waits for a pause after it. */
+  private asked = -Infinity;
   /** Per source (id and hash): the score its own titles reach against it (gate.ts fieldBar). */
   private readonly fieldBars = new Map<string, number>();
   /** Per document (id, cited titles, sources): the sources whose field it is in. */
@@ -72,15 +86,14 @@ export class Ranker {
     if (!kept) {
       const step = Math.max(1, cites.length / FIELD_SAMPLE);
       const picked = Array.from({ length: Math.min(FIELD_SAMPLE, cites.length) }, (_, i) => Math.floor(i * step));
-      const top = (t: string, id: string, exclude?: string) => this.index.related(t, { limit: 1, threshold: 0, within: new Set([id]), exclude: exclude === undefined ? undefined : new Set([exclude]) })[0]?.score ?? 0;
       // A cited paper the source holds itself (even where the document's .bib copy stands for it) is in its field.
-      const citedTop = (i: number, id: string) => (document.citeKeys?.[i] !== undefined && this.index.holds(id, document.citeKeys[i]) ? 1 : top(cites[i], id));
+      const citedTop = (i: number, id: string) => (document.citeKeys?.[i] !== undefined && this.index.holds(id, document.citeKeys[i]) ? 1 : this.titleTop(cites[i], id));
       kept = new Set(
         sources
           .filter((s) => {
             const barKey = `${s.id}\u0000${s.hash}`;
             let bar = this.fieldBars.get(barKey);
-            if (bar === undefined) this.fieldBars.set(barKey, (bar = fieldBar(this.index.sample(s.id, FIELD_SAMPLE).map((p) => top(p.title, s.id, p.key)))));
+            if (bar === undefined) this.fieldBars.set(barKey, (bar = fieldBar(this.fieldQueries(s.id).map((q) => q()))));
             return inField(picked.map((i) => citedTop(i, s.id)), bar);
           })
           .map((s) => s.id),
@@ -88,6 +101,16 @@ export class Ranker {
       remember(this.fields, key, kept);
     }
     return kept.size === sources.length ? within : kept;
+  }
+
+  /** The top score of a title against one source, without the paper `exclude` (the field rule's query). */
+  private titleTop(title: string, id: string, exclude?: string): number {
+    return this.index.related(title, { limit: 1, threshold: 0, within: new Set([id]), exclude: exclude === undefined ? undefined : new Set([exclude]) })[0]?.score ?? 0;
+  }
+
+  /** The queries a source's field bar is drawn from (gate.ts fieldBar): its own sampled titles, each against the rest of it. */
+  private fieldQueries(id: string): (() => number)[] {
+    return this.index.sample(id, FIELD_SAMPLE).map((p) => () => this.titleTop(p.title, id, p.key));
   }
 
   /**
@@ -106,20 +129,42 @@ export class Ranker {
     const chance = this.libraryNull(options.within).bar(words);
     const document = asked.document && this.documentNull(asked.document, options.within);
     const standOut = document ? STAND_OUT * document.bar(words) : undefined;
-    return this.index.related(text, { ...options, chance: chance || undefined, standOut });
+    const final = { ...options, document: undefined, chance: chance || undefined, standOut };
+    // The same passage asked the same way (a bare \cite{ asked again as the user types around it, a
+    // hover moved within one sentence) is the same answer: this ranker's index does not change.
+    const key = [text, final.limit, final.threshold, final.relative, final.strict, final.chance, final.standOut, setKey(final.within), setKey(final.exclude)].join('\u0001');
+    let hits = this.answers.get(key);
+    if (!hits) remember(this.answers, key, (hits = this.index.related(text, final)), ANSWERS);
+    return [...hits];
   }
 
   /**
-   * Draws the whole library's null (gate.ts ChanceBar) for every passage length up to WARM_WORDS,
-   * one length at a time between other work: called when an index is ready, so the first hover or
-   * lens of a length does not pay for it on its request. Lengths already drawn cost nothing.
+   * Draws what the gate needs of the library alone, one query per event-loop turn between other
+   * work: each source's field bar (gate.ts fieldBar) and the whole library's null (gate.ts
+   * ChanceBar) for every passage length up to WARM_WORDS. Called when an index is ready, so the
+   * first hover, lens or completion does not pay for them on its request, and no request waits
+   * behind more than one query of it (at a million papers a query is tens of ms, a bar hundreds).
+   * A request that needs a bar not yet drawn draws it itself; what is drawn already costs nothing.
    */
   async warm(): Promise<void> {
-    const bar = this.libraryNull(undefined);
-    for (const length of ChanceBar.lengths(WARM_WORDS)) {
+    // One query per turn, and none while requests come in (a typist's keystrokes, a hover): the
+    // longest a request can wait behind warm is one query that began in a pause.
+    const turn = async () => {
       await new Promise((resolve) => setImmediate(resolve));
-      bar.bar(length);
+      for (let quiet; (quiet = performance.now() - this.asked) < WARM_PAUSE_MS; ) await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS - quiet));
+    };
+    for (const s of this.index.sources) {
+      const barKey = `${s.id}\u0000${s.hash}`;
+      const tops: number[] = [];
+      for (const query of this.fieldQueries(s.id)) {
+        await turn();
+        if (this.fieldBars.has(barKey)) break;
+        tops.push(query());
+      }
+      if (!this.fieldBars.has(barKey)) this.fieldBars.set(barKey, fieldBar(tops));
     }
+    const bar = this.libraryNull(undefined);
+    for (const length of ChanceBar.lengths(WARM_WORDS)) await bar.draw(length);
   }
 
   /** What random passages of the library's titles score against it (as many titles per source as its share of the library). */
@@ -158,6 +203,12 @@ export class Ranker {
     return merge([], answers, limit);
   }
 
+  /** A request is asked: warm waits for a pause after it ends (the turn after its synchronous work, which is most of it). */
+  private answering(): void {
+    this.asked = performance.now();
+    setImmediate(() => (this.asked = performance.now()));
+  }
+
   /** True when answers may be fused with meaning now. */
   get fuses(): boolean {
     return !!this.semantic?.ready;
@@ -169,6 +220,7 @@ export class Ranker {
    * waits (a missing vector is computed in the background for the next keystroke).
    */
   completion(typed: string, context: string, limit: number): Hit[] {
+    this.answering();
     const semantic = this.fuses && !typed.trim() && context.trim() ? this.semantic : null;
     const vector = semantic?.queryVectorIfReady(context);
     const local = !semantic || !vector ? this.index.completion(typed, context, { limit }) : semantic.fuseWith(vector, this.index.completion(typed, context, { limit: depth(limit) }), { limit });
@@ -182,12 +234,14 @@ export class Ranker {
    * context ranking with coordination as `coordination` says.
    */
   completionWithin(typed: string, context: string, options: { limit: number; within: ReadonlySet<string>; coordination?: boolean }): Hit[] {
+    this.answering();
     if (typed.trim()) return this.index.completion(typed, context, options);
     return this.index.context(context, options);
   }
 
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */
   async related(text: string, options: RelatedLimits): Promise<Hit[]> {
+    this.answering();
     const asked = sharedOptions(options);
     const document = judged(options);
     // A shared corpus whose field the document is outside gives its passages nothing (gate.ts inField).
@@ -210,6 +264,7 @@ export class Ranker {
    * false when meaning would take part but the text's vector is still being computed.
    */
   relatedNow(text: string, options: RelatedLimits): { hits: Hit[]; final: boolean } {
+    this.answering();
     const local = this.relatedLocalNow(text, options);
     if (this.shared.length === 0) return local;
     const document = judged(options);
@@ -230,6 +285,7 @@ export class Ranker {
 
   /** The search box (SearchIndex.searchBox); an answer from the context ranking is fused with meaning. */
   async search(query: string, options: { limit: number; mode?: SearchMode }): Promise<Hit[]> {
+    this.answering();
     const { limit } = options;
     const shared = this.sharedHits(limit, (s) => s.search(query, limit));
     return merge(await this.searchLocal(query, options), [await shared], limit, true);
@@ -257,11 +313,16 @@ function judged(options: RelatedLimits): RelatedLimits['document'] | undefined {
   return options.threshold > 0 ? options.document : undefined;
 }
 
-/** Keeps `value` as the newest of at most CHANCE_DOCUMENTS entries (the oldest goes first). */
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
+/** Keeps `value` as the newest of at most `most` entries (the oldest goes first). */
+function remember<V>(map: Map<string, V>, key: string, value: V, most = CHANCE_DOCUMENTS): void {
   map.delete(key);
-  if (map.size >= CHANCE_DOCUMENTS) map.delete(map.keys().next().value!);
+  if (map.size >= most) map.delete(map.keys().next().value!);
   map.set(key, value);
+}
+
+/** A set's members as one string key, in their order ('' for none). */
+function setKey(set: ReadonlySet<string> | undefined): string {
+  return set ? `${set.size}\u0000${[...set].join('\u0000')}` : '';
 }
 
 /** Words of a passage, as the chance bar counts them. */

@@ -56,4 +56,59 @@ describe('search: the ranking rule', () => {
     assert.equal(keys(now.hits)[0], 'mastering-atari-go');
     assert.deepEqual(lexicalLimits, [50]);
   });
+
+  it('warm draws the gate\'s bars one query per event-loop turn: a request waits behind one query at most', async function () {
+    this.timeout(20000);
+    let queries = 0;
+    const spy = Object.create(index, { related: { value: (text: string, o: object) => (queries++, index.related(text, o)) } });
+    const ranker = new Ranker(spy);
+    let done = false;
+    const warming = ranker.warm().then(() => (done = true));
+    // A request (a hover on a key) arriving in each turn while warm runs: how many queries ran before it.
+    const before: number[] = [];
+    while (!done) {
+      const at = queries;
+      await new Promise((resolve) => setImmediate(resolve));
+      before.push(queries - at);
+    }
+    await warming;
+    assert.ok(queries > 100, `warm drew ${queries} queries`);
+    assert.ok(before.length >= queries, `${before.length} turns for ${queries} queries`);
+    assert.equal(Math.max(...before), 1);
+    // What warm drew, a request does not draw again.
+    queries = 0;
+    ranker.relatedNow(SENTENCE, limits);
+    assert.equal(queries, 1);
+  });
+
+  it('warm draws nothing while requests keep coming, and finishes once they pause', async function () {
+    this.timeout(20000);
+    let drawn = 0;
+    const spy = Object.create(index, { related: { value: (text: string, o: { threshold: number; limit: number }) => (o.threshold === 0 && o.limit === 1 && drawn++, index.related(text, o)) } });
+    const ranker = new Ranker(spy);
+    ranker.completion('', SENTENCE, 5);
+    const warming = ranker.warm();
+    // Requests one after another (25 keystrokes' completions, one per event-loop turn).
+    for (let i = 0; i < 25; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      ranker.completion('', `${SENTENCE} ${i}`, 5);
+    }
+    assert.equal(drawn, 0);
+    await warming;
+    assert.ok(drawn > 100, `warm drew ${drawn} queries`);
+  });
+
+  it('a passage asked again the same way is answered from memory, the same answer', () => {
+    let queries = 0;
+    const spy = Object.create(index, { related: { value: (text: string, o: object) => (queries++, index.related(text, o)) } });
+    const ranker = new Ranker(spy);
+    const first = ranker.relatedNow(SENTENCE, limits);
+    queries = 0;
+    assert.deepEqual(ranker.relatedNow(SENTENCE, limits), first);
+    assert.equal(queries, 0);
+    // Anything else asked is asked of the index.
+    assert.deepEqual(keys(ranker.relatedNow(SENTENCE, { ...limits, limit: 2 }).hits), keys(first.hits).slice(0, 2));
+    ranker.relatedNow(SENTENCE, { ...limits, exclude: new Set(['mastering-atari-go']) });
+    assert.equal(queries, 2);
+  });
 });
