@@ -25,6 +25,8 @@ const entries = [
   { entryPoints: ['server/src/library/workerMain.ts'], outfile: 'dist/libraryWorker.js' },
   // The thread that reads Zotero's database for the server (server/src/library/zotero/thread.ts).
   { entryPoints: ['server/src/library/zotero/threadMain.ts'], outfile: 'dist/zoteroWorker.js' },
+  // The import thread of `litlens corpus import` (server/src/shared/import.ts).
+  { entryPoints: ['server/src/shared/importThreadMain.ts'], outfile: 'dist/importWorker.js' },
 ];
 const existing = (await import('node:fs')).existsSync;
 const builds = entries.filter((e) => existing(e.entryPoints[0]));

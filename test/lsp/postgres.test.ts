@@ -120,6 +120,26 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     await db.end();
   });
 
+  it('draws the same field bar from the same papers whatever order they were imported in', async () => {
+    const lines = fs.readFileSync(FIXTURE, 'utf8').trim().split('\n');
+    const bars: number[] = [];
+    for (const [name, order] of [['litlens_forward', lines], ['litlens_reversed', [...lines].reverse()]] as const) {
+      const file = path.join(ws, `${name}.jsonl`);
+      fs.writeFileSync(file, order.join('\n') + '\n');
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+      const run = cli('corpus', 'import', file, '--to', withDb(BASE!, name));
+      assert.equal(run.status, 0, run.stderr);
+      const db = new pg.Client({ connectionString: withDb(BASE!, name) });
+      await db.connect();
+      bars.push(((await db.query("SELECT value FROM litlens.meta WHERE key = 'field'")).rows[0].value as { bar: number }).bar);
+      await db.end();
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    }
+    assert.ok(bars[0] > 0, JSON.stringify(bars));
+    assert.equal(bars[1], bars[0]);
+  });
+
   it('reads a schema version 1 corpus, and `corpus migrate` brings it to version 2 in place', async () => {
     // A version 1 corpus: the imported one as version 1 wrote it (no typed column).
     await admin.query('DROP DATABASE IF EXISTS litlens_v1 WITH (FORCE)');

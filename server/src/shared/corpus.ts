@@ -458,12 +458,16 @@ export class SharedCorpus {
     return fieldBar(tops);
   }
 
-  /** About n papers, the same ones every time for the same table (PostgreSQL's page sample, seeded). */
+  /**
+   * n papers with titles, chosen by a hash of their ids: the same ones for the same papers whatever
+   * the table's layout (a page sample drew 0.552 and 0.571 from one 100k corpus in two layouts).
+   * An index-only scan of the ids (1M: ~2 s), then n entries.
+   */
   private async sample(n: number): Promise<{ key: string; title: string }[]> {
-    const percent = Math.min(100, (100 * 4 * n) / Math.max(1, this.size));
     const { rows } = await this.query<{ id: string; title: string }>(
-      `SELECT id, entry->>'title' AS title FROM litlens.papers TABLESAMPLE SYSTEM ($1) REPEATABLE (1) WHERE entry->>'title' <> '' ORDER BY id LIMIT $2`,
-      [percent, n],
+      `SELECT id, entry->>'title' AS title FROM (SELECT id FROM litlens.papers ORDER BY md5(id) LIMIT $1) s JOIN litlens.papers USING (id)
+       WHERE entry->>'title' <> '' ORDER BY md5(id) LIMIT $2`,
+      [2 * n, n],
     );
     return rows.map((r) => ({ key: r.id, title: r.title }));
   }
