@@ -68,17 +68,7 @@ export async function ensureSchema(db: pg.Pool, log: (message: string) => void =
   if (found === 1) {
     const started = performance.now();
     log('migrating the schema from version 1 to 2 (the typed fields\' index, a narrow table) ...');
-    const client = await db.connect();
-    try {
-      await client.query("BEGIN; SET LOCAL maintenance_work_mem = '256MB'");
-      await client.query(MIGRATE_V1_SQL);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    await inTransaction(db, "BEGIN; SET LOCAL maintenance_work_mem = '256MB'", (client) => client.query(MIGRATE_V1_SQL));
     log(`migrated to schema version 2 (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
   await db.query(SCHEMA_SQL);
@@ -226,10 +216,8 @@ async function writeBatch(db: pg.Pool, begin: string, batch: BatchRows, known: M
     raised[0].push(batch.terms[i]);
     raised[1].push(batch.impacts[i]);
   }
-  const client = await db.connect();
-  try {
-    // No commit waits for the disk: a batch lost to a server crash is redone by the next run (the mark is in the same transaction).
-    await client.query(begin);
+  // No commit waits for the disk: a batch lost to a server crash is redone by the next run (the mark is in the same transaction).
+  await inTransaction(db, begin, async (client) => {
     if (batch.papers > 0) {
       await client.query("INSERT INTO litlens.meta VALUES ('averages', $1) ON CONFLICT (key) DO NOTHING", [JSON.stringify(batch.averages)]);
       await client.query('CREATE TEMP TABLE IF NOT EXISTS papers_load (id text, entry jsonb, tsv tsvector, source text, line integer) ON COMMIT DELETE ROWS');
@@ -248,13 +236,7 @@ async function writeBatch(db: pg.Pool, begin: string, batch: BatchRows, known: M
       }
     }
     await client.query('INSERT INTO litlens.meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [mark.key, JSON.stringify(mark.value)]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   for (let i = 0; i < raised[0].length; i++) known.set(raised[0][i], Math.max(known.get(raised[0][i]) ?? 0, raised[1][i]));
 }
 
@@ -265,17 +247,26 @@ export async function storeFieldBar(db: pg.Pool, bar: number, papers: number): P
 
 /** litlens.terms and the paper count from the papers as they are now; one transaction, so readers see old or new. */
 export async function rebuildStatistics(db: pg.Pool): Promise<number> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  const total = await inTransaction(db, 'BEGIN', async (client) => {
     await client.query('TRUNCATE litlens.terms');
     await client.query(`INSERT INTO litlens.terms (stem, df, max_impact)
       SELECT s.word, s.ndoc, COALESCE(i.max_impact, 255) FROM ts_stat('SELECT tsv FROM litlens.papers') s LEFT JOIN litlens.impacts i ON i.stem = s.word`);
     const total = Number((await client.query('SELECT count(*) AS n FROM litlens.papers')).rows[0].n);
     await client.query("INSERT INTO litlens.meta VALUES ('stats', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [JSON.stringify({ papers: total, at: new Date().toISOString() })]);
-    await client.query('COMMIT');
-    await client.query('ANALYZE litlens.terms');
     return total;
+  });
+  await db.query('ANALYZE litlens.terms');
+  return total;
+}
+
+/** `work` on one connection between `begin` (BEGIN and any SET LOCAL) and COMMIT; rolled back if it throws. */
+async function inTransaction<T>(db: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
