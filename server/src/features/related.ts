@@ -4,6 +4,7 @@
 import { citedKeys, documentProse, textAround, type Syntax } from '../documents';
 import type { Paper } from '../library/paper';
 import type { RelatedParams, SearchResult } from '../protocol';
+import { remember } from '../search/rank';
 import type { FeatureContext, LibraryContext } from '../workspace/project';
 import { clampLimit, sourceNames, toResults } from './cards';
 
@@ -26,9 +27,7 @@ export function relatedDocument(id: string, text: string, syntax: Syntax, librar
     return title ? [{ key: k, title }] : [];
   });
   const document = { id, prose: documentProse(text, syntax), cites: cited.map((c) => c.title), citeKeys: cited.map((c) => c.key) };
-  readDocuments.delete(id);
-  if (readDocuments.size >= READ_DOCUMENTS) readDocuments.delete(readDocuments.keys().next().value!);
-  readDocuments.set(id, { text, syntax, library, version: library?.version, document });
+  remember(readDocuments, id, { text, syntax, library, version: library?.version, document }, READ_DOCUMENTS);
   return document;
 }
 

@@ -314,7 +314,7 @@ function judged(options: RelatedLimits): RelatedLimits['document'] | undefined {
 }
 
 /** Keeps `value` as the newest of at most `most` entries (the oldest goes first). */
-function remember<V>(map: Map<string, V>, key: string, value: V, most = CHANCE_DOCUMENTS): void {
+export function remember<V>(map: Map<string, V>, key: string, value: V, most = CHANCE_DOCUMENTS): void {
   map.delete(key);
   if (map.size >= most) map.delete(map.keys().next().value!);
   map.set(key, value);
