@@ -11,8 +11,8 @@
 // passage's document, stand out from what random passages of the document's own words score
 // (`standOut`; both computed by rank.ts with gate.ts ChanceBar). Once it passes, every paper past
 // the per-paper bar is listed (gate.ts pastBar), best first, up to the limit. Where it does not, a
-// paper of the user's own libraries (the workspace sources: .bib, CSL-JSON, Zotero) past
-// OWN_LIBRARY x chance opens a list of own-library papers only (gate.ts OWN_LIBRARY). `score` is
+// library with a null lists the user's own papers (the workspace sources: .bib, CSL-JSON, Zotero)
+// the ranking has, own-library papers only (gate.ts ownOpens). `score` is
 // the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 import type { Paper } from '../library/paper';
@@ -20,7 +20,7 @@ import { defaultSettings } from '../protocol';
 import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { ones, type ContextRanking } from './context';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
-import { INFORMATIVE_IDF, normalisedScore, opensGate, opensOwnLibrary, pastBar, type PaperFacts, type PassageFacts } from './gate';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, ownOpens, pastBar, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
 import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import type { Segments } from './segments';
@@ -233,9 +233,9 @@ export class RelatedRanking {
     const opened = hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut);
     if (options.strict) return opened ? cut(pastBar(hits, chance)) : [];
     if (opened) return cut(pastBar(hits, chance, (h) => h.own));
-    // The user's own libraries speak on less (gate.ts OWN_LIBRARY): their papers only.
+    // The user's own libraries speak on less (gate.ts ownOpens): their papers only.
     const own = hits.filter((h) => h.own);
-    return own.length > 0 && opensOwnLibrary(own[0].score, chance, threshold) ? cut(pastBar(own, chance, () => true)) : [];
+    return own.length > 0 && ownOpens(chance) ? cut(own) : [];
   }
 }
 
