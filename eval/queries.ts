@@ -1,6 +1,6 @@
 // The eval set (eval/queries/<kind>.<half>.jsonl) and the ranking metrics, shared by eval.ts
 // (lexical) and semantic.ts (lexical vs fused).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Query {
@@ -22,9 +22,14 @@ export interface RankMetrics {
 
 export const queriesDir = join(__dirname, 'queries');
 
-/** One query per non-empty line; a line that is not JSON fails with its file and line. */
-export function readQueries(kind: Kind, half: Half): Query[] {
-  const file = join(queriesDir, `${kind}.${half}.jsonl`);
+/**
+ * One query per non-empty line; a line that is not JSON fails with its file and line. `dir`: a set
+ * kept outside the project in the same format (npm run eval -- --set DIR), where a missing file is
+ * a kind that set does not measure.
+ */
+export function readQueries(kind: Kind, half: Half, dir = queriesDir): Query[] {
+  const file = join(dir, `${kind}.${half}.jsonl`);
+  if (dir !== queriesDir && !existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((line, i) => [line, i + 1] as const)

@@ -121,11 +121,13 @@ export interface ReciteMetrics {
   r1: number;
   r5: number;
   r10: number;
+  /** R@LIST_DEPTH (20): the key anywhere in the list. */
+  r20: number;
   /** MRR with ranks past LIST_DEPTH counting 0. */
   mrr20: number;
 }
 
-/** R@1, R@5, R@10 and MRR@20 averaged over occurrences (one right key each). */
+/** R@1, R@5, R@10, R@20 and MRR@20 averaged over occurrences (one right key each). */
 export function reciteMetrics(spans: readonly (RankSpan | null)[]): ReciteMetrics {
   const n = spans.length;
   const mean = (f: (s: RankSpan | null) => number) => (n ? spans.reduce((a, s) => a + f(s), 0) / n : 0);
@@ -134,6 +136,7 @@ export function reciteMetrics(spans: readonly (RankSpan | null)[]): ReciteMetric
     r1: mean((s) => hitAt(s, 1)),
     r5: mean((s) => hitAt(s, 5)),
     r10: mean((s) => hitAt(s, 10)),
+    r20: mean((s) => hitAt(s, LIST_DEPTH)),
     mrr20: mean((s) => reciprocalRank(s)),
   };
 }

@@ -21,6 +21,11 @@ const DROP_ARGS = new Set([
   'bibitem', 'hyperref', 'hypertarget', 'index', 'glsadd', 'rule', 'raisebox', 'resizebox', 'scalebox',
   'newlength', 'settowidth', 'captionsetup', 'lstset', 'tikzset', 'pgfplotsset', 'sisetup', 'todo',
   'ExecuteBibliographyOptions',
+  // Front matter: a title, names, affiliations and key words are not a paragraph (no lens, hover or claim there).
+  'title', 'subtitle', 'shorttitle', 'runningtitle', 'titlerunning', 'author', 'authorrunning', 'shortauthors', 'date',
+  'affiliation', 'affil', 'address', 'institute', 'institution', 'email', 'orcid', 'keywords', 'keyword', 'kwd',
+  'icmltitle', 'icmlauthor', 'icmlaffiliation', 'icmlcorrespondingauthor', 'icmlkeywords', 'IEEEauthorblockN',
+  'IEEEauthorblockA', 'corref', 'cortext', 'ead', 'ccsdesc', 'acmConference', 'acmYear', 'acmDOI', 'received', 'accepted',
 ]);
 
 /** Commands whose first argument is dropped and the second kept. */
@@ -34,7 +39,7 @@ const MATH_ENVS = new Set([
 const SKIP_ENVS = new Set([
   'verbatim', 'Verbatim', 'lstlisting', 'minted', 'comment', 'tabular', 'tabularx', 'tabular*', 'longtable', 'array',
   'tikzpicture', 'thebibliography', 'filecontents', 'filecontents*', 'algorithmic', 'pgfpicture', 'axis', 'picture',
-  'code', 'alltt',
+  'code', 'alltt', 'keywords', 'keyword', 'IEEEkeywords', 'CCSXML', 'kwd-group', 'authorblock',
 ]);
 /** Floats: only their captions are prose. */
 const FLOAT_ENVS = new Set([

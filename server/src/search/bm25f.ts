@@ -92,6 +92,13 @@ export class PlainBm25f {
     private readonly postings: Map<string, number[]>,
   ) {}
 
+  /** PlainBm25f.build, once per list of papers (a segment's papers never change): ~50 ms per 1,000 papers. */
+  static of(papers: readonly Paper[]): PlainBm25f {
+    let plain = built.get(papers);
+    if (!plain) built.set(papers, (plain = PlainBm25f.build(papers)));
+    return plain;
+  }
+
   static build(papers: readonly Paper[]): PlainBm25f {
     const docs = papers.map(fieldCounts);
     const postings = new Map<string, number[]>();
@@ -124,3 +131,5 @@ export class PlainBm25f {
       .map(({ i, score }) => ({ paper: this.papers[i], score }));
   }
 }
+
+const built = new WeakMap<readonly Paper[], PlainBm25f>();

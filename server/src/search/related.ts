@@ -11,16 +11,16 @@
 // passage's document, stand out from what random passages of the document's own words score
 // (`standOut`; both computed by rank.ts with gate.ts ChanceBar). Once it passes, every paper past
 // the per-paper bar is listed (gate.ts pastBar), best first, up to the limit. Where it does not, a
-// paper of the user's own libraries (the workspace sources: .bib, CSL-JSON, Zotero) past
-// OWN_LIBRARY x chance opens a list of own-library papers only (gate.ts OWN_LIBRARY). `score` is
+// library with a null lists the user's own papers (the workspace sources: .bib, CSL-JSON, Zotero)
+// the ranking has, own-library papers only (gate.ts ownOpens). `score` is
 // the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 import type { Paper } from '../library/paper';
 import { defaultSettings } from '../protocol';
-import { type CollectionStats, type FieldCounts, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
+import { type CollectionStats, type FieldCounts, PlainBm25f, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { ones, type ContextRanking } from './context';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
-import { INFORMATIVE_IDF, normalisedScore, opensGate, opensOwnLibrary, pastBar, type PaperFacts, type PassageFacts } from './gate';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, ownOpens, pastBar, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
 import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import type { Segments } from './segments';
@@ -82,7 +82,7 @@ export class RelatedRanking {
    * Plain BM25F (bm25f.ts) over the searched parts' statistics. Up to EXACT_PAPERS papers (`exact`),
    * counted as PlainBm25f counts them: df over titles and abstracts (the index's postings also hold
    * authors, venue and key, whose df costs the pooled re-cite's tune half R@1 and MRR:
-   * docs/related.md) and the fields' average lengths, per segment once (fieldStatsOf). Larger
+   * docs/related.md) and the fields' average lengths, per segment once (PlainBm25f.of). Larger
    * libraries take df from the index and lengths from the segments (counting them costs seconds).
    * Null when a part keeps its papers off the heap (a corpus store holds no abstracts in memory):
    * the index's own scores rank there.
@@ -101,9 +101,10 @@ export class RelatedRanking {
     let avgTitle = 0;
     let avgAbstract = 0;
     if (exact) {
-      const stats = parts.map(fieldStatsOf);
-      df = new Map(terms.map((q) => [q.stem, stats.reduce((sum, f) => sum + (f.df.get(q.stem) ?? 0), 0)]));
-      for (const f of stats) (avgTitle += f.title / papers), (avgAbstract += f.abstract / papers);
+      // Each segment's statistics as PlainBm25f counts them (df over titles and abstracts), summed.
+      const stats = parts.map((p) => PlainBm25f.of(p).stats);
+      df = new Map(terms.map((q) => [q.stem, stats.reduce((sum, f) => sum + f.df(q.stem), 0)]));
+      for (const f of stats) (avgTitle += (f.avgTitle * f.papers) / papers), (avgAbstract += (f.avgAbstract * f.papers) / papers);
     } else {
       df = new Map(terms.map((q) => [q.stem, q.df]));
       for (const [i, part] of this.segments.parts.entries()) {
@@ -233,9 +234,9 @@ export class RelatedRanking {
     const opened = hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut);
     if (options.strict) return opened ? cut(pastBar(hits, chance)) : [];
     if (opened) return cut(pastBar(hits, chance, (h) => h.own));
-    // The user's own libraries speak on less (gate.ts OWN_LIBRARY): their papers only.
+    // The user's own libraries speak on less (gate.ts ownOpens): their papers only.
     const own = hits.filter((h) => h.own);
-    return own.length > 0 && opensOwnLibrary(own[0].score, chance, threshold) ? cut(pastBar(own, chance, () => true)) : [];
+    return own.length > 0 && ownOpens(chance) ? cut(own) : [];
   }
 }
 
@@ -262,32 +263,6 @@ function fieldCountsOf(paper: Paper): FieldCounts {
     countsOf.set(paper, (c = fieldCounts(paper)));
   }
   return c;
-}
-
-/** A segment's papers as plain BM25F counts them (bm25f.ts PlainBm25f.build): df over title and abstract, total field lengths. */
-interface FieldStats {
-  papers: number;
-  df: Map<string, number>;
-  title: number;
-  abstract: number;
-}
-
-/** Counted once per segment's papers (a segment is immutable): ~50 ms per 1,000 papers. */
-const fieldStats = new WeakMap<readonly Paper[], FieldStats>();
-
-function fieldStatsOf(papers: readonly Paper[]): FieldStats {
-  let f = fieldStats.get(papers);
-  if (!f) {
-    f = { papers: papers.length, df: new Map(), title: 0, abstract: 0 };
-    for (const p of papers) {
-      const c = fieldCounts(p);
-      f.title += c.titleLength;
-      f.abstract += c.abstractLength;
-      for (const s of new Set([...c.title.keys(), ...c.abstract.keys()])) f.df.set(s, (f.df.get(s) ?? 0) + 1);
-    }
-    fieldStats.set(papers, f);
-  }
-  return f;
 }
 
 /** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */

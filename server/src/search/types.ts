@@ -68,7 +68,7 @@ export interface RelatedOptions extends QueryOptions {
   /** The score the top paper must reach: what passages of the document's words score by chance (gate.ts ChanceBar). */
   standOut?: number;
   /**
-   * The strict gate only: an own-library paper opens no list on the easier bar (gate.ts OWN_LIBRARY).
+   * The strict gate only: own-library papers are not listed when it is closed (gate.ts ownOpens).
    * Completion asks so: its rows from elsewhere displace the document's own entries.
    */
   strict?: boolean;

@@ -117,6 +117,21 @@ Another paragraph.|`;
     }
   });
 
+  it('sits over no title, author, date or keywords: front matter is not a paragraph', () => {
+    const para = 'Agents that plan with a learned dynamics model of the environment reach superhuman play in Atari, Go, chess and shogi. Tree search with a learned model works without the rules.';
+    const front = [
+      '\\title{Planning with a Learned Dynamics Model: Tree Search and Superhuman Play in Atari, Go, Chess and Shogi}',
+      '\\author{A. Researcher\\thanks{Planning Lab}, B. Student \\\\ Department of Reinforcement Learning and Model-Based Planning}',
+      '\\date{Model-based planning workshop on learned dynamics and tree search}',
+      '\\keywords{model-based reinforcement learning, learned dynamics model, tree search, Atari, Go, chess, shogi}',
+      '\\begin{keywords}model-based reinforcement learning, learned dynamics model, tree search, superhuman play\\end{keywords}',
+    ].join('\n');
+    const { ctx } = ws.at(`\\documentclass{article}\n\\begin{document}\n${front}\n\\maketitle\n\n\\section{Intro}\n${para}\n|`);
+    const lenses = codeLenses(ctx, new LensMemo());
+    assert.equal(lenses.length, 1, lenses.map((l) => ctx.doc.text.slice(l.anchor, l.anchor + 30)).join(' | '));
+    assert.equal(ctx.doc.text.slice(lenses[0]!.anchor, lenses[0]!.anchor + 6), 'Agents');
+  });
+
   it('titles: "1 related paper: …", two titles and a count of the rest', () => {
     assert.equal(lensTitle({ anchor: 0, keys: ['a'], titles: ['A Title'], uncited: 1 }), '1 related paper: A Title');
     assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: ['A', 'B', 'C'], uncited: 3 }), '3 related papers: A; B; +1 more');
