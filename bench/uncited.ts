@@ -1,8 +1,8 @@
 // How long uncited-claim hints take on a 30-page paper: in process (the feature function the
 // server calls, features/uncitedClaims.ts) and through the real language server over JSON-RPC
-// (didOpen → the first diagnostics with hints; an edit of one paragraph → its diagnostics, which
-// include the server's 250 ms pause after a keystroke), and how long a completion waits while a
-// paper's hints are first ranked.
+// (didOpen → the first diagnostics with hints; an edit of one paragraph → its diagnostics, from
+// the change and from the end of the server's 250 ms pause after a keystroke), and how long a
+// completion waits while a paper's hints are first ranked, beside a server with hints off.
 //
 //   node --import tsx bench/uncited.ts [--pages 30] [--runs 10]
 //
@@ -20,6 +20,7 @@ import { SearchIndex, sourcesOf } from '../server/src/search';
 import { Ranker } from '../server/src/search/rank';
 import { projectOf } from '../server/src/workspace/project';
 import { bibFilesOf, defaultDir, findPapers } from '../eval/real';
+import { DIAGNOSTICS_DELAY_MS } from '../server/src/lsp/diagnostics';
 import { TestClient, uriOf } from '../test/lsp/harness';
 
 const arg = (name: string, fallback: number) => {
@@ -77,39 +78,54 @@ async function main(): Promise<void> {
   console.log(`in process: all hints of the paper (cold) median ${ms(median(cold))}, max ${ms(Math.max(...cold))}; ${hints} hints`);
   console.log(`in process: after editing one paragraph median ${ms(median(edit))}, max ${ms(Math.max(...edit))}`);
 
-  // The real server over JSON-RPC.
+  // The real server over JSON-RPC: hints on (the default), then off, the keystroke path's baseline.
+  const on = await serverRun(dir, otherDir, file, text, paras.length, runs, 'hint');
+  const off = await serverRun(dir, otherDir, file, text, paras.length, 0, 'off');
+  const list = (xs: number[]) => `${xs.map((x) => x.toFixed(0)).join(', ')} ms (p95 of ${xs.length}: ${p95(xs).toFixed(0)} ms)`;
+  console.log(`server: completion 300 ms after didOpen, while the hints are first ranked: ${list(on.during)}; load ${load()}`);
+  console.log(`server: the same with hints off (litlens.uncitedClaims "off"):              ${list(off.during)}; load ${load()}`);
+  console.log(`server: completion once the hints are out: ${list(on.idle)}; hints off: ${list(off.idle)}`);
+  console.log(`server: didOpen → diagnostics with ${on.hints} hints ${ms(on.opened)} (includes the 250 ms pause)`);
+  console.log(`server: didChange of one paragraph → its diagnostics median ${ms(median(on.edits))}, max ${ms(Math.max(...on.edits))} after the change; median ${ms(median(on.edits) - DIAGNOSTICS_DELAY_MS)} after the ${DIAGNOSTICS_DELAY_MS} ms typing pause ends`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]!;
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** One server: didOpen, completions while the first hints are ranked, the first hints, completions after, `edits` edited paragraphs. */
+async function serverRun(dir: string, otherDir: string, file: string, text: string, paragraphCount: number, edits: number, uncitedClaims: 'hint' | 'off') {
   const client = TestClient.start();
   try {
-    await client.initialize(dir, { litlens: { libraries: [otherDir] }, cacheDir: null });
+    client.settings = { libraries: [otherDir], uncitedClaims };
+    await client.initialize(dir, { litlens: { libraries: [otherDir], uncitedClaims }, cacheDir: null });
     await client.waitFor('litlens/status', (s: { state: string }) => s.state === 'ready', 300000);
     const uri = uriOf(file);
     let t = performance.now();
     await client.open(file, 'latex', text);
-    // While the hints are first ranked (after the 250 ms pause): how long a completion waits.
+    const published = client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && (uncitedClaims === 'off' || p.diagnostics.some((d: any) => d.code === 'uncited-claim')), 60000);
+    // After the 250 ms pause: how long a completion waits (a keystroke's), ten in a row.
     const cite = text.indexOf('\\cite{') + '\\cite{'.length;
     const before = text.slice(0, cite);
     const position = { line: before.split('\n').length - 1, character: cite - (before.lastIndexOf('\n') + 1) };
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const during: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const c = performance.now();
-      await client.request('textDocument/completion', { textDocument: { uri }, position });
-      during.push(performance.now() - c);
-    }
-    const first = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.diagnostics.some((d: any) => d.code === 'uncited-claim'), 60000);
+    const completions = async () => {
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const c = performance.now();
+        await client.request('textDocument/completion', { textDocument: { uri }, position });
+        times.push(performance.now() - c);
+      }
+      return times;
+    };
+    const during = await completions();
+    const first = await published;
     const opened = performance.now() - t;
-    const idle: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const c = performance.now();
-      await client.request('textDocument/completion', { textDocument: { uri }, position });
-      idle.push(performance.now() - c);
-    }
-    console.log(`server: completion while the hints are first ranked: ${during.map((x) => x.toFixed(0)).join(', ')} ms; afterwards: ${idle.map((x) => x.toFixed(0)).join(', ')} ms`);
-    console.log(`server: didOpen → diagnostics with ${first.diagnostics.filter((d: any) => d.code === 'uncited-claim').length} hints ${ms(opened)} (includes the 250 ms pause)`);
+    const idle = await completions();
     const times: number[] = [];
     let current = text;
-    for (let r = 0; r < runs; r++) {
-      const p = paragraphs(current, 'latex')[Math.floor(((r + 0.5) * paras.length) / runs)]!;
+    for (let r = 0; r < edits; r++) {
+      const p = paragraphs(current, 'latex')[Math.floor(((r + 0.5) * paragraphCount) / edits)]!;
       const next = `${current.slice(0, p.end)} And one more.${current.slice(p.end)}`;
       t = performance.now();
       await client.notify('textDocument/didChange', { textDocument: { uri, version: r + 2 }, contentChanges: [{ text: next }] });
@@ -117,10 +133,9 @@ async function main(): Promise<void> {
       times.push(performance.now() - t);
       current = next;
     }
-    console.log(`server: didChange of one paragraph → diagnostics median ${ms(median(times))}, max ${ms(Math.max(...times))} (includes the 250 ms pause)`);
+    return { during, idle, opened, hints: first.diagnostics.filter((d: any) => d.code === 'uncited-claim').length, edits: times };
   } finally {
     await client.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -202,7 +202,7 @@ const grid = (axes: Partial<Record<keyof HandGate, number[]>>, base: HandGate): 
 };
 
 /** L2-regularised logistic regression on standardised features, by Newton steps. */
-function logistic(X: number[][], y: number[], lambda: number): { w: number[]; mean: number[]; sd: number[] } {
+function logistic(X: number[][], y: number[], lambda: number, weight: readonly number[] = []): { w: number[]; mean: number[]; sd: number[] } {
   const d = X[0]!.length;
   const mean = Array.from({ length: d }, (_, j) => X.reduce((a, x) => a + x[j]!, 0) / X.length);
   const sd = Array.from({ length: d }, (_, j) => Math.sqrt(X.reduce((a, x) => a + (x[j]! - mean[j]!) ** 2, 0) / X.length) || 1);
@@ -213,9 +213,10 @@ function logistic(X: number[][], y: number[], lambda: number): { w: number[]; me
     const H = Array.from({ length: d + 1 }, () => new Array(d + 1).fill(0));
     Z.forEach((z, n) => {
       const p = 1 / (1 + Math.exp(-z.reduce((a, v, j) => a + v * w[j]!, 0)));
-      const s = p * (1 - p);
+      const c = weight[n] ?? 1;
+      const s = c * p * (1 - p);
       for (let j = 0; j <= d; j++) {
-        g[j] += (p - y[n]!) * z[j]!;
+        g[j] += c * (p - y[n]!) * z[j]!;
         for (let k = 0; k <= d; k++) H[j]![k] += s * z[j]! * z[k]!;
       }
     });
@@ -246,33 +247,126 @@ function solve(A: number[][], b: number[]): number[] {
   return M.map((row, i) => row[n]! / (row[i]! || 1e-12));
 }
 
+/**
+ * How a logistic rule transfers to a paper it was not fitted on (issue 22's fourth pass):
+ * `calibrate`: the named features read relative to the sentence's own paper (z-scores over its
+ * candidate sentences: papers differ in how close their sentences are to anything); `docZ`: the
+ * rule's score itself read as a z-score within its paper; `macro`: every training paper weighs the
+ * same in the fit and the threshold is the best macro-averaged precision (mean over papers) at
+ * macro recall ≥ 0.25, so a long paper does not dominate.
+ */
+interface Transfer {
+  lambda?: number;
+  calibrate?: readonly string[];
+  docZ?: boolean;
+  macro?: boolean;
+}
+
+/** Each value less its paper's mean, over its paper's standard deviation (rows with keys only count). */
+function zWithinPaper(rows: readonly Row[], values: readonly number[], counts: (r: Row) => boolean): number[] {
+  const by = new Map<number, number[]>();
+  rows.forEach((r, i) => counts(r) && by.set(r.paper, [...(by.get(r.paper) ?? []), values[i]!]));
+  const stat = new Map([...by].map(([k, xs]) => {
+    const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+    return [k, { m, sd: Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / xs.length) || 1 }] as const;
+  }));
+  return rows.map((r, i) => {
+    const st = stat.get(r.paper);
+    return st ? (values[i]! - st.m) / st.sd : 0;
+  });
+}
+
 /** A logistic rule over `features` (names of Row.x, plus 'topic'); its threshold chosen as the hand rules'. */
-function logisticRule(name: string, features: string[], lambda = 1): Rule {
+function logisticRule(name: string, features: string[], lambdaOrTransfer: number | Transfer = 1): Rule {
+  const t0: Transfer = typeof lambdaOrTransfer === 'number' ? { lambda: lambdaOrTransfer } : lambdaOrTransfer;
+  const lambda = t0.lambda ?? 1;
   const ow = HINT_GATE.otherWeight;
+  const has = (r: Row) => keysAt(ow)(r).length > 0;
   const matrix = (rows: readonly Row[]) => {
     const topic = topicLogs(rows, ow);
     const over = overDocument(rows, ow);
-    return rows.map((r, i) => features.map((f) => (f === 'topic' ? topic[i]! : f === 'overDoc' ? over[i]! : r.x[f]!)));
+    const raw = rows.map((r, i) => features.map((f) => (f === 'topic' ? topic[i]! : f === 'overDoc' ? over[i]! : r.x[f]!)));
+    for (const [j, f] of features.entries()) {
+      if (!t0.calibrate?.includes(f)) continue;
+      const z = zWithinPaper(rows, raw.map((x) => x[j]!), has);
+      raw.forEach((x, i) => (x[j] = z[i]!));
+    }
+    return raw;
   };
   return {
     name,
     fit: (train, citing) => {
-      const use = train.filter((r) => keysAt(ow)(r).length);
-      const m = logistic(matrix(use), use.map((r) => (r.truth.length ? 1 : 0)), lambda);
-      const score = (rows: readonly Row[]) => matrix(rows).map((x, i) => (keysAt(ow)(rows[i]!).length ? m.w[0]! + x.reduce((a, v, j) => a + (m.w[j + 1]! * (v - m.mean[j]!)) / m.sd[j]!, 0) : -Infinity));
-      const t = bestPoint(curve(picks(train, score(train), keysAt(ow)), citing)).threshold;
+      const use = train.filter(has);
+      const perPaper = new Map<number, number>();
+      for (const r of use) perPaper.set(r.paper, (perPaper.get(r.paper) ?? 0) + 1);
+      const weight = t0.macro ? use.map((r) => use.length / (perPaper.size * perPaper.get(r.paper)!)) : [];
+      const m = logistic(matrix(use), use.map((r) => (r.truth.length ? 1 : 0)), lambda, weight);
+      const linear = (rows: readonly Row[]) => matrix(rows).map((x, i) => (has(rows[i]!) ? m.w[0]! + x.reduce((a, v, j) => a + (m.w[j + 1]! * (v - m.mean[j]!)) / m.sd[j]!, 0) : -Infinity));
+      const score = (rows: readonly Row[]) => {
+        const s = linear(rows);
+        if (!t0.docZ) return s;
+        const z = zWithinPaper(rows, s, has);
+        return s.map((x, i) => (x === -Infinity ? x : z[i]!));
+      };
+      const picked = picks(train, score(train), keysAt(ow));
+      const t = (t0.macro ? bestMacroPoint(picked, train, citing) : bestPoint(curve(picked, citing))).threshold;
       // In the features' own units: a hint when Σ weight × feature ≥ the threshold (the intercept moved into it).
-      const raw = features.map((f, j) => `${f}: ${(m.w[j + 1]! / m.sd[j]!).toFixed(4)}`).join(', ');
+      const raw = features.map((f, j) => `${f}: ${(m.w[j + 1]! / m.sd[j]!).toFixed(6)}`).join(', ');
       const intercept = m.w[0]! - features.reduce((a, _, j) => a + (m.w[j + 1]! * m.mean[j]!) / m.sd[j]!, 0);
-      return { score: (rows) => score(rows).map((s) => s - t), ow, describe: `${raw}; threshold ${(t - intercept).toFixed(4)}` };
+      return { score: (rows) => score(rows).map((s) => s - t), ow, describe: `${raw}; intercept ${intercept.toFixed(4)}; threshold ${t0.docZ ? `${t.toFixed(6)} (z within the paper)` : (t - intercept).toFixed(6)}` };
     },
   };
+}
+
+/** Per paper at a threshold: its hints, right hints, citing sentences hinted. */
+function perPaper(all: readonly (Pick & { paper: number })[], threshold: number): Map<number, { hints: number; right: number; hit: Set<string>; top3: number }> {
+  const out = new Map<number, { hints: number; right: number; hit: Set<string>; top3: number }>();
+  for (const p of all) {
+    if (p.score < threshold) continue;
+    const e = out.get(p.paper) ?? { hints: 0, right: 0, hit: new Set<string>(), top3: 0 };
+    e.hints++;
+    if (p.right) (e.right++, e.hit.add(p.original), p.top3 && e.top3++);
+    out.set(p.paper, e);
+  }
+  return out;
+}
+
+/** Macro-averaged precision (over papers with a hint) and recall (over papers with a citing sentence) at a threshold. */
+function macroAt(all: readonly (Pick & { paper: number })[], citingBy: ReadonlyMap<number, number>, threshold: number): Point {
+  const per = perPaper(all, threshold);
+  const ps = [...per.values()].map((e) => e.right / e.hints);
+  const rs = [...citingBy].filter(([, c]) => c > 0).map(([k, c]) => (per.get(k)?.hit.size ?? 0) / c);
+  const right = [...per.values()].reduce((a, e) => a + e.right, 0);
+  const top3 = [...per.values()].reduce((a, e) => a + e.top3, 0);
+  return { threshold, hints: [...per.values()].reduce((a, e) => a + e.hints, 0), precision: ps.length ? ps.reduce((a, x) => a + x, 0) / ps.length : 0, recall: rs.length ? rs.reduce((a, x) => a + x, 0) / rs.length : 0, top3: right ? top3 / right : 0 };
+}
+
+/** Each tune paper's originally citing sentences (recall's denominator), set by main. */
+let citingOfPaper: readonly number[] = [];
+
+/** Citing sentences per paper of `rows`. */
+function citingByPaper(rows: readonly Row[]): Map<number, number> {
+  return new Map([...new Set(rows.map((r) => r.paper))].map((k) => [k, citingOfPaper[k] ?? 0]));
+}
+
+/** The threshold with the best macro precision at macro recall ≥ 0.25 and top-3 ≥ 0.6. */
+function bestMacroPoint(picked: readonly Pick[], rows: readonly Row[], _citing: number): Point {
+  const tagged = tagPapers(picked, rows);
+  const citingBy = citingByPaper(rows);
+  const points = [...new Set(tagged.map((p) => p.score))].filter((x) => x > -Infinity).sort((a, b) => b - a).map((t) => macroAt(tagged, citingBy, t));
+  return bestPoint(points);
+}
+
+/** The paper of each pick (Pick.original is "paper\noriginal"). */
+function tagPapers(picked: readonly Pick[], _rows: readonly Row[]): (Pick & { paper: number })[] {
+  return picked.map((p) => ({ ...p, paper: Number(p.original.split('\n')[0]) }));
 }
 
 interface CvResult {
   name: string;
   atThreshold: Point;
   atRecall: Point;
+  macro: Point;
   folds: string[];
 }
 
@@ -291,10 +385,16 @@ function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number
   const points = curve(held, total);
   const atThreshold = [...points].reverse().find((p) => p.threshold >= 0) ?? { threshold: 0, hints: 0, precision: 0, recall: 0, top3: 0 };
   const atRecall = points.filter((p) => p.recall >= 0.25).reduce((a, b) => (b.precision > a.precision ? b : a), { threshold: 0, hints: 0, precision: 0, recall: 0, top3: 0 });
-  return { name: rule.name, atThreshold, atRecall, folds };
+  // Macro-averaged over the ten held-out papers, at the fitted thresholds (each paper's own fold's).
+  const macro = macroAt(tagPapers(held, rows), citingByPaper(rows), 0);
+  return { name: rule.name, atThreshold, atRecall, macro, folds };
 }
 
 const base: HandGate = { ...FORMER, threshold: 0.89, cueWeight: 0.35, ownCueWeight: 0.1, topicWeight: 0 };
+/** The closeness features (how near the sentence's best papers are), which papers differ in most. */
+const CLOSENESS = ['own', 'other', 'matched', 'margin', 'overDoc'];
+/** Few features: closeness over the document, the named author, the cues, the topic penalty. */
+const FEW = ['overDoc', 'other', 'named', 'claim', 'topic'];
 const FULL = ['own', 'other', 'matched', 'bestIsOwn', 'margin', 'overDoc', 'claim', 'priorWork', 'etAl', 'names', 'numbers', 'ownWork', 'docRefs', 'section', 'first', 'named', 'topic'];
 
 export const RULES: Rule[] = [
@@ -310,12 +410,25 @@ export const RULES: Rule[] = [
   logisticRule(`logistic, ${FULL.length} features, λ 30`, FULL, 30),
   logisticRule(`logistic, ${FULL.length} features, λ 100`, FULL, 100),
   logisticRule('logistic, 9 features, λ 10', ['own', 'other', 'matched', 'bestIsOwn', 'claim', 'ownWork', 'section', 'named', 'topic'], 10),
+  // Issue 22's fourth pass: rules that should transfer to papers not fitted on.
+  logisticRule(`logistic, ${FULL.length} features, λ 300`, FULL, 300),
+  logisticRule(`logistic, ${FULL.length} features, λ 1000`, FULL, 1000),
+  logisticRule('logistic, 5 features, λ 30', FEW, 30),
+  logisticRule('logistic, 5 features, λ 100', FEW, 100),
+  logisticRule(`logistic, ${FULL.length}, closeness per paper (z), λ 30`, FULL, { lambda: 30, calibrate: CLOSENESS }),
+  logisticRule(`logistic, ${FULL.length}, all per paper (z), λ 30`, FULL, { lambda: 30, calibrate: FULL.filter((f) => f !== 'topic') }),
+  logisticRule(`logistic, ${FULL.length}, score z within paper, λ 30`, FULL, { lambda: 30, docZ: true }),
+  logisticRule(`logistic, ${FULL.length}, macro, λ 30`, FULL, { lambda: 30, macro: true }),
+  logisticRule(`logistic, ${FULL.length}, macro, λ 100`, FULL, { lambda: 100, macro: true }),
+  logisticRule(`logistic, ${FULL.length}, macro, closeness z, λ 30`, FULL, { lambda: 30, macro: true, calibrate: CLOSENESS }),
+  logisticRule(`logistic, ${FULL.length}, macro, score z, λ 30`, FULL, { lambda: 30, macro: true, docZ: true }),
+  logisticRule('logistic, 5, macro, closeness z, λ 30', FEW, { lambda: 30, macro: true, calibrate: CLOSENESS }),
 ];
 
 async function main(argv: string[]): Promise<number> {
   const log = (m: string) => process.stderr.write(`eval:uncited:cv: ${m}\n`);
   const corpus = !argv.includes('--no-corpus');
-  const positional = argv.filter((a) => !a.startsWith('--'));
+  const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--rows');
   const root = positional[0] ? path.resolve(positional[0]) : defaultDir().dir;
   if (!root || !fs.existsSync(root)) {
     log('the real papers are not there; pass the folder: npm run eval:uncited:cv -- DIR');
@@ -323,21 +436,31 @@ async function main(argv: string[]): Promise<number> {
   }
   const all = findPapers(root, log);
   const tune = all.filter((p) => p.half === 'tune'); // never the test half
-  const rows: Row[] = [];
-  const citing: number[] = [];
-  for (const [k, paper] of tune.entries()) {
-    const run = await runPaper(paper, all.filter((o) => o !== paper), corpus, false);
-    rows.push(...rowsOf(run.hints, k));
-    citing.push(run.hints.citing);
-    log(`${paper.name}: ${rows.filter((r) => r.paper === k).length} candidate sentences`);
+  let rows: Row[] = [];
+  let citing: number[] = [];
+  // --rows FILE: the tune rows read from FILE when it exists, else computed and written there (to try rules quickly).
+  const rowsFile = argv.includes('--rows') ? argv[argv.indexOf('--rows') + 1] : undefined;
+  if (rowsFile && fs.existsSync(rowsFile)) {
+    const saved = JSON.parse(fs.readFileSync(rowsFile, 'utf8')) as { rows: (Omit<Row, 'byOther'> & { byOther: [number, { keys: string[]; score: number; matched: number }][] })[]; citing: number[] };
+    rows = saved.rows.map((r) => ({ ...r, byOther: new Map(r.byOther) }));
+    citing = saved.citing;
+  } else {
+    for (const [k, paper] of tune.entries()) {
+      const run = await runPaper(paper, all.filter((o) => o !== paper), corpus, false);
+      rows.push(...rowsOf(run.hints, k));
+      citing.push(run.hints.citing);
+      log(`${paper.name}: ${rows.filter((r) => r.paper === k).length} candidate sentences`);
+    }
+    if (rowsFile) fs.writeFileSync(rowsFile, JSON.stringify({ rows: rows.map((r) => ({ ...r, byOther: [...r.byOther] })), citing }));
   }
+  citingOfPaper = citing;
   console.log(`leave-one-paper-out on the tune half (${tune.length} papers, ${rows.length} candidate sentences, ${citing.reduce((a, c) => a + c, 0)} citing)`);
-  console.log('rule                                        | at fitted thresholds: precision recall top-3 hints | P@R.25 (recall, top-3)');
+  console.log('rule                                        | at fitted thresholds: precision recall top-3 hints | P@R.25 (recall, top-3) | macro precision recall at fitted thresholds');
   for (const rule of RULES) {
     const r = crossValidate(rule, rows, citing);
     const a = r.atThreshold;
     const b = r.atRecall;
-    console.log(`${r.name.padEnd(43)} | ${a.precision.toFixed(3)} ${a.recall.toFixed(3)} ${a.top3.toFixed(3)} ${String(a.hints).padStart(4)} | ${b.precision.toFixed(3)} (${b.recall.toFixed(3)}, ${b.top3.toFixed(3)})`);
+    console.log(`${r.name.padEnd(43)} | ${a.precision.toFixed(3)} ${a.recall.toFixed(3)} ${a.top3.toFixed(3)} ${String(a.hints).padStart(4)} | ${b.precision.toFixed(3)} (${b.recall.toFixed(3)}, ${b.top3.toFixed(3)}) | macro ${r.macro.precision.toFixed(3)} ${r.macro.recall.toFixed(3)}`);
     if (argv.includes('--folds')) for (const [k, f] of r.folds.entries()) console.log(`    without ${tune[k]!.name}: ${f}`);
   }
   console.log('\nfitted on all ten tune papers (what the chosen rule becomes):');

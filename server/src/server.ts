@@ -59,11 +59,17 @@ export function startServer(connection: Connection = createConnection()): Connec
   connection.onDidChangeConfiguration((change) => s.settingsChanged(change.settings));
   connection.onDidChangeWatchedFiles((params) => s.filesChanged(params.changes));
 
-  connection.onCompletion(on(null, (ctx, text) => lsp.toCompletionList(completion(ctx), text, (key) => !!ctx.library?.inStore(key)), true));
+  /** A request on the keystroke path: background ranking waits while it is answered. */
+  const keystroke =
+    <P, R>(handler: (params: P) => Promise<R>) =>
+    (params: P): Promise<R> =>
+      s.keystrokes.answer(() => handler(params));
+
+  connection.onCompletion(keystroke(on(null, (ctx, text) => lsp.toCompletionList(completion(ctx), text, (key) => !!ctx.library?.inStore(key)), true)));
   connection.onCompletionResolve(async (item) =>
     lsp.isCompletionData(item.data) ? lsp.resolvedCompletion(item, await resolveCompletion((await s.library()).library, item.data.key, item.data.addsEntryTo)) : item,
   );
-  connection.onHover(on(null, async (ctx, text) => lsp.toHover(await hover(ctx), text)));
+  connection.onHover(keystroke(on(null, async (ctx, text) => lsp.toHover(await hover(ctx), text))));
   connection.onDefinition(on(null, (ctx) => lsp.toDefinition(definition(ctx))));
   const lenses = on([], (ctx, text) => s.lenses.list(ctx).map((l) => lsp.toCodeLens(l, text)));
   connection.onCodeLens(async (params) => (await s.lensesReady(), lenses(params)));

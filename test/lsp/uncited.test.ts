@@ -81,6 +81,27 @@ describe('language server over stdio: uncited-claim hints and the gap report', f
     await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && hints(p).some((d: any) => d.severity === 4));
   });
 
+  it('a completion asked while a newly opened paper\'s hints are first ranked is answered before they are published', async () => {
+    // A long paper of distinct invented sentences: its first ranking takes many turns of the event loop.
+    const topics = ['airborne lidar surveys of alpine glaciers', 'marine heatwaves and coral bleaching', 'pesticide exposure of honey bee colonies'];
+    const paras = Array.from({ length: 400 }, (_, i) => `Survey ${i} of ${topics[i % 3]} reports that station ${i * 7} recorded change ${i * 13} across site ${i * 3} over ${i + 2} seasons of field work.`);
+    const long = `\\documentclass{article}\n\\begin{document}\n\\section{Introduction}\n\nHeat stress bleaches corals~\\cite{}.\n\n${paras.join('\n\n')}\n\n\\bibliography{refs}\n\\end{document}\n`;
+    const file = path.join(ws, 'long.tex');
+    fs.writeFileSync(file, long);
+    const longUri = uriOf(file);
+    const published = () => client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === longUri);
+    await client.open(file, 'latex', long);
+    // The paper's problems go out when its hints start being ranked (a long first ranking), the hints after.
+    await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === longUri);
+    const completion = await client.request('textDocument/completion', { textDocument: { uri: longUri }, position: positionOf(long, '~\\cite{', '~\\cite{'.length) });
+    const answeredAfter = published().length;
+    assert.ok(completion.items.some((i: any) => i.textEdit?.newText === 'ortiz2019coral'), JSON.stringify(completion.items[0]));
+    await client.waitFor('textDocument/publishDiagnostics', () => published().length === 2, 60000);
+    assert.equal(answeredAfter, 1, 'the completion was answered after the hints were published');
+    assert.ok(hints(published()[1]!.params).length > 0);
+    assert.deepEqual(hints(published()[0]!.params), []);
+  });
+
   it('the quick fix "Cite KEY" writes the citation at the sentence end; the hint then goes away', async () => {
     const [hint] = hints(first);
     const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });

@@ -70,7 +70,10 @@ export interface HintGate {
 // On all ten: 0.639 / 0.250 / 0.758; the test half, measured once afterwards: 0.390 / 0.171 / 0.632
 // (docs/uncited.md has the table). Refitted the same way (same rule, same λ; CV again best at
 // λ 30: 0.614 at recall ≥ 0.25) after the related ranking became plain BM25F exactly (issue 17),
-// which moved the features' scores; the weights below are that refit's.
+// which moved the features' scores; the weights below are that refit's. Issue 22's fourth pass
+// (7 Dec 2026) tried rules meant to transfer to unseen papers by the same cross-validation (λ 300
+// and 1000, five features, closeness as z-scores within the paper, macro-weighted fits): none
+// separated from this one (docs/uncited.md has the table), so it stays.
 export const HINT_GATE: HintGate = {
   floor: 0,
   threshold: 0.8466, // fitted: the score of its last hint

@@ -12,6 +12,7 @@ import { matchGroup } from '../documents/latex';
 import type { Library } from '../library/library';
 import type { Hit } from '../search';
 import type { Ranker } from '../search/rank';
+import { countFieldsAhead } from '../search/related';
 import type { FeatureContext } from '../workspace/project';
 import { closePapers } from './closeness';
 import { blockEnd } from './codeLens';
@@ -355,26 +356,44 @@ export function tiersFor(library: Library, named: readonly string[], folders: re
 }
 
 /** How long warming runs before it lets other messages (a keystroke's completion) through. */
-const SLICE_MS = 5;
+const SLICE_MS = 2;
 
 /**
  * Ranks every candidate sentence not yet in the memo, yielding to the event loop every SLICE_MS so
  * a long paper's first ranking never holds up a completion; false when `stale()` says the document
  * changed meanwhile (what was ranked stays in the memo).
  */
-export async function warmClaims(ctx: FeatureContext, memo: ClaimMemo, stale: () => boolean, gate: HintGate = HINT_GATE): Promise<boolean> {
+export async function warmClaims(ctx: FeatureContext, memo: ClaimMemo, stale: () => boolean, turn: Turn = {}, gate: HintGate = HINT_GATE): Promise<boolean> {
   const { doc, index, library, config } = ctx;
   if (!index || !library || config.uncitedClaims === 'off') return true;
   const { tiers, id } = tiersOf(ctx);
+  let slow = turn.slow;
+  const pause = async () => {
+    slow?.();
+    slow = undefined;
+    // Two turns: a message read while the last slice ran is handled in the first (its handler was queued before ours).
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    await turn.idle?.();
+  };
+  // The library's field statistics, counted once per index: at once they would be one step of 100-300 ms.
+  await countFieldsAhead(index.index.parts, pause, SLICE_MS);
+  if (stale()) return false;
   let started = performance.now();
   for (const c of memo.sentences(doc.text, doc.syntax, gate)) {
     memo.suggest(index, c.text, tiers, id, gate);
     if (performance.now() - started < SLICE_MS) continue;
-    await new Promise((resolve) => setImmediate(resolve));
+    await pause();
     if (stale()) return false;
     started = performance.now();
   }
   return true;
+}
+
+/** How warming shares the main thread: `idle` resolves when no keystroke request is being answered; `slow` is told once, when the ranking first yields. */
+export interface Turn {
+  idle?: () => Promise<void>;
+  slow?: () => void;
 }
 
 /** The uncited-claim hints of the context's document; [] when the setting is off or the index is not ready. */

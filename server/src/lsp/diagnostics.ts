@@ -27,6 +27,8 @@ export class DiagnosticsPublisher {
   private readonly texts = new Map<string, string>();
   /** Per document: where the writer is typing (the end of the last edit, or the cursor a request named since) and when it was edited. */
   private readonly typing = new Map<string, { offset: number; at: number }>();
+  /** The open documents whose hints have been published once. */
+  private readonly hinted = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -37,6 +39,8 @@ export class DiagnosticsPublisher {
     private readonly background: (work: Promise<unknown>, what: string) => void,
     /** Uncited-claim hints (features/uncitedClaims.ts) go out with the problems; only edited paragraphs are ranked again. */
     private readonly claims?: ClaimMemo,
+    /** Resolves when no keystroke request (completion, hover) is being answered: the first ranking of hints waits for them. */
+    private readonly keystrokesIdle?: () => Promise<void>,
   ) {}
 
   schedule(uri: string, delay = DIAGNOSTICS_DELAY_MS): void {
@@ -80,6 +84,7 @@ export class DiagnosticsPublisher {
     clearTimeout(this.timers.get(document.uri));
     this.texts.delete(document.uri);
     this.typing.delete(document.uri);
+    this.hinted.delete(document.uri);
     if (syntaxOf(document.languageId)) this.background(this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] }), 'clearing diagnostics');
   }
 
@@ -97,11 +102,16 @@ export class DiagnosticsPublisher {
     const problems = diagnostics(found.ctx, held);
     if (!problems) return;
     const { version } = found.text;
-    // The first ranking of a long paper yields to other messages; an edit meanwhile schedules the next publish.
-    if (this.claims && !(await warmClaims(found.ctx, this.claims, () => this.documents.get(uri)?.version !== version))) return;
+    const shown = problems.map((p) => toDiagnostic(p, found.text));
+    // The first ranking of a long paper yields to other messages and waits for keystroke requests; the
+    // problems of a newly opened paper go out before it (it has no hints yet to lose); an edit meanwhile
+    // schedules the next publish.
+    const slow = this.hinted.has(uri) ? undefined : () => this.background(this.connection.sendDiagnostics({ uri, version, diagnostics: shown }), 'publishing diagnostics');
+    if (this.claims && !(await warmClaims(found.ctx, this.claims, () => this.documents.get(uri)?.version !== version, { idle: this.keystrokesIdle, slow }))) return;
     const { config } = found.ctx;
     const hints = this.claims ? uncitedClaims(found.ctx, this.claims).map((h) => claimDiagnostic(h, found.text, config.uncitedClaims)) : [];
-    await this.connection.sendDiagnostics({ uri, version, diagnostics: [...problems.map((p) => toDiagnostic(p, found.text)), ...hints] });
+    if (this.claims && this.documents.get(uri)) this.hinted.add(uri);
+    await this.connection.sendDiagnostics({ uri, version, diagnostics: [...shown, ...hints] });
   }
 
   private publishFileIssues(library: Library | null): void {

@@ -36,6 +36,7 @@ import { ZoteroSource } from '../workspace/zotero';
 import { toDoc } from './convert';
 import { ClaimMemo } from '../features/uncitedClaims';
 import { DiagnosticsPublisher } from './diagnostics';
+import { Keystrokes } from './keystrokes';
 import { SettingsStore, settingsFromInitializationOptions, settingsSection } from './settings';
 
 export class Session {
@@ -43,6 +44,8 @@ export class Session {
   readonly lenses = new CodeLenses();
   /** Each sentence's close papers, for uncited-claim hints and their quick fixes. */
   readonly claims = new ClaimMemo();
+  /** Completion and hover in flight: background ranking waits for them. */
+  readonly keystrokes = new Keystrokes();
   private readonly adder = new EntryAdder();
   private readonly diagnostics: DiagnosticsPublisher;
   private workspace = new LitLensWorkspace({ folders: [], trusted: true, cacheDir: null });
@@ -58,7 +61,7 @@ export class Session {
   private ownWatcher: LibraryWatcher | undefined;
 
   constructor(private readonly connection: Connection) {
-    this.diagnostics = new DiagnosticsPublisher(connection, this.documents, (uri) => this.at(uri), this.background, this.claims);
+    this.diagnostics = new DiagnosticsPublisher(connection, this.documents, (uri) => this.at(uri), this.background, this.claims, () => this.keystrokes.idle());
     this.documents.onDidChangeContent((e) => this.diagnostics.edited(e.document));
     this.documents.onDidClose((e) => {
       this.diagnostics.closed(e.document);

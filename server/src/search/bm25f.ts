@@ -99,8 +99,24 @@ export class PlainBm25f {
     return plain;
   }
 
-  static build(papers: readonly Paper[]): PlainBm25f {
-    const docs = papers.map(fieldCounts);
+  /**
+   * PlainBm25f.of ahead of need for background work: the papers counted `sliceMs` at a time with
+   * `pause()` between, so no single step holds a keystroke.
+   */
+  static async ahead(papers: readonly Paper[], pause: () => Promise<void>, sliceMs = 5): Promise<void> {
+    if (built.has(papers)) return;
+    const docs: FieldCounts[] = [];
+    let started = performance.now();
+    for (const p of papers) {
+      docs.push(fieldCounts(p));
+      if (performance.now() - started < sliceMs) continue;
+      await pause();
+      started = performance.now();
+    }
+    if (!built.has(papers)) built.set(papers, PlainBm25f.build(papers, docs));
+  }
+
+  static build(papers: readonly Paper[], docs: FieldCounts[] = papers.map(fieldCounts)): PlainBm25f {
     const postings = new Map<string, number[]>();
     for (const [i, d] of docs.entries()) {
       for (const s of new Set([...d.title.keys(), ...d.abstract.keys()])) {

@@ -265,6 +265,17 @@ function fieldCountsOf(paper: Paper): FieldCounts {
   return c;
 }
 
+/**
+ * Counts what the first exact related query of each part would count at once (PlainBm25f.of,
+ * ~50 ms per 1,000 papers), `sliceMs` at a time with `pause()` between: background work (a
+ * paper's first hints) asks this first so no single step holds a keystroke.
+ */
+export async function countFieldsAhead(parts: readonly { seg: { papers: readonly Paper[] | unknown } }[], pause: () => Promise<void>, sliceMs = 5): Promise<void> {
+  const lists = parts.flatMap((p) => (Array.isArray(p.seg.papers) ? [p.seg.papers as readonly Paper[]] : []));
+  if (lists.reduce((sum, l) => sum + l.length, 0) > EXACT_PAPERS) return; // ranked from the index's own statistics (plainScorer)
+  for (const papers of lists) await PlainBm25f.ahead(papers, pause, sliceMs);
+}
+
 /** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */
 function wordEvidence(stem: string): number {
   return SCIENTIFIC_STEMS.has(stem) ? 0.5 : 1;
