@@ -20,7 +20,7 @@ export class ContextRanking {
   constructor(
     private readonly segments: Segments,
     /** Score every posting (IndexOptions.exhaustive). */
-    private readonly exhaustive: boolean,
+    readonly exhaustive: boolean,
   ) {}
 
   contextTerms(text: string): QueryTerm[] {
