@@ -88,6 +88,23 @@ describe('search/maxscore: exact dynamic pruning', function () {
     }
   });
 
+  it('forgets the kept matches of a common prefix when the library changes', () => {
+    const [pruned, exhaustive] = both([
+      { id: 'library.bib', papers: generated, kind: 'workspace' },
+      { id: 'corpus', papers: bundled, kind: 'corpus' },
+    ]);
+    const texts = passages([...generated, ...bundled], 12, 21);
+    const same = (typed: string) => {
+      for (const text of texts) assert.deepEqual(answer(pruned.completion(typed, text, { limit: 10 })), answer(exhaustive.completion(typed, text, { limit: 10 })), `completion ${typed}: ${text}`);
+    };
+    same('mo');
+    // Papers taken out and others' keys hidden: other document numbers, other candidates.
+    for (const index of [pruned, exhaustive]) index.setSource({ id: 'library.bib', papers: generated.slice(500, 2500), kind: 'workspace' });
+    same('mo');
+    for (const index of [pruned, exhaustive]) index.hideKeys(generated.slice(600, 1200).map((p) => p.key));
+    same('mo');
+  });
+
   it('picks the same related papers, with and without the gate', () => {
     const [pruned, exhaustive] = both([
       { id: 'library.bib', papers: generated, kind: 'workspace' },
