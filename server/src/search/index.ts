@@ -159,13 +159,12 @@ export class SearchIndex extends Segments {
     const bonus = (d: number) => (0.25 * tok[d]) / (maxTyped || 1);
     let maxCtx = 0;
     let nc = this.contextRanking.accumulateOf(terms, candidates);
+    // Typed text many papers match: its matches are kept for the next context (completionOfMany).
+    if (nc === null && !this.scope && candidates.length > this.total / KEEP_SHARE) this.keepCommonPrefix(typed, { candidates: Uint32Array.from(candidates), tok, maxTyped, words });
     // Over a quarter of the papers ("mo" at a million: 40%): the restriction skips too little for
-    // two pruned passes to beat one scan of every posting (measured at 1M, docs/benchmarks.md).
-    // The typed matches are kept for the next context (completionOfMany).
-    if (nc === null && candidates.length > this.total / 4) {
-      nc = this.contextRanking.accumulate(terms);
-      if (!this.scope) this.keepCommonPrefix(typed, { candidates: Uint32Array.from(candidates), tok, maxTyped, words });
-    }
+    // two pruned passes and the loops over the candidates to beat one scan of every posting
+    // (measured at 1M, docs/benchmarks.md); the kept matches leave only the passes.
+    if (nc === null && candidates.length > this.total / 4) nc = this.contextRanking.accumulate(terms);
     if (nc !== null) {
       for (const d of candidates) if (acc[d] > maxCtx) maxCtx = acc[d];
     } else {
@@ -205,7 +204,7 @@ export class SearchIndex extends Segments {
   }
 
   /**
-   * Typed text matched by over a quarter of the papers ("mo" at a million), kept from its first
+   * Typed text matched by many papers ("mo" at a million: 40%), kept from its first
    * completion (keepCommonPrefix), so a new context costs the two MaxScore passes restricted to
    * the candidates (as in completionNow) and not a scan of every posting of its common words.
    * Exact: the same candidates, typed scores and blend as completionNow, in the same float32
@@ -213,17 +212,17 @@ export class SearchIndex extends Segments {
    * only the best of those (`best`, by typed score) are looked at here.
    */
   private completionOfMany(kept: CommonPrefix, terms: QueryTerm[], limit: number): Hit[] {
-    const { tok, maxTyped, best, allowed } = kept;
+    const { tok, maxTyped, best } = kept;
     const acc = this.acc;
     const final = this.final;
     const touched = this.touched;
     const list = this.tokTouched;
     const bonus = (d: number) => (0.25 * tok[d]) / (maxTyped || 1);
-    const first = this.contextRanking.accumulateBlend(terms, 1, { allowed, scale: 1, maxBonus: 0, score: (_d, sum) => sum }, NONE_DEAD);
+    const first = this.contextRanking.accumulateBlend(terms, 1, { allowed: tok, scale: 1, maxBonus: 0, score: (_d, sum) => sum }, NONE_DEAD);
     const maxCtx = first > 0 ? acc[touched[0]] : 0;
     this.contextRanking.clearAcc(first);
     const score = (d: number, sum: number) => Math.fround((maxCtx > 0 ? sum / maxCtx : 0) + bonus(d));
-    const nc = this.contextRanking.accumulateBlend(terms, limit, { allowed, scale: maxCtx > 0 ? 1 / maxCtx : 0, bonus: kept.bonus, maxBonus: 0.25, score }, this.dead);
+    const nc = this.contextRanking.accumulateBlend(terms, limit, { allowed: tok, scale: maxCtx > 0 ? 1 / maxCtx : 0, bonus: tok, bonusScale: 0.25 / (maxTyped || 1), maxBonus: 0.25, score }, this.dead);
     let n = 0;
     for (let i = 0; i < nc; i++) {
       const d = touched[i];
@@ -238,7 +237,7 @@ export class SearchIndex extends Segments {
     for (; i < best.length; i++) {
       const d = best[i];
       if (final[d] !== 0) continue;
-      const value = kept.bonus[d];
+      const value = Math.fround(bonus(d));
       if (found >= limit && value < last) break;
       final[d] = value;
       list[n++] = d;
@@ -249,7 +248,7 @@ export class SearchIndex extends Segments {
       // Not enough among the best typed: all of them (as completionNow does).
       for (const d of kept.candidates) {
         if (final[d] !== 0) continue;
-        final[d] = kept.bonus[d];
+        final[d] = bonus(d);
         list[n++] = d;
       }
     }
@@ -274,15 +273,9 @@ export class SearchIndex extends Segments {
     // A candidate with no typed score (a hyphenated word's joined form alone) is not told apart from the others here.
     if (this.contextRanking.exhaustive || matches.candidates.some((d) => matches.tok[d] === 0)) return;
     const tok = new Float32Array(this.total);
-    const bonus = new Float32Array(this.total);
-    const allowed = new Uint8Array(this.total);
-    for (const d of matches.candidates) {
-      tok[d] = matches.tok[d];
-      bonus[d] = (0.25 * tok[d]) / (matches.maxTyped || 1);
-      allowed[d] = 1;
-    }
+    for (const d of matches.candidates) tok[d] = matches.tok[d];
     const best = Uint32Array.from(this.top(tok, matches.candidates, matches.candidates.length, KEPT_BEST_TYPED));
-    this.commonPrefixes.set(typed, { generation: this.generation, candidates: matches.candidates, tok, bonus, allowed, maxTyped: matches.maxTyped, words: matches.words, best });
+    this.commonPrefixes.set(typed, { generation: this.generation, candidates: matches.candidates, tok, maxTyped: matches.maxTyped, words: matches.words, best });
     for (const key of this.commonPrefixes.keys()) {
       if (this.commonPrefixes.size <= KEPT_COMMON_PREFIXES) break;
       this.commonPrefixes.delete(key);
@@ -290,25 +283,23 @@ export class SearchIndex extends Segments {
   }
 }
 
-/** The matches of typed text most papers hold (completionOfMany): ~11 bytes per paper each. */
+/** The matches of typed text many papers hold (completionOfMany): 4 bytes per paper and 4 per candidate. */
 interface CommonPrefix {
   generation: number;
   /** Every candidate (document numbers). */
   candidates: Uint32Array;
-  /** Typed score with the coverage penalty per document; 0 for all but the candidates. */
+  /** Typed score with the coverage penalty per document; 0 for all but the candidates (Blend.allowed too). */
   tok: Float32Array;
-  /** Its part of the blend, as completionNow rounds it (float32). */
-  bonus: Float32Array;
-  /** 1 for a candidate. */
-  allowed: Uint8Array;
   maxTyped: number;
   words: string[];
   /** The KEPT_BEST_TYPED best candidates by typed score (dead ones left out), best first. */
   best: Uint32Array;
 }
 
-/** Typed texts whose matches are kept: the few common prefixes a user is typing (~11 MB each at a million papers). */
-const KEPT_COMMON_PREFIXES = 4;
+/** Typed texts whose matches are kept: the common prefixes a user is typing (4-5.6 MB each at a million papers). */
+const KEPT_COMMON_PREFIXES = 8;
+/** Typed text whose candidates are over 1/KEEP_SHARE of the papers has its matches kept: the loops over them cost more than the passes. */
+const KEEP_SHARE = 16;
 /** Candidates kept in typed order: completion asks for tens. */
 const KEPT_BEST_TYPED = 512;
 
