@@ -160,7 +160,7 @@ export class SearchIndex extends Segments {
     let maxCtx = 0;
     let nc = this.contextRanking.accumulateOf(terms, candidates);
     // Typed text many papers match: its matches are kept for the next context (completionOfMany).
-    if (nc === null && !this.scope && candidates.length > this.total / KEEP_SHARE) this.keepCommonPrefix(typed, { candidates: Uint32Array.from(candidates), tok, maxTyped, words });
+    if (!this.scope && (nt > this.total / KEEP_SHARE || (nc === null && candidates.length > this.total / KEEP_SHARE))) this.keepCommonPrefix(typed, { candidates: Uint32Array.from(candidates), tok, maxTyped, words });
     // Over a quarter of the papers ("mo" at a million: 40%): the restriction skips too little for
     // two pruned passes and the loops over the candidates to beat one scan of every posting
     // (measured at 1M, docs/benchmarks.md); the kept matches leave only the passes.
@@ -218,11 +218,18 @@ export class SearchIndex extends Segments {
     const touched = this.touched;
     const list = this.tokTouched;
     const bonus = (d: number) => (0.25 * tok[d]) / (maxTyped || 1);
-    const first = this.contextRanking.accumulateBlend(terms, 1, { allowed: tok, scale: 1, maxBonus: 0, score: (_d, sum) => sum }, NONE_DEAD);
-    const maxCtx = first > 0 ? acc[touched[0]] : 0;
-    this.contextRanking.clearAcc(first);
-    const score = (d: number, sum: number) => Math.fround((maxCtx > 0 ? sum / maxCtx : 0) + bonus(d));
-    const nc = this.contextRanking.accumulateBlend(terms, limit, { allowed: tok, scale: maxCtx > 0 ? 1 / maxCtx : 0, bonus: tok, bonusScale: 0.25 / (maxTyped || 1), maxBonus: 0.25, score }, this.dead);
+    // Few candidates: their terms looked up, as in completionNow.
+    let nc = this.contextRanking.accumulateOf(terms, kept.candidates);
+    let maxCtx = 0;
+    if (nc !== null) {
+      for (let i = 0; i < nc; i++) if (acc[touched[i]] > maxCtx) maxCtx = acc[touched[i]];
+    } else {
+      const first = this.contextRanking.accumulateBlend(terms, 1, { allowed: tok, scale: 1, maxBonus: 0, score: (_d, sum) => sum }, NONE_DEAD);
+      maxCtx = first > 0 ? acc[touched[0]] : 0;
+      this.contextRanking.clearAcc(first);
+      const score = (d: number, sum: number) => Math.fround((maxCtx > 0 ? sum / maxCtx : 0) + bonus(d));
+      nc = this.contextRanking.accumulateBlend(terms, limit, { allowed: tok, scale: maxCtx > 0 ? 1 / maxCtx : 0, bonus: tok, bonusScale: 0.25 / (maxTyped || 1), maxBonus: 0.25, score }, this.dead);
+    }
     let n = 0;
     for (let i = 0; i < nc; i++) {
       const d = touched[i];
