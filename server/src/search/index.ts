@@ -160,7 +160,7 @@ export class SearchIndex extends Segments {
     let maxCtx = 0;
     let nc = this.contextRanking.accumulateOf(terms, candidates);
     // Typed text many papers match: its matches are kept for the next context (completionOfMany).
-    if (!this.scope && (nt > this.total / KEEP_SHARE || (nc === null && candidates.length > this.total / KEEP_SHARE))) this.keepCommonPrefix(typed, { candidates: Uint32Array.from(candidates), tok, maxTyped, words });
+    if (!this.scope && (nt > this.total / KEEP_SHARE || (nc === null && candidates.length > this.total / KEEP_SHARE))) this.keepCommonPrefix(typed, { candidates, tok, maxTyped, words });
     // Over a quarter of the papers ("mo" at a million: 40%): the restriction skips too little for
     // two pruned passes and the loops over the candidates to beat one scan of every posting
     // (measured at 1M, docs/benchmarks.md); the kept matches leave only the passes.
@@ -276,13 +276,14 @@ export class SearchIndex extends Segments {
     return kept;
   }
 
-  private keepCommonPrefix(typed: string, matches: { candidates: Uint32Array; tok: Float32Array; maxTyped: number; words: string[] }): void {
+  private keepCommonPrefix(typed: string, matches: { candidates: readonly number[]; tok: Float32Array; maxTyped: number; words: string[] }): void {
     // A candidate with no typed score (a hyphenated word's joined form alone) is not told apart from the others here.
     if (this.contextRanking.exhaustive || matches.candidates.some((d) => matches.tok[d] === 0)) return;
+    const candidates = Uint32Array.from(matches.candidates);
     const tok = new Float32Array(this.total);
-    for (const d of matches.candidates) tok[d] = matches.tok[d];
-    const best = Uint32Array.from(this.top(tok, matches.candidates, matches.candidates.length, KEPT_BEST_TYPED));
-    this.commonPrefixes.set(typed, { generation: this.generation, candidates: matches.candidates, tok, maxTyped: matches.maxTyped, words: matches.words, best });
+    for (const d of candidates) tok[d] = matches.tok[d];
+    const best = Uint32Array.from(this.top(tok, candidates, candidates.length, KEPT_BEST_TYPED));
+    this.commonPrefixes.set(typed, { generation: this.generation, candidates, tok, maxTyped: matches.maxTyped, words: matches.words, best });
     for (const key of this.commonPrefixes.keys()) {
       if (this.commonPrefixes.size <= KEPT_COMMON_PREFIXES) break;
       this.commonPrefixes.delete(key);
