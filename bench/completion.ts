@@ -4,8 +4,9 @@
 //   node --max-old-space-size=8192 --import tsx bench/completion.ts --file SNAPSHOT --dir CACHE/corpora [--queries 100]
 //
 // SNAPSHOT is an arXiv snapshot whose saved index is in DIR (bench/corpus.ts --child cold, or a
-// server's <cache>/corpora). Three kinds of typed text, each with a citing sentence: "mo" (most
-// papers have a title word starting with it), bench/measure.ts's typed queries cut to 4 letters,
+// server's <cache>/corpora). Five kinds of typed text, each with a citing sentence: "mo" (most
+// papers have a title word starting with it), two letters of eight common prefixes, "deep lear" (a word and the
+// start of one most papers hold), bench/measure.ts's typed queries cut to 4 letters,
 // and a whole title word. Prints p50 / p95 CPU per query and how many answers differed (must be 0).
 import { loadavg } from 'node:os';
 import { loadCorpus } from '../server/src/library/corpus';
@@ -21,6 +22,9 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 const load = () => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+
+/** Two letters most title words begin with (common prefixes: the typed matches kept, index.ts completionOfMany). */
+const TWO_LETTERS = ['co', 'de', 'le', 're', 'pr', 'in', 'ne', 'se'];
 
 async function main(argv: string[]): Promise<void> {
   const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -43,6 +47,8 @@ async function main(argv: string[]): Promise<void> {
   const q = makeQueries(sample, 7);
   const kinds: [string, (i: number) => [string, string]][] = [
     ['"mo" + a sentence', (i) => ['mo', q.sentences[i % q.sentences.length]]],
+    ['2 letters + a sentence', (i) => [TWO_LETTERS[i % TWO_LETTERS.length], q.sentences[(i + 3) % q.sentences.length]]],
+    ['"deep lear" + a sentence', (i) => ['deep lear', q.sentences[(i + 5) % q.sentences.length]]],
     ['4 typed letters + a sentence', (i) => [q.typed[i % q.typed.length].slice(0, 4), q.sentences[i % q.sentences.length]]],
     ['a title word + a sentence', (i) => [q.typed[(i * 5 + 2) % q.typed.length], q.sentences[(i + 7) % q.sentences.length]]],
   ];

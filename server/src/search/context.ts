@@ -20,7 +20,7 @@ export class ContextRanking {
   constructor(
     private readonly segments: Segments,
     /** Score every posting (IndexOptions.exhaustive). */
-    private readonly exhaustive: boolean,
+    readonly exhaustive: boolean,
   ) {}
 
   contextTerms(text: string): QueryTerm[] {
@@ -90,7 +90,7 @@ export class ContextRanking {
    * scanning the postings (maxscore.ts scoreDocuments), or when the index is exhaustive; null
    * otherwise (accumulateBlend then ranks them).
    */
-  accumulateOf(terms: QueryTerm[], docs: readonly number[]): number | null {
+  accumulateOf(terms: QueryTerm[], docs: ArrayLike<number>): number | null {
     if (this.exhaustive) return this.accumulate(terms);
     const kept = this.kept(terms, MAX_CONTEXT_TERMS);
     const parts = this.segments.parts.map((p) => ({ base: p.base, ctx: p.seg.ctx, size: p.seg.papers.length }));

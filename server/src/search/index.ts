@@ -28,7 +28,7 @@ import { ContextRanking } from './context';
 import { RelatedRanking } from './related';
 import { Segments } from './segments';
 import { TypedRanking } from './typed';
-import type { ContextOptions, Hit, IndexOptions, IndexSource, LoadReport, QueryOptions, RelatedOptions, SearchMode } from './types';
+import type { ContextOptions, Hit, IndexOptions, IndexSource, LoadReport, QueryOptions, QueryTerm, RelatedOptions, SearchMode } from './types';
 import { DEFAULT_LIMIT } from './types';
 
 export { fold, tokenize, stem } from './text';
@@ -41,6 +41,8 @@ export type { CollectionStatistics, ContextOptions, EncodedSource, Hit, IndexOpt
 export class SearchIndex extends Segments {
   /** What the last `load` reused and rebuilt. */
   lastLoad: LoadReport = { loaded: [], built: [] };
+  /** Typed text most papers match, newest last (completionOfMany). */
+  private readonly commonPrefixes = new Map<string, CommonPrefix>();
   private readonly contextRanking: ContextRanking;
   private readonly typedRanking: TypedRanking;
   private readonly relatedRanking: RelatedRanking;
@@ -127,6 +129,8 @@ export class SearchIndex extends Segments {
     if (!typed.trim()) return this.context(contextText, { limit });
     const terms = this.contextRanking.contextTerms(contextText);
     if (!terms.some((t) => t.df > 0)) return this.typedRanking.typedWithCoverage(typed, limit).hits;
+    const kept = this.commonPrefix(typed);
+    if (kept) return this.completionOfMany(kept, terms, limit);
     const { n: nt, words, need: required } = this.typedRanking.accumulateTyped(typed);
     const need = Math.max(1, required);
     const tok = this.tokAcc;
@@ -155,8 +159,11 @@ export class SearchIndex extends Segments {
     const bonus = (d: number) => (0.25 * tok[d]) / (maxTyped || 1);
     let maxCtx = 0;
     let nc = this.contextRanking.accumulateOf(terms, candidates);
+    // Typed text many papers match: its matches are kept for the next context (completionOfMany).
+    if (!this.scope && (nt > this.total / KEEP_SHARE || (nc === null && candidates.length > this.total / KEEP_SHARE))) this.keepCommonPrefix(typed, { candidates, tok, maxTyped, words });
     // Over a quarter of the papers ("mo" at a million: 40%): the restriction skips too little for
-    // two pruned passes to beat one scan of every posting (measured at 1M, docs/benchmarks.md).
+    // two pruned passes and the loops over the candidates to beat one scan of every posting
+    // (measured at 1M, docs/benchmarks.md); the kept matches leave only the passes.
     if (nc === null && candidates.length > this.total / 4) nc = this.contextRanking.accumulate(terms);
     if (nc !== null) {
       for (const d of candidates) if (acc[d] > maxCtx) maxCtx = acc[d];
@@ -177,11 +184,7 @@ export class SearchIndex extends Segments {
     }
     for (const d of candidates) final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + bonus(d);
     const docs = this.top(final, tt, nt, limit);
-    const hits = docs.map((d) => {
-      const paper = this.paper(d);
-      const matched = [...new Set([...this.typedRanking.matchedTyped(words, paper), ...this.contextRanking.matchedContext(terms, d)])];
-      return { paper, score: final[d], matched };
-    });
+    const hits = this.completionHits(docs, words, terms);
     for (let i = 0; i < nt; i++) {
       const d = tt[i];
       final[d] = 0;
@@ -191,7 +194,122 @@ export class SearchIndex extends Segments {
     this.contextRanking.clearAcc(nc);
     return hits;
   }
+
+  private completionHits(docs: number[], words: string[], terms: QueryTerm[]): Hit[] {
+    return docs.map((d) => {
+      const paper = this.paper(d);
+      const matched = [...new Set([...this.typedRanking.matchedTyped(words, paper), ...this.contextRanking.matchedContext(terms, d)])];
+      return { paper, score: this.final[d], matched };
+    });
+  }
+
+  /**
+   * Typed text matched by many papers ("mo" at a million: 40%), kept from its first
+   * completion (keepCommonPrefix), so a new context costs the two MaxScore passes restricted to
+   * the candidates (as in completionNow) and not a scan of every posting of its common words.
+   * Exact: the same candidates, typed scores and blend as completionNow, in the same float32
+   * steps; a candidate the passes do not score is ranked by its typed score alone there, so
+   * only the best of those (`best`, by typed score) are looked at here.
+   */
+  private completionOfMany(kept: CommonPrefix, terms: QueryTerm[], limit: number): Hit[] {
+    const { tok, maxTyped, best } = kept;
+    const acc = this.acc;
+    const final = this.final;
+    const touched = this.touched;
+    const list = this.tokTouched;
+    const bonus = (d: number) => (0.25 * tok[d]) / (maxTyped || 1);
+    // Few candidates: their terms looked up, as in completionNow.
+    let nc = this.contextRanking.accumulateOf(terms, kept.candidates);
+    let maxCtx = 0;
+    if (nc !== null) {
+      for (let i = 0; i < nc; i++) if (acc[touched[i]] > maxCtx) maxCtx = acc[touched[i]];
+    } else {
+      const first = this.contextRanking.accumulateBlend(terms, 1, { allowed: tok, scale: 1, maxBonus: 0, score: (_d, sum) => sum }, NONE_DEAD);
+      maxCtx = first > 0 ? acc[touched[0]] : 0;
+      this.contextRanking.clearAcc(first);
+      const score = (d: number, sum: number) => Math.fround((maxCtx > 0 ? sum / maxCtx : 0) + bonus(d));
+      nc = this.contextRanking.accumulateBlend(terms, limit, { allowed: tok, scale: maxCtx > 0 ? 1 / maxCtx : 0, bonus: tok, bonusScale: 0.25 / (maxTyped || 1), maxBonus: 0.25, score }, this.dead);
+    }
+    let n = 0;
+    for (let i = 0; i < nc; i++) {
+      const d = touched[i];
+      final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + bonus(d);
+      list[n++] = d;
+    }
+    // The others: by typed score, down to the `limit`-th and its ties (float32 rounding can tie
+    // typed scores that differ).
+    let found = 0;
+    let last = -1;
+    let i = 0;
+    for (; i < best.length; i++) {
+      const d = best[i];
+      if (final[d] !== 0) continue;
+      const value = Math.fround(bonus(d));
+      if (found >= limit && value < last) break;
+      final[d] = value;
+      list[n++] = d;
+      found++;
+      last = value;
+    }
+    if (i === best.length && best.length < kept.candidates.length) {
+      // Not enough among the best typed: all of them (as completionNow does).
+      for (const d of kept.candidates) {
+        if (final[d] !== 0) continue;
+        final[d] = bonus(d);
+        list[n++] = d;
+      }
+    }
+    const docs = this.top(final, list, n, limit);
+    const hits = this.completionHits(docs, kept.words, terms);
+    for (let j = 0; j < n; j++) final[list[j]] = 0;
+    this.contextRanking.clearAcc(nc);
+    return hits;
+  }
+
+  /** The kept matches of this typed text, when they are of this index's generation and no query scope is set. */
+  private commonPrefix(typed: string): CommonPrefix | null {
+    const kept = this.commonPrefixes.get(typed);
+    if (!kept || kept.generation !== this.generation || this.scope || this.contextRanking.exhaustive) return null;
+    // Newest last (a bounded map, oldest evicted first).
+    this.commonPrefixes.delete(typed);
+    this.commonPrefixes.set(typed, kept);
+    return kept;
+  }
+
+  private keepCommonPrefix(typed: string, matches: { candidates: readonly number[]; tok: Float32Array; maxTyped: number; words: string[] }): void {
+    // A candidate with no typed score (a hyphenated word's joined form alone) is not told apart from the others here.
+    if (this.contextRanking.exhaustive || matches.candidates.some((d) => matches.tok[d] === 0)) return;
+    const candidates = Uint32Array.from(matches.candidates);
+    const tok = new Float32Array(this.total);
+    for (const d of candidates) tok[d] = matches.tok[d];
+    const best = Uint32Array.from(this.top(tok, candidates, candidates.length, KEPT_BEST_TYPED));
+    this.commonPrefixes.set(typed, { generation: this.generation, candidates, tok, maxTyped: matches.maxTyped, words: matches.words, best });
+    for (const key of this.commonPrefixes.keys()) {
+      if (this.commonPrefixes.size <= KEPT_COMMON_PREFIXES) break;
+      this.commonPrefixes.delete(key);
+    }
+  }
 }
+
+/** The matches of typed text many papers hold (completionOfMany): 4 bytes per paper and 4 per candidate. */
+interface CommonPrefix {
+  generation: number;
+  /** Every candidate (document numbers). */
+  candidates: Uint32Array;
+  /** Typed score with the coverage penalty per document; 0 for all but the candidates (Blend.allowed too). */
+  tok: Float32Array;
+  maxTyped: number;
+  words: string[];
+  /** The KEPT_BEST_TYPED best candidates by typed score (dead ones left out), best first. */
+  best: Uint32Array;
+}
+
+/** Typed texts whose matches are kept: the common prefixes a user is typing (4-5.6 MB each at a million papers). */
+const KEPT_COMMON_PREFIXES = 8;
+/** Typed text whose candidates are over 1/KEEP_SHARE of the papers has its matches kept: the loops over them cost more than the passes. */
+const KEEP_SHARE = 16;
+/** Candidates kept in typed order: completion asks for tens. */
+const KEPT_BEST_TYPED = 512;
 
 /** No paper left out: the best context sum among the candidates counts dead ones too. */
 const NONE_DEAD = new Uint8Array(0);

@@ -43,10 +43,12 @@ export interface Accumulators {
  * none of the terms is never offered: its score is bonus(doc) alone, which the caller knows.
  */
 export interface Blend {
-  allowed: Uint8Array;
+  /** Nonzero for a document ranked. */
+  allowed: ArrayLike<number>;
   scale: number;
-  /** Per document (float32: the bounds allow for its rounding); none: 0. */
-  bonus?: Float32Array;
+  /** Per document, times bonusScale (float32: the bounds allow for its rounding); none: 0. */
+  bonus?: ArrayLike<number>;
+  bonusScale?: number;
   maxBonus: number;
   score: (doc: number, sum: number) => number;
 }
@@ -75,6 +77,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
   const maxBonus = blend?.maxBonus ?? 0;
   const allowed = blend?.allowed;
   const bonuses = blend?.bonus;
+  const bonusScale = blend?.bonusScale ?? 1;
   // Window-local, by document: the essential terms' summed contributions, how many it holds, and
   // the impact of each term (a row of nTerms) as scanned or looked up.
   const partial = new Float64Array(WINDOW);
@@ -159,7 +162,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
         count[d] = 0;
         exact[d] = 0;
         const doc = part.base + lo + d;
-        const bonus = bonuses ? bonuses[doc] : 0;
+        const bonus = bonuses ? bonuses[doc] * bonusScale : 0;
         let open = !dead[doc] && (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
         // Look the non-essential terms up, strongest first, while the paper can still make it.
         for (let e = ne - 1; e >= 0 && open; e--) {

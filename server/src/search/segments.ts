@@ -44,6 +44,8 @@ export class Segments {
   tokTouched = new Uint32Array(0);
   /** Context and related queries use these instead of the index's own (setStatistics). */
   statistics: CollectionStatistics | null = null;
+  /** Changes whenever the papers, their layout or the statistics change: what is kept across queries is of one generation. */
+  generation = 0;
 
   /** Sources of more papers are split into chunks (IndexOptions.chunkPapers). */
   readonly chunkPapers: number;
@@ -289,6 +291,7 @@ export class Segments {
   /** Rank context and related queries with a larger collection's statistics (null: the index's own). */
   setStatistics(statistics: CollectionStatistics | null): void {
     this.statistics = statistics;
+    this.generation++;
   }
 
   /** Number of distinct papers searchable. */
@@ -308,6 +311,7 @@ export class Segments {
       base += p.seg.papers.length;
     }
     this.total = base;
+    this.generation++;
     this.dead = shadowedDocs(
       this.parts.map((p) => ({ papers: p.seg.papers, base: p.base })),
       base,

@@ -73,16 +73,36 @@ describe('search/maxscore: exact dynamic pruning', function () {
     for (const p of generated) for (const s of new Set((p.title.toLowerCase().match(/\p{L}{2,}/gu) ?? []).map((w) => w.slice(0, 2)))) papersWith.set(s, (papersWith.get(s) ?? 0) + 1);
     const common = [...papersWith.entries()].filter(([, n]) => n > 0.04 * generated.length && n < 0.2 * generated.length).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([s]) => s);
     assert.equal(common.length, 6, JSON.stringify([...papersWith.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)));
+    // And in over a quarter of them: their matches are kept from the first completion to the next (index.ts completionOfMany).
+    const most = [...papersWith.entries()].filter(([, n]) => n > 0.25 * (generated.length + bundled.length)).map(([s]) => s);
+    assert.ok(most.length >= 1, JSON.stringify([...papersWith.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5)));
     const texts = passages([...generated, ...bundled], 90, 14);
     for (const [i, text] of texts.entries()) {
       const limit = [1, 5, 10, 20, 50][i % 5];
       // Also a prefix and a second word, and a short context (typed scores then decide more places).
-      for (const typed of [common[i % common.length], `${common[(i + 1) % common.length]} ${common[(i + 2) % common.length]}`]) {
+      for (const typed of [common[i % common.length], `${common[(i + 1) % common.length]} ${common[(i + 2) % common.length]}`, most[i % most.length]]) {
         for (const context of [text, text.split(' ').slice(0, 3).join(' ')]) {
           assert.deepEqual(answer(pruned.completion(typed, context, { limit })), answer(exhaustive.completion(typed, context, { limit })), `completion ${typed} (${limit}): ${context}`);
         }
       }
     }
+  });
+
+  it('forgets the kept matches of a common prefix when the library changes', () => {
+    const [pruned, exhaustive] = both([
+      { id: 'library.bib', papers: generated, kind: 'workspace' },
+      { id: 'corpus', papers: bundled, kind: 'corpus' },
+    ]);
+    const texts = passages([...generated, ...bundled], 12, 21);
+    const same = (typed: string) => {
+      for (const text of texts) assert.deepEqual(answer(pruned.completion(typed, text, { limit: 10 })), answer(exhaustive.completion(typed, text, { limit: 10 })), `completion ${typed}: ${text}`);
+    };
+    same('mo');
+    // Papers taken out and others' keys hidden: other document numbers, other candidates.
+    for (const index of [pruned, exhaustive]) index.setSource({ id: 'library.bib', papers: generated.slice(500, 2500), kind: 'workspace' });
+    same('mo');
+    for (const index of [pruned, exhaustive]) index.hideKeys(generated.slice(600, 1200).map((p) => p.key));
+    same('mo');
   });
 
   it('picks the same related papers, with and without the gate', () => {
