@@ -51,6 +51,17 @@ describe('language server over stdio: the field rule in the search panel', funct
     assert.ok(named.every((r: any) => !r.outsideField));
   });
 
+  it('an uncited-claim hint never names a paper of a source outside the paper\'s field (the bundled ML corpus for glaciology)', async () => {
+    // A sentence that paraphrases a bundled ML paper (mastering-atari-go) and cites nothing, in the glaciology paper.
+    const text = fs.readFileSync(tex, 'utf8').replace('\\bibliography{refs}', 'Earlier studies have shown that the flow of glaciers can be tracked in satellite images by agents that master Atari, Go, chess and shogi by planning with a learned model.\n\nPrevious work has shown that self-supervised learning of visual features from satellite images of glaciers improves segmentation of ice and debris.\n\n\\bibliography{refs}');
+    const other = path.join(folder, 'ml-sentence.tex');
+    fs.writeFileSync(other, text);
+    await client.open(other, 'latex');
+    const published = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uriOf(other) && p.diagnostics.some((d: any) => d.code === 'uncited-claim'), 30000);
+    const keys = published.diagnostics.filter((d: any) => d.code === 'uncited-claim').flatMap((d: any) => d.data.keys);
+    assert.ok(keys.length > 0 && keys.every((k: string) => /^glacier/.test(k)), keys.join(' '));
+  });
+
   it('the source list marks the sources outside the paper\'s field, and only when asked for a document', async () => {
     const info = await client.request('litlens/libraryInfo', { uri: uriOf(tex) });
     assert.deepEqual(info.sources, [

@@ -17,6 +17,7 @@ import type { FeatureContext } from '../workspace/project';
 import { closePapers } from './closeness';
 import { blockEnd } from './codeLens';
 import { completionTiers } from './completion';
+import { relatedDocument } from './related';
 import { HINT_GATE, passesHintGate, weighFeatures, type ClaimFeatures, type HintGate } from './hintGate';
 
 /** A sentence that may get a hint: prose, outside back matter and captions, citing nothing. */
@@ -349,6 +350,24 @@ export function tiersOf(ctx: FeatureContext): { tiers: Tiers; id: string } {
   return { tiers, id: `${library.version}\n${[...tiers.own].join('\n')}` };
 }
 
+/**
+ * The hints' tiers: tiersOf with the other libraries kept to those whose field the document is in
+ * (inFieldTiers), so a statistics paper's hint never names a paper of the bundled ML corpus.
+ */
+export function hintTiersOf(ctx: FeatureContext): { tiers: Tiers; id: string } {
+  const { tiers, id } = tiersOf(ctx);
+  if (!ctx.index || !ctx.library) return { tiers, id };
+  const kept = inFieldTiers(ctx.index, tiers, relatedDocument(ctx.doc.uri, ctx.doc.text, ctx.doc.syntax, ctx.library));
+  return kept === tiers ? { tiers, id } : { tiers: kept, id: `${id}\n\u0000${[...kept.other].join('\n')}` };
+}
+
+/** `tiers` with the other libraries kept to those whose field `document` is in (Ranker.inFieldSources, the rule lenses and hovers follow). */
+export function inFieldTiers(ranker: Ranker, tiers: Tiers, document: Parameters<Ranker['inFieldSources']>[0]): Tiers {
+  if (tiers.other.size === 0) return tiers;
+  const other = ranker.inFieldSources(document, tiers.other) ?? tiers.other;
+  return other === tiers.other ? tiers : { own: tiers.own, other };
+}
+
 /** The tiers of a document naming bibliography files `named` in `folders`. */
 export function tiersFor(library: Library, named: readonly string[], folders: readonly string[]): Tiers {
   const { own } = completionTiers(library, named, folders);
@@ -366,7 +385,7 @@ const SLICE_MS = 2;
 export async function warmClaims(ctx: FeatureContext, memo: ClaimMemo, stale: () => boolean, turn: Turn = {}, gate: HintGate = HINT_GATE): Promise<boolean> {
   const { doc, index, library, config } = ctx;
   if (!index || !library || config.uncitedClaims === 'off') return true;
-  const { tiers, id } = tiersOf(ctx);
+  const { tiers, id } = hintTiersOf(ctx);
   let slow = turn.slow;
   const pause = async () => {
     slow?.();
@@ -401,7 +420,7 @@ export interface Turn {
 export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGate = HINT_GATE, near?: { from: number; to: number }): ClaimHint[] {
   const { doc, index, library, config } = ctx;
   if (!index || !library || config.uncitedClaims === 'off') return [];
-  const { tiers, id } = tiersOf(ctx);
+  const { tiers, id } = hintTiersOf(ctx);
   const all = memo.sentences(doc.text, doc.syntax, gate);
   let candidates = all;
   if (near) {
