@@ -231,7 +231,7 @@ export class SharedCorpus {
    * expected intersections fit the same budget: PostgreSQL intersects them in the GIN index, so
    * only those rows are read), best CANDIDATES by ts_rank.
    */
-  private async contextCandidates(text: string, stats: CollectionStatistics): Promise<Candidate[]> {
+  private async contextCandidates(text: string, stats: CollectionStatistics, entry: Entry = 'none'): Promise<Candidate[]> {
     const terms = [...new Set(contentTerms(text).map((t) => t.stem))]
       .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
       .filter((t) => t.df > 0)
@@ -253,7 +253,7 @@ export class SharedCorpus {
       postings += p.expect;
     }
     if (parts.length === 0) return [];
-    return this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text);
+    return this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry);
   }
 
   /**
@@ -263,7 +263,7 @@ export class SharedCorpus {
    * sentence around the citation, the best by its terms (completion ranks them by it), else by the
    * typed words. At 100k, 200 queries: search box overlap 0.785 -> 0.797, completion 0.83 -> 0.947.
    */
-  private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics, any = false, rare = false, whole = false): Promise<Candidate[]> {
+  private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics, any = false, rare = false, entry: Entry = 'short'): Promise<Candidate[]> {
     let words = tokenize(typed, true).map((t) => t.term).filter((w) => !STOPWORDS.has(w)).slice(0, 8);
     if (words.length === 0) return [];
     // `rare`: only the rarer words (rarest first while their document frequencies fit
@@ -279,7 +279,7 @@ export class SharedCorpus {
     // Ranked by the typed words alone, `typed` holds all they read (the same lexemes and labels).
     const column = (this.meta?.schema ?? 1) >= 2 ? 'typed' : 'tsv';
     const byContext = stats !== undefined && context !== '';
-    return this.fetch(column, `(${each.join(any ? ') | (' : ') & (')})`, byContext ? weightsOf(context, stats) : byWords, any ? MAX_ANY_TYPED_ROWS : MAX_TYPED_ROWS, `${typed} ${context}`, byContext ? 'tsv' : column, whole);
+    return this.fetch(column, `(${each.join(any ? ') | (' : ') & (')})`, byContext ? weightsOf(context, stats) : byWords, any ? MAX_ANY_TYPED_ROWS : MAX_TYPED_ROWS, `${typed} ${context}`, byContext ? 'tsv' : column, entry);
   }
 
   /**
@@ -287,7 +287,7 @@ export class SharedCorpus {
    * impacts of the stems of `text`: the candidates are indexed from those (the only terms their
    * ranking reads), not tokenized again.
    */
-  private async fetch(column: 'tsv' | 'typed', tsquery: string, weighted: { q: string; w: number }[], maxRows: number, text: string, rankOn: 'tsv' | 'typed' = 'tsv', whole = false): Promise<Candidate[]> {
+  private async fetch(column: 'tsv' | 'typed', tsquery: string, weighted: { q: string; w: number }[], maxRows: number, text: string, rankOn: 'tsv' | 'typed' = 'tsv', entry: Entry = 'short'): Promise<Candidate[]> {
     const order = weighted.length ? weighted.map((t, i) => `ts_rank(t, $${i + 4}::tsquery) * ${t.w.toFixed(4)}`).join(' + ') : 'ts_rank(t, $1::tsquery)';
     const stems = [...new Set(contentTerms(text).map((t) => t.stem))];
     // `tsv || ''` detoasts each row's tsvector once: every ts_rank on the stored column would read
@@ -296,18 +296,26 @@ export class SharedCorpus {
     // row's entry was read from TOAST (schema 2 keeps them out of line; 100k papers: 25k buffers
     // for 2k rows, against 2k for the scan itself). Ties are broken by line before file: comparing
     // the file names of tied rows first cost ~16 buffer reads a row (PostgreSQL 15, seen not explained).
-    // The stored impacts come from the joined row's tsv (the rows are ranked on `rankOn`). Unless
-    // `whole` (completion ranks synchronously from kept candidates: completionNow), the entries come
-    // without their abstracts, most of an entry: only the papers an answer shows are fetched whole
-    // (wholeHits), so a request no longer parses 200 abstracts (garbage the server's heap grew for).
+    // The stored impacts come from the joined row's tsv (the rows are ranked on `rankOn`). The
+    // entries (Entry): only the papers an answer shows are fetched whole (wholeHits), so a request
+    // no longer parses 200 abstracts (garbage the server's heap grew for).
+    if (entry === 'none' && rankOn === 'tsv' && column === 'tsv') {
+      const { rows } = await this.query<{ id: string; line: number; terms: string[] }>(
+        `SELECT id, line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(t) WHERE lexeme = ANY($3)) AS terms
+         FROM (SELECT id, line, t FROM (SELECT id, source, line, tsv || ''::tsvector AS t FROM litlens.papers WHERE tsv @@ $1::tsquery LIMIT ${maxRows}) c
+               ORDER BY ${order} DESC, line, source LIMIT $2) best`,
+        [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q)],
+      );
+      return rows.map((r) => ({ paper: this.papers.get(r.id) ?? this.paperFrom(r.id, { title: '', authors: [] } as unknown as Paper, r.line), stored: storedTerms(r.terms) }));
+    }
     const { rows } = await this.query<{ id: string; entry: Paper; line: number; terms: string[] }>(
-      `SELECT p.id, ${whole ? 'p.entry' : "p.entry - 'abstract' AS entry"}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
+      `SELECT p.id, ${entry === 'whole' ? 'p.entry' : "p.entry - 'abstract' AS entry"}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
        FROM (SELECT id FROM (SELECT id, source, line, ${rankOn} || ''::tsvector AS t FROM litlens.papers WHERE ${column} @@ $1::tsquery LIMIT ${maxRows}) c
              ORDER BY ${order} DESC, line, source LIMIT $2) best
        JOIN litlens.papers p ON p.id = best.id`,
       [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q)],
     );
-    return rows.map((r) => ({ paper: whole ? this.paperOf(r.id, r.entry, r.line) : (this.papers.get(r.id) ?? this.paperFrom(r.id, r.entry, r.line)), stored: storedTerms(r.terms) }));
+    return rows.map((r) => ({ paper: entry === 'whole' ? this.paperOf(r.id, r.entry, r.line) : (this.papers.get(r.id) ?? this.paperFrom(r.id, r.entry, r.line)), stored: storedTerms(r.terms) }));
   }
 
   /** The hits with their papers whole (fetched once for those not kept: their candidates came without abstracts). */
@@ -376,7 +384,7 @@ export class SharedCorpus {
   async completion(typed: string, context: string, limit: number): Promise<Hit[]> {
     if (!typed.trim()) return this.context(context, limit);
     const stats = await this.statistics(contentTerms(context).map((t) => t.stem));
-    return this.indexOf(await this.typedCandidates(typed, context, stats, false, false, true), stats).completion(typed, context, { limit });
+    return this.indexOf(await this.typedCandidates(typed, context, stats, false, false, 'whole'), stats).completion(typed, context, { limit });
   }
 
   /** The search box (SearchIndex.search): typed words and, for longer queries, the passage's terms (kept as related's are). */
@@ -390,14 +398,14 @@ export class SharedCorpus {
     // The search box ranks papers holding some of the typed words too (below those holding all):
     // those holding any, the first MAX_TYPED_ROWS in file order (the embedded index's order among
     // equals). At 100k, 200 queries: overlap 0.793 -> 0.869 (completion 0.947 and related 0.880 unchanged).
-    if (words > 4) return this.wholeHits(this.indexOf(await this.contextCandidates(query, stats), stats).search(query, { limit }));
+    if (words > 4) return this.wholeHits(this.indexOf(await this.contextCandidates(query, stats, 'short'), stats).search(query, { limit }));
     // Up to 4 words, the index ranks typed fields unless no paper holds every word (SearchIndex.searchBox):
     // the context candidates (any field: a heap scan of up to MAX_CONTEXT_ROWS rows, most of the
     // request's time at 1M) only then, else papers holding the rarer typed words in typed fields.
     // At 100k, 200 queries: overlap 0.875 -> 0.838 (0.810 without the rarer words); at 1M
     // in-process, load ~7: p50 151-159 -> 103-132 ms, p95 311-347 -> 210-266 ms.
     const [all, some, rare] = await Promise.all([this.typedCandidates(query, '', stats), this.typedCandidates(query, '', stats, true), this.typedCandidates(query, '', stats, true, true)]);
-    const context = all.length === 0 ? await this.contextCandidates(query, stats) : rare;
+    const context = all.length === 0 ? await this.contextCandidates(query, stats, 'short') : rare;
     return this.wholeHits(this.indexOf([...all, ...some, ...context], stats).search(query, { limit }));
   }
 
@@ -452,7 +460,7 @@ export class SharedCorpus {
     return this.now(JSON.stringify(['completion', typed, context, limit]), async () => {
       if (!typed.trim()) return this.context(context, limit);
       const stats = await this.statistics(contentTerms(context).map((t) => t.stem));
-      const candidates = await this.typedCandidates(typed, context, stats, false, false, true);
+      const candidates = await this.typedCandidates(typed, context, stats, false, false, 'whole');
       const index = this.indexOf(candidates, stats);
       this.lastTyped = { typed, context, index, truncated: candidates.length >= CANDIDATES };
       return index.completion(typed, context, { limit });
@@ -593,6 +601,13 @@ class CandidateList implements PaperList {
     return new CandidateList(this.papers.slice(start, end));
   }
 }
+
+/**
+ * What a candidate query returns of each entry: 'whole'; 'short', without the abstract (the typed
+ * ranking reads titles, authors, keys); 'none', the key alone (context and related rankings read
+ * only the stored impacts: no entry is read from TOAST for them).
+ */
+type Entry = 'whole' | 'short' | 'none';
 
 /** A paper PostgreSQL found, with its stored context terms (the tsvector's lexemes and their impacts). */
 interface Candidate {
