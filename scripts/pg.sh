@@ -3,6 +3,8 @@
 #   scripts/pg.sh start [PORT] [DIR]   initdb (trust auth) + start + create database "litlens"; prints the URL
 #   scripts/pg.sh stop  [PORT] [DIR]   stop it and remove DIR
 # Defaults: PORT 55433, DIR /tmp/litlens-pg-PORT. Debian's PostgreSQL 15 (`apt-get install postgresql`).
+# PG_SHARED_BUFFERS (default 128MB: the machine is shared) sizes the buffer cache; a benchmark at 1M
+# papers wants the papers table's heap in it (3GB: docs/postgresql.md, "1M papers").
 # initdb refuses to run as root, so as root the cluster belongs to the `postgres` user.
 set -euo pipefail
 cmd=${1:-}
@@ -27,9 +29,9 @@ case "$cmd" in
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     # The read-only member role of the tests signs in with a password (the wrong-password test); everyone else is trusted.
     sed -i '/^# TYPE/a host all litlens_reader 127.0.0.1/32 scram-sha-256' "$dir/data/pg_hba.conf"
-    # Small shared_buffers: the machine is shared; fsync off: a throwaway cluster.
+    # Small shared_buffers unless asked (the machine is shared); fsync off: a throwaway cluster.
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c shared_buffers=128MB -c max_wal_size=2GB" start >/dev/null \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c shared_buffers=${PG_SHARED_BUFFERS:-128MB} -c max_wal_size=2GB" start >/dev/null \
       || { cat "$dir/log" >&2; exit 1; }
     as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres litlens
     echo "postgresql://postgres@127.0.0.1:$port/litlens"

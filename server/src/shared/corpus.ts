@@ -231,7 +231,7 @@ export class SharedCorpus {
    * expected intersections fit the same budget: PostgreSQL intersects them in the GIN index, so
    * only those rows are read), best CANDIDATES by ts_rank.
    */
-  private async contextCandidates(text: string, stats: CollectionStatistics): Promise<Candidate[]> {
+  private async contextCandidates(text: string, stats: CollectionStatistics, entry: Entry = 'none'): Promise<Candidate[]> {
     const terms = [...new Set(contentTerms(text).map((t) => t.stem))]
       .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
       .filter((t) => t.df > 0)
@@ -253,7 +253,7 @@ export class SharedCorpus {
       postings += p.expect;
     }
     if (parts.length === 0) return [];
-    return this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text);
+    return this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry);
   }
 
   /**
@@ -263,9 +263,12 @@ export class SharedCorpus {
    * sentence around the citation, the best by its terms (completion ranks them by it), else by the
    * typed words. At 100k, 200 queries: search box overlap 0.785 -> 0.797, completion 0.83 -> 0.947.
    */
-  private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics, any = false): Promise<Candidate[]> {
-    const words = tokenize(typed, true).map((t) => t.term).filter((w) => !STOPWORDS.has(w)).slice(0, 8);
+  private async typedCandidates(typed: string, context = '', stats?: CollectionStatistics, any = false, rare = false, entry: Entry = 'short'): Promise<Candidate[]> {
+    let words = tokenize(typed, true).map((t) => t.term).filter((w) => !STOPWORDS.has(w)).slice(0, 8);
     if (words.length === 0) return [];
+    // `rare`: only the rarer words (rarest first while their document frequencies fit
+    // CANDIDATE_POSTINGS), whose partial matches rank highest (the search box: searchNow).
+    if (rare && stats) words = rarestWithin(words, (w) => stats.term(stem(w))?.df ?? 0, CANDIDATE_POSTINGS);
     const each = words.map((w) => `${quote(w)}:*ABD | ${quote(stem(w))}:*ABD`);
     // Without a sentence, ordered by each typed word's ts_rank (its best field's weight: title first),
     // summed: ts_rank of the AND query would read the stored positions (impacts) as word distances.
@@ -276,7 +279,7 @@ export class SharedCorpus {
     // Ranked by the typed words alone, `typed` holds all they read (the same lexemes and labels).
     const column = (this.meta?.schema ?? 1) >= 2 ? 'typed' : 'tsv';
     const byContext = stats !== undefined && context !== '';
-    return this.fetch(column, `(${each.join(any ? ') | (' : ') & (')})`, byContext ? weightsOf(context, stats) : byWords, any ? MAX_ANY_TYPED_ROWS : MAX_TYPED_ROWS, `${typed} ${context}`, byContext ? 'tsv' : column);
+    return this.fetch(column, `(${each.join(any ? ') | (' : ') & (')})`, byContext ? weightsOf(context, stats) : byWords, any ? MAX_ANY_TYPED_ROWS : MAX_TYPED_ROWS, `${typed} ${context}`, byContext ? 'tsv' : column, entry);
   }
 
   /**
@@ -284,7 +287,7 @@ export class SharedCorpus {
    * impacts of the stems of `text`: the candidates are indexed from those (the only terms their
    * ranking reads), not tokenized again.
    */
-  private async fetch(column: 'tsv' | 'typed', tsquery: string, weighted: { q: string; w: number }[], maxRows: number, text: string, rankOn: 'tsv' | 'typed' = 'tsv'): Promise<Candidate[]> {
+  private async fetch(column: 'tsv' | 'typed', tsquery: string, weighted: { q: string; w: number }[], maxRows: number, text: string, rankOn: 'tsv' | 'typed' = 'tsv', entry: Entry = 'short'): Promise<Candidate[]> {
     const order = weighted.length ? weighted.map((t, i) => `ts_rank(t, $${i + 4}::tsquery) * ${t.w.toFixed(4)}`).join(' + ') : 'ts_rank(t, $1::tsquery)';
     const stems = [...new Set(contentTerms(text).map((t) => t.stem))];
     // `tsv || ''` detoasts each row's tsvector once: every ts_rank on the stored column would read
@@ -293,19 +296,46 @@ export class SharedCorpus {
     // row's entry was read from TOAST (schema 2 keeps them out of line; 100k papers: 25k buffers
     // for 2k rows, against 2k for the scan itself). Ties are broken by line before file: comparing
     // the file names of tied rows first cost ~16 buffer reads a row (PostgreSQL 15, seen not explained).
-    // The stored impacts come from the joined row's tsv (the rows are ranked on `rankOn`).
+    // The stored impacts come from the joined row's tsv (the rows are ranked on `rankOn`). The
+    // entries (Entry): only the papers an answer shows are fetched whole (wholeHits), so a request
+    // no longer parses 200 abstracts (garbage the server's heap grew for).
+    if (entry === 'none' && rankOn === 'tsv' && column === 'tsv') {
+      const { rows } = await this.query<{ id: string; line: number; terms: string[] }>(
+        `SELECT id, line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(t) WHERE lexeme = ANY($3)) AS terms
+         FROM (SELECT id, line, t FROM (SELECT id, source, line, tsv || ''::tsvector AS t FROM litlens.papers WHERE tsv @@ $1::tsquery LIMIT ${maxRows}) c
+               ORDER BY ${order} DESC, line, source LIMIT $2) best`,
+        [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q)],
+      );
+      return rows.map((r) => ({ paper: this.papers.get(r.id) ?? this.paperFrom(r.id, { title: '', authors: [] } as unknown as Paper, r.line), stored: storedTerms(r.terms) }));
+    }
     const { rows } = await this.query<{ id: string; entry: Paper; line: number; terms: string[] }>(
-      `SELECT p.id, p.entry, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
+      `SELECT p.id, ${entry === 'whole' ? 'p.entry' : "p.entry - 'abstract' AS entry"}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
        FROM (SELECT id FROM (SELECT id, source, line, ${rankOn} || ''::tsvector AS t FROM litlens.papers WHERE ${column} @@ $1::tsquery LIMIT ${maxRows}) c
              ORDER BY ${order} DESC, line, source LIMIT $2) best
        JOIN litlens.papers p ON p.id = best.id`,
       [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q)],
     );
-    return rows.map((r) => ({ paper: this.paperOf(r.id, r.entry, r.line), stored: storedTerms(r.terms) }));
+    return rows.map((r) => ({ paper: entry === 'whole' ? this.paperOf(r.id, r.entry, r.line) : (this.papers.get(r.id) ?? this.paperFrom(r.id, r.entry, r.line)), stored: storedTerms(r.terms) }));
   }
 
+  /** The hits with their papers whole (fetched once for those not kept: their candidates came without abstracts). */
+  private async wholeHits(hits: Hit[]): Promise<Hit[]> {
+    const missing = hits.map((h) => h.paper.key).filter((key) => !this.papers.has(key));
+    const fetched = new Map<string, Paper>();
+    if (missing.length > 0) {
+      const { rows } = await this.query<{ id: string; entry: Paper; line: number }>('SELECT id, entry, line FROM litlens.papers WHERE id = ANY($1)', [missing]);
+      for (const r of rows) fetched.set(r.id, this.paperOf(r.id, r.entry, r.line));
+    }
+    return hits.map((h) => ({ ...h, paper: fetched.get(h.paper.key) ?? this.papers.get(h.paper.key) ?? h.paper }));
+  }
+
+  private paperFrom(id: string, entry: Paper, line: number): Paper {
+    return { ...entry, key: id, origin: { file: this.name, line, kind: id.startsWith('arXiv:') ? 'arxiv' : 'csl-json' } };
+  }
+
+  /** A whole paper, kept (cards, Copy BibTeX and the .bib writer look it up by key). */
   private paperOf(id: string, entry: Paper, line: number): Paper {
-    const paper: Paper = { ...entry, key: id, origin: { file: this.name, line, kind: id.startsWith('arXiv:') ? 'arxiv' : 'csl-json' } };
+    const paper = this.paperFrom(id, entry, line);
     this.papers.delete(id);
     this.papers.set(id, paper);
     if (this.papers.size > PAPER_CACHE) this.papers.delete(this.papers.keys().next().value!);
@@ -334,7 +364,7 @@ export class SharedCorpus {
 
   /** Papers ranked for a passage (SearchIndex.context). */
   async context(text: string, limit: number): Promise<Hit[]> {
-    return (await this.contextIndex(text)).context(text, { limit });
+    return this.wholeHits((await this.contextIndex(text)).context(text, { limit }));
   }
 
   /**
@@ -347,14 +377,14 @@ export class SharedCorpus {
   }
 
   private async rankRelated(text: string, options: RelatedOptions): Promise<Hit[]> {
-    return (await this.contextIndex(text)).related(text, options);
+    return this.wholeHits((await this.contextIndex(text)).related(text, options));
   }
 
   /** Citation completion (SearchIndex.completion): the typed words pick the candidates, the sentence ranks them. */
   async completion(typed: string, context: string, limit: number): Promise<Hit[]> {
     if (!typed.trim()) return this.context(context, limit);
     const stats = await this.statistics(contentTerms(context).map((t) => t.stem));
-    return this.indexOf(await this.typedCandidates(typed, context, stats), stats).completion(typed, context, { limit });
+    return this.indexOf(await this.typedCandidates(typed, context, stats, false, false, 'whole'), stats).completion(typed, context, { limit });
   }
 
   /** The search box (SearchIndex.search): typed words and, for longer queries, the passage's terms (kept as related's are). */
@@ -368,9 +398,15 @@ export class SharedCorpus {
     // The search box ranks papers holding some of the typed words too (below those holding all):
     // those holding any, the first MAX_TYPED_ROWS in file order (the embedded index's order among
     // equals). At 100k, 200 queries: overlap 0.793 -> 0.869 (completion 0.947 and related 0.880 unchanged).
-    const short = words <= 4;
-    const [all, some, context] = await Promise.all([short ? this.typedCandidates(query, '', stats) : [], short ? this.typedCandidates(query, '', stats, true) : [], this.contextCandidates(query, stats)]);
-    return this.indexOf([...all, ...some, ...context], stats).search(query, { limit });
+    if (words > 4) return this.wholeHits(this.indexOf(await this.contextCandidates(query, stats, 'short'), stats).search(query, { limit }));
+    // Up to 4 words, the index ranks typed fields unless no paper holds every word (SearchIndex.searchBox):
+    // the context candidates (any field: a heap scan of up to MAX_CONTEXT_ROWS rows, most of the
+    // request's time at 1M) only then, else papers holding the rarer typed words in typed fields.
+    // At 100k, 200 queries: overlap 0.875 -> 0.838 (0.810 without the rarer words); at 1M
+    // in-process, load ~7: p50 151-159 -> 103-132 ms, p95 311-347 -> 210-266 ms.
+    const [all, some, rare] = await Promise.all([this.typedCandidates(query, '', stats), this.typedCandidates(query, '', stats, true), this.typedCandidates(query, '', stats, true, true)]);
+    const context = all.length === 0 ? await this.contextCandidates(query, stats, 'short') : rare;
+    return this.wholeHits(this.indexOf([...all, ...some, ...context], stats).search(query, { limit }));
   }
 
   // ------------------------------------------------------------ answers that never wait
@@ -424,7 +460,7 @@ export class SharedCorpus {
     return this.now(JSON.stringify(['completion', typed, context, limit]), async () => {
       if (!typed.trim()) return this.context(context, limit);
       const stats = await this.statistics(contentTerms(context).map((t) => t.stem));
-      const candidates = await this.typedCandidates(typed, context, stats);
+      const candidates = await this.typedCandidates(typed, context, stats, false, false, 'whole');
       const index = this.indexOf(candidates, stats);
       this.lastTyped = { typed, context, index, truncated: candidates.length >= CANDIDATES };
       return index.completion(typed, context, { limit });
@@ -566,6 +602,13 @@ class CandidateList implements PaperList {
   }
 }
 
+/**
+ * What a candidate query returns of each entry: 'whole'; 'short', without the abstract (the typed
+ * ranking reads titles, authors, keys); 'none', the key alone (context and related rankings read
+ * only the stored impacts: no entry is read from TOAST for them).
+ */
+type Entry = 'whole' | 'short' | 'none';
+
 /** A paper PostgreSQL found, with its stored context terms (the tsvector's lexemes and their impacts). */
 interface Candidate {
   paper: Paper;
@@ -598,6 +641,13 @@ function weightsOf(text: string, stats: CollectionStatistics): { q: string; w: n
     .sort((a, b) => a.df - b.df)
     .slice(0, ORDER_TERMS)
     .map((t) => ({ q: quote(t.s), w: Math.log(1 + n / (t.df + 0.5)) }));
+}
+
+/** `words` rarest first while their document frequencies sum to at most `budget` (the rarest always). */
+function rarestWithin(words: readonly string[], df: (word: string) => number, budget: number): string[] {
+  const sorted = [...words].sort((a, b) => df(a) - df(b));
+  let sum = 0;
+  return sorted.filter((w, i) => (sum += df(w)) <= budget || i === 0);
 }
 
 /** A tsquery operand: LitLens' folded words and stems, quoted. */
