@@ -122,6 +122,21 @@ export function ownOpens(chance: number): boolean {
 }
 
 /**
+ * Completion's rows from elsewhere ask the strict gate (RelatedOptions.strict): they displace the
+ * document's own entries, so ownOpens's "a word shared" is not enough. But the strict gate alone
+ * kept out a paper of the user's other libraries (Zotero, another .bib) that a sentence is plainly
+ * about: in a long statistics paper whose prose is all about one topic, the document null (STAND_OUT)
+ * closes it for the sentence "missing observations ... Kalman smoother" though the Zotero paper
+ * shares four of its words and the prose hover lists it. So an own-library paper also passes when it
+ * holds MIN_EVIDENCE of the passage's topical evidence (two informative words, or four general
+ * ones): one shared word ("ice" for a glaciology sentence about fieldwork) still takes no row.
+ * A corpus paper still needs the strict gate.
+ */
+export function ownShares(evidence: number): boolean {
+  return evidence >= MIN_EVIDENCE;
+}
+
+/**
  * The papers past the per-paper bar, in the list's order: the first, every own-library paper
  * (`own`, see ownOpens), and those reaching LISTED x chance; all when chance is 0.
  */
