@@ -1,7 +1,8 @@
 // A bare \cite{ whose bibliography has more entries than litlens.maxSuggestions (20), over JSON-RPC:
 // the papers from elsewhere that pass the related gate take the last of the first 20 rows, not
 // rows 26 and after: bundled papers for an ML paper (test/fixtures/workspace-latex, refs.bib grown
-// to 25 invented entries), a lab library's paper for a glaciology paper (workspace-glaciers).
+// to 25 invented entries), a lab library's paper for a glaciology paper (workspace-glaciers), a Zotero
+// paper for a long statistics paper whose own prose holds the document null shut (gate.ts ownPassesStrict).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -20,7 +20,7 @@ import { defaultSettings } from '../protocol';
 import { type CollectionStats, type FieldCounts, PlainBm25f, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { ones, type ContextRanking } from './context';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
-import { INFORMATIVE_IDF, normalisedScore, opensGate, ownOpens, ownShares, pastBar, type PaperFacts, type PassageFacts } from './gate';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, ownOpens, ownPassesStrict, pastBar, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
 import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import type { Segments } from './segments';
@@ -205,7 +205,7 @@ export class RelatedRanking {
       for (const d of docs) rank[d] = plainScore.get(d)!;
       top = plain.ideal;
     } else top = ideal;
-    const hits: (Hit & { open: boolean; own: boolean; evidence: number })[] = [];
+    const hits: (Hit & { open: boolean; own: boolean })[] = [];
     for (const d of docs) {
       const matched = this.contextRanking.matchedContext(terms, d);
       const score = Math.sqrt(Math.min(1, (plainScore.get(d) ?? rank[d]) / top));
@@ -217,7 +217,7 @@ export class RelatedRanking {
       };
       const paper = this.segments.paper(d);
       if (options.exclude?.has(paper.key)) continue;
-      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own: !this.segments.partOf(d).corpus, evidence: facts.evidence });
+      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own: !this.segments.partOf(d).corpus });
     }
     for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;
     for (const d of docs) rank[d] = 0;
@@ -232,9 +232,8 @@ export class RelatedRanking {
     const chance = options.chance ?? 0;
     // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
     const opened = hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut);
-    // The strict gate (completion's rows from elsewhere), and own-library papers sharing two informative words (gate.ts ownShares).
-    const shares = (h: (typeof hits)[number]) => h.own && ownShares(h.evidence);
-    if (options.strict) return opened ? cut(pastBar(hits, chance, shares)) : cut(hits.filter(shares));
+    // The strict gate (completion's rows from elsewhere); an own-library paper past the library null alone (gate.ts ownPassesStrict).
+    if (options.strict) return opened ? cut(pastBar(hits, chance)) : cut(hits.filter(ownPassesStrict));
     if (opened) return cut(pastBar(hits, chance, (h) => h.own));
     // The user's own libraries speak on less (gate.ts ownOpens): their papers only.
     const own = hits.filter((h) => h.own);

@@ -69,7 +69,7 @@ export interface RelatedOptions extends QueryOptions {
   standOut?: number;
   /**
    * The strict gate only: own-library papers are not listed when it is closed (gate.ts ownOpens),
-   * unless they share two informative words with the passage (gate.ts ownShares). Completion asks
+   * unless they pass the gate against the library null alone (gate.ts ownPassesStrict). Completion asks
    * so: its rows from elsewhere displace the document's own entries.
    */
   strict?: boolean;
