@@ -151,7 +151,8 @@ export function completion(ctx: FeatureContext): CompletionAnswer | null {
     // The bibliography's entries are left out before the gate (its best paper would set the bar otherwise); the gate
     // is judged over the whole library the document's field keeps, as Show Related Papers judges it: judged within
     // a small library alone (a lab's .bib of a few entries) it never opens. The strict gate: these rows displace the
-    // bibliography's own entries, so a paper from elsewhere must be about the sentence, not past the own-library bar.
+    // bibliography's own entries, so a paper from elsewhere must be about the sentence, not past the own-library bar (a paper
+    // of the user's other libraries: past the library null alone, gate.ts ownPassesStrict).
     others = index.relatedNow(sentence, { limit: OTHER_LIMIT + seen.size, threshold: config.relatedThreshold, exclude: ownKeys, document, strict: true }).hits;
   }
   // maxSuggestions counts the papers from outside the bibliography (its own entries are all offered).

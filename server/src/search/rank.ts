@@ -28,7 +28,7 @@ export interface RelatedLimits {
   within?: ReadonlySet<string>;
   /** Papers left out before the gate (RelatedOptions.exclude: those the paragraph cites). */
   exclude?: ReadonlySet<string>;
-  /** The strict gate only (RelatedOptions.strict): no list from the own-library bar. */
+  /** The strict gate only (RelatedOptions.strict): no list from the own-library bar (own papers past the library null alone aside: gate.ts ownPassesStrict). */
   strict?: boolean;
   /**
    * The document the passage is in (`id`: its URI; `prose`: its paragraphs' text): the gate's null

@@ -20,7 +20,7 @@ import { defaultSettings } from '../protocol';
 import { type CollectionStats, type FieldCounts, PlainBm25f, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { ones, type ContextRanking } from './context';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
-import { INFORMATIVE_IDF, normalisedScore, opensGate, ownOpens, pastBar, type PaperFacts, type PassageFacts } from './gate';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, ownOpens, ownPassesStrict, pastBar, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
 import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import type { Segments } from './segments';
@@ -232,7 +232,8 @@ export class RelatedRanking {
     const chance = options.chance ?? 0;
     // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
     const opened = hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut);
-    if (options.strict) return opened ? cut(pastBar(hits, chance)) : [];
+    // The strict gate (completion's rows from elsewhere); an own-library paper past the library null alone (gate.ts ownPassesStrict).
+    if (options.strict) return opened ? cut(pastBar(hits, chance)) : cut(hits.filter(ownPassesStrict));
     if (opened) return cut(pastBar(hits, chance, (h) => h.own));
     // The user's own libraries speak on less (gate.ts ownOpens): their papers only.
     const own = hits.filter((h) => h.own);

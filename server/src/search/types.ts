@@ -68,8 +68,9 @@ export interface RelatedOptions extends QueryOptions {
   /** The score the top paper must reach: what passages of the document's words score by chance (gate.ts ChanceBar). */
   standOut?: number;
   /**
-   * The strict gate only: own-library papers are not listed when it is closed (gate.ts ownOpens).
-   * Completion asks so: its rows from elsewhere displace the document's own entries.
+   * The strict gate only: own-library papers are not listed when it is closed (gate.ts ownOpens),
+   * unless they pass the gate against the library null alone (gate.ts ownPassesStrict). Completion asks
+   * so: its rows from elsewhere displace the document's own entries.
    */
   strict?: boolean;
   /**
