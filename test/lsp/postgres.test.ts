@@ -193,21 +193,25 @@ describe('language server: a shared corpus in PostgreSQL', function () {
   });
 
   it('finds the search box\'s candidates by a scan or the rarer words\' index as it would by the whole query\'s index: the same answers', async () => {
-    const db = new pg.Client({ connectionString: url });
-    await db.connect();
-    await db.query('ANALYZE litlens.papers'); // the typed column's common lexemes (pg_stats) the plan reads
-    await db.end();
     const shared = new SharedCorpus(url);
     assert.ok(await shared.open(), shared.message);
     const sent: string[] = [];
     const pool = (shared as unknown as { pool: pg.Pool }).pool;
     const send = pool.query.bind(pool) as (sql: string, params: unknown[]) => Promise<pg.QueryResult>;
-    (pool as unknown as { query: typeof send }).query = (sql, params) => (sent.push(sql), send(sql, params));
+    const candidates: string[] = []; // each typed query's candidates
+    (pool as unknown as { query: typeof send }).query = async (sql, params) => {
+      sent.push(sql);
+      const result = await send(sql, params);
+      if (sql.includes('ts_rank')) candidates.push(`${String(params[0])}: ${result.rows.map((r: { id: string }) => r.id).sort().join(' ')}`);
+      return result;
+    };
     const answer = async (query: string, indexOnly: boolean) => {
       if (indexOnly) process.env.LITLENS_PG_INDEX_ONLY = '1';
       else delete process.env.LITLENS_PG_INDEX_ONLY;
       (shared as unknown as { answers: Map<string, unknown> }).answers.clear();
-      return (await shared.search(query, 10)).map((h) => h.paper.key);
+      candidates.length = 0;
+      const keys = (await shared.search(query, 10)).map((h) => h.paper.key);
+      return { keys, candidates: [...candidates].sort() };
     };
     try {
       const queries = [...new Set(kept.slice(0, 60).map((r, k) => (r.title as string).split(/\s+/).slice(0, 2 + (k % 2)).join(' ')))];
