@@ -12,6 +12,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import pg from 'pg';
 import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
+import { SharedCorpus } from '../../server/src/shared/corpus';
 import { NO_ZOTERO, TestClient, addedEntry, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, repoRoot, tempWorkspace, uriOf } from './harness';
 
 const BASE = process.env.LITLENS_TEST_PG;
@@ -189,6 +190,39 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     const hit = hits.find((h) => h.key === wanted.key);
     assert.ok(hit, `${wanted.key} in ${JSON.stringify(hits.map((h) => h.key))}`);
     assert.equal(hit.year, wanted.year);
+  });
+
+  it('finds the search box\'s candidates by a scan or the rarer words\' index as it would by the whole query\'s index: the same answers', async () => {
+    const shared = new SharedCorpus(url);
+    assert.ok(await shared.open(), shared.message);
+    const sent: string[] = [];
+    const pool = (shared as unknown as { pool: pg.Pool }).pool;
+    const send = pool.query.bind(pool) as (sql: string, params: unknown[]) => Promise<pg.QueryResult>;
+    const candidates: string[] = []; // each typed query's candidates
+    (pool as unknown as { query: typeof send }).query = async (sql, params) => {
+      sent.push(sql);
+      const result = await send(sql, params);
+      if (sql.includes('ts_rank')) candidates.push(`${String(params[0])}: ${result.rows.map((r: { id: string }) => r.id).sort().join(' ')}`);
+      return result;
+    };
+    const answer = async (query: string, indexOnly: boolean) => {
+      if (indexOnly) process.env.LITLENS_PG_INDEX_ONLY = '1';
+      else delete process.env.LITLENS_PG_INDEX_ONLY;
+      (shared as unknown as { answers: Map<string, unknown> }).answers.clear();
+      candidates.length = 0;
+      const keys = (await shared.search(query, 10)).map((h) => h.paper.key);
+      return { keys, candidates: [...candidates].sort() };
+    };
+    try {
+      const queries = [...new Set(kept.slice(0, 60).map((r, k) => (r.title as string).split(/\s+/).slice(0, 2 + (k % 2)).join(' ')))];
+      for (const q of queries) assert.deepEqual(await answer(q, false), await answer(q, true), q);
+      // Both other ways were taken (else this compared the index with itself).
+      assert.ok(sent.some((sql) => sql.includes('AS MATERIALIZED')), 'no scan');
+      assert.ok(sent.some((sql) => /typed @@ \$\d+::tsquery AND ts_match_vq/.test(sql)), 'no index asked for the rarer words');
+    } finally {
+      delete process.env.LITLENS_PG_INDEX_ONLY;
+      await shared.dispose();
+    }
   });
 
   it('finds related papers for a sentence of an abstract', async () => {

@@ -50,6 +50,11 @@ const PAIR_TERMS = 6;
  * embedded top 10 at 20k papers, with all of them 0.84.
  */
 const ORDER_TERMS = MAX_CONTEXT_TERMS;
+/**
+ * Costs in µs of finding rows holding typed words at 1M (PostgreSQL 15, the table cached; EXPLAIN
+ * ANALYZE at load ~4): a posting the GIN index collects, a heap row it rechecks, a row a scan reads.
+ */
+const COST = { posting: 0.5, heapRow: 10, scanRow: 3 };
 /** Connections to the server (queries at once) and queries waiting for one before the oldest is dropped. */
 const CONNECTIONS = 2;
 const MAX_QUEUED = 2;
@@ -92,6 +97,8 @@ export class SharedCorpus {
   private meta: SharedMeta | null = null;
   private readonly terms = new Map<string, { df: number; maxImpact: number } | null>();
   private readonly papers = new Map<string, Paper>();
+  /** The typed column's most common lexemes and the share of papers holding each (ANALYZE's, from pg_stats). */
+  private typedCommon: [string, number][] = [];
   private retryMs = 1000;
   private retry: NodeJS.Timeout | null = null;
   private opening: Promise<boolean> | null = null;
@@ -134,6 +141,7 @@ export class SharedCorpus {
       }
       if (this.meta && this.meta.papers !== meta.papers) this.terms.clear(); // re-imported: new statistics
       this.meta = meta;
+      this.typedCommon = await readTypedCommon(this.pool);
       this.retryMs = 1000;
       this.setState('ready', undefined);
       return true;
@@ -279,7 +287,52 @@ export class SharedCorpus {
     // Ranked by the typed words alone, `typed` holds all they read (the same lexemes and labels).
     const column = (this.meta?.schema ?? 1) >= 2 ? 'typed' : 'tsv';
     const byContext = stats !== undefined && context !== '';
-    return this.fetch(column, `(${each.join(any ? ') | (' : ') & (')})`, byContext ? weightsOf(context, stats) : byWords, any ? MAX_ANY_TYPED_ROWS : MAX_TYPED_ROWS, `${typed} ${context}`, byContext ? 'tsv' : column, entry);
+    const maxRows = any ? MAX_ANY_TYPED_ROWS : MAX_TYPED_ROWS;
+    const query = `(${each.join(any ? ') | (' : ') & (')})`;
+    const plan = column === 'typed' ? this.planTyped(words, each, any, maxRows) : { scan: 0, index: query };
+    return this.fetch(column, query, byContext ? weightsOf(context, stats) : byWords, maxRows, `${typed} ${context}`, byContext ? 'tsv' : column, entry, plan);
+  }
+
+  /**
+   * How fetch finds the rows holding typed words (`each`, one tsquery part a word): a scan of up to
+   * `scan` rows in order, else the GIN index asked for `index` (the rows rechecked for all words).
+   * PostgreSQL collects every posting of a prefix (`'learn':*`) before intersecting: a common word
+   * costs its whole list. Each word's share of papers is the sum of the typed column's common
+   * lexemes' (pg_stats) it is a prefix of (word or stem; a rare word: half the least common's).
+   * The cheapest by a cost model in µs at 1M (COST): the index asked for the rarest k words (their
+   * postings, then a heap row rechecked for each paper holding them until maxRows hold all), or
+   * a scan of maxRows / (share of matches) rows, shares taken as independent (an underestimate for
+   * a title's words, so the scan is bounded at twice that: the index answers when it finds fewer).
+   */
+  private planTyped(words: readonly string[], each: readonly string[], any: boolean, maxRows: number): { scan: number; index: string } {
+    const all = `(${each.join(any ? ') | (' : ') & (')})`;
+    const n = this.size;
+    if (this.typedCommon.length === 0 || n === 0 || process.env.LITLENS_PG_INDEX_ONLY) return { scan: 0, index: all };
+    const least = this.typedCommon.reduce((m, [, f]) => Math.min(m, f), 1) / 2;
+    const byShare = words
+      .map((w, i) => {
+        const prefixes = [fold(w), stem(w)];
+        const share = this.typedCommon.reduce((sum, [lexeme, f]) => (prefixes.some((p) => lexeme.startsWith(p)) ? sum + f : sum), 0);
+        return { part: each[i], share: Math.min(1, share || least) };
+      })
+      .sort((a, b) => a.share - b.share);
+    const matching = any ? 1 - byShare.reduce((p, w) => p * (1 - w.share), 1) : byShare.reduce((p, w) => p * w.share, 1);
+    const rows = Math.min(n, maxRows / matching);
+    let best = { cost: COST.scanRow * rows, scan: Math.ceil(Math.min(n, 2 * rows)), index: all };
+    if (any) {
+      const cost = COST.posting * n * byShare.reduce((a, w) => a + w.share, 0) + COST.heapRow * Math.min(n * matching, maxRows);
+      if (cost < best.cost) best = { cost, scan: 0, index: all };
+    } else {
+      let postings = 0;
+      let held = 1;
+      byShare.forEach((w, k) => {
+        postings += w.share * n;
+        held *= w.share;
+        const cost = COST.posting * postings + COST.heapRow * Math.min(n * held, (maxRows * held) / matching);
+        if (cost < best.cost) best = { cost, scan: 0, index: k === byShare.length - 1 ? all : `(${byShare.slice(0, k + 1).map((x) => x.part).join(') & (')})` };
+      });
+    }
+    return { scan: best.scan, index: best.index };
   }
 
   /**
@@ -287,7 +340,7 @@ export class SharedCorpus {
    * impacts of the stems of `text`: the candidates are indexed from those (the only terms their
    * ranking reads), not tokenized again.
    */
-  private async fetch(column: 'tsv' | 'typed', tsquery: string, weighted: { q: string; w: number }[], maxRows: number, text: string, rankOn: 'tsv' | 'typed' = 'tsv', entry: Entry = 'short'): Promise<Candidate[]> {
+  private async fetch(column: 'tsv' | 'typed', tsquery: string, weighted: { q: string; w: number }[], maxRows: number, text: string, rankOn: 'tsv' | 'typed' = 'tsv', entry: Entry = 'short', plan = { scan: 0, index: tsquery }): Promise<Candidate[]> {
     const order = weighted.length ? weighted.map((t, i) => `ts_rank(t, $${i + 4}::tsquery) * ${t.w.toFixed(4)}`).join(' + ') : 'ts_rank(t, $1::tsquery)';
     const stems = [...new Set(contentTerms(text).map((t) => t.stem))];
     // `tsv || ''` detoasts each row's tsvector once: every ts_rank on the stored column would read
@@ -308,12 +361,27 @@ export class SharedCorpus {
       );
       return rows.map((r) => ({ paper: this.papers.get(r.id) ?? this.paperFrom(r.id, { title: '', authors: [] } as unknown as Paper, r.line), stored: storedTerms(r.terms) }));
     }
+    // `scan`: common typed words. The GIN bitmap of every paper holding them (145k rows for "language
+    // models" at 1M: 270 ms merging postings) is built whole before LIMIT; the table read in order
+    // until maxRows match finds the same rows (the first in physical order, as the bitmap heap scan
+    // gives them; synchronized scans are off: connect) in a few thousand rows. Bounded to `scan`
+    // rows: when fewer match there, the index query runs instead (a one-time filter, same round trip).
+    // The index asked for the rare words alone (planTyped) gives the same rows: each is rechecked.
+    const where = plan.index === tsquery ? `${column} @@ $1::tsquery` : `${column} @@ $${weighted.length + 4}::tsquery AND ts_match_vq(${column}, $1::tsquery)`;
+    const indexed = `(SELECT id, source, line, ${rankOn} || ''::tsvector AS t FROM litlens.papers WHERE ${where} LIMIT ${maxRows})`;
+    const matching = plan.scan > 0
+      ? `(WITH s AS MATERIALIZED (SELECT id, source, line, t FROM (SELECT id, source, line, ${column} AS m, ${rankOn} AS t FROM litlens.papers LIMIT ${plan.scan}) f
+                                   WHERE ts_match_vq(m, $1::tsquery) LIMIT ${maxRows})
+          SELECT id, source, line, t || ''::tsvector AS t FROM s WHERE (SELECT count(*) FROM s) >= ${maxRows}
+          UNION ALL
+          SELECT * FROM ${indexed} i WHERE (SELECT count(*) FROM s) < ${maxRows})`
+      : indexed;
     const { rows } = await this.query<{ id: string; entry: Paper; line: number; terms: string[] }>(
       `SELECT p.id, ${entry === 'whole' ? 'p.entry' : "p.entry - 'abstract' AS entry"}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
-       FROM (SELECT id FROM (SELECT id, source, line, ${rankOn} || ''::tsvector AS t FROM litlens.papers WHERE ${column} @@ $1::tsquery LIMIT ${maxRows}) c
+       FROM (SELECT id FROM ${matching} c
              ORDER BY ${order} DESC, line, source LIMIT $2) best
        JOIN litlens.papers p ON p.id = best.id`,
-      [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q)],
+      [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q), ...(plan.index === tsquery ? [] : [plan.index])],
     );
     return rows.map((r) => ({ paper: entry === 'whole' ? this.paperOf(r.id, r.entry, r.line) : (this.papers.get(r.id) ?? this.paperFrom(r.id, r.entry, r.line)), stored: storedTerms(r.terms) }));
   }
@@ -641,6 +709,19 @@ function weightsOf(text: string, stats: CollectionStatistics): { q: string; w: n
     .sort((a, b) => a.df - b.df)
     .slice(0, ORDER_TERMS)
     .map((t) => ({ q: quote(t.s), w: Math.log(1 + n / (t.df + 0.5)) }));
+}
+
+/** The typed column's most common lexemes with their shares of papers (none before ANALYZE, or without access). */
+async function readTypedCommon(db: pg.Pool): Promise<[string, number][]> {
+  try {
+    const { rows } = await db.query<{ e: string; f: number }>(
+      `SELECT e, f FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs) AS u(e, f)
+       WHERE schemaname = 'litlens' AND tablename = 'papers' AND attname = 'typed' AND e IS NOT NULL`,
+    );
+    return rows.map((r) => [r.e, Number(r.f)]);
+  } catch {
+    return [];
+  }
 }
 
 /** `words` rarest first while their document frequencies sum to at most `budget` (the rarest always). */

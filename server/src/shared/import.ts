@@ -256,6 +256,8 @@ export async function rebuildStatistics(db: pg.Pool): Promise<number> {
     return total;
   });
   await db.query('ANALYZE litlens.terms');
+  // The typed column's common lexemes (pg_stats), which the search box's plan reads (SharedCorpus.planTyped).
+  await db.query('ANALYZE litlens.papers');
   return total;
 }
 

@@ -132,6 +132,8 @@ export function connect(url: string, options: { max?: number; connectMs?: number
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementMs,
     application_name: 'litlens',
+    // Scans read the table from its start (SharedCorpus.fetch: the first rows matching, as the index gives them).
+    options: '-c synchronize_seqscans=off',
   });
   // An idle client losing its server (a restart) must not take the process with it.
   pool.on('error', () => {});
