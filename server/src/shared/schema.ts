@@ -123,17 +123,35 @@ export function displayUrl(url: string): string {
   }
 }
 
+/**
+ * The connection's startup options: scans read the table from its start (SharedCorpus.fetch: the
+ * first rows matching, as the index gives them), after any `options=` the user's URL gives. pg lets
+ * a URL's `options` replace the pool's, so it is taken out of the URL and joined here.
+ */
+export function sessionOptions(url: string): { url: string; options: string } {
+  const ours = '-c synchronize_seqscans=off';
+  try {
+    const u = new URL(url);
+    const given = u.searchParams.get('options');
+    if (given === null) return { url, options: ours };
+    u.searchParams.delete('options');
+    return { url: u.toString(), options: `${given} ${ours}` };
+  } catch {
+    return { url, options: ours };
+  }
+}
+
 /** A small pool: the server asks one question at a time per feature; connecting fails within `connectMs`. */
 export function connect(url: string, options: { max?: number; connectMs?: number; statementMs?: number } = {}): pg.Pool {
+  const session = sessionOptions(url);
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: session.url,
     max: options.max ?? 2,
     connectionTimeoutMillis: options.connectMs ?? 3000,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementMs,
     application_name: 'litlens',
-    // Scans read the table from its start (SharedCorpus.fetch: the first rows matching, as the index gives them).
-    options: '-c synchronize_seqscans=off',
+    options: session.options,
   });
   // An idle client losing its server (a restart) must not take the process with it.
   pool.on('error', () => {});

@@ -1,0 +1,17 @@
+// The PostgreSQL connection's startup options (shared/schema.ts sessionOptions): LitLens's own
+// option is kept when the user's URL gives `options=` (pg lets the URL's replace the pool's).
+import { strict as assert } from 'node:assert';
+import { sessionOptions } from '../../../server/src/shared/schema';
+
+describe('shared/schema sessionOptions', () => {
+  it('a URL without options keeps its text; the scans read the table from its start', () => {
+    assert.deepEqual(sessionOptions('postgresql://me@127.0.0.1:5432/lab'), { url: 'postgresql://me@127.0.0.1:5432/lab', options: '-c synchronize_seqscans=off' });
+  });
+
+  it("the URL's own options come first and stay; its other parameters stay in the URL", () => {
+    const s = sessionOptions('postgresql://me@127.0.0.1:5432/lab?options=-c%20search_path%3Dlab&sslmode=disable');
+    assert.equal(s.options, '-c search_path=lab -c synchronize_seqscans=off');
+    assert.equal(new URL(s.url).searchParams.get('options'), null);
+    assert.equal(new URL(s.url).searchParams.get('sslmode'), 'disable');
+  });
+});
