@@ -4,17 +4,9 @@
 //
 //   node --import tsx bench/pg-cold.ts --url postgresql://USER@HOST:PORT/DB [--queries 10] [--seed 13]
 import pg from 'pg';
-import { SharedCorpus } from '../server/src/shared/corpus';
+import { arg, openBoth, urlArg } from './pgBench';
 
-const arg = (name: string, def?: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
-const url = arg('--url');
-if (!url) {
-  console.error('usage: bench/pg-cold.ts --url postgresql://… [--queries 10] [--seed 13]');
-  process.exit(2);
-}
+const url = urlArg('bench/pg-cold.ts --url postgresql://… [--queries 10] [--seed 13]');
 
 interface PlanNode {
   'Node Type': string;
@@ -26,10 +18,7 @@ interface PlanNode {
 }
 
 async function main(): Promise<void> {
-  const shared = new SharedCorpus(url!, { statementMs: 60_000 });
-  if (!(await shared.open())) throw new Error(shared.message);
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
+  const { shared, db } = await openBoth(url);
   await db.query('SET track_io_timing = on');
   const { rows } = await db.query<{ abstract: string }>(
     `SELECT entry->>'abstract' AS abstract FROM litlens.papers TABLESAMPLE SYSTEM (0.5) REPEATABLE (${Number(arg('--seed', '13'))}) WHERE entry->>'abstract' <> '' LIMIT $1`,

@@ -7,17 +7,9 @@
 // Sentences and titles are drawn from the corpus itself: the papers first by md5(id), the same
 // whatever the table's layout (schema version).
 import pg from 'pg';
-import { SharedCorpus } from '../server/src/shared/corpus';
+import { arg, openBoth, urlArg } from './pgBench';
 
-const arg = (name: string, def?: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
-const url = arg('--url');
-if (!url) {
-  console.error('usage: bench/pg-explain.ts --url postgresql://… [--queries 30] [--plan]');
-  process.exit(2);
-}
+const url = urlArg('bench/pg-explain.ts --url postgresql://… [--queries 30] [--plan]');
 const howMany = Number(arg('--queries', '30'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -27,10 +19,7 @@ interface Plan {
 }
 
 async function main(): Promise<void> {
-  const shared = new SharedCorpus(url!, { statementMs: 60_000 });
-  if (!(await shared.open())) throw new Error(shared.message);
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
+  const { shared, db } = await openBoth(url);
   const { rows } = await db.query<{ title: string; abstract: string }>(
     `SELECT entry->>'title' AS title, entry->>'abstract' AS abstract FROM litlens.papers
      WHERE id IN (SELECT id FROM litlens.papers ORDER BY md5(id) LIMIT $1) AND entry->>'abstract' <> '' ORDER BY md5(id)`,

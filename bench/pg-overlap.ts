@@ -16,11 +16,8 @@ import { join } from 'node:path';
 import { buildCorpus, corpusSource, openCorpus } from '../server/src/search/corpus';
 import { SearchIndex, type Hit } from '../server/src/search/index';
 import { SharedCorpus } from '../server/src/shared/corpus';
+import { arg } from './pgBench';
 
-const arg = (name: string, def?: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
 const file = arg('--file');
 const url = arg('--url');
 if (!file || !url) {

@@ -4,17 +4,9 @@
 //
 //   node --import tsx bench/pg-search-slow.ts --url postgresql://USER@HOST:PORT/DB [--queries 100] [--slowest 10] [--plan]
 import pg from 'pg';
-import { SharedCorpus } from '../server/src/shared/corpus';
+import { arg, openBoth, urlArg } from './pgBench';
 
-const arg = (name: string, def?: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
-const url = arg('--url');
-if (!url) {
-  console.error('usage: bench/pg-search-slow.ts --url postgresql://… [--queries 100] [--slowest 10] [--plan]');
-  process.exit(2);
-}
+const url = urlArg('bench/pg-search-slow.ts --url postgresql://… [--queries 100] [--slowest 10] [--plan]');
 const howMany = Number(arg('--queries', '100'));
 const slowest = Number(arg('--slowest', '10'));
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
@@ -25,10 +17,7 @@ interface Plan {
 }
 
 async function main(): Promise<void> {
-  const shared = new SharedCorpus(url!, { statementMs: 60_000 });
-  if (!(await shared.open())) throw new Error(shared.message);
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
+  const { shared, db } = await openBoth(url);
   // latency.ts's sharedSamples: the same titles in the same order.
   const papers = Number((await db.query("SELECT value->>'papers' AS n FROM litlens.meta WHERE key = 'stats'")).rows[0].n);
   const n = 3 * howMany;

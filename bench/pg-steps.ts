@@ -5,26 +5,15 @@
 //
 //   node --import tsx bench/pg-steps.ts --url postgresql://USER@HOST:PORT/DB [--queries 40]
 import pg from 'pg';
-import { SharedCorpus } from '../server/src/shared/corpus';
+import { arg, openBoth, urlArg } from './pgBench';
 
-const arg = (name: string, def?: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
-const url = arg('--url');
-if (!url) {
-  console.error('usage: bench/pg-steps.ts --url postgresql://… [--queries 40]');
-  process.exit(2);
-}
+const url = urlArg('bench/pg-steps.ts --url postgresql://… [--queries 40]');
 const howMany = Number(arg('--queries', '40'));
 const at = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
 const ms = (xs: number[]) => `p50/p95 ${at(xs, 0.5).toFixed(1)}/${at(xs, 0.95).toFixed(1)} ms`;
 
 async function main(): Promise<void> {
-  const shared = new SharedCorpus(url!, { statementMs: 60_000 });
-  if (!(await shared.open())) throw new Error(shared.message);
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
+  const { shared, db } = await openBoth(url);
   const { rows } = await db.query<{ title: string; abstract: string }>(
     `SELECT entry->>'title' AS title, entry->>'abstract' AS abstract FROM litlens.papers TABLESAMPLE SYSTEM (0.5) REPEATABLE (11) WHERE entry->>'abstract' <> '' LIMIT $1`,
     [howMany],
