@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeZoteroDb, type FixtureItem } from '../fixtures/zotero/make';
+import { generatedItems, makeZoteroDb, type FixtureItem } from '../fixtures/zotero/make';
 import { TestClient, buildOnce, positionOf, tempWorkspace, uriOf } from './harness';
 
 /** Invented machine-learning titles: refs.bib's 24 more entries (the paper is in the corpus's field). */
@@ -132,13 +132,37 @@ We write the level of each gauge as a latent state that moves as a random walk w
 \end{document}
 `;
 
-/** The user's Zotero library: three papers on state space smoothing and gaps in records, one off topic (invented). */
+/**
+ * The user's Zotero library: three papers on state space smoothing and gaps in records, one off topic (invented);
+ * with papers of other fields beside them (OTHER_FIELDS), so the library is mixed as a real one is: the field rule
+ * must not judge it outside the paper's field and drop its papers (Ranker.inFieldSources judges corpora only).
+ */
 const ZOTERO_ITEMS: FixtureItem[] = [
   { key: 'KALM0001', type: 'journalArticle', fields: { title: 'Kalman smoothing of state space models with missing observations', date: '2014', extra: 'Citation Key: ito2014kalman' }, creators: [{ last: 'Ito', first: 'Ren' }] },
   { key: 'KALM0002', type: 'journalArticle', fields: { title: 'Imputation of gaps in environmental sensor records', date: '2018', extra: 'Citation Key: berg2018gaps' }, creators: [{ last: 'Berg', first: 'Lena' }] },
   { key: 'KALM0003', type: 'journalArticle', fields: { title: 'Particle filters for nonlinear tracking', date: '2011', extra: 'Citation Key: moss2011particle' }, creators: [{ last: 'Moss', first: 'Tom' }] },
   { key: 'OFFT0001', type: 'journalArticle', fields: { title: 'Pollination of orchards by wild bees', date: '2016', extra: 'Citation Key: silva2016bees' }, creators: [{ last: 'Silva', first: 'Ana' }] },
 ];
+
+/** Papers of other fields in the same Zotero library (invented titles). */
+const OTHER_FIELDS: FixtureItem[] = [
+  'Nesting success of shorebirds on gravel beaches',
+  'Protein folding pathways of small enzymes',
+  'Graph neural networks for molecule property prediction',
+  'Medieval trade routes of the Baltic towns',
+  'Soil carbon under no tillage farming',
+  'Attention mechanisms in machine translation',
+  'Coral bleaching after marine heatwaves',
+  'Urban heat islands and street trees',
+  'Quantum error correction with surface codes',
+  'Speech recognition for low resource languages',
+  'Ancient DNA of early farmers in Anatolia',
+  'Reinforcement learning for robot grasping',
+  'Monetary policy and housing prices',
+  'Volcanic ash dispersion forecasts for aviation',
+  'Gut microbiome diversity in infants',
+  'Privacy attacks on federated learning',
+].map((title, i) => ({ key: `OTHR${String(i).padStart(4, '0')}`, type: 'journalArticle', fields: { title, date: String(2000 + i) }, creators: [{ last: 'Field', first: String.fromCharCode(65 + i) }] }));
 
 describe('language server over stdio: a bare \\cite{ in a statistics paper with 20 entries and a Zotero library beside it', function () {
   this.timeout(120000);
@@ -152,7 +176,7 @@ describe('language server over stdio: a bare \\cite{ in a statistics paper with 
     fs.mkdirSync(path.join(dir, 'paper'));
     fs.mkdirSync(path.join(dir, 'Zotero'));
     fs.writeFileSync(path.join(dir, 'paper', 'refs.bib'), entries(STATS, 'stat', 'Novak, Eva', 2000));
-    fs.writeFileSync(path.join(dir, 'Zotero', 'zotero.sqlite'), await makeZoteroDb({ version: 7, items: ZOTERO_ITEMS }));
+    fs.writeFileSync(path.join(dir, 'Zotero', 'zotero.sqlite'), await makeZoteroDb({ version: 7, items: [...ZOTERO_ITEMS, ...OTHER_FIELDS] }));
     client = TestClient.start();
     client.settings = { zotero: path.join(dir, 'Zotero') };
     await client.initialize(path.join(dir, 'paper'), { litlens: client.settings, cacheDir: null });
@@ -180,5 +204,37 @@ describe('language server over stdio: a bare \\cite{ in a statistics paper with 
     // One word shared with a Zotero paper ("tracking") takes no row from the bibliography.
     const one = await complete('The error grows with the length of the gap, and tracking the flood peaks is hardest');
     assert.deepEqual(one.filter((k) => !/^stat\d+$/.test(k)), []);
+  });
+});
+
+describe('language server over stdio: a prose hover in that statistics paper, with a Zotero library of many fields', function () {
+  this.timeout(120000);
+  let dir = '';
+  let client: TestClient;
+
+  before(async () => {
+    await buildOnce();
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-room-mixed-')));
+    fs.mkdirSync(path.join(dir, 'paper'));
+    fs.mkdirSync(path.join(dir, 'Zotero'));
+    fs.writeFileSync(path.join(dir, 'paper', 'refs.bib'), entries(STATS, 'stat', 'Novak, Eva', 2000));
+    // 200 generated papers whose titles share a small vocabulary: the field rule would judge this library outside the paper's field.
+    fs.writeFileSync(path.join(dir, 'Zotero', 'zotero.sqlite'), await makeZoteroDb({ version: 7, items: [...ZOTERO_ITEMS, ...generatedItems(200)] }));
+    client = TestClient.start();
+    client.settings = { zotero: path.join(dir, 'Zotero') };
+    await client.initialize(path.join(dir, 'paper'), { litlens: client.settings, cacheDir: null });
+    await client.waitFor('litlens/status', (st: any) => st.state === 'ready' && st.zotero?.state === 'ready', 60000);
+  });
+  after(async () => {
+    await client?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the Zotero paper the sentence is about: the field rule judges corpora, never the user\'s own libraries', async () => {
+    const tex = path.join(dir, 'paper', 'paper.tex');
+    const text = STATS_TEX('The missing observations are filled by a Kalman smoother run over the whole record');
+    await client.open(tex, 'latex', text);
+    const related = await client.request<any[]>('litlens/related', { uri: uriOf(tex), position: positionOf(text, 'Kalman smoother', 3) });
+    assert.equal(related[0]?.key, 'ito2014kalman', related.map((r) => r.key).join(' '));
   });
 });

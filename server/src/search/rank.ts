@@ -76,11 +76,17 @@ export class Ranker {
   /** Per document (id, cited titles, sources): the sources whose field it is in. */
   private readonly fields = new Map<string, ReadonlySet<string>>();
 
-  /** The sources (of `within`, or all) whose field the document is in; `within` when all are, or when it is not judged. */
+  /**
+   * The sources (of `within`, or all) whose field the document is in; `within` when all are, or when
+   * it is not judged. Only corpora (the bundled one, arXiv snapshots) are judged: the user's own
+   * libraries (.bib, CSL-JSON, Zotero) are theirs whatever fields they mix, and a mixed Zotero
+   * library must not lose its papers on the paper they are about.
+   */
   inFieldSources(document: NonNullable<RelatedLimits['document']>, within: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
     const cites = document.cites ?? [];
     if (cites.length < FIELD_MIN_CITES) return within;
-    const sources = this.index.sources.filter((s) => !within || within.has(s.id));
+    const asked = this.index.sources.filter((s) => !within || within.has(s.id));
+    const sources = asked.filter((s) => s.corpus);
     const key = `${document.id}\u0001${cites.join('\u0002')}\u0001${sources.map((s) => `${s.id}:${s.hash}`).join('\u0000')}`;
     let kept = this.fields.get(key);
     if (!kept) {
@@ -100,7 +106,7 @@ export class Ranker {
       );
       remember(this.fields, key, kept);
     }
-    return kept.size === sources.length ? within : kept;
+    return kept.size === sources.length ? within : new Set([...asked.filter((s) => !s.corpus).map((s) => s.id), ...kept]);
   }
 
   /** The top score of a title against one source, without the paper `exclude` (the field rule's query). */

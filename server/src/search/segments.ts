@@ -219,14 +219,14 @@ export class Segments {
   }
 
   /** Source ids in precedence order, with their content hashes and sizes. */
-  get sources(): { id: string; hash: string; papers: number; chunks: number }[] {
-    const out: { id: string; hash: string; papers: number; chunks: number }[] = [];
+  get sources(): { id: string; hash: string; papers: number; chunks: number; corpus: boolean }[] {
+    const out: { id: string; hash: string; papers: number; chunks: number; corpus: boolean }[] = [];
     for (const p of this.parts) {
       const last = out[out.length - 1];
       if (last && last.id === p.id) {
         last.papers += p.seg.papers.length;
         last.chunks++;
-      } else out.push({ id: p.id, hash: p.sourceHash, papers: p.seg.papers.length, chunks: 1 });
+      } else out.push({ id: p.id, hash: p.sourceHash, papers: p.seg.papers.length, chunks: 1, corpus: p.corpus });
     }
     return out;
   }
