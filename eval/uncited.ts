@@ -26,8 +26,7 @@ import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sentences, wordCo
 import { MIN_WORDS } from '../server/src/features/codeLens';
 import { proseParagraphs, rankGaps } from '../server/src/features/gaps';
 import { HINT_GATE, type HintGate } from '../server/src/features/hintGate';
-import { relatedDocument } from '../server/src/features/related';
-import { HINT_DEPTH, HINT_KEYS, claimSentences, inFieldTiers, pickHints, suggestionOf, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
+import { HINT_DEPTH, HINT_KEYS, claimSentences, pickHints, suggestionOf, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
 import { loadLibrary } from '../server/src/library/load';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex, sourcesOf } from '../server/src/search';
@@ -172,9 +171,7 @@ export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: bo
     const o = copy.original(c.start);
     return spans.findIndex((s) => s.start <= o && o < Math.max(s.end, s.start + 1));
   });
-  // The libraries the copy's hints come from, as the server keeps them (features/uncitedClaims.ts hintTiersOf): the copy cites nothing, so no field is judged.
-  const hintTiers = inFieldTiers(ranker, tiers, relatedDocument(`eval:${file}`, copy.text, syntax, library));
-  const hits = candidates.map((c) => tierHits(ranker, c.text, hintTiers, HINT_GATE.floor, HINT_DEPTH, undefined, HINT_KEYS));
+  const hits = candidates.map((c) => tierHits(ranker, c.text, tiers, HINT_GATE.floor, HINT_DEPTH, undefined, HINT_KEYS));
   const hints: HintCase = {
     text: candidates.map((c) => c.text),
     truth: originalOf.map((i) => (i >= 0 ? spans[i]!.keys : [])),

@@ -351,21 +351,23 @@ export function tiersOf(ctx: FeatureContext): { tiers: Tiers; id: string } {
 }
 
 /**
- * The hints' tiers: tiersOf with the other libraries kept to those whose field the document is in
- * (inFieldTiers), so a statistics paper's hint never names a paper of the bundled ML corpus.
+ * The hints' tiers (tiersOf, the libraries a hint is decided over, as eval/uncited.ts measures it)
+ * and `hidden`: the other libraries whose field the document is outside (Ranker.inFieldSources, the
+ * rule lenses and hovers follow). Their papers still weigh in the decision but are never named
+ * (shownKeys): a statistics paper's hint never suggests a paper of the bundled ML corpus.
  */
-export function hintTiersOf(ctx: FeatureContext): { tiers: Tiers; id: string } {
+export function hintTiersOf(ctx: FeatureContext): { tiers: Tiers; id: string; hidden: ReadonlySet<string> } {
   const { tiers, id } = tiersOf(ctx);
-  if (!ctx.index || !ctx.library) return { tiers, id };
-  const kept = inFieldTiers(ctx.index, tiers, relatedDocument(ctx.doc.uri, ctx.doc.text, ctx.doc.syntax, ctx.library));
-  return kept === tiers ? { tiers, id } : { tiers: kept, id: `${id}\n\u0000${[...kept.other].join('\n')}` };
+  if (!ctx.index || !ctx.library || tiers.other.size === 0) return { tiers, id, hidden: new Set() };
+  const inField = ctx.index.inFieldSources(relatedDocument(ctx.doc.uri, ctx.doc.text, ctx.doc.syntax, ctx.library), tiers.other) ?? tiers.other;
+  return { tiers, id, hidden: new Set([...tiers.other].filter((s) => !inField.has(s))) };
 }
 
-/** `tiers` with the other libraries kept to those whose field `document` is in (Ranker.inFieldSources, the rule lenses and hovers follow). */
-export function inFieldTiers(ranker: Ranker, tiers: Tiers, document: Parameters<Ranker['inFieldSources']>[0]): Tiers {
-  if (tiers.other.size === 0) return tiers;
-  const other = ranker.inFieldSources(document, tiers.other) ?? tiers.other;
-  return other === tiers.other ? tiers : { own: tiers.own, other };
+/** `keys` without the papers only `hidden` sources hold. */
+export function shownKeys(ranker: Ranker, keys: readonly string[], tiers: Tiers, hidden: ReadonlySet<string>): string[] {
+  if (hidden.size === 0) return [...keys];
+  const shown = [...tiers.own, ...tiers.other].filter((s) => !hidden.has(s));
+  return keys.filter((k) => ![...hidden].some((s) => ranker.index.holds(s, k)) || shown.some((s) => ranker.index.holds(s, k)));
 }
 
 /** The tiers of a document naming bibliography files `named` in `folders`. */
@@ -385,7 +387,7 @@ const SLICE_MS = 2;
 export async function warmClaims(ctx: FeatureContext, memo: ClaimMemo, stale: () => boolean, turn: Turn = {}, gate: HintGate = HINT_GATE): Promise<boolean> {
   const { doc, index, library, config } = ctx;
   if (!index || !library || config.uncitedClaims === 'off') return true;
-  const { tiers, id } = hintTiersOf(ctx);
+  const { tiers, id } = tiersOf(ctx);
   let slow = turn.slow;
   const pause = async () => {
     slow?.();
@@ -420,7 +422,7 @@ export interface Turn {
 export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGate = HINT_GATE, near?: { from: number; to: number }): ClaimHint[] {
   const { doc, index, library, config } = ctx;
   if (!index || !library || config.uncitedClaims === 'off') return [];
-  const { tiers, id } = hintTiersOf(ctx);
+  const { tiers, id, hidden } = hintTiersOf(ctx);
   const all = memo.sentences(doc.text, doc.syntax, gate);
   let candidates = all;
   if (near) {
@@ -431,10 +433,11 @@ export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGa
   // The document's statistics count over the whole document: with `near`, the other sentences as far as they are ranked already.
   const stats = documentStats(near ? all.flatMap((c) => (candidates.includes(c) ? [] : (memo.peek(index, c.text, id, gate) ?? []))).concat(suggestions) : suggestions);
   const { picked, scored } = pickHints(candidates, suggestions, gate, stats);
-  return picked.map((i) => {
+  return picked.flatMap((i) => {
     const c = candidates[i]!;
     const s = scored[i]!;
-    return { start: c.start, end: c.end, at: citationSpot(doc.text, c.end, doc.syntax), keys: s.keys, score: s.score, message: hintMessage(library, s.keys) };
+    const keys = shownKeys(index, s.keys, tiers, hidden);
+    return keys.length ? [{ start: c.start, end: c.end, at: citationSpot(doc.text, c.end, doc.syntax), keys, score: s.score, message: hintMessage(library, keys) }] : [];
   });
 }
 
