@@ -441,12 +441,23 @@ export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGa
   });
 }
 
-/** "Close to Smith et al. 2019, 'Title…' — cite it?": the sentence cites nothing yet. */
+/**
+ * "Close to Smith et al. 2019, 'Title…' — cite it? Also close: Lee 2020, Kalman 1960": the sentence
+ * cites nothing yet. The others are named (as the quick fixes offer them), not only counted: the
+ * prose hover beside the hint lists the related papers by another rule, so a count could not be
+ * matched against it.
+ */
 export function hintMessage(library: Library, keys: readonly string[]): string {
   const paper = keys[0] ? library.get(keys[0]) : undefined;
   if (!paper) return 'This sentence cites nothing; papers in your library are close to it.';
   const who = [shortAuthors(paper.authors, paper.moreAuthors), paper.year].filter(Boolean).join(' ');
-  const more = keys.length > 1 ? ` (${keys.length - 1} more close paper${keys.length === 2 ? '' : 's'})` : '';
+  const label = (key: string) => {
+    const p = library.get(key);
+    const name = p?.authors[0] ? familyName(p.authors[0]).replace(/[{}\\]/g, '') : '';
+    return name ? [name, p?.year].filter(Boolean).join(' ') : key;
+  };
+  const others = keys.slice(1);
+  const more = others.length ? ` Also close: ${others.slice(0, 3).map(label).join(', ')}${others.length > 3 ? `, +${others.length - 3} more` : ''}.` : '';
   return `Close to ${who ? `${who}, ` : ''}'${trimText(paper.title, 60)}' — cite it?${more}`;
 }
 

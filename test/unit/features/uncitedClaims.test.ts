@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
 import { HINT_GATE } from '../../../server/src/features/hintGate';
-import { ClaimMemo, captionSpans, claimFeatures, claimFixes, claimCues, claimSentences, namedFirst, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { ClaimMemo, captionSpans, claimFeatures, claimFixes, claimCues, claimSentences, hintMessage, namedFirst, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
 import type { Hit } from '../../../server/src/search';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
@@ -28,6 +28,16 @@ describe('features: uncited-claim hints and gaps', () => {
     const starts = hintedAt(bare).map((s) => s.slice(0, 22));
     assert.ok(starts.includes(CORAL), starts.join(' | '));
     assert.ok(starts.includes(BEES.slice(0, 22)), starts.join(' | '));
+  });
+
+  it("names the other close papers in the message as the quick fixes offer them, not only their count", () => {
+    const library = ws.at(LIDAR).ctx.library!;
+    assert.equal(
+      hintMessage(library, ['moser2021lidar', 'ortiz2019coral', 'lindqvist2018bees']),
+      "Close to Moser, Keller 2021, 'Retreat of alpine glaciers measured by repeated airborne…' — cite it? Also close: Ortiz 2019, Lindqvist 2018.",
+    );
+    assert.match(hintMessage(library, ['moser2021lidar', 'ortiz2019coral', 'lindqvist2018bees', 'x1', 'x2']), / Also close: Ortiz 2019, Lindqvist 2018, x1, \+1 more\.$/);
+    assert.doesNotMatch(hintMessage(library, ['moser2021lidar']), /Also close/);
   });
 
   it('never hints captions, headings, maths, or an empty citation being typed; off is off', () => {
