@@ -437,8 +437,23 @@ export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGa
     const c = candidates[i]!;
     const s = scored[i]!;
     const keys = shownKeys(index, s.keys, tiers, hidden);
-    return keys.length ? [{ start: c.start, end: c.end, at: citationSpot(doc.text, c.end, doc.syntax), keys, score: s.score, message: hintMessage(library, keys) }] : [];
+    return keys.length ? [{ start: c.start, end: proseEnd(doc.text, c.start, c.end), at: citationSpot(doc.text, c.end, doc.syntax), keys, score: s.score, message: hintMessage(library, keys) }] : [];
   });
+}
+
+/** Where display maths opens: \[, $$, or an equation-like environment. */
+const DISPLAY_MATH = /\\\[|\$\$|\\begin\{(?:equation|align|alignat|gather|multline|eqnarray|displaymath|flalign)\*?\}/;
+
+/**
+ * The end of a hint's range: the sentence's prose before any display maths it runs into ("…
+ * is written as \[ … \] where …"), so the squiggle does not cover the equation; the sentence itself
+ * (what is ranked and where the citation goes) is unchanged.
+ */
+export function proseEnd(text: string, start: number, end: number): number {
+  const at = text.slice(start, end).search(DISPLAY_MATH);
+  if (at <= 0) return end;
+  const cut = start + text.slice(start, start + at).trimEnd().length;
+  return cut > start ? cut : end;
 }
 
 /**

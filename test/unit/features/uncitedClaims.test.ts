@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
 import { HINT_GATE } from '../../../server/src/features/hintGate';
-import { ClaimMemo, captionSpans, claimFeatures, claimFixes, claimCues, claimSentences, hintMessage, namedFirst, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { ClaimMemo, captionSpans, claimFeatures, claimFixes, claimCues, claimSentences, hintMessage, namedFirst, proseEnd, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
 import type { Hit } from '../../../server/src/search';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
@@ -38,6 +38,16 @@ describe('features: uncited-claim hints and gaps', () => {
     );
     assert.match(hintMessage(library, ['moser2021lidar', 'ortiz2019coral', 'lindqvist2018bees', 'x1', 'x2']), / Also close: Ortiz 2019, Lindqvist 2018, x1, \+1 more\.$/);
     assert.doesNotMatch(hintMessage(library, ['moser2021lidar']), /Also close/);
+  });
+
+  it('a hint\'s range stops where the sentence runs into display maths; a sentence without it keeps its end', () => {
+    const text = String.raw`The level follows a random walk, written as \begin{equation} x_t = x_{t-1} + w_t \end{equation} where w is noise. Next.`;
+    const end = text.indexOf(' Next');
+    assert.equal(text.slice(0, proseEnd(text, 0, end)), 'The level follows a random walk, written as');
+    const display = String.raw`Its variance is \[ \sigma^2 \] per hour.`;
+    assert.equal(display.slice(0, proseEnd(display, 0, display.length)), 'Its variance is');
+    const plain = 'The level follows a random walk with noise.';
+    assert.equal(proseEnd(plain, 0, plain.length), plain.length);
   });
 
   it('never hints captions, headings, maths, or an empty citation being typed; off is off', () => {
