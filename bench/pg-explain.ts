@@ -6,8 +6,7 @@
 //
 // Sentences and titles are drawn from the corpus itself: the papers first by md5(id), the same
 // whatever the table's layout (schema version).
-import pg from 'pg';
-import { arg, openBoth, urlArg } from './pgBench';
+import { arg, catchCandidates, openBoth, urlArg } from './pgBench';
 
 const url = urlArg('bench/pg-explain.ts --url postgresql://… [--queries 30] [--plan]');
 const howMany = Number(arg('--queries', '30'));
@@ -25,14 +24,7 @@ async function main(): Promise<void> {
      WHERE id IN (SELECT id FROM litlens.papers ORDER BY md5(id) LIMIT $1) AND entry->>'abstract' <> '' ORDER BY md5(id)`,
     [howMany],
   );
-  // The candidate queries the corpus sends, caught on their way to the pool.
-  const caught: { sql: string; params: unknown[] }[] = [];
-  const pool = (shared as unknown as { pool: pg.Pool }).pool;
-  const send = pool.query.bind(pool) as (sql: string, params: unknown[]) => Promise<pg.QueryResult>;
-  (pool as unknown as { query: typeof send }).query = (sql, params) => {
-    if (sql.includes('ts_rank')) caught.push({ sql, params });
-    return send(sql, params);
-  };
+  const caught = catchCandidates(shared);
   const kinds = {
     related: rows.map((r) => r.abstract.split(/(?<=[.!?])\s+/).find((s) => s.split(/\s+/).length >= 8) ?? r.abstract),
     'search box': rows.map((r) => r.title.split(/\s+/).slice(0, 3).join(' ')),

@@ -3,8 +3,7 @@
 // its candidate queries run again under EXPLAIN (ANALYZE, BUFFERS); the slowest printed with plans.
 //
 //   node --import tsx bench/pg-search-slow.ts --url postgresql://USER@HOST:PORT/DB [--queries 100] [--slowest 10] [--plan]
-import pg from 'pg';
-import { arg, openBoth, urlArg } from './pgBench';
+import { arg, catchCandidates, openBoth, urlArg } from './pgBench';
 
 const url = urlArg('bench/pg-search-slow.ts --url postgresql://… [--queries 100] [--slowest 10] [--plan]');
 const howMany = Number(arg('--queries', '100'));
@@ -24,13 +23,7 @@ async function main(): Promise<void> {
   const percent = Math.min(100, (100 * 8 * n) / papers);
   const { rows } = await db.query(`SELECT entry->>'title' AS title FROM litlens.papers TABLESAMPLE SYSTEM ($1) REPEATABLE (7) LIMIT $2`, [percent, 2 * n]);
   const titles = [...new Set(rows.map((r, k) => String(r.title ?? '').split(/\s+/).slice(0, 2 + (k % 2)).join(' ')))].filter(Boolean).slice(0, howMany);
-  const caught: { sql: string; params: unknown[] }[] = [];
-  const pool = (shared as unknown as { pool: pg.Pool }).pool;
-  const send = pool.query.bind(pool) as (sql: string, params: unknown[]) => Promise<pg.QueryResult>;
-  (pool as unknown as { query: typeof send }).query = (sql, params) => {
-    if (sql.includes('ts_rank')) caught.push({ sql, params });
-    return send(sql, params);
-  };
+  const caught = catchCandidates(shared);
   const results: { title: string; ms: number; queries: { sql: string; params: unknown[]; ms: number; buffers: number }[] }[] = [];
   const modes = process.argv.includes('--compare') ? ['plan', 'noplan'] : ['plan'];
   const byMode = new Map<string, number[]>(modes.map((m) => [m, []]));

@@ -27,3 +27,15 @@ export async function openBoth(url: string): Promise<{ shared: SharedCorpus; db:
   await db.connect();
   return { shared, db };
 }
+
+/** The candidate queries (those ranking with ts_rank) the corpus sends, caught on their way to its pool; empty the array between requests. */
+export function catchCandidates(shared: SharedCorpus): { sql: string; params: unknown[] }[] {
+  const caught: { sql: string; params: unknown[] }[] = [];
+  const pool = (shared as unknown as { pool: pg.Pool }).pool;
+  const send = pool.query.bind(pool) as (sql: string, params: unknown[]) => Promise<pg.QueryResult>;
+  (pool as unknown as { query: typeof send }).query = (sql, params) => {
+    if (sql.includes('ts_rank')) caught.push({ sql, params });
+    return send(sql, params);
+  };
+  return caught;
+}
