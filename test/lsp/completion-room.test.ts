@@ -164,6 +164,21 @@ const OTHER_FIELDS: FixtureItem[] = [
   'Privacy attacks on federated learning',
 ].map((title, i) => ({ key: `OTHR${String(i).padStart(4, '0')}`, type: 'journalArticle', fields: { title, date: String(2000 + i) }, creators: [{ last: 'Field', first: String.fromCharCode(65 + i) }] }));
 
+/** A folder holding the statistics paper's 20-entry refs.bib and a Zotero library of `items`, and a server ready on both. */
+async function statsWithZotero(prefix: string, items: FixtureItem[]): Promise<{ dir: string; client: TestClient }> {
+  await buildOnce();
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  fs.mkdirSync(path.join(dir, 'paper'));
+  fs.mkdirSync(path.join(dir, 'Zotero'));
+  fs.writeFileSync(path.join(dir, 'paper', 'refs.bib'), entries(STATS, 'stat', 'Novak, Eva', 2000));
+  fs.writeFileSync(path.join(dir, 'Zotero', 'zotero.sqlite'), await makeZoteroDb({ version: 7, items }));
+  const client = TestClient.start();
+  client.settings = { zotero: path.join(dir, 'Zotero') };
+  await client.initialize(path.join(dir, 'paper'), { litlens: client.settings, cacheDir: null });
+  await client.waitFor('litlens/status', (st: any) => st.state === 'ready' && st.zotero?.state === 'ready', 60000);
+  return { dir, client };
+}
+
 describe('language server over stdio: a bare \\cite{ in a statistics paper with 20 entries and a Zotero library beside it', function () {
   this.timeout(120000);
   let dir = '';
@@ -171,16 +186,7 @@ describe('language server over stdio: a bare \\cite{ in a statistics paper with 
   let version = 0;
 
   before(async () => {
-    await buildOnce();
-    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-room-zotero-')));
-    fs.mkdirSync(path.join(dir, 'paper'));
-    fs.mkdirSync(path.join(dir, 'Zotero'));
-    fs.writeFileSync(path.join(dir, 'paper', 'refs.bib'), entries(STATS, 'stat', 'Novak, Eva', 2000));
-    fs.writeFileSync(path.join(dir, 'Zotero', 'zotero.sqlite'), await makeZoteroDb({ version: 7, items: [...ZOTERO_ITEMS, ...OTHER_FIELDS] }));
-    client = TestClient.start();
-    client.settings = { zotero: path.join(dir, 'Zotero') };
-    await client.initialize(path.join(dir, 'paper'), { litlens: client.settings, cacheDir: null });
-    await client.waitFor('litlens/status', (st: any) => st.state === 'ready' && st.zotero?.state === 'ready', 60000);
+    ({ dir, client } = await statsWithZotero('litlens-room-zotero-', [...ZOTERO_ITEMS, ...OTHER_FIELDS]));
   });
   after(async () => {
     await client?.stop();
@@ -213,17 +219,8 @@ describe('language server over stdio: a prose hover in that statistics paper, wi
   let client: TestClient;
 
   before(async () => {
-    await buildOnce();
-    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'litlens-room-mixed-')));
-    fs.mkdirSync(path.join(dir, 'paper'));
-    fs.mkdirSync(path.join(dir, 'Zotero'));
-    fs.writeFileSync(path.join(dir, 'paper', 'refs.bib'), entries(STATS, 'stat', 'Novak, Eva', 2000));
     // 200 generated papers whose titles share a small vocabulary: the field rule would judge this library outside the paper's field.
-    fs.writeFileSync(path.join(dir, 'Zotero', 'zotero.sqlite'), await makeZoteroDb({ version: 7, items: [...ZOTERO_ITEMS, ...generatedItems(200)] }));
-    client = TestClient.start();
-    client.settings = { zotero: path.join(dir, 'Zotero') };
-    await client.initialize(path.join(dir, 'paper'), { litlens: client.settings, cacheDir: null });
-    await client.waitFor('litlens/status', (st: any) => st.state === 'ready' && st.zotero?.state === 'ready', 60000);
+    ({ dir, client } = await statsWithZotero('litlens-room-mixed-', [...ZOTERO_ITEMS, ...generatedItems(200)]));
   });
   after(async () => {
     await client?.stop();
