@@ -3,17 +3,21 @@
 // threshold) and scored on the tenth; the held-out hints of the ten folds are pooled. Reads the tune
 // half only: the test half is for reporting the chosen rule once (npm run eval:uncited).
 //
-//   npm run eval:uncited:cv -- [DIR] [--no-corpus]
+//   npm run eval:uncited:cv -- [DIR] [--no-corpus] [--rows FILE] [--only REGEX] [--folds]
 //
+// --rows FILE keeps the tune rows (the sentences' rankings) in FILE for the next run (put it under
+// /tmp: it holds the papers' sentences); --only runs the rules whose name matches REGEX.
 // Per fold, a rule's threshold is the one with the best precision at recall ≥ 0.25 and top-3 ≥ 0.6
 // on the nine training papers (one hint per paragraph, as pickHints). Printed per rule: the pooled
 // held-out precision, recall, top-3 and hints at the fitted thresholds; "P@R.25": the best pooled
 // precision at recall ≥ 0.25 when each held-out score is read as its margin over its fold's
-// threshold (the rule's precision-recall curve, out of fold).
+// threshold (the rule's precision-recall curve, out of fold). Then each rule's out-of-fold curve at
+// recall ≥ 0.15 … 0.40, and its wrong hints whose paragraph held a citing sentence (the one-hint-
+// per-paragraph pick's cost).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HINT_GATE } from '../server/src/features/hintGate';
-import { claimCues, claimFeatures, namedFirst, namedKeys, sectionCue, weigh } from '../server/src/features/uncitedClaims';
+import { citableCues, claimCues, claimFeatures, namedFirst, namedKeys, sectionCue, titleNamedKeys, weigh } from '../server/src/features/uncitedClaims';
 import { defaultDir, findPapers } from './real';
 import { runPaper, type HintCase } from './uncited';
 
@@ -30,6 +34,12 @@ interface Row {
   section: number;
   /** Sentence features for the logistic rules (uncitedClaims.ts claimFeatures), before topic. */
   x: Record<string, number>;
+  /** The sentence (in memory or in the --rows file under /tmp only, never in the project). */
+  text: string;
+  /** The bibliography's papers close to it, best first (key and title), for features read from the entries. */
+  ownPapers: { key: string; title: string; score: number }[];
+  /** The bibliography's keys whose first author the sentence names (namedKeys). */
+  named: string[];
 }
 
 const OTHER_WEIGHTS = [0.3, 0.4, 0.5, 0.6];
@@ -77,6 +87,9 @@ function rowsOf(h: HintCase, paper: number): Row[] {
       own: ownCues(h.text[i]!),
       section: sectionCue(h.section[i]!),
       x: { ...claimFeatures(h.text[i]!, h.hits[i]!, named.length > 0), section: sectionCue(h.section[i]!), first: firstInParagraph ? 1 : 0 },
+      text: h.text[i]!,
+      ownPapers: h.hits[i]!.own.map((o) => ({ key: o.paper.key, title: o.paper.title, score: o.score })),
+      named,
     });
   });
   return out;
@@ -101,6 +114,18 @@ function overDocument(rows: readonly Row[], ow: number): number[] {
   for (const r of rows) byPaper.set(r.paper, [...(byPaper.get(r.paper) ?? []), r.byOther.get(ow)!.score]);
   const median = new Map([...byPaper].map(([k, xs]) => [k, [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!]));
   return rows.map((r) => r.byOther.get(ow)!.score - median.get(r.paper)!);
+}
+
+/**
+ * Per row: 1/n for the rarest bibliography entry whose title names a tool or method the sentence
+ * names (titleNamedKeys), n = how many of its paper's candidate sentences name it (a name in every
+ * other sentence is what the paper is about); 0 when it names none.
+ */
+function titledScores(rows: readonly Row[]): number[] {
+  const named = rows.map((r) => titleNamedKeys(r.ownPapers, r.text));
+  const counts = new Map<string, number>();
+  rows.forEach((r, i) => named[i]!.forEach((k) => counts.set(`${r.paper}\n${k}`, (counts.get(`${r.paper}\n${k}`) ?? 0) + 1)));
+  return rows.map((r, i) => named[i]!.reduce((m, k) => Math.max(m, 1 / counts.get(`${r.paper}\n${k}`)!), 0));
 }
 
 interface Pick {
@@ -162,6 +187,8 @@ function bestPoint(points: readonly Point[]): Point {
 /** A rule: fitted on some rows (training papers), it scores any rows; keys from its other-library weight. */
 interface Fitted {
   score: (rows: readonly Row[]) => number[];
+  /** A hint's keys, best first (default: keysAt(ow)). */
+  keys?: (r: Row) => string[];
   ow: number;
   describe: string;
 }
@@ -178,6 +205,11 @@ function handScores(rows: readonly Row[], g: HandGate): number[] {
 }
 
 const keysAt = (ow: number) => (r: Row) => r.byOther.get(ow)!.keys;
+/** keysAt with the titled entries (titleNamedKeys) after the named ones. */
+const titledFirst = (ow: number) => (r: Row) => {
+  const keys = r.byOther.get(ow)!.keys;
+  return keys.length ? [...new Set([...r.named, ...titleNamedKeys(r.ownPapers, r.text), ...keys])].slice(0, 5) : keys;
+};
 
 /** The hand rule with `grid`'s gates tried on the training rows; the best gate's threshold is re-chosen there too. */
 function handRule(name: string, grid: HandGate[]): Rule {
@@ -257,6 +289,12 @@ function solve(A: number[][], b: number[]): number[] {
  */
 interface Transfer {
   lambda?: number;
+  /** Fractions of a paper's candidate paragraphs tried as its most hints (the best on the training papers with the threshold). */
+  quota?: readonly number[];
+  /** Fractions of a paper's candidate paragraphs tried as its fewest hints (its best paragraphs pass whatever their score). */
+  floor?: readonly number[];
+  /** A hint's keys: the named authors' entries, then the entries whose title names a tool the sentence names, then the ranking's (the topic penalty still reads the ranking's first). */
+  titledFirst?: boolean;
   calibrate?: readonly string[];
   docZ?: boolean;
   macro?: boolean;
@@ -285,7 +323,8 @@ function logisticRule(name: string, features: string[], lambdaOrTransfer: number
   const matrix = (rows: readonly Row[]) => {
     const topic = topicLogs(rows, ow);
     const over = overDocument(rows, ow);
-    const raw = rows.map((r, i) => features.map((f) => (f === 'topic' ? topic[i]! : f === 'overDoc' ? over[i]! : r.x[f]!)));
+    const titled = features.includes('titled') ? titledScores(rows) : [];
+    const raw = rows.map((r, i) => features.map((f) => (f === 'topic' ? topic[i]! : f === 'overDoc' ? over[i]! : f === 'titled' ? titled[i]! : f === 'citable' ? citableCues(r.text) : r.x[f]!)));
     for (const [j, f] of features.entries()) {
       if (!t0.calibrate?.includes(f)) continue;
       const z = zWithinPaper(rows, raw.map((x) => x[j]!), has);
@@ -308,14 +347,67 @@ function logisticRule(name: string, features: string[], lambdaOrTransfer: number
         const z = zWithinPaper(rows, s, has);
         return s.map((x, i) => (x === -Infinity ? x : z[i]!));
       };
-      const picked = picks(train, score(train), keysAt(ow));
+      let q = Infinity;
+      if (t0.quota) {
+        let best = -1;
+        for (const f of t0.quota) {
+          const p = bestPoint(curve(picks(train, withQuota(train, score(train), f, has), keysAt(ow)), citing));
+          if (p.recall >= 0.25 && p.top3 >= 0.6 && p.precision > best) (best = p.precision), (q = f);
+        }
+      }
+      let fl = 0;
+      if (t0.floor) {
+        let best = -1;
+        for (const f of t0.floor) {
+          const p = bestPoint(curve(picks(train, withFloor(train, score(train), f, has), keysAt(ow)), citing));
+          if (p.recall >= 0.25 && p.top3 >= 0.6 && p.precision > best) (best = p.precision), (fl = f);
+        }
+      }
+      const scoreQF = (rows: readonly Row[]) => withFloor(rows, withQuota(rows, score(rows), q, has), fl, has);
+      const picked = picks(train, scoreQF(train), keysAt(ow));
       const t = (t0.macro ? bestMacroPoint(picked, train, citing) : bestPoint(curve(picked, citing))).threshold;
       // In the features' own units: a hint when Σ weight × feature ≥ the threshold (the intercept moved into it).
       const raw = features.map((f, j) => `${f}: ${(m.w[j + 1]! / m.sd[j]!).toFixed(6)}`).join(', ');
       const intercept = m.w[0]! - features.reduce((a, _, j) => a + (m.w[j + 1]! * m.mean[j]!) / m.sd[j]!, 0);
-      return { score: (rows) => score(rows).map((s) => s - t), ow, describe: `${raw}; intercept ${intercept.toFixed(4)}; threshold ${t0.docZ ? `${t.toFixed(6)} (z within the paper)` : (t - intercept).toFixed(6)}` };
+      return { score: (rows) => scoreQF(rows).map((s) => s - t), ow, keys: t0.titledFirst ? titledFirst(ow) : undefined, describe: `${raw}; intercept ${intercept.toFixed(4)}; threshold ${t0.docZ ? `${t.toFixed(6)} (z within the paper)` : (t - intercept).toFixed(6)}${q < Infinity ? `; at most ${q} of a paper's paragraphs` : ''}${fl ? `; at least ${fl} of them` : ''}` };
     },
   };
+}
+
+/** The scores with every sentence below its paper's ceil(fraction × candidate paragraphs)-th best paragraph score set to -Infinity. */
+function withQuota(rows: readonly Row[], scores: readonly number[], fraction: number, has: (r: Row) => boolean): number[] {
+  if (fraction === Infinity) return [...scores];
+  const best = new Map<number, Map<number, number>>();
+  rows.forEach((r, i) => {
+    if (!has(r)) return;
+    const m = best.get(r.paper) ?? new Map<number, number>();
+    m.set(r.paragraph, Math.max(m.get(r.paragraph) ?? -Infinity, scores[i]!));
+    best.set(r.paper, m);
+  });
+  const cut = new Map([...best].map(([k, m]) => {
+    const xs = [...m.values()].sort((a, b) => b - a);
+    return [k, xs[Math.min(xs.length, Math.ceil(fraction * xs.length)) - 1] ?? Infinity] as const;
+  }));
+  return scores.map((s, i) => (s >= (cut.get(rows[i]!.paper) ?? Infinity) ? s : -Infinity));
+}
+
+/** The scores with each paper's best ceil(fraction × candidate paragraphs) paragraphs' best sentences lifted over any threshold (1e6 + score). */
+function withFloor(rows: readonly Row[], scores: readonly number[], fraction: number, has: (r: Row) => boolean): number[] {
+  if (!fraction) return [...scores];
+  const best = new Map<number, Map<number, number>>();
+  rows.forEach((r, i) => {
+    if (!has(r) || scores[i] === -Infinity) return;
+    const m = best.get(r.paper) ?? new Map<number, number>();
+    const b = m.get(r.paragraph);
+    if (b === undefined || scores[i]! > scores[b]!) m.set(r.paragraph, i);
+    best.set(r.paper, m);
+  });
+  const out = [...scores];
+  for (const m of best.values()) {
+    const top = [...m.values()].sort((a, b) => scores[b]! - scores[a]!);
+    for (const i of top.slice(0, Math.ceil(fraction * top.length))) out[i] = 1e6 + scores[i]!;
+  }
+  return out;
 }
 
 /** Per paper at a threshold: its hints, right hints, citing sentences hinted. */
@@ -364,6 +456,10 @@ function tagPapers(picked: readonly Pick[], _rows: readonly Row[]): (Pick & { pa
 
 interface CvResult {
   name: string;
+  /** The held-out precision-recall curve (each score read as its margin over its fold's threshold). */
+  points: Point[];
+  /** Wrong hints at the fitted thresholds in a paragraph where another candidate sentence cited. */
+  misplaced: number;
   atThreshold: Point;
   atRecall: Point;
   macro: Point;
@@ -374,12 +470,17 @@ function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number
   const papers = citing.length;
   const held: Pick[] = [];
   const folds: string[] = [];
+  let misplaced = 0;
   for (let k = 0; k < papers; k++) {
     const train = rows.filter((r) => r.paper !== k);
     const test = rows.filter((r) => r.paper === k);
     const f = rule.fit(train, citing.reduce((a, c, i) => (i === k ? a : a + c), 0));
-    held.push(...picks(test, f.score(test), keysAt(f.ow)));
+    const scores = f.score(test);
+    held.push(...picks(test, scores, f.keys ?? keysAt(f.ow)));
     folds.push(f.describe);
+    const best = new Map<number, number>();
+    test.forEach((r, i) => keysAt(f.ow)(r).length && scores[i]! >= 0 && (best.get(r.paragraph) === undefined || scores[i]! > scores[best.get(r.paragraph)!]!) && best.set(r.paragraph, i));
+    for (const i of best.values()) if (!test[i]!.truth.length && test.some((r) => r.paragraph === test[i]!.paragraph && r.truth.length && keysAt(f.ow)(r).length)) misplaced++;
   }
   const total = citing.reduce((a, c) => a + c, 0);
   const points = curve(held, total);
@@ -387,7 +488,7 @@ function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number
   const atRecall = points.filter((p) => p.recall >= 0.25).reduce((a, b) => (b.precision > a.precision ? b : a), { threshold: 0, hints: 0, precision: 0, recall: 0, top3: 0 });
   // Macro-averaged over the ten held-out papers, at the fitted thresholds (each paper's own fold's).
   const macro = macroAt(tagPapers(held, rows), citingByPaper(rows), 0);
-  return { name: rule.name, atThreshold, atRecall, macro, folds };
+  return { name: rule.name, points, misplaced, atThreshold, atRecall, macro, folds };
 }
 
 const base: HandGate = { ...FORMER, threshold: 0.89, cueWeight: 0.35, ownCueWeight: 0.1, topicWeight: 0 };
@@ -396,6 +497,11 @@ const CLOSENESS = ['own', 'other', 'matched', 'margin', 'overDoc'];
 /** Few features: closeness over the document, the named author, the cues, the topic penalty. */
 const FEW = ['overDoc', 'other', 'named', 'claim', 'topic'];
 const FULL = ['own', 'other', 'matched', 'bestIsOwn', 'margin', 'overDoc', 'claim', 'priorWork', 'etAl', 'names', 'numbers', 'ownWork', 'docRefs', 'section', 'first', 'named', 'topic'];
+
+/** Per-paper ceilings tried: a fraction of the paper's candidate paragraphs (Infinity: none). */
+const QUOTAS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, Infinity];
+/** A short rule: closeness over the document and to other libraries, names, cues, the topic penalty. */
+const SIMPLE = ['overDoc', 'other', 'named', 'titled', 'claim', 'citable', 'docRefs', 'topic'];
 
 export const RULES: Rule[] = [
   handRule('former gate, threshold only', [FORMER]),
@@ -423,12 +529,24 @@ export const RULES: Rule[] = [
   logisticRule(`logistic, ${FULL.length}, macro, closeness z, λ 30`, FULL, { lambda: 30, macro: true, calibrate: CLOSENESS }),
   logisticRule(`logistic, ${FULL.length}, macro, score z, λ 30`, FULL, { lambda: 30, macro: true, docZ: true }),
   logisticRule('logistic, 5, macro, closeness z, λ 30', FEW, { lambda: 30, macro: true, calibrate: CLOSENESS }),
+  // Issue 22's fifth pass: cues of a citable claim, and a per-paper ceiling on hints.
+  logisticRule(`logistic, ${FULL.length} + citable, λ 30`, [...FULL, 'citable'], 30),
+  logisticRule(`logistic, ${FULL.length} + titled, λ 30`, [...FULL, 'titled'], 30),
+  logisticRule(`logistic, ${FULL.length} + both, λ 30`, [...FULL, 'citable', 'titled'], 30),
+  logisticRule(`logistic, ${FULL.length} + both, λ 100`, [...FULL, 'citable', 'titled'], 100),
+  logisticRule(`logistic, ${FULL.length} + both, λ 10`, [...FULL, 'citable', 'titled'], 10),
+  logisticRule(`logistic, ${FULL.length} + both, λ 30, titled keys first`, [...FULL, 'citable', 'titled'], { lambda: 30, titledFirst: true }),
+  logisticRule(`logistic, ${FULL.length} + both, λ 30, floor`, [...FULL, 'citable', 'titled'], { lambda: 30, floor: [0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15] }),
+  logisticRule(`logistic, ${FULL.length}, λ 30, quota`, FULL, { lambda: 30, quota: QUOTAS }),
+  logisticRule(`logistic, ${FULL.length} + both, λ 30, quota`, [...FULL, 'citable', 'titled'], { lambda: 30, quota: QUOTAS }),
+  logisticRule('logistic, 8 (simple + titled, citable), λ 30', SIMPLE, 30),
+  logisticRule('logistic, 8 (simple + titled, citable), λ 30, quota', SIMPLE, { lambda: 30, quota: QUOTAS }),
 ];
 
 async function main(argv: string[]): Promise<number> {
   const log = (m: string) => process.stderr.write(`eval:uncited:cv: ${m}\n`);
   const corpus = !argv.includes('--no-corpus');
-  const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--rows');
+  const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--rows' && argv[i - 1] !== '--only');
   const root = positional[0] ? path.resolve(positional[0]) : defaultDir().dir;
   if (!root || !fs.existsSync(root)) {
     log('the real papers are not there; pass the folder: npm run eval:uncited:cv -- DIR');
@@ -456,18 +574,28 @@ async function main(argv: string[]): Promise<number> {
   citingOfPaper = citing;
   console.log(`leave-one-paper-out on the tune half (${tune.length} papers, ${rows.length} candidate sentences, ${citing.reduce((a, c) => a + c, 0)} citing)`);
   console.log('rule                                        | at fitted thresholds: precision recall top-3 hints | P@R.25 (recall, top-3) | macro precision recall at fitted thresholds');
-  for (const rule of RULES) {
+  const only = argv.includes('--only') ? new RegExp(argv[argv.indexOf('--only') + 1]!) : null;
+  const rules = RULES.filter((r) => !only || only.test(r.name));
+  const curves: CvResult[] = [];
+  for (const rule of rules) {
     const r = crossValidate(rule, rows, citing);
+    curves.push(r);
     const a = r.atThreshold;
     const b = r.atRecall;
     console.log(`${r.name.padEnd(43)} | ${a.precision.toFixed(3)} ${a.recall.toFixed(3)} ${a.top3.toFixed(3)} ${String(a.hints).padStart(4)} | ${b.precision.toFixed(3)} (${b.recall.toFixed(3)}, ${b.top3.toFixed(3)}) | macro ${r.macro.precision.toFixed(3)} ${r.macro.recall.toFixed(3)}`);
     if (argv.includes('--folds')) for (const [k, f] of r.folds.entries()) console.log(`    without ${tune[k]!.name}: ${f}`);
   }
+  const levels = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4];
+  console.log(`\nheld-out precision-recall curves: the best pooled precision at recall ≥ ${levels.join(', ')} (top-3 there); wrong hints at the fitted thresholds whose paragraph had a citing candidate`);
+  for (const r of curves) {
+    const at = (level: number) => r.points.filter((p) => p.recall >= level).reduce<Point | null>((a, b) => (!a || b.precision > a.precision ? b : a), null);
+    console.log(`${r.name.padEnd(43)} | ${levels.map((l) => { const p = at(l); return p ? `${p.precision.toFixed(3)} (${p.top3.toFixed(2)})` : '  -  '; }).join(' ')} | misplaced ${r.misplaced}`);
+  }
   console.log('\nfitted on all ten tune papers (what the chosen rule becomes):');
   const total = citing.reduce((a, c) => a + c, 0);
-  for (const rule of RULES) {
+  for (const rule of rules) {
     const f = rule.fit(rows, total);
-    const p = [...curve(picks(rows, f.score(rows), keysAt(f.ow)), total)].reverse().find((x) => x.threshold >= 0);
+    const p = [...curve(picks(rows, f.score(rows), f.keys ?? keysAt(f.ow)), total)].reverse().find((x) => x.threshold >= 0);
     console.log(`  ${rule.name}: ${f.describe}\n    in sample: ${p ? `${p.precision.toFixed(3)} ${p.recall.toFixed(3)} ${p.top3.toFixed(3)} ${p.hints}` : 'no hint'}`);
   }
   return 0;

@@ -51,6 +51,12 @@ describe('language server over stdio: the field rule in the search panel', funct
     assert.ok(named.every((r: any) => !r.outsideField));
   });
 
+  it('the paper itself gets exactly one uncited-claim hint (the count the editor suite\'s status tooltip shows)', async () => {
+    const published = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uriOf(tex) && p.diagnostics.some((d: any) => d.code === 'uncited-claim'), 30000);
+    const hints = published.diagnostics.filter((d: any) => d.code === 'uncited-claim');
+    assert.equal(hints.length, 1, hints.map((d: any) => `line ${d.range.start.line}: ${d.message}`).join('\n'));
+  });
+
   it('an uncited-claim hint never names a paper of a source outside the paper\'s field (the bundled ML corpus for glaciology)', async () => {
     // A sentence that paraphrases a bundled ML paper (mastering-atari-go) and cites nothing, in the glaciology paper.
     const text = fs.readFileSync(tex, 'utf8').replace('\\bibliography{refs}', 'Earlier studies have shown that the flow of glaciers can be tracked in satellite images by agents that master Atari, Go, chess and shogi by planning with a learned model.\n\nPrevious work has shown that self-supervised learning of visual features from satellite images of glaciers improves segmentation of ice and debris.\n\n\\bibliography{refs}');

@@ -35,6 +35,8 @@ export interface Suggestion {
   score: number;
   /** The best key's weighted related score (0 when nothing is close), for the document's median (overDoc). */
   best: number;
+  /** The bibliography's keys whose title names a tool or method the sentence names (titleNamedKeys), for the document's counts (titled). */
+  titled?: string[];
 }
 
 export interface ClaimHint {
@@ -146,8 +148,48 @@ const OWN_WORK = /\b(?:we|our|us|this (?:paper|article|work|package|thesis|chapt
 const DOC_REFS = /\b(?:figures?|fig|tables?|sections?|chapters?|equations?|eq|appendix|below|here)\b/gi;
 const count = (text: string, re: RegExp, max: number) => Math.min(max, text.match(re)?.length ?? 0);
 
+/** Verbs of a claim resting on someone's work: "is used", "has been shown", "proposed by", "based on"… */
+const CITABLE = /\b(?:(?:is|are|was|were|been|be)\s+(?:\w+ly\s+)?(?:used|shown|proposed|introduced|developed|described|applied|adopted|implemented|demonstrated|reported|studied|known|derived|defined|given|discussed|presented|employed|obtained)|(?:proposed|introduced|developed|described|presented|defined|derived|given|discussed|studied|shown|suggested|implemented|written|created|maintained|provided) (?:by|in)|according to|inspired by|based on|building on|builds on|follows?|following)\b/gi;
+
+/** How many citable-claim verb phrases the sentence has (up to 3). */
+export function citableCues(text: string): number {
+  return count(text, CITABLE, 3);
+}
+
+/** The names a paper's title gives a tool or method: a one-word prefix before its colon ("Astropy: …"), CamelCase, ALLCAPS or letter-digit words. */
+export function titleNames(title: string): string[] {
+  const plain = title.replace(/\\[A-Za-z]+\s*/g, ' ').replace(/[{}]/g, '');
+  const out = new Set<string>();
+  const shouting = (plain.match(/\p{Lu}/gu)?.length ?? 0) > (plain.match(/\p{Ll}/gu)?.length ?? 0); // an all-caps title names nothing by its capitals
+  const prefix = /^\s*([\p{L}\p{N}][\p{L}\p{N}._-]{2,})\s*:/u.exec(plain);
+  if (prefix) out.add(prefix[1]!);
+  for (const m of plain.matchAll(/[\p{L}\p{N}][\p{L}\p{N}._-]*[\p{L}\p{N}]/gu)) {
+    const w = m[0];
+    if (w.length >= 3 && (/\p{Ll}\p{Lu}/u.test(w) || (!shouting && /^\p{Lu}{3,}$/u.test(w)) || (/\p{L}/u.test(w) && /\p{N}/u.test(w) && !/^\d/.test(w)))) out.add(w);
+  }
+  return [...out];
+}
+
+/** Each entry's titleNames as whole-word patterns (by the entry object: a sentence's papers are ranked again and again). */
+const TITLE_NAMES = new WeakMap<object, RegExp[]>();
+
+function titleNamePatterns(p: { title: string }): RegExp[] {
+  let out = TITLE_NAMES.get(p);
+  if (!out) {
+    // Longer names in any case (numpy, Numpy); three letters as written (SAM, not "sam").
+    out = titleNames(p.title).map((n) => new RegExp(`(?<![\\p{L}\\p{N}])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, n.length > 3 ? 'iu' : 'u'));
+    TITLE_NAMES.set(p, out);
+  }
+  return out;
+}
+
+/** The keys of `papers` whose title names a tool or method (titleNames) the sentence names too, as a whole word. */
+export function titleNamedKeys(papers: readonly { key: string; title: string }[], text: string): string[] {
+  return papers.filter((p) => titleNamePatterns(p).some((re) => re.test(text))).map((p) => p.key);
+}
+
 /** The features a sentence has whatever document it stands in (the memo's, by its text). */
-export type SentenceFeatures = Omit<ClaimFeatures, 'overDoc' | 'section' | 'first' | 'topic'>;
+export type SentenceFeatures = Omit<ClaimFeatures, 'overDoc' | 'section' | 'first' | 'topic' | 'titled'>;
 
 /**
  * What a sentence and its close papers say about whether it wants a citation, as numbers: the best
@@ -163,6 +205,7 @@ export function claimFeatures(text: string, hits: Pick<TierHits, 'own' | 'other'
     bestIsOwn: own > 0 && own >= otherWeight * other ? 1 : 0,
     margin: own - (hits.own[1]?.score ?? 0),
     claim: claimCues(text),
+    citable: citableCues(text),
     priorWork: count(text, PRIOR_WORK, 3),
     etAl: count(text, EXAMPLES, 3),
     names: count(text, NAMES, 3),
@@ -224,7 +267,8 @@ export function suggestionOf(hits: Pick<TierHits, 'own' | 'other'>, text: string
   const w = weigh(hits, gate.otherWeight);
   if (!w.keys.length) return { keys: [], score: 0, best: 0 };
   const named = namedKeys(hits.own, text);
-  return namedFirst({ keys: w.keys, score: weighFeatures(claimFeatures(text, hits, named.length > 0, gate.otherWeight), gate), best: w.score }, named);
+  const titled = titleNamedKeys(hits.own.map((h) => h.paper), text);
+  return namedFirst({ keys: w.keys, score: weighFeatures(claimFeatures(text, hits, named.length > 0, gate.otherWeight), gate), best: w.score, titled }, named);
 }
 
 /** The keys of the bibliography's entries whose first author the sentence names ("as Moser and Keller mapped"). */
@@ -308,15 +352,23 @@ export function topicCounts(suggestions: Iterable<Suggestion>): Map<string, numb
   return counts;
 }
 
-/** What a sentence's score reads from the whole document: its candidates' first papers, and the median of their best scores. */
+/** What a sentence's score reads from the whole document: its candidates' first papers, the median of their best scores, and how many name each titled entry. */
 export interface DocumentStats {
   topics: ReadonlyMap<string, number>;
   median: number;
+  titled: ReadonlyMap<string, number>;
 }
 
 export function documentStats(suggestions: readonly Suggestion[]): DocumentStats {
   const best = suggestions.map((s) => s.best).sort((a, b) => a - b);
-  return { topics: topicCounts(suggestions), median: best[Math.floor(best.length / 2)] ?? 0 };
+  const titled = new Map<string, number>();
+  for (const s of suggestions) for (const k of s.titled ?? []) titled.set(k, (titled.get(k) ?? 0) + 1);
+  return { topics: topicCounts(suggestions), median: best[Math.floor(best.length / 2)] ?? 0, titled };
+}
+
+/** 1/n for the rarest entry whose title names a tool the sentence names, n = the document's sentences naming it (a name in every other sentence is what the document is about); 0 for none. */
+export function titledScore(s: Suggestion, doc: DocumentStats): number {
+  return (s.titled ?? []).reduce((m, k) => Math.max(m, 1 / (doc.titled.get(k) ?? 1)), 0);
 }
 
 /**
@@ -330,7 +382,7 @@ export function pickHints(candidates: readonly Pick<ClaimSentence, 'paragraph' |
     if (!s.keys.length) return s;
     const c = candidates[i]!;
     const first = i === 0 || candidates[i - 1]!.paragraph !== c.paragraph ? 1 : 0;
-    return { ...s, score: s.score + weighFeatures({ section: sectionCue(c.section), first, overDoc: s.best - doc.median, topic: Math.log(1 + (doc.topics.get(s.keys[0]!) ?? 1)) }, gate) };
+    return { ...s, score: s.score + weighFeatures({ section: sectionCue(c.section), first, overDoc: s.best - doc.median, topic: Math.log(1 + (doc.topics.get(s.keys[0]!) ?? 1)), titled: titledScore(s, doc) }, gate) };
   });
   const byParagraph = new Map<number, number[]>();
   candidates.forEach((c, i) => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
 import { HINT_GATE } from '../../../server/src/features/hintGate';
-import { ClaimMemo, captionSpans, claimFeatures, claimFixes, claimCues, claimSentences, hintMessage, namedFirst, proseEnd, namedKeys, pickHints, tiersOf, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { ClaimMemo, captionSpans, citableCues, claimFeatures, claimFixes, claimCues, claimSentences, hintMessage, namedFirst, proseEnd, namedKeys, pickHints, tiersOf, titleNamedKeys, titleNames, uncitedClaims } from '../../../server/src/features/uncitedClaims';
 import type { Hit } from '../../../server/src/search';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
@@ -142,6 +142,31 @@ describe('features: uncited-claim hints and gaps', () => {
     const own = claimFeatures('We show our package in Figure 2 below.', { own: [hit('a', 0.6)], other: [] }, false);
     assert.ok(own.ownWork >= 2 && own.docRefs >= 2 && own.priorWork === 0);
     assert.ok(HINT_GATE.weights.other < 0 && HINT_GATE.weights.overDoc > 0 && HINT_GATE.weights.topic < 0);
+  });
+
+  it('reads the names an entry\'s title gives a tool, and the sentences that name one', () => {
+    assert.deepEqual(titleNames('GlacierFlow: a {Python} package for ice velocity fields'), ['GlacierFlow']);
+    assert.deepEqual(titleNames('icepack: modelling glaciers with the finite element method'), ['icepack']);
+    assert.deepEqual(titleNames('Surface melt from {MODIS} and Landsat8 imagery'), ['MODIS', 'Landsat8']);
+    assert.deepEqual(titleNames('GLACIER MASS BALANCE FROM SPACE'), [], 'an all-caps title names nothing by its capitals');
+    assert.deepEqual(titleNames('Retreat of alpine glaciers'), []);
+    const entries = [{ key: 'flow', title: 'GlacierFlow: a Python package for ice velocity fields' }, { key: 'ice', title: 'icepack: modelling glaciers' }, { key: 'plain', title: 'Retreat of alpine glaciers' }];
+    assert.deepEqual(titleNamedKeys(entries, 'Velocities were tracked with glacierflow and then smoothed by Icepack.'), ['flow', 'ice'], 'whole words, in any case');
+    assert.deepEqual(titleNamedKeys(entries, 'The icepacks of GlacierFlowing rivers.'), []);
+  });
+
+  it('a sentence naming a tool an entry\'s title names scores higher, the less often the document names it (titled)', () => {
+    const c = (paragraph: number) => ({ paragraph, section: '' });
+    const s = (titled: string[]) => ({ keys: ['a'], score: 0, best: 0.5, titled });
+    const { scored } = pickHints([c(0), c(1), c(2), c(3)], [s(['rare']), s(['topic']), s(['topic']), s([])]);
+    assert.ok(Math.abs(scored[0]!.score - scored[3]!.score - HINT_GATE.weights.titled) < 1e-9, 'named in one sentence: 1 × the weight');
+    assert.ok(Math.abs(scored[1]!.score - scored[3]!.score - HINT_GATE.weights.titled / 2) < 1e-9, 'named in two: half of it');
+    assert.ok(HINT_GATE.weights.titled > 0);
+  });
+
+  it('reads citable-claim verbs: "is widely used", "has been shown", "proposed by", "based on"', () => {
+    assert.equal(citableCues('The method is widely used and was proposed by two glaciologists, based on radar.'), 3);
+    assert.equal(citableCues('We walked to the lake and measured the ice.'), 0);
   });
 
   it('reads claim cues: names, years and words like "proposed"', () => {
