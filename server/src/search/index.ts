@@ -209,7 +209,7 @@ export class SearchIndex extends Segments {
    * the candidates (as in completionNow) and not a scan of every posting of its common words.
    * Exact: the same candidates, typed scores and blend as completionNow, in the same float32
    * steps; a candidate the passes do not score is ranked by its typed score alone there, so
-   * only the best of those (`best`, by typed score) are looked at here.
+   * only the first `limit` of those in `best` (ranked by that score) are looked at here.
    */
   private completionOfMany(kept: CommonPrefix, terms: QueryTerm[], limit: number): Hit[] {
     const { tok, maxTyped, best } = kept;
@@ -236,22 +236,17 @@ export class SearchIndex extends Segments {
       final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + bonus(d);
       list[n++] = d;
     }
-    // The others: by typed score, down to the `limit`-th and its ties (float32 rounding can tie
-    // typed scores that differ).
+    // The others: the first `limit` of `best` the passes did not score (best is in the order top()
+    // ranks them by that value), unless `best` runs out first.
     let found = 0;
-    let last = -1;
-    let i = 0;
-    for (; i < best.length; i++) {
+    for (let i = 0; i < best.length && found < limit; i++) {
       const d = best[i];
       if (final[d] !== 0) continue;
-      const value = Math.fround(bonus(d));
-      if (found >= limit && value < last) break;
-      final[d] = value;
+      final[d] = bonus(d);
       list[n++] = d;
       found++;
-      last = value;
     }
-    if (i === best.length && best.length < kept.candidates.length) {
+    if (found < limit && best.length < kept.candidates.length) {
       // Not enough among the best typed: all of them (as completionNow does).
       for (const d of kept.candidates) {
         if (final[d] !== 0) continue;
@@ -282,7 +277,12 @@ export class SearchIndex extends Segments {
     const candidates = Uint32Array.from(matches.candidates);
     const tok = new Float32Array(this.total);
     for (const d of candidates) tok[d] = matches.tok[d];
-    const best = Uint32Array.from(this.top(tok, candidates, candidates.length, KEPT_BEST_TYPED));
+    // Ordered by the value completionOfMany gives an unscored candidate (float32 rounding ties typed
+    // scores that differ; top() then puts the earlier paper first).
+    const maxTyped = matches.maxTyped || 1;
+    const value = new Float32Array(this.total);
+    for (const d of candidates) value[d] = (0.25 * tok[d]) / maxTyped;
+    const best = Uint32Array.from(this.top(value, candidates, candidates.length, KEPT_BEST_TYPED));
     this.commonPrefixes.set(typed, { generation: this.generation, candidates, tok, maxTyped: matches.maxTyped, words: matches.words, best });
     for (const key of this.commonPrefixes.keys()) {
       if (this.commonPrefixes.size <= KEPT_COMMON_PREFIXES) break;
@@ -300,7 +300,7 @@ interface CommonPrefix {
   tok: Float32Array;
   maxTyped: number;
   words: string[];
-  /** The KEPT_BEST_TYPED best candidates by typed score (dead ones left out), best first. */
+  /** The KEPT_BEST_TYPED best candidates by the blend's typed part (float32, ties: earlier paper first; dead ones left out), best first. */
   best: Uint32Array;
 }
 
@@ -308,7 +308,7 @@ interface CommonPrefix {
 const KEPT_COMMON_PREFIXES = 8;
 /** Typed text whose candidates are over 1/KEEP_SHARE of the papers has its matches kept: the loops over them cost more than the passes. */
 const KEEP_SHARE = 16;
-/** Candidates kept in typed order: completion asks for tens. */
+/** Candidates kept in typed order: completion asks for tens (the passes score at most `limit`; 2 x limit <= this is never short). */
 const KEPT_BEST_TYPED = 512;
 
 /** No paper left out: the best context sum among the candidates counts dead ones too. */
