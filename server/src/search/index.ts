@@ -131,30 +131,50 @@ export class SearchIndex extends Segments {
     if (!terms.some((t) => t.df > 0)) return this.typedRanking.typedWithCoverage(typed, limit).hits;
     const kept = this.commonPrefix(typed);
     if (kept) return this.completionOfMany(kept, terms, limit);
-    const { n: nt, words, need: required } = this.typedRanking.accumulateTyped(typed);
-    const need = Math.max(1, required);
     const tok = this.tokAcc;
     const cover = this.cover;
     const tt = this.tokTouched;
     const acc = this.acc;
     const final = this.final;
+    // Only the papers that can match every typed word are scored past the first word ("lear" after
+    // "deep" is looked at in the papers "deep" matched; not when exhaustive) ...
+    let typedMatch = this.typedRanking.accumulateTyped(typed, false, !this.contextRanking.exhaustive);
+    const { words } = typedMatch;
+    const need = Math.max(1, typedMatch.need);
+    const anyFull = (n: number) => {
+      for (let i = 0; i < n; i++) if (cover[tt[i]] >= need && !this.dead[tt[i]]) return true;
+      return false;
+    };
+    let full = anyFull(typedMatch.n);
+    // ... unless none does: then every typed match is a candidate, scored for all its words.
+    if (!full && typedMatch.restricted && need > 1) {
+      for (let i = 0; i < typedMatch.n; i++) {
+        tok[tt[i]] = 0;
+        cover[tt[i]] = 0;
+      }
+      typedMatch = this.typedRanking.accumulateTyped(typed);
+      full = anyFull(typedMatch.n);
+    }
+    const nt = typedMatch.n;
     // Candidates: the documents matching every typed word, or, when none does, all typed matches;
-    // their typed scores with the coverage penalty in tok. `cover` becomes 1 for a candidate, else 0.
-    let anyFull = false;
-    for (let i = 0; i < nt && !anyFull; i++) if (cover[tt[i]] >= need && !this.dead[tt[i]]) anyFull = true;
-    const candidates: number[] = [];
+    // their typed scores with the coverage penalty in tok, moved to the front of tt. `cover` becomes
+    // 1 for a candidate; the others are cleared here.
+    let count = 0;
     let maxTyped = 0;
     for (let i = 0; i < nt; i++) {
       const d = tt[i];
-      const candidate = !anyFull || cover[d] >= need;
-      if (candidate) {
-        const c = Math.min(1, cover[d] / need);
-        tok[d] *= c * c * c;
-        if (tok[d] > maxTyped) maxTyped = tok[d];
-        candidates.push(d);
+      if (full && cover[d] < need) {
+        tok[d] = 0;
+        cover[d] = 0;
+        continue;
       }
-      cover[d] = candidate ? 1 : 0;
+      const c = Math.min(1, cover[d] / need);
+      tok[d] *= c * c * c;
+      if (tok[d] > maxTyped) maxTyped = tok[d];
+      cover[d] = 1;
+      tt[count++] = d;
     }
+    const candidates = tt.subarray(0, count);
     // The blend: context sum over the best candidate's, plus a quarter of the typed score over the best.
     const bonus = (d: number) => (0.25 * tok[d]) / (maxTyped || 1);
     let maxCtx = 0;
@@ -183,10 +203,9 @@ export class SearchIndex extends Segments {
       nc = this.contextRanking.accumulateBlend(terms, limit, { allowed: cover, scale, bonus: final, maxBonus: 0.25, score }, this.dead);
     }
     for (const d of candidates) final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + bonus(d);
-    const docs = this.top(final, tt, nt, limit);
+    const docs = this.top(final, candidates, count, limit);
     const hits = this.completionHits(docs, words, terms);
-    for (let i = 0; i < nt; i++) {
-      const d = tt[i];
+    for (const d of candidates) {
       final[d] = 0;
       tok[d] = 0;
       cover[d] = 0;
@@ -271,7 +290,7 @@ export class SearchIndex extends Segments {
     return kept;
   }
 
-  private keepCommonPrefix(typed: string, matches: { candidates: readonly number[]; tok: Float32Array; maxTyped: number; words: string[] }): void {
+  private keepCommonPrefix(typed: string, matches: { candidates: Uint32Array; tok: Float32Array; maxTyped: number; words: string[] }): void {
     // A candidate with no typed score (a hyphenated word's joined form alone) is not told apart from the others here.
     if (this.contextRanking.exhaustive || matches.candidates.some((d) => matches.tok[d] === 0)) return;
     const candidates = Uint32Array.from(matches.candidates);
