@@ -4,10 +4,12 @@
 //   node --max-old-space-size=8192 --import tsx bench/completion.ts --file SNAPSHOT --dir CACHE/corpora [--queries 100]
 //
 // SNAPSHOT is an arXiv snapshot whose saved index is in DIR (bench/corpus.ts --child cold, or a
-// server's <cache>/corpora). Five kinds of typed text, each with a citing sentence: "mo" (most
+// server's <cache>/corpora). Seven kinds of typed text, each with a citing sentence: "mo" (most
 // papers have a title word starting with it), two letters of eight common prefixes, "deep lear" (a word and the
-// start of one most papers hold), bench/measure.ts's typed queries cut to 4 letters,
-// and a whole title word. Prints p50 / p95 CPU per query and how many answers differed (must be 0).
+// start of one most papers hold), what test/lsp/latency.ts's `\cite{deep lear` asks (a space
+// ends a key: "lear", with its sentence, the same each time), a title word and a common prefix
+// never typed before (each a first completion), bench/measure.ts's typed queries cut to 4
+// letters, and a whole title word. Prints p50 / p95 CPU per query and how many answers differed (must be 0).
 import { loadavg } from 'node:os';
 import { loadCorpus } from '../server/src/library/corpus';
 import type { Paper } from '../server/src/library/paper';
@@ -22,6 +24,9 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 const load = () => `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+
+/** The citing text test/lsp/latency.ts's `\cite{deep lear}` is ranked by (documents/context.ts citingText). */
+const LATENCY_SENTENCE = 'As in. Models of learned dynamics plan ahead.';
 
 /** Two letters most title words begin with (common prefixes: the typed matches kept, index.ts completionOfMany). */
 const TWO_LETTERS = ['co', 'de', 'le', 're', 'pr', 'in', 'ne', 'se'];
@@ -45,10 +50,14 @@ async function main(argv: string[]): Promise<void> {
     if (p) sample.push(p);
   }
   const q = makeQueries(sample, 7);
+  // Whole title words of the sample (5+ letters), each once: with a prefix after them, new typed text every query.
+  const titleWords = [...new Set(sample.flatMap((p) => p.title.toLowerCase().match(/\p{L}{5,}/gu) ?? []))].slice(0, 50);
   const kinds: [string, (i: number) => [string, string]][] = [
     ['"mo" + a sentence', (i) => ['mo', q.sentences[i % q.sentences.length]]],
     ['2 letters + a sentence', (i) => [TWO_LETTERS[i % TWO_LETTERS.length], q.sentences[(i + 3) % q.sentences.length]]],
     ['"deep lear" + a sentence', (i) => ['deep lear', q.sentences[(i + 5) % q.sentences.length]]],
+    ['latency.ts \\cite{deep lear', () => ['lear', LATENCY_SENTENCE]],
+    ['a title word + a common prefix', (i) => [`${titleWords[i % titleWords.length]} ${TWO_LETTERS[Math.floor(i / titleWords.length) % TWO_LETTERS.length]}`, q.sentences[(i + 9) % q.sentences.length]]],
     ['4 typed letters + a sentence', (i) => [q.typed[i % q.typed.length].slice(0, 4), q.sentences[i % q.sentences.length]]],
     ['a title word + a sentence', (i) => [q.typed[(i * 5 + 2) % q.typed.length], q.sentences[(i + 7) % q.sentences.length]]],
   ];

@@ -131,30 +131,50 @@ export class SearchIndex extends Segments {
     if (!terms.some((t) => t.df > 0)) return this.typedRanking.typedWithCoverage(typed, limit).hits;
     const kept = this.commonPrefix(typed);
     if (kept) return this.completionOfMany(kept, terms, limit);
-    const { n: nt, words, need: required } = this.typedRanking.accumulateTyped(typed);
-    const need = Math.max(1, required);
     const tok = this.tokAcc;
     const cover = this.cover;
     const tt = this.tokTouched;
     const acc = this.acc;
     const final = this.final;
+    // Only the papers that can match every typed word are scored past the first word ("lear" after
+    // "deep" is looked at in the papers "deep" matched; not when exhaustive) ...
+    let typedMatch = this.typedRanking.accumulateTyped(typed, false, !this.contextRanking.exhaustive);
+    const { words } = typedMatch;
+    const need = Math.max(1, typedMatch.need);
+    const anyFull = (n: number) => {
+      for (let i = 0; i < n; i++) if (cover[tt[i]] >= need && !this.dead[tt[i]]) return true;
+      return false;
+    };
+    let full = anyFull(typedMatch.n);
+    // ... unless none does: then every typed match is a candidate, scored for all its words.
+    if (!full && typedMatch.restricted && need > 1) {
+      for (let i = 0; i < typedMatch.n; i++) {
+        tok[tt[i]] = 0;
+        cover[tt[i]] = 0;
+      }
+      typedMatch = this.typedRanking.accumulateTyped(typed);
+      full = anyFull(typedMatch.n);
+    }
+    const nt = typedMatch.n;
     // Candidates: the documents matching every typed word, or, when none does, all typed matches;
-    // their typed scores with the coverage penalty in tok. `cover` becomes 1 for a candidate, else 0.
-    let anyFull = false;
-    for (let i = 0; i < nt && !anyFull; i++) if (cover[tt[i]] >= need && !this.dead[tt[i]]) anyFull = true;
-    const candidates: number[] = [];
+    // their typed scores with the coverage penalty in tok, moved to the front of tt. `cover` becomes
+    // 1 for a candidate; the others are cleared here.
+    let count = 0;
     let maxTyped = 0;
     for (let i = 0; i < nt; i++) {
       const d = tt[i];
-      const candidate = !anyFull || cover[d] >= need;
-      if (candidate) {
-        const c = Math.min(1, cover[d] / need);
-        tok[d] *= c * c * c;
-        if (tok[d] > maxTyped) maxTyped = tok[d];
-        candidates.push(d);
+      if (full && cover[d] < need) {
+        tok[d] = 0;
+        cover[d] = 0;
+        continue;
       }
-      cover[d] = candidate ? 1 : 0;
+      const c = Math.min(1, cover[d] / need);
+      tok[d] *= c * c * c;
+      if (tok[d] > maxTyped) maxTyped = tok[d];
+      cover[d] = 1;
+      tt[count++] = d;
     }
+    const candidates = tt.subarray(0, count);
     // The blend: context sum over the best candidate's, plus a quarter of the typed score over the best.
     const bonus = (d: number) => (0.25 * tok[d]) / (maxTyped || 1);
     let maxCtx = 0;
@@ -183,10 +203,9 @@ export class SearchIndex extends Segments {
       nc = this.contextRanking.accumulateBlend(terms, limit, { allowed: cover, scale, bonus: final, maxBonus: 0.25, score }, this.dead);
     }
     for (const d of candidates) final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + bonus(d);
-    const docs = this.top(final, tt, nt, limit);
+    const docs = this.top(final, candidates, count, limit);
     const hits = this.completionHits(docs, words, terms);
-    for (let i = 0; i < nt; i++) {
-      const d = tt[i];
+    for (const d of candidates) {
       final[d] = 0;
       tok[d] = 0;
       cover[d] = 0;
@@ -209,7 +228,7 @@ export class SearchIndex extends Segments {
    * the candidates (as in completionNow) and not a scan of every posting of its common words.
    * Exact: the same candidates, typed scores and blend as completionNow, in the same float32
    * steps; a candidate the passes do not score is ranked by its typed score alone there, so
-   * only the best of those (`best`, by typed score) are looked at here.
+   * only the first `limit` of those in `best` (ranked by that score) are looked at here.
    */
   private completionOfMany(kept: CommonPrefix, terms: QueryTerm[], limit: number): Hit[] {
     const { tok, maxTyped, best } = kept;
@@ -236,22 +255,17 @@ export class SearchIndex extends Segments {
       final[d] = (maxCtx > 0 ? acc[d] / maxCtx : 0) + bonus(d);
       list[n++] = d;
     }
-    // The others: by typed score, down to the `limit`-th and its ties (float32 rounding can tie
-    // typed scores that differ).
+    // The others: the first `limit` of `best` the passes did not score (best is in the order top()
+    // ranks them by that value), unless `best` runs out first.
     let found = 0;
-    let last = -1;
-    let i = 0;
-    for (; i < best.length; i++) {
+    for (let i = 0; i < best.length && found < limit; i++) {
       const d = best[i];
       if (final[d] !== 0) continue;
-      const value = Math.fround(bonus(d));
-      if (found >= limit && value < last) break;
-      final[d] = value;
+      final[d] = bonus(d);
       list[n++] = d;
       found++;
-      last = value;
     }
-    if (i === best.length && best.length < kept.candidates.length) {
+    if (found < limit && best.length < kept.candidates.length) {
       // Not enough among the best typed: all of them (as completionNow does).
       for (const d of kept.candidates) {
         if (final[d] !== 0) continue;
@@ -276,13 +290,18 @@ export class SearchIndex extends Segments {
     return kept;
   }
 
-  private keepCommonPrefix(typed: string, matches: { candidates: readonly number[]; tok: Float32Array; maxTyped: number; words: string[] }): void {
+  private keepCommonPrefix(typed: string, matches: { candidates: Uint32Array; tok: Float32Array; maxTyped: number; words: string[] }): void {
     // A candidate with no typed score (a hyphenated word's joined form alone) is not told apart from the others here.
     if (this.contextRanking.exhaustive || matches.candidates.some((d) => matches.tok[d] === 0)) return;
     const candidates = Uint32Array.from(matches.candidates);
     const tok = new Float32Array(this.total);
     for (const d of candidates) tok[d] = matches.tok[d];
-    const best = Uint32Array.from(this.top(tok, candidates, candidates.length, KEPT_BEST_TYPED));
+    // Ordered by the value completionOfMany gives an unscored candidate (float32 rounding ties typed
+    // scores that differ; top() then puts the earlier paper first).
+    const maxTyped = matches.maxTyped || 1;
+    const value = new Float32Array(this.total);
+    for (const d of candidates) value[d] = (0.25 * tok[d]) / maxTyped;
+    const best = Uint32Array.from(this.top(value, candidates, candidates.length, KEPT_BEST_TYPED));
     this.commonPrefixes.set(typed, { generation: this.generation, candidates, tok, maxTyped: matches.maxTyped, words: matches.words, best });
     for (const key of this.commonPrefixes.keys()) {
       if (this.commonPrefixes.size <= KEPT_COMMON_PREFIXES) break;
@@ -300,7 +319,7 @@ interface CommonPrefix {
   tok: Float32Array;
   maxTyped: number;
   words: string[];
-  /** The KEPT_BEST_TYPED best candidates by typed score (dead ones left out), best first. */
+  /** The KEPT_BEST_TYPED best candidates by the blend's typed part (float32, ties: earlier paper first; dead ones left out), best first. */
   best: Uint32Array;
 }
 
@@ -308,7 +327,7 @@ interface CommonPrefix {
 const KEPT_COMMON_PREFIXES = 8;
 /** Typed text whose candidates are over 1/KEEP_SHARE of the papers has its matches kept: the loops over them cost more than the passes. */
 const KEEP_SHARE = 16;
-/** Candidates kept in typed order: completion asks for tens. */
+/** Candidates kept in typed order: completion asks for tens (the passes score at most `limit`; 2 x limit <= this is never short). */
 const KEPT_BEST_TYPED = 512;
 
 /** No paper left out: the best context sum among the candidates counts dead ones too. */

@@ -85,6 +85,9 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
   const exact = new Float32Array(WINDOW);
   const count = new Uint8Array(WINDOW);
   const held = new Uint8Array(WINDOW * nTerms);
+  // Which window documents the essential terms brought (a bit each): visited in document order
+  // without walking every slot of the window.
+  const marks = new Int32Array(WINDOW >> 5);
   const present: number[] = [];
   const byQuery: number[] = [];
   const essential = new Uint8Array(nTerms);
@@ -132,66 +135,78 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
           if (allowed && !allowed[part.base + lo + d]) continue;
           partial[d] += w * impacts[i];
           exact[d] += w * impacts[i];
-          count[d]++;
+          if (count[d]++ === 0) marks[d >> 5] |= 1 << (d & 31);
           held[d * nTerms + j] = impacts[i];
         }
         cursor[j] = i;
       }
       if (ne === 0) {
-        for (let d = 0; d < hi - lo; d++) {
-          const n = count[d];
-          if (n === 0) continue;
-          const sum = exact[d];
-          count[d] = 0;
-          exact[d] = 0;
-          partial[d] = 0;
-          held.fill(0, d * nTerms, (d + 1) * nTerms);
-          const doc = part.base + lo + d;
-          if (dead[doc]) continue;
-          const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
-          if (value > 0) heap.offer(doc, value, sum, n);
+        for (let m = 0; m < marks.length; m++) {
+          for (let bits = marks[m]; bits !== 0; bits &= bits - 1) {
+            const d = (m << 5) | (31 - Math.clz32(bits & -bits));
+            const n = count[d];
+            const sum = exact[d];
+            count[d] = 0;
+            exact[d] = 0;
+            partial[d] = 0;
+            clearRow(held, d * nTerms, nTerms);
+            const doc = part.base + lo + d;
+            if (dead[doc]) continue;
+            const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
+            if (value > 0) heap.offer(doc, value, sum, n);
+          }
+          marks[m] = 0;
         }
         continue;
       }
       // Candidates in document order, so the non-essential terms' cursors only move forward.
-      for (let d = 0; d < hi - lo; d++) {
-        if (count[d] === 0) continue;
-        let ub = partial[d] + neSum;
-        let most = count[d] + ne;
-        partial[d] = 0;
-        count[d] = 0;
-        exact[d] = 0;
-        const doc = part.base + lo + d;
-        const bonus = bonuses ? bonuses[doc] * bonusScale : 0;
-        let open = !dead[doc] && (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
-        // Look the non-essential terms up, strongest first, while the paper can still make it.
-        for (let e = ne - 1; e >= 0 && open; e--) {
-          const j = present[e];
-          const impact = advance(ctx, terms[j].ids[s], cursor, j, lo + d);
-          held[d * nTerms + j] = impact;
-          ub += terms[j].weight * impact - bound[j];
-          if (impact === 0) most--;
-          open = (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
-        }
-        if (open) {
-          // Scored as the exhaustive loop scores it: terms in query order, float32 sums.
-          let sum = 0;
-          let n = 0;
-          for (let j = 0; j < nTerms; j++) {
-            if (terms[j].ids[s] < 0) continue;
-            const impact = held[d * nTerms + j];
-            if (impact === 0) continue;
-            sum = Math.fround(sum + terms[j].weight * impact);
-            n++;
+      for (let m = 0; m < marks.length; m++) {
+        const bitsOfWord = marks[m];
+        marks[m] = 0;
+        for (let bits = bitsOfWord; bits !== 0; bits &= bits - 1) {
+          const d = (m << 5) | (31 - Math.clz32(bits & -bits));
+          let ub = partial[d] + neSum;
+          let most = count[d] + ne;
+          partial[d] = 0;
+          count[d] = 0;
+          exact[d] = 0;
+          const doc = part.base + lo + d;
+          const bonus = bonuses ? bonuses[doc] * bonusScale : 0;
+          let open = !dead[doc] && (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
+          // Look the non-essential terms up, strongest first, while the paper can still make it.
+          for (let e = ne - 1; e >= 0 && open; e--) {
+            const j = present[e];
+            const impact = advance(ctx, terms[j].ids[s], cursor, j, lo + d);
+            held[d * nTerms + j] = impact;
+            ub += terms[j].weight * impact - bound[j];
+            if (impact === 0) most--;
+            open = (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
           }
-          const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
-          if (value > 0) heap.offer(doc, value, sum, n);
+          if (open) {
+            // Scored as the exhaustive loop scores it: terms in query order, float32 sums.
+            let sum = 0;
+            let n = 0;
+            for (let j = 0; j < nTerms; j++) {
+              if (terms[j].ids[s] < 0) continue;
+              const impact = held[d * nTerms + j];
+              if (impact === 0) continue;
+              sum = Math.fround(sum + terms[j].weight * impact);
+              n++;
+            }
+            const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
+            if (value > 0) heap.offer(doc, value, sum, n);
+          }
+          clearRow(held, d * nTerms, nTerms);
         }
-        held.fill(0, d * nTerms, (d + 1) * nTerms);
       }
     }
   }
   return heap.drain(into);
+}
+
+/** Zeroes row[from, from + n) (a loop: TypedArray.fill costs more than the few terms of a row). */
+function clearRow(row: Uint8Array, from: number, n: number): void {
+  for (let i = from; i < from + n; i++) row[i] = 0;
 }
 
 /**

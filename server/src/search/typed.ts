@@ -23,9 +23,12 @@ export class TypedRanking {
    * Scores typed text into this.segments.tokAcc (sum over words of each word's best match) and
    * this.segments.cover (how many query words each document matched). `need`: the words a document must
    * match to cover the query (the joined form of "self-supervised" is a bonus, not a need).
-   * `looseLast`: the last word may be two edits away whatever its length.
+   * `looseLast`: the last word may be two edits away whatever its length. `onlyFull`: only the
+   * documents that can still match every word are scored past the first (a document that missed one
+   * is skipped), exactly as without it for those that match all; `restricted` says it applied
+   * (not with the whole query as a key prefix, which covers a document whatever words it missed).
    */
-  accumulateTyped(text: string, looseLast = false): { n: number; words: string[]; need: number } {
+  accumulateTyped(text: string, looseLast = false, onlyFull = false): { n: number; words: string[]; need: number; restricted: boolean } {
     // At most 32 words: `cover` counts them in a byte, and nobody types more after \cite{.
     const tokens = tokenize(text, true).slice(0, 32);
     const words = tokens.map((t) => t.term);
@@ -40,8 +43,13 @@ export class TypedRanking {
     const need = queries.filter((q) => !q.joined).length;
     // The whole query as a key prefix: "smith2021" or "mastering-atari".
     if (compact && !/\s/.test(compact) && !(words.length === 1 && words[0] === compact)) queries.push({ word: compact, keyOnly: true, joined: false });
+    const restricted = onlyFull && !queries.some((q) => q.keyOnly);
+    // Words a document must have matched before this one to still match every word.
+    let before = 0;
     for (let qi = 0; qi < queries.length; qi++) {
       const { word, keyOnly, joined } = queries[qi];
+      const floor = restricted ? before : 0;
+      if (!joined) before++;
       let m = 0;
       const expansions = this.expand(word, keyOnly, qi === words.length - 1, looseLast && qi === words.length - 1);
       // Term numbers per segment, and document frequencies over all segments (global idf).
@@ -57,6 +65,7 @@ export class TypedRanking {
           const w = (qualities[e] * this.segments.idf(dfs[e])) / 255;
           for (let i = p.offsets[t], end = p.offsets[t + 1]; i < end; i++) {
             const d = part.base + p.docs[i];
+            if (cover[d] < floor) continue;
             const v = w * p.impacts[i];
             if (best[d] === 0) bestTouched[m++] = d;
             if (v > best[d]) best[d] = v;
@@ -73,7 +82,7 @@ export class TypedRanking {
         best[d] = 0;
       }
     }
-    return { n, words, need };
+    return { n, words, need, restricted };
   }
 
   /**

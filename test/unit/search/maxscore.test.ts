@@ -88,6 +88,43 @@ describe('search/maxscore: exact dynamic pruning', function () {
     }
   });
 
+  it('ranks a word and a common prefix ("deep lear") exactly as scoring every typed match does', () => {
+    // The pruned index scores the last word only in the papers the first matched (index.ts
+    // completionNow); the exhaustive one scores every typed match, as completion did before.
+    // Hyphenated keys: "notes-z" covers notes-zhang2010function as a key prefix, though no word is "z".
+    const notes = generated.slice(0, 300).map((p) => ({ ...p, key: `notes-${p.key}` }));
+    const [pruned, exhaustive] = both([
+      { id: 'library.bib', papers: generated, kind: 'workspace' },
+      { id: 'notes.bib', papers: notes, kind: 'workspace' },
+      { id: 'corpus', papers: bundled, kind: 'corpus' },
+    ]);
+    const titleWords = (p: Paper) => new Set(p.title.toLowerCase().match(/\p{L}{3,}/gu) ?? []);
+    const papersWith = new Map<string, number>();
+    for (const p of generated) for (const w of titleWords(p)) papersWith.set(w, (papersWith.get(w) ?? 0) + 1);
+    const byCount = [...papersWith.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    // Whole words in 1-10% of the titles, and the most common two- and three-letter title starts.
+    const words = byCount.filter(([, n]) => n > 0.01 * generated.length && n < 0.1 * generated.length).map(([w]) => w);
+    const prefixes = [...new Set(byCount.slice(0, 12).flatMap(([w]) => [w.slice(0, 2), w.slice(0, 3)]))];
+    assert.ok(words.length >= 10 && prefixes.length >= 6, `${words.length} words, ${prefixes.length} prefixes`);
+    const texts = passages([...generated, ...bundled], 40, 17);
+    let none = 0;
+    for (const [i, text] of texts.entries()) {
+      const limit = [1, 5, 10, 20, 50][i % 5];
+      const word = words[(i * 7) % words.length];
+      const prefix = prefixes[i % prefixes.length];
+      // A word and a prefix; a prefix and a word; two words no title holds together (every typed
+      // match is then a candidate); a hyphenated pair (its joined form a bonus); the start of a
+      // hyphenated key (a key prefix covers its paper whatever words the title lacks).
+      const key = notes[(i * 13) % notes.length].key;
+      for (const typed of [`${word} ${prefix}`, `${prefix} ${word}`, `${word} ${words[(i * 7 + 3) % words.length]} ${prefix}`, `${word}-${prefix}`, key.slice(0, 7 + (i % 3)), `${word} zqxj`]) {
+        const got = answer(pruned.completion(typed, text, { limit }));
+        assert.deepEqual(got, answer(exhaustive.completion(typed, text, { limit })), `completion ${typed} (${limit}): ${text}`);
+        if (typed.endsWith('zqxj') && got.length > 0) none++;
+      }
+    }
+    assert.ok(none > 0, 'a typed word no paper matches still leaves the papers matching the others');
+  });
+
   it('forgets the kept matches of a common prefix when the library changes', () => {
     const [pruned, exhaustive] = both([
       { id: 'library.bib', papers: generated, kind: 'workspace' },
