@@ -24,7 +24,7 @@ import { MAX_CONTEXT_TERMS, SearchIndex, type CollectionStatistics, type Hit, ty
 import { encodeSegment } from '../search/persist';
 import { segmentBuilder, type StoredTerms } from '../search/segment';
 import { STOPWORDS, contentTerms, fold, stem, tokenize } from '../search/text';
-import { checkUrl, connect, describeError, displayUrl, readMeta, type SharedMeta } from './schema';
+import { checkUrl, connect, describeError, displayUrl, readMeta, topDf, type SharedMeta } from './schema';
 
 /**
  * Papers fetched from PostgreSQL per query and ranked here. At 100k papers (bench/pg-overlap.ts)
@@ -251,6 +251,14 @@ export class SharedCorpus {
       parts.push(quote(terms[i].s));
       postings += terms[i].df;
     }
+    // Schema 3: the other terms' best papers by impact (litlens.top), where they have lists; the
+    // terms without one (held by at most topDf papers) join the index's query whole.
+    if ((this.meta?.schema ?? 1) >= 3 && parts.length > 0) {
+      const listed = terms.slice(i).filter((t) => t.df > topDf(stats.papers));
+      for (const t of terms.slice(i)) if (t.df <= topDf(stats.papers)) parts.push(quote(t.s));
+      const [held, best] = await Promise.all([this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry), this.topCandidates(listed, stats, text, entry)]);
+      return [...held, ...best];
+    }
     const rest = terms.slice(i, i + PAIR_TERMS);
     const n = Math.max(1, stats.papers);
     const pairs: { q: string; expect: number }[] = [];
@@ -262,6 +270,25 @@ export class SharedCorpus {
     }
     if (parts.length === 0) return [];
     return this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry);
+  }
+
+  /**
+   * The CANDIDATES papers with the best sums of the terms' impacts in their lists (litlens.top: each
+   * common term's best papers, so a sum is the paper's score over the lists it is in), with their
+   * stored impacts of the stems of `text` as fetch gives them.
+   */
+  private async topCandidates(terms: readonly { s: string; df: number }[], stats: CollectionStatistics, text: string, entry: Entry): Promise<Candidate[]> {
+    if (terms.length === 0) return [];
+    const n = Math.max(1, stats.papers);
+    const stems = [...new Set(contentTerms(text).map((t) => t.stem))];
+    const { rows } = await this.query<{ id: string; entry: Paper | null; line: number; terms: string[] }>(
+      `SELECT p.id, ${entryColumn(entry)}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
+       FROM (SELECT u.id FROM litlens.top t JOIN unnest($1::text[], $2::float8[]) q(stem, w) ON q.stem = t.stem, unnest(t.ids, t.impacts) u(id, impact)
+             GROUP BY u.id ORDER BY sum(u.impact * q.w) DESC LIMIT $4) best
+       JOIN litlens.papers p ON p.id = best.id`,
+      [terms.map((t) => t.s), terms.map((t) => Math.log(1 + n / (t.df + 0.5))), stems, CANDIDATES],
+    );
+    return rows.map((r) => ({ paper: this.candidatePaper(r.id, r.entry, r.line, entry), stored: storedTerms(r.terms) }));
   }
 
   /**
@@ -359,7 +386,7 @@ export class SharedCorpus {
                ORDER BY ${order} DESC, line, source LIMIT $2) best`,
         [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q)],
       );
-      return rows.map((r) => ({ paper: this.papers.get(r.id) ?? this.paperFrom(r.id, { title: '', authors: [] } as unknown as Paper, r.line), stored: storedTerms(r.terms) }));
+      return rows.map((r) => ({ paper: this.candidatePaper(r.id, null, r.line, entry), stored: storedTerms(r.terms) }));
     }
     // `scan`: common typed words. The GIN bitmap of every paper holding them (145k rows for "language
     // models" at 1M: 270 ms merging postings) is built whole before LIMIT; the table read in order
@@ -377,13 +404,19 @@ export class SharedCorpus {
           SELECT * FROM ${indexed} i WHERE (SELECT count(*) FROM s) < ${maxRows})`
       : indexed;
     const { rows } = await this.query<{ id: string; entry: Paper; line: number; terms: string[] }>(
-      `SELECT p.id, ${entry === 'whole' ? 'p.entry' : "p.entry - 'abstract' AS entry"}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
+      `SELECT p.id, ${entryColumn(entry)}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
        FROM (SELECT id FROM ${matching} c
              ORDER BY ${order} DESC, line, source LIMIT $2) best
        JOIN litlens.papers p ON p.id = best.id`,
       [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q), ...(plan.index === tsquery ? [] : [plan.index])],
     );
-    return rows.map((r) => ({ paper: entry === 'whole' ? this.paperOf(r.id, r.entry, r.line) : (this.papers.get(r.id) ?? this.paperFrom(r.id, r.entry, r.line)), stored: storedTerms(r.terms) }));
+    return rows.map((r) => ({ paper: this.candidatePaper(r.id, r.entry, r.line, entry), stored: storedTerms(r.terms) }));
+  }
+
+  /** A candidate's paper: whole (and kept), else as known or as much as was fetched. */
+  private candidatePaper(id: string, entry: Paper | null, line: number, kind: Entry): Paper {
+    if (kind === 'whole') return this.paperOf(id, entry!, line);
+    return this.papers.get(id) ?? this.paperFrom(id, entry ?? ({ title: '', authors: [] } as unknown as Paper), line);
   }
 
   /** The hits with their papers whole (fetched once for those not kept: their candidates came without abstracts). */
@@ -676,6 +709,11 @@ class CandidateList implements PaperList {
  * only the stored impacts: no entry is read from TOAST for them).
  */
 type Entry = 'whole' | 'short' | 'none';
+
+/** The entry column of a candidate query (its papers joined as `p`). */
+function entryColumn(entry: Entry): string {
+  return entry === 'whole' ? 'p.entry' : entry === 'short' ? "p.entry - 'abstract' AS entry" : 'NULL AS entry';
+}
 
 /** A paper PostgreSQL found, with its stored context terms (the tsvector's lexemes and their impacts). */
 interface Candidate {
