@@ -240,10 +240,7 @@ export class SharedCorpus {
    * only those rows are read), best CANDIDATES by ts_rank.
    */
   private async contextCandidates(text: string, stats: CollectionStatistics, entry: Entry = 'none'): Promise<Candidate[]> {
-    const terms = [...new Set(contentTerms(text).map((t) => t.stem))]
-      .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
-      .filter((t) => t.df > 0)
-      .sort((a, b) => a.df - b.df);
+    const terms = termsOf(text, stats);
     const parts: string[] = [];
     let postings = 0;
     let i = 0;
@@ -505,9 +502,12 @@ export class SharedCorpus {
     // request's time at 1M) only then, else papers holding the rarer typed words in typed fields.
     // At 100k, 200 queries: overlap 0.875 -> 0.838 (0.810 without the rarer words); at 1M
     // in-process, load ~7: p50 151-159 -> 103-132 ms, p95 311-347 -> 210-266 ms.
-    const [all, some, rare] = await Promise.all([this.typedCandidates(query, '', stats), this.typedCandidates(query, '', stats, true), this.typedCandidates(query, '', stats, true, true)]);
+    // Schema 3: and the best papers of the typed words' lists (litlens.top), which the first rows in
+    // file order of common words miss.
+    const listed = (this.meta?.schema ?? 1) >= 3 ? termsOf(query, stats).filter((t) => t.df > topDf(stats.papers)) : [];
+    const [all, some, rare, best] = await Promise.all([this.typedCandidates(query, '', stats), this.typedCandidates(query, '', stats, true), this.typedCandidates(query, '', stats, true, true), this.topCandidates(listed, stats, query, 'short')]);
     const context = all.length === 0 ? await this.contextCandidates(query, stats, 'short') : rare;
-    return this.wholeHits(this.indexOf([...all, ...some, ...context], stats).search(query, { limit }));
+    return this.wholeHits(this.indexOf([...all, ...some, ...context, ...best], stats).search(query, { limit }));
   }
 
   // ------------------------------------------------------------ answers that never wait
@@ -747,6 +747,14 @@ function weightsOf(text: string, stats: CollectionStatistics): { q: string; w: n
     .sort((a, b) => a.df - b.df)
     .slice(0, ORDER_TERMS)
     .map((t) => ({ q: quote(t.s), w: Math.log(1 + n / (t.df + 0.5)) }));
+}
+
+/** The text's known stems with their document frequencies, rarest first. */
+function termsOf(text: string, stats: CollectionStatistics): { s: string; df: number }[] {
+  return [...new Set(contentTerms(text).map((t) => t.stem))]
+    .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
+    .filter((t) => t.df > 0)
+    .sort((a, b) => a.df - b.df);
 }
 
 /** The typed column's most common lexemes with their shares of papers (none before ANALYZE, or without access). */
