@@ -119,10 +119,10 @@ CREATE TEMP TABLE top_cut ON COMMIT DROP AS
 ANALYZE top_cut;
 INSERT INTO litlens.top (stem, ids, impacts)
   SELECT stem, (array_agg(id))[1:${2 * TOP_PAPERS}], (array_agg(impact))[1:${2 * TOP_PAPERS}]
-  FROM (SELECT u.lexeme AS stem, p.id, u.positions[1] AS impact
+  FROM (SELECT u.lexeme COLLATE "C" AS stem, p.id, u.positions[1] AS impact
         FROM litlens.papers p, unnest(p.tsv) u JOIN top_cut c ON c.stem = u.lexeme
         WHERE u.positions[1] >= c.cut
-        ORDER BY 1, 3 DESC, p.line, p.source) x
+        ORDER BY 1, 3 DESC, p.line) x
   GROUP BY stem;`;
 
 /** The schema and its meta table (any version keeps these). */
