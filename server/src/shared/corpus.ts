@@ -248,14 +248,6 @@ export class SharedCorpus {
       parts.push(quote(terms[i].s));
       postings += terms[i].df;
     }
-    // Schema 3: the other terms' best papers by impact (litlens.top), where they have lists; the
-    // terms without one (held by at most topDf papers) join the index's query whole.
-    if ((this.meta?.schema ?? 1) >= 3 && parts.length > 0) {
-      const listed = terms.slice(i).filter((t) => t.df > topDf(stats.papers));
-      for (const t of terms.slice(i)) if (t.df <= topDf(stats.papers)) parts.push(quote(t.s));
-      const [held, best] = await Promise.all([this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry), this.topCandidates(listed, stats, text, entry)]);
-      return [...held, ...best];
-    }
     const rest = terms.slice(i, i + PAIR_TERMS);
     const n = Math.max(1, stats.papers);
     const pairs: { q: string; expect: number }[] = [];
@@ -266,7 +258,10 @@ export class SharedCorpus {
       postings += p.expect;
     }
     if (parts.length === 0) return [];
-    return this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry);
+    // Schema 3: and, in parallel, the best papers of the other terms' lists by impact (litlens.top).
+    const listed = (this.meta?.schema ?? 1) >= 3 ? terms.slice(i).filter((t) => t.df > topDf(stats.papers)) : [];
+    const [held, best] = await Promise.all([this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry), this.topCandidates(listed, stats, text, entry)]);
+    return [...held, ...best];
   }
 
   /**
