@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import pg from 'pg';
 import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
 import { SharedCorpus } from '../../server/src/shared/corpus';
+import { topDf } from '../../server/src/shared/schema';
 import { NO_ZOTERO, TestClient, addedEntry, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, repoRoot, tempWorkspace, uriOf } from './harness';
 
 const BASE = process.env.LITLENS_TEST_PG;
@@ -113,6 +114,18 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     const counts = (await db.query('SELECT (SELECT count(*) FROM litlens.papers)::int AS papers, (SELECT count(*) FROM litlens.terms)::int AS terms')).rows[0];
     assert.equal(counts.papers, kept.length);
     assert.ok(counts.terms > 1000, JSON.stringify(counts));
+    // Each common term's list (litlens.top): every term held by more than topDf papers has one, best
+    // impact first, each impact the paper's own, and no paper outside it holds the term higher.
+    const { lists, ...faults } = (await db.query(`SELECT
+      (SELECT count(*)::int FROM litlens.top) AS lists,
+      (SELECT count(*)::int FROM litlens.terms WHERE df > $1 AND stem NOT IN (SELECT stem FROM litlens.top)) AS missing,
+      (SELECT count(*)::int FROM litlens.top WHERE impacts <> ARRAY(SELECT x FROM unnest(impacts) x ORDER BY x DESC)) AS unsorted,
+      (SELECT count(*)::int FROM litlens.top t, unnest(t.ids, t.impacts) l(id, impact) JOIN litlens.papers p ON p.id = l.id, unnest(p.tsv) u
+        WHERE u.lexeme = t.stem AND u.positions[1] <> l.impact) AS wrong,
+      (SELECT count(*)::int FROM litlens.top t, litlens.papers p, unnest(p.tsv) u
+        WHERE u.lexeme = t.stem AND NOT p.id = ANY(t.ids) AND u.positions[1] > t.impacts[cardinality(t.impacts)]) AS passed`, [topDf(kept.length)])).rows[0];
+    assert.ok(lists > 100, String(lists));
+    assert.deepEqual(faults, { missing: 0, unsorted: 0, wrong: 0, passed: 0 });
     // Run again: every line was committed, so nothing is read twice and the count stays.
     const again = cli('corpus', 'import', snapshot, '--to', url, '--categories', CATEGORIES.join(','));
     assert.equal(again.status, 0, again.stderr);
@@ -141,14 +154,14 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     assert.equal(bars[1], bars[0]);
   });
 
-  it('reads a schema version 1 corpus, and `corpus migrate` brings it to version 2 in place', async () => {
+  it('reads a schema version 1 corpus, and `corpus migrate` brings it to version 3 in place', async () => {
     // A version 1 corpus: the imported one as version 1 wrote it (no typed column).
     await admin.query('DROP DATABASE IF EXISTS litlens_v1 WITH (FORCE)');
     await admin.query('CREATE DATABASE litlens_v1 TEMPLATE litlens_test');
     const v1 = withDb(url, 'litlens_v1');
     const db = new pg.Client({ connectionString: v1 });
     await db.connect();
-    await db.query("DROP INDEX litlens.papers_typed; ALTER TABLE litlens.papers DROP COLUMN typed; UPDATE litlens.meta SET value = '1' WHERE key = 'schema'");
+    await db.query("DROP INDEX litlens.papers_typed; ALTER TABLE litlens.papers DROP COLUMN typed; DROP TABLE litlens.top; UPDATE litlens.meta SET value = '1' WHERE key = 'schema'");
     const wanted = paperOf(kept[2]);
     const reader = await start([v1]);
     assert.equal((await reader.waitFor<Status>('litlens/status', sharedIs('ready'), 30000)).shared![0].papers, kept.length);
@@ -156,17 +169,18 @@ describe('language server: a shared corpus in PostgreSQL', function () {
 
     const run = cli('corpus', 'migrate', '--to', v1);
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stderr, /migrated to schema version 2/);
+    assert.match(run.stderr, /migrated to schema version 2[^]*migrated to schema version 3/);
     const after = (await db.query(`SELECT (SELECT value FROM litlens.meta WHERE key = 'schema')::int AS schema, count(*)::int AS papers,
       count(*) FILTER (WHERE typed = ts_filter(tsv, '{a,b,d}') AND length(typed) > 0)::int AS typed,
-      (SELECT count(*)::int FROM pg_indexes WHERE schemaname = 'litlens' AND indexname IN ('papers_tsv', 'papers_typed')) AS indexes FROM litlens.papers`)).rows[0];
-    assert.deepEqual(after, { schema: 2, papers: kept.length, typed: kept.length, indexes: 2 });
+      (SELECT count(*)::int FROM pg_indexes WHERE schemaname = 'litlens' AND indexname IN ('papers_tsv', 'papers_typed')) AS indexes,
+      (SELECT count(*)::int FROM litlens.top) > 100 AS lists FROM litlens.papers`)).rows[0];
+    assert.deepEqual(after, { schema: 3, papers: kept.length, typed: kept.length, indexes: 2, lists: true });
     // A second run has nothing to do; a new server reads version 2 and finds the same paper.
     assert.doesNotMatch(cli('corpus', 'migrate', '--to', v1).stderr, /migrat/);
     await db.end();
     const migrated = await start([v1]);
     await migrated.waitFor<Status>('litlens/status', sharedIs('ready'), 30000);
-    assert.ok((await migrated.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key), 'version 2 is searched');
+    assert.ok((await migrated.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key), 'version 3 is searched');
   });
 
   it('refuses a URL with a password, without connecting', () => {

@@ -11,7 +11,8 @@
 //
 // Candidates: the query's terms, rarest first, while their document frequencies sum to at most
 // CANDIDATE_POSTINGS (common words would make PostgreSQL read most of the table), OR-ed into one
-// tsquery; the CANDIDATES best by ts_rank are fetched whole and ranked here. Typed text after
+// tsquery; the CANDIDATES best by ts_rank are fetched and ranked here, with (schema 3) the
+// CANDIDATES best of the commoner terms' lists of their best papers by impact (litlens.top). Typed text after
 // \cite{ asks for papers holding every typed word as a prefix (word or stem).
 //
 // Never in the way: a query fails fast while the server is known to be down (SharedUnavailable);
@@ -24,7 +25,7 @@ import { MAX_CONTEXT_TERMS, SearchIndex, type CollectionStatistics, type Hit, ty
 import { encodeSegment } from '../search/persist';
 import { segmentBuilder, type StoredTerms } from '../search/segment';
 import { STOPWORDS, contentTerms, fold, stem, tokenize } from '../search/text';
-import { checkUrl, connect, describeError, displayUrl, readMeta, type SharedMeta } from './schema';
+import { checkUrl, connect, describeError, displayUrl, readMeta, topDf, type SharedMeta } from './schema';
 
 /**
  * Papers fetched from PostgreSQL per query and ranked here. At 100k papers (bench/pg-overlap.ts)
@@ -50,6 +51,14 @@ const PAIR_TERMS = 6;
  * embedded top 10 at 20k papers, with all of them 0.84.
  */
 const ORDER_TERMS = MAX_CONTEXT_TERMS;
+/**
+ * ts_rank's weights of the labels {D venue and key, C abstract, B authors, A title} when context
+ * candidates are ordered (the 200 of up to MAX_CONTEXT_ROWS): closer to the impacts' field weights
+ * than PostgreSQL's default {0.1, 0.2, 0.4, 1.0}, which ranked abstract words too low. At 1M, 200
+ * abstract sentences (bench/pg-overlap.ts, seed 1): top-10 overlap 0.776 with the default,
+ * {0.33, 0.33, 0.67, 1} 0.833, {0.1, 0.5, 0.5, 1} 0.848, {0.1, 0.7, 0.7, 1} 0.842, {0.1, 1, 0.5, 1} 0.745.
+ */
+const CONTEXT_LABEL_WEIGHTS = '{0.1,0.5,0.5,1.0}';
 /**
  * Costs in µs of finding rows holding typed words at 1M (PostgreSQL 15, the table cached; EXPLAIN
  * ANALYZE at load ~4): a posting the GIN index collects, a heap row it rechecks, a row a scan reads.
@@ -237,13 +246,12 @@ export class SharedCorpus {
    * The papers holding the query's rare terms (rarest first, while their document frequencies
    * sum to at most CANDIDATE_POSTINGS), or two of its more common ones (pairs while their
    * expected intersections fit the same budget: PostgreSQL intersects them in the GIN index, so
-   * only those rows are read), best CANDIDATES by ts_rank.
+   * only those rows are read), best CANDIDATES by ts_rank; and (schema 3) the best CANDIDATES of
+   * the commoner terms' lists (topCandidates). At 1M, 200 queries: context overlap with the embedded
+   * ranking 0.641 -> 0.776, related 0.630 -> 0.764 (the lists instead of pairs: 0.669; docs/postgresql.md).
    */
   private async contextCandidates(text: string, stats: CollectionStatistics, entry: Entry = 'none'): Promise<Candidate[]> {
-    const terms = [...new Set(contentTerms(text).map((t) => t.stem))]
-      .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
-      .filter((t) => t.df > 0)
-      .sort((a, b) => a.df - b.df);
+    const terms = termsOf(text, stats);
     const parts: string[] = [];
     let postings = 0;
     let i = 0;
@@ -261,7 +269,29 @@ export class SharedCorpus {
       postings += p.expect;
     }
     if (parts.length === 0) return [];
-    return this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry);
+    // Schema 3: and, in parallel, the best papers of the other terms' lists by impact (litlens.top).
+    const listed = (this.meta?.schema ?? 1) >= 3 ? terms.slice(i).filter((t) => t.df > topDf(stats.papers)) : [];
+    const [held, best] = await Promise.all([this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry), this.topCandidates(listed, stats, text, entry)]);
+    return [...held, ...best];
+  }
+
+  /**
+   * The CANDIDATES papers with the best sums of the terms' impacts in their lists (litlens.top: each
+   * common term's best papers, so a sum is the paper's score over the lists it is in), with their
+   * stored impacts of the stems of `text` as fetch gives them.
+   */
+  private async topCandidates(terms: readonly { s: string; df: number }[], stats: CollectionStatistics, text: string, entry: Entry): Promise<Candidate[]> {
+    if (terms.length === 0) return [];
+    const n = Math.max(1, stats.papers);
+    const stems = [...new Set(contentTerms(text).map((t) => t.stem))];
+    const { rows } = await this.query<{ id: string; entry: Paper | null; line: number; terms: string[] }>(
+      `SELECT p.id, ${entryColumn(entry)}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
+       FROM (SELECT u.id FROM litlens.top t JOIN unnest($1::text[], $2::float8[]) q(stem, w) ON q.stem = t.stem, unnest(t.ids, t.impacts) u(id, impact)
+             GROUP BY u.id ORDER BY sum(u.impact * q.w) DESC LIMIT $4) best
+       JOIN litlens.papers p ON p.id = best.id`,
+      [terms.map((t) => t.s), terms.map((t) => Math.log(1 + n / (t.df + 0.5))), stems, CANDIDATES],
+    );
+    return rows.map((r) => ({ paper: this.candidatePaper(r.id, r.entry, r.line, entry), stored: storedTerms(r.terms) }));
   }
 
   /**
@@ -341,7 +371,8 @@ export class SharedCorpus {
    * ranking reads), not tokenized again.
    */
   private async fetch(column: 'tsv' | 'typed', tsquery: string, weighted: { q: string; w: number }[], maxRows: number, text: string, rankOn: 'tsv' | 'typed' = 'tsv', entry: Entry = 'short', plan = { scan: 0, index: tsquery }): Promise<Candidate[]> {
-    const order = weighted.length ? weighted.map((t, i) => `ts_rank(t, $${i + 4}::tsquery) * ${t.w.toFixed(4)}`).join(' + ') : 'ts_rank(t, $1::tsquery)';
+    const labels = column === 'tsv' ? `'${CONTEXT_LABEL_WEIGHTS}'::float4[], ` : '';
+    const order = weighted.length ? weighted.map((t, i) => `ts_rank(${labels}t, $${i + 4}::tsquery) * ${t.w.toFixed(4)}`).join(' + ') : 'ts_rank(t, $1::tsquery)';
     const stems = [...new Set(contentTerms(text).map((t) => t.stem))];
     // `tsv || ''` detoasts each row's tsvector once: every ts_rank on the stored column would read
     // it from TOAST again (at 100k papers 158k buffer reads for 4k rows instead of 17k; 3x faster).
@@ -359,7 +390,7 @@ export class SharedCorpus {
                ORDER BY ${order} DESC, line, source LIMIT $2) best`,
         [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q)],
       );
-      return rows.map((r) => ({ paper: this.papers.get(r.id) ?? this.paperFrom(r.id, { title: '', authors: [] } as unknown as Paper, r.line), stored: storedTerms(r.terms) }));
+      return rows.map((r) => ({ paper: this.candidatePaper(r.id, null, r.line, entry), stored: storedTerms(r.terms) }));
     }
     // `scan`: common typed words. The GIN bitmap of every paper holding them (145k rows for "language
     // models" at 1M: 270 ms merging postings) is built whole before LIMIT; the table read in order
@@ -377,13 +408,19 @@ export class SharedCorpus {
           SELECT * FROM ${indexed} i WHERE (SELECT count(*) FROM s) < ${maxRows})`
       : indexed;
     const { rows } = await this.query<{ id: string; entry: Paper; line: number; terms: string[] }>(
-      `SELECT p.id, ${entry === 'whole' ? 'p.entry' : "p.entry - 'abstract' AS entry"}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
+      `SELECT p.id, ${entryColumn(entry)}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
        FROM (SELECT id FROM ${matching} c
              ORDER BY ${order} DESC, line, source LIMIT $2) best
        JOIN litlens.papers p ON p.id = best.id`,
       [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q), ...(plan.index === tsquery ? [] : [plan.index])],
     );
-    return rows.map((r) => ({ paper: entry === 'whole' ? this.paperOf(r.id, r.entry, r.line) : (this.papers.get(r.id) ?? this.paperFrom(r.id, r.entry, r.line)), stored: storedTerms(r.terms) }));
+    return rows.map((r) => ({ paper: this.candidatePaper(r.id, r.entry, r.line, entry), stored: storedTerms(r.terms) }));
+  }
+
+  /** A candidate's paper: whole (and kept), else as known or as much as was fetched. */
+  private candidatePaper(id: string, entry: Paper | null, line: number, kind: Entry): Paper {
+    if (kind === 'whole') return this.paperOf(id, entry!, line);
+    return this.papers.get(id) ?? this.paperFrom(id, entry ?? ({ title: '', authors: [] } as unknown as Paper), line);
   }
 
   /** The hits with their papers whole (fetched once for those not kept: their candidates came without abstracts). */
@@ -472,9 +509,12 @@ export class SharedCorpus {
     // request's time at 1M) only then, else papers holding the rarer typed words in typed fields.
     // At 100k, 200 queries: overlap 0.875 -> 0.838 (0.810 without the rarer words); at 1M
     // in-process, load ~7: p50 151-159 -> 103-132 ms, p95 311-347 -> 210-266 ms.
-    const [all, some, rare] = await Promise.all([this.typedCandidates(query, '', stats), this.typedCandidates(query, '', stats, true), this.typedCandidates(query, '', stats, true, true)]);
+    // Schema 3: and the best papers of the typed words' lists (litlens.top), which the first rows in
+    // file order of common words miss.
+    const listed = (this.meta?.schema ?? 1) >= 3 ? termsOf(query, stats).filter((t) => t.df > topDf(stats.papers)) : [];
+    const [all, some, rare, best] = await Promise.all([this.typedCandidates(query, '', stats), this.typedCandidates(query, '', stats, true), this.typedCandidates(query, '', stats, true, true), this.topCandidates(listed, stats, query, 'short')]);
     const context = all.length === 0 ? await this.contextCandidates(query, stats, 'short') : rare;
-    return this.wholeHits(this.indexOf([...all, ...some, ...context], stats).search(query, { limit }));
+    return this.wholeHits(this.indexOf([...all, ...some, ...context, ...best], stats).search(query, { limit }));
   }
 
   // ------------------------------------------------------------ answers that never wait
@@ -677,6 +717,11 @@ class CandidateList implements PaperList {
  */
 type Entry = 'whole' | 'short' | 'none';
 
+/** The entry column of a candidate query (its papers joined as `p`). */
+function entryColumn(entry: Entry): string {
+  return entry === 'whole' ? 'p.entry' : entry === 'short' ? "p.entry - 'abstract' AS entry" : 'NULL AS entry';
+}
+
 /** A paper PostgreSQL found, with its stored context terms (the tsvector's lexemes and their impacts). */
 interface Candidate {
   paper: Paper;
@@ -703,12 +748,17 @@ function relatedKey(text: string, options: RelatedOptions): string {
 /** The text's terms as ordering weights: idf times each one's ts_rank (field weights), BM25F without term frequencies. */
 function weightsOf(text: string, stats: CollectionStatistics): { q: string; w: number }[] {
   const n = Math.max(1, stats.papers);
+  return termsOf(text, stats)
+    .slice(0, ORDER_TERMS)
+    .map((t) => ({ q: quote(t.s), w: Math.log(1 + n / (t.df + 0.5)) }));
+}
+
+/** The text's known stems with their document frequencies, rarest first. */
+function termsOf(text: string, stats: CollectionStatistics): { s: string; df: number }[] {
   return [...new Set(contentTerms(text).map((t) => t.stem))]
     .map((s) => ({ s, df: stats.term(s)?.df ?? 0 }))
     .filter((t) => t.df > 0)
-    .sort((a, b) => a.df - b.df)
-    .slice(0, ORDER_TERMS)
-    .map((t) => ({ q: quote(t.s), w: Math.log(1 + n / (t.df + 0.5)) }));
+    .sort((a, b) => a.df - b.df);
 }
 
 /** The typed column's most common lexemes with their shares of papers (none before ANALYZE, or without access). */

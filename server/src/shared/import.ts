@@ -22,7 +22,7 @@ import type { LoadIssue } from '../library/paper';
 import { detectFormat } from '../library/stream';
 import { startThread } from '../thread';
 import type { Averages, BatchRequest, BatchRows } from './importRows';
-import { INDEXES_SQL, META_SQL, MIGRATE_V1_SQL, SCHEMA_SQL, SCHEMA_VERSION, TYPED_OF } from './schema';
+import { BUILD_TOP_SQL, INDEXES_SQL, META_SQL, MIGRATE_V1_SQL, SCHEMA_SQL, SCHEMA_VERSION, TOP_TABLE_SQL, TYPED_OF } from './schema';
 
 /** Papers per transaction: large enough for COPY to pay, small enough that an interruption loses little. */
 export const BATCH_PAPERS = 5000;
@@ -70,6 +70,13 @@ export async function ensureSchema(db: pg.Pool, log: (message: string) => void =
     log('migrating the schema from version 1 to 2 (the typed fields\' index, a narrow table) ...');
     await inTransaction(db, "BEGIN; SET LOCAL maintenance_work_mem = '256MB'", (client) => client.query(MIGRATE_V1_SQL));
     log(`migrated to schema version 2 (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  if (found === 1 || found === 2) {
+    const started = performance.now();
+    log('migrating the schema from version 2 to 3 (each common term\'s best papers) ...');
+    await inTransaction(db, TOP_BEGIN, async (client) => client.query(`${TOP_TABLE_SQL} ${BUILD_TOP_SQL(Number((await client.query('SELECT count(*) AS n FROM litlens.papers')).rows[0].n))} UPDATE litlens.meta SET value = '3' WHERE key = 'schema';`));
+    await db.query('ANALYZE litlens.top');
+    log(`migrated to schema version 3 (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
   await db.query(SCHEMA_SQL);
 }
@@ -245,17 +252,21 @@ export async function storeFieldBar(db: pg.Pool, bar: number, papers: number): P
   await db.query("INSERT INTO litlens.meta VALUES ('field', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [JSON.stringify({ bar, papers })]);
 }
 
-/** litlens.terms and the paper count from the papers as they are now; one transaction, so readers see old or new. */
+/** The lists' build sorts the postings it keeps (~2 per list entry) in memory. */
+const TOP_BEGIN = "BEGIN; SET LOCAL work_mem = '256MB'";
+
+/** litlens.terms, litlens.top and the paper count from the papers as they are now; one transaction, so readers see old or new. */
 export async function rebuildStatistics(db: pg.Pool): Promise<number> {
-  const total = await inTransaction(db, 'BEGIN', async (client) => {
+  const total = await inTransaction(db, TOP_BEGIN, async (client) => {
     await client.query('TRUNCATE litlens.terms');
     await client.query(`INSERT INTO litlens.terms (stem, df, max_impact)
       SELECT s.word, s.ndoc, COALESCE(i.max_impact, 255) FROM ts_stat('SELECT tsv FROM litlens.papers') s LEFT JOIN litlens.impacts i ON i.stem = s.word`);
     const total = Number((await client.query('SELECT count(*) AS n FROM litlens.papers')).rows[0].n);
+    await client.query(BUILD_TOP_SQL(total));
     await client.query("INSERT INTO litlens.meta VALUES ('stats', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [JSON.stringify({ papers: total, at: new Date().toISOString() })]);
     return total;
   });
-  await db.query('ANALYZE litlens.terms');
+  await db.query('ANALYZE litlens.terms, litlens.top');
   // The typed column's common lexemes (pg_stats), which the search box's plan reads (SharedCorpus.planTyped).
   await db.query('ANALYZE litlens.papers');
   return total;

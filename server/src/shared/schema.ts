@@ -13,6 +13,9 @@
 //   litlens.terms    stem → df (documents holding it) and max_impact (its best impact anywhere):
 //                    the global statistics LitLens' BM25F ranks with, rebuilt after each import
 //   litlens.impacts  stem → max_impact as the import goes (merged into terms at its end)
+//   litlens.top      stem → ids, impacts: a common term's best papers by its impact (the ranking's
+//                    own BM25F score of the term in the paper), best first; rebuilt with terms
+//                    (version 3)
 //
 // The tsvector holds LitLens' own terms (search/text.ts: folded words, English stopwords out, Porter
 // stems), not PostgreSQL's english configuration: candidates are then exactly the papers sharing a
@@ -31,9 +34,26 @@ import pg from 'pg';
  *   1  papers (id, entry, tsv, source, line, updated)
  *   2  + typed (tsv's A, B, D lexemes, GIN), and a narrow heap: entry out of line (toasted),
  *      tsv and typed in the row (STORAGE MAIN), so a candidate scan reads no TOAST and few pages
+ *   3  + top (each common term's best papers by impact: SharedCorpus.contextCandidates)
  */
-export const SCHEMA_VERSION = 2;
-export const READS_VERSIONS: readonly number[] = [1, 2];
+export const SCHEMA_VERSION = 3;
+export const READS_VERSIONS: readonly number[] = [1, 2, 3];
+
+/**
+ * Terms held by more than topDf(papers) papers get a list in litlens.top of about their TOP_PAPERS
+ * best papers by impact (at most twice that: ties at the cut are kept until then). A query's
+ * candidates are the papers holding its rarer terms (the GIN index) and its common terms' lists,
+ * so BM25F's best papers are not left outside a cap that ts_rank filled (1M papers: context top-10
+ * overlap with the embedded ranking 0.57-0.64 before; docs/postgresql.md).
+ */
+export const TOP_DF = 1000;
+export const TOP_PAPERS = 1000;
+/** The df above which a term has a list: TOP_DF, or a hundredth of a small corpus's papers. */
+export function topDf(papers: number): number {
+  return Math.min(TOP_DF, Math.floor(papers / 100));
+}
+/** Percent of the papers the lists' cuts are estimated from (the impacts' distribution per term). */
+const TOP_SAMPLE_PERCENT = 2;
 
 /**
  * The papers table. Rows are kept narrow for the candidate scans (a bitmap heap scan of a few
@@ -76,6 +96,35 @@ DROP TABLE litlens.papers_v1;
 ${INDEXES_SQL}
 UPDATE litlens.meta SET value = '2' WHERE key = 'schema';`;
 
+/** Version 2 to 3: the lists' table (filled by BUILD_TOP_SQL, which the migration runs after). */
+export const TOP_TABLE_SQL = `CREATE TABLE IF NOT EXISTS litlens.top (stem text PRIMARY KEY, ids text[] NOT NULL, impacts smallint[] NOT NULL);`;
+
+/**
+ * litlens.top from the stored rows and litlens.terms of a corpus of `papers` (within the caller's transaction). Each listed
+ * term's cut (the impact above which about TOP_PAPERS of its papers lie) is estimated from a
+ * sample of the rows (a term the sample missed: all its papers), then one pass over the table keeps the postings at or above their term's cut,
+ * best first (ties in file order), at most twice TOP_PAPERS: no sort of every posting.
+ */
+export const BUILD_TOP_SQL = (papers: number) => `
+TRUNCATE litlens.top;
+CREATE TEMP TABLE top_cut ON COMMIT DROP AS
+  SELECT t.stem, COALESCE(h.cut, 1) AS cut
+  FROM litlens.terms t LEFT JOIN (
+    SELECT stem, COALESCE(max(impact) FILTER (WHERE above * ${100 / TOP_SAMPLE_PERCENT} >= ${TOP_PAPERS}), min(impact)) AS cut
+    FROM (SELECT u.lexeme AS stem, u.positions[1] AS impact, sum(count(*)) OVER (PARTITION BY u.lexeme ORDER BY u.positions[1] DESC) AS above
+          FROM litlens.papers p TABLESAMPLE SYSTEM (${TOP_SAMPLE_PERCENT}) REPEATABLE (1), unnest(p.tsv) u
+          GROUP BY 1, 2) s
+    GROUP BY stem) h ON h.stem = t.stem
+  WHERE t.df > ${topDf(papers)};
+ANALYZE top_cut;
+INSERT INTO litlens.top (stem, ids, impacts)
+  SELECT stem, (array_agg(id))[1:${2 * TOP_PAPERS}], (array_agg(impact))[1:${2 * TOP_PAPERS}]
+  FROM (SELECT u.lexeme COLLATE "C" AS stem, p.id, u.positions[1] AS impact
+        FROM litlens.papers p, unnest(p.tsv) u JOIN top_cut c ON c.stem = u.lexeme
+        WHERE u.positions[1] >= c.cut
+        ORDER BY 1, 3 DESC, p.line) x
+  GROUP BY stem;`;
+
 /** The schema and its meta table (any version keeps these). */
 export const META_SQL = `
 CREATE SCHEMA IF NOT EXISTS litlens;
@@ -87,6 +136,7 @@ ${PAPERS_TABLE('litlens.papers')}
 ${INDEXES_SQL}
 CREATE TABLE IF NOT EXISTS litlens.terms (stem text PRIMARY KEY, df integer NOT NULL, max_impact smallint NOT NULL);
 CREATE TABLE IF NOT EXISTS litlens.impacts (stem text PRIMARY KEY, max_impact smallint NOT NULL);
+${TOP_TABLE_SQL}
 INSERT INTO litlens.meta VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING;
 `;
 
