@@ -159,14 +159,15 @@ function readHeader(bytes: Buffer): { header: Header; jsonLen: number } | string
 }
 
 /**
- * Null when `bytes` is a whole segment file of this format whose payload matches its checksum,
- * else why not: the check decodeSegment makes, for a thread that reads files for another.
+ * Null when `bytes` is a whole segment file of this format whose payload matches its checksum
+ * (and, given `expected`, saved for that many papers of those keys: segment.ts hashKeys), else why
+ * not: the check decodeSegment makes, for a thread that reads files for another.
  */
-export function verifySegment(bytes: Buffer, papers?: PaperList): string | null {
+export function verifySegment(bytes: Buffer, expected?: { papers: number; keys: string }): string | null {
   const read = readHeader(bytes);
   if (typeof read === 'string') return read;
   if (read.header.format !== FORMAT_VERSION) return `format ${read.header.format}, expected ${FORMAT_VERSION}`;
-  if (papers && (read.header.papers !== papers.length || read.header.keys !== hashKeys(papers))) return 'keys differ';
+  if (expected && (read.header.papers !== expected.papers || read.header.keys !== expected.keys)) return 'keys differ';
   const payload = bytes.subarray((12 + read.jsonLen + 7) & ~7);
   return checksum(payload) === read.header.checksum ? null : 'checksum mismatch (corrupt file)';
 }

@@ -463,7 +463,10 @@ export class LitLensWorkspace {
         report(`${name}: indexing (${corpus})`, 0);
         corpus = await buildCorpusInWorker(file, dir, options);
       }
+      // The bundled papers' entries in this corpus are read meanwhile: the join is applied with the corpus.
+      const joining = this.bundledJoin(corpus.store);
       await decodeInTurns(corpusSource(corpus), corpus.encoded); // a chunk per turn: requests are answered in between
+      const join = await joining;
       if (signal.aborted || this.corpora.get(file) !== entry) {
         void corpus.store.close();
         return;
@@ -475,10 +478,11 @@ export class LitLensWorkspace {
       if (error) entry.message = error.message;
       if (this.library && this.index) {
         attach(this.library, this.index, corpus);
-        await this.joinBundled();
+        if (!join()) await this.joinBundled();
       }
-      await this.trimCache();
       report(`${name}: ${corpus.store.size.toLocaleString('en')} papers`, 100);
+      onChange(); // searchable now: the cache's trimming below is no part of it
+      await this.trimCache();
     } catch (err) {
       if (signal.aborted || this.corpora.get(file) !== entry) return;
       entry.state = 'error';
@@ -508,18 +512,35 @@ export class LitLensWorkspace {
    * them took ~400 ms of the main thread, and the corpus's own copy is found by those authors.
    */
   private async joinBundled(): Promise<void> {
+    (await this.bundledJoin())();
+  }
+
+  /**
+   * joinBundled in two steps: the reads (each matched paper's entry) now, over the library's stores
+   * and `extra`, a store about to be attached; then, once `extra` is attached, the join applied at
+   * once (no await between: a corpus never answers without its stand-ins hidden). The step answers
+   * false when the library changed meanwhile, or its stores are not those read: join again.
+   */
+  private async bundledJoin(extra?: PaperStore): Promise<() => boolean> {
     const library = this.library;
     const index = this.index;
-    if (!library || !index) return;
-    const bundled = library.sources.find((s) => s.id === 'corpus' && !s.store);
-    if (!bundled) return;
+    const bundled = library?.sources.find((s) => s.id === 'corpus' && !s.store);
+    if (!library || !index) return () => false;
+    if (!bundled) return () => this.library === library;
+    const stores = [...library.stores.map((s) => s.store!), ...(extra ? [extra] : [])];
     let papers = bundled.papers;
     const standIns: string[] = [];
-    for (const { store } of library.stores) papers = await joinByTitle(papers, store!, standIns);
-    if (this.library !== library || this.index !== index || papers.every((p, i) => p === bundled.papers[i])) return;
-    library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
-    index.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash });
-    index.hideKeys(standIns);
+    for (const store of stores) papers = await joinByTitle(papers, store, standIns);
+    return () => {
+      const now = this.library?.stores ?? [];
+      if (this.library !== library || this.index !== index || now.length !== stores.length || now.some((s, i) => s.store !== stores[i])) return false;
+      if (library.sources.find((s) => s.id === 'corpus' && !s.store) !== bundled) return false;
+      if (papers.every((p, i) => p === bundled.papers[i])) return true;
+      library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
+      index.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash });
+      index.hideKeys(standIns);
+      return true;
+    };
   }
 
   /**
