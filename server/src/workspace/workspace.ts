@@ -15,8 +15,9 @@ import { defaultSettings, type CorpusStatus, type Settings, type Status, type Zo
 import { sourcesOf, type EncodedSource, type SearchIndex } from '../search';
 import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../search/corpus';
 import { decodeInTurns } from '../search/segments';
+import { gateKey, readGateBars, writeGateBars } from './gateBars';
 import type { PaperStore } from '../library/store';
-import { Ranker } from '../search/rank';
+import { Ranker, type GateBars } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { vectorDir } from '../search/semantic/vectorCache';
@@ -143,7 +144,11 @@ export class LitLensWorkspace {
   private readyWaiters: ((ready: Ready | null) => void)[] = [];
   private semantic: SemanticIndex | null = null;
   /** The ranker ready() hands out, with the index content it was made for (rankerNow). */
-  private ranker: { ranker: Ranker; sources: string } | null = null;
+  private ranker: { ranker: Ranker; sources: string; hidden: ReadonlySet<string> } | null = null;
+  /** The gate's bars saved (gateBars.ts), by library content: read at each load and beside each saved corpus. */
+  private gateBars = new Map<string, GateBars>();
+  private gateBarsRead: Promise<void> = Promise.resolve();
+  private gateBarsSave: NodeJS.Timeout | undefined;
   /** Extra library paths from settings, resolved (files and folders). */
   private configured: string[] = [];
   /** Files the user named as a library (settings.libraries), read even when the scan would skip them. */
@@ -207,12 +212,32 @@ export class LitLensWorkspace {
     const shared = [...this.shared.values()];
     const sources = index.sources.map((s) => `${s.id}\u0000${s.hash}\u0000${s.papers}`).join('\u0001');
     const r = this.ranker;
-    if (!r || r.ranker.index !== index || r.ranker.semantic !== this.semantic || r.sources !== sources || r.ranker.shared.length !== shared.length || r.ranker.shared.some((c, i) => c !== shared[i])) {
-      this.ranker = { ranker: new Ranker(index, this.semantic, shared), sources };
-      // The gate's library null, drawn in the background rather than on the first hover's request.
-      void this.ranker.ranker.warm();
+    if (!r || r.ranker.index !== index || r.ranker.semantic !== this.semantic || r.sources !== sources || r.hidden !== index.hidden || r.ranker.shared.length !== shared.length || r.ranker.shared.some((c, i) => c !== shared[i])) {
+      const ranker = new Ranker(index, this.semantic, shared);
+      this.ranker = { ranker, sources, hidden: index.hidden };
+      // The gate's bars: those saved for this library's content, else drawn in the background
+      // rather than on the first hover's request (and saved as they are drawn).
+      const key = gateKey(index);
+      const saved = this.gateBars.get(key);
+      if (saved) ranker.seedBars(saved);
+      const save = () => this.saveGateBars(ranker, key);
+      void ranker.warm(save).then(save);
     }
     return this.ranker!.ranker;
+  }
+
+  /** Keeps `ranker`'s bars (while it is the current one) and saves them within GATE_SAVE_MS. */
+  private saveGateBars(ranker: Ranker, key: string): void {
+    if (!this.options.cacheDir || this.disposed || this.gateBarsSave) return;
+    this.gateBarsSave = setTimeout(() => {
+      this.gateBarsSave = undefined;
+      const dir = this.gateDir();
+      if (this.ranker?.ranker !== ranker || this.disposed || !dir) return;
+      this.gateBars.delete(key);
+      this.gateBars.set(key, ranker.drawnBars());
+      writeGateBars(dir, this.gateBars).catch(() => {}); // a cache that cannot be written only costs time next start
+    }, GATE_SAVE_MS);
+    this.gateBarsSave.unref();
   }
 
   /** The library as soon as it is read (before the index is built); null before. */
@@ -304,6 +329,7 @@ export class LitLensWorkspace {
     this.message = undefined;
     this.cacheLimit = config.cacheLimit * MB;
     this.configureCorpora(config);
+    this.gateBarsRead = this.readGateBars(this.indexDir());
     try {
       report('finding library files', 0);
       const files = await this.libraryFiles(libraries ?? [{ base: this.options.folders[0] ?? process.cwd(), paths: config.libraries }]);
@@ -334,6 +360,7 @@ export class LitLensWorkspace {
         if (generation !== this.generation) return;
       } while (library.version !== version); // a watched file changed during the build: again (saved segments are reused)
       await this.checkCorpora();
+      await this.gateBarsRead;
       if (generation !== this.generation) return;
       // Corpora already loaded go into the new pair at once (no await between this and the swap).
       for (const corpus of stored) if (corpus) this.attachStored(library, index, corpus);
@@ -463,10 +490,13 @@ export class LitLensWorkspace {
         report(`${name}: indexing (${corpus})`, 0);
         corpus = await buildCorpusInWorker(file, dir, options);
       }
-      // The bundled papers' entries in this corpus are read meanwhile: the join is applied with the corpus.
+      // The bundled papers' entries in this corpus are read meanwhile: the join is applied with the corpus;
+      // and the gate's bars saved beside it, there for the first request.
       const joining = this.bundledJoin(corpus.store);
+      const barsRead = dir ? this.readGateBars(path.join(dir, corpus.id)) : Promise.resolve();
       await decodeInTurns(corpusSource(corpus), corpus.encoded); // a chunk per turn: requests are answered in between
       const join = await joining;
+      await barsRead;
       if (signal.aborted || this.corpora.get(file) !== entry) {
         void corpus.store.close();
         return;
@@ -877,6 +907,17 @@ export class LitLensWorkspace {
     this.cacheUse = await trimCache(cacheDir, this.cacheLimit, inUse);
   }
 
+  /** Where the gate's bars are saved: beside the largest corpus's saved index (a window on another folder may use it), else the workspace's. */
+  private gateDir(): string | null {
+    const corpora = [...this.corpora.values()].flatMap((e) => (e.corpus?.id ? [e.corpus] : [])).sort((a, b) => b.store.size - a.store.size);
+    return this.options.cacheDir && corpora.length ? path.join(this.options.cacheDir, 'corpora', corpora[0].id) : this.indexDir();
+  }
+
+  /** Adds the gate's bars saved in `dir` to those known. */
+  private async readGateBars(dir: string | null): Promise<void> {
+    for (const [key, bars] of await readGateBars(dir)) if (!this.gateBars.has(key)) this.gateBars.set(key, bars);
+  }
+
   /** One saved-index folder per workspace: saving drops segments of sources it does not have, so two windows on different workspaces must not share one. */
   private indexDir(): string | null {
     return this.options.cacheDir ? path.join(this.options.cacheDir, 'index', workspaceId(this.options.folders)) : null;
@@ -1001,6 +1042,8 @@ function keysOf(source: LibrarySource | undefined): string[] {
 }
 
 const MB = 1024 * 1024;
+/** The gate's bars are saved at most this often while they are drawn (Workspace.saveGateBars). */
+const GATE_SAVE_MS = 2000;
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0);
 
 /** A short stable name for a set of workspace folders. */
