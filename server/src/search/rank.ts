@@ -166,13 +166,24 @@ export class Ranker {
    * behind more than one query of it (at a million papers a query is tens of ms, a bar hundreds).
    * A request that needs a bar not yet drawn draws it itself; what is drawn already costs nothing.
    */
-  async warm(onDrawn?: () => void): Promise<void> {
+  async warm(onDrawn?: () => void, stale?: () => boolean): Promise<void> {
     // One query per turn, and none while requests come in (a typist's keystrokes, a hover): the
-    // longest a request can wait behind warm is one query that began in a pause.
+    // longest a request can wait behind warm is one query that began in a pause. Once `stale` says
+    // so (the ranker is no longer used), nothing more is drawn.
+    const stopped = new Error('stale');
     const turn = async () => {
       await new Promise((resolve) => setImmediate(resolve));
       for (let quiet; (quiet = performance.now() - this.asked) < WARM_PAUSE_MS; ) await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS - quiet));
+      if (stale?.()) throw stopped;
     };
+    try {
+      await this.drawAhead(turn, onDrawn);
+    } catch (err) {
+      if (err !== stopped) throw err;
+    }
+  }
+
+  private async drawAhead(turn: () => Promise<void>, onDrawn?: () => void): Promise<void> {
     for (const s of this.index.sources) {
       const barKey = `${s.id}\u0000${s.hash}`;
       const tops: number[] = [];
@@ -186,6 +197,7 @@ export class Ranker {
     const bar = this.libraryNull(undefined);
     for (const length of ChanceBar.lengths(WARM_WORDS)) {
       const before = bar.drawn().length;
+      await turn();
       await bar.draw(length);
       if (bar.drawn().length !== before) onDrawn?.();
     }

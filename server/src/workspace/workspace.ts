@@ -221,7 +221,8 @@ export class LitLensWorkspace {
       const saved = this.gateBars.get(key);
       if (saved) ranker.seedBars(saved);
       const save = () => this.saveGateBars(ranker, key);
-      void ranker.warm(save).then(save);
+      // A ranker replaced (the index changed) stops drawing: its bars would serve no request.
+      void ranker.warm(save, () => this.ranker?.ranker !== ranker).then(save);
     }
     return this.ranker!.ranker;
   }
@@ -362,6 +363,9 @@ export class LitLensWorkspace {
       await this.checkCorpora();
       await this.gateBarsRead;
       if (generation !== this.generation) return;
+      // The bundled papers' join over the corpora loaded now, read before and applied with the swap (as loadCorpus does).
+      const join = await this.bundledJoin(library, index, [...this.corpora.values()].flatMap((e) => (e.corpus ? [e.corpus.store] : [])));
+      if (generation !== this.generation) return;
       // Corpora already loaded go into the new pair at once (no await between this and the swap).
       for (const corpus of stored) if (corpus) this.attachStored(library, index, corpus);
       for (const entry of this.corpora.values()) if (entry.corpus) attach(library, index, entry.corpus);
@@ -372,9 +376,10 @@ export class LitLensWorkspace {
       for (const s of previous?.stores ?? []) if (s.kind === 'workspace') this.closeUnused(s.store!);
       for (const [file, state] of this.stored) if (library.sources.find((s) => s.id === file)?.store !== state.store) this.stored.delete(file);
       this.index = index;
+      const joined = join();
       this.state = 'ready';
       report('ready', 100);
-      await this.joinBundled();
+      if (!joined) await this.joinBundled();
       await this.trimCache();
       this.settleWaiters();
       this.embed(config, library);
@@ -492,7 +497,7 @@ export class LitLensWorkspace {
       }
       // The bundled papers' entries in this corpus are read meanwhile: the join is applied with the corpus;
       // and the gate's bars saved beside it, there for the first request.
-      const joining = this.bundledJoin(corpus.store);
+      const joining = this.bundledJoin(this.library, this.index, [corpus.store]);
       const barsRead = dir ? this.readGateBars(path.join(dir, corpus.id)) : Promise.resolve();
       await decodeInTurns(corpusSource(corpus), corpus.encoded); // a chunk per turn: requests are answered in between
       const join = await joining;
@@ -542,22 +547,21 @@ export class LitLensWorkspace {
    * them took ~400 ms of the main thread, and the corpus's own copy is found by those authors.
    */
   private async joinBundled(): Promise<void> {
-    (await this.bundledJoin())();
+    (await this.bundledJoin(this.library, this.index))();
   }
 
   /**
    * joinBundled in two steps: the reads (each matched paper's entry) now, over the library's stores
-   * and `extra`, a store about to be attached; then, once `extra` is attached, the join applied at
+   * and `extra`, stores about to be attached; then, once they are (and `library` and `index` are
+   * the workspace's), the join applied at
    * once (no await between: a corpus never answers without its stand-ins hidden). The step answers
    * false when the library changed meanwhile, or its stores are not those read: join again.
    */
-  private async bundledJoin(extra?: PaperStore): Promise<() => boolean> {
-    const library = this.library;
-    const index = this.index;
+  private async bundledJoin(library: Library | null, index: SearchIndex | null, extra: PaperStore[] = []): Promise<() => boolean> {
     const bundled = library?.sources.find((s) => s.id === 'corpus' && !s.store);
     if (!library || !index) return () => false;
     if (!bundled) return () => this.library === library;
-    const stores = [...library.stores.map((s) => s.store!), ...(extra ? [extra] : [])];
+    const stores = [...library.stores.map((s) => s.store!), ...extra];
     let papers = bundled.papers;
     const standIns: string[] = [];
     for (const store of stores) papers = await joinByTitle(papers, store, standIns);
