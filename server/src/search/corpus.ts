@@ -28,7 +28,7 @@ import { PackedPaperStore, PaperStoreBuilder, STORE_FORMAT, decodeStore, encodeS
 import { STREAM_FORMATS, detectFormat, streamPapers, type StreamFormat, type StreamProgress } from '../library/stream';
 import type { EncodedSource, IndexSource } from './index';
 import { FORMAT_VERSION, encodeSegment, segmentFile, verifySegment } from './persist';
-import { AVERAGE_SAMPLE, averageLengths, chunkEnder, hashPaper, segmentBuilder } from './segment';
+import { AVERAGE_SAMPLE, averageLengths, chunkEnder, hashKeys, hashPaper, segmentBuilder } from './segment';
 
 /**
  * A corpus is cut into chunks of this many papers: larger than a .bib's (a corpus is never
@@ -119,13 +119,23 @@ export async function corpusIdOf(file: string, options: CorpusOptions = {}): Pro
   return typeof who === 'string' ? null : who.id;
 }
 
+/** openCorpus's options: `verify`, and what is read as soon as it is (the worker sends each part on at once). */
+export interface OpenOptions extends CorpusOptions {
+  /** Check the segments' checksums and keys here (the worker does, so the main thread need not). */
+  verify?: boolean;
+  /** The store, read and checked, before any segment is read. */
+  onStore?: (store: PackedPaperStore, chunks: CorpusMeta['chunks']) => void;
+  /** Each segment file (chunk `index` of the store's chunks), read and checked (when `verify`). */
+  onChunk?: (index: number, bytes: Buffer) => void;
+}
+
 /**
  * The corpus saved in `dir` for this file, filter and formats, without reading the source; a
  * string says why there is none (never saved, the file changed, a file missing or corrupt).
  * `verify`: check the segments' checksums here (the worker does, so the main thread need not);
  * otherwise SearchIndex.setEncodedSource checks them.
  */
-export async function openCorpus(file: string, dir: string, options: CorpusOptions & { verify?: boolean } = {}): Promise<Corpus | string> {
+export async function openCorpus(file: string, dir: string, options: OpenOptions = {}): Promise<Corpus | string> {
   const verify = options.verify ?? false;
   const who = await identify(file, options);
   if (typeof who === 'string') return `${file}: ${who}`;
@@ -141,20 +151,27 @@ export async function openCorpus(file: string, dir: string, options: CorpusOptio
   const { store, meta } = decoded;
   store.strings = meta.strings ?? '';
   if (meta.segmentFormat !== FORMAT_VERSION || meta.readerVersion !== READER_VERSION) return 'saved in another format';
-  const chunks: EncodedSource['chunks'] = [];
+  // The next file is read while this one is checked (and, in the worker, sent and decoded).
+  const read = (i: number) => (i < meta.chunks.length ? readFile(segmentFile(folder, meta.chunks[i].hash)).catch(() => null) : null);
+  let next = read(0);
+  // Each chunk's keys as its segment must have been saved for, taken before the store may leave this thread (onStore).
   let start = 0;
-  for (const c of meta.chunks) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(segmentFile(folder, c.hash));
-    } catch {
-      return `${segmentFile(folder, c.hash)}: missing`;
-    }
+  const expected = meta.chunks.map((c) => {
+    const papers = meta.chunks.length === 1 ? store : store.slice(start, start + c.papers);
+    start += c.papers;
+    return verify ? { papers: papers.length, keys: hashKeys(papers) } : undefined;
+  });
+  options.onStore?.(store, meta.chunks);
+  const chunks: EncodedSource['chunks'] = [];
+  for (const [i, c] of meta.chunks.entries()) {
+    const bytes = await next;
+    next = read(i + 1);
+    if (!bytes) return `${segmentFile(folder, c.hash)}: missing`;
     // The keys too: the main thread then only decodes (persist.ts decodeSegment `verified`).
-    const wrong = verify ? verifySegment(bytes, meta.chunks.length === 1 ? store : store.slice(start, start + c.papers)) : null;
+    const wrong = verify ? verifySegment(bytes, expected[i]) : null;
     if (wrong) return `${segmentFile(folder, c.hash)}: ${wrong}`;
     chunks.push({ hash: c.hash, papers: c.papers, bytes });
-    start += c.papers;
+    options.onChunk?.(i, bytes);
   }
   return { id: who.id, file, store, encoded: { id: file, hash: who.id, chunks, verified: verify }, issues: meta.issues, progress: meta.progress, loaded: true, ...(meta.contentHash ? { contentHash: meta.contentHash } : {}) };
 }

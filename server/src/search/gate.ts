@@ -227,6 +227,16 @@ export class ChanceBar {
     return lengths;
   }
 
+  /** The bars drawn so far, by length bucket (to be saved: Ranker.drawnBars). */
+  drawn(): [number, number][] {
+    return [...this.bars];
+  }
+
+  /** Bars drawn before over the same library (saved by drawn()): they are not drawn again. */
+  seed(bars: readonly (readonly [number, number])[]): void {
+    for (const [bucket, bar] of bars) if (Number.isInteger(bucket) && Number.isFinite(bar)) this.bars.set(bucket, bar);
+  }
+
   /** How many words the document had. */
   get words(): number {
     return this.bag.length;

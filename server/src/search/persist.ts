@@ -159,14 +159,15 @@ function readHeader(bytes: Buffer): { header: Header; jsonLen: number } | string
 }
 
 /**
- * Null when `bytes` is a whole segment file of this format whose payload matches its checksum,
- * else why not: the check decodeSegment makes, for a thread that reads files for another.
+ * Null when `bytes` is a whole segment file of this format whose payload matches its checksum
+ * (and, given `expected`, saved for that many papers of those keys: segment.ts hashKeys), else why
+ * not: the check decodeSegment makes, for a thread that reads files for another.
  */
-export function verifySegment(bytes: Buffer, papers?: PaperList): string | null {
+export function verifySegment(bytes: Buffer, expected?: { papers: number; keys: string }): string | null {
   const read = readHeader(bytes);
   if (typeof read === 'string') return read;
   if (read.header.format !== FORMAT_VERSION) return `format ${read.header.format}, expected ${FORMAT_VERSION}`;
-  if (papers && (read.header.papers !== papers.length || read.header.keys !== hashKeys(papers))) return 'keys differ';
+  if (expected && (read.header.papers !== expected.papers || read.header.keys !== expected.keys)) return 'keys differ';
   const payload = bytes.subarray((12 + read.jsonLen + 7) & ~7);
   return checksum(payload) === read.header.checksum ? null : 'checksum mismatch (corrupt file)';
 }
@@ -229,8 +230,27 @@ export function decodeSegment(bytes: Buffer, hash: string, papers: PaperList, ve
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     return text.length === 0 ? [] : text.split('\n');
   };
+  // Typed terms are made strings on a segment's first typed query, not here: at a million papers
+  // they are 1.9M strings (0.4-0.8 s of the opening, and the garbage collections after it), and a
+  // bare \cite{ or a hover never asks for them. Until then, an array of the right length stands in.
+  const later = (bytes: Uint8Array): string[] => {
+    let n = bytes.length === 0 ? 0 : 1;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) n++;
+    return { length: n, bytes } as unknown as string[];
+  };
   try {
-    return { hash, papers, ctx: postings('ctx', packed), typ: postings('typ', strings), avg: header.avg, saved: true };
+    const typ = postings('typ', later);
+    const bytes = (typ.terms as unknown as { bytes: Uint8Array }).bytes;
+    Object.defineProperty(typ, 'terms', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const terms = strings(bytes);
+        Object.defineProperty(typ, 'terms', { value: terms, writable: true, configurable: true, enumerable: true });
+        return terms;
+      },
+    });
+    return { hash, papers, ctx: postings('ctx', packed), typ, avg: header.avg, saved: true };
   } catch (e) {
     return (e as Error).message;
   }

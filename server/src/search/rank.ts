@@ -39,6 +39,18 @@ export interface RelatedLimits {
   document?: { id: string; prose: string; cites?: readonly string[]; citeKeys?: readonly string[] };
 }
 
+/**
+ * What the gate drew of the library alone (Ranker.warm's bars: each source's field bar, the whole
+ * library's null by length bucket), saved with the index so that a ranker over the same content
+ * need not draw them again (Ranker.drawnBars, seedBars). `probe`: one whole-library query and the
+ * score it gave, asked again before the bars are used (a changed ranking answers otherwise).
+ */
+export interface GateBars {
+  fieldBars: [string, number][];
+  libraryNull: [number, number][];
+  probe: { text: string; score: number };
+}
+
 /** Passage lengths whose library null Ranker.warm draws ahead: sentences and paragraphs up to this many words. */
 const WARM_WORDS = 400;
 
@@ -73,6 +85,8 @@ export class Ranker {
   private asked = -Infinity;
   /** Per source (id and hash): the score its own titles reach against it (gate.ts fieldBar). */
   private readonly fieldBars = new Map<string, number>();
+  /** GateBars.probe over this ranker's index, asked once. */
+  private probed: GateBars['probe'] | undefined;
   /** Per document (id, cited titles, sources): the sources whose field it is in. */
   private readonly fields = new Map<string, ReadonlySet<string>>();
 
@@ -152,13 +166,24 @@ export class Ranker {
    * behind more than one query of it (at a million papers a query is tens of ms, a bar hundreds).
    * A request that needs a bar not yet drawn draws it itself; what is drawn already costs nothing.
    */
-  async warm(): Promise<void> {
+  async warm(onDrawn?: () => void, stale?: () => boolean): Promise<void> {
     // One query per turn, and none while requests come in (a typist's keystrokes, a hover): the
-    // longest a request can wait behind warm is one query that began in a pause.
+    // longest a request can wait behind warm is one query that began in a pause. Once `stale` says
+    // so (the ranker is no longer used), nothing more is drawn.
+    const stopped = new Error('stale');
     const turn = async () => {
       await new Promise((resolve) => setImmediate(resolve));
       for (let quiet; (quiet = performance.now() - this.asked) < WARM_PAUSE_MS; ) await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS - quiet));
+      if (stale?.()) throw stopped;
     };
+    try {
+      await this.drawAhead(turn, onDrawn);
+    } catch (err) {
+      if (err !== stopped) throw err;
+    }
+  }
+
+  private async drawAhead(turn: () => Promise<void>, onDrawn?: () => void): Promise<void> {
     for (const s of this.index.sources) {
       const barKey = `${s.id}\u0000${s.hash}`;
       const tops: number[] = [];
@@ -167,10 +192,49 @@ export class Ranker {
         if (this.fieldBars.has(barKey)) break;
         tops.push(query());
       }
-      if (!this.fieldBars.has(barKey)) this.fieldBars.set(barKey, fieldBar(tops));
+      if (!this.fieldBars.has(barKey)) (this.fieldBars.set(barKey, fieldBar(tops)), onDrawn?.());
     }
     const bar = this.libraryNull(undefined);
-    for (const length of ChanceBar.lengths(WARM_WORDS)) await bar.draw(length);
+    for (const length of ChanceBar.lengths(WARM_WORDS)) {
+      const before = bar.drawn().length;
+      await turn();
+      await bar.draw(length);
+      if (bar.drawn().length !== before) onDrawn?.();
+    }
+  }
+
+  /** The bars drawn so far of the library alone (field bars, the library null), to be saved (GateBars). */
+  drawnBars(): GateBars {
+    // A source's field bar by its place and content hash, not its id (a file's path): the same library elsewhere has the same bars.
+    const place = new Map(this.index.sources.map((s, i) => [`${s.id}\u0000${s.hash}`, `${i}\u0000${s.hash}`]));
+    const fieldBars = [...this.fieldBars].flatMap(([key, bar]): [string, number][] => (place.has(key) ? [[place.get(key)!, bar]] : []));
+    return { fieldBars, libraryNull: this.libraryNull(undefined).drawn(), probe: this.probe() };
+  }
+
+  /**
+   * Bars saved by drawnBars over this index's content: warm and the requests find them drawn.
+   * Nothing is taken (false) when the probe query scores otherwise now (another ranking).
+   */
+  seedBars(bars: GateBars): boolean {
+    const probe = this.probe();
+    if (bars.probe.text !== probe.text || bars.probe.score !== probe.score) return false;
+    const id = new Map(this.index.sources.map((s, i) => [`${i}\u0000${s.hash}`, `${s.id}\u0000${s.hash}`]));
+    for (const [place, bar] of bars.fieldBars) {
+      const key = id.get(place);
+      if (key !== undefined && !this.fieldBars.has(key) && Number.isFinite(bar)) this.fieldBars.set(key, bar);
+    }
+    this.libraryNull(undefined).seed(bars.libraryNull);
+    return true;
+  }
+
+  /** The probe of GateBars: three titles of the largest source, a passage ranked over the whole library. */
+  private probe(): GateBars['probe'] {
+    if (!this.probed) {
+      const largest = [...this.index.sources].sort((a, b) => b.papers - a.papers)[0];
+      const text = largest ? this.index.sample(largest.id, 3).map((p) => p.title).join('. ') : '';
+      this.probed = { text, score: this.topScore(undefined)(text) };
+    }
+    return this.probed;
   }
 
   /** What random passages of the library's titles score against it (as many titles per source as its share of the library). */

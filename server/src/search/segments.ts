@@ -434,7 +434,12 @@ const decodeChunk = (c: EncodedChunk, papers: PaperList, verified?: boolean): Se
  */
 export async function decodeInTurns(source: IndexSource, encoded: EncodedSource): Promise<void> {
   const decoded: Segment[] = [];
-  for (const { chunk, papers } of chunkSlices(source, encoded)) {
+  for (const [i, { chunk, papers }] of chunkSlices(source, encoded).entries()) {
+    const ahead = encoded.decoded?.[i];
+    if (ahead?.hash === chunk.hash) {
+      decoded.push(ahead); // decoded as it arrived from the worker (worker.ts openCorpusInWorker)
+      continue;
+    }
     await nextTurn();
     const seg = decodeChunk(chunk, papers, encoded.verified);
     if (typeof seg === 'string') break;

@@ -6,13 +6,14 @@
 // thread decodes them one source at a time. One worker per build; it exits when done.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
-import type { Paper } from '../library/paper';
+import type { Paper, PaperList } from '../library/paper';
 import { PackedPaperStore, type StoreColumns } from '../library/store';
 import type { Reread, StreamFormat } from '../library/stream';
 import { startThread } from '../thread';
 import type { Corpus, CorpusOptions, CorpusProgress } from './corpus';
 import { SearchIndex, type EncodedSource, type IndexSource } from './index';
-import { completePapers } from './segment';
+import { decodeSegment } from './persist';
+import { completePapers, type Segment } from './segment';
 
 /** What the worker needs of each source: its papers' indexed fields travel separately. */
 export interface WorkerSource {
@@ -40,8 +41,16 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'built'; sources: EncodedSource[] }
   | { type: 'progress'; progress: CorpusProgress }
-  /** The corpus's store columns and segments travel as transferred buffers: the worker keeps no copy. */
-  | { type: 'corpus'; corpus: Omit<Corpus, 'store'> & { format: StreamFormat; columns: StoreColumns; strings: string } }
+  /**
+   * The corpus's store columns and segments travel as transferred buffers: the worker keeps no copy.
+   * A saved corpus (open-corpus) sends them ahead, as they are read (corpus-store, corpus-chunk): then
+   * `columns` is absent and the chunks' bytes are empty here.
+   */
+  | { type: 'corpus'; corpus: Omit<Corpus, 'store'> & { format: StreamFormat; columns?: StoreColumns; strings?: string } }
+  /** open-corpus: the store, read and checked, before its segments; `chunks`: how they split its papers. */
+  | { type: 'corpus-store'; format: StreamFormat; columns: StoreColumns; strings: string; chunks: { hash: string; papers: number }[] }
+  /** open-corpus: segment file `index` of the store's chunks, read and checked. */
+  | { type: 'corpus-chunk'; index: number; bytes: Uint8Array }
   | { type: 'reread'; reread: Reread }
   /** open-corpus found nothing it can use; why. */
   | { type: 'no-corpus'; reason: string }
@@ -127,7 +136,8 @@ export async function buildCorpusInWorker(file: string, dir: string | null, opti
 
 /**
  * The corpus saved in `dir` (search/corpus.ts openCorpus), its files read and their checksums
- * checked in a worker, so the main thread only decodes; a string says why there is none.
+ * checked in a worker, so the main thread only decodes, each segment as it arrives (while the
+ * worker reads the next: `encoded.decoded`); a string says why there is none.
  */
 export async function openCorpusInWorker(file: string, dir: string, options: CorpusOptions = {}): Promise<Corpus | string> {
   return corpusJob((job) => ({ type: 'open-corpus', file, dir, options: job }), options);
@@ -135,15 +145,38 @@ export async function openCorpusInWorker(file: string, dir: string, options: Cor
 
 async function corpusJob(request: (job: CorpusJob) => WorkerRequest, options: CorpusOptions & { heapMb?: number }): Promise<Corpus | string> {
   const message = request({ format: options.format, categories: options.categories, chunkPapers: options.chunkPapers });
-  const job = (heapMb?: number) => workerJob((worker) => worker.postMessage(message satisfies WorkerRequest), options.signal, options.onProgress, heapMb);
+  // What a saved corpus sends ahead: its store, then each segment, decoded here as it arrives (one
+  // message per turn of the event loop: requests are answered in between) while the worker reads the next.
+  let ahead: { store: PackedPaperStore; chunks: { hash: string; papers: number; bytes: Uint8Array }[]; decoded: Segment[]; slices: PaperList[] } | undefined;
+  const onPart = (part: Extract<WorkerReply, { type: 'corpus-store' | 'corpus-chunk' }>) => {
+    if (part.type === 'corpus-store') {
+      const store = new PackedPaperStore('file' in message ? message.file : '', part.format, part.columns);
+      store.strings = part.strings;
+      let start = 0;
+      const slices = part.chunks.map((c) => (part.chunks.length === 1 ? store : store.slice(start, (start += c.papers))));
+      ahead = { store, chunks: part.chunks.map((c) => ({ ...c, bytes: new Uint8Array(0) })), decoded: [], slices };
+      return;
+    }
+    const chunk = ahead?.chunks[part.index];
+    if (!ahead || !chunk) return;
+    chunk.bytes = part.bytes;
+    const seg = decodeSegment(Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.byteLength), chunk.hash, ahead.slices[part.index], true);
+    if (typeof seg !== 'string') ahead.decoded[part.index] = seg; // one that does not decode: setEncodedSource says why
+  };
+  const job = (heapMb?: number) => workerJob((worker) => worker.postMessage(message satisfies WorkerRequest), options.signal, options.onProgress, heapMb, onPart);
   // A capped heap that runs out: the same job again without the cap (slower to collect, never refused).
   const result = options.heapMb ? await job(options.heapMb).catch((err: unknown) => ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? job() : Promise.reject(err))) : await job();
   if (result.type === 'error') throw new Error(`indexing ${'file' in message ? message.file : ''} failed: ${result.message}`);
   if (result.type === 'no-corpus') return result.reason;
   if (result.type !== 'corpus') throw new Error(`the indexing worker answered ${result.type}`);
   const { columns, format, strings, ...rest } = result.corpus;
+  if (!columns) {
+    const sent = ahead as typeof ahead | undefined; // set by onPart (TypeScript does not follow the callback)
+    if (!sent) throw new Error('the indexing worker sent no store');
+    return { ...rest, store: sent.store, encoded: { ...rest.encoded, chunks: sent.chunks, decoded: sent.decoded } };
+  }
   const store = new PackedPaperStore(rest.file, format, columns);
-  store.strings = strings;
+  store.strings = strings ?? '';
   return { ...rest, store };
 }
 
@@ -163,14 +196,20 @@ export async function rereadInWorker(file: string, known: { hashes: Float64Array
  * progress messages passed to `onProgress` on the way. The worker is terminated at the end, and
  * at once on abort.
  */
-async function workerJob(send: (worker: Worker) => unknown, signal?: AbortSignal, onProgress?: (progress: CorpusProgress) => void, heapMb?: number): Promise<WorkerReply> {
+async function workerJob(
+  send: (worker: Worker) => unknown,
+  signal?: AbortSignal,
+  onProgress?: (progress: CorpusProgress) => void,
+  heapMb?: number,
+  onPart?: (part: Extract<WorkerReply, { type: 'corpus-store' | 'corpus-chunk' }>) => void,
+): Promise<WorkerReply> {
   signal?.throwIfAborted();
   const worker = startWorker(heapMb);
   const stop = () => void worker.terminate();
   signal?.addEventListener('abort', stop);
   try {
     const reply = new Promise<WorkerReply>((resolve, reject) => {
-      worker.on('message', (msg: WorkerReply) => (msg.type === 'progress' ? onProgress?.(msg.progress) : resolve(msg)));
+      worker.on('message', (msg: WorkerReply) => (msg.type === 'progress' ? onProgress?.(msg.progress) : msg.type === 'corpus-store' || msg.type === 'corpus-chunk' ? onPart?.(msg) : resolve(msg)));
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(signal?.aborted ? 'aborted' : `the indexing worker exited with code ${code}`)));
     });

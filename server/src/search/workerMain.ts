@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { rereadBibtex } from '../library/stream';
 import type { Paper } from '../library/paper';
+import type { PackedPaperStore } from '../library/store';
 import { buildCorpus, openCorpus } from './corpus';
 import { SearchIndex, type IndexSource } from './index';
 import { hashPapers } from './segment';
@@ -47,15 +48,28 @@ const movable = (views: ArrayBufferView[]): ArrayBuffer[] => [
 ];
 
 async function corpus(msg: Extract<WorkerRequest, { type: 'corpus' | 'open-corpus' }>): Promise<void> {
+  // A saved corpus goes to the main thread as it is read, the store first, then each segment: the
+  // main thread decodes one while the next is read here.
+  const onStore = (store: PackedPaperStore, chunks: { hash: string; papers: number }[]) => {
+    const columns = store.columns();
+    port.postMessage({ type: 'corpus-store', format: store.format, columns, strings: store.strings, chunks } satisfies WorkerReply, movable(Object.values(columns)));
+  };
+  const onChunk = (index: number, bytes: Buffer) => port.postMessage({ type: 'corpus-chunk', index, bytes } satisfies WorkerReply, movable([bytes]));
   const built =
     msg.type === 'corpus'
       ? await buildCorpus(msg.file, msg.dir, { ...msg.options, onProgress: (progress) => port.postMessage({ type: 'progress', progress } satisfies WorkerReply) })
-      : await openCorpus(msg.file, msg.dir, { ...msg.options, verify: true });
+      : await openCorpus(msg.file, msg.dir, { ...msg.options, verify: true, onStore, onChunk });
   if (typeof built === 'string') {
     port.postMessage({ type: 'no-corpus', reason: built } satisfies WorkerReply);
     return;
   }
   const { store, ...rest } = built;
+  if (msg.type === 'open-corpus') {
+    // Store and segments were sent: the chunks' bytes here are what moved (empty).
+    const encoded = { ...rest.encoded, chunks: rest.encoded.chunks.map((c) => ({ ...c, bytes: new Uint8Array(0) })) };
+    port.postMessage({ type: 'corpus', corpus: { ...rest, encoded, format: store.format } } satisfies WorkerReply);
+    return;
+  }
   const columns = store.columns();
   const reply: WorkerReply = { type: 'corpus', corpus: { ...rest, format: store.format, columns, strings: store.strings } };
   port.postMessage(reply, movable([...Object.values(columns), ...built.encoded.chunks.map((c) => c.bytes)]));

@@ -15,8 +15,9 @@ import { defaultSettings, type CorpusStatus, type Settings, type Status, type Zo
 import { sourcesOf, type EncodedSource, type SearchIndex } from '../search';
 import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../search/corpus';
 import { decodeInTurns } from '../search/segments';
+import { gateKey, readGateBars, writeGateBars } from './gateBars';
 import type { PaperStore } from '../library/store';
-import { Ranker } from '../search/rank';
+import { Ranker, type GateBars } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { vectorDir } from '../search/semantic/vectorCache';
@@ -143,7 +144,11 @@ export class LitLensWorkspace {
   private readyWaiters: ((ready: Ready | null) => void)[] = [];
   private semantic: SemanticIndex | null = null;
   /** The ranker ready() hands out, with the index content it was made for (rankerNow). */
-  private ranker: { ranker: Ranker; sources: string } | null = null;
+  private ranker: { ranker: Ranker; sources: string; hidden: ReadonlySet<string> } | null = null;
+  /** The gate's bars saved (gateBars.ts), by library content: read at each load and beside each saved corpus. */
+  private gateBars = new Map<string, GateBars>();
+  private gateBarsRead: Promise<void> = Promise.resolve();
+  private gateBarsSave: NodeJS.Timeout | undefined;
   /** Extra library paths from settings, resolved (files and folders). */
   private configured: string[] = [];
   /** Files the user named as a library (settings.libraries), read even when the scan would skip them. */
@@ -207,12 +212,33 @@ export class LitLensWorkspace {
     const shared = [...this.shared.values()];
     const sources = index.sources.map((s) => `${s.id}\u0000${s.hash}\u0000${s.papers}`).join('\u0001');
     const r = this.ranker;
-    if (!r || r.ranker.index !== index || r.ranker.semantic !== this.semantic || r.sources !== sources || r.ranker.shared.length !== shared.length || r.ranker.shared.some((c, i) => c !== shared[i])) {
-      this.ranker = { ranker: new Ranker(index, this.semantic, shared), sources };
-      // The gate's library null, drawn in the background rather than on the first hover's request.
-      void this.ranker.ranker.warm();
+    if (!r || r.ranker.index !== index || r.ranker.semantic !== this.semantic || r.sources !== sources || r.hidden !== index.hidden || r.ranker.shared.length !== shared.length || r.ranker.shared.some((c, i) => c !== shared[i])) {
+      const ranker = new Ranker(index, this.semantic, shared);
+      this.ranker = { ranker, sources, hidden: index.hidden };
+      // The gate's bars: those saved for this library's content, else drawn in the background
+      // rather than on the first hover's request (and saved as they are drawn).
+      const key = gateKey(index);
+      const saved = this.gateBars.get(key);
+      if (saved) ranker.seedBars(saved);
+      const save = () => this.saveGateBars(ranker, key);
+      // A ranker replaced (the index changed) stops drawing: its bars would serve no request.
+      void ranker.warm(save, () => this.ranker?.ranker !== ranker).then(save);
     }
     return this.ranker!.ranker;
+  }
+
+  /** Keeps `ranker`'s bars (while it is the current one) and saves them within GATE_SAVE_MS. */
+  private saveGateBars(ranker: Ranker, key: string): void {
+    if (!this.options.cacheDir || this.disposed || this.gateBarsSave) return;
+    this.gateBarsSave = setTimeout(() => {
+      this.gateBarsSave = undefined;
+      const dir = this.gateDir();
+      if (this.ranker?.ranker !== ranker || this.disposed || !dir) return;
+      this.gateBars.delete(key);
+      this.gateBars.set(key, ranker.drawnBars());
+      writeGateBars(dir, this.gateBars).catch(() => {}); // a cache that cannot be written only costs time next start
+    }, GATE_SAVE_MS);
+    this.gateBarsSave.unref();
   }
 
   /** The library as soon as it is read (before the index is built); null before. */
@@ -304,6 +330,7 @@ export class LitLensWorkspace {
     this.message = undefined;
     this.cacheLimit = config.cacheLimit * MB;
     this.configureCorpora(config);
+    this.gateBarsRead = this.readGateBars(this.indexDir());
     try {
       report('finding library files', 0);
       const files = await this.libraryFiles(libraries ?? [{ base: this.options.folders[0] ?? process.cwd(), paths: config.libraries }]);
@@ -334,6 +361,10 @@ export class LitLensWorkspace {
         if (generation !== this.generation) return;
       } while (library.version !== version); // a watched file changed during the build: again (saved segments are reused)
       await this.checkCorpora();
+      await this.gateBarsRead;
+      if (generation !== this.generation) return;
+      // The bundled papers' join over the corpora loaded now, read before and applied with the swap (as loadCorpus does).
+      const join = await this.bundledJoin(library, index, [...this.corpora.values()].flatMap((e) => (e.corpus ? [e.corpus.store] : [])));
       if (generation !== this.generation) return;
       // Corpora already loaded go into the new pair at once (no await between this and the swap).
       for (const corpus of stored) if (corpus) this.attachStored(library, index, corpus);
@@ -345,9 +376,10 @@ export class LitLensWorkspace {
       for (const s of previous?.stores ?? []) if (s.kind === 'workspace') this.closeUnused(s.store!);
       for (const [file, state] of this.stored) if (library.sources.find((s) => s.id === file)?.store !== state.store) this.stored.delete(file);
       this.index = index;
+      const joined = join();
       this.state = 'ready';
       report('ready', 100);
-      await this.joinBundled();
+      if (!joined) await this.joinBundled();
       await this.trimCache();
       this.settleWaiters();
       this.embed(config, library);
@@ -463,7 +495,13 @@ export class LitLensWorkspace {
         report(`${name}: indexing (${corpus})`, 0);
         corpus = await buildCorpusInWorker(file, dir, options);
       }
+      // The bundled papers' entries in this corpus are read meanwhile: the join is applied with the corpus;
+      // and the gate's bars saved beside it, there for the first request.
+      const joining = this.bundledJoin(this.library, this.index, [corpus.store]);
+      const barsRead = dir ? this.readGateBars(path.join(dir, corpus.id)) : Promise.resolve();
       await decodeInTurns(corpusSource(corpus), corpus.encoded); // a chunk per turn: requests are answered in between
+      const join = await joining;
+      await barsRead;
       if (signal.aborted || this.corpora.get(file) !== entry) {
         void corpus.store.close();
         return;
@@ -475,10 +513,11 @@ export class LitLensWorkspace {
       if (error) entry.message = error.message;
       if (this.library && this.index) {
         attach(this.library, this.index, corpus);
-        await this.joinBundled();
+        if (!join()) await this.joinBundled();
       }
-      await this.trimCache();
       report(`${name}: ${corpus.store.size.toLocaleString('en')} papers`, 100);
+      onChange(); // searchable now: the cache's trimming below is no part of it
+      await this.trimCache();
     } catch (err) {
       if (signal.aborted || this.corpora.get(file) !== entry) return;
       entry.state = 'error';
@@ -508,18 +547,34 @@ export class LitLensWorkspace {
    * them took ~400 ms of the main thread, and the corpus's own copy is found by those authors.
    */
   private async joinBundled(): Promise<void> {
-    const library = this.library;
-    const index = this.index;
-    if (!library || !index) return;
-    const bundled = library.sources.find((s) => s.id === 'corpus' && !s.store);
-    if (!bundled) return;
+    (await this.bundledJoin(this.library, this.index))();
+  }
+
+  /**
+   * joinBundled in two steps: the reads (each matched paper's entry) now, over the library's stores
+   * and `extra`, stores about to be attached; then, once they are (and `library` and `index` are
+   * the workspace's), the join applied at
+   * once (no await between: a corpus never answers without its stand-ins hidden). The step answers
+   * false when the library changed meanwhile, or its stores are not those read: join again.
+   */
+  private async bundledJoin(library: Library | null, index: SearchIndex | null, extra: PaperStore[] = []): Promise<() => boolean> {
+    const bundled = library?.sources.find((s) => s.id === 'corpus' && !s.store);
+    if (!library || !index) return () => false;
+    if (!bundled) return () => this.library === library;
+    const stores = [...library.stores.map((s) => s.store!), ...extra];
     let papers = bundled.papers;
     const standIns: string[] = [];
-    for (const { store } of library.stores) papers = await joinByTitle(papers, store!, standIns);
-    if (this.library !== library || this.index !== index || papers.every((p, i) => p === bundled.papers[i])) return;
-    library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
-    index.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash });
-    index.hideKeys(standIns);
+    for (const store of stores) papers = await joinByTitle(papers, store, standIns);
+    return () => {
+      const now = this.library?.stores ?? [];
+      if (this.library !== library || this.index !== index || now.length !== stores.length || now.some((s, i) => s.store !== stores[i])) return false;
+      if (library.sources.find((s) => s.id === 'corpus' && !s.store) !== bundled) return false;
+      if (papers.every((p, i) => p === bundled.papers[i])) return true;
+      library.setSource(bundled.id, { papers, issues: bundled.issues }, 'corpus', bundled.name, bundled.file);
+      index.setSource({ id: bundled.id, papers, kind: 'corpus', hash: index.sources.find((s) => s.id === bundled.id)?.hash });
+      index.hideKeys(standIns);
+      return true;
+    };
   }
 
   /**
@@ -856,6 +911,17 @@ export class LitLensWorkspace {
     this.cacheUse = await trimCache(cacheDir, this.cacheLimit, inUse);
   }
 
+  /** Where the gate's bars are saved: beside the largest corpus's saved index (a window on another folder may use it), else the workspace's. */
+  private gateDir(): string | null {
+    const corpora = [...this.corpora.values()].flatMap((e) => (e.corpus?.id ? [e.corpus] : [])).sort((a, b) => b.store.size - a.store.size);
+    return this.options.cacheDir && corpora.length ? path.join(this.options.cacheDir, 'corpora', corpora[0].id) : this.indexDir();
+  }
+
+  /** Adds the gate's bars saved in `dir` to those known. */
+  private async readGateBars(dir: string | null): Promise<void> {
+    for (const [key, bars] of await readGateBars(dir)) if (!this.gateBars.has(key)) this.gateBars.set(key, bars);
+  }
+
   /** One saved-index folder per workspace: saving drops segments of sources it does not have, so two windows on different workspaces must not share one. */
   private indexDir(): string | null {
     return this.options.cacheDir ? path.join(this.options.cacheDir, 'index', workspaceId(this.options.folders)) : null;
@@ -980,6 +1046,8 @@ function keysOf(source: LibrarySource | undefined): string[] {
 }
 
 const MB = 1024 * 1024;
+/** The gate's bars are saved at most this often while they are drawn (Workspace.saveGateBars). */
+const GATE_SAVE_MS = 2000;
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0);
 
 /** A short stable name for a set of workspace folders. */

@@ -6,7 +6,7 @@ import type { Paper } from '../../../server/src/library/paper';
 import { streamPapers } from '../../../server/src/library/stream';
 import { SearchIndex } from '../../../server/src/search';
 import { buildCorpus, corpusSource, openCorpus, type Corpus, type CorpusProgress } from '../../../server/src/search/corpus';
-import { decodeSegment, encodeSegment } from '../../../server/src/search/persist';
+import { decodeSegment, encodeSegment, segmentFile } from '../../../server/src/search/persist';
 import { buildSegment } from '../../../server/src/search/segment';
 import { buildCorpusInWorker, openCorpusInWorker } from '../../../server/src/search/worker';
 
@@ -174,13 +174,24 @@ describe('search/corpus: a streamed corpus indexed with its papers off the heap'
     const opened = await openCorpusInWorker(file, dir, { chunkPapers: 300 });
     assert.ok(typeof opened !== 'string', String(opened));
     assert.equal(opened.encoded.verified, true);
+    assert.ok(opened.encoded.chunks.length > 1);
+    // Each segment was decoded here as it arrived, of its own chunk.
+    assert.deepEqual(
+      opened.encoded.decoded?.map((s) => [s.hash, s.papers.length]),
+      opened.encoded.chunks.map((c) => [c.hash, c.papers]),
+    );
     assert.deepEqual(opened.store.columns(), built.store.columns());
     assert.deepEqual(answers(indexOf(opened)), answers(indexOf(built)));
     const folder = join(dir, built.id);
-    const seg = readdirSync(folder).find((f) => f.endsWith('.seg'))!;
-    const bytes = readFileSync(join(folder, seg));
+    const segs = built.encoded.chunks.map((c) => segmentFile(folder, c.hash));
+    // A whole, well-formed segment in another chunk's place: its keys are not that chunk's.
+    const second = readFileSync(segs[1]);
+    copyFileSync(segs[0], segs[1]);
+    assert.match(String(await openCorpusInWorker(file, dir, { chunkPapers: 300 })), /\.seg: keys differ$/);
+    writeFileSync(segs[1], second);
+    const bytes = readFileSync(segs[1]);
     bytes[bytes.length - 1] ^= 0xff;
-    writeFileSync(join(folder, seg), bytes);
+    writeFileSync(segs[1], bytes);
     assert.match(String(await openCorpusInWorker(file, dir, { chunkPapers: 300 })), /\.seg: checksum mismatch \(corrupt file\)$/);
     assert.equal(await openCorpusInWorker(file, dir), 'no saved index', 'another chunk size is another corpus');
   });

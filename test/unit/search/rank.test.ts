@@ -98,6 +98,34 @@ describe('search: the ranking rule', () => {
     assert.ok(drawn > 100, `warm drew ${drawn} queries`);
   });
 
+  it('the bars warm drew, saved and given to a new ranker over the same index, are not drawn again: the same answers', async function () {
+    this.timeout(20000);
+    let queries = 0;
+    const spy = Object.create(index, { related: { value: (text: string, o: object) => (queries++, index.related(text, o)) } });
+    const warmed = new Ranker(spy);
+    let drawn = 0;
+    await warmed.warm(() => drawn++);
+    assert.ok(drawn > 5, `warm told of ${drawn} bars drawn`);
+    const bars = JSON.parse(JSON.stringify(warmed.drawnBars())); // as saved (Workspace: gateBars.ts)
+    const document = { id: 'paper.tex', prose: '', cites: index.sample('default', 6).map((p) => p.title) };
+    const passages = [SENTENCE, 'Carbon emissions of training', `${SENTENCE} in a long paragraph about planning with models and search over many games of skill`];
+    const asked = (r: Ranker) => passages.map((p) => keys(r.relatedNow(p, { ...limits, document }).hits));
+    const seeded = new Ranker(spy);
+    queries = 0;
+    assert.equal(seeded.seedBars(bars), true);
+    assert.equal(queries, 1, 'the probe only');
+    queries = 0;
+    const answers = asked(seeded);
+    assert.equal(queries, passages.length + document.cites.length, 'each passage and the field judgement of its cited titles; no bar drawn');
+    assert.deepEqual(answers, asked(new Ranker(index)), 'the answers of a ranker that draws its own bars');
+    // Bars of another ranking (the probe scores otherwise) are not taken.
+    const other = new Ranker(index);
+    assert.equal(other.seedBars({ ...bars, probe: { ...bars.probe, score: bars.probe.score + 1e-9 } }), false);
+    queries = 0;
+    await seeded.warm();
+    assert.equal(queries, 0, 'warm finds every bar drawn');
+  });
+
   it('a passage asked again the same way is answered from memory, the same answer', () => {
     let queries = 0;
     const spy = Object.create(index, { related: { value: (text: string, o: object) => (queries++, index.related(text, o)) } });
