@@ -9,9 +9,18 @@ export function displayName(author: string): string {
   return `${author.slice(comma + 1).trim()} ${author.slice(0, comma).trim()}`.trim();
 }
 
-/** The family name of "Family, Given" or of "Given Family". */
+/**
+ * A name that is an organisation's ("R Core Team", "The Astropy Collaboration"): BibTeX's braced
+ * names, CSL's literal ones and Zotero's one-field ones arrive like "Given Family", so the word
+ * that names a body of people tells them apart.
+ */
+const ORGANISATION = /\b(team|collaboration|consortium|group|project|foundation|institute|organi[sz]ation|association|committee|society|council|agency|corporation|company|inc|ltd|university|cent(?:er|re)|laboratory|network|initiative|contributors|developers|community|office|department|ministry|commission|survey|authority|bureau|alliance|federation|programme|program|partnership|coalition)\b\.?$/i;
+
+/** The family name of "Family, Given" or of "Given Family"; an organisation's name whole. */
 export function familyName(author: string): string {
-  return author.includes(',') ? author.split(',')[0]!.trim() : (author.trim().split(/\s+/).pop() ?? author);
+  if (author.includes(',')) return author.split(',')[0]!.trim();
+  const name = author.trim();
+  return ORGANISATION.test(name) && /\s/.test(name) ? name : (name.split(/\s+/).pop() ?? name);
 }
 
 /** "Smith, Doe" / "Smith et al.": family names, for one-line details. `more`: the list was cut

@@ -1,6 +1,6 @@
 // How names and texts read, for the server's cards and the client's quick picks and panel alike.
 import { strict as assert } from 'node:assert';
-import { authorList, displayName, shortAuthors, trimText } from '../../server/src/display';
+import { authorList, displayName, familyName, shortAuthors, trimText } from '../../server/src/display';
 
 describe('display', () => {
   it('names: "Given Family" to read, family names for short lists', () => {
@@ -16,6 +16,15 @@ describe('display', () => {
     assert.equal(authorList(['Smith, Jane', 'Doe, John'], Infinity, true), 'Jane Smith, John Doe et al.');
     assert.equal(shortAuthors(['Smith, Jane', 'Doe, John'], true), 'Smith et al.');
     assert.equal(shortAuthors(['Smith, Jane'], true), 'Smith et al.');
+  });
+
+  it("an organisation's name is its family name whole (a braced BibTeX name, CSL literal, Zotero one-field)", () => {
+    assert.equal(familyName('R Core Team'), 'R Core Team');
+    assert.equal(shortAuthors(['The Astropy Collaboration', 'Smith, Jane']), 'The Astropy Collaboration, Smith');
+    assert.equal(familyName('Python Software Foundation'), 'Python Software Foundation');
+    // A person's name read as "Given Family" still gives the last word, and so does one word.
+    assert.equal(familyName('Jane Smith'), 'Smith');
+    assert.equal(familyName('Team'), 'Team');
   });
 
   it('trims at a word near the limit and marks the cut once', () => {
