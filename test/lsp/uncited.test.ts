@@ -116,4 +116,15 @@ describe('language server over stdio: uncited-claim hints and the gap report', f
     const after = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.version === 2);
     assert.deepEqual(hints(after), []);
   });
+
+  it('a sentence naming the paper in words: with natbib, "Cite KEY" turns its "(2021)" into \\citeyearpar and changes nothing else', async () => {
+    const named = text.replace('\\documentclass{article}', '\\documentclass{article}\n\\usepackage[round]{natbib}').replace('Repeated airborne lidar surveys show', 'Repeated airborne lidar surveys by Moser et al.~(2021) show');
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: named }] });
+    const [hint] = hints(await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.version === 3 && hints(p).length > 0));
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });
+    const cite = actions.find((a: any) => a.title === 'Cite moser2021lidar');
+    assert.ok(cite, actions.map((a: any) => a.title).join(', '));
+    const edited = TextDocument.applyEdits(TextDocument.create(uri, 'latex', 3, named), cite.edit.changes[uri]);
+    assert.equal(edited, named.replace('Moser et al.~(2021)', 'Moser et al.~\\citeyearpar{moser2021lidar}'));
+  });
 });

@@ -531,21 +531,49 @@ export function hintMessage(library: Library, keys: readonly string[]): string {
 export interface ClaimFix {
   hint: ClaimHint;
   key: string;
-  /** The citation to insert at hint.at (`~\cite{key}`, ` [@key]`): the text the client's citing path writes. */
+  /** The source span the text replaces: empty at hint.at, or the "(1988)" of "Cohen (1988)" (namedYear). */
+  from: number;
+  to: number;
+  /** The citation (`~\cite{key}`, ` [@key]`: the text the client's citing path writes; `[-@key]`, `\citeyearpar{key}` for a named year). */
   text: string;
 }
 
 /** Quick fixes "Cite KEY" for the first three keys of each hint between offsets `from` and `to` (only their paragraphs are ranked). */
 export function claimFixes(ctx: FeatureContext, memo: ClaimMemo, from: number, to: number): ClaimFix[] {
-  const { doc } = ctx;
+  const { doc, library } = ctx;
   return uncitedClaims(ctx, memo, HINT_GATE, { from, to })
     .filter((h) => h.end >= from && h.start <= to)
     .flatMap((hint) =>
       hint.keys.slice(0, 3).map((key) => {
+        const named = namedYear(doc.text, hint, library?.get(key), key, doc.syntax);
+        if (named) return { hint, key, ...named };
         const before = doc.text.slice(Math.max(0, hint.at - 500), hint.at);
         const lineEnd = doc.text.indexOf('\n', hint.at);
-        return { hint, key, text: citationText(before, doc.text.slice(hint.at, lineEnd < 0 ? undefined : lineEnd), key, doc.syntax) };
+        return { hint, key, from: hint.at, to: hint.at, text: citationText(before, doc.text.slice(hint.at, lineEnd < 0 ? undefined : lineEnd), key, doc.syntax) };
       }),
     )
     .filter((f) => f.text !== '');
+}
+
+/** natbib loaded by the document (`\usepackage[round]{natbib}`, on a line not commented out). */
+const NATBIB = /^[^%\n]*\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\]\s*)?\{[^}]*\bnatbib\b[^}]*\}/m;
+
+/**
+ * A sentence naming the paper in words, "Cohen (1988)", "Cohen's (1988)", "Cohen et al. (1988)",
+ * "Cohen and Lee (1988)": its "(1988)" becomes the year-only citation (pandoc `[-@key]`, natbib
+ * `\citeyearpar{key}`), so author and year are not printed twice. Null otherwise (LaTeX without
+ * natbib too: the citation goes at the sentence's end).
+ */
+export function namedYear(text: string, span: { start: number; end: number }, paper: { authors: readonly string[]; year?: number } | undefined, key: string, syntax: Syntax): { from: number; to: number; text: string } | null {
+  const name = paper?.authors[0] ? familyName(paper.authors[0]).replace(/[{}\\]/g, '') : '';
+  if (!name || !paper?.year) return null;
+  if (syntax === 'latex' && !NATBIB.test(text)) return null;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const possessive = "(?:['\u2019]s)?";
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?:\\s+et\\s+al\\.?|\\s+(?:and|&|\\\\&)\\s+\\p{Lu}[\\p{L}'-]*)?${possessive}[\\s~]*\\(${paper.year}\\)`, 'u');
+  const m = re.exec(text.slice(span.start, span.end));
+  if (!m) return null;
+  const to = span.start + m.index + m[0].length;
+  const from = to - `(${paper.year})`.length;
+  return { from, to, text: syntax === 'latex' ? `\\citeyearpar{${key}}` : `[-@${key}]` };
 }

@@ -197,14 +197,13 @@ export function claimDiagnostic(hint: ClaimHint, doc: TextDocument, severity: Se
   };
 }
 
-/** "Cite KEY": the citation at the sentence's end, then the entry into the bibliography when it lacks it. */
+/** "Cite KEY": the citation at the sentence's end (or for the year it names), then the entry into the bibliography when it lacks it. */
 export function claimAction(fix: ClaimFix, doc: TextDocument, severity: Settings['uncitedClaims']): CodeAction {
-  const at = doc.positionAt(fix.hint.at);
   return {
     title: `Cite ${fix.key}`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [claimDiagnostic(fix.hint, doc, severity)],
-    edit: { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: fix.text }] } },
+    edit: { changes: { [doc.uri]: [{ range: rangeOf(doc, fix.from, fix.to), newText: fix.text }] } },
     command: { title: 'Add the entry to the bibliography', command: EnsureInBibliographyCommand, arguments: [doc.uri, fix.key] },
   };
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
 import { HINT_GATE } from '../../../server/src/features/hintGate';
-import { ClaimMemo, captionSpans, citableCues, claimFeatures, claimFixes, claimCues, claimSentences, hintMessage, namedFirst, proseEnd, namedKeys, pickHints, tiersOf, titleNamedKeys, titleNames, uncitedClaims } from '../../../server/src/features/uncitedClaims';
+import { ClaimMemo, captionSpans, citableCues, claimFeatures, claimFixes, claimCues, claimSentences, hintMessage, namedFirst, namedYear, proseEnd, namedKeys, pickHints, tiersOf, titleNamedKeys, titleNames, uncitedClaims } from '../../../server/src/features/uncitedClaims';
 import type { Hit } from '../../../server/src/search';
 import { Ranker } from '../../../server/src/search/rank';
 import { workspace, type Workspace } from './fixture';
@@ -93,6 +93,36 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.equal(fixes[0]?.text, ' [@moser2021lidar]');
     assert.equal(md.slice(hints[0]!.at - 7, hints[0]!.at + 1), 'tongues.');
     assert.ok(fixes.length <= 3);
+  });
+
+  it('a sentence naming the paper in words ("Moser et al. (2021)") gets the year-only citation in place of its "(2021)"; the rest is unchanged', () => {
+    const md = `---\ntitle: Notes\nbibliography: refs.bib\n---\n\n# Introduction\n\n${LIDAR} by Moser et al. (2021) show that the surface elevation of alpine glaciers declined sharply between 2000 and 2020, fastest at low altitude tongues.\n`;
+    const { ctx } = ws.at(`%! notes.md\n${md}`);
+    const memo = new ClaimMemo();
+    const hints = uncitedClaims(ctx, memo);
+    assert.equal(hints.length, 1);
+    const fix = claimFixes(ctx, memo, hints[0]!.start, hints[0]!.start).find((f) => f.key === 'moser2021lidar')!;
+    assert.equal(`${md.slice(0, fix.from)}${fix.text}${md.slice(fix.to)}`, md.replace('Moser et al. (2021)', 'Moser et al. [-@moser2021lidar]'));
+  });
+
+  it('namedYear: "Cohen (1988)", "Cohen\'s (1988)", "Cohen et al. (1988)" in pandoc and natbib LaTeX; nothing without natbib, another year or another name', () => {
+    const paper = { authors: ['Cohen, Jacob', 'Lee, Ann'], year: 1988 };
+    const apply = (text: string, syntax: 'latex' | 'markdown') => {
+      const r = namedYear(text, { start: 0, end: text.length }, paper, 'cohen1988', syntax);
+      return r && `${text.slice(0, r.from)}${r.text}${text.slice(r.to)}`;
+    };
+    assert.equal(apply('Following Cohen (1988), effects are small.', 'markdown'), 'Following Cohen [-@cohen1988], effects are small.');
+    assert.equal(apply("Cohen's (1988) thresholds are widely used.", 'markdown'), "Cohen's [-@cohen1988] thresholds are widely used.");
+    assert.equal(apply('Cohen\u2019s (1988) thresholds are widely used.', 'markdown'), 'Cohen\u2019s [-@cohen1988] thresholds are widely used.');
+    assert.equal(apply('As Cohen et al. (1988) argue, effects are small.', 'markdown'), 'As Cohen et al. [-@cohen1988] argue, effects are small.');
+    assert.equal(apply('As Cohen and Lee (1988) argue, effects are small.', 'markdown'), 'As Cohen and Lee [-@cohen1988] argue, effects are small.');
+    const natbib = '\\documentclass{article}\n\\usepackage[round]{natbib}\nAs Cohen et al.~(1988) argue, effects are small.';
+    assert.equal(apply(natbib, 'latex'), natbib.replace('(1988)', '\\citeyearpar{cohen1988}'));
+    assert.equal(apply(natbib.replace('\\usepackage', '% \\usepackage'), 'latex'), null, 'natbib commented out: the citation goes at the end');
+    assert.equal(apply('As Cohen et al.~(1988) argue, effects are small.', 'latex'), null);
+    assert.equal(apply('As Cohen (1989) argues, effects are small.', 'markdown'), null);
+    assert.equal(apply('As McCohen (1988) argues, effects are small.', 'markdown'), null);
+    assert.equal(apply('Cohen argued in 1988 that effects are small (see p. 3).', 'markdown'), null);
   });
 
   it('quick fixes rank only the paragraph asked about, and only hints there get fixes', () => {
