@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { citedKeys, keyAt } from '../documents';
 import { libraryFormat } from '../library/files';
 import type { Library } from '../library/library';
+import { escapeRegExp } from '../library/paper';
 import { fileUri, workspaceDocuments, type Doc } from '../workspace/documents';
 import type { EntryPlace, FeatureContext } from '../workspace/project';
 
@@ -59,8 +60,4 @@ export async function entryKeySpans(library: Library, key: string): Promise<Span
     }
   }
   return spans;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

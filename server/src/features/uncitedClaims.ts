@@ -10,6 +10,7 @@ import { familyName, shortAuthors, trimText } from '../display';
 import { backMatterSpans, citationSpot, citedKeys, inBackMatter, paragraphs, sections, sentences, type Passage, type Section, type Syntax } from '../documents';
 import { matchGroup } from '../documents/latex';
 import type { Library } from '../library/library';
+import { escapeRegExp } from '../library/paper';
 import type { Hit } from '../search';
 import type { Ranker } from '../search/rank';
 import { countFieldsAhead } from '../search/related';
@@ -177,7 +178,7 @@ function titleNamePatterns(p: { title: string }): RegExp[] {
   let out = TITLE_NAMES.get(p);
   if (!out) {
     // Longer names in any case (numpy, Numpy); three letters as written (SAM, not "sam").
-    out = titleNames(p.title).map((n) => new RegExp(`(?<![\\p{L}\\p{N}])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, n.length > 3 ? 'iu' : 'u'));
+    out = titleNames(p.title).map((n) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(n)}(?![\\p{L}\\p{N}])`, n.length > 3 ? 'iu' : 'u'));
     TITLE_NAMES.set(p, out);
   }
   return out;
@@ -282,8 +283,13 @@ export function namedFirst(s: Suggestion, named: readonly string[]): Suggestion 
 }
 
 function names(text: string, author: string | undefined): boolean {
-  const family = author ? familyName(author).replace(/[{}\\]/g, '') : '';
-  return family.length >= 3 && /^\p{Lu}/u.test(family) && text.includes(family) && new RegExp(`(?<![\\p{L}\\p{N}])${family.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(text);
+  const family = familyOf(author);
+  return family.length >= 3 && /^\p{Lu}/u.test(family) && text.includes(family) && new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(family)}(?![\\p{L}\\p{N}])`, 'u').test(text);
+}
+
+/** An author's family name as a sentence writes it (no BibTeX braces or backslashes); '' without one. */
+function familyOf(author: string | undefined): string {
+  return author ? familyName(author).replace(/[{}\\]/g, '') : '';
 }
 
 /** Shared words past this many add nothing more to a sentence's score. */
@@ -520,7 +526,7 @@ export function hintMessage(library: Library, keys: readonly string[]): string {
   const who = [shortAuthors(paper.authors, paper.moreAuthors), paper.year].filter(Boolean).join(' ');
   const label = (key: string) => {
     const p = library.get(key);
-    const name = p?.authors[0] ? familyName(p.authors[0]).replace(/[{}\\]/g, '') : '';
+    const name = familyOf(p?.authors[0]);
     return name ? [name, p?.year].filter(Boolean).join(' ') : key;
   };
   const others = keys.slice(1);
@@ -565,10 +571,10 @@ const NATBIB = /^[^%\n]*\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\]\s*)?\{[^
  * natbib too: the citation goes at the sentence's end).
  */
 export function namedYear(text: string, span: { start: number; end: number }, paper: { authors: readonly string[]; year?: number } | undefined, key: string, syntax: Syntax): { from: number; to: number; text: string } | null {
-  const name = paper?.authors[0] ? familyName(paper.authors[0]).replace(/[{}\\]/g, '') : '';
+  const name = familyOf(paper?.authors[0]);
   if (!name || !paper?.year) return null;
   if (syntax === 'latex' && !NATBIB.test(text)) return null;
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(name);
   const possessive = "(?:['\u2019]s)?";
   const re = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?:\\s+et\\s+al\\.?|\\s+(?:and|&|\\\\&)\\s+\\p{Lu}[\\p{L}'-]*)?${possessive}[\\s~]*\\(${paper.year}\\)`, 'u');
   const m = re.exec(text.slice(span.start, span.end));

@@ -9,7 +9,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { definedStrings, entryAt, loadBibtexParser, type EntryText } from './bibtex';
 import { escapeLatex, toBibtex, type PreparedEntry } from './bibwriter';
 import { readLibraryText } from './files';
-import type { Paper } from './paper';
+import { escapeRegExp, type Paper } from './paper';
 
 /** Source files up to this size are read again for an entry's fields (a 100k-entry .bib is ~50 MB). */
 const MAX_REREAD = 64 * 1024 * 1024;
@@ -63,7 +63,6 @@ export function copyBibtex(entry: EntryText, target: string): string {
   return `@${entry.type}{${entry.key},\n${fields.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`).join(',\n')}\n}\n`;
 }
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const CONTAINERS = new Set(['proceedings', 'book', 'collection', 'mvbook', 'mvproceedings', 'mvcollection']);
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
