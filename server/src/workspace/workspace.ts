@@ -144,7 +144,7 @@ export class LitLensWorkspace {
   private readyWaiters: ((ready: Ready | null) => void)[] = [];
   private semantic: SemanticIndex | null = null;
   /** The ranker ready() hands out, with the index content it was made for (rankerNow). */
-  private ranker: { ranker: Ranker; sources: string; hidden: ReadonlySet<string> } | null = null;
+  private ranker: { ranker: Ranker; sources: string; hidden: ReadonlySet<string>; gateKey: string } | null = null;
   /** The gate's bars saved (gateBars.ts), by library content: read at each load and beside each saved corpus. */
   private gateBars = new Map<string, GateBars>();
   private gateBarsRead: Promise<void> = Promise.resolve();
@@ -214,28 +214,28 @@ export class LitLensWorkspace {
     const r = this.ranker;
     if (!r || r.ranker.index !== index || r.ranker.semantic !== this.semantic || r.sources !== sources || r.hidden !== index.hidden || r.ranker.shared.length !== shared.length || r.ranker.shared.some((c, i) => c !== shared[i])) {
       const ranker = new Ranker(index, this.semantic, shared);
-      this.ranker = { ranker, sources, hidden: index.hidden };
+      this.ranker = { ranker, sources, hidden: index.hidden, gateKey: gateKey(index) };
       // The gate's bars: those saved for this library's content, else drawn in the background
       // rather than on the first hover's request (and saved as they are drawn).
-      const key = gateKey(index);
-      const saved = this.gateBars.get(key);
+      const saved = this.gateBars.get(this.ranker.gateKey);
       if (saved) ranker.seedBars(saved);
-      const save = () => this.saveGateBars(ranker, key);
+      const save = () => this.saveGateBars();
       // A ranker replaced (the index changed) stops drawing: its bars would serve no request.
       void ranker.warm(save, () => this.ranker?.ranker !== ranker).then(save);
     }
     return this.ranker!.ranker;
   }
 
-  /** Keeps `ranker`'s bars (while it is the current one) and saves them within GATE_SAVE_MS. */
-  private saveGateBars(ranker: Ranker, key: string): void {
+  /** Keeps the current ranker's bars and saves them within GATE_SAVE_MS (one save for the bars drawn meanwhile). */
+  private saveGateBars(): void {
     if (!this.options.cacheDir || this.disposed || this.gateBarsSave) return;
     this.gateBarsSave = setTimeout(() => {
       this.gateBarsSave = undefined;
       const dir = this.gateDir();
-      if (this.ranker?.ranker !== ranker || this.disposed || !dir) return;
-      this.gateBars.delete(key);
-      this.gateBars.set(key, ranker.drawnBars());
+      const current = this.ranker;
+      if (!current || this.disposed || !dir) return;
+      this.gateBars.delete(current.gateKey);
+      this.gateBars.set(current.gateKey, current.ranker.drawnBars());
       writeGateBars(dir, this.gateBars).catch(() => {}); // a cache that cannot be written only costs time next start
     }, GATE_SAVE_MS);
     this.gateBarsSave.unref();
