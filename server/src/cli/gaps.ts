@@ -9,7 +9,7 @@ import { GAP_LIMIT, rankGaps } from '../features/gaps';
 import { relatedDocument } from '../features/related';
 import { tiersFor } from '../features/uncitedClaims';
 import { UsageError, parse, LIBRARY, CACHE, CORPUS, OUTPUT, type Command } from './args';
-import { openLibrary, openRanker } from './io';
+import { openLibrary, openRanker, tableLines } from './io';
 
 export const gaps: Command = {
   summary: "papers of the libraries a document does not cite, closest to its paragraphs first",
@@ -57,8 +57,10 @@ async function runGaps(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length === 0) process.stderr.write('litlens gaps: every paper close to this document is cited (or nothing in the libraries is close)\n');
   else {
-    process.stdout.write(`${'score'.padEnd(6)} ${'key'.padEnd(24)} ${'line'.padStart(5)}  ${'section'.padEnd(24)} title\n`);
-    for (const r of rows) process.stdout.write(`${r.score.toFixed(3)}  ${r.key.padEnd(24)} ${String(r.line).padStart(5)}  ${trimText(r.section, 24).padEnd(24)} ${trimText(r.title, 70)}\n`);
+    const aligned = !!process.stdout.isTTY;
+    const shown = (text: string, max: number) => (aligned ? trimText(text, max) : text);
+    const table = [['score', 'key', 'line', 'section', 'title'], ...rows.map((r) => [r.score.toFixed(3), r.key, String(r.line), shown(r.section, 32), shown(r.title, 80)])];
+    process.stdout.write(`${tableLines(table, { aligned, right: [0, 2] }).join('\n')}\n`);
   }
   return 0;
 }

@@ -152,15 +152,23 @@ export function hitJson(h: Hit): { key: string; title: string; score: number } {
 }
 
 /**
+ * Rows (the first is the header) as lines: tab-separated for a pipe; on a terminal each column but
+ * the last padded to its widest cell (the columns in `right` aligned right), so no cell overflows.
+ */
+export function tableLines(rows: string[][], options: { aligned?: boolean; right?: number[] } = {}): string[] {
+  if (!options.aligned) return rows.map((r) => r.join('\t'));
+  const last = rows[0]!.length - 1;
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === last ? cell : options.right?.includes(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  '));
+}
+
+/**
  * The hits as labelled columns: a header `score key title`, then one line per paper; tab-separated
  * for a pipe, aligned with spaces on a terminal. Below `weakFrom` (an index), a line marks weaker matches.
  */
 export function hitLines(hits: Hit[], options: { aligned?: boolean; weakFrom?: number; weakNote?: string } = {}): string {
   if (hits.length === 0) return '';
-  const rows = [['score', 'key', 'title'], ...hits.map((h) => [h.score.toFixed(3), h.paper.key, h.paper.title])];
-  const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => (options.aligned ? `${r[0]!.padStart(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}` : r.join('\t'));
-  const out = rows.map(line);
+  const out = tableLines([['score', 'key', 'title'], ...hits.map((h) => [h.score.toFixed(3), h.paper.key, h.paper.title])], { aligned: options.aligned, right: [0] });
   if (options.weakFrom !== undefined && options.weakFrom < hits.length) out.splice(options.weakFrom + 1, 0, `-- ${options.weakNote ?? 'weaker matches'} --`);
   return `${out.join('\n')}\n`;
 }

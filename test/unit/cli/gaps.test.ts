@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
+import { tableLines } from '../../../server/src/cli/io';
 import { main } from '../../../server/src/cli/main';
 import { captured } from './capture';
 
@@ -30,5 +31,14 @@ describe('cli: gaps', () => {
     assert.match(tooFar.err, /paper\.tex: --section 9, but the document has 2 section headings/);
     const missing = await litlens('gaps', '--no-corpus');
     assert.equal(missing.code, 2);
+  });
+
+  it('a terminal table pads each column to its widest cell, so a long section name or key never pushes the next column', () => {
+    const rows = [['score', 'key', 'line', 'section', 'title'], ['0.912', 'a-rather-long-citation-key-2021', '6', 'Introduction', 'First'], ['0.5', 'b', '120', 'Materials, methods and the field campaign of 2019', 'Second']];
+    const lines = tableLines(rows, { aligned: true, right: [0, 2] });
+    const titleAt = lines.map((l, i) => l.lastIndexOf(rows[i]![4]!));
+    assert.deepEqual(new Set(titleAt).size, 1, lines.join('\n'));
+    assert.equal(lines[2]!.slice(0, 5), '  0.5');
+    assert.deepEqual(tableLines(rows).map((l) => l.split('\t')), rows);
   });
 });
