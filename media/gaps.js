@@ -14,6 +14,7 @@
   const list = $('results');
   const summary = $('summary');
   const notice = $('notice');
+  const explain = $('explain');
 
   function textButton(/** @type {string} */ label, /** @type {string} */ aria, /** @type {() => void} */ action) {
     const b = document.createElement('button');
@@ -77,6 +78,7 @@
     const m = event.data;
     if (m.type === 'gaps') {
       render(m.rows);
+      explain.hidden = m.rows.length === 0;
       notice.hidden = true;
       summary.textContent = m.error ?? (m.rows.length ? `${m.rows.length} uncited paper${m.rows.length === 1 ? '' : 's'} close to ${m.title}` : `Every paper close to ${m.title} is cited.`);
       vscode.setState({ title: m.title });

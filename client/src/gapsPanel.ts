@@ -136,7 +136,7 @@ export class GapsPanel implements vscode.Disposable {
     <div id="summary" class="summary" role="status" aria-live="polite">Finding uncited related papers…</div>
     <div id="notice" class="notice" role="alert" hidden></div>
     <ul id="results" class="results gaps" aria-label="Uncited related papers"></ul>
-    <p class="hint">Each paper is listed with the section and paragraph it is closest to: the line opens that paragraph; "Cite it there" cites it in that paragraph.</p>
+    <p id="explain" class="hint" hidden>Each paper is listed with the section and paragraph it is closest to: the line opens that paragraph; "Cite it there" cites it in that paragraph.</p>
   </main>`,
     });
   }

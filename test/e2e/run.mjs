@@ -589,6 +589,7 @@ test('the gap report lists uncited papers with their section and line, and "Cite
   await shot('09c-gaps-panel');
   const summary = (await frame.locator('#summary').textContent()) ?? '';
   if (!/uncited papers? close to paper\.tex/.test(summary)) throw new Error(`summary: ${summary}`);
+  if (await frame.locator('#explain').isHidden()) throw new Error('the rows are listed without the line that says what "Cite it there" does');
   const tex = fs.readFileSync(texPath, 'utf8');
   const lines = tex.split('\n');
   const cited = new Set([...tex.matchAll(/\\cite[a-z]*\{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((k) => k.trim())));
