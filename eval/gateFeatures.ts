@@ -50,8 +50,6 @@ const MEANING: Record<string, string> = {
   product: "the gate's own: best paper's (evidence / needed) x (score / chance), gate.ts overChance",
   score: "top paper's score over chance's (the product's second factor)",
   evidence: "top paper's topical evidence over the evidence needed (the product's first factor)",
-  bestWords: 'the most topical evidence (specific words) any listed paper sharing two words holds',
-  bestEvidence: 'the most topical evidence any listed paper sharing two words holds, over the evidence needed',
   share: "share of the passage's specific words (topical mass) the top paper holds",
   idfShare: "the same, each word weighed by its idf",
   cover3: 'share of the specific words the top 3 papers hold together',
@@ -64,7 +62,6 @@ const MEANING: Record<string, string> = {
   clarity: "KL of the top-10 papers' language model (score-weighted) vs the library's (clarity)",
   robust: "share of 3 sub-passages (a third left out) whose top paper is the whole's (query drift)",
   maxIdf: 'highest idf of a word the top paper shares, over ln N',
-  gateEvidence: "the gate's evidence branch: best evidence over need among the papers it weighs, over the null's median of the same (gate.ts EVIDENCE_QUANTILE)",
   central: 'the product with evidence counted only for words the paper is about (title, or twice in its abstract)',
 };
 
@@ -138,8 +135,6 @@ async function main(argv: string[]): Promise<number> {
       product: over(evidence),
       score: (hits[0]?.score ?? 0) / chance,
       evidence: needed > 0 ? (evidence[0] ?? 0) / needed : 0,
-      bestWords: Math.max(0, ...hits.map((h, i) => (h.matched.length >= Math.min(MIN_SHARED, terms.length) ? evidence[i] : 0))),
-      bestEvidence: needed > 0 ? Math.max(0, ...hits.map((h, i) => (h.matched.length >= Math.min(MIN_SHARED, terms.length) ? evidence[i] : 0))) / needed : 0,
       share: mass > 0 ? (evidence[0] ?? 0) / mass : 0,
       idfShare: idfMass > 0 ? informative.filter((q) => top.has(surface(q))).reduce((a, q) => a + index.idf(q.df), 0) / idfMass : 0,
       cover3: informative.length ? informative.filter((q) => top3.has(surface(q))).length / informative.length : 0,
@@ -186,10 +181,6 @@ async function main(argv: string[]): Promise<number> {
       const chance = libraryNull.bar(length);
       const raw = features(q.query, chance);
       const n = nullOf(length, chance);
-      // The gate's evidence branch as implemented: best evidence over need among the papers it weighs, over the median of the null's.
-      const evidenceChance = libraryNull.evidenceBar(length);
-      raw.gateEvidence = evidenceChance > 0 ? index.chanceFacts(q.query).evidence / evidenceChance : 0;
-      n.gateEvidence = 1;
       const normal = Object.fromEntries(Object.entries(raw).map(([name, x]) => [name, n[name] > 0 ? x / n[name] : x > 0 ? Infinity : 0]));
       rows.push({ id: q.id, real: kind !== 'offtopic', first: firstWritten(kind, q.id), raw, normal });
     }

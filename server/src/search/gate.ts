@@ -17,13 +17,9 @@
 //     length drawn at random from the library's own titles scores against the library: a passage in
 //     the library's words but about none of its papers. Scores are the ranking's (0..1).
 // One paper opens the gate when it beats chance on both at once: (its evidence over the evidence
-// needed) x (its score over chance's) reaches OVER_CHANCE, or on evidence alone against the same
-// null: its evidence over need reaches what the best paper of the median random passage of the
-// library's titles holds (evidenceChance, EVIDENCE_QUANTILE): a paper holding more of the passage's
-// specific words than a typical passage in the library's own words finds in one paper, whatever
-// its score (a paraphrase whose paper shares three specific words but few others). Neither ratio
-// of the product alone decides: on npm run eval's tune half each lets some off-topic text come
-// closer than the weakest paraphrase, their product leaves a gap of x1.36 (docs/related.md). The bar comes from the library, so it moves with
+// needed) x (its score over chance's) reaches OVER_CHANCE. Neither alone decides: on npm run eval's
+// tune half each ratio alone lets some off-topic text come closer than the weakest paraphrase, their
+// product leaves a gap of x2 (docs/related.md). The bar comes from the library, so it moves with
 // the library's size and field; no absolute score cut remains. Without a null (index.related asked
 // directly: a shared corpus's candidates) the absolute rule stands in: the normalised score (the
 // paper's index score over the best the passage's words could reach, times the share of its words
@@ -162,33 +158,12 @@ export function overChance(passage: PassageFacts, paper: PaperFacts, chance: num
 /**
  * True when this paper shows the passage is about something in the library. `chance`: what the top
  * paper of a passage of the same length scores by chance (ChanceBar; 0 or absent: the absolute
- * rule); `evidenceChance`: the evidence over need the best paper of such a passage holds
- * (ChanceBar.evidenceBar; 0 or absent: the product alone). `threshold` (litlens.relatedThreshold)
- * scales both bars: its default asks for OVER_CHANCE and evidenceChance.
+ * rule). `threshold` (litlens.relatedThreshold) scales the bar: its default asks for OVER_CHANCE.
  */
-export function opensGate(passage: PassageFacts, paper: PaperFacts, threshold: number, chance?: number, evidenceChance?: number): boolean {
+export function opensGate(passage: PassageFacts, paper: PaperFacts, threshold: number, chance?: number): boolean {
   if (paper.shared < Math.min(MIN_SHARED, passage.words)) return false;
   if (!chance) return paper.score >= threshold && paper.evidence >= evidenceNeeded(passage);
-  const scale = threshold / DEFAULT_THRESHOLD;
-  if (overChance(passage, paper, chance) >= OVER_CHANCE * scale) return true;
-  const needed = evidenceNeeded(passage);
-  return !!evidenceChance && needed > 0 && paper.evidence / needed >= evidenceChance * scale;
-}
-
-/**
- * The evidence null's quantile: a paper opens the gate on evidence alone when it holds more (over
- * need) than the best paper of this share of random title passages of the same length. Chosen on
- * npm run eval's tune half (eval/gateFeatures.ts, 7 Dec 2026) among 0.9 (the score null's), 0.75
- * and 0.5: over the median every real text reaches 1.03 or more and no off-topic text 0.98, so the
- * branch closes on none of them and opens on ct38 (1.42), the one citing sentence under OVER_CHANCE;
- * over the 90th percentile five real texts fall under 1 (ct38 0.97), over the 75th two.
- */
-export const EVIDENCE_QUANTILE = 0.5;
-
-/** What a null ranks one random passage by: its top paper's score and the most evidence over need a paper sharing MIN_SHARED of its words holds. */
-export interface ChanceFacts {
-  score: number;
-  evidence: number;
+  return overChance(passage, paper, chance) >= (OVER_CHANCE * threshold) / DEFAULT_THRESHOLD;
 }
 
 
@@ -229,13 +204,12 @@ function bucketOf(length: number): number {
  * and "linear" matches them about as well as a random bag of that paper's words does.
  */
 export class ChanceBar {
-  /** By length bucket: [chance's score (CHANCE_QUANTILE), chance's evidence over need (EVIDENCE_QUANTILE)]. */
-  private readonly bars = new Map<number, readonly [number, number]>();
+  private readonly bars = new Map<number, number>();
   private readonly bag: string[];
 
   constructor(
     prose: string,
-    private readonly topScore: (text: string) => ChanceFacts,
+    private readonly topScore: (text: string) => number,
     /** Fewer words than this: no null (bar() is 0). */
     private readonly minWords = NULL_MIN_WORDS,
   ) {
@@ -253,14 +227,14 @@ export class ChanceBar {
     return lengths;
   }
 
-  /** The bars drawn so far, by length bucket: [bucket, score bar, evidence bar] (to be saved: Ranker.drawnBars). */
-  drawn(): [number, number, number][] {
-    return [...this.bars].map(([bucket, [score, evidence]]) => [bucket, score, evidence]);
+  /** The bars drawn so far, by length bucket (to be saved: Ranker.drawnBars). */
+  drawn(): [number, number][] {
+    return [...this.bars];
   }
 
   /** Bars drawn before over the same library (saved by drawn()): they are not drawn again. */
-  seed(bars: readonly (readonly number[])[]): void {
-    for (const [bucket, score, evidence] of bars) if (Number.isInteger(bucket) && Number.isFinite(score) && Number.isFinite(evidence)) this.bars.set(bucket, [score, evidence]);
+  seed(bars: readonly (readonly [number, number])[]): void {
+    for (const [bucket, bar] of bars) if (Number.isInteger(bucket) && Number.isFinite(bar)) this.bars.set(bucket, bar);
   }
 
   /** How many words the document had. */
@@ -270,20 +244,11 @@ export class ChanceBar {
 
   /** What the top paper of a random passage of `length` words scores (CHANCE_QUANTILE); 0 when the prose has too few words to judge. */
   bar(length: number): number {
-    return this.both(length)[0];
-  }
-
-  /** The evidence over need the best paper of a random passage of `length` words holds (EVIDENCE_QUANTILE); 0 as bar(). */
-  evidenceBar(length: number): number {
-    return this.both(length)[1];
-  }
-
-  private both(length: number): readonly [number, number] {
-    if (this.bag.length < this.minWords || length < 1) return [0, 0];
+    if (this.bag.length < this.minWords || length < 1) return 0;
     const bucket = bucketOf(length);
-    let bars = this.bars.get(bucket);
-    if (bars === undefined) this.bars.set(bucket, (bars = chanceOf(this.passages(bucket).map(this.topScore))));
-    return bars;
+    let bar = this.bars.get(bucket);
+    if (bar === undefined) this.bars.set(bucket, (bar = chanceOf(this.passages(bucket).map(this.topScore))));
+    return bar;
   }
 
   /**
@@ -294,16 +259,16 @@ export class ChanceBar {
   async draw(length: number): Promise<number> {
     if (this.bag.length < this.minWords || length < 1) return 0;
     const bucket = bucketOf(length);
-    const tops: ChanceFacts[] = [];
+    const tops: number[] = [];
     for (const passage of this.passages(bucket)) {
       await new Promise((resolve) => setImmediate(resolve));
       const drawn = this.bars.get(bucket);
-      if (drawn !== undefined) return drawn[0];
+      if (drawn !== undefined) return drawn;
       tops.push(this.topScore(passage));
     }
-    const bars = chanceOf(tops);
-    this.bars.set(bucket, bars);
-    return bars[0];
+    const bar = chanceOf(tops);
+    this.bars.set(bucket, bar);
+    return bar;
   }
 
   /** The NULL_SAMPLES random passages of a bucket's length (seeded by the bucket: the same every time). */
@@ -315,9 +280,10 @@ export class ChanceBar {
   }
 }
 
-/** Chance's score and evidence from a bucket's passages: their CHANCE_QUANTILE and EVIDENCE_QUANTILE. */
-function chanceOf(tops: ChanceFacts[]): [number, number] {
-  return [quantile(tops.map((t) => t.score), CHANCE_QUANTILE), quantile(tops.map((t) => t.evidence), EVIDENCE_QUANTILE)];
+/** Chance's score from the top scores of a bucket's passages: their CHANCE_QUANTILE. */
+function chanceOf(tops: number[]): number {
+  tops.sort((a, b) => a - b);
+  return tops[Math.floor(CHANCE_QUANTILE * (tops.length - 1))];
 }
 
 /**

@@ -25,7 +25,6 @@
 // file is detected by its checksum and rebuilt).
 import type { Paper, PaperList } from '../library/paper';
 import { ContextRanking } from './context';
-import type { ChanceFacts } from './gate';
 import { RelatedRanking } from './related';
 import { Segments } from './segments';
 import { TypedRanking } from './typed';
@@ -94,11 +93,6 @@ export class SearchIndex extends Segments {
    */
   related(text: string, options: RelatedOptions = {}): Hit[] {
     return this.relatedRanking.related(text, options);
-  }
-
-  /** What the gate's library null ranks a random passage by (gate.ts ChanceFacts): top score, best evidence over need. */
-  chanceFacts(text: string, within?: ReadonlySet<string>): ChanceFacts {
-    return this.relatedRanking.chanceFacts(text, within);
   }
 
   /**

@@ -14,7 +14,7 @@
 // that never wait (completion, relatedNow: code lenses) take what a shared corpus already knows and
 // have it fetched for the next time. A shared corpus that is down only leaves its papers out.
 import { SharedUnavailable, type SharedCorpus } from '../shared/corpus';
-import { ChanceBar, type ChanceFacts, FIELD_MIN_CITES, FIELD_SAMPLE, LIBRARY_NULL_MIN_WORDS, NULL_MIN_WORDS, STAND_OUT, fieldBar, inField } from './gate';
+import { ChanceBar, FIELD_MIN_CITES, FIELD_SAMPLE, LIBRARY_NULL_MIN_WORDS, NULL_MIN_WORDS, STAND_OUT, fieldBar, inField } from './gate';
 import type { Hit, RelatedOptions, SearchIndex, SearchMode } from './index';
 import { FUSION_DEPTH, type SemanticIndex } from './semantic';
 
@@ -47,8 +47,7 @@ export interface RelatedLimits {
  */
 export interface GateBars {
   fieldBars: [string, number][];
-  /** [length bucket, chance's score, chance's evidence over need] (gate.ts ChanceBar.drawn). */
-  libraryNull: [number, number, number][];
+  libraryNull: [number, number][];
   probe: { text: string; score: number };
 }
 
@@ -147,15 +146,13 @@ export class Ranker {
       if (within !== asked.within) options = { ...asked, within };
     }
     const words = wordsIn(text);
-    const library = this.libraryNull(options.within);
-    const chance = library.bar(words);
-    const evidenceChance = library.evidenceBar(words);
+    const chance = this.libraryNull(options.within).bar(words);
     const document = asked.document && this.documentNull(asked.document, options.within);
     const standOut = document ? STAND_OUT * document.bar(words) : undefined;
-    const final = { ...options, document: undefined, chance: chance || undefined, evidenceChance: evidenceChance || undefined, standOut };
+    const final = { ...options, document: undefined, chance: chance || undefined, standOut };
     // The same passage asked the same way (a bare \cite{ asked again as the user types around it, a
     // hover moved within one sentence) is the same answer: this ranker's index does not change.
-    const key = [text, final.limit, final.threshold, final.relative, final.strict, final.chance, final.evidenceChance, final.standOut, setKey(final.within), setKey(final.exclude)].join('\u0001');
+    const key = [text, final.limit, final.threshold, final.relative, final.strict, final.chance, final.standOut, setKey(final.within), setKey(final.exclude)].join('\u0001');
     let hits = this.answers.get(key);
     if (!hits) remember(this.answers, key, (hits = this.index.related(text, final)), ANSWERS);
     return [...hits];
@@ -235,7 +232,7 @@ export class Ranker {
     if (!this.probed) {
       const largest = [...this.index.sources].sort((a, b) => b.papers - a.papers)[0];
       const text = largest ? this.index.sample(largest.id, 3).map((p) => p.title).join('. ') : '';
-      this.probed = { text, score: this.topScore(undefined)(text).score };
+      this.probed = { text, score: this.topScore(undefined)(text) };
     }
     return this.probed;
   }
@@ -264,9 +261,9 @@ export class Ranker {
     return bar;
   }
 
-  /** The top paper's score for a text (0 when none) and its best evidence over need: what a null ranks its random passages by. */
-  private topScore(within: ReadonlySet<string> | undefined): (text: string) => ChanceFacts {
-    return (t) => this.index.chanceFacts(t, within);
+  /** The top paper's score for a text (0 when none): what a null ranks its random passages by. */
+  private topScore(within: ReadonlySet<string> | undefined): (text: string) => number {
+    return (t) => this.index.related(t, { limit: 1, threshold: 0, within })[0]?.score ?? 0;
   }
 
   /** The shared corpora's answers (each when it comes in time) as one list, by score, a key once. */

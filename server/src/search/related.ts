@@ -20,7 +20,7 @@ import { defaultSettings } from '../protocol';
 import { type CollectionStats, type FieldCounts, PlainBm25f, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { ones, type ContextRanking } from './context';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
-import { INFORMATIVE_IDF, MIN_SHARED, evidenceNeeded, normalisedScore, opensGate, ownOpens, ownPassesStrict, pastBar, type ChanceFacts, type PaperFacts, type PassageFacts } from './gate';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, ownOpens, ownPassesStrict, pastBar, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
 import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import type { Segments } from './segments';
@@ -160,54 +160,11 @@ export class RelatedRanking {
     return this.segments.scoped(options.within, () => this.relatedIn(text, options));
   }
 
-  /**
-   * What the library null ranks one random passage by (gate.ts ChanceFacts): its top paper's score
-   * and the most topical evidence over need a paper sharing MIN_SHARED of its words holds, among
-   * the papers a gated question of the default limit weighs.
-   */
-  chanceFacts(text: string, within?: ReadonlySet<string>): ChanceFacts {
-    return this.segments.scoped(within, () => {
-      const weighed = this.weigh(text, { limit: DEFAULT_LIMIT }, true);
-      if (!weighed) return { score: 0, evidence: 0 };
-      const needed = evidenceNeeded(weighed.passage);
-      const evidence = needed > 0 ? Math.max(0, ...weighed.hits.map((h) => h.facts.evidence / needed)) : 0;
-      return { score: weighed.hits[0]?.score ?? 0, evidence };
-    });
-  }
-
   relatedIn(text: string, options: RelatedOptions): Hit[] {
     const limit = options.limit ?? DEFAULT_LIMIT;
     const threshold = options.threshold ?? DEFAULT_RELATED_THRESHOLD;
     const ranking = threshold <= 0;
     const relative = ranking ? 0 : (options.relative ?? DEFAULT_RELATED_RELATIVE);
-    const weighed = this.weigh(text, options, !ranking);
-    if (!weighed) return [];
-    const hits = weighed.hits.map((h) => ({ ...h, open: ranking || opensGate(weighed.passage, h.facts, threshold, options.chance, options.evidenceChance) }));
-    const best = hits[0]?.score ?? 0;
-    const cut = (list: typeof hits) =>
-      list
-        .filter((h) => h.score >= list[0].score * relative)
-        .slice(0, limit)
-        .map(({ paper, score, matched }) => ({ paper, score, matched }));
-    if (ranking) return cut(hits);
-    const chance = options.chance ?? 0;
-    // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
-    const opened = hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut);
-    // The strict gate (completion's rows from elsewhere); an own-library paper past the library null alone (gate.ts ownPassesStrict).
-    if (options.strict) return opened ? cut(pastBar(hits, chance)) : cut(hits.filter(ownPassesStrict));
-    if (opened) return cut(pastBar(hits, chance, (h) => h.own));
-    // The user's own libraries speak on less (gate.ts ownOpens): their papers only.
-    const own = hits.filter((h) => h.own);
-    return own.length > 0 && ownOpens(chance) ? cut(own) : [];
-  }
-
-  /**
-   * The ranking's papers for a text, best first, each with what the gate knows of it (PaperFacts;
-   * topical evidence only `withEvidence`), papers in `options.exclude` left out; null when the
-   * text's words reach nothing.
-   */
-  private weigh(text: string, options: RelatedOptions, withEvidence: boolean): { passage: PassageFacts; hits: (Hit & { facts: PaperFacts; own: boolean })[] } | null {
-    const limit = options.limit ?? DEFAULT_LIMIT;
     const terms = this.contextRanking.contextTerms(text);
     // Informative: rare in the library and not a word every field's prose uses (generic.ts).
     const informativeTerms = terms.filter((q) => this.segments.idf(q.df) >= INFORMATIVE_IDF && !GENERIC_STEMS.has(q.stem));
@@ -217,7 +174,7 @@ export class RelatedRanking {
     // context query scores: a section is judged by its key words, not diluted by all of them.
     const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
     const ideal = idealTerms.reduce((sum, q) => sum + q.weight * this.contextRanking.bestImpact(q), 0);
-    if (ideal <= 0) return null;
+    if (ideal <= 0) return [];
     const wanted = Math.max(limit, DEFAULT_LIMIT) * 2;
     const plain = this.plainScorer(terms);
     // Candidates by the index's scores, then every paper BM25F's bounds say can beat them
@@ -248,26 +205,39 @@ export class RelatedRanking {
       for (const d of docs) rank[d] = plainScore.get(d)!;
       top = plain.ideal;
     } else top = ideal;
-    const hits: (Hit & { facts: PaperFacts; own: boolean })[] = [];
-    const shares = Math.min(MIN_SHARED, terms.length);
+    const hits: (Hit & { open: boolean; own: boolean })[] = [];
     for (const d of docs) {
-      const paper = this.segments.paper(d);
-      if (options.exclude?.has(paper.key)) continue;
       const matched = this.contextRanking.matchedContext(terms, d);
       const score = Math.sqrt(Math.min(1, (plainScore.get(d) ?? rank[d]) / top));
       const facts: PaperFacts = {
         score: normalisedScore(this.segments.acc[d], ideal, this.contextRanking.matchedContext(idealTerms, d).length, idealTerms.length),
         ranked: score,
         shared: matched.length,
-        // Only a paper sharing MIN_SHARED words can open the gate (gate.ts opensGate): no evidence counted for the others.
-        evidence: withEvidence && matched.length >= shares ? this.evidence(informativeTerms, d, tokens) : 0,
+        evidence: ranking ? 0 : this.evidence(informativeTerms, d, tokens),
       };
-      hits.push({ paper, score, matched, facts, own: !this.segments.partOf(d).corpus });
+      const paper = this.segments.paper(d);
+      if (options.exclude?.has(paper.key)) continue;
+      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own: !this.segments.partOf(d).corpus });
     }
     for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;
     for (const d of docs) rank[d] = 0;
     this.contextRanking.clearAcc(n);
-    return { passage, hits };
+    const best = hits[0]?.score ?? 0;
+    const cut = (list: typeof hits) =>
+      list
+        .filter((h) => h.score >= list[0].score * relative)
+        .slice(0, limit)
+        .map(({ paper, score, matched }) => ({ paper, score, matched }));
+    if (ranking) return cut(hits);
+    const chance = options.chance ?? 0;
+    // The document null (gate.ts ChanceBar): the top paper must stand out from chance.
+    const opened = hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut);
+    // The strict gate (completion's rows from elsewhere); an own-library paper past the library null alone (gate.ts ownPassesStrict).
+    if (options.strict) return opened ? cut(pastBar(hits, chance)) : cut(hits.filter(ownPassesStrict));
+    if (opened) return cut(pastBar(hits, chance, (h) => h.own));
+    // The user's own libraries speak on less (gate.ts ownOpens): their papers only.
+    const own = hits.filter((h) => h.own);
+    return own.length > 0 && ownOpens(chance) ? cut(own) : [];
   }
 }
 

@@ -65,8 +65,6 @@ export interface RelatedOptions extends QueryOptions {
   threshold?: number;
   /** What the top paper of a passage of the same length scores by chance (gate.ts ChanceBar); absent: the gate's absolute rule. */
   chance?: number;
-  /** The evidence over need that opens the gate alone: what the best paper of a random passage of the same length holds (gate.ts ChanceBar.evidenceBar); absent: the product alone. */
-  evidenceChance?: number;
   /** The score the top paper must reach: what passages of the document's words score by chance (gate.ts ChanceBar). */
   standOut?: number;
   /**

@@ -104,18 +104,6 @@ describe('search: the related gate (gate.ts)', () => {
     assert.equal(OVER_CHANCE, 0.75);
   });
 
-  it('with the evidence null too, opens on a paper holding more evidence over need than chance\'s best, whatever its score', () => {
-    const passage = { words: 12, mass: 6 }; // needs 2.42 topical words
-    const chance = 0.4;
-    const evidenceChance = 1.2; // the median random passage's best paper holds 1.2 x need
-    // 3 / 2.42 = 1.24 over need, under the product (0.62 over chance): open on evidence alone.
-    assert.ok(opensGate(passage, { score: 0.2, ranked: 0.2, shared: 5, evidence: 3 }, 0.3, chance, evidenceChance));
-    assert.ok(!opensGate(passage, { score: 0.2, ranked: 0.2, shared: 5, evidence: 3 }, 0.3, chance), 'no evidence null: the product alone');
-    assert.ok(!opensGate(passage, { score: 0.2, ranked: 0.2, shared: 5, evidence: 2.8 }, 0.3, chance, evidenceChance), '1.16 over need');
-    assert.ok(!opensGate(passage, { score: 0.2, ranked: 0.2, shared: 5, evidence: 3 }, 0.6, chance, evidenceChance), 'the threshold scales it');
-    assert.ok(!opensGate(passage, { score: 0.9, ranked: 0.9, shared: 1, evidence: 5 }, 0.3, chance, evidenceChance), 'one shared word');
-  });
-
   it('the per-paper bar: once the gate is open, the first paper and those reaching LISTED x chance are listed, in order', () => {
     const hits = [0.5, 0.3, 0.29, 0.2, 0.1].map((score) => ({ score }));
     assert.deepEqual(pastBar(hits, 0.3 / LISTED + 1e-9), [hits[0]]);
@@ -128,22 +116,18 @@ describe('search: the related gate (gate.ts)', () => {
     assert.equal(normalisedScore(0, 10, 0, 8), 0);
   });
 
-  it('a null: chance per passage length, drawn once from some prose\'s own words, the 90th percentile of random passages\' top scores and the median of their best evidence', () => {
+  it('a null: chance per passage length, drawn once from some prose\'s own words, the 90th percentile of random passages\' top scores', () => {
     const prose = Array.from({ length: 300 }, (_, i) => `word${i % 37}`).join(' ');
     let calls = 0;
-    let drawn = 0;
     const bar = new ChanceBar(prose, (text) => {
       calls++;
-      // Evidence 1, 2, … 16 over the bucket's 16 passages: the median is the 8th (8).
-      return { score: text.split(' ').length / 100, evidence: (drawn++ % 16) + 1 };
+      return text.split(' ').length / 100;
     });
     // Random passages of ~20 words score ~0.2 here: chance is that.
     assert.ok(bar.bar(20) > 0.15 && bar.bar(20) < 0.25, String(bar.bar(20)));
-    assert.equal(bar.evidenceBar(20), 8);
     const asked = calls;
     assert.equal(bar.bar(19), bar.bar(20), 'lengths 19 and 20 share a bar');
     assert.equal(calls, asked, 'a bar is drawn once');
-    assert.equal(new ChanceBar('too few words to judge', () => ({ score: 1, evidence: 1 })).bar(5), 0);
-    assert.equal(new ChanceBar('too few words to judge', () => ({ score: 1, evidence: 1 })).evidenceBar(5), 0);
+    assert.equal(new ChanceBar('too few words to judge', () => 1).bar(5), 0);
   });
 });

@@ -27,8 +27,7 @@ describe('workspace/gateBars: the gate\'s bars kept by library content', () => {
     assert.notEqual(gateKey(hiding), key);
   });
 
-  it('saves and reads the newest entries; a damaged file reads as none', async function () {
-    this.timeout(20000); // warm draws the bundled corpus's bars: 2-4 s on the shared 2-core machine
+  it('saves and reads the newest entries; a damaged file reads as none', async () => {
     const index = SearchIndex.fromSources([{ id: 'corpus', papers: await corpusPapers(), kind: 'corpus' }]);
     const ranker = new Ranker(index);
     await ranker.warm();
