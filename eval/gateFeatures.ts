@@ -2,13 +2,14 @@
 // predictor separate the weakest real text (citing sentence or paragraph) from the off-topic text
 // closest to passing better than the gate's own product (gate.ts overChance)?
 //
-//   node --import tsx eval/gateFeatures.ts [--rows]
+//   node --import tsx eval/gateFeatures.ts [--rows] [--quantile Q]
 //
 // Tune half only (eval/queries/*.tune.jsonl, bundled corpus); there is no option for the test half.
 // Each feature is computed from the related ranking's list for the text (index.related, threshold 0:
 // plain BM25F, scores 0..1 as the list shows them) and printed twice: as it is, and over its library
 // null (the CHANCE_QUANTILE of the same feature over the NULL_SAMPLES random passages of the
-// library's titles that the gate's library null ranks for a passage of that length). "Room" is the
+// library's titles that the gate's library null ranks for a passage of that length; `--quantile`
+// takes another quantile, e.g. 0.5, the median). "Room" is the
 // weakest real text's value over the strongest off-topic text's: above 1, some bar separates them.
 // The second table asks whether a feature helps as a second dimension, product x feature^a (a on a
 // grid; "spread-free" is the gap in log units over the spread of all texts' log values, so that a
@@ -50,6 +51,7 @@ const MEANING: Record<string, string> = {
   product: "the gate's own: best paper's (evidence / needed) x (score / chance), gate.ts overChance",
   score: "top paper's score over chance's (the product's second factor)",
   evidence: "top paper's topical evidence over the evidence needed (the product's first factor)",
+  bestEvidence: 'the most topical evidence over need any listed paper sharing two words holds',
   share: "share of the passage's specific words (topical mass) the top paper holds",
   idfShare: "the same, each word weighed by its idf",
   cover3: 'share of the specific words the top 3 papers hold together',
@@ -135,6 +137,7 @@ async function main(argv: string[]): Promise<number> {
       product: over(evidence),
       score: (hits[0]?.score ?? 0) / chance,
       evidence: needed > 0 ? (evidence[0] ?? 0) / needed : 0,
+      bestEvidence: needed > 0 ? Math.max(0, ...hits.map((h, i) => (h.matched.length >= Math.min(MIN_SHARED, terms.length) ? evidence[i] : 0))) / needed : 0,
       share: mass > 0 ? (evidence[0] ?? 0) / mass : 0,
       idfShare: idfMass > 0 ? informative.filter((q) => top.has(surface(q))).reduce((a, q) => a + index.idf(q.df), 0) / idfMass : 0,
       cover3: informative.length ? informative.filter((q) => top3.has(surface(q))).length / informative.length : 0,
@@ -152,6 +155,12 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // The library null of each feature: the gate's own random title passages for that length.
+  const qi = argv.indexOf('--quantile');
+  const nullQuantile = qi >= 0 ? Number(argv[qi + 1]) : CHANCE_QUANTILE;
+  if (!(nullQuantile >= 0 && nullQuantile <= 1)) {
+    process.stderr.write('gateFeatures: --quantile must be a number from 0 to 1\n');
+    return 2;
+  }
   const ranker = new Ranker(index);
   const libraryNull = (ranker as unknown as NullInternals).libraryNull(undefined);
   const nulls = new Map<number, Features>();
@@ -160,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
     let q = nulls.get(bucket);
     if (!q) {
       const drawn = (libraryNull as unknown as BarInternals).passages(bucket).map((p) => features(p, chance));
-      q = Object.fromEntries(Object.keys(drawn[0]).map((name) => [name, quantile(drawn.map((f) => f[name]), CHANCE_QUANTILE)]));
+      q = Object.fromEntries(Object.keys(drawn[0]).map((name) => [name, quantile(drawn.map((f) => f[name]), nullQuantile)]));
       nulls.set(bucket, q);
     }
     return q;
@@ -194,17 +203,17 @@ async function main(argv: string[]): Promise<number> {
   const room = (a: number, b: number) => (b > 0 ? `x${(a / b).toFixed(2)}` : '-');
 
   console.log(`Related gate features, tune half: ${real.length} real texts (citing sentences, paragraphs) vs ${off.length} off-topic texts, ${N} papers`);
-  console.log('feature    | as it is: weakest real   strongest off-topic   room | over its library null: weakest real   strongest off-topic   room');
+  console.log(`feature      | as it is: weakest real   strongest off-topic   room | over its library null (quantile ${nullQuantile}): weakest real   strongest off-topic   room`);
   for (const name of names) {
     const cells = (v: (r: Row) => number) => {
       const [w, s] = [weakest(real, v), strongest(off, v)];
       return `${show(v(w)).padStart(6)} (${w.id})   ${show(v(s)).padStart(6)} (${s.id})   ${room(v(w), v(s)).padStart(6)}`;
     };
-    console.log(`${name.padEnd(10)} | ${cells((r) => r.raw[name])} | ${cells((r) => r.normal[name])}`);
+    console.log(`${name.padEnd(12)} | ${cells((r) => r.raw[name])} | ${cells((r) => r.normal[name])}`);
   }
 
   console.log('\nproduct x feature^a (a in -1..2 by 0.25; feature as it is)');
-  console.log('feature    | whole tune half: best a  room  spread-free | chosen on the first-written texts: a  bar   -> later texts: real closed, off-topic opened');
+  console.log('feature      | whole tune half: best a  room  spread-free | chosen on the first-written texts: a  bar   -> later texts: real closed, off-topic opened');
   const ln = (x: number) => Math.log(Math.max(x, 1e-9));
   const fit = (xs: Row[], name: string) => {
     let best = { a: 0, gap: -Infinity, bar: 0, room: 0 };
@@ -228,7 +237,7 @@ async function main(argv: string[]): Promise<number> {
     const closed = later.filter((r) => r.real && v(r) < early.bar).map((r) => r.id);
     const opened = later.filter((r) => !r.real && v(r) >= early.bar).map((r) => r.id);
     console.log(
-      `${name.padEnd(10)} | ${whole.a.toFixed(2).padStart(5)}  x${whole.room.toFixed(2)}  ${whole.gap.toFixed(3).padStart(6)}      | ${early.a.toFixed(2).padStart(5)}  ${Math.exp(early.bar).toFixed(3)} -> ${closed.join(' ') || 'none'}; ${opened.join(' ') || 'none'}`,
+      `${name.padEnd(12)} | ${whole.a.toFixed(2).padStart(5)}  x${whole.room.toFixed(2)}  ${whole.gap.toFixed(3).padStart(6)}      | ${early.a.toFixed(2).padStart(5)}  ${Math.exp(early.bar).toFixed(3)} -> ${closed.join(' ') || 'none'}; ${opened.join(' ') || 'none'}`,
     );
   }
   console.log('');
