@@ -622,7 +622,7 @@ async function main(argv: string[]): Promise<number> {
     const at = (level: number) => r.points.filter((p) => p.recall >= level).reduce<Point | null>((a, b) => (!a || b.precision > a.precision ? b : a), null);
     console.log(`${r.name.padEnd(43)} | ${levels.map((l) => { const p = at(l); return p ? `${p.precision.toFixed(3)} (${p.top3.toFixed(2)})` : '  -  '; }).join(' ')} | misplaced ${r.misplaced}`);
   }
-  console.log('\nfitted on all ten tune papers (what the chosen rule becomes):');
+  console.log(`\nfitted on all ${tune.length} tune papers (what the chosen rule becomes):`);
   const total = citing.reduce((a, c) => a + c, 0);
   for (const rule of rules) {
     const f = rule.fit(rows, total);
