@@ -269,7 +269,7 @@ export function findPapers(root: string, warn: (m: string) => void): RealPaper[]
  * one counts as tune, the shared split unchanged. A folder named like a shared paper is skipped.
  */
 export function extraPapers(dir: string, shared: readonly RealPaper[], warn: (m: string) => void): RealPaper[] {
-  return findPapers(dir, warn)
+  return findPapers(path.resolve(dir), warn)
     .filter((p) => !shared.some((s) => s.name === p.name) || (warn(`${p.name}: also in the shared set; skipped`), false))
     .map((p) => ({ ...p, half: 'tune' as const, extra: true }));
 }

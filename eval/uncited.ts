@@ -312,8 +312,13 @@ async function main(argv: string[]): Promise<number> {
     log('the real papers are not there; pass the folder: npm run eval:uncited -- DIR');
     return 2;
   }
+  const extraDir = xi >= 0 ? argv[xi + 1] : undefined;
+  if (xi >= 0 && (!extraDir || !fs.existsSync(extraDir))) {
+    log(`--extra needs a folder of papers (${extraDir ?? 'none given'}): npm run eval:uncited -- --extra DIR`);
+    return 2;
+  }
   const all = findPapers(root, log);
-  const extra = xi >= 0 ? extraPapers(path.resolve(argv[xi + 1] ?? ''), all, log) : [];
+  const extra = extraDir ? extraPapers(extraDir, all, log) : [];
   const chosen = [...all.filter((p) => p.half && (!only || p.half === only)), ...(only === 'test' ? [] : extra)];
   const extraNames = new Set(extra.map((p) => p.name));
   const runs: PaperRun[] = [];

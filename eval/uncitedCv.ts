@@ -582,7 +582,12 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const all = findPapers(root, log);
-  const extra = argv.includes('--extra') ? extraPapers(path.resolve(argv[argv.indexOf('--extra') + 1] ?? ''), all, log) : [];
+  const extraDir = argv.includes('--extra') ? argv[argv.indexOf('--extra') + 1] : undefined;
+  if (argv.includes('--extra') && (!extraDir || !fs.existsSync(extraDir))) {
+    log(`--extra needs a folder of papers (${extraDir ?? 'none given'}): npm run eval:uncited:cv -- --extra DIR`);
+    return 2;
+  }
+  const extra = extraDir ? extraPapers(extraDir, all, log) : [];
   const tune = [...all.filter((p) => p.half === 'tune'), ...extra]; // never the test half
   let rows: Row[] = [];
   let citing: number[] = [];
