@@ -73,6 +73,8 @@ export interface RealPaper {
   syntax: Syntax;
   field: string;
   half: HalfName | null;
+  /** A further tune paper from outside the shared set (--extra DIR of eval/uncited.ts, eval/uncitedCv.ts). */
+  extra?: boolean;
 }
 
 /** One re-asked citation. Keys, not text: the report never carries the papers' prose. */
@@ -260,6 +262,16 @@ export function findPapers(root: string, warn: (m: string) => void): RealPaper[]
     });
   }
   return papers;
+}
+
+/**
+ * Further tune papers from a folder outside the shared set (`--extra DIR`), in the same layout; every
+ * one counts as tune, the shared split unchanged. A folder named like a shared paper is skipped.
+ */
+export function extraPapers(dir: string, shared: readonly RealPaper[], warn: (m: string) => void): RealPaper[] {
+  return findPapers(path.resolve(dir), warn)
+    .filter((p) => !shared.some((s) => s.name === p.name) || (warn(`${p.name}: also in the shared set; skipped`), false))
+    .map((p) => ({ ...p, half: 'tune' as const, extra: true }));
 }
 
 /** The .bib files the document names (those that exist), else every .bib in its folder. */

@@ -2,7 +2,7 @@
 // uses (features/uncitedClaims.ts, features/gaps.ts, through features/closeness.ts), beside a
 // plain BM25 on the same inputs.
 //
-//   npm run eval:uncited -- [DIR] [--half tune|test] [--no-corpus] [--json] [--tune]
+//   npm run eval:uncited -- [DIR] [--half tune|test] [--extra DIR2] [--no-corpus] [--json] [--tune]
 //
 // DIR, the papers and the tune/test split are eval/real.ts's. For each paper the library is its
 // own .bib (its bibliography) + the other nineteen papers' .bib files (a larger library's
@@ -16,6 +16,9 @@
 //   gaps   on a copy where a fixed fifth of the cited keys (every occurrence) is taken out of the
 //          text (the .bib keeps them): the share of the removed keys among the first 2× their
 //          number of the gap report. BM25: each uncited entry scored by its best-matching paragraph.
+// --extra DIR2: every paper of DIR2 (same layout, outside the project) is a further tune paper,
+// reported apart ("extra") and with the tune half ("tune + extra"); its other libraries are the
+// shared papers' .bib files (all of them), while a shared paper's stay the other shared ones.
 // --tune prints what the gap report's constants were chosen from (run it with --half tune): its
 // source weight; its own-.bib tier by the related ranking beside plain BM25F (bm25f.ts) per
 // paragraph; the plain BM25 hint threshold. The hint gate is chosen by eval/uncitedCv.ts.
@@ -31,7 +34,7 @@ import { loadLibrary } from '../server/src/library/load';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex, sourcesOf } from '../server/src/search';
 import { Ranker } from '../server/src/search/rank';
-import { bibFilesOf, defaultDir, findPapers, HALVES, type HalfName, type RealPaper } from './real';
+import { bibFilesOf, defaultDir, extraPapers, findPapers, HALVES, type HalfName, type RealPaper } from './real';
 import { PlainBm25 } from './recite';
 
 /** A document with spans taken out, and the way back to the original's offsets. */
@@ -302,18 +305,26 @@ async function main(argv: string[]): Promise<number> {
   const corpus = !argv.includes('--no-corpus');
   const hi = argv.indexOf('--half');
   const only = hi >= 0 ? (argv[hi + 1] as HalfName) : undefined;
-  const positional = argv.filter((a, i) => !a.startsWith('--') && i !== hi + 1);
+  const xi = argv.indexOf('--extra');
+  const positional = argv.filter((a, i) => !a.startsWith('--') && i !== hi + 1 && (xi < 0 || i !== xi + 1));
   const root = positional[0] ? path.resolve(positional[0]) : defaultDir().dir;
   if (!root || !fs.existsSync(root)) {
     log('the real papers are not there; pass the folder: npm run eval:uncited -- DIR');
     return 2;
   }
+  const extraDir = xi >= 0 ? argv[xi + 1] : undefined;
+  if (xi >= 0 && (!extraDir || !fs.existsSync(extraDir))) {
+    log(`--extra needs a folder of papers (${extraDir ?? 'none given'}): npm run eval:uncited -- --extra DIR`);
+    return 2;
+  }
   const all = findPapers(root, log);
-  const chosen = all.filter((p) => p.half && (!only || p.half === only));
+  const extra = extraDir ? extraPapers(extraDir, all, log) : [];
+  const chosen = [...all.filter((p) => p.half && (!only || p.half === only)), ...(only === 'test' ? [] : extra)];
+  const extraNames = new Set(extra.map((p) => p.name));
   const runs: PaperRun[] = [];
   const t0 = Date.now();
   for (const paper of chosen) {
-    const run = await runPaper(paper, all.filter((o) => o !== paper), corpus, argv.includes('--tune'));
+    const run = await runPaper(paper, paper.extra ? all : all.filter((o) => o !== paper), corpus, argv.includes('--tune'));
     runs.push(run);
     log(`${paper.name}: ${run.hints.truth.length} candidate sentences, ${run.gaps.removed.length} keys removed`);
   }
@@ -329,10 +340,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const bmT = BM25_HINT_THRESHOLD;
-  const halves = (['tune', 'test'] as const).filter((h) => !only || h === only);
+  const groups: [string, (r: PaperRun) => boolean][] = [
+    ['tune', (r) => r.half === 'tune' && !extraNames.has(r.name)],
+    ...(extra.length ? ([['extra', (r) => extraNames.has(r.name)], ['tune + extra', (r) => r.half === 'tune']] as [string, (r: PaperRun) => boolean][]) : []),
+    ['test', (r) => r.half === 'test'],
+  ];
   const summary = Object.fromEntries(
-    halves.map((h) => {
-      const rs = runs.filter((r) => r.half === h);
+    groups.filter(([h]) => !only || h.startsWith(only) || (only === 'tune' && h === 'extra')).map(([h, inGroup]) => {
+      const rs = runs.filter(inGroup);
       return [
         h,
         {
@@ -356,7 +371,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`Uncited claims and gaps on real papers (${root}), bundled corpus ${corpus ? 'on' : 'off'}; library: own .bib + the other papers' .bib files`);
   for (const [h, s] of Object.entries(summary)) {
     const row = (name: string, m: HintMetrics) => console.log(`    ${name.padEnd(30)} ${m.precision.toFixed(3)}     ${m.recall.toFixed(3)}  ${m.top3.toFixed(3)}  ${m.per10Paragraphs.toFixed(2).padStart(6)}   ${m.hints}`);
-    console.log(`\n${h} half (${s.papers} papers)`);
+    console.log(`\n${h}${h === 'tune' || h === 'test' ? ' half' : ''} (${s.papers} papers)`);
     console.log('  hints                            precision recall  top-3  per 10¶  hints');
     row('LitLens', s.hints.litlens);
     row(`plain BM25 (threshold ${s.hints.bm25Threshold})`, s.hints.bm25);
@@ -369,7 +384,7 @@ async function main(argv: string[]): Promise<number> {
     const m = hintMetrics([r], litlensScore(HINT_GATE), HINT_GATE);
     const b = hintMetrics([r], bm25Score, bm25Gate(bmT));
     console.log(
-      `  ${r.name.padEnd(23)} ${(r.half ?? '-').padEnd(5)} ${String(r.hints.truth.length).padStart(10)} ${String(r.hints.citing).padStart(6)} | ${String(m.hints).padStart(5)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(6)} ${m.top3.toFixed(3)} | ${String(b.hints).padStart(10)} ${b.precision.toFixed(3).padStart(9)} ${b.recall.toFixed(3).padStart(6)} | ${String(r.gaps.removed.length).padStart(12)} ${gapRecall([r], (g) => g.litlens).toFixed(3).padStart(7)} ${gapRecall([r], (g) => g.bm25).toFixed(3)} | ${gapRecall([r], (g) => g.litlensOwnOnly).toFixed(3).padStart(21)} ${gapRecall([r], (g) => g.bm25OwnOnly).toFixed(3)}`,
+      `  ${r.name.padEnd(23)} ${(extraNames.has(r.name) ? 'extra' : r.half ?? '-').padEnd(5)} ${String(r.hints.truth.length).padStart(10)} ${String(r.hints.citing).padStart(6)} | ${String(m.hints).padStart(5)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(6)} ${m.top3.toFixed(3)} | ${String(b.hints).padStart(10)} ${b.precision.toFixed(3).padStart(9)} ${b.recall.toFixed(3).padStart(6)} | ${String(r.gaps.removed.length).padStart(12)} ${gapRecall([r], (g) => g.litlens).toFixed(3).padStart(7)} ${gapRecall([r], (g) => g.bm25).toFixed(3)} | ${gapRecall([r], (g) => g.litlensOwnOnly).toFixed(3).padStart(21)} ${gapRecall([r], (g) => g.bm25OwnOnly).toFixed(3)}`,
     );
   }
   return 0;
