@@ -514,6 +514,9 @@ export class LitLensWorkspace {
       if (this.library && this.index) {
         attach(this.library, this.index, corpus);
         if (!join()) await this.joinBundled();
+        // The ranker over the corpus now, not at the first request: its warm starts at once (the gate's
+        // bars drawn in pauses and saved beside the corpus; one built cold has them for the next window).
+        this.ready();
       }
       report(`${name}: ${corpus.store.size.toLocaleString('en')} papers`, 100);
       onChange(); // searchable now: the cache's trimming below is no part of it
