@@ -42,11 +42,15 @@ function serverCpuMs(): number {
   }
 }
 
-/** p50 and p95 of `runs` round trips, the first one, and the server's CPU per request (on a busy machine, what the server itself spent). */
-async function time(runs: number, f: () => Promise<unknown>): Promise<{ p50: number; p95: number; first: number; cpu: number }> {
+/**
+ * p50 and p95 of `runs` round trips, the first one, and the server's CPU per request (on a busy
+ * machine, what the server itself spent; with `pause`, the server's work in the pauses too).
+ */
+async function time(runs: number, f: () => Promise<unknown>, pause = 0): Promise<{ p50: number; p95: number; first: number; cpu: number }> {
   const times: number[] = [];
   const cpu = serverCpuMs();
   for (let i = 0; i < runs; i++) {
+    if (pause) await new Promise((resolve) => setTimeout(resolve, pause)); // not timed
     const t = process.hrtime.bigint();
     await f();
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -168,12 +172,11 @@ async function main(): Promise<void> {
       let answered = 0;
       let withCorpus = 0;
       show(`hover on prose (a new sentence each${pace ? `, ${pace} ms apart` : ''})`, await time(runs, async () => {
-        if (pace) await new Promise((resolve) => setTimeout(resolve, pace));
         await client.notify('textDocument/didChange', { textDocument: { uri: uriOf(prose), version: ++version }, contentChanges: [{ text: proseText(sentences[i++]) }] });
         const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uriOf(prose) }, position: { line: 2, character: 3 } });
         if (hover) answered++;
         if (/`arXiv:/.test(hover?.contents.value ?? '')) withCorpus++;
-      }));
+      }, pace));
       // The corpus's own sentences: a hover without its papers is one answered before its gate's bars were drawn (Ranker.undrawn).
       console.log(`  ${answered} of ${runs} hovers listed papers, ${withCorpus} of them papers of the corpus`);
     }

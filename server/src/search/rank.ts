@@ -79,7 +79,7 @@ const SENTENCE_WORDS = [6, 60] as const;
 /**
  * A library of more papers than this draws no gate bar on a request (Ranker.undrawn): a bar is
  * NULL_SAMPLES queries (the field rule up to FIELD_SAMPLE per source), ~0.5 s of a hover at a
- * million papers (docs/scaling.md). Until the bars a passage needs are drawn in the background,
+ * million papers (docs/related.md, docs/benchmarks.md). Until the bars a passage needs are drawn in the background,
  * it is answered from the library's smaller sources alone (the bundled corpus, the user's own
  * libraries), whose bars are drawn at once; at 100k papers a bar is ~40-80 ms, drawn on the request.
  */
@@ -303,7 +303,6 @@ export class Ranker {
     this.onDrawn = onDrawn;
     this.stale = stale;
     try {
-      await this.warmCompletion(() => this.pause());
       await this.drawAhead(() => this.pause());
     } catch (err) {
       if (err !== STALE) throw err;
@@ -329,7 +328,12 @@ export class Ranker {
   }
 
   private async drawAhead(turn: () => Promise<void>): Promise<void> {
-    // A sentence's lengths first (hovers, completion's rows from elsewhere), then the field bars, then the rest.
+    // The small sources' field bars first (a provisional answer's field rule: Ranker.undrawn; ~2 ms
+    // a query at a million papers), the completion passes, a sentence's lengths (hovers, completion's
+    // rows from elsewhere), the large sources' field bars, then the rest.
+    const small = this.index.sources.filter((s) => s.papers <= this.drawOnRequest);
+    for (const s of small) await this.drawFieldBar(s, turn);
+    await this.warmCompletion(turn);
     const bar = this.libraryNull(undefined);
     const lengths = ChanceBar.lengths(WARM_WORDS);
     const sentences = lengths.filter((n) => n >= SENTENCE_WORDS[0] && n <= SENTENCE_WORDS[1]);
@@ -341,7 +345,7 @@ export class Ranker {
       }
     };
     await drawLengths(sentences);
-    for (const s of this.index.sources) await this.drawFieldBar(s, turn);
+    for (const s of this.index.sources) if (!small.includes(s)) await this.drawFieldBar(s, turn);
     await drawLengths(lengths.filter((n) => !sentences.includes(n)));
   }
 
