@@ -265,6 +265,7 @@ export class ChanceBar {
   async draw(length: number, turn: () => Promise<unknown> = () => new Promise((resolve) => setImmediate(resolve))): Promise<number> {
     if (this.bag.length < this.minWords || length < 1) return 0;
     const bucket = bucketOf(length);
+    if (this.bars.has(bucket)) return this.bars.get(bucket)!;
     const tops: number[] = [];
     for (const passage of this.passages(bucket)) {
       await turn();

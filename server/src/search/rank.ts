@@ -243,13 +243,17 @@ export class Ranker {
     const key = [words, setKey(asked.within), document?.id, document && this.proseWords(document.prose), document?.cites?.join('\u0002')].join('\u0001');
     if (this.scheduled.has(key)) return;
     this.scheduled.add(key);
+    // What is drawn meanwhile (by a request, warm or a job before) costs no pause here: many passages (a document's lenses) ask at once.
     const draw = async () => {
       const turn = () => this.pause();
-      if (document && (document.cites ?? []).length >= FIELD_MIN_CITES) {
+      if (document && !this.fieldKnown(document, asked.within)) {
         const cites = document.cites!;
         for (const s of this.index.sources.filter((s) => s.corpus && (!asked.within || asked.within.has(s.id)))) {
           await this.drawFieldBar(s, turn);
-          for (const i of pickedCites(cites)) if (!(document.citeKeys?.[i] !== undefined && this.index.holds(s.id, document.citeKeys[i]))) (await turn(), this.citedTop(cites[i], s.id));
+          for (const i of pickedCites(cites)) {
+            if (document.citeKeys?.[i] !== undefined && this.index.holds(s.id, document.citeKeys[i])) continue;
+            if (!this.citedTops.has(`${s.id}\u0000${cites[i]}`)) (await turn(), this.citedTop(cites[i], s.id));
+          }
         }
       }
       const within = document ? this.inFieldSources(document, asked.within) : asked.within;
@@ -280,6 +284,7 @@ export class Ranker {
   /** A source's field bar (gate.ts fieldBar), one query per `turn`; nothing when it is drawn (here or by a request meanwhile). */
   private async drawFieldBar(s: SearchIndex['sources'][number], turn: () => Promise<void>): Promise<void> {
     const barKey = `${s.id}\u0000${s.hash}`;
+    if (this.fieldBars.has(barKey)) return;
     const tops: number[] = [];
     for (const query of this.fieldQueries(s.id)) {
       await turn();
