@@ -19,7 +19,8 @@
 // With --shared (a shared corpus in PostgreSQL, docs/postgresql.md), the URL goes into
 // litlens.corpora; litlens/search and litlens/related are measured too. --no-bundled turns the
 // bundled corpus off (the server's memory with only the shared corpus). --pace MS waits MS before
-// each hover on a new sentence (a reader's pace; the wait is not timed).
+// each hover on a new sentence (a reader's pace; the wait is not timed). With --corpus, litlens/related
+// is asked on new sentences too, and the answers holding corpus papers are counted.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -179,6 +180,15 @@ async function main(): Promise<void> {
       }, pace));
       // The corpus's own sentences: a hover without its papers is one answered before its gate's bars were drawn (Ranker.undrawn).
       console.log(`  ${answered} of ${runs} hovers listed papers, ${withCorpus} of them papers of the corpus`);
+      // Show Related Papers on a sentence not asked before (the same ranking as the hover, no document).
+      const others = corpusSentences(corpus, 2 * runs).slice(runs);
+      let j = 0;
+      let held = 0;
+      show('litlens/related (a new sentence each)', await time(runs, async () => {
+        const hits = await client.request<{ key: string }[]>('litlens/related', { text: others[j++], limit: 10 });
+        if (hits.some((h) => h.key.startsWith('arXiv:'))) held++;
+      }, pace));
+      console.log(`  ${held} of ${runs} answers held corpus papers`);
     }
     if (shared) {
       // A shared corpus keeps its answers (a repeated request is answered from memory): every
