@@ -63,6 +63,26 @@ describe('language server: an arXiv snapshot in litlens.corpora', function () {
     assert.ok(progressMessages().some((m) => /arxiv\.jsonl: [\d,]+ papers/.test(m)), progressMessages().join('\n'));
   });
 
+  it('draws the related gate\'s bars once the corpus joins, before any request, and saves them beside its saved index', async () => {
+    // No request has been sent: the ranker over the corpus and its warm start when the corpus joins.
+    assert.equal(client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics').length, 0);
+    const dir = path.join(ws, '.cache', 'corpora');
+    const saved = () => {
+      for (const id of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+        const file = path.join(dir, id, 'gate-bars.json');
+        if (!fs.existsSync(file)) continue;
+        const bars = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: [string, { fieldBars: unknown[]; libraryNull: unknown[] }][] };
+        const last = bars.entries.at(-1)?.[1];
+        if (last && last.fieldBars.length > 0 && last.libraryNull.length > 0) return last;
+      }
+      return null;
+    };
+    // Waits on the file (written as warm draws, at most every 2 s), bounded by the test's timeout.
+    let bars = saved();
+    while (!bars) (await new Promise((resolve) => setTimeout(resolve, 100)), (bars = saved()));
+    assert.ok(bars.libraryNull.length >= 5, `${bars.libraryNull.length} lengths' library null saved`);
+  });
+
   it('searches the corpus: a kept paper by its title, never one outside the categories', async () => {
     const wanted = paperOf(kept.find((r) => (r.categories as string).startsWith('cs.LG') && r.doi && r['journal-ref'])!);
     const hits = await client.request<{ key: string; title: string; source: string; year?: number }[]>('litlens/search', { query: wanted.title, limit: 5 });

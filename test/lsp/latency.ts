@@ -18,7 +18,9 @@
 // too, built cold or opened from the saved index (run twice with the same --cache for both).
 // With --shared (a shared corpus in PostgreSQL, docs/postgresql.md), the URL goes into
 // litlens.corpora; litlens/search and litlens/related are measured too. --no-bundled turns the
-// bundled corpus off (the server's memory with only the shared corpus).
+// bundled corpus off (the server's memory with only the shared corpus). --pace MS waits MS before
+// each hover on a new sentence (a reader's pace; the wait is not timed). With --corpus, litlens/related
+// is asked on new sentences too, and the answers holding corpus papers are counted.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -41,17 +43,22 @@ function serverCpuMs(): number {
   }
 }
 
-/** p50 and p95 of `runs` round trips, and the server's CPU per request (on a busy machine, what the server itself spent). */
-async function time(runs: number, f: () => Promise<unknown>): Promise<{ p50: number; p95: number; cpu: number }> {
+/**
+ * p50 and p95 of `runs` round trips, the first one, and the server's CPU per request (on a busy
+ * machine, what the server itself spent; with `pause`, the server's work in the pauses too).
+ */
+async function time(runs: number, f: () => Promise<unknown>, pause = 0): Promise<{ p50: number; p95: number; first: number; cpu: number }> {
   const times: number[] = [];
   const cpu = serverCpuMs();
   for (let i = 0; i < runs; i++) {
+    if (pause) await new Promise((resolve) => setTimeout(resolve, pause)); // not timed
     const t = process.hrtime.bigint();
     await f();
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
+  const first = times[0]!;
   times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(runs * 0.5)]!, p95: times[Math.min(runs - 1, Math.floor(runs * 0.95))]!, cpu: (serverCpuMs() - cpu) / runs };
+  return { p50: times[Math.floor(runs * 0.5)]!, p95: times[Math.min(runs - 1, Math.floor(runs * 0.95))]!, first, cpu: (serverCpuMs() - cpu) / runs };
 }
 
 /** The server process's resident memory now and at its peak, in MB (Linux only; null elsewhere). */
@@ -145,7 +152,8 @@ async function main(): Promise<void> {
       const hovers = await hoversDuring(client, uri, text, updated);
       console.log(`re-reading and re-indexing ${path.basename(file)}: ${Date.now() - t} ms; meanwhile ${hovers}`);
     }
-    const show = (name: string, r: { p50: number; p95: number; cpu?: number }) => console.log(`${name.padEnd(34)} p50 ${r.p50.toFixed(2)} ms   p95 ${r.p95.toFixed(2)} ms${r.cpu === undefined || Number.isNaN(r.cpu) ? '' : `   server CPU ${r.cpu.toFixed(1)} ms/request`}`);
+    const show = (name: string, r: { p50: number; p95: number; first?: number; cpu?: number }) =>
+      console.log(`${name.padEnd(34)} p50 ${r.p50.toFixed(2)} ms   p95 ${r.p95.toFixed(2)} ms${r.first === undefined ? '' : `   first ${r.first.toFixed(1)} ms`}${r.cpu === undefined || Number.isNaN(r.cpu) ? '' : `   server CPU ${r.cpu.toFixed(1)} ms/request`}`);
     show('completion \\cite{ (context ranked)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{}', 6) })));
     show('completion \\cite{mast (typed)', await time(runs, () => client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '\\cite{mastering', 10) })));
     show('hover on a key', await time(runs, () => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'smith2020graphs', 3) })));
@@ -160,10 +168,27 @@ async function main(): Promise<void> {
       await client.open(prose, 'latex', proseText(sentences[0]));
       let i = 0;
       let version = 1;
-      show('hover on prose (a new sentence each)', await time(runs, async () => {
+      // --pace MS: a reader's pause before each hover (not timed): the server draws what the gate still lacks meanwhile.
+      const pace = Number(arg('--pace') ?? 0);
+      let answered = 0;
+      let withCorpus = 0;
+      show(`hover on prose (a new sentence each${pace ? `, ${pace} ms apart` : ''})`, await time(runs, async () => {
         await client.notify('textDocument/didChange', { textDocument: { uri: uriOf(prose), version: ++version }, contentChanges: [{ text: proseText(sentences[i++]) }] });
-        await client.request('textDocument/hover', { textDocument: { uri: uriOf(prose) }, position: { line: 2, character: 3 } });
-      }));
+        const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uriOf(prose) }, position: { line: 2, character: 3 } });
+        if (hover) answered++;
+        if (/`arXiv:/.test(hover?.contents.value ?? '')) withCorpus++;
+      }, pace));
+      // The corpus's own sentences: a hover without its papers is one answered before its gate's bars were drawn (Ranker.undrawn).
+      console.log(`  ${answered} of ${runs} hovers listed papers, ${withCorpus} of them papers of the corpus`);
+      // Show Related Papers on a sentence not asked before (the same ranking as the hover, no document).
+      const others = corpusSentences(corpus, 2 * runs).slice(runs);
+      let j = 0;
+      let held = 0;
+      show('litlens/related (a new sentence each)', await time(runs, async () => {
+        const hits = await client.request<{ key: string }[]>('litlens/related', { text: others[j++], limit: 10 });
+        if (hits.some((h) => h.key.startsWith('arXiv:'))) held++;
+      }, pace));
+      console.log(`  ${held} of ${runs} answers held corpus papers`);
     }
     if (shared) {
       // A shared corpus keeps its answers (a repeated request is answered from memory): every

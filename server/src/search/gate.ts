@@ -242,6 +242,11 @@ export class ChanceBar {
     return this.bag.length;
   }
 
+  /** True when bar(length) answers without a query (drawn, or no null to draw). */
+  has(length: number): boolean {
+    return this.bag.length < this.minWords || length < 1 || this.bars.has(bucketOf(length));
+  }
+
   /** What the top paper of a random passage of `length` words scores (CHANCE_QUANTILE); 0 when the prose has too few words to judge. */
   bar(length: number): number {
     if (this.bag.length < this.minWords || length < 1) return 0;
@@ -252,16 +257,18 @@ export class ChanceBar {
   }
 
   /**
-   * As bar(), one passage per event-loop turn, so that requests are answered between them (at a
-   * million papers one passage of a paragraph's length takes tens of ms, its bar hundreds). A
-   * request that needs the bar meanwhile draws it itself (the same passages: the same bar).
+   * As bar(), one passage per event-loop turn (`turn`: what is awaited before each), so that requests
+   * are answered between them (at a million papers one passage of a paragraph's length takes tens
+   * of ms, its bar hundreds). A request that needs the bar meanwhile draws it itself (the same
+   * passages: the same bar).
    */
-  async draw(length: number): Promise<number> {
+  async draw(length: number, turn: () => Promise<unknown> = () => new Promise((resolve) => setImmediate(resolve))): Promise<number> {
     if (this.bag.length < this.minWords || length < 1) return 0;
     const bucket = bucketOf(length);
+    if (this.bars.has(bucket)) return this.bars.get(bucket)!;
     const tops: number[] = [];
     for (const passage of this.passages(bucket)) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await turn();
       const drawn = this.bars.get(bucket);
       if (drawn !== undefined) return drawn;
       tops.push(this.topScore(passage));

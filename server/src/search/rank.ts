@@ -67,6 +67,28 @@ const WARM_PAUSE_MS = 300;
 /** How many gated answers are kept (a few lists of hits each: the passages just asked about). */
 const ANSWERS = 64;
 
+/** How many cited titles' top scores are kept (Ranker.citedTop: a number each; a few documents' bibliographies). */
+const CITED_TOPS = 4096;
+
+/** Completions Ranker.warm asks before drawing bars (each tens of ms at a million papers, ~1 s in all). */
+const WARM_COMPLETIONS = 24;
+
+/** The passage lengths of most sentences, whose library null Ranker.warm draws first. */
+const SENTENCE_WORDS = [6, 60] as const;
+
+/**
+ * A library of more papers than this draws no gate bar on a request (Ranker.undrawn): a bar is
+ * NULL_SAMPLES queries (the field rule up to FIELD_SAMPLE per source), ~0.5 s of a hover at a
+ * million papers (docs/related.md, docs/benchmarks.md). Until the bars a passage needs are drawn
+ * in the background, it is answered from the library's smaller sources alone (the bundled corpus,
+ * the user's own libraries), whose bars are drawn at once; at 100k papers a bar (16 queries of
+ * ~3-5 ms) is drawn on the request.
+ */
+export const DRAW_ON_REQUEST = 200_000;
+
+/** Thrown by Ranker.pause once the ranker is no longer used: whatever draws stops. */
+const STALE = new Error('stale');
+
 export class Ranker {
   constructor(
     readonly index: SearchIndex,
@@ -76,6 +98,8 @@ export class Ranker {
     readonly shared: readonly SharedCorpus[] = [],
     /** How long an awaited answer waits for a shared corpus (SHARED_DEADLINE_MS). */
     readonly sharedDeadlineMs = SHARED_DEADLINE_MS,
+    /** Libraries of more papers answer provisionally until their bars are drawn (DRAW_ON_REQUEST). */
+    readonly drawOnRequest = DRAW_ON_REQUEST,
   ) {}
 
   private readonly chance = new Map<string, ChanceBar>();
@@ -89,6 +113,14 @@ export class Ranker {
   private probed: GateBars['probe'] | undefined;
   /** Per document (id, cited titles, sources): the sources whose field it is in. */
   private readonly fields = new Map<string, ReadonlySet<string>>();
+  /** Per source and cited title: its top score against the source (citedTop). */
+  private readonly citedTops = new Map<string, number>();
+  /** Bars a provisional answer asked for (by what they are drawn for), drawn one query per pause (drawLater). */
+  private readonly scheduled = new Set<string>();
+  private drawing: Promise<void> = Promise.resolve();
+  /** Warm's callbacks (a bar drawn: saved; the ranker replaced: nothing more drawn), for drawLater's bars too. */
+  private onDrawn: (() => void) | undefined;
+  private stale: (() => boolean) | undefined;
 
   /**
    * The sources (of `within`, or all) whose field the document is in; `within` when all are, or when
@@ -101,13 +133,12 @@ export class Ranker {
     if (cites.length < FIELD_MIN_CITES) return within;
     const asked = this.index.sources.filter((s) => !within || within.has(s.id));
     const sources = asked.filter((s) => s.corpus);
-    const key = `${document.id}\u0001${cites.join('\u0002')}\u0001${sources.map((s) => `${s.id}:${s.hash}`).join('\u0000')}`;
+    const key = fieldKey(document, sources);
     let kept = this.fields.get(key);
     if (!kept) {
-      const step = Math.max(1, cites.length / FIELD_SAMPLE);
-      const picked = Array.from({ length: Math.min(FIELD_SAMPLE, cites.length) }, (_, i) => Math.floor(i * step));
+      const picked = pickedCites(cites);
       // A cited paper the source holds itself (even where the document's .bib copy stands for it) is in its field.
-      const citedTop = (i: number, id: string) => (document.citeKeys?.[i] !== undefined && this.index.holds(id, document.citeKeys[i]) ? 1 : this.titleTop(cites[i], id));
+      const citedTop = (i: number, id: string) => (document.citeKeys?.[i] !== undefined && this.index.holds(id, document.citeKeys[i]) ? 1 : this.citedTop(cites[i], id));
       kept = new Set(
         sources
           .filter((s) => {
@@ -121,6 +152,14 @@ export class Ranker {
       remember(this.fields, key, kept);
     }
     return kept.size === sources.length ? within : new Set([...asked.filter((s) => !s.corpus).map((s) => s.id), ...kept]);
+  }
+
+  /** titleTop of a cited title, kept (the field rule asks it again for each source set; Ranker.drawLater draws them ahead). */
+  private citedTop(title: string, id: string): number {
+    const key = `${id}\u0000${title}`;
+    let top = this.citedTops.get(key);
+    if (top === undefined) remember(this.citedTops, key, (top = this.titleTop(title, id)), CITED_TOPS);
+    return top;
   }
 
   /** The top score of a title against one source, without the paper `exclude` (the field rule's query). */
@@ -137,8 +176,13 @@ export class Ranker {
    * The lexical related rule: the gate weighed against the library null, and when the passage's
    * document is given, the field rule and the document null.
    */
-  private lexicalRelated(text: string, asked: RelatedLimits): Hit[] {
+  private lexicalRelated(text: string, asked: RelatedLimits, answer: { provisional?: boolean } = {}): Hit[] {
     if (asked.threshold <= 0) return this.index.related(text, asked);
+    const smaller = this.undrawn(text, asked);
+    if (smaller) {
+      answer.provisional = true;
+      return smaller.size === 0 ? [] : this.lexicalRelated(text, { ...asked, within: smaller });
+    }
     let options = asked;
     if (asked.document !== undefined) {
       const within = this.inFieldSources(asked.document, asked.within);
@@ -159,6 +203,98 @@ export class Ranker {
   }
 
   /**
+   * When the library asked is over drawOnRequest papers and a bar this passage's gate needs is not
+   * drawn yet (the field rule for its document, the library null or the document null for its
+   * length): the smaller sources to answer from meanwhile (the largest left out until the rest is
+   * within drawOnRequest; [] when none is), and the bars are drawn in the background (drawLater).
+   * Undefined when the whole answer is ready to be given (or cheap enough to draw now).
+   */
+  private undrawn(text: string, asked: RelatedLimits): ReadonlySet<string> | undefined {
+    const searched = this.index.sources.filter((s) => !asked.within || asked.within.has(s.id));
+    if (papersOf(searched) <= this.drawOnRequest) return undefined;
+    const words = wordsIn(text);
+    const document = asked.document;
+    if (!document || this.fieldKnown(document, asked.within)) {
+      const within = document ? this.inFieldSources(document, asked.within) : asked.within;
+      if (within?.size === 0) return undefined;
+      const documentNull = document && this.documentNull(document, within);
+      if (this.libraryNull(within).has(words) && (!documentNull || documentNull.has(words))) return undefined;
+    }
+    this.drawLater(words, asked);
+    const smaller = new Set<string>();
+    let papers = 0;
+    for (const s of [...searched].sort((a, b) => a.papers - b.papers)) if ((papers += s.papers) <= this.drawOnRequest) smaller.add(s.id);
+    return smaller;
+  }
+
+  /** True when the field rule has judged the document over these sources (or will not: too few citations). */
+  private fieldKnown(document: NonNullable<RelatedLimits['document']>, within: ReadonlySet<string> | undefined): boolean {
+    if ((document.cites ?? []).length < FIELD_MIN_CITES) return true;
+    return this.fields.has(fieldKey(document, this.index.sources.filter((s) => s.corpus && (!within || within.has(s.id)))));
+  }
+
+  /**
+   * Draws what a passage of `words` words asked as `asked` needs (undrawn), one query per pause as
+   * warm does, after the bars asked for before: the document's field rule (each source's field bar,
+   * its cited titles' scores), then the library null and the document null for that length.
+   */
+  private drawLater(words: number, asked: RelatedLimits): void {
+    const document = asked.document;
+    const key = [words, setKey(asked.within), document?.id, document && this.proseWords(document.prose), document?.cites?.join('\u0002')].join('\u0001');
+    if (this.scheduled.has(key)) return;
+    this.scheduled.add(key);
+    // What is drawn meanwhile (by a request, warm or a job before) costs no pause here: many passages (a document's lenses) ask at once.
+    const draw = async () => {
+      const turn = () => this.pause();
+      if (document && !this.fieldKnown(document, asked.within)) {
+        const cites = document.cites!;
+        for (const s of this.index.sources.filter((s) => s.corpus && (!asked.within || asked.within.has(s.id)))) {
+          await this.drawFieldBar(s, turn);
+          for (const i of pickedCites(cites)) {
+            if (document.citeKeys?.[i] !== undefined && this.index.holds(s.id, document.citeKeys[i])) continue;
+            if (!this.citedTops.has(`${s.id}\u0000${cites[i]}`)) (await turn(), this.citedTop(cites[i], s.id));
+          }
+        }
+      }
+      const within = document ? this.inFieldSources(document, asked.within) : asked.within;
+      if (within?.size === 0) return;
+      await this.libraryNull(within).draw(words, turn);
+      const documentNull = document && this.documentNull(document, within);
+      if (documentNull) await documentNull.draw(words, turn);
+    };
+    this.drawing = this.drawing
+      .then(draw)
+      .then(() => this.onDrawn?.())
+      .catch(() => {}) // stale: nothing more is drawn for this ranker
+      .finally(() => this.scheduled.delete(key));
+  }
+
+  /** Resolves once the bars provisional answers asked for so far are drawn (drawLater; tests and benchmarks). */
+  async barsDrawn(): Promise<void> {
+    for (let last; last !== this.drawing; ) await (last = this.drawing);
+  }
+
+  /** Waits for a pause in the requests (WARM_PAUSE_MS without one); throws STALE once the ranker is no longer used. */
+  private async pause(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let quiet; (quiet = performance.now() - this.asked) < WARM_PAUSE_MS; ) await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS - quiet));
+    if (this.stale?.()) throw STALE;
+  }
+
+  /** A source's field bar (gate.ts fieldBar), one query per `turn`; nothing when it is drawn (here or by a request meanwhile). */
+  private async drawFieldBar(s: SearchIndex['sources'][number], turn: () => Promise<void>): Promise<void> {
+    const barKey = `${s.id}\u0000${s.hash}`;
+    if (this.fieldBars.has(barKey)) return;
+    const tops: number[] = [];
+    for (const query of this.fieldQueries(s.id)) {
+      await turn();
+      if (this.fieldBars.has(barKey)) return;
+      tops.push(query());
+    }
+    if (!this.fieldBars.has(barKey)) (this.fieldBars.set(barKey, fieldBar(tops)), this.onDrawn?.());
+  }
+
+  /**
    * Draws what the gate needs of the library alone, one query per event-loop turn between other
    * work: each source's field bar (gate.ts fieldBar) and the whole library's null (gate.ts
    * ChanceBar) for every passage length up to WARM_WORDS. Called when an index is ready, so the
@@ -170,37 +306,53 @@ export class Ranker {
     // One query per turn, and none while requests come in (a typist's keystrokes, a hover): the
     // longest a request can wait behind warm is one query that began in a pause. Once `stale` says
     // so (the ranker is no longer used), nothing more is drawn.
-    const stopped = new Error('stale');
-    const turn = async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      for (let quiet; (quiet = performance.now() - this.asked) < WARM_PAUSE_MS; ) await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS - quiet));
-      if (stale?.()) throw stopped;
-    };
+    this.onDrawn = onDrawn;
+    this.stale = stale;
     try {
-      await this.drawAhead(turn, onDrawn);
+      await this.drawAhead(() => this.pause());
     } catch (err) {
-      if (err !== stopped) throw err;
+      if (err !== STALE) throw err;
     }
   }
 
-  private async drawAhead(turn: () => Promise<void>, onDrawn?: () => void): Promise<void> {
-    for (const s of this.index.sources) {
-      const barKey = `${s.id}\u0000${s.hash}`;
-      const tops: number[] = [];
-      for (const query of this.fieldQueries(s.id)) {
-        await turn();
-        if (this.fieldBars.has(barKey)) break;
-        tops.push(query());
-      }
-      if (!this.fieldBars.has(barKey)) (this.fieldBars.set(barKey, fieldBar(tops)), onDrawn?.());
-    }
-    const bar = this.libraryNull(undefined);
-    for (const length of ChanceBar.lengths(WARM_WORDS)) {
-      const before = bar.drawn().length;
+  /**
+   * Completion's ranking passes asked WARM_COMPLETIONS times, one per pause, before any bar: typed
+   * starts of the largest source's own title words (four letters, two: the restricted MaxScore
+   * passes, the kept common prefixes) with another title as the sentence. V8 compiles a pass after
+   * some calls: at a million papers the first `\cite{deep lear` took 62 ms, later ones 5-24 ms.
+   */
+  private async warmCompletion(turn: () => Promise<void>): Promise<void> {
+    const largest = [...this.index.sources].sort((a, b) => b.papers - a.papers)[0];
+    if (!largest) return;
+    const titles = this.index.sample(largest.id, WARM_COMPLETIONS + 1).map((p) => p.title);
+    for (let i = 0; i + 1 < titles.length; i++) {
+      const word = titles[i].match(/\p{L}{4,}/u)?.[0];
+      if (!word) continue;
       await turn();
-      await bar.draw(length);
-      if (bar.drawn().length !== before) onDrawn?.();
+      this.index.completion(word.slice(0, i % 3 === 2 ? 2 : 4), titles[i + 1], { limit: 20 });
     }
+  }
+
+  private async drawAhead(turn: () => Promise<void>): Promise<void> {
+    // The small sources' field bars first (a provisional answer's field rule: Ranker.undrawn; ~2 ms
+    // a query at a million papers), the completion passes, a sentence's lengths (hovers, completion's
+    // rows from elsewhere), the large sources' field bars, then the rest.
+    const small = this.index.sources.filter((s) => s.papers <= this.drawOnRequest);
+    for (const s of small) await this.drawFieldBar(s, turn);
+    await this.warmCompletion(turn);
+    const bar = this.libraryNull(undefined);
+    const lengths = ChanceBar.lengths(WARM_WORDS);
+    const sentences = lengths.filter((n) => n >= SENTENCE_WORDS[0] && n <= SENTENCE_WORDS[1]);
+    const drawLengths = async (which: number[]) => {
+      for (const length of which) {
+        if (bar.has(length)) continue;
+        await bar.draw(length, turn);
+        this.onDrawn?.();
+      }
+    };
+    await drawLengths(sentences);
+    for (const s of this.index.sources) if (!small.includes(s)) await this.drawFieldBar(s, turn);
+    await drawLengths(lengths.filter((n) => !sentences.includes(n)));
   }
 
   /** The bars drawn so far of the library alone (field bars, the library null), to be saved (GateBars). */
@@ -250,9 +402,16 @@ export class Ranker {
     return bar;
   }
 
+  /** wordsIn of a document's prose, kept for the last one (code lenses ask once per paragraph of the same document). */
+  private proseWords(prose: string): number {
+    if (this.lastProse?.prose !== prose) this.lastProse = { prose, words: wordsIn(prose) };
+    return this.lastProse.words;
+  }
+  private lastProse: { prose: string; words: number } | undefined;
+
   /** What random passages of the document's own words score against the library; null when it has too few words. */
   private documentNull(document: NonNullable<RelatedLimits['document']>, within: ReadonlySet<string> | undefined): ChanceBar | null {
-    const words = wordsIn(document.prose);
+    const words = this.proseWords(document.prose);
     if (words < NULL_MIN_WORDS) return null;
     const key = `${[...(within ?? [])].join('\u0000')}\u0001${document.id}`;
     let bar = this.chance.get(key);
@@ -349,8 +508,13 @@ export class Ranker {
 
   private relatedLocalNow(text: string, options: RelatedLimits): { hits: Hit[]; final: boolean } {
     const vector = this.fuses ? this.semantic!.queryVectorIfReady(text) : undefined;
-    if (!vector) return { hits: this.lexicalRelated(text, options), final: !this.fuses };
-    return { hits: this.semantic!.relatedWith(vector, this.lexicalRelated(text, { ...options, limit: depth(options.limit) }), options), final: true };
+    // A provisional answer (the library's smaller sources while bars are drawn) is not final either.
+    const answer: { provisional?: boolean } = {};
+    if (!vector) {
+      const hits = this.lexicalRelated(text, options, answer);
+      return { hits, final: !this.fuses && !answer.provisional };
+    }
+    return { hits: this.semantic!.relatedWith(vector, this.lexicalRelated(text, { ...options, limit: depth(options.limit) }, answer), options), final: !answer.provisional };
   }
 
   /** The search box (SearchIndex.searchBox); an answer from the context ranking is fused with meaning. */
@@ -393,6 +557,22 @@ export function remember<V>(map: Map<string, V>, key: string, value: V, most = C
 /** A set's members as one string key, in their order ('' for none). */
 function setKey(set: ReadonlySet<string> | undefined): string {
   return set ? `${set.size}\u0000${[...set].join('\u0000')}` : '';
+}
+
+/** The papers of some sources together. */
+function papersOf(sources: readonly { papers: number }[]): number {
+  return sources.reduce((n, s) => n + s.papers, 0);
+}
+
+/** The field rule's cache key: the document, its cited titles, the corpora judged. */
+function fieldKey(document: NonNullable<RelatedLimits['document']>, corpora: SearchIndex['sources']): string {
+  return `${document.id}\u0001${(document.cites ?? []).join('\u0002')}\u0001${corpora.map((s) => `${s.id}:${s.hash}`).join('\u0000')}`;
+}
+
+/** The cited entries the field rule ranks: up to FIELD_SAMPLE, evenly spread. */
+function pickedCites(cites: readonly string[]): number[] {
+  const step = Math.max(1, cites.length / FIELD_SAMPLE);
+  return Array.from({ length: Math.min(FIELD_SAMPLE, cites.length) }, (_, i) => Math.floor(i * step));
 }
 
 /** Words of a passage, as the chance bar counts them. */

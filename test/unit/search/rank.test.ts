@@ -126,6 +126,65 @@ describe('search: the ranking rule', () => {
     assert.equal(queries, 0, 'warm finds every bar drawn');
   });
 
+  describe('a library over drawOnRequest papers, before its bars are drawn', () => {
+    const own: Paper[] = [
+      { key: 'own-planning', title: 'Planning with a learned dynamics model in Atari games', authors: ['Moss, Eli'], origin: { file: 'own.bib', line: 1, kind: 'bibtex' } },
+      ...[
+        'Glacier retreat in alpine valleys over the last century',
+        'Meltwater pathways beneath a temperate glacier in spring',
+        'Surface mass balance of mountain glaciers from repeated surveys',
+        'Debris cover and its effect on the ablation of valley glaciers',
+        'Ice flow velocities measured with satellite radar interferometry',
+        'Snow accumulation patterns across a high alpine cirque',
+      ].map((title, i): Paper => ({ key: `own-glaciers-${i}`, title, authors: ['Moss, Eli'], origin: { file: 'own.bib', line: 9 + i, kind: 'bibtex' } })),
+    ];
+    let library: SearchIndex;
+    // Queries that search the large source (the bundled corpus here): what a bar costs at a million papers.
+    let large = 0;
+    let spy: SearchIndex;
+    before(async () => {
+      library = SearchIndex.fromSources([
+        { id: 'corpus', papers: await corpusPapers(), kind: 'corpus' },
+        { id: 'own.bib', papers: own, kind: 'workspace' },
+      ]);
+      spy = Object.create(library, { related: { value: (text: string, o: { within?: ReadonlySet<string> }) => (!o.within || o.within.has('corpus') ? large++ : 0, library.related(text, o)) } });
+    });
+    const small = (r: Ranker) => new Ranker(r.index, null, [], undefined, own.length);
+    const cites = () => library.sample('corpus', 6).map((p) => p.title);
+
+    for (const [name, document] of [
+      ['a text alone', undefined],
+      ['a passage of a document the field rule judges (its cited titles)', { id: 'paper.tex', prose: '' }],
+    ] as const) {
+      it(`${name}: answered at once from the smaller sources, no bar drawn over the large one; the whole answer once the bars are drawn in a pause`, async function () {
+        this.timeout(30000);
+        const doc = document && { ...document, cites: cites() };
+        const ranker = small(new Ranker(spy));
+        large = 0;
+        const first = ranker.relatedNow(SENTENCE, { ...limits, document: doc });
+        assert.equal(large, 0, 'no query over the large source');
+        assert.equal(first.final, false, 'a provisional answer: code lenses ask again');
+        assert.deepEqual(keys(first.hits), ['own-planning']);
+        assert.deepEqual(await ranker.related(SENTENCE, { ...limits, document: doc }).then(keys), ['own-planning']);
+        await ranker.barsDrawn();
+        assert.ok(large >= 16, `the bars drawn in the background: ${large} queries`);
+        const whole = ranker.relatedNow(SENTENCE, { ...limits, document: doc });
+        assert.equal(whole.final, true);
+        // What a ranker that draws every bar on the request answers.
+        assert.deepEqual(keys(whole.hits), keys(new Ranker(library).relatedNow(SENTENCE, { ...limits, document: doc }).hits));
+        assert.ok(whole.hits.some((h) => !h.paper.key.startsWith('own-')), 'the corpus joins the answer');
+      });
+    }
+
+    it('a library within drawOnRequest draws its bars on the request, as before', () => {
+      const ranker = new Ranker(spy);
+      large = 0;
+      const answer = ranker.relatedNow(SENTENCE, limits);
+      assert.ok(large > 16);
+      assert.equal(answer.final, true);
+    });
+  });
+
   it('a passage asked again the same way is answered from memory, the same answer', () => {
     let queries = 0;
     const spy = Object.create(index, { related: { value: (text: string, o: object) => (queries++, index.related(text, o)) } });

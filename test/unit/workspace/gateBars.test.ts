@@ -27,7 +27,8 @@ describe('workspace/gateBars: the gate\'s bars kept by library content', () => {
     assert.notEqual(gateKey(hiding), key);
   });
 
-  it('saves and reads the newest entries; a damaged file reads as none', async () => {
+  it('saves and reads the newest entries; a damaged file reads as none', async function () {
+    this.timeout(20000); // warm draws ~550 queries: seconds on a loaded machine
     const index = SearchIndex.fromSources([{ id: 'corpus', papers: await corpusPapers(), kind: 'corpus' }]);
     const ranker = new Ranker(index);
     await ranker.warm();
