@@ -14,6 +14,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 interface Plan {
   'Execution Time': number;
+  'Planning Time': number;
   Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number };
 }
 
@@ -31,26 +32,27 @@ async function main(): Promise<void> {
   };
   for (const [kind, texts] of Object.entries(kinds)) {
     // Context candidates (any word) and typed ones (title, authors, key words) apart.
-    const stats = new Map<string, { ms: number[]; buffers: number[]; shown: boolean }>();
+    const stats = new Map<string, { ms: number[]; planning: number[]; buffers: number[]; shown: boolean }>();
     for (const text of texts) {
       caught.length = 0;
       await (kind === 'related' ? shared.related(text, { limit: 10 }) : shared.search(text, 10));
       for (const q of caught) {
-        const name = `${kind}, ${/:\*ABD/.test(String(q.params[0])) ? 'typed words' : 'context terms'}`;
-        const s = stats.get(name) ?? { ms: [], buffers: [], shown: !process.argv.includes('--plan') };
+        const name = `${kind}, ${q.sql.includes('litlens.top') ? 'lists' : /:\*ABD/.test(String(q.params[0])) ? 'typed words' : 'context terms'}`;
+        const s = stats.get(name) ?? { ms: [], planning: [], buffers: [], shown: !process.argv.includes('--plan') };
         stats.set(name, s);
-        const plan = ((await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.sql}`, q.params)).rows[0]['QUERY PLAN'] as Plan[])[0];
+        const plan = ((await db.query(`EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON) ${q.sql}`, q.params)).rows[0]['QUERY PLAN'] as Plan[])[0];
         s.ms.push(plan['Execution Time']);
+        s.planning.push(plan['Planning Time']);
         s.buffers.push(plan.Plan['Shared Hit Blocks'] + plan.Plan['Shared Read Blocks']);
         if (!s.shown) {
           s.shown = true;
           console.log(`${name}: "${text.slice(0, 60)}…"`);
-          for (const r of (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params)).rows) console.log(`  ${r['QUERY PLAN']}`);
+          for (const r of (await db.query(`EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${q.sql}`, q.params)).rows) console.log(`  ${r['QUERY PLAN']}`);
         }
       }
     }
     for (const [name, s] of stats) {
-      console.log(`${name}: ${s.ms.length} queries, execution median ${median(s.ms).toFixed(1)} ms (max ${Math.max(...s.ms).toFixed(1)}), buffers median ${median(s.buffers)} (max ${Math.max(...s.buffers)})`);
+      console.log(`${name}: ${s.ms.length} queries, execution median ${median(s.ms).toFixed(1)} ms (max ${Math.max(...s.ms).toFixed(1)}), planning median ${median(s.planning).toFixed(1)} ms (max ${Math.max(...s.planning).toFixed(1)}), buffers median ${median(s.buffers)} (max ${Math.max(...s.buffers)})`);
     }
   }
   await db.end();
