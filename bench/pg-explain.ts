@@ -12,10 +12,21 @@ const url = urlArg('bench/pg-explain.ts --url postgresql://… [--queries 30] [-
 const howMany = Number(arg('--queries', '30'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
+interface Node {
+  'Node Type': string;
+  'Actual Rows': number;
+  'Shared Hit Blocks': number;
+  'Shared Read Blocks': number;
+  Plans?: Node[];
+}
 interface Plan {
   'Execution Time': number;
-  Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number };
+  'Planning Time': number;
+  Plan: Node;
 }
+
+/** Rows the plan's heap scans returned (the candidates ranked in SQL). */
+const heapRows = (n: Node): number => (/Heap Scan|Seq Scan/.test(n['Node Type']) ? n['Actual Rows'] : 0) + (n.Plans ?? []).reduce((a, c) => a + heapRows(c), 0);
 
 async function main(): Promise<void> {
   const { shared, db } = await openBoth(url);
@@ -31,26 +42,28 @@ async function main(): Promise<void> {
   };
   for (const [kind, texts] of Object.entries(kinds)) {
     // Context candidates (any word) and typed ones (title, authors, key words) apart.
-    const stats = new Map<string, { ms: number[]; buffers: number[]; shown: boolean }>();
+    const stats = new Map<string, { ms: number[]; planning: number[]; buffers: number[]; rows: number[]; shown: boolean }>();
     for (const text of texts) {
       caught.length = 0;
       await (kind === 'related' ? shared.related(text, { limit: 10 }) : shared.search(text, 10));
       for (const q of caught) {
-        const name = `${kind}, ${/:\*ABD/.test(String(q.params[0])) ? 'typed words' : 'context terms'}`;
-        const s = stats.get(name) ?? { ms: [], buffers: [], shown: !process.argv.includes('--plan') };
+        const name = `${kind}, ${q.sql.includes('litlens.top') ? 'lists' : /:\*ABD/.test(String(q.params[0])) ? 'typed words' : 'context terms'}`;
+        const s = stats.get(name) ?? { ms: [], planning: [], buffers: [], rows: [], shown: !process.argv.includes('--plan') };
         stats.set(name, s);
-        const plan = ((await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.sql}`, q.params)).rows[0]['QUERY PLAN'] as Plan[])[0];
+        const plan = ((await db.query(`EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON) ${q.sql}`, q.params)).rows[0]['QUERY PLAN'] as Plan[])[0];
         s.ms.push(plan['Execution Time']);
+        s.planning.push(plan['Planning Time']);
+        s.rows.push(heapRows(plan.Plan));
         s.buffers.push(plan.Plan['Shared Hit Blocks'] + plan.Plan['Shared Read Blocks']);
         if (!s.shown) {
           s.shown = true;
           console.log(`${name}: "${text.slice(0, 60)}…"`);
-          for (const r of (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params)).rows) console.log(`  ${r['QUERY PLAN']}`);
+          for (const r of (await db.query(`EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${q.sql}`, q.params)).rows) console.log(`  ${r['QUERY PLAN']}`);
         }
       }
     }
     for (const [name, s] of stats) {
-      console.log(`${name}: ${s.ms.length} queries, execution median ${median(s.ms).toFixed(1)} ms (max ${Math.max(...s.ms).toFixed(1)}), buffers median ${median(s.buffers)} (max ${Math.max(...s.buffers)})`);
+      console.log(`${name}: ${s.ms.length} queries, execution median ${median(s.ms).toFixed(1)} ms (max ${Math.max(...s.ms).toFixed(1)}), planning median ${median(s.planning).toFixed(1)} ms (max ${Math.max(...s.planning).toFixed(1)}), buffers median ${median(s.buffers)} (max ${Math.max(...s.buffers)}), heap rows median ${median(s.rows)} (max ${Math.max(...s.rows)})`);
     }
   }
   await db.end();

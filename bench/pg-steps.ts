@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   (pool as unknown as { query: typeof send }).query = async (sql, params) => {
     const t = performance.now();
     const result = await send(sql, params);
-    const kind = sql.includes('litlens.terms') ? 'statistics' : !sql.includes('ts_rank') ? 'whole entries' : /:\*ABD/.test(String(params[0])) ? 'typed candidates' : 'context candidates';
+    const kind = sql.includes('litlens.terms') ? 'statistics' : sql.includes('litlens.top') ? 'lists candidates' : !sql.includes('ts_rank') ? 'whole entries' : /:\*ABD/.test(String(params[0])) ? 'typed candidates' : 'context candidates';
     trips.push({ kind, ms: performance.now() - t });
     return result;
   };

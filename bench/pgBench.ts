@@ -28,13 +28,13 @@ export async function openBoth(url: string): Promise<{ shared: SharedCorpus; db:
   return { shared, db };
 }
 
-/** The candidate queries (those ranking with ts_rank) the corpus sends, caught on their way to its pool; empty the array between requests. */
+/** The candidate queries (those ranking with ts_rank, and the lists' of litlens.top) the corpus sends, caught on their way to its pool; empty the array between requests. */
 export function catchCandidates(shared: SharedCorpus): { sql: string; params: unknown[] }[] {
   const caught: { sql: string; params: unknown[] }[] = [];
   const pool = (shared as unknown as { pool: pg.Pool }).pool;
   const send = pool.query.bind(pool) as (sql: string, params: unknown[]) => Promise<pg.QueryResult>;
   (pool as unknown as { query: typeof send }).query = (sql, params) => {
-    if (sql.includes('ts_rank')) caught.push({ sql, params });
+    if (sql.includes('ts_rank') || sql.includes('litlens.top')) caught.push({ sql, params });
     return send(sql, params);
   };
   return caught;

@@ -22,7 +22,6 @@ import type pg from 'pg';
 import type { Paper, PaperList } from '../library/paper';
 import { FIELD_MIN_CITES, FIELD_SAMPLE, fieldBar, inField as inFieldOf } from '../search/gate';
 import { MAX_CONTEXT_TERMS, SearchIndex, type CollectionStatistics, type Hit, type RelatedOptions } from '../search/index';
-import { encodeSegment } from '../search/persist';
 import { segmentBuilder, type StoredTerms } from '../search/segment';
 import { STOPWORDS, contentTerms, fold, stem, tokenize } from '../search/text';
 import { checkUrl, connect, describeError, displayUrl, readMeta, topDf, type SharedMeta } from './schema';
@@ -59,6 +58,13 @@ const ORDER_TERMS = MAX_CONTEXT_TERMS;
  * {0.33, 0.33, 0.67, 1} 0.833, {0.1, 0.5, 0.5, 1} 0.848, {0.1, 0.7, 0.7, 1} 0.842, {0.1, 1, 0.5, 1} 0.745.
  */
 const CONTEXT_LABEL_WEIGHTS = '{0.1,0.5,0.5,1.0}';
+/**
+ * Candidates are ordered by idf classes this wide (one ts_rank call a class, not a term: 32 calls a
+ * row cost a quarter of the query). At 1M, 100 abstract sentences and the eval's 116 citing sentences
+ * and paragraphs (bench/pg-overlap.ts --only context, seed 1): top-10 overlap 0.844 / 0.678 each term
+ * apart, 0.842 / 0.678 in classes of 1; the candidate query 0.90 of its time (bench, 16 sentences x 3).
+ */
+const IDF_CLASS = 1;
 /**
  * Costs in µs of finding rows holding typed words at 1M (PostgreSQL 15, the table cached; EXPLAIN
  * ANALYZE at load ~4): a posting the GIN index collects, a heap row it rechecks, a row a scan reads.
@@ -284,14 +290,12 @@ export class SharedCorpus {
     if (terms.length === 0) return [];
     const n = Math.max(1, stats.papers);
     const stems = [...new Set(contentTerms(text).map((t) => t.stem))];
-    const { rows } = await this.query<{ id: string; entry: Paper | null; line: number; terms: string[] }>(
-      `SELECT p.id, ${entryColumn(entry)}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
-       FROM (SELECT u.id FROM litlens.top t JOIN unnest($1::text[], $2::float8[]) q(stem, w) ON q.stem = t.stem, unnest(t.ids, t.impacts) u(id, impact)
-             GROUP BY u.id ORDER BY sum(u.impact * q.w) DESC LIMIT $4) best
-       JOIN litlens.papers p ON p.id = best.id`,
+    return this.candidateRows(
+      `SELECT u.id FROM litlens.top t JOIN unnest($1::text[], $2::float8[]) q(stem, w) ON q.stem = t.stem, unnest(t.ids, t.impacts) u(id, impact)
+       GROUP BY u.id ORDER BY sum(u.impact * q.w) DESC LIMIT $4`,
       [terms.map((t) => t.s), terms.map((t) => Math.log(1 + n / (t.df + 0.5))), stems, CANDIDATES],
+      entry,
     );
-    return rows.map((r) => ({ paper: this.candidatePaper(r.id, r.entry, r.line, entry), stored: storedTerms(r.terms) }));
   }
 
   /**
@@ -384,8 +388,8 @@ export class SharedCorpus {
     // entries (Entry): only the papers an answer shows are fetched whole (wholeHits), so a request
     // no longer parses 200 abstracts (garbage the server's heap grew for).
     if (entry === 'none' && rankOn === 'tsv' && column === 'tsv') {
-      const { rows } = await this.query<{ id: string; line: number; terms: string[] }>(
-        `SELECT id, line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(t) WHERE lexeme = ANY($3)) AS terms
+      const { rows } = await this.query<{ id: string; line: number; terms: string }>(
+        `SELECT id, line, ${STORED('t')} AS terms
          FROM (SELECT id, line, t FROM (SELECT id, source, line, tsv || ''::tsvector AS t FROM litlens.papers WHERE tsv @@ $1::tsquery LIMIT ${maxRows}) c
                ORDER BY ${order} DESC, line, source LIMIT $2) best`,
         [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q)],
@@ -407,12 +411,21 @@ export class SharedCorpus {
           UNION ALL
           SELECT * FROM ${indexed} i WHERE (SELECT count(*) FROM s) < ${maxRows})`
       : indexed;
-    const { rows } = await this.query<{ id: string; entry: Paper; line: number; terms: string[] }>(
-      `SELECT p.id, ${entryColumn(entry)}, p.line, ARRAY(SELECT lexeme || ' ' || positions[1] FROM unnest(p.tsv) WHERE lexeme = ANY($3)) AS terms
-       FROM (SELECT id FROM ${matching} c
-             ORDER BY ${order} DESC, line, source LIMIT $2) best
-       JOIN litlens.papers p ON p.id = best.id`,
+    return this.candidateRows(
+      `SELECT id FROM ${matching} c ORDER BY ${order} DESC, line, source LIMIT $2`,
       [tsquery, CANDIDATES, stems, ...weighted.map((t) => t.q), ...(plan.index === tsquery ? [] : [plan.index])],
+      entry,
+    );
+  }
+
+  /**
+   * The candidates whose ids the query `best` selects ($3: the stems of the text they are ranked
+   * for), each with its entry as `entry` asks and its stored impacts of those stems.
+   */
+  private async candidateRows(best: string, params: unknown[], entry: Entry): Promise<Candidate[]> {
+    const { rows } = await this.query<{ id: string; entry: Paper | null; line: number; terms: string }>(
+      `SELECT p.id, ${entryColumn(entry)}, p.line, ${STORED('p.tsv')} AS terms FROM (${best}) best JOIN litlens.papers p ON p.id = best.id`,
+      params,
     );
     return rows.map((r) => ({ paper: this.candidatePaper(r.id, r.entry, r.line, entry), stored: storedTerms(r.terms) }));
   }
@@ -457,7 +470,8 @@ export class SharedCorpus {
     const seg = builder.finish('candidates', unique);
     const index = SearchIndex.fromSources([]);
     const source = { id: this.name, papers: unique, hash: 'candidates', kind: 'corpus' as const };
-    index.setEncodedSource(source, { id: this.name, hash: 'candidates', chunks: [{ hash: 'candidates', papers: unique.length, bytes: encodeSegment(seg) }], verified: true });
+    // The segment as built (`decoded`): no bytes encoded to be decoded again.
+    index.setEncodedSource(source, { id: this.name, hash: 'candidates', chunks: [{ hash: 'candidates', papers: unique.length, bytes: new Uint8Array(0) }], verified: true, decoded: [seg] });
     index.setStatistics(stats);
     return index;
   }
@@ -728,14 +742,20 @@ interface Candidate {
   stored: StoredTerms;
 }
 
-/** Lexemes with their one position ('stem impact') as terms and impacts. */
-function storedTerms(pairs: readonly string[]): StoredTerms {
+/**
+ * SQL: the lexemes of the tsvector `tsv` among the stems $3, as a tsvector (its text: `'stem':impact`
+ * and the label). ts_delete twice (what is not a stem, from the vector) runs in C: unnesting every
+ * lexeme to compare it took 46 µs a row, this 17.5 (100k papers, 4,000 rows, load ~6).
+ */
+const STORED = (tsv: string) => `ts_delete(${tsv}, tsvector_to_array(ts_delete(${tsv}, $3::text[])))::text`;
+
+/** A stored tsvector's text (`'stem':impact[label] …`, quotes and backslashes doubled) as terms and impacts. */
+export function storedTerms(vector: string): StoredTerms {
   const terms: string[] = [];
   const impacts: number[] = [];
-  for (const pair of pairs) {
-    const space = pair.lastIndexOf(' ');
-    terms.push(pair.slice(0, space));
-    impacts.push(Number(pair.slice(space + 1)));
+  for (const m of vector.matchAll(/'((?:[^'\\]|''|\\.)*)':(\d+)/g)) {
+    terms.push(m[1].replace(/''/g, "'").replace(/\\(.)/g, '$1'));
+    impacts.push(Number(m[2]));
   }
   return { terms, impacts };
 }
@@ -745,12 +765,20 @@ function relatedKey(text: string, options: RelatedOptions): string {
   return JSON.stringify(['related', text, options.limit, options.threshold, options.relative, options.exclude ? [...options.exclude].sort() : []]);
 }
 
-/** The text's terms as ordering weights: idf times each one's ts_rank (field weights), BM25F without term frequencies. */
+/** The text's terms as ordering weights: idf times each one's ts_rank (field weights), BM25F without term frequencies; one ts_rank per idf class. */
 function weightsOf(text: string, stats: CollectionStatistics): { q: string; w: number }[] {
   const n = Math.max(1, stats.papers);
-  return termsOf(text, stats)
+  const each = termsOf(text, stats)
     .slice(0, ORDER_TERMS)
     .map((t) => ({ q: quote(t.s), w: Math.log(1 + n / (t.df + 0.5)) }));
+  // ts_rank of an OR query is its terms' ranks summed over their count: the terms of one idf class
+  // (rounded to IDF_CLASS) go in one call, its weight the class times their number.
+  const classes = new Map<number, string[]>();
+  for (const t of each) {
+    const w = Math.max(IDF_CLASS, Math.round(t.w / IDF_CLASS) * IDF_CLASS);
+    classes.set(w, [...(classes.get(w) ?? []), t.q]);
+  }
+  return [...classes].map(([w, qs]) => ({ q: qs.join(' | '), w: w * qs.length }));
 }
 
 /** The text's known stems with their document frequencies, rarest first. */
