@@ -3,7 +3,7 @@
 // threshold) and scored on the tenth; the held-out hints of the ten folds are pooled. Reads the tune
 // half only: the test half is for reporting the chosen rule once (npm run eval:uncited).
 //
-//   npm run eval:uncited:cv -- [DIR] [--extra DIR2] [--no-corpus] [--rows FILE] [--only REGEX] [--folds]
+//   npm run eval:uncited:cv -- [DIR] [--extra DIR2] [--no-corpus] [--rows FILE] [--only REGEX] [--folds] [--papers]
 //
 // --extra DIR2: the papers of DIR2 (same layout, kept outside the project) join the tune half as
 // further folds; each one's other libraries are the shared papers' .bib files (eval/uncited.ts).
@@ -15,7 +15,8 @@
 // precision at recall ≥ 0.25 when each held-out score is read as its margin over its fold's
 // threshold (the rule's precision-recall curve, out of fold). Then each rule's out-of-fold curve at
 // recall ≥ 0.15 … 0.40, and its wrong hints whose paragraph held a citing sentence (the one-hint-
-// per-paragraph pick's cost).
+// per-paragraph pick's cost). --papers: each rule's held-out hints per paper at its fold's threshold
+// (candidates, citing, the recall one hint per paragraph allows at most, hints, precision, recall).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HINT_GATE } from '../server/src/features/hintGate';
@@ -97,6 +98,13 @@ function rowsOf(h: HintCase, paper: number): Row[] {
   return out;
 }
 
+/** ln(the paper's candidate sentences), per row: a threshold that moves with the document's length. */
+function lengthLogs(rows: readonly Row[]): number[] {
+  const n = new Map<number, number>();
+  for (const r of rows) n.set(r.paper, (n.get(r.paper) ?? 0) + 1);
+  return rows.map((r) => Math.log(n.get(r.paper)!));
+}
+
 /** ln(1 + how many of the paper's sentences have the same first key), per row, for one other-library weight. */
 function topicLogs(rows: readonly Row[], ow: number): number[] {
   const counts = new Map<string, number>();
@@ -137,16 +145,16 @@ interface Pick {
   top3: boolean;
 }
 
-/** One hint per paragraph: its best sentence (with keys), as pickHints. */
-function picks(rows: readonly Row[], scores: readonly number[], keysOf: (r: Row) => string[]): Pick[] {
-  const best = new Map<string, number>();
+/** One hint per paragraph: its best sentence (with keys), as pickHints; `cap` (of the paragraph's candidate sentences) allows more. */
+function picks(rows: readonly Row[], scores: readonly number[], keysOf: (r: Row) => string[], cap: (sentences: number) => number = () => 1): Pick[] {
+  const by = new Map<string, number[]>();
+  const size = new Map<string, number>();
   rows.forEach((r, i) => {
-    if (!keysOf(r).length) return;
     const id = `${r.paper}\n${r.paragraph}`;
-    const b = best.get(id);
-    if (b === undefined || scores[i]! > scores[b]!) best.set(id, i);
+    size.set(id, (size.get(id) ?? 0) + 1);
+    if (keysOf(r).length) by.set(id, [...(by.get(id) ?? []), i]);
   });
-  return [...best.values()].map((i) => {
+  return [...by].flatMap(([id, list]) => list.sort((a, b) => scores[b]! - scores[a]!).slice(0, cap(size.get(id)!))).map((i) => {
     const r = rows[i]!;
     return { score: scores[i]!, right: r.truth.length > 0, original: `${r.paper}\n${r.original}`, top3: keysOf(r).slice(0, 3).some((k) => r.truth.includes(k)) };
   });
@@ -193,6 +201,8 @@ interface Fitted {
   keys?: (r: Row) => string[];
   ow: number;
   describe: string;
+  /** Hints allowed per paragraph (picks' cap; default one). */
+  perParagraph?: (sentences: number) => number;
 }
 type Rule = { name: string; fit: (train: readonly Row[], citing: number) => Fitted };
 
@@ -305,6 +315,8 @@ interface Transfer {
    * issue's 0.25 so that a paper not fitted on, whose closeness runs lower, still reaches it.
    */
   recallTarget?: number;
+  /** Hints allowed in a paragraph of n candidate sentences (default one, as pickHints with perParagraph 1). */
+  perParagraph?: (sentences: number) => number;
 }
 
 /** Each value less its paper's mean, over its paper's standard deviation (rows with keys only count). */
@@ -331,7 +343,8 @@ function logisticRule(name: string, features: string[], lambdaOrTransfer: number
     const topic = topicLogs(rows, ow);
     const over = overDocument(rows, ow);
     const titled = features.includes('titled') ? titledScores(rows) : [];
-    const raw = rows.map((r, i) => features.map((f) => (f === 'topic' ? topic[i]! : f === 'overDoc' ? over[i]! : f === 'titled' ? titled[i]! : f === 'citable' ? citableCues(r.text) : r.x[f]!)));
+    const length = features.includes('length') ? lengthLogs(rows) : [];
+    const raw = rows.map((r, i) => features.map((f) => (f === 'topic' ? topic[i]! : f === 'overDoc' ? over[i]! : f === 'titled' ? titled[i]! : f === 'length' ? length[i]! : f === 'citable' ? citableCues(r.text) : r.x[f]!)));
     for (const [j, f] of features.entries()) {
       if (!t0.calibrate?.includes(f)) continue;
       const z = zWithinPaper(rows, raw.map((x) => x[j]!), has);
@@ -371,12 +384,12 @@ function logisticRule(name: string, features: string[], lambdaOrTransfer: number
         }
       }
       const scoreQF = (rows: readonly Row[]) => withFloor(rows, withQuota(rows, score(rows), q, has), fl, has);
-      const picked = picks(train, scoreQF(train), keysAt(ow));
+      const picked = picks(train, scoreQF(train), keysAt(ow), t0.perParagraph);
       const t = (t0.macro ? bestMacroPoint(picked, train, citing) : bestPoint(curve(picked, citing), t0.recallTarget)).threshold;
       // In the features' own units: a hint when Σ weight × feature ≥ the threshold (the intercept moved into it).
       const raw = features.map((f, j) => `${f}: ${(m.w[j + 1]! / m.sd[j]!).toFixed(6)}`).join(', ');
       const intercept = m.w[0]! - features.reduce((a, _, j) => a + (m.w[j + 1]! * m.mean[j]!) / m.sd[j]!, 0);
-      return { score: (rows) => scoreQF(rows).map((s) => s - t), ow, keys: t0.titledFirst ? titledFirst(ow) : undefined, describe: `${raw}; intercept ${intercept.toFixed(4)}; threshold ${t0.docZ ? `${t.toFixed(6)} (z within the paper)` : (t - intercept).toFixed(6)}${q < Infinity ? `; at most ${q} of a paper's paragraphs` : ''}${fl ? `; at least ${fl} of them` : ''}` };
+      return { perParagraph: t0.perParagraph, score: (rows) => scoreQF(rows).map((s) => s - t), ow, keys: t0.titledFirst ? titledFirst(ow) : undefined, describe: `${raw}; intercept ${intercept.toFixed(4)}; threshold ${t0.docZ ? `${t.toFixed(6)} (z within the paper)` : (t - intercept).toFixed(6)}${q < Infinity ? `; at most ${q} of a paper's paragraphs` : ''}${fl ? `; at least ${fl} of them` : ''}` };
     },
   };
 }
@@ -451,6 +464,23 @@ function citingByPaper(rows: readonly Row[]): Map<number, number> {
   return new Map([...new Set(rows.map((r) => r.paper))].map((k) => [k, citingOfPaper[k] ?? 0]));
 }
 
+/**
+ * Per held-out paper at its fold's threshold: candidate sentences, citing sentences, the recall one
+ * hint per paragraph allows at most (paragraphs with a citing candidate / citing), hints, precision,
+ * recall; longest papers first.
+ */
+function paperTable(r: CvResult, rows: readonly Row[], citing: readonly number[], names: readonly string[]): string {
+  const per = perPaper(r.held, 0);
+  const lines = citing.map((c, k) => {
+    const mine = rows.filter((x) => x.paper === k);
+    const ceiling = new Set(mine.filter((x) => x.truth.length).map((x) => x.paragraph)).size;
+    const e = per.get(k) ?? { hints: 0, right: 0, hit: new Set<string>(), top3: 0 };
+    const cells = [mine.length, c, c ? (ceiling / c).toFixed(3) : '-', e.hints, e.hints ? (e.right / e.hints).toFixed(3) : '-', c ? (e.hit.size / c).toFixed(3) : '-'];
+    return { n: mine.length, line: `    ${names[k]!.padEnd(24)} ${cells.map((x) => String(x).padStart(7)).join(' ')}` };
+  });
+  return [`    ${'held-out paper'.padEnd(24)} ${['cands', 'citing', 'ceiling', 'hints', 'prec', 'recall'].map((x) => x.padStart(7)).join(' ')}`, ...lines.sort((a, b) => b.n - a.n).map((l) => l.line)].join('\n');
+}
+
 /** The threshold with the best macro precision at macro recall ≥ 0.25 and top-3 ≥ 0.6. */
 function bestMacroPoint(picked: readonly Pick[], rows: readonly Row[], _citing: number): Point {
   const tagged = tagPapers(picked, rows);
@@ -477,6 +507,8 @@ interface CvResult {
   shared: Point;
   extra: Point;
   folds: string[];
+  /** The held-out picks, each with its paper (its fold's score margin). */
+  held: (Pick & { paper: number })[];
 }
 
 function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number[]): CvResult {
@@ -489,7 +521,7 @@ function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number
     const test = rows.filter((r) => r.paper === k);
     const f = rule.fit(train, citing.reduce((a, c, i) => (i === k ? a : a + c), 0));
     const scores = f.score(test);
-    held.push(...picks(test, scores, f.keys ?? keysAt(f.ow)));
+    held.push(...picks(test, scores, f.keys ?? keysAt(f.ow), f.perParagraph));
     folds.push(f.describe);
     const best = new Map<number, number>();
     test.forEach((r, i) => keysAt(f.ow)(r).length && scores[i]! >= 0 && (best.get(r.paragraph) === undefined || scores[i]! > scores[best.get(r.paragraph)!]!) && best.set(r.paragraph, i));
@@ -506,7 +538,7 @@ function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number
     curve(tagPapers(held, rows).filter((p) => keep(p.paper)), citing.reduce((a, c, i) => (keep(i) ? a + c : a), 0))
       .filter((p) => p.recall >= 0.25)
       .reduce((a, b) => (b.precision > a.precision ? b : a), none);
-  return { name: rule.name, points, misplaced, atThreshold, atRecall, macro, shared: within((k) => k < sharedPapers), extra: within((k) => k >= sharedPapers), folds };
+  return { name: rule.name, points, misplaced, atThreshold, atRecall, macro, shared: within((k) => k < sharedPapers), extra: within((k) => k >= sharedPapers), folds, held: tagPapers(held, rows) };
 }
 
 const base: HandGate = { ...FORMER, threshold: 0.89, cueWeight: 0.35, ownCueWeight: 0.1, topicWeight: 0 };
@@ -570,6 +602,17 @@ export const RULES: Rule[] = [
   logisticRule('logistic, 8 (simple + titled, citable), λ 100, fit at recall 0.3', SIMPLE, { lambda: 100, recallTarget: 0.3 }),
   logisticRule('logistic, 8 (simple + titled, citable), λ 100, fit at recall 0.28', SIMPLE, { lambda: 100, recallTarget: 0.28 }),
   logisticRule(`logistic, ${FULL.length} + both, λ 100, fit at recall 0.28`, [...FULL, 'citable', 'titled'], { lambda: 100, recallTarget: 0.28 }),
+  // Issue 22, long documents: a length-aware threshold (ln of the paper's candidate sentences as a feature).
+  logisticRule(`logistic, ${FULL.length} + both + length, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled', 'length'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`logistic, ${FULL.length} + both + length, λ 30`, [...FULL, 'citable', 'titled', 'length'], 30),
+  // Issue 22, long documents: more than one hint in a long paragraph.
+  logisticRule(`logistic, ${FULL.length} + both, λ 30, fit at recall 0.3, 2 per paragraph`, [...FULL, 'citable', 'titled'], { lambda: 30, recallTarget: 0.3, perParagraph: () => 2 }),
+  logisticRule(`logistic, ${FULL.length} + both, λ 30, fit at recall 0.3, 2 in ≥ 5 sentences`, [...FULL, 'citable', 'titled'], { lambda: 30, recallTarget: 0.3, perParagraph: (n) => (n >= 5 ? 2 : 1) }),
+  logisticRule(`logistic, ${FULL.length} + both, λ 30, fit at recall 0.3, 3 per paragraph`, [...FULL, 'citable', 'titled'], { lambda: 30, recallTarget: 0.3, perParagraph: () => 3 }),
+  logisticRule(`logistic, ${FULL.length} + both, λ 30, fit at recall 0.3, any per paragraph`, [...FULL, 'citable', 'titled'], { lambda: 30, recallTarget: 0.3, perParagraph: () => Infinity }),
+  logisticRule(`logistic, ${FULL.length} + both, λ 30, 2 per paragraph`, [...FULL, 'citable', 'titled'], { lambda: 30, perParagraph: () => 2 }),
+  logisticRule(`logistic, ${FULL.length} + both, λ 100, fit at recall 0.3, 2 per paragraph`, [...FULL, 'citable', 'titled'], { lambda: 100, recallTarget: 0.3, perParagraph: () => 2 }),
+  logisticRule(`logistic, ${FULL.length} + both, λ 30, fit at recall 0.3, 1 per 4 sentences`, [...FULL, 'citable', 'titled'], { lambda: 30, recallTarget: 0.3, perParagraph: (n) => Math.max(1, Math.floor(n / 4)) }),
 ];
 
 async function main(argv: string[]): Promise<number> {
@@ -620,6 +663,7 @@ async function main(argv: string[]): Promise<number> {
     const b = r.atRecall;
     console.log(`${r.name.padEnd(43)} | ${a.precision.toFixed(3)} ${a.recall.toFixed(3)} ${a.top3.toFixed(3)} ${String(a.hints).padStart(4)} | ${b.precision.toFixed(3)} (${b.recall.toFixed(3)}, ${b.top3.toFixed(3)}) | macro ${r.macro.precision.toFixed(3)} ${r.macro.recall.toFixed(3)}${extra.length ? ` | shared ${r.shared.precision.toFixed(3)} (${r.shared.top3.toFixed(2)}) extra ${r.extra.precision.toFixed(3)} (${r.extra.top3.toFixed(2)})` : ''}`);
     if (argv.includes('--folds')) for (const [k, f] of r.folds.entries()) console.log(`    without ${tune[k]!.name}: ${f}`);
+    if (argv.includes('--papers')) console.log(paperTable(r, rows, citing, tune.map((p) => p.name)));
   }
   const levels = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4];
   console.log(`\nheld-out precision-recall curves: the best pooled precision at recall ≥ ${levels.join(', ')} (top-3 there); wrong hints at the fitted thresholds whose paragraph had a citing candidate`);
@@ -631,7 +675,7 @@ async function main(argv: string[]): Promise<number> {
   const total = citing.reduce((a, c) => a + c, 0);
   for (const rule of rules) {
     const f = rule.fit(rows, total);
-    const p = [...curve(picks(rows, f.score(rows), f.keys ?? keysAt(f.ow)), total)].reverse().find((x) => x.threshold >= 0);
+    const p = [...curve(picks(rows, f.score(rows), f.keys ?? keysAt(f.ow), f.perParagraph), total)].reverse().find((x) => x.threshold >= 0);
     console.log(`  ${rule.name}: ${f.describe}\n    in sample: ${p ? `${p.precision.toFixed(3)} ${p.recall.toFixed(3)} ${p.top3.toFixed(3)} ${p.hints}` : 'no hint'}`);
   }
   return 0;
