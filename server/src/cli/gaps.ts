@@ -13,10 +13,10 @@ import { openLibrary, openRanker, tableLines } from './io';
 
 export const gaps: Command = {
   summary: "papers of the libraries a document does not cite, closest to its paragraphs first",
-  usage: [
-    '--file F [--section N] [--json] [--limit N] [--library PATH]... [--no-corpus] [--corpus FILE]... [--cache DIR]',
-    '   (the document\'s own bibliography files, as it names them, are read too and ranked first;',
-    '    --section N: only the Nth section heading of the document, 1-based; --json: [{key, title, score, section, line}])',
+  usage: ['--file F [--section N] [--json] [--limit N] [--library PATH]... [--no-corpus] [--corpus FILE]... [--cache DIR]'],
+  notes: [
+    "The document's own bibliography files, as it names them, are read too and ranked first.",
+    '--section N: only the Nth section heading of the document, 1-based; --json: [{key, title, score, section, line}].',
   ],
   run: runGaps,
 };
@@ -58,9 +58,8 @@ async function runGaps(args: string[]): Promise<number> {
   else if (rows.length === 0) process.stderr.write('litlens gaps: every paper close to this document is cited (or nothing in the libraries is close)\n');
   else {
     const aligned = !!process.stdout.isTTY;
-    const shown = (text: string, max: number) => (aligned ? trimText(text, max) : text);
-    const table = [['score', 'key', 'line', 'section', 'title'], ...rows.map((r) => [r.score.toFixed(3), r.key, String(r.line), shown(r.section, 32), shown(r.title, 80)])];
-    process.stdout.write(`${tableLines(table, { aligned, right: [0, 2] }).join('\n')}\n`);
+    const table = [['score', 'key', 'line', 'section', 'title'], ...rows.map((r) => [r.score.toFixed(3), r.key, String(r.line), aligned ? trimText(r.section, 32) : r.section, r.title])];
+    process.stdout.write(`${tableLines(table, { aligned, right: [0, 2], width: process.stdout.columns }).join('\n')}\n`);
   }
   return 0;
 }

@@ -7,6 +7,7 @@ import { defaultDataDir, loadZotero, zoteroSources } from '../library/zotero/sou
 import type { Library } from '../library/library';
 import { loadLibrary } from '../library/load';
 import { formatIssue } from '../library/paper';
+import { trimText } from '../display';
 import { SearchIndex, sourcesOf, type Hit } from '../search';
 import { Ranker } from '../search/rank';
 import { defaultModel, openSemanticIndex } from '../search/semantic/oneShot';
@@ -153,22 +154,28 @@ export function hitJson(h: Hit): { key: string; title: string; score: number } {
 
 /**
  * Rows (the first is the header) as lines: tab-separated for a pipe; on a terminal each column but
- * the last padded to its widest cell (the columns in `right` aligned right), so no cell overflows.
+ * the last padded to its widest cell (the columns in `right` aligned right), so no cell overflows,
+ * and the last cut to fit `width` columns (the terminal's; at least TABLE_LAST_MIN of it is kept).
  */
-export function tableLines(rows: string[][], options: { aligned?: boolean; right?: number[] } = {}): string[] {
+export function tableLines(rows: string[][], options: { aligned?: boolean; right?: number[]; width?: number } = {}): string[] {
   if (!options.aligned) return rows.map((r) => r.join('\t'));
   const last = rows[0]!.length - 1;
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === last ? cell : options.right?.includes(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  '));
+  const before = widths.slice(0, last).reduce((n, w) => n + w + 2, 0);
+  const room = options.width ? Math.max(TABLE_LAST_MIN, options.width - before - 1) : Infinity;
+  return rows.map((r) => r.map((cell, c) => (c === last ? (cell.length > room ? trimText(cell, room - 1) : cell) : options.right?.includes(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  '));
 }
+
+/** The least of a terminal table's last column kept however narrow the terminal (tableLines). */
+const TABLE_LAST_MIN = 24;
 
 /**
  * The hits as labelled columns: a header `score key title`, then one line per paper; tab-separated
  * for a pipe, aligned with spaces on a terminal. Below `weakFrom` (an index), a line marks weaker matches.
  */
-export function hitLines(hits: Hit[], options: { aligned?: boolean; weakFrom?: number; weakNote?: string } = {}): string {
+export function hitLines(hits: Hit[], options: { aligned?: boolean; width?: number; weakFrom?: number; weakNote?: string } = {}): string {
   if (hits.length === 0) return '';
-  const out = tableLines([['score', 'key', 'title'], ...hits.map((h) => [h.score.toFixed(3), h.paper.key, h.paper.title])], { aligned: options.aligned, right: [0] });
+  const out = tableLines([['score', 'key', 'title'], ...hits.map((h) => [h.score.toFixed(3), h.paper.key, h.paper.title])], { aligned: options.aligned, right: [0], width: options.width });
   if (options.weakFrom !== undefined && options.weakFrom < hits.length) out.splice(options.weakFrom + 1, 0, `-- ${options.weakNote ?? 'weaker matches'} --`);
   return `${out.join('\n')}\n`;
 }
@@ -208,7 +215,7 @@ export async function readBatch(file: string): Promise<BatchLine[]> {
  */
 export function writeHits(hits: Hit[], json: boolean, none?: string, columns: { weakFrom?: number; weakNote?: string } = {}, library?: Library): void {
   const listed = library ? describedHits(library, hits) : hits.map(hitJson);
-  process.stdout.write(json ? `${JSON.stringify(listed, null, 2)}\n` : hitLines(hits, { ...columns, aligned: !!process.stdout.isTTY }));
+  process.stdout.write(json ? `${JSON.stringify(listed, null, 2)}\n` : hitLines(hits, { ...columns, aligned: !!process.stdout.isTTY, width: process.stdout.columns }));
   if (!json && hits.length === 0 && none) process.stderr.write(`${none}\n`);
 }
 

@@ -33,12 +33,16 @@ describe('cli: gaps', () => {
     assert.equal(missing.code, 2);
   });
 
-  it('a terminal table pads each column to its widest cell, so a long section name or key never pushes the next column', () => {
+  it('a terminal table pads each column to its widest cell, so a long section name or key never pushes the next column, and cuts the last to fit the terminal', () => {
     const rows = [['score', 'key', 'line', 'section', 'title'], ['0.912', 'a-rather-long-citation-key-2021', '6', 'Introduction', 'First'], ['0.5', 'b', '120', 'Materials, methods and the field campaign of 2019', 'Second']];
     const lines = tableLines(rows, { aligned: true, right: [0, 2] });
     const titleAt = lines.map((l, i) => l.lastIndexOf(rows[i]![4]!));
     assert.deepEqual(new Set(titleAt).size, 1, lines.join('\n'));
     assert.equal(lines[2]!.slice(0, 5), '  0.5');
     assert.deepEqual(tableLines(rows).map((l) => l.split('\t')), rows);
+    const long = [...rows, ['0.1', 'c', '7', 'Discussion', 'A title of many words '.repeat(6)]];
+    const narrow = tableLines(long, { aligned: true, right: [0, 2], width: 130 });
+    assert.ok(narrow.every((l) => l.length <= 130), narrow.join('\n'));
+    assert.ok(narrow[1]!.endsWith('First') && narrow[3]!.endsWith('…'));
   });
 });
