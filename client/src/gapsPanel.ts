@@ -6,6 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shortAuthors } from '../../server/src/display';
+import { passageAt } from '../../server/src/documents/passages';
+import { syntaxOf } from '../../server/src/documents/syntax';
 import { GapsRequest, type Gap } from '../../server/src/protocol';
 import type { Citer } from './citer';
 import { ServerDownError, message, type LitLensContext } from './context';
@@ -72,7 +74,7 @@ export class GapsPanel implements vscode.Disposable {
       error = err instanceof ServerDownError ? err.message : `LitLens: ${message(err)}`;
     }
     this.rows = (gaps ?? []).map((g) => ({ ...g, authorsText: shortAuthors(g.authors, g.moreAuthors) }));
-    await this.post({ type: 'gaps', title: scope === 'section' ? `${name}, the section at the cursor` : name, rows: this.rows, error });
+    await this.post({ type: 'gaps', title: scope === 'section' ? sectionTitle(editor, name) : name, rows: this.rows, error });
   }
 
   private post(m: ToGaps): Thenable<boolean> {
@@ -92,6 +94,9 @@ export class GapsPanel implements vscode.Disposable {
         await this.ctx.guard('Cite It There', async () => {
           const editor = await this.documentEditor();
           const done = await this.citer.insert(row.key, { editor, preserveFocus: true, passage: { position: row.passage.start, scope: 'paragraph' } });
+          // Cited now: the paper leaves the report, the rest stay where they were.
+          this.rows = this.rows.filter((r) => r !== row);
+          if (this.last?.type === 'gaps') await this.post({ ...this.last, rows: this.rows });
           await this.post({ type: 'notice', kind: 'info', text: done });
         });
         return;
@@ -140,4 +145,11 @@ export class GapsPanel implements vscode.Disposable {
   </main>`,
     });
   }
+}
+
+/** The section at the editor's cursor as the report names it: "§ Methods of paper.tex" (the file's name where no heading is above it). */
+function sectionTitle(editor: vscode.TextEditor, name: string): string {
+  const syntax = syntaxOf(editor.document.languageId);
+  const section = syntax && passageAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active), syntax).section;
+  return section ? `§ ${section.title} of ${name}` : name;
 }

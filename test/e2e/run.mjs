@@ -611,6 +611,9 @@ test('the gap report lists uncited papers with their section and line, and "Cite
   await frame.locator('.result').first().locator('button', { hasText: 'Cite it there' }).click();
   await frame.locator('#notice:not([hidden])').waitFor({ state: 'visible' });
   await shot('09d-gaps-cited');
+  // The cited paper leaves the report (it is cited now); the rest stay.
+  const left = await frame.locator('.result').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+  if (left.includes(first.key) || left.length !== rows.length - 1) throw new Error(`after citing ${first.key} the report lists ${left.join(', ')}`);
   await page.locator('.tab[aria-label*="paper.tex"]').first().click();
   await page.mouse.move(5, 5);
   await page.keyboard.press(`${mod}+S`);
