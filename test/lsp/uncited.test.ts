@@ -102,10 +102,10 @@ describe('language server over stdio: uncited-claim hints and the gap report', f
     assert.deepEqual(hints(published()[0]!.params), []);
   });
 
-  it('the quick fix "Cite KEY" writes the citation at the sentence end; the hint then goes away', async () => {
+  it('the quick fix "Cite Name Year (KEY)" writes the citation at the sentence end; the hint then goes away', async () => {
     const [hint] = hints(first);
     const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });
-    const cite = actions.find((a: any) => a.title === 'Cite moser2021lidar');
+    const cite = actions.find((a: any) => a.title === 'Cite Moser 2021 (moser2021lidar)');
     assert.ok(cite, actions.map((a: any) => a.title).join(', '));
     assert.ok(actions.filter((a: any) => a.title.startsWith('Cite ')).length <= 3);
     const doc = TextDocument.create(uri, 'latex', 1, text);
@@ -117,12 +117,12 @@ describe('language server over stdio: uncited-claim hints and the gap report', f
     assert.deepEqual(hints(after), []);
   });
 
-  it('a sentence naming the paper in words: with natbib, "Cite KEY" turns its "(2021)" into \\citeyearpar and changes nothing else', async () => {
+  it('a sentence naming the paper in words: with natbib, "Cite Name Year (KEY)" turns its "(2021)" into \\citeyearpar and changes nothing else', async () => {
     const named = text.replace('\\documentclass{article}', '\\documentclass{article}\n\\usepackage[round]{natbib}').replace('Repeated airborne lidar surveys show', 'Repeated airborne lidar surveys by Moser et al.~(2021) show');
     await client.notify('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: named }] });
     const [hint] = hints(await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.version === 3 && hints(p).length > 0));
     const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });
-    const cite = actions.find((a: any) => a.title === 'Cite moser2021lidar');
+    const cite = actions.find((a: any) => a.title === 'Cite Moser 2021 (moser2021lidar)');
     assert.ok(cite, actions.map((a: any) => a.title).join(', '));
     const edited = TextDocument.applyEdits(TextDocument.create(uri, 'latex', 3, named), cite.edit.changes[uri]);
     assert.equal(edited, named.replace('Moser et al.~(2021)', 'Moser et al.~\\citeyearpar{moser2021lidar}'));

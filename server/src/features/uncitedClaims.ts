@@ -27,6 +27,8 @@ export interface ClaimSentence extends Passage {
   paragraph: number;
   /** The title of the innermost section holding it ('' before the first heading). */
   section: string;
+  /** The keys its paragraph cites elsewhere (a hint never asks to cite them again: uncitedClaims). */
+  paragraphCites: readonly string[];
 }
 
 export interface Suggestion {
@@ -81,6 +83,26 @@ export function captionSpans(text: string, syntax: Syntax): [number, number][] {
 }
 
 /**
+ * Source spans of run-in heads: a whole sentence set in emphasis at a line's start (`*Robust to
+ * outliers.* The …`, `**Speed.**`, `\textbf{Speed.}`, `\emph{…:}`), a label rather than a claim.
+ * The emphasis must close after the sentence's own full stop or colon: `*pyABC* is used …` is prose.
+ */
+export function runInHeadSpans(text: string, syntax: Syntax): [number, number][] {
+  const spans: [number, number][] = [];
+  if (syntax === 'latex') {
+    const head = /^[ \t]*\\(?:textbf|textit|emph|textsc)\s*\{/gm;
+    for (let m = head.exec(text); m; m = head.exec(text)) {
+      const close = matchGroup(text, m.index + m[0].length - 1, text.length);
+      if (close > 0 && /[.:!?]\s*$/.test(text.slice(m.index + m[0].length, close))) spans.push([m.index, close + 1]);
+    }
+  } else {
+    const head = /^[ \t]*(?:[-+][ \t]+|\d+[.)][ \t]+)?(\*\*?|__?)(?=\S)[^\n]*?[.:!?]\1/gm;
+    for (let m = head.exec(text); m; m = head.exec(text)) spans.push([m.index, m.index + m[0].length]);
+  }
+  return spans;
+}
+
+/**
  * Source spans that state no claim: LaTeX's preamble (before `\begin{document}`) and the arguments of
  * title-page commands (`\title`, `\keywords`, `\author`, affiliations, `\date`, `\thanks`…),
  * wherever they stand; captions (captionSpans).
@@ -105,9 +127,11 @@ export const inside = (spans: readonly [number, number][], offset: number) => sp
 export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HINT_GATE): ClaimSentence[] {
   const paras = paragraphs(text, syntax);
   const all = sentences(text, syntax);
-  const cited = citedKeys(text, syntax).map((k) => k.start);
+  const citedAt = citedKeys(text, syntax);
+  const cited = citedAt.map((k) => k.start);
   const back = backMatterSpans(text, syntax);
   const noClaims = nonClaimSpans(text, syntax);
+  const heads = runInHeadSpans(text, syntax);
   const cite = syntax === 'latex' ? LATEX_CITE : PANDOC_CITE;
   const secs = sections(text, syntax);
   const out: ClaimSentence[] = [];
@@ -118,12 +142,13 @@ export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HI
     const own: Passage[] = [];
     for (; k < all.length && all[k]!.end <= p.end; k++) own.push(all[k]!);
     if (inBackMatter(back, p.start) || inside(noClaims, p.start)) continue;
+    const paragraphCites = [...new Set(citedAt.filter((c) => c.start >= p.start && c.start < end).map((c) => c.key))];
     for (const [j, s] of own.entries()) {
       // A citation belongs to the sentence up to where the next one starts (`… value~\cite{a}. Next`).
       const zoneEnd = own[j + 1]?.start ?? end;
       if (cited.some((c) => c >= s.start && c < zoneEnd) || cite.test(text.slice(s.start, zoneEnd))) continue;
-      if (inside(noClaims, s.start) || words(s.text) < gate.minWords) continue;
-      out.push({ ...s, paragraph: i, section: sectionTitleAt(secs, s.start) });
+      if (inside(noClaims, s.start) || inside(heads, s.start) || words(s.text) < gate.minWords) continue;
+      out.push({ ...s, paragraph: i, section: sectionTitleAt(secs, s.start), paragraphCites });
     }
   }
   return out;
@@ -494,7 +519,10 @@ export function uncitedClaims(ctx: FeatureContext, memo: ClaimMemo, gate: HintGa
   return picked.flatMap((i) => {
     const c = candidates[i]!;
     const s = scored[i]!;
-    const keys = shownKeys(index, s.keys, tiers, hidden);
+    const shown = shownKeys(index, s.keys, tiers, hidden);
+    // A sentence closest to a paper its paragraph cites already elaborates on it: no hint.
+    if (shown[0] !== undefined && c.paragraphCites.includes(shown[0])) return [];
+    const keys = shown.filter((k) => !c.paragraphCites.includes(k));
     return keys.length ? [{ start: c.start, end: proseEnd(doc.text, c.start, c.end), at: citationSpot(doc.text, c.end, doc.syntax), keys, score: s.score, message: hintMessage(library, keys) }] : [];
   });
 }
@@ -524,19 +552,23 @@ export function hintMessage(library: Library, keys: readonly string[]): string {
   const paper = keys[0] ? library.get(keys[0]) : undefined;
   if (!paper) return 'This sentence cites nothing; papers in your library are close to it.';
   const who = [shortAuthors(paper.authors, paper.moreAuthors), paper.year].filter(Boolean).join(' ');
-  const label = (key: string) => {
-    const p = library.get(key);
-    const name = familyOf(p?.authors[0]);
-    return name ? [name, p?.year].filter(Boolean).join(' ') : key;
-  };
   const others = keys.slice(1);
-  const more = others.length ? ` Also close: ${others.slice(0, 3).map(label).join(', ')}${others.length > 3 ? `, +${others.length - 3} more` : ''}.` : '';
+  const more = others.length ? ` Also close: ${others.slice(0, 3).map((k) => paperLabel(library, k)).join(', ')}${others.length > 3 ? `, +${others.length - 3} more` : ''}.` : '';
   return `Close to ${who ? `${who}, ` : ''}'${trimText(paper.title, 60)}' — cite it?${more}`;
+}
+
+/** A paper as a hint names it: its first author's family name and year ("Pedregosa 2011"); its key when the entry has no author. */
+export function paperLabel(library: Library | null | undefined, key: string): string {
+  const p = library?.get(key);
+  const name = familyOf(p?.authors[0]);
+  return name ? [name, p?.year].filter(Boolean).join(' ') : key;
 }
 
 export interface ClaimFix {
   hint: ClaimHint;
   key: string;
+  /** The quick fix's title: "Cite Pedregosa 2011 (scikitlearn2011)", the paper as the hint's message names it, and its key. */
+  title: string;
   /** The source span the text replaces: empty at hint.at, or the "(1988)" of "Cohen (1988)" (namedYear). */
   from: number;
   to: number;
@@ -544,18 +576,20 @@ export interface ClaimFix {
   text: string;
 }
 
-/** Quick fixes "Cite KEY" for the first three keys of each hint between offsets `from` and `to` (only their paragraphs are ranked). */
+/** Quick fixes "Cite Name Year (KEY)" for the first three keys of each hint between offsets `from` and `to` (only their paragraphs are ranked). */
 export function claimFixes(ctx: FeatureContext, memo: ClaimMemo, from: number, to: number): ClaimFix[] {
   const { doc, library } = ctx;
   return uncitedClaims(ctx, memo, HINT_GATE, { from, to })
     .filter((h) => h.end >= from && h.start <= to)
     .flatMap((hint) =>
       hint.keys.slice(0, 3).map((key) => {
+        const label = paperLabel(library, key);
+        const title = label === key ? `Cite ${key}` : `Cite ${label} (${key})`;
         const named = namedYear(doc.text, hint, library?.get(key), key, doc.syntax);
-        if (named) return { hint, key, ...named };
+        if (named) return { hint, key, title, ...named };
         const before = doc.text.slice(Math.max(0, hint.at - 500), hint.at);
         const lineEnd = doc.text.indexOf('\n', hint.at);
-        return { hint, key, from: hint.at, to: hint.at, text: citationText(before, doc.text.slice(hint.at, lineEnd < 0 ? undefined : lineEnd), key, doc.syntax) };
+        return { hint, key, title, from: hint.at, to: hint.at, text: citationText(before, doc.text.slice(hint.at, lineEnd < 0 ? undefined : lineEnd), key, doc.syntax) };
       }),
     )
     .filter((f) => f.text !== '');

@@ -197,10 +197,10 @@ export function claimDiagnostic(hint: ClaimHint, doc: TextDocument, severity: Se
   };
 }
 
-/** "Cite KEY": the citation at the sentence's end (or for the year it names), then the entry into the bibliography when it lacks it. */
+/** "Cite Name Year (KEY)": the citation at the sentence's end (or for the year it names), then the entry into the bibliography when it lacks it. */
 export function claimAction(fix: ClaimFix, doc: TextDocument, severity: Settings['uncitedClaims']): CodeAction {
   return {
-    title: `Cite ${fix.key}`,
+    title: fix.title,
     kind: CodeActionKind.QuickFix,
     diagnostics: [claimDiagnostic(fix.hint, doc, severity)],
     edit: { changes: { [doc.uri]: [{ range: rangeOf(doc, fix.from, fix.to), newText: fix.text }] } },

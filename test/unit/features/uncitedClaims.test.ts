@@ -30,6 +30,14 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.ok(starts.includes(BEES.slice(0, 22)), starts.join(' | '));
   });
 
+  it('no hint on a sentence whose closest paper its paragraph cites already (it elaborates on it); a citation in another paragraph does not count', () => {
+    const before = 'Glacier change is monitored from the air~\\cite{moser2021lidar}. ';
+    const same = DOC.replace(LIDAR, `${before}${LIDAR}`);
+    assert.deepEqual(hintedAt(same), []);
+    const elsewhere = DOC.replace('\\section{Introduction}\n', `\\section{Introduction}\n\n${before.trim()}\n`);
+    assert.deepEqual(hintedAt(elsewhere).map((s) => s.slice(0, LIDAR.length)), [LIDAR]);
+  });
+
   it("names the other close papers in the message as the quick fixes offer them, not only their count", () => {
     const library = ws.at(LIDAR).ctx.library!;
     assert.equal(
@@ -58,6 +66,22 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.deepEqual(claimSentences('\\section{Lidar surveys of alpine glaciers declined sharply between years}\n\n$a + b = c$\n', 'latex'), []);
     assert.deepEqual(uncitedClaims(ws.at(DOC, { config: { uncitedClaims: 'off' } }).ctx, new ClaimMemo()), []);
     assert.deepEqual(uncitedClaims(ws.at(DOC, { ready: false }).ctx, new ClaimMemo()), []);
+  });
+
+  it('never hints a run-in head (a whole sentence in emphasis at a line start), only the prose after it', () => {
+    const claim = 'Repeated airborne lidar surveys show that alpine glaciers declined sharply between 2000 and 2020.';
+    const label = 'Robust estimates of glacier retreat from repeated lidar surveys.';
+    const texts = (text: string, syntax: 'markdown' | 'latex') => claimSentences(text, syntax).map((c) => text.slice(c.start, c.end));
+    for (const open of ['*', '**', '_']) {
+      const md = `# Method\n\n${open}${label}${open} ${claim}\n\n- ${open}${label}${open} ${claim}\n`;
+      const got = texts(md, 'markdown');
+      assert.equal(got.length, 2, `${open}: ${got.join(' | ')}`);
+      assert.ok(got.every((t) => t.includes('alpine glaciers declined')), got.join(' | '));
+    }
+    const tex = `\\section{Method}\n\n\\textbf{${label}} ${claim}\n\n\\emph{${label}} ${claim}\n`;
+    assert.ok(texts(tex, 'latex').every((t) => t.includes('alpine glaciers declined')) && texts(tex, 'latex').length === 2);
+    // Emphasis on a name is prose: the sentence stays a candidate.
+    assert.equal(texts(`# Method\n\n*Lidar* surveys show that alpine glaciers declined sharply between 2000 and 2020.\n`, 'markdown').length, 1);
   });
 
   it('never hints the title page: the preamble, \\title, \\keywords, \\author and their like', () => {
