@@ -6,8 +6,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shortAuthors } from '../../server/src/display';
-import { passageAt } from '../../server/src/documents/passages';
-import { syntaxOf } from '../../server/src/documents/syntax';
 import { GapsRequest, type Gap } from '../../server/src/protocol';
 import type { Citer } from './citer';
 import { ServerDownError, message, type LitLensContext } from './context';
@@ -74,7 +72,7 @@ export class GapsPanel implements vscode.Disposable {
       error = err instanceof ServerDownError ? err.message : `LitLens: ${message(err)}`;
     }
     this.rows = (gaps ?? []).map((g) => ({ ...g, authorsText: shortAuthors(g.authors, g.moreAuthors) }));
-    await this.post({ type: 'gaps', title: scope === 'section' ? sectionTitle(editor, name) : name, rows: this.rows, error });
+    await this.post({ type: 'gaps', title: scope === 'section' ? sectionTitle(this.rows, name) : name, rows: this.rows, error });
   }
 
   private post(m: ToGaps): Thenable<boolean> {
@@ -147,9 +145,8 @@ export class GapsPanel implements vscode.Disposable {
   }
 }
 
-/** The section at the editor's cursor as the report names it: "§ Methods of paper.tex" (the file's name where no heading is above it). */
-function sectionTitle(editor: vscode.TextEditor, name: string): string {
-  const syntax = syntaxOf(editor.document.languageId);
-  const section = syntax && passageAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active), syntax).section;
-  return section ? `§ ${section.title} of ${name}` : name;
+/** The section report's subject: "§ Methods of paper.tex" when its rows all name one section, else "the section at the cursor in paper.tex". */
+function sectionTitle(rows: readonly GapRow[], name: string): string {
+  const one = rows[0]?.section;
+  return one && rows.every((r) => r.section === one) ? `§ ${one} of ${name}` : `the section at the cursor in ${name}`;
 }
