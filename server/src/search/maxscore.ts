@@ -78,13 +78,17 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
   const allowed = blend?.allowed;
   const bonuses = blend?.bonus;
   const bonusScale = blend?.bonusScale ?? 1;
-  // Window-local, by document: the essential terms' summed contributions, how many it holds, and
-  // the impact of each term (a row of nTerms) as scanned or looked up.
+  // Window-local, by document: the essential terms' summed contributions (while some term is
+  // non-essential) and how many it holds.
   const partial = new Float64Array(WINDOW);
-  // Float32 sums in query order, as the exhaustive loop keeps them: exact while no term is non-essential.
+  // Float32 sums in query order, as the exhaustive loop keeps them: while no term is non-essential.
   const exact = new Float32Array(WINDOW);
   const count = new Uint8Array(WINDOW);
-  const held = new Uint8Array(WINDOW * nTerms);
+  // The non-essential terms' impacts in the paper being looked up, by query term.
+  const looked = new Uint8Array(nTerms);
+  // Each essential term's first posting in the window: the few papers scored whole look their
+  // essential terms up between it and the term's cursor (a binary search).
+  const from = new Uint32Array(nTerms);
   // Which window documents the essential terms brought (a bit each): visited in document order
   // without walking every slot of the window.
   const marks = new Int32Array(WINDOW >> 5);
@@ -123,20 +127,20 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
       }
       if (ne === present.length) break; // nothing further in this part can reach the top k
       // The essential terms' postings in this window, in query order: with no term left out, the
-      // float32 sums are the exhaustive loop's.
+      // float32 sums (exact) are the exhaustive loop's; otherwise only the bound's (partial) is read.
+      const sums = ne === 0 ? exact : partial;
       for (const j of byQuery) {
         if (!essential[j]) continue;
         const end = ctx.offsets[terms[j].ids[s] + 1];
         const w = terms[j].weight;
         let i = cursor[j];
+        from[j] = i;
         for (; i < end; i++) {
           const d = docs[i] - lo;
           if (d >= WINDOW) break;
           if (allowed && !allowed[part.base + lo + d]) continue;
-          partial[d] += w * impacts[i];
-          exact[d] += w * impacts[i];
+          sums[d] += w * impacts[i];
           if (count[d]++ === 0) marks[d >> 5] |= 1 << (d & 31);
-          held[d * nTerms + j] = impacts[i];
         }
         cursor[j] = i;
       }
@@ -148,8 +152,6 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
             const sum = exact[d];
             count[d] = 0;
             exact[d] = 0;
-            partial[d] = 0;
-            clearRow(held, d * nTerms, nTerms);
             const doc = part.base + lo + d;
             if (dead[doc]) continue;
             const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
@@ -169,7 +171,6 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
           let most = count[d] + ne;
           partial[d] = 0;
           count[d] = 0;
-          exact[d] = 0;
           const doc = part.base + lo + d;
           const bonus = bonuses ? bonuses[doc] * bonusScale : 0;
           let open = !dead[doc] && (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
@@ -177,7 +178,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
           for (let e = ne - 1; e >= 0 && open; e--) {
             const j = present[e];
             const impact = advance(ctx, terms[j].ids[s], cursor, j, lo + d);
-            held[d * nTerms + j] = impact;
+            looked[j] = impact;
             ub += terms[j].weight * impact - bound[j];
             if (impact === 0) most--;
             open = (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
@@ -188,7 +189,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
             let n = 0;
             for (let j = 0; j < nTerms; j++) {
               if (terms[j].ids[s] < 0) continue;
-              const impact = held[d * nTerms + j];
+              const impact = essential[j] ? impactBetween(ctx, from[j], cursor[j], lo + d) : looked[j];
               if (impact === 0) continue;
               sum = Math.fround(sum + terms[j].weight * impact);
               n++;
@@ -196,7 +197,6 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
             const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
             if (value > 0) heap.offer(doc, value, sum, n);
           }
-          clearRow(held, d * nTerms, nTerms);
         }
       }
     }
@@ -204,9 +204,16 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
   return heap.drain(into);
 }
 
-/** Zeroes row[from, from + n) (a loop: TypedArray.fill costs more than the few terms of a row). */
-function clearRow(row: Uint8Array, from: number, n: number): void {
-  for (let i = from; i < from + n; i++) row[i] = 0;
+/** Impact of the posting of `doc` among postings [lo, end) (0 when none): a binary search. */
+function impactBetween(p: Postings<Vocabulary>, lo: number, end: number, doc: number): number {
+  const docs = p.docs;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid] < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < end && docs[lo] === doc ? p.impacts[lo] : 0;
 }
 
 /**
