@@ -1,4 +1,4 @@
-;;; eglot_test.el --- Drives LitLens from Emacs with eglot as README's snippet sets it up -*- lexical-binding: t -*-
+;;; eglot_test.el --- Drives LitLens from Emacs with eglot as docs/editors.md's snippet sets it up -*- lexical-binding: t -*-
 ;; The snippet is loaded before this file (emacs --batch -l snippet.el -l eglot_test.el). This opens
 ;; a LaTeX file, lets eglot-ensure connect, and asks for a hover and a completion.
 ;; Inputs (environment): LITLENS_FILE, LITLENS_OUT. Writes a JSON report to LITLENS_OUT.

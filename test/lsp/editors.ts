@@ -1,4 +1,4 @@
-// What the Neovim and Emacs tests share: README's snippet for the editor, a home folder with
+// What the Neovim and Emacs tests share: docs/editors.md's snippet for the editor, a home folder with
 // `litlens` on the PATH (as `npm link` puts it there), and a run of the editor whose driver writes a
 // JSON report.
 import { strict as assert } from 'node:assert';
@@ -8,12 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './harness';
 
-/** README's snippet, exactly as written there: the first ```lang block after `heading`. */
-export function readmeSnippet(heading: string, lang: string): string {
-  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+/** docs/editors.md's snippet, exactly as written there: the first ```lang block after `heading`. */
+export function editorSnippet(heading: string, lang: string): string {
+  const readme = fs.readFileSync(path.join(repoRoot, 'docs', 'editors.md'), 'utf8');
   const at = readme.indexOf(heading);
   const block = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
-  assert.ok(at >= 0 && block, `README has no ${lang} snippet after ${heading}`);
+  assert.ok(at >= 0 && block, `docs/editors.md has no ${lang} snippet after ${heading}`);
   return block[1]!;
 }
 

@@ -1,11 +1,11 @@
 // Another independent LSP client: Debian's Emacs with its eglot package (elpa-eglot), batch mode,
-// running README's eglot snippet as written there. Skipped with a message when Emacs or eglot is
+// running docs/editors.md's eglot snippet as written there. Skipped with a message when Emacs or eglot is
 // not installed, except under CI=true, where that fails.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { editorHome, readmeSnippet, runEditor } from './editors';
+import { editorHome, editorSnippet, runEditor } from './editors';
 import { buildOnce, repoRoot, tempWorkspace } from './harness';
 
 const hasEglot = spawnSync('emacs', ['--batch', '--eval', "(require 'eglot)"], { stdio: 'ignore' }).status === 0;
@@ -28,12 +28,12 @@ describe('Emacs (eglot) as the LSP client', function () {
     for (const d of [ws, home]) if (d) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it("runs README's snippet verbatim: eglot connects on a LaTeX file, hovers and completes", async () => {
+  it("runs docs/editors.md's snippet verbatim: eglot connects on a LaTeX file, hovers and completes", async () => {
     ws = tempWorkspace('workspace-latex');
     const made = editorHome('litlens-emacs-home-');
     home = made.home;
     const snippet = path.join(home, 'snippet.el');
-    fs.writeFileSync(snippet, readmeSnippet('**Emacs (eglot)**', 'elisp'));
+    fs.writeFileSync(snippet, editorSnippet('## Emacs (eglot)', 'elisp'));
     const out = path.join(home, 'report.json');
     const env = { ...made.env, XDG_CACHE_HOME: path.join(home, 'cache'), LITLENS_FILE: path.join(ws, 'paper.tex'), LITLENS_OUT: out };
     const driver = path.join(repoRoot, 'test', 'emacs', 'eglot_test.el');

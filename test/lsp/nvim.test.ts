@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { editorHome, readmeSnippet, runEditor } from './editors';
+import { editorHome, editorSnippet, runEditor } from './editors';
 import { buildOnce, repoRoot, tempWorkspace } from './harness';
 
 const hasNvim = spawnSync('nvim', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -27,12 +27,12 @@ describe('Neovim as the LSP client', function () {
     for (const d of [ws, home]) if (d) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it("runs README's snippet verbatim: a hover, a completion and code lenses from litlens lsp --stdio", async () => {
+  it("runs docs/editors.md's snippet verbatim: a hover, a completion and code lenses from litlens lsp --stdio", async () => {
     ws = tempWorkspace('workspace-latex');
     const made = editorHome('litlens-nvim-home-');
     home = made.home;
     const out = path.join(home, 'report.json');
-    const snippet = readmeSnippet('**Neovim**', 'lua');
+    const snippet = editorSnippet('## Neovim', 'lua');
     const init = path.join(home, 'init.lua');
     fs.writeFileSync(init, snippet);
     const xdg = Object.fromEntries(['CONFIG', 'DATA', 'STATE', 'CACHE', 'RUNTIME'].map((k) => [`XDG_${k}_HOME`, path.join(home, k.toLowerCase())]));

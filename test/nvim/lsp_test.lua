@@ -1,4 +1,4 @@
--- Drives LitLens from Neovim 0.7 as README's snippet sets it up (loaded before this file with -u):
+-- Drives LitLens from Neovim 0.7 as docs/editors.md's snippet sets it up (loaded before this file with -u):
 -- opens a LaTeX file, waits for the server's ready status and the code lenses the snippet's
 -- on_attach asks for, then asks for a hover and a completion.
 -- Inputs (environment): LITLENS_FILE, LITLENS_OUT. Writes a JSON report to LITLENS_OUT and exits 0,
