@@ -26,7 +26,7 @@ import { loadCorpus } from '../server/src/library/corpus';
 import type { Paper } from '../server/src/library/paper';
 import { SearchIndex } from '../server/src/search';
 import { fieldCounts } from '../server/src/search/bm25f';
-import { CHANCE_QUANTILE, ChanceBar, INFORMATIVE_IDF, MIN_SHARED, TOP_POWER, evidenceNeeded } from '../server/src/search/gate';
+import { CHANCE_QUANTILE, ChanceBar, INFORMATIVE_IDF, MIN_SHARED, evidenceNeeded } from '../server/src/search/gate';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from '../server/src/search/generic';
 import { Ranker } from '../server/src/search/rank';
 import { contentTerms, type Token } from '../server/src/search/text';
@@ -49,7 +49,7 @@ type Features = Record<string, number>;
 
 /** What each feature is (printed under the table). */
 const MEANING: Record<string, string> = {
-  product: "the gate's own: best paper's (evidence / needed) x (score / chance) x (top score / chance)^TOP_POWER, gate.ts overChance",
+  product: "the gate's own: best paper's (evidence / needed) x (score / chance), gate.ts overChance",
   score: "top paper's score over chance's (the product's second factor)",
   evidence: "top paper's topical evidence over the evidence needed (the product's first factor)",
   bestEvidence: 'the most topical evidence over need any listed paper sharing two words holds',
@@ -118,9 +118,8 @@ async function main(argv: string[]): Promise<number> {
       const c = fieldCounts(h.paper);
       return informative.reduce((s, q) => s + weight(q) * Math.min(1, (2 * (c.title.get(q.stem) ?? 0) + (c.abstract.get(q.stem) ?? 0)) / 2), 0);
     });
-    const topFactor = ((hits[0]?.score ?? 0) / chance) ** TOP_POWER;
     const over = (ev: number[]) =>
-      Math.max(0, ...hits.map((h, i) => (h.matched.length >= Math.min(MIN_SHARED, terms.length) ? (needed > 0 ? ev[i] / needed : 1) * (h.score / chance) * topFactor : 0)));
+      Math.max(0, ...hits.map((h, i) => (h.matched.length >= Math.min(MIN_SHARED, terms.length) ? (needed > 0 ? ev[i] / needed : 1) * (h.score / chance) : 0)));
     const s = hits.map((h) => h.score ** 2); // BM25F over the ideal
     const k = Math.min(10, hits.length);
     const mean = s.slice(0, k).reduce((a, b) => a + b, 0) / Math.max(1, k);

@@ -16,13 +16,10 @@
 //   - chance's score (the library null, ChanceBar): what the top paper of a passage of the same
 //     length drawn at random from the library's own titles scores against the library: a passage in
 //     the library's words but about none of its papers. Scores are the ranking's (0..1).
-// One paper opens the gate when it beats chance on both at once, and the passage's top paper with
-// it: (its evidence over the evidence needed) x (its score over chance's) x (the top paper's score
-// over chance's)^TOP_POWER reaches OVER_CHANCE. Neither ratio alone decides: on npm run eval's tune
-// half each alone lets some off-topic text come closer than the weakest paraphrase (docs/related.md).
-// The third factor weighs how far the best match stands above chance on all the passage's words: a
-// paraphrase's paper often holds its specific words as ordinary ones (an "explainer" network), an
-// off-topic text's best paper matches two or three words of everyday prose. The bar comes from the library, so it moves with
+// One paper opens the gate when it beats chance on both at once: (its evidence over the evidence
+// needed) x (its score over chance's) reaches OVER_CHANCE. Neither alone decides: on npm run eval's
+// tune half each ratio alone lets some off-topic text come closer than the weakest paraphrase, their
+// product leaves a gap of x2 (docs/related.md). The bar comes from the library, so it moves with
 // the library's size and field; no absolute score cut remains. Without a null (index.related asked
 // directly: a shared corpus's candidates) the absolute rule stands in: the normalised score (the
 // paper's index score over the best the passage's words could reach, times the share of its words
@@ -56,21 +53,10 @@ export const COVERAGE_FLOOR = 0.5;
 export const MIN_SHARED = 2;
 /**
  * How far over chance the paper that opens the gate must be: (evidence / evidenceNeeded) x (score /
- * chance) x (top score / chance)^TOP_POWER. Chosen on npm run eval's tune half (library null; 138
- * citing sentences and paragraphs, 75 off-topic texts, issue 17's enlarged set): the off-topic text
- * closest to passing reaches 0.411, the weakest paraphrase past it 0.452 (one, 0.335, stays shut:
- * its own paper is third in the ranking); OVER_CHANCE sits at their geometric middle. The product
- * without the third factor (bar 0.75) left 7 of 138 shut; at best, with no off-topic text open, 3.
+ * chance). Chosen on npm run eval's tune half (library null): the weakest paraphrase or paragraph
+ * reaches 1.08, the off-topic text closest to passing 0.51; OVER_CHANCE sits at their geometric middle.
  */
-export const OVER_CHANCE = 0.43;
-/**
- * The weight of the top paper's score over chance's in the gate (see OVER_CHANCE). Chosen on npm
- * run eval's tune half with eval/gateFeatures.ts: with the bar just over the strongest off-topic
- * text of the texts written first (ct01-ct29, ot01-ot36, the paragraphs), powers 0.25-0.75 shut
- * one of the 117 citing sentences written later and opened none of the 39 later off-topic texts;
- * 0 (the product alone) shut 2 and opened 1; 0.75 left the widest room on the whole half (x1.10).
- */
-export const TOP_POWER = 0.75;
+export const OVER_CHANCE = 0.75;
 
 /** What the gate knows of the passage. */
 export interface PassageFacts {
@@ -78,8 +64,6 @@ export interface PassageFacts {
   words: number;
   /** Topical mass: the informative words' evidence summed (see the header). */
   mass: number;
-  /** The ranking's 0..1 score of the passage's top paper (absent: the paper's own is taken). */
-  top?: number;
 }
 
 /** What the gate knows of one paper against the passage. */
@@ -165,11 +149,10 @@ export function pastBar<T extends { score: number }>(hits: readonly T[], chance:
   return hits.filter((h, i) => i === 0 || own(h) || h.score >= LISTED * chance);
 }
 
-/** How many times chance's evidence and score together this paper, with the passage's top paper, reaches (see the header); `chance` > 0. */
+/** How many times chance's evidence and score together this paper reaches (see the header); `chance` > 0. */
 export function overChance(passage: PassageFacts, paper: PaperFacts, chance: number): number {
   const needed = evidenceNeeded(passage);
-  const top = Math.max(passage.top ?? 0, paper.ranked);
-  return (needed > 0 ? paper.evidence / needed : 1) * (paper.ranked / chance) * (top / chance) ** TOP_POWER;
+  return (needed > 0 ? paper.evidence / needed : 1) * (paper.ranked / chance);
 }
 
 /**

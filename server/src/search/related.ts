@@ -205,7 +205,7 @@ export class RelatedRanking {
       for (const d of docs) rank[d] = plainScore.get(d)!;
       top = plain.ideal;
     } else top = ideal;
-    const hits: (Hit & { facts: PaperFacts; open: boolean; own: boolean })[] = [];
+    const hits: (Hit & { open: boolean; own: boolean })[] = [];
     for (const d of docs) {
       const matched = this.contextRanking.matchedContext(terms, d);
       const score = Math.sqrt(Math.min(1, (plainScore.get(d) ?? rank[d]) / top));
@@ -217,11 +217,8 @@ export class RelatedRanking {
       };
       const paper = this.segments.paper(d);
       if (options.exclude?.has(paper.key)) continue;
-      hits.push({ paper, score, matched, facts, open: ranking, own: !this.segments.partOf(d).corpus });
+      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own: !this.segments.partOf(d).corpus });
     }
-    // The gate weighs each paper with the passage's top paper (gate.ts overChance).
-    const topped: PassageFacts = { ...passage, top: hits[0]?.score ?? 0 };
-    if (!ranking) for (const h of hits) h.open = opensGate(topped, h.facts, threshold, options.chance);
     for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;
     for (const d of docs) rank[d] = 0;
     this.contextRanking.clearAcc(n);
