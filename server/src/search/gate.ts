@@ -134,8 +134,9 @@ export function ownOpens(chance: number): boolean {
  * no rule R@10 / R@20 / MRR@20 0.390 / 0.452 / 0.234 (= BM25F); evidence > 0 0.390 / 0.466 /
  * 0.243 (R@1 0.160 -> 0.170: papers sharing nothing specific no longer stand before the cited one);
  * evidence >= 1 (one field word, not one general-science word such as "simulating") 0.384 / 0.458
- * / 0.239, and a bar growing with the passage (EVIDENCE_PER_WORD x its mass in the source, at least
- * 0.5) 0.372, at half that 0.388: not admissible. docs/related.md.
+ * / 0.239 (0.380-0.384 when the first one to three papers need only > 0), and a bar growing with the
+ * passage (EVIDENCE_PER_WORD x its mass in the source, at least 0.5) 0.372, at half that 0.388: not
+ * admissible. docs/related.md.
  */
 export function ownListed(evidence: number): boolean {
   return evidence > 0;
