@@ -246,7 +246,7 @@ export class RelatedRanking {
       if (options.exclude?.has(paper.key)) continue;
       const own = !this.segments.partOf(d).corpus;
       // An own-library paper is listed on what it shares that is specific in its own source (gate.ts ownListed).
-      const specific = ranking || !own || !!options.strict || ownListed(this.ownEvidence(terms, d, tokens, bySource));
+      const specific = ranking || !own || !!options.strict || ownListed(this.ownEvidence(terms, d, tokens, bySource), facts.shared);
       hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own, specific });
     }
     for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;
