@@ -306,7 +306,7 @@ async function main(argv: string[]): Promise<number> {
   const hi = argv.indexOf('--half');
   const only = hi >= 0 ? (argv[hi + 1] as HalfName) : undefined;
   const xi = argv.indexOf('--extra');
-  const positional = argv.filter((a, i) => !a.startsWith('--') && i !== hi + 1 && (xi < 0 || i !== xi + 1));
+  const positional = argv.filter((a, i) => !a.startsWith('--') && (hi < 0 || i !== hi + 1) && (xi < 0 || i !== xi + 1));
   const root = positional[0] ? path.resolve(positional[0]) : defaultDir().dir;
   if (!root || !fs.existsSync(root)) {
     log('the real papers are not there; pass the folder: npm run eval:uncited -- DIR');

@@ -21,6 +21,8 @@ export interface Lens {
   uncited: number;
   /** Papers past the per-paper bar (up to LENS_COUNT), when more than `keys` holds: the title's number. */
   count?: number;
+  /** Papers of the libraries the list is drawn from (the user's own when it holds only theirs): a count near it says nothing. */
+  of?: number;
 }
 
 /**
@@ -85,6 +87,8 @@ export function codeLenses(ctx: FeatureContext, memo: LensMemo): Lens[] {
   const back = backMatterSpans(doc.text, doc.syntax);
   const lenses: Lens[] = [];
   const document = relatedDocument(doc.uri, doc.text, doc.syntax, ctx.library);
+  const sources = index.index.sources;
+  const papersOf = (own: boolean) => sources.reduce((n, s) => n + (own && s.corpus ? 0 : s.papers), 0);
   for (const [i, block] of blocks.entries()) {
     if (wordCount(block.text) < MIN_WORDS || inBackMatter(back, block.anchor)) continue;
     // A paper the paragraph already cites is not news to its writer, nor a sign that the library has more to say.
@@ -103,15 +107,26 @@ export function codeLenses(ctx: FeatureContext, memo: LensMemo): Lens[] {
       titles: ordered.map((h) => h.paper.title),
       uncited: fresh.length,
       ...(offered.length > best.length ? { count: Math.min(offered.length, LENS_COUNT) } : {}),
+      of: papersOf(offered.every((h) => OWN_KINDS.has(h.paper.origin.kind))),
     });
   }
   return lenses;
 }
 
-/** "3 related papers: Title A, Title B…"; the number counts every paper past the bar (`count`), the list behind it holds the best. */
+/** Where the user's own papers come from (a .bib, CSL-JSON, Zotero): a list of only these is counted against their libraries. */
+const OWN_KINDS: ReadonlySet<string> = new Set(['bibtex', 'csl-json', 'zotero']);
+
+/**
+ * "7 related papers: Title A; Title B; +5 more"; three or fewer are all named. The number counts
+ * every paper past the bar (`count`), the list behind it holds the best. A number over half the
+ * papers the list is drawn from (`of`: "29 related papers" of a 51-entry .bib) says only "most of
+ * them", so the title names the best three instead: "Related papers: A; B; C; …".
+ */
 export function lensTitle(lens: Lens): string {
   const n = lens.count ?? lens.keys.length;
-  const shown = lens.titles.slice(0, 2).map((t) => trimText(t, 48));
+  const informs = lens.of === undefined || 2 * n <= lens.of;
+  const shown = lens.titles.slice(0, n <= 3 || !informs ? 3 : 2).map((t) => trimText(t, 48));
+  if (!informs) return `Related papers: ${shown.join('; ')}${n > shown.length ? '; …' : ''}`;
   const more = n > shown.length ? `; +${n - shown.length} more` : '';
   return `${n} related paper${n === 1 ? '' : 's'}: ${shown.join('; ')}${more}`;
 }

@@ -127,8 +127,8 @@ export const inside = (spans: readonly [number, number][], offset: number) => sp
 export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HINT_GATE): ClaimSentence[] {
   const paras = paragraphs(text, syntax);
   const all = sentences(text, syntax);
-  const citedAt = citedKeys(text, syntax);
-  const cited = citedAt.map((k) => k.start);
+  // In document order: one walk hands each paragraph its citations, and each sentence its zone's.
+  const citedAt = [...citedKeys(text, syntax)].sort((a, b) => a.start - b.start);
   const back = backMatterSpans(text, syntax);
   const noClaims = nonClaimSpans(text, syntax);
   const heads = runInHeadSpans(text, syntax);
@@ -136,17 +136,25 @@ export function claimSentences(text: string, syntax: Syntax, gate: HintGate = HI
   const secs = sections(text, syntax);
   const out: ClaimSentence[] = [];
   let k = 0;
+  let c = 0;
   for (const [i, p] of paras.entries()) {
+    // A paragraph's citations run to its block's end (a citation after its last word still belongs to it), before the next paragraph.
     const end = blockEnd(text, p.end, paras[i + 1]?.start);
     while (k < all.length && all[k]!.start < p.start) k++;
     const own: Passage[] = [];
     for (; k < all.length && all[k]!.end <= p.end; k++) own.push(all[k]!);
+    while (c < citedAt.length && citedAt[c]!.start < p.start) c++;
+    const first = c;
+    while (c < citedAt.length && citedAt[c]!.start < end) c++;
+    const here = citedAt.slice(first, c);
     if (inBackMatter(back, p.start) || inside(noClaims, p.start)) continue;
-    const paragraphCites = [...new Set(citedAt.filter((c) => c.start >= p.start && c.start < end).map((c) => c.key))];
+    const paragraphCites = [...new Set(here.map((h) => h.key))];
+    let h = 0;
     for (const [j, s] of own.entries()) {
       // A citation belongs to the sentence up to where the next one starts (`… value~\cite{a}. Next`).
       const zoneEnd = own[j + 1]?.start ?? end;
-      if (cited.some((c) => c >= s.start && c < zoneEnd) || cite.test(text.slice(s.start, zoneEnd))) continue;
+      while (h < here.length && here[h]!.start < s.start) h++;
+      if ((h < here.length && here[h]!.start < zoneEnd) || cite.test(text.slice(s.start, zoneEnd))) continue;
       if (inside(noClaims, s.start) || inside(heads, s.start) || words(s.text) < gate.minWords) continue;
       out.push({ ...s, paragraph: i, section: sectionTitleAt(secs, s.start), paragraphCites });
     }

@@ -122,6 +122,37 @@ export function ownOpens(chance: number): boolean {
 }
 
 /**
+ * Passage words an own-library paper whose only specific word is a general-science one ("simulating",
+ * "algorithms": evidence 0.5) must share in all to be listed (ownListed). Tune half of eval/pooled.ts:
+ * 2 and 3 tie plain BM25F's R@10 (0.390), 4 loses it (0.384); 3 is the strictest that does not.
+ */
+export const OWN_SCIENTIFIC_SHARED = 3;
+
+/**
+ * What an own-library paper must share to be listed (in a list ownOpens or the strict gate opened;
+ * the first paper of a list the strict gate opened always is): topical evidence judged against its
+ * own source alone (RelatedRanking.ownEvidence: the passage's words rare in that source, df <= ~1/6.4
+ * of it, and not generic): a field word, or a general-science word (half) beside at least two more
+ * shared words (OWN_SCIENTIFIC_SHARED). A .bib is a library of one field: in a .bib on
+ * approximate Bayesian computation "approximate", "Bayesian", "computation", "inference" are in
+ * half the titles, and a paragraph sharing only them (or "models", "use", "complex") with an entry
+ * says nothing of it; before this rule a paragraph's lens counted 49 of a 51-entry .bib. Chosen on
+ * eval/pooled.ts's tune half (487 citations, the rule written down first: admissible when the
+ * gated list ties or beats plain BM25F on R@10, R@20 and MRR@20; then the strictest admissible):
+ * no rule R@10 / R@20 / MRR@20 0.390 / 0.452 / 0.234 (= BM25F); evidence > 0 0.390 / 0.466 /
+ * 0.243 (R@1 0.160 -> 0.170: papers sharing nothing specific no longer stand before the cited one);
+ * evidence >= 1 (one field word, not one general-science word such as "simulating") 0.384 / 0.458
+ * / 0.239 (0.380-0.384 when the first one to three papers need only > 0), and a bar growing with the
+ * passage (EVIDENCE_PER_WORD x its mass in the source, at least 0.5) 0.372, at half that 0.388: not
+ * admissible; >= 1, or > 0 with three words shared (this rule) 0.390 / 0.468 / 0.243, the strictest
+ * admissible (a general-science word alone listed an entry in hovers: "simulating" a simulator's
+ * title). Test half once: 0.411 / 0.485 / 0.238 (BM25F 0.398 / 0.485 / 0.236). docs/related.md.
+ */
+export function ownListed(evidence: number, shared: number): boolean {
+  return evidence >= 1 || (evidence > 0 && shared >= OWN_SCIENTIFIC_SHARED);
+}
+
+/**
  * Completion's rows from elsewhere ask the strict gate (RelatedOptions.strict): they displace the
  * document's own entries, so ownOpens's "a word shared" is not enough. But the document null
  * (STAND_OUT) held it shut on the very sentence a paper of the user's other libraries (Zotero,

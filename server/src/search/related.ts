@@ -12,7 +12,8 @@
 // (`standOut`; both computed by rank.ts with gate.ts ChanceBar). Once it passes, every paper past
 // the per-paper bar is listed (gate.ts pastBar), best first, up to the limit. Where it does not, a
 // library with a null lists the user's own papers (the workspace sources: .bib, CSL-JSON, Zotero)
-// the ranking has, own-library papers only (gate.ts ownOpens). `score` is
+// the ranking has, own-library papers only (gate.ts ownOpens). Either way an own-library paper is
+// listed only when it shares a word specific in its own source (gate.ts ownListed). `score` is
 // the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 import type { Paper } from '../library/paper';
@@ -20,7 +21,7 @@ import { defaultSettings } from '../protocol';
 import { type CollectionStats, type FieldCounts, PlainBm25f, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { ones, type ContextRanking } from './context';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
-import { INFORMATIVE_IDF, normalisedScore, opensGate, ownOpens, ownPassesStrict, pastBar, type PaperFacts, type PassageFacts } from './gate';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, ownListed, ownOpens, ownPassesStrict, pastBar, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
 import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import type { Segments } from './segments';
@@ -76,6 +77,31 @@ export class RelatedRanking {
     let sum = 0;
     for (const v of value.values()) sum += v;
     return sum;
+  }
+
+  /**
+   * The topical evidence an own-library paper `doc` shares with the passage, judged against its own
+   * source alone: a word is informative when it is rare in that source (INFORMATIVE_IDF over the
+   * source's own df and size) and not generic. In a .bib on approximate Bayesian computation,
+   * "approximate", "Bayesian" and "computation" are in half the titles and say nothing of a passage.
+   */
+  ownEvidence(terms: QueryTerm[], doc: number, tokens: { stem: string; token: Token }[], memo: Map<string, QueryTerm[]>): number {
+    const id = this.segments.partOf(doc).id;
+    let informative = memo.get(id);
+    if (!informative) {
+      const parts = this.segments.parts.flatMap((p, i) => (p.id === id ? [i] : []));
+      const papers = parts.reduce((sum, i) => sum + this.segments.parts[i].seg.papers.length, 0);
+      const dfIn = (q: QueryTerm) =>
+        parts.reduce((sum, i) => {
+          const t = q.ids[i];
+          const p = this.segments.parts[i].seg.ctx;
+          return sum + (t >= 0 ? p.offsets[t + 1] - p.offsets[t] : 0);
+        }, 0);
+      // A word one entry holds singles it out, however small the source (in 9 entries or fewer no word reaches INFORMATIVE_IDF).
+      informative = terms.filter((q) => (dfIn(q) <= 1 || Math.log(1 + papers / (dfIn(q) + 0.5)) >= INFORMATIVE_IDF) && !GENERIC_STEMS.has(q.stem));
+      memo.set(id, informative);
+    }
+    return this.evidence(informative, doc, tokens);
   }
 
   /**
@@ -205,7 +231,8 @@ export class RelatedRanking {
       for (const d of docs) rank[d] = plainScore.get(d)!;
       top = plain.ideal;
     } else top = ideal;
-    const hits: (Hit & { open: boolean; own: boolean })[] = [];
+    const hits: (Hit & { open: boolean; own: boolean; specific: boolean })[] = [];
+    const bySource = new Map<string, QueryTerm[]>();
     for (const d of docs) {
       const matched = this.contextRanking.matchedContext(terms, d);
       const score = Math.sqrt(Math.min(1, (plainScore.get(d) ?? rank[d]) / top));
@@ -217,7 +244,10 @@ export class RelatedRanking {
       };
       const paper = this.segments.paper(d);
       if (options.exclude?.has(paper.key)) continue;
-      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own: !this.segments.partOf(d).corpus });
+      const own = !this.segments.partOf(d).corpus;
+      // An own-library paper is listed on what it shares that is specific in its own source (gate.ts ownListed).
+      const specific = ranking || !own || !!options.strict || ownListed(this.ownEvidence(terms, d, tokens, bySource), facts.shared);
+      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own, specific });
     }
     for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;
     for (const d of docs) rank[d] = 0;
@@ -234,9 +264,9 @@ export class RelatedRanking {
     const opened = hits.some((h) => h.open) && (options.standOut === undefined || best >= options.standOut);
     // The strict gate (completion's rows from elsewhere); an own-library paper past the library null alone (gate.ts ownPassesStrict).
     if (options.strict) return opened ? cut(pastBar(hits, chance)) : cut(hits.filter(ownPassesStrict));
-    if (opened) return cut(pastBar(hits, chance, (h) => h.own));
-    // The user's own libraries speak on less (gate.ts ownOpens): their papers only.
-    const own = hits.filter((h) => h.own);
+    if (opened) return cut(pastBar(hits, chance, (h) => h.own).filter((h, i) => i === 0 || h.specific));
+    // The user's own libraries speak on less (gate.ts ownOpens): their papers only, each on a word specific in its source.
+    const own = hits.filter((h) => h.own && h.specific);
     return own.length > 0 && ownOpens(chance) ? cut(own) : [];
   }
 }

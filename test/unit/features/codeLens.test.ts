@@ -28,6 +28,8 @@ describe('features: code lenses', () => {
     assert.equal(lens.keys[lens.keys.length - 1], 'mastering-atari-go', 'the paper cited elsewhere comes last');
     assert.equal(lens.uncited, lens.keys.length - 1);
     assert.match(lensTitle(lens), /^\d+ related papers?: /);
+    // Corpus papers in the list: its number is weighed against the whole library.
+    assert.equal(lens.of, ws.index.index.sources.reduce((n, s) => n + s.papers, 0));
   });
 
   it('sits above section headings in section mode, and nowhere when off', () => {
@@ -132,11 +134,17 @@ Another paragraph.|`;
     assert.equal(ctx.doc.text.slice(lenses[0]!.anchor, lenses[0]!.anchor + 6), 'Agents');
   });
 
-  it('titles: "1 related paper: …", two titles and a count of the rest', () => {
+  it('titles: "1 related paper: …", three or fewer all named, else two titles and a count of the rest', () => {
     assert.equal(lensTitle({ anchor: 0, keys: ['a'], titles: ['A Title'], uncited: 1 }), '1 related paper: A Title');
-    assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: ['A', 'B', 'C'], uncited: 3 }), '3 related papers: A; B; +1 more');
+    // Three are named rather than "A; B; +1 more" (the trial: name the best two or three).
+    assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: ['A', 'B', 'C'], uncited: 3 }), '3 related papers: A; B; C');
+    assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c', 'd'], titles: ['A', 'B', 'C', 'D'], uncited: 4 }), '4 related papers: A; B; +2 more');
     // More papers past the bar than the list holds: the title counts them all.
     assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: ['A', 'B', 'C'], uncited: 3, count: 57 }), '57 related papers: A; B; +55 more');
+    // A count over half the papers the list draws from says "most of them": the best three are named, no number.
+    assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c', 'd'], titles: ['A', 'B', 'C', 'D'], uncited: 4, count: 29, of: 51 }), 'Related papers: A; B; C; …');
+    assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c', 'd'], titles: ['A', 'B', 'C', 'D'], uncited: 4, count: 25, of: 51 }), '25 related papers: A; B; +23 more');
+    assert.equal(lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: ['A', 'B', 'C'], uncited: 3, of: 4 }), 'Related papers: A; B; C');
     const long = 'Lucy-SKG: Learning to Play Rocket League Efficiently Using Deep Reward Shaping';
     const title = lensTitle({ anchor: 0, keys: ['a', 'b', 'c'], titles: [long, 'B', 'C'], uncited: 3 });
     assert.ok(!/…\s*…|\.\.\.…/.test(title), `no doubled ellipsis: ${title}`);

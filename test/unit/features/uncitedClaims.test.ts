@@ -84,6 +84,29 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.equal(texts(`# Method\n\n*Lidar* surveys show that alpine glaciers declined sharply between 2000 and 2020.\n`, 'markdown').length, 1);
   });
 
+  it("gives each candidate sentence its own paragraph's citations, and none of another's", () => {
+    // Four paragraphs: none cited; two keys, one after the last word before the blank line; one key
+    // twice; none again. A sentence whose zone holds a citation is no candidate.
+    const claim = (topic: string) => `Repeated airborne surveys show that ${topic} changed sharply between the two decades.`;
+    const doc = [
+      '\\begin{document}',
+      `${claim('alpine glaciers')} ${claim('valley lakes')}`,
+      `${claim('snow cover')} ${claim('river discharge')}~\\cite{rivers}. ${claim('moraine walls')}\n~\\cite{moraines}`,
+      `${claim('permafrost')} ${claim('rock glaciers')}~\\cite{permafrost}. ${claim('talus slopes')}~\\cite{permafrost}.`,
+      `${claim('meltwater ponds')} ${claim('debris cover')}`,
+      '\\end{document}',
+    ].join('\n\n');
+    const got = claimSentences(doc, 'latex').map((c) => ({ topic: /that (.*) changed/.exec(doc.slice(c.start, c.end))?.[1], paragraph: c.paragraph, cites: [...c.paragraphCites] }));
+    assert.deepEqual(got, [
+      { topic: 'alpine glaciers', paragraph: 0, cites: [] },
+      { topic: 'valley lakes', paragraph: 0, cites: [] },
+      { topic: 'snow cover', paragraph: 1, cites: ['rivers', 'moraines'] },
+      { topic: 'permafrost', paragraph: 2, cites: ['permafrost'] },
+      { topic: 'meltwater ponds', paragraph: 3, cites: [] },
+      { topic: 'debris cover', paragraph: 3, cites: [] },
+    ]);
+  });
+
   it('never hints the title page: the preamble, \\title, \\keywords, \\author and their like', () => {
     const claim = 'Repeated airborne lidar surveys show that alpine glaciers declined sharply between 2000 and 2020';
     const front = `\\documentclass{article}\n\\title{${claim}}\n\\begin{document}\n\\maketitle\n\\keywords{${claim}}\n\\author{${claim}}\n`;

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import type { Paper } from '../../../server/src/library/paper';
 import { SearchIndex } from '../../../server/src/search';
-import { LISTED, ownOpens, pastBar } from '../../../server/src/search/gate';
+import { LISTED, ownListed, ownOpens, pastBar } from '../../../server/src/search/gate';
 import { Ranker } from '../../../server/src/search/rank';
 
 // Invented titles of one field (hydrology), no abstracts: what a user's .bib often holds.
@@ -79,6 +79,33 @@ describe('search: the related gate over the user\'s own libraries', () => {
   it('a text sharing no word with the library gets nothing', () => {
     const ranker = new Ranker(SearchIndex.fromSources([{ id: 'refs.bib', papers: titlesOnly('bibtex') }]));
     assert.deepEqual(ranker.relatedNow('Knead the dough for ten minutes, then bake the loaf until golden', limits).hits, []);
+  });
+
+  it('an own-library paper is listed on a word specific in its own source, not on words a fifth of its titles hold', () => {
+    const bayes = ['aquifer parameters', 'flood frequency', 'rating curves', 'snow density', 'soil hydraulic properties', 'evaporation rates', 'river bathymetry', 'tracer ages', 'drought indices', 'recharge rates'];
+    const bayesian = (n: number) => bayes.slice(0, n).map((t, i) => ({ key: `b${i}`, title: `Bayesian inference of ${t}`, authors: [], origin: { kind: 'bibtex', file: 'refs.bib', line: 100 + i } }) as unknown as Paper);
+    const passage = 'We use Bayesian inference to model the earlier snowmelt in alpine catchments';
+    // Ten of fifty titles say "Bayesian inference": in this .bib the words single nothing out.
+    const field = SearchIndex.fromSources([{ id: 'refs.bib', papers: [...titlesOnly('bibtex'), ...bayesian(10)] }]);
+    assert.ok(field.related(passage, { limit: 20, threshold: 0 }).some((h) => h.paper.key.startsWith('b')), 'the ranking has them');
+    const hits = new Ranker(field).relatedNow(passage, limits).hits.map((h) => h.paper.key);
+    assert.equal(hits[0], 'h0');
+    assert.deepEqual(hits.filter((k) => k.startsWith('b')), [], hits.join(' '));
+    // One such title in a .bib of another field: there the words are specific, and it is listed.
+    const one = new Ranker(SearchIndex.fromSources([{ id: 'refs.bib', papers: [...titlesOnly('bibtex'), ...bayesian(1)] }])).relatedNow(passage, limits).hits;
+    assert.ok(one.some((h) => h.paper.key === 'b0'), one.map((h) => h.paper.key).join(' '));
+  });
+
+  it('one general-science word ("simulating") alone lists no own-library paper; a field word does', () => {
+    const simulating = { key: 's0', title: 'Simulating reservoir sedimentation', authors: [], origin: { kind: 'bibtex', file: 'refs.bib', line: 99 } } as unknown as Paper;
+    const index = SearchIndex.fromSources([{ id: 'refs.bib', papers: [...titlesOnly('bibtex'), simulating] }]);
+    const passage = 'We are simulating the earlier snowmelt in alpine catchments';
+    assert.ok(index.related(passage, { limit: 20, threshold: 0 }).some((h) => h.paper.key === 's0'), 'the ranking has it');
+    const hits = new Ranker(index).relatedNow(passage, limits).hits.map((h) => h.paper.key);
+    assert.equal(hits[0], 'h0');
+    assert.ok(!hits.includes('s0'), hits.join(' '));
+    assert.ok(!ownListed(0.5, 1) && !ownListed(0.5, 2) && ownListed(0.5, 3), 'a general-science word beside two more shared words');
+    assert.ok(ownListed(1, 1) && !ownListed(0, 5));
   });
 
   it('own-library papers need a library null and no bar of their own; corpus papers keep LISTED x chance', () => {
