@@ -16,20 +16,10 @@
 //   - chance's score (the library null, ChanceBar): what the top paper of a passage of the same
 //     length drawn at random from the library's own titles scores against the library: a passage in
 //     the library's words but about none of its papers. Scores are the ranking's (0..1).
-//   - how familiar the passage's words are to the library (PassageFacts.familiar): the mean over its
-//     distinct content words of 1 - idf(df) / idf(0), 0 for a word no paper holds, near 1 for one
-//     every paper holds. A text of another field shares a few words with some paper by chance, but
-//     most of its words are ones the library rarely or never uses ("council", "parking", "paint");
-//     a paraphrase in everyday words still speaks the library's language ("trained", "sequence").
-// One paper opens the gate when it beats chance on both at once, with the passage's top paper and
-// its familiarity: (its evidence over the evidence needed) x (its score over chance's) x (the top
-// paper's score over chance's)^TOP_POWER x familiar^FAMILIAR_POWER reaches OVER_CHANCE. No factor
-// alone decides: on npm run eval's tune half each lets some off-topic text come closer than the
-// weakest paraphrase (docs/related.md). Familiarity asks whether the passage is in the field of the
-// library's corpus; in a titles-only .bib of 20-50 entries every passage's words are nearly all
-// unknown (familiarity 0.02-0.07 for citing sentences), so the user's own papers keep the product
-// alone (OWN_OVER_CHANCE), as the field rule never judges their libraries either.
-// The bar comes from the library, so it moves with
+// One paper opens the gate when it beats chance on both at once: (its evidence over the evidence
+// needed) x (its score over chance's) reaches OVER_CHANCE. Neither alone decides: on npm run eval's
+// tune half each ratio alone lets some off-topic text come closer than the weakest paraphrase, their
+// product leaves a gap of x2 (docs/related.md). The bar comes from the library, so it moves with
 // the library's size and field; no absolute score cut remains. Without a null (index.related asked
 // directly: a shared corpus's candidates) the absolute rule stands in: the normalised score (the
 // paper's index score over the best the passage's words could reach, times the share of its words
@@ -63,28 +53,10 @@ export const COVERAGE_FLOOR = 0.5;
 export const MIN_SHARED = 2;
 /**
  * How far over chance the paper that opens the gate must be: (evidence / evidenceNeeded) x (score /
- * chance) x (top score / chance)^TOP_POWER x familiar^FAMILIAR_POWER. Chosen on npm run eval's tune
- * half (library null; 138 citing sentences and paragraphs, 75 off-topic texts): the off-topic text
- * closest to passing reaches 0.363, the weakest real text past it 0.403 (one, 0.320, stays shut:
- * its own paper is third in the ranking); OVER_CHANCE sits at their geometric middle. The product
- * alone (bar 0.75) left 7 of 138 shut.
+ * chance). Chosen on npm run eval's tune half (library null): the weakest paraphrase or paragraph
+ * reaches 1.08, the off-topic text closest to passing 0.51; OVER_CHANCE sits at their geometric middle.
  */
-export const OVER_CHANCE = 0.383;
-/**
- * The powers of the top paper's score over chance's and of the passage's familiarity (see the
- * header). Chosen inside npm run eval's tune half (eval/gateFeatures.ts --rule): a logistic fit on
- * the texts written before issue 17's blind set (ct*, pt*, ot*) gave 0.36 and 0.26 beside the
- * product's 1, rounded to quarters; with the bar at 1.1 x their strongest off-topic text, the blind
- * set's 57 citing sentences and 24 off-topic texts had one sentence shut (cy010) and none opened.
- */
-export const TOP_POWER = 0.25;
-export const FAMILIAR_POWER = 0.25;
-/**
- * An own-library paper (PaperFacts.own) opens the gate when (evidence / evidenceNeeded) x (score /
- * chance) alone reaches this: the rule before issue 17's blind set, chosen on npm run eval's tune
- * half then (the weakest paraphrase 1.08, the closest off-topic text 0.51, their geometric middle).
- */
-export const OWN_OVER_CHANCE = 0.75;
+export const OVER_CHANCE = 0.75;
 
 /** What the gate knows of the passage. */
 export interface PassageFacts {
@@ -92,16 +64,6 @@ export interface PassageFacts {
   words: number;
   /** Topical mass: the informative words' evidence summed (see the header). */
   mass: number;
-  /** The ranking's 0..1 score of the passage's top paper (absent: the paper's own is taken). */
-  top?: number;
-  /** How familiar the passage's words are to the library, 0..1 (familiarity; absent: 1). */
-  familiar?: number;
-}
-
-/** The passage's familiarity: the mean over its distinct content words of 1 - idf(df) / idf(0) (see the header). */
-export function familiarity(dfs: readonly number[], idf: (df: number) => number): number {
-  const unknown = idf(0);
-  return dfs.length && unknown > 0 ? dfs.reduce((sum, df) => sum + 1 - idf(df) / unknown, 0) / dfs.length : 0;
 }
 
 /** What the gate knows of one paper against the passage. */
@@ -114,8 +76,6 @@ export interface PaperFacts {
   shared: number;
   /** Topical evidence the paper shares. */
   evidence: number;
-  /** The paper is in one of the user's own libraries (not a corpus): OWN_OVER_CHANCE's rule. */
-  own?: boolean;
 }
 
 /** The evidence one paper must share for the passage to pass; a word or two (a name) asks only for what it has. */
@@ -189,13 +149,10 @@ export function pastBar<T extends { score: number }>(hits: readonly T[], chance:
   return hits.filter((h, i) => i === 0 || own(h) || h.score >= LISTED * chance);
 }
 
-/** How many times chance's evidence and score together this paper, with the passage's top paper and familiarity, reaches (see the header); `chance` > 0. */
+/** How many times chance's evidence and score together this paper reaches (see the header); `chance` > 0. */
 export function overChance(passage: PassageFacts, paper: PaperFacts, chance: number): number {
   const needed = evidenceNeeded(passage);
-  const product = (needed > 0 ? paper.evidence / needed : 1) * (paper.ranked / chance);
-  if (paper.own) return product;
-  const top = Math.max(passage.top ?? 0, paper.ranked);
-  return product * (top / chance) ** TOP_POWER * (passage.familiar ?? 1) ** FAMILIAR_POWER;
+  return (needed > 0 ? paper.evidence / needed : 1) * (paper.ranked / chance);
 }
 
 /**
@@ -206,7 +163,7 @@ export function overChance(passage: PassageFacts, paper: PaperFacts, chance: num
 export function opensGate(passage: PassageFacts, paper: PaperFacts, threshold: number, chance?: number): boolean {
   if (paper.shared < Math.min(MIN_SHARED, passage.words)) return false;
   if (!chance) return paper.score >= threshold && paper.evidence >= evidenceNeeded(passage);
-  return overChance(passage, paper, chance) >= ((paper.own ? OWN_OVER_CHANCE : OVER_CHANCE) * threshold) / DEFAULT_THRESHOLD;
+  return overChance(passage, paper, chance) >= (OVER_CHANCE * threshold) / DEFAULT_THRESHOLD;
 }
 
 

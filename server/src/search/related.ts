@@ -20,7 +20,7 @@ import { defaultSettings } from '../protocol';
 import { type CollectionStats, type FieldCounts, PlainBm25f, bm25Idf, bm25fScore, fieldCounts } from './bm25f';
 import { ones, type ContextRanking } from './context';
 import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
-import { INFORMATIVE_IDF, familiarity, normalisedScore, opensGate, ownOpens, ownPassesStrict, pastBar, type PaperFacts, type PassageFacts } from './gate';
+import { INFORMATIVE_IDF, normalisedScore, opensGate, ownOpens, ownPassesStrict, pastBar, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
 import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
 import type { Segments } from './segments';
@@ -169,14 +169,7 @@ export class RelatedRanking {
     // Informative: rare in the library and not a word every field's prose uses (generic.ts).
     const informativeTerms = terms.filter((q) => this.segments.idf(q.df) >= INFORMATIVE_IDF && !GENERIC_STEMS.has(q.stem));
     const tokens = contentTerms(text);
-    const passage: PassageFacts = {
-      words: terms.length,
-      mass: informativeTerms.reduce((sum, q) => sum + wordEvidence(q.stem), 0),
-      familiar: familiarity(
-        terms.map((q) => q.df),
-        (df) => this.segments.idf(df),
-      ),
-    };
+    const passage: PassageFacts = { words: terms.length, mass: informativeTerms.reduce((sum, q) => sum + wordEvidence(q.stem), 0) };
     // The ideal is over the query's most informative terms (unknown words first), as many as a
     // context query scores: a section is judged by its key words, not diluted by all of them.
     const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
@@ -212,7 +205,7 @@ export class RelatedRanking {
       for (const d of docs) rank[d] = plainScore.get(d)!;
       top = plain.ideal;
     } else top = ideal;
-    const hits: (Hit & { facts: PaperFacts; open: boolean; own: boolean })[] = [];
+    const hits: (Hit & { open: boolean; own: boolean })[] = [];
     for (const d of docs) {
       const matched = this.contextRanking.matchedContext(terms, d);
       const score = Math.sqrt(Math.min(1, (plainScore.get(d) ?? rank[d]) / top));
@@ -221,15 +214,11 @@ export class RelatedRanking {
         ranked: score,
         shared: matched.length,
         evidence: ranking ? 0 : this.evidence(informativeTerms, d, tokens),
-        own: !this.segments.partOf(d).corpus,
       };
       const paper = this.segments.paper(d);
       if (options.exclude?.has(paper.key)) continue;
-      hits.push({ paper, score, matched, facts, open: ranking, own: facts.own === true });
+      hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own: !this.segments.partOf(d).corpus });
     }
-    // The gate weighs each paper with the passage's top paper (gate.ts overChance).
-    const topped: PassageFacts = { ...passage, top: hits[0]?.score ?? 0 };
-    if (!ranking) for (const h of hits) h.open = opensGate(topped, h.facts, threshold, options.chance);
     for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;
     for (const d of docs) rank[d] = 0;
     this.contextRanking.clearAcc(n);
