@@ -17,6 +17,9 @@
 // recall ≥ 0.15 … 0.40, and its wrong hints whose paragraph held a citing sentence (the one-hint-
 // per-paragraph pick's cost). --papers: each rule's held-out hints per paper at its fold's threshold
 // (candidates, citing, the recall one hint per paragraph allows at most, hints, precision, recall).
+// "long" / "short": P@R.25 over the held-out papers of ≥ 100 candidate sentences (theses, long
+// articles) and of fewer (JOSS-length), each at its own best threshold margin; the rules named
+// "L8 …" are issue 22's eighth pass's attempts at the long ones (docs/uncited.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HINT_GATE } from '../server/src/features/hintGate';
@@ -131,11 +134,63 @@ function overDocument(rows: readonly Row[], ow: number): number[] {
  * names (titleNamedKeys), n = how many of its paper's candidate sentences name it (a name in every
  * other sentence is what the paper is about); 0 when it names none.
  */
+/** titleNamedKeys per row, remembered (the rules read it many times per fold). */
+const namedTitles = new WeakMap<Row, string[]>();
+function titledOf(r: Row): string[] {
+  let v = namedTitles.get(r);
+  if (!v) namedTitles.set(r, (v = titleNamedKeys(r.ownPapers, r.text)));
+  return v;
+}
+const citableMemo = new WeakMap<Row, number>();
+function citableOf(r: Row): number {
+  let v = citableMemo.get(r);
+  if (v === undefined) citableMemo.set(r, (v = citableCues(r.text)));
+  return v;
+}
+
 function titledScores(rows: readonly Row[]): number[] {
-  const named = rows.map((r) => titleNamedKeys(r.ownPapers, r.text));
+  const named = rows.map(titledOf);
   const counts = new Map<string, number>();
   rows.forEach((r, i) => named[i]!.forEach((k) => counts.set(`${r.paper}\n${k}`, (counts.get(`${r.paper}\n${k}`) ?? 0) + 1)));
   return rows.map((r, i) => named[i]!.reduce((m, k) => Math.max(m, 1 / counts.get(`${r.paper}\n${k}`)!), 0));
+}
+
+/** titledScores with 1/sqrt(n) for 1/n: a tool named in many sentences of a long document still counts some. */
+function titledSqrtScores(rows: readonly Row[]): number[] {
+  const named = rows.map(titledOf);
+  const counts = new Map<string, number>();
+  rows.forEach((r, i) => named[i]!.forEach((k) => counts.set(`${r.paper}\n${k}`, (counts.get(`${r.paper}\n${k}`) ?? 0) + 1)));
+  return rows.map((r, i) => named[i]!.reduce((m, k) => Math.max(m, 1 / Math.sqrt(counts.get(`${r.paper}\n${k}`)!)), 0));
+}
+
+/** Each row's weighted best score as a percentile (0..1) among its paper's candidate sentences: a null that does not depend on how close a document runs. */
+function overDocumentRank(rows: readonly Row[], ow: number): number[] {
+  const byPaper = new Map<number, number[]>();
+  for (const r of rows) byPaper.set(r.paper, [...(byPaper.get(r.paper) ?? []), r.byOther.get(ow)!.score]);
+  const sorted = new Map([...byPaper].map(([k, xs]) => [k, [...xs].sort((a, b) => a - b)]));
+  return rows.map((r) => {
+    const xs = sorted.get(r.paper)!;
+    const v = r.byOther.get(ow)!.score;
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return xs.length > 1 ? lo / (xs.length - 1) : 0.5;
+  });
+}
+
+/** ln(1 + the bibliography entries seen close to any of the paper's sentences): how large a library the document cites from. */
+function librarySizeLogs(rows: readonly Row[]): number[] {
+  const keys = new Map<number, Set<string>>();
+  for (const r of rows) {
+    const s = keys.get(r.paper) ?? new Set<string>();
+    for (const p of r.ownPapers) s.add(p.key);
+    keys.set(r.paper, s);
+  }
+  return rows.map((r) => Math.log(1 + keys.get(r.paper)!.size));
 }
 
 interface Pick {
@@ -344,7 +399,17 @@ function logisticRule(name: string, features: string[], lambdaOrTransfer: number
     const over = overDocument(rows, ow);
     const titled = features.includes('titled') ? titledScores(rows) : [];
     const length = features.includes('length') ? lengthLogs(rows) : [];
-    const raw = rows.map((r, i) => features.map((f) => (f === 'topic' ? topic[i]! : f === 'overDoc' ? over[i]! : f === 'titled' ? titled[i]! : f === 'length' ? length[i]! : f === 'citable' ? citableCues(r.text) : r.x[f]!)));
+    const titledSqrt = features.includes('titledSqrt') ? titledSqrtScores(rows) : [];
+    const overRank = features.includes('overDocRank') ? overDocumentRank(rows, ow) : [];
+    const libSize = features.includes('libSize') ? librarySizeLogs(rows) : [];
+    const lengthAll = features.some((f) => f.endsWith('Len')) ? lengthLogs(rows) : [];
+    const extra: Record<string, number[]> = { titledSqrt, overDocRank: overRank, libSize };
+    // Interactions with ln(the paper's candidate sentences): a weight that moves with the document's length.
+    for (const f of features.filter((x) => x.endsWith('Len'))) {
+      const base = f.slice(0, -3);
+      extra[f] = rows.map((r, i) => (base === 'overDoc' ? over[i]! : base === 'titled' ? (titled[i] ?? 0) : r.x[base]!) * lengthAll[i]!);
+    }
+    const raw = rows.map((r, i) => features.map((f) => (f === 'topic' ? topic[i]! : f === 'overDoc' ? over[i]! : f === 'titled' ? titled[i]! : f === 'length' ? length[i]! : f === 'citable' ? citableOf(r) : f in extra ? extra[f]![i]! : r.x[f]!)));
     for (const [j, f] of features.entries()) {
       if (!t0.calibrate?.includes(f)) continue;
       const z = zWithinPaper(rows, raw.map((x) => x[j]!), has);
@@ -455,6 +520,10 @@ function macroAt(all: readonly (Pick & { paper: number })[], citingBy: ReadonlyM
 
 /** How many of the tune papers (the first ones) are the shared set's, set by main. */
 let sharedPapers = Infinity;
+/** A paper with at least this many candidate sentences counts as long (theses, tutorials, reviews, long articles). */
+const LONG_PAPER = 100;
+/** Each tune paper's candidate sentences, set by main. */
+let candidatesOfPaper: readonly number[] = [];
 
 /** Each tune paper's originally citing sentences (recall's denominator), set by main. */
 let citingOfPaper: readonly number[] = [];
@@ -506,6 +575,9 @@ interface CvResult {
   /** P@R.25 out of fold over the shared tune papers only, and over the extra ones only (with --extra). */
   shared: Point;
   extra: Point;
+  /** P@R.25 out of fold over the long papers (LONG_PAPER candidates or more) only, and over the short ones only. */
+  long: Point;
+  short: Point;
   folds: string[];
   /** The held-out picks, each with its paper (its fold's score margin). */
   held: (Pick & { paper: number })[];
@@ -538,7 +610,7 @@ function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number
     curve(tagPapers(held, rows).filter((p) => keep(p.paper)), citing.reduce((a, c, i) => (keep(i) ? a + c : a), 0))
       .filter((p) => p.recall >= 0.25)
       .reduce((a, b) => (b.precision > a.precision ? b : a), none);
-  return { name: rule.name, points, misplaced, atThreshold, atRecall, macro, shared: within((k) => k < sharedPapers), extra: within((k) => k >= sharedPapers), folds, held: tagPapers(held, rows) };
+  return { name: rule.name, points, misplaced, atThreshold, atRecall, macro, shared: within((k) => k < sharedPapers), extra: within((k) => k >= sharedPapers), long: within((k) => (candidatesOfPaper[k] ?? 0) >= LONG_PAPER), short: within((k) => (candidatesOfPaper[k] ?? 0) < LONG_PAPER), folds, held: tagPapers(held, rows) };
 }
 
 const base: HandGate = { ...FORMER, threshold: 0.89, cueWeight: 0.35, ownCueWeight: 0.1, topicWeight: 0 };
@@ -613,6 +685,23 @@ export const RULES: Rule[] = [
   logisticRule(`logistic, ${FULL.length} + both, λ 30, 2 per paragraph`, [...FULL, 'citable', 'titled'], { lambda: 30, perParagraph: () => 2 }),
   logisticRule(`logistic, ${FULL.length} + both, λ 100, fit at recall 0.3, 2 per paragraph`, [...FULL, 'citable', 'titled'], { lambda: 100, recallTarget: 0.3, perParagraph: () => 2 }),
   logisticRule(`logistic, ${FULL.length} + both, λ 30, fit at recall 0.3, 1 per 4 sentences`, [...FULL, 'citable', 'titled'], { lambda: 30, recallTarget: 0.3, perParagraph: (n) => Math.max(1, Math.floor(n / 4)) }),
+  // Issue 22, eighth pass (long documents in the tune set): a per-document null, less dilution, the library's size.
+  logisticRule(`L8 titled 1/sqrt(n), λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titledSqrt'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`L8 + overDoc rank, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled', 'overDocRank'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`L8 overDoc → rank, λ 30, fit at recall 0.3`, [...FULL.filter((f) => f !== 'overDoc'), 'citable', 'titled', 'overDocRank'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`L8 + library size, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled', 'libSize'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`L8 + rank + library size, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled', 'overDocRank', 'libSize'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`L8 + rank + length, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled', 'overDocRank', 'length'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`L8 + rank, sqrt titled, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titledSqrt', 'overDocRank'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`L8 + rank, λ 30, fit at recall 0.3, 2 in ≥ 5 sentences`, [...FULL, 'citable', 'titled', 'overDocRank'], { lambda: 30, recallTarget: 0.3, perParagraph: (n) => (n >= 5 ? 2 : 1) }),
+  logisticRule(`L8 + rank, λ 30, fit at recall 0.3, macro`, [...FULL, 'citable', 'titled', 'overDocRank'], { lambda: 30, recallTarget: 0.3, macro: true }),
+  logisticRule(`L8 + rank, λ 100, fit at recall 0.3`, [...FULL, 'citable', 'titled', 'overDocRank'], { lambda: 100, recallTarget: 0.3 }),
+  logisticRule(`L8 score z in paper, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled'], { lambda: 30, recallTarget: 0.3, docZ: true }),
+  logisticRule(`L8 closeness z, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled'], { lambda: 30, recallTarget: 0.3, calibrate: CLOSENESS }),
+  logisticRule(`L8 own z, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled'], { lambda: 30, recallTarget: 0.3, calibrate: ['own'] }),
+  logisticRule(`L8 + own×ln n, overDoc×ln n, λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled', 'length', 'ownLen', 'overDocLen'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`L8 + cue×ln n (claim, matched, named), λ 30, fit at recall 0.3`, [...FULL, 'citable', 'titled', 'length', 'claimLen', 'matchedLen', 'namedLen'], { lambda: 30, recallTarget: 0.3 }),
+  logisticRule(`L8 + all closeness×ln n, λ 100, fit at recall 0.3`, [...FULL, 'citable', 'titled', 'length', 'ownLen', 'otherLen', 'overDocLen', 'matchedLen'], { lambda: 100, recallTarget: 0.3 }),
 ];
 
 async function main(argv: string[]): Promise<number> {
@@ -650,6 +739,7 @@ async function main(argv: string[]): Promise<number> {
     if (rowsFile) fs.writeFileSync(rowsFile, JSON.stringify({ rows: rows.map((r) => ({ ...r, byOther: [...r.byOther] })), citing }));
   }
   citingOfPaper = citing;
+  candidatesOfPaper = citing.map((_, k) => rows.filter((r) => r.paper === k).length);
   sharedPapers = tune.length - extra.length;
   console.log(`leave-one-paper-out on the tune half${extra.length ? ` + ${extra.length} extra papers` : ''} (${tune.length} papers, ${rows.length} candidate sentences, ${citing.reduce((a, c) => a + c, 0)} citing)`);
   console.log('rule                                        | at fitted thresholds: precision recall top-3 hints | P@R.25 (recall, top-3) | macro precision recall at fitted thresholds');
@@ -661,7 +751,7 @@ async function main(argv: string[]): Promise<number> {
     curves.push(r);
     const a = r.atThreshold;
     const b = r.atRecall;
-    console.log(`${r.name.padEnd(43)} | ${a.precision.toFixed(3)} ${a.recall.toFixed(3)} ${a.top3.toFixed(3)} ${String(a.hints).padStart(4)} | ${b.precision.toFixed(3)} (${b.recall.toFixed(3)}, ${b.top3.toFixed(3)}) | macro ${r.macro.precision.toFixed(3)} ${r.macro.recall.toFixed(3)}${extra.length ? ` | shared ${r.shared.precision.toFixed(3)} (${r.shared.top3.toFixed(2)}) extra ${r.extra.precision.toFixed(3)} (${r.extra.top3.toFixed(2)})` : ''}`);
+    console.log(`${r.name.padEnd(43)} | ${a.precision.toFixed(3)} ${a.recall.toFixed(3)} ${a.top3.toFixed(3)} ${String(a.hints).padStart(4)} | ${b.precision.toFixed(3)} (${b.recall.toFixed(3)}, ${b.top3.toFixed(3)}) | macro ${r.macro.precision.toFixed(3)} ${r.macro.recall.toFixed(3)}${extra.length ? ` | shared ${r.shared.precision.toFixed(3)} (${r.shared.top3.toFixed(2)}) extra ${r.extra.precision.toFixed(3)} (${r.extra.top3.toFixed(2)})` : ''} | long ${r.long.precision.toFixed(3)} (${r.long.recall.toFixed(2)}) short ${r.short.precision.toFixed(3)} (${r.short.recall.toFixed(2)})`);
     if (argv.includes('--folds')) for (const [k, f] of r.folds.entries()) console.log(`    without ${tune[k]!.name}: ${f}`);
     if (argv.includes('--papers')) console.log(paperTable(r, rows, citing, tune.map((p) => p.name)));
   }
