@@ -34,6 +34,15 @@ export const CANDIDATES = 200;
 /** Candidate terms are taken rarest first while their document frequencies sum to at most this. */
 export const CANDIDATE_POSTINGS = 4000;
 /**
+ * A context query's single terms and pairs (schema 3: only terms without a list go alone), while
+ * their postings and the pairs' expected intersections sum to at most this. At 1M, 200 abstract
+ * sentences (bench/pg-overlap.ts, seed 1): top-10 overlap 0.898 at 4,000, 0.896 at 3,000, 0.894 at
+ * 2,500, 0.877 at 2,000; GIN rows a related query reads (100 other sentences) mean 5,682 -> 5,027.
+ * The eval's citing sentences and paragraphs (both halves, seen while choosing): 0.814, 0.808,
+ * 0.784, 0.764.
+ */
+const CONTEXT_POSTINGS = 3000;
+/**
  * At most this many rows matching typed words are ranked in PostgreSQL (the first the GIN bitmap
  * gives): words as common as "deep learn" match a fifth of a corpus, and must not cost a scan of
  * it. Context queries stay within their postings budget; twice it caps a bad estimate of pairs.
@@ -269,7 +278,8 @@ export class SharedCorpus {
     // sentences and paragraphs 0.678 -> 0.814 (docs/postgresql.md).
     const lists = (this.meta?.schema ?? 1) >= 3;
     const alone = (t: { df: number }) => !lists || t.df <= topDf(stats.papers);
-    for (; i < terms.length && alone(terms[i]) && (parts.length === 0 || postings + terms[i].df <= CANDIDATE_POSTINGS); i++) {
+    const budget = lists ? CONTEXT_POSTINGS : CANDIDATE_POSTINGS;
+    for (; i < terms.length && alone(terms[i]) && (parts.length === 0 || postings + terms[i].df <= budget); i++) {
       parts.push(quote(terms[i].s));
       postings += terms[i].df;
     }
@@ -278,7 +288,7 @@ export class SharedCorpus {
     const pairs: { q: string; expect: number }[] = [];
     for (let a = 0; a < rest.length; a++) for (let b = a + 1; b < rest.length; b++) pairs.push({ q: `(${quote(rest[a].s)} & ${quote(rest[b].s)})`, expect: (rest[a].df * rest[b].df) / n });
     for (const p of pairs.sort((x, y) => x.expect - y.expect)) {
-      if (postings + p.expect > CANDIDATE_POSTINGS) break;
+      if (postings + p.expect > budget) break;
       parts.push(p.q);
       postings += p.expect;
     }
