@@ -274,8 +274,8 @@ export class SharedCorpus {
     // Schema 3: a term with a list (held by more than topDf papers) is asked for in pairs and
     // through its list, never alone: alone, its holders filled the GIN query's rows in file order
     // (a sentence's rarest term held by 5,000-80,000 papers at 1M) and its df the postings budget
-    // the pairs needed. At 1M, 200 sentences: context overlap 0.845 -> 0.898, the eval's citing
-    // sentences and paragraphs 0.678 -> 0.814 (docs/postgresql.md).
+    // the pairs needed. At 1M, 200 sentences (with CONTEXT_POSTINGS): context overlap 0.845 -> 0.896,
+    // related 0.843 -> 0.893, the eval's citing sentences and paragraphs 0.678 -> 0.808 (docs/postgresql.md).
     const lists = (this.meta?.schema ?? 1) >= 3;
     const alone = (t: { df: number }) => !lists || t.df <= topDf(stats.papers);
     const budget = lists ? CONTEXT_POSTINGS : CANDIDATE_POSTINGS;
