@@ -147,8 +147,9 @@ class Grow<T extends Uint32Array | Uint8Array> {
 export class PostingsBuilder {
   private readonly ids = new Map<string, number>();
   private readonly names: string[] = [];
-  private readonly termOf = new Grow(new Uint32Array(1 << 16), (n) => new Uint32Array(n));
-  private readonly impactOf = new Grow(new Uint8Array(1 << 16), (n) => new Uint8Array(n));
+  // Small at first, grown by doubling (a shared corpus's request builds postings of a few hundred papers).
+  private readonly termOf = new Grow(new Uint32Array(1 << 12), (n) => new Uint32Array(n));
+  private readonly impactOf = new Grow(new Uint8Array(1 << 12), (n) => new Uint8Array(n));
   private readonly docStart: number[] = [];
 
   /** Number of `term`, created on first use. */

@@ -81,12 +81,16 @@ export function averageLengths(papers: readonly IndexedPaper[]): { title: number
   return { title: Math.max(1, title / Math.max(1, n)), abstract: Math.max(1, abstract / Math.max(1, n)) };
 }
 
-/** Per-document term accumulator over term numbers (no per-document maps). */
+/**
+ * Per-document term accumulator over term numbers (no per-document maps). Sized small and grown:
+ * a shared corpus builds one for every request's few hundred candidates (with the two
+ * PostingsBuilders, 1.7 MB of zeroed arrays a request when sized for a whole corpus).
+ */
 class DocTerms {
-  tf = new Float64Array(1 << 16);
-  title = new Float64Array(1 << 16);
-  ids = new Uint32Array(1 << 12);
-  weights = new Float64Array(1 << 12);
+  tf = new Float64Array(1 << 10);
+  title = new Float64Array(1 << 10);
+  ids = new Uint32Array(1 << 8);
+  weights = new Float64Array(1 << 8);
   count = 0;
   add(id: number, w: number, inTitle: number): void {
     if (id >= this.tf.length) {

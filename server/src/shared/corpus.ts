@@ -34,6 +34,15 @@ export const CANDIDATES = 200;
 /** Candidate terms are taken rarest first while their document frequencies sum to at most this. */
 export const CANDIDATE_POSTINGS = 4000;
 /**
+ * A context query's single terms and pairs (schema 3: only terms without a list go alone), while
+ * their postings and the pairs' expected intersections sum to at most this. At 1M, 200 abstract
+ * sentences (bench/pg-overlap.ts, seed 1): top-10 overlap 0.898 at 4,000, 0.896 at 3,000, 0.894 at
+ * 2,500, 0.877 at 2,000; GIN rows a related query reads (100 other sentences) mean 5,682 -> 5,027.
+ * The eval's citing sentences and paragraphs (both halves, seen while choosing): 0.814, 0.808,
+ * 0.784, 0.764.
+ */
+const CONTEXT_POSTINGS = 3000;
+/**
  * At most this many rows matching typed words are ranked in PostgreSQL (the first the GIN bitmap
  * gives): words as common as "deep learn" match a fifth of a corpus, and must not cost a scan of
  * it. Context queries stay within their postings budget; twice it caps a bad estimate of pairs.
@@ -250,18 +259,27 @@ export class SharedCorpus {
 
   /**
    * The papers holding the query's rare terms (rarest first, while their document frequencies
-   * sum to at most CANDIDATE_POSTINGS), or two of its more common ones (pairs while their
-   * expected intersections fit the same budget: PostgreSQL intersects them in the GIN index, so
-   * only those rows are read), best CANDIDATES by ts_rank; and (schema 3) the best CANDIDATES of
-   * the commoner terms' lists (topCandidates). At 1M, 200 queries: context overlap with the embedded
-   * ranking 0.641 -> 0.776, related 0.630 -> 0.764 (the lists instead of pairs: 0.669; docs/postgresql.md).
+   * sum to at most CANDIDATE_POSTINGS; schema 3: only terms without a list), or two of its more
+   * common ones (pairs while their expected intersections fit the same budget: PostgreSQL
+   * intersects them in the GIN index, so only those rows are read), best CANDIDATES by ts_rank;
+   * and (schema 3) the best CANDIDATES of the commoner terms' lists (topCandidates). At 1M, 200
+   * queries: context overlap with the embedded ranking 0.641 -> 0.776, related 0.630 -> 0.764 (the
+   * lists instead of pairs: 0.669; docs/postgresql.md).
    */
   private async contextCandidates(text: string, stats: CollectionStatistics, entry: Entry = 'none'): Promise<Candidate[]> {
     const terms = termsOf(text, stats);
     const parts: string[] = [];
     let postings = 0;
     let i = 0;
-    for (; i < terms.length && (parts.length === 0 || postings + terms[i].df <= CANDIDATE_POSTINGS); i++) {
+    // Schema 3: a term with a list (held by more than topDf papers) is asked for in pairs and
+    // through its list, never alone: alone, its holders filled the GIN query's rows in file order
+    // (a sentence's rarest term held by 5,000-80,000 papers at 1M) and its df the postings budget
+    // the pairs needed. At 1M, 200 sentences (with CONTEXT_POSTINGS): context overlap 0.845 -> 0.896,
+    // related 0.843 -> 0.893, the eval's citing sentences and paragraphs 0.678 -> 0.808 (docs/postgresql.md).
+    const lists = (this.meta?.schema ?? 1) >= 3;
+    const alone = (t: { df: number }) => !lists || t.df <= topDf(stats.papers);
+    const budget = lists ? CONTEXT_POSTINGS : CANDIDATE_POSTINGS;
+    for (; i < terms.length && alone(terms[i]) && (parts.length === 0 || postings + terms[i].df <= budget); i++) {
       parts.push(quote(terms[i].s));
       postings += terms[i].df;
     }
@@ -270,14 +288,14 @@ export class SharedCorpus {
     const pairs: { q: string; expect: number }[] = [];
     for (let a = 0; a < rest.length; a++) for (let b = a + 1; b < rest.length; b++) pairs.push({ q: `(${quote(rest[a].s)} & ${quote(rest[b].s)})`, expect: (rest[a].df * rest[b].df) / n });
     for (const p of pairs.sort((x, y) => x.expect - y.expect)) {
-      if (postings + p.expect > CANDIDATE_POSTINGS) break;
+      if (postings + p.expect > budget) break;
       parts.push(p.q);
       postings += p.expect;
     }
-    if (parts.length === 0) return [];
     // Schema 3: and, in parallel, the best papers of the other terms' lists by impact (litlens.top).
-    const listed = (this.meta?.schema ?? 1) >= 3 ? terms.slice(i).filter((t) => t.df > topDf(stats.papers)) : [];
-    const [held, best] = await Promise.all([this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry), this.topCandidates(listed, stats, text, entry)]);
+    const listed = lists ? terms.slice(i).filter((t) => t.df > topDf(stats.papers)) : [];
+    if (parts.length === 0 && listed.length === 0) return [];
+    const [held, best] = await Promise.all([parts.length ? this.fetch('tsv', parts.join(' | '), weightsOf(text, stats), MAX_CONTEXT_ROWS, text, 'tsv', entry) : [], this.topCandidates(listed, stats, text, entry)]);
     return [...held, ...best];
   }
 
