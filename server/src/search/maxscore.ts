@@ -97,6 +97,10 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
   const essential = new Uint8Array(nTerms);
   const bound = new Float64Array(nTerms);
   const cursor = new Uint32Array(nTerms);
+  // The part's term numbers and the weights, by query term; the factors as one array type.
+  const tid = new Int32Array(nTerms);
+  const weight = Float64Array.from(terms, (q) => q.weight);
+  const coord = Float64Array.from(factor);
   for (let s = 0; s < parts.length; s++) {
     const part = parts[s];
     const ctx = part.ctx;
@@ -105,6 +109,7 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
     present.length = 0;
     for (let j = 0; j < nTerms; j++) {
       const t = terms[j].ids[s];
+      tid[j] = t;
       if (t < 0) continue;
       present.push(j);
       bound[j] = terms[j].weight * ctx.maxImpact[t];
@@ -120,7 +125,8 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
     let neSum = 0;
     for (let lo = 0; lo < part.size; lo += WINDOW) {
       const hi = Math.min(part.size, lo + WINDOW);
-      const theta = heap.threshold();
+      // The threshold changes only when a paper is offered.
+      let theta = heap.threshold();
       while (ne < present.length && ((neSum + bound[present[ne]]) * factor[ne + 1] * scale + maxBonus) * (1 + SLACK) < theta) {
         essential[present[ne]] = 0;
         neSum += bound[present[ne++]];
@@ -173,29 +179,32 @@ export function maxScoreTop(parts: readonly ScoredPart[], terms: readonly Scored
           count[d] = 0;
           const doc = part.base + lo + d;
           const bonus = bonuses ? bonuses[doc] * bonusScale : 0;
-          let open = !dead[doc] && (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
+          let open = !dead[doc] && (ub * coord[most] * scale + bonus) * (1 + SLACK) >= theta;
           // Look the non-essential terms up, strongest first, while the paper can still make it.
           for (let e = ne - 1; e >= 0 && open; e--) {
             const j = present[e];
-            const impact = advance(ctx, terms[j].ids[s], cursor, j, lo + d);
+            const impact = advance(ctx, tid[j], cursor, j, lo + d);
             looked[j] = impact;
-            ub += terms[j].weight * impact - bound[j];
+            ub += weight[j] * impact - bound[j];
             if (impact === 0) most--;
-            open = (ub * factor[most] * scale + bonus) * (1 + SLACK) >= heap.threshold();
+            open = (ub * coord[most] * scale + bonus) * (1 + SLACK) >= theta;
           }
           if (open) {
             // Scored as the exhaustive loop scores it: terms in query order, float32 sums.
             let sum = 0;
             let n = 0;
             for (let j = 0; j < nTerms; j++) {
-              if (terms[j].ids[s] < 0) continue;
+              if (tid[j] < 0) continue;
               const impact = essential[j] ? impactBetween(ctx, from[j], cursor[j], lo + d) : looked[j];
               if (impact === 0) continue;
-              sum = Math.fround(sum + terms[j].weight * impact);
+              sum = Math.fround(sum + weight[j] * impact);
               n++;
             }
-            const value = blend ? blend.score(doc, sum) : Math.fround(sum * factor[n]);
-            if (value > 0) heap.offer(doc, value, sum, n);
+            const value = blend ? blend.score(doc, sum) : Math.fround(sum * coord[n]);
+            if (value > 0) {
+              heap.offer(doc, value, sum, n);
+              theta = heap.threshold();
+            }
           }
         }
       }
