@@ -154,6 +154,29 @@ describe('search/maxscore: exact dynamic pruning', function () {
     }
   });
 
+  it('answers related in steps (a background query) as related, with other queries run between its steps', () => {
+    const [pruned] = both([
+      { id: 'library.bib', papers: generated, kind: 'workspace' },
+      { id: 'corpus', papers: bundled, kind: 'corpus' },
+    ]);
+    const texts = passages([...generated, ...bundled], 40, 13);
+    const within = new Set(['library.bib']);
+    for (const [i, text] of texts.entries()) {
+      const options = i % 3 === 0 ? { threshold: 0, limit: 1, within } : { threshold: i % 2 ? 0 : 0.3, limit: 10 };
+      const steps = pruned.relatedSteps(text, options);
+      let step = steps.next();
+      let yields = 0;
+      // Between the steps, the requests a user makes meanwhile: other passages, other scopes, completion.
+      for (; !step.done; step = steps.next(), yields++) {
+        const other = texts[(i + yields + 1) % texts.length];
+        pruned.related(other, { threshold: 0.3, limit: 5, within: yields % 2 ? within : undefined });
+        pruned.completion(other.slice(0, 2), other, { limit: 5 });
+      }
+      assert.ok(yields >= 10, `${yields} steps`);
+      assert.deepEqual(answer(step.value), answer(pruned.related(text, options)), `in steps: ${text}`);
+    }
+  });
+
   it('picks the same related candidates where a corpus keeps its papers off the heap', async () => {
     const corpus = await buildCorpus(join(__dirname, '..', '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl'), null, { chunkPapers: 100 });
     const pruned = SearchIndex.fromSources([]);
