@@ -310,10 +310,11 @@ export class Ranker {
     const barKey = `${s.id}\u0000${s.hash}`;
     if (this.fieldBars.has(barKey)) return;
     const tops: number[] = [];
-    for (const query of this.fieldQueries(s.id)) {
+    // fieldQueries' queries, each in steps.
+    for (const p of this.index.sample(s.id, FIELD_SAMPLE)) {
       await turn();
       if (this.fieldBars.has(barKey)) return;
-      tops.push(query());
+      tops.push(await this.scoreInTurns(this.index.relatedSteps(p.title, { limit: 1, threshold: 0, within: new Set([s.id]), exclude: new Set([p.key]) }), turn));
     }
     if (!this.fieldBars.has(barKey)) (this.fieldBars.set(barKey, fieldBar(tops)), this.onDrawn?.());
   }
@@ -455,13 +456,15 @@ export class Ranker {
    * passage took 100-270 ms whole under load), not the whole query. The same score.
    */
   private topScoreInTurns(within: ReadonlySet<string> | undefined): (text: string, turn: () => Promise<unknown>) => Promise<number> {
-    return async (t, turn) => {
-      const steps = this.index.relatedSteps(t, { limit: 1, threshold: 0, within });
-      for (let step = steps.next(); ; step = steps.next()) {
-        if (step.done) return step.value[0]?.score ?? 0;
-        await turn();
-      }
-    };
+    return (t, turn) => this.scoreInTurns(this.index.relatedSteps(t, { limit: 1, threshold: 0, within }), turn);
+  }
+
+  /** The top score of a related query run in steps, awaiting `turn` between them. */
+  private async scoreInTurns(steps: Generator<void, Hit[]>, turn: () => Promise<unknown>): Promise<number> {
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value[0]?.score ?? 0;
+      await turn();
+    }
   }
 
   /** The shared corpora's answers (each when it comes in time) as one list, by score, a key once. */

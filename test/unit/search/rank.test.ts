@@ -88,7 +88,11 @@ describe('search: the ranking rule', () => {
   it('warm draws nothing while requests keep coming, and finishes once they pause', async function () {
     this.timeout(20000);
     let drawn = 0;
-    const spy = Object.create(index, { related: { value: (text: string, o: { threshold: number; limit: number }) => (o.threshold === 0 && o.limit === 1 && drawn++, index.related(text, o)) } });
+    const counted = (o: { threshold: number; limit: number }) => o.threshold === 0 && o.limit === 1 && drawn++;
+    const spy = Object.create(index, {
+      related: { value: (text: string, o: { threshold: number; limit: number }) => (counted(o), index.related(text, o)) },
+      relatedSteps: { value: (text: string, o: { threshold: number; limit: number }) => (counted(o), index.relatedSteps(text, o)) },
+    });
     const ranker = new Ranker(spy);
     ranker.completion('', SENTENCE, 5);
     const warming = ranker.warm();
