@@ -324,12 +324,13 @@ export class Ranker {
    * work: each source's field bar (gate.ts fieldBar) and the whole library's null (gate.ts
    * ChanceBar) for every passage length up to WARM_WORDS. Called when an index is ready, so the
    * first hover, lens or completion does not pay for them on its request, and no request waits
-   * behind more than one query of it (at a million papers a query is tens of ms, a bar hundreds).
+   * behind more than one step of it (a bar's query runs one index part per step: at a million
+   * papers a query is tens of ms, a bar hundreds; warm's completions are whole queries).
    * A request that needs a bar not yet drawn draws it itself; what is drawn already costs nothing.
    */
   async warm(onDrawn?: () => void, stale?: () => boolean): Promise<void> {
-    // One query per turn, and none while requests come in (a typist's keystrokes, a hover): the
-    // longest a request can wait behind warm is one query that began in a pause. Once `stale` says
+    // One step per turn, and none while requests come in (a typist's keystrokes, a hover): the
+    // longest a request can wait behind warm is one step that began in a pause. Once `stale` says
     // so (the ranker is no longer used), nothing more is drawn.
     this.onDrawn = onDrawn;
     this.stale = stale;
