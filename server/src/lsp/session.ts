@@ -89,6 +89,7 @@ export class Session {
       },
       onSharedAnswer: () => this.sharedAnswered(),
       log: (message) => this.connection.console.info(`LitLens: ${message}`),
+      clock: this.keystrokes,
     });
   }
 

@@ -8,7 +8,7 @@
 import type { Paper } from '../library/paper';
 import { docFreq, findTerm, impactOf } from './postings';
 import { COORD, MAX_CONTEXT_TERMS } from './scoring';
-import { maxScoreTop, scoreDocuments, type Blend } from './maxscore';
+import { maxScoreSteps, maxScoreTop, scoreDocuments, type Blend } from './maxscore';
 import type { Segments } from './segments';
 import { contentTerms } from './text';
 import { DEFAULT_LIMIT, type ContextOptions, type Hit, type QueryTerm } from './types';
@@ -66,6 +66,17 @@ export class ContextRanking {
   accumulateTop(terms: QueryTerm[], limit: number, factor: (kept: number) => ArrayLike<number>, maxTerms = MAX_CONTEXT_TERMS): number {
     if (this.exhaustive || limit <= 0) return this.accumulate(terms, maxTerms);
     return this.pruned(terms, limit, factor, maxTerms, this.segments.dead);
+  }
+
+  /** accumulateTop in steps (maxscore.ts maxScoreSteps): it yields between the index's parts. */
+  *accumulateTopSteps(terms: QueryTerm[], limit: number, factor: (kept: number) => ArrayLike<number>, maxTerms = MAX_CONTEXT_TERMS): Generator<void, number> {
+    if (this.exhaustive || limit <= 0) return this.accumulate(terms, maxTerms);
+    const kept = this.kept(terms, maxTerms);
+    const parts = this.segments.parts.map((p) => ({ base: p.base, ctx: p.seg.ctx, size: p.seg.papers.length }));
+    const scored = kept.map((q) => ({ weight: q.weight / 255, ids: q.ids }));
+    const n = yield* maxScoreSteps(parts, scored, this.segments.dead, limit, factor(Math.max(1, kept.length)), { acc: this.segments.acc, termHits: this.segments.termHits, touched: this.segments.touched });
+    this.keptTerms = kept.length; // after the last step: queries in between set it for themselves
+    return n;
   }
 
   /**

@@ -243,6 +243,8 @@ export class ChanceBar {
     private readonly topScore: (text: string) => number,
     /** Fewer words than this: no null (bar() is 0). */
     private readonly minWords = NULL_MIN_WORDS,
+    /** topScore in steps, awaiting `turn` between them (draw's queries: requests are answered within one); default topScore. */
+    private readonly topScoreInTurns?: (text: string, turn: () => Promise<unknown>) => Promise<number>,
   ) {
     this.bag = prose.match(/[\p{L}][\p{L}\p{N}'-]*/gu) ?? [];
   }
@@ -302,7 +304,9 @@ export class ChanceBar {
       await turn();
       const drawn = this.bars.get(bucket);
       if (drawn !== undefined) return drawn;
-      tops.push(this.topScore(passage));
+      const top = this.topScoreInTurns ? await this.topScoreInTurns(passage, turn) : this.topScore(passage);
+      if (this.bars.has(bucket)) return this.bars.get(bucket)!; // drawn by a request between the steps
+      tops.push(top);
     }
     const bar = chanceOf(tops);
     this.bars.set(bucket, bar);

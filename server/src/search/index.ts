@@ -95,6 +95,11 @@ export class SearchIndex extends Segments {
     return this.relatedRanking.related(text, options);
   }
 
+  /** related() in steps (RelatedRanking.relatedSteps): background work answers requests between them; the index must not change meanwhile. */
+  relatedSteps(text: string, options: RelatedOptions = {}): Generator<void, Hit[]> {
+    return this.relatedRanking.relatedSteps(text, options);
+  }
+
   /**
    * The search box: up to 4 words are typed text (key, title, authors, year), unless no paper
    * matches all of them, then the words are looked up in abstracts too (context ranking); more

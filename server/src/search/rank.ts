@@ -86,6 +86,19 @@ const SENTENCE_WORDS = [6, 60] as const;
  */
 export const DRAW_ON_REQUEST = 200_000;
 
+/**
+ * When the server last answered a request (lsp/keystrokes.ts Keystrokes: completion and hovers in
+ * flight or just answered): the rankers' background work (warm, the bars provisional answers asked
+ * for) waits for a pause in every request, not only in those a ranker answers (a hover on a key
+ * asks none), and the requests a ranker answers count on it too.
+ */
+export interface RequestClock {
+  /** A request was answered now. */
+  asked(): void;
+  /** Resolves once no request is in flight and none has been answered for `quietMs`. */
+  idle(quietMs: number): Promise<void>;
+}
+
 /** Thrown by Ranker.pause once the ranker is no longer used: whatever draws stops. */
 const STALE = new Error('stale');
 
@@ -100,13 +113,19 @@ export class Ranker {
     readonly sharedDeadlineMs = SHARED_DEADLINE_MS,
     /** Libraries of more papers answer provisionally until their bars are drawn (DRAW_ON_REQUEST). */
     readonly drawOnRequest = DRAW_ON_REQUEST,
+    /** The server's request clock: background work waits for a pause in all requests (none: in this ranker's). */
+    private readonly clock?: RequestClock,
   ) {}
 
   private readonly chance = new Map<string, ChanceBar>();
   /** The last gated answers (lexicalRelated), by passage and everything asked of the index. */
   private readonly answers = new Map<string, Hit[]>();
-  /** When a request last asked this ranker (performance.now()): warm waits for a pause after it. */
-  private asked = -Infinity;
+  /**
+   * When a request last asked this ranker (performance.now()): warm waits for a pause after it. A
+   * ranker is made for an index just announced or for a request: warm starts a pause after that,
+   * so what was being sent (the status saying a corpus is searchable, the answer) goes out first.
+   */
+  private asked = performance.now();
   /** Per source (id and hash): the score its own titles reach against it (gate.ts fieldBar). */
   private readonly fieldBars = new Map<string, number>();
   /** GateBars.probe over this ranker's index, asked once. */
@@ -277,7 +296,12 @@ export class Ranker {
   /** Waits for a pause in the requests (WARM_PAUSE_MS without one); throws STALE once the ranker is no longer used. */
   private async pause(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
-    for (let quiet; (quiet = performance.now() - this.asked) < WARM_PAUSE_MS; ) await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS - quiet));
+    for (;;) {
+      for (let quiet; (quiet = performance.now() - this.asked) < WARM_PAUSE_MS; ) await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS - quiet));
+      if (!this.clock) break;
+      await this.clock.idle(WARM_PAUSE_MS);
+      if (performance.now() - this.asked >= WARM_PAUSE_MS) break;
+    }
     if (this.stale?.()) throw STALE;
   }
 
@@ -286,10 +310,11 @@ export class Ranker {
     const barKey = `${s.id}\u0000${s.hash}`;
     if (this.fieldBars.has(barKey)) return;
     const tops: number[] = [];
-    for (const query of this.fieldQueries(s.id)) {
+    // fieldQueries' queries, each in steps.
+    for (const p of this.index.sample(s.id, FIELD_SAMPLE)) {
       await turn();
       if (this.fieldBars.has(barKey)) return;
-      tops.push(query());
+      tops.push(await this.scoreInTurns(this.index.relatedSteps(p.title, { limit: 1, threshold: 0, within: new Set([s.id]), exclude: new Set([p.key]) }), turn));
     }
     if (!this.fieldBars.has(barKey)) (this.fieldBars.set(barKey, fieldBar(tops)), this.onDrawn?.());
   }
@@ -299,12 +324,13 @@ export class Ranker {
    * work: each source's field bar (gate.ts fieldBar) and the whole library's null (gate.ts
    * ChanceBar) for every passage length up to WARM_WORDS. Called when an index is ready, so the
    * first hover, lens or completion does not pay for them on its request, and no request waits
-   * behind more than one query of it (at a million papers a query is tens of ms, a bar hundreds).
+   * behind more than one step of it (a bar's query runs one index part per step: at a million
+   * papers a query is tens of ms, a bar hundreds; warm's completions are whole queries).
    * A request that needs a bar not yet drawn draws it itself; what is drawn already costs nothing.
    */
   async warm(onDrawn?: () => void, stale?: () => boolean): Promise<void> {
-    // One query per turn, and none while requests come in (a typist's keystrokes, a hover): the
-    // longest a request can wait behind warm is one query that began in a pause. Once `stale` says
+    // One step per turn, and none while requests come in (a typist's keystrokes, a hover): the
+    // longest a request can wait behind warm is one step that began in a pause. Once `stale` says
     // so (the ranker is no longer used), nothing more is drawn.
     this.onDrawn = onDrawn;
     this.stale = stale;
@@ -397,7 +423,7 @@ export class Ranker {
     if (!bar) {
       const total = sources.reduce((sum, s) => sum + s.papers, 0);
       const titles = sources.flatMap((s) => this.index.sample(s.id, Math.ceil((FIELD_SAMPLE * s.papers) / Math.max(1, total))).map((p) => p.title));
-      remember(this.chance, key, (bar = new ChanceBar(titles.join('. '), this.topScore(within), LIBRARY_NULL_MIN_WORDS)));
+      remember(this.chance, key, (bar = new ChanceBar(titles.join('. '), this.topScore(within), LIBRARY_NULL_MIN_WORDS, this.topScoreInTurns(within))));
     }
     return bar;
   }
@@ -416,13 +442,30 @@ export class Ranker {
     const key = `${[...(within ?? [])].join('\u0000')}\u0001${document.id}`;
     let bar = this.chance.get(key);
     // An edit changes the document's words a little: the bar is drawn again once they change by a tenth.
-    if (!bar || Math.abs(bar.words - words) > 0.1 * bar.words) remember(this.chance, key, (bar = new ChanceBar(document.prose, this.topScore(within))));
+    if (!bar || Math.abs(bar.words - words) > 0.1 * bar.words) remember(this.chance, key, (bar = new ChanceBar(document.prose, this.topScore(within), undefined, this.topScoreInTurns(within))));
     return bar;
   }
 
   /** The top paper's score for a text (0 when none): what a null ranks its random passages by. */
   private topScore(within: ReadonlySet<string> | undefined): (text: string) => number {
     return (t) => this.index.related(t, { limit: 1, threshold: 0, within })[0]?.score ?? 0;
+  }
+
+  /**
+   * topScore in steps (SearchIndex.relatedSteps), awaiting `turn` between them: a bar drawn in the
+   * background holds a request up for one part of a query (at a million papers a 300-400-word
+   * passage took 100-270 ms whole under load), not the whole query. The same score.
+   */
+  private topScoreInTurns(within: ReadonlySet<string> | undefined): (text: string, turn: () => Promise<unknown>) => Promise<number> {
+    return (t, turn) => this.scoreInTurns(this.index.relatedSteps(t, { limit: 1, threshold: 0, within }), turn);
+  }
+
+  /** The top score of a related query run in steps, awaiting `turn` between them. */
+  private async scoreInTurns(steps: Generator<void, Hit[]>, turn: () => Promise<unknown>): Promise<number> {
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value[0]?.score ?? 0;
+      await turn();
+    }
   }
 
   /** The shared corpora's answers (each when it comes in time) as one list, by score, a key once. */
@@ -436,6 +479,7 @@ export class Ranker {
   private answering(): void {
     this.asked = performance.now();
     setImmediate(() => (this.asked = performance.now()));
+    this.clock?.asked();
   }
 
   /** True when answers may be fused with meaning now. */

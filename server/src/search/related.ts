@@ -183,10 +183,27 @@ export class RelatedRanking {
    * RelatedOptions.relative for a cut near the best); threshold 0 returns a plain ranking.
    */
   related(text: string, options: RelatedOptions = {}): Hit[] {
-    return this.segments.scoped(options.within, () => this.relatedIn(text, options));
+    return this.segments.scoped(options.within, () => {
+      const asked = this.asked(text, options);
+      return asked ? this.answer(asked, this.contextRanking.accumulateTop(asked.terms, asked.depth, asked.factor)) : [];
+    });
   }
 
-  relatedIn(text: string, options: RelatedOptions): Hit[] {
+  /**
+   * related() in steps: it yields between the index's parts while scoring the candidates
+   * (ContextRanking.accumulateTopSteps), so that a background query (Ranker's chance bars) lets
+   * requests be answered in between. The same answer as related(); the index must not change
+   * meanwhile.
+   */
+  *relatedSteps(text: string, options: RelatedOptions = {}): Generator<void, Hit[]> {
+    const asked = this.segments.scoped(options.within, () => this.asked(text, options));
+    if (!asked) return [];
+    const n = yield* this.contextRanking.accumulateTopSteps(asked.terms, asked.depth, asked.factor);
+    return this.segments.scoped(options.within, () => this.answer(asked, n));
+  }
+
+  /** What related() asks of the index for a text (its terms, the ideal, the candidates' depth and coordination); null when nothing can be about it. */
+  private asked(text: string, options: RelatedOptions) {
     const limit = options.limit ?? DEFAULT_LIMIT;
     const threshold = options.threshold ?? DEFAULT_RELATED_THRESHOLD;
     const ranking = threshold <= 0;
@@ -200,14 +217,19 @@ export class RelatedRanking {
     // context query scores: a section is judged by its key words, not diluted by all of them.
     const idealTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, MAX_CONTEXT_TERMS);
     const ideal = idealTerms.reduce((sum, q) => sum + q.weight * this.contextRanking.bestImpact(q), 0);
-    if (ideal <= 0) return [];
+    if (ideal <= 0) return null;
     const wanted = Math.max(limit, DEFAULT_LIMIT) * 2;
     const plain = this.plainScorer(terms);
     // Candidates by the index's scores, then every paper BM25F's bounds say can beat them
     // (exactCandidates); the order is plain BM25F's (bm25f.ts), where every paper is held whole.
-    const n = plain
-      ? this.contextRanking.accumulateTop(terms, Math.max(wanted, RELATED_CANDIDATES), ones)
-      : this.contextRanking.accumulateTop(terms, wanted, (k) => Float64Array.from({ length: k + 1 }, (_, held) => Math.pow(held / k, RELATED_COORD)));
+    const depth = plain ? Math.max(wanted, RELATED_CANDIDATES) : wanted;
+    const factor = plain ? ones : (k: number) => Float64Array.from({ length: k + 1 }, (_, held) => Math.pow(held / k, RELATED_COORD));
+    return { options, limit, threshold, ranking, relative, terms, informativeTerms, tokens, passage, idealTerms, ideal, wanted, plain, depth, factor };
+  }
+
+  /** related()'s answer once the candidates' sums are in the accumulators (`n` of them). */
+  private answer(asked: NonNullable<ReturnType<RelatedRanking['asked']>>, n: number): Hit[] {
+    const { options, limit, threshold, ranking, relative, terms, informativeTerms, tokens, passage, idealTerms, ideal, wanted, plain } = asked;
     const rank = this.segments.final;
     const k = Math.max(1, this.contextRanking.keptTerms);
     for (let i = 0; i < n; i++) {

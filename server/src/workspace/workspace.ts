@@ -17,7 +17,7 @@ import { corpusIdOf, corpusSource, type Corpus, type CorpusProgress } from '../s
 import { decodeInTurns } from '../search/segments';
 import { gateKey, readGateBars, writeGateBars } from './gateBars';
 import type { PaperStore } from '../library/store';
-import { Ranker, type GateBars } from '../search/rank';
+import { DRAW_ON_REQUEST, Ranker, SHARED_DEADLINE_MS, type GateBars, type RequestClock } from '../search/rank';
 import { SemanticIndex, type EmbeddingStatus } from '../search/semantic';
 import { defaultCacheDir as defaultSemanticCacheDir } from '../search/semantic/oneShot';
 import { vectorDir } from '../search/semantic/vectorCache';
@@ -64,6 +64,8 @@ export interface WorkspaceOptions {
   log?: (message: string) => void;
   /** A big library file re-read by what changed is read whole (and saved) once it has been quiet this long (default FOLD_MS). */
   foldMs?: number;
+  /** The server's request clock (lsp/keystrokes.ts): the rankers' background work waits for a pause in all requests. */
+  clock?: RequestClock;
 }
 
 /**
@@ -213,7 +215,7 @@ export class LitLensWorkspace {
     const sources = index.sources.map((s) => `${s.id}\u0000${s.hash}\u0000${s.papers}`).join('\u0001');
     const r = this.ranker;
     if (!r || r.ranker.index !== index || r.ranker.semantic !== this.semantic || r.sources !== sources || r.hidden !== index.hidden || r.ranker.shared.length !== shared.length || r.ranker.shared.some((c, i) => c !== shared[i])) {
-      const ranker = new Ranker(index, this.semantic, shared);
+      const ranker = new Ranker(index, this.semantic, shared, SHARED_DEADLINE_MS, DRAW_ON_REQUEST, this.options.clock);
       this.ranker = { ranker, sources, hidden: index.hidden, gateKey: gateKey(index) };
       // The gate's bars: those saved for this library's content, else drawn in the background
       // rather than on the first hover's request (and saved as they are drawn).

@@ -154,6 +154,38 @@ describe('search/maxscore: exact dynamic pruning', function () {
     }
   });
 
+  /** Each passage asked in steps (relatedSteps), with other related and completion queries run between the steps, answers as related() does. */
+  function stepsAgree(index: SearchIndex, texts: string[], within: ReadonlySet<string>): void {
+    for (const [i, text] of texts.entries()) {
+      const options = i % 3 === 0 ? { threshold: 0, limit: 1, within } : { threshold: i % 2 ? 0 : 0.3, limit: 10 };
+      const steps = index.relatedSteps(text, options);
+      let step = steps.next();
+      let yields = 0;
+      // Between the steps, the requests a user makes meanwhile: other passages, other scopes, completion.
+      for (; !step.done; step = steps.next(), yields++) {
+        const other = texts[(i + yields + 1) % texts.length];
+        index.related(other, { threshold: 0.3, limit: 5, within: yields % 2 ? within : undefined });
+        index.completion(other.slice(0, 2), other, { limit: 5 });
+      }
+      assert.ok(yields >= 5, `${yields} steps`);
+      assert.deepEqual(answer(step.value), answer(index.related(text, options)), `in steps: ${text}`);
+    }
+  }
+
+  it('answers related in steps (a background query) as related, with other queries run between its steps', async () => {
+    const [pruned] = both([
+      { id: 'library.bib', papers: generated, kind: 'workspace' },
+      { id: 'corpus', papers: bundled, kind: 'corpus' },
+    ]);
+    stepsAgree(pruned, passages([...generated, ...bundled], 40, 13), new Set(['library.bib']));
+    // A corpus off the heap: ranked by the index's own scores, whose coordination (the terms kept) each query sets.
+    const corpus = await buildCorpus(join(__dirname, '..', '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl'), null, { chunkPapers: 100 });
+    const stored = SearchIndex.fromSources([{ id: 'library.bib', papers: generated.slice(0, 300), kind: 'workspace' }], { chunkPapers: 128 });
+    stored.setEncodedSource(corpusSource(corpus), corpus.encoded);
+    stepsAgree(stored, passages([...generated.slice(0, 300), ...bundled], 40, 14), new Set([corpus.file]));
+    await corpus.store.close();
+  });
+
   it('picks the same related candidates where a corpus keeps its papers off the heap', async () => {
     const corpus = await buildCorpus(join(__dirname, '..', '..', 'fixtures', 'arxiv', 'snapshot-1k.jsonl'), null, { chunkPapers: 100 });
     const pruned = SearchIndex.fromSources([]);

@@ -122,8 +122,12 @@ describe('search: the library null is drawn ahead (Ranker.warm)', () => {
   it('once warm, the first related question asks no null query on its request', async () => {
     const index = SearchIndex.fromSources([{ id: 'refs.bib', papers: titlesOnly('bibtex') }]);
     let nullQueries = 0;
-    // The nulls rank their random passages with threshold 0 and limit 1 (Ranker.topScore).
-    const spy = Object.create(index, { related: { value: (text: string, o: { limit: number; threshold: number }) => (o.threshold === 0 && o.limit === 1 && nullQueries++, index.related(text, o)) } });
+    // The nulls rank their random passages with threshold 0 and limit 1 (Ranker.topScore; in the background, in steps).
+    const counted = (o: { limit: number; threshold: number }) => o.threshold === 0 && o.limit === 1 && nullQueries++;
+    const spy = Object.create(index, {
+      related: { value: (text: string, o: { limit: number; threshold: number }) => (counted(o), index.related(text, o)) },
+      relatedSteps: { value: (text: string, o: { limit: number; threshold: number }) => (counted(o), index.relatedSteps(text, o)) },
+    });
     const ranker = new Ranker(spy);
     await ranker.warm();
     assert.ok(nullQueries > 100, `the null drew ${nullQueries} passages`);
