@@ -254,6 +254,8 @@ export function claimFeatures(text: string, hits: Pick<TierHits, 'own' | 'other'
 export interface Tiers {
   own: ReadonlySet<string>;
   other: ReadonlySet<string>;
+  /** The entries that are the document itself (features/related.ts selfKeys): never suggested. */
+  self?: ReadonlySet<string>;
 }
 
 /** A sentence's close papers in each tier (own: ranked by statistics over the bibliography alone). */
@@ -271,8 +273,8 @@ export interface TierHits {
  * `otherDepth`: how deep other libraries are asked (default `depth`).
  */
 export function tierHits(ranker: Ranker, text: string, tiers: Tiers, floor: number, depth: number, otherGate?: { threshold: number; document: { id: string; prose: string } }, otherDepth = depth): TierHits {
-  const own = tiers.own.size ? closePapers(ranker, text, { limit: depth, threshold: 0, within: tiers.own }) : { hits: [], final: true };
-  const other = tiers.other.size ? closePapers(ranker, text, { limit: otherDepth, threshold: otherGate?.threshold ?? floor, within: tiers.other, document: otherGate?.document }) : { hits: [], final: true };
+  const own = tiers.own.size ? closePapers(ranker, text, { limit: depth, threshold: 0, within: tiers.own, exclude: tiers.self }) : { hits: [], final: true };
+  const other = tiers.other.size ? closePapers(ranker, text, { limit: otherDepth, threshold: otherGate?.threshold ?? floor, within: tiers.other, exclude: tiers.self, document: otherGate?.document }) : { hits: [], final: true };
   return { own: own.hits, other: other.hits, final: own.final && other.final };
 }
 
@@ -433,12 +435,13 @@ export function pickHints(candidates: readonly Pick<ClaimSentence, 'paragraph' |
   return { picked: picked.sort((a, b) => a - b), scored };
 }
 
-/** The document's tiers (completion's: its bibliography's sources, else the workspace's .bib files), with an id that changes when they do. */
+/** The document's tiers (completion's: its bibliography's sources, else the workspace's .bib files; its own entries left out), with an id that changes when they do. */
 export function tiersOf(ctx: FeatureContext): { tiers: Tiers; id: string } {
-  const { library } = ctx;
+  const { library, doc } = ctx;
   if (!library) return { tiers: { own: new Set(), other: new Set() }, id: '' };
-  const tiers = tiersFor(library, ctx.project.named, ctx.folders);
-  return { tiers, id: `${library.version}\n${[...tiers.own].join('\n')}` };
+  const self = relatedDocument(doc.uri, doc.text, doc.syntax, library).self;
+  const tiers = { ...tiersFor(library, ctx.project.named, ctx.folders), self: new Set(self) };
+  return { tiers, id: `${library.version}\n${[...tiers.own].join('\n')}\n${self.join('\n')}` };
 }
 
 /**
