@@ -5,7 +5,7 @@
 // are memoised by its text: after an edit only the edited paragraph's sentences are ranked again.
 // Computed when diagnostics are (lsp/diagnostics.ts, after the writer pauses), never on the
 // keystroke path. Reads no file.
-import { citationText } from '../documents/citationText';
+import { citationText, citeCommand } from '../documents/citationText';
 import { familyName, shortAuthors, trimText } from '../display';
 import { backMatterSpans, citationSpot, citedKeys, inBackMatter, paragraphs, sections, sentences, type Passage, type Section, type Syntax } from '../documents';
 import { matchGroup } from '../documents/latex';
@@ -583,13 +583,14 @@ export interface ClaimFix {
   /** The source span the text replaces: empty at hint.at, or the "(1988)" of "Cohen (1988)" (namedYear). */
   from: number;
   to: number;
-  /** The citation (`~\cite{key}`, ` [@key]`: the text the client's citing path writes; `[-@key]`, `\citeyearpar{key}` for a named year). */
+  /** The citation (`~\cite{key}` with the document's own command, citeCommand; ` [@key]`: the text the client's citing path writes; `[-@key]`, `\citeyearpar{key}` for a named year). */
   text: string;
 }
 
 /** Quick fixes "Cite Name Year (KEY)" for the first three keys of each hint between offsets `from` and `to` (only their paragraphs are ranked). */
 export function claimFixes(ctx: FeatureContext, memo: ClaimMemo, from: number, to: number): ClaimFix[] {
   const { doc, library } = ctx;
+  const command = doc.syntax === 'latex' ? citeCommand(doc.text) : undefined;
   return uncitedClaims(ctx, memo, HINT_GATE, { from, to })
     .filter((h) => h.end >= from && h.start <= to)
     .flatMap((hint) =>
@@ -600,7 +601,7 @@ export function claimFixes(ctx: FeatureContext, memo: ClaimMemo, from: number, t
         if (named) return { hint, key, title, ...named };
         const before = doc.text.slice(Math.max(0, hint.at - 500), hint.at);
         const lineEnd = doc.text.indexOf('\n', hint.at);
-        return { hint, key, title, from: hint.at, to: hint.at, text: citationText(before, doc.text.slice(hint.at, lineEnd < 0 ? undefined : lineEnd), key, doc.syntax) };
+        return { hint, key, title, from: hint.at, to: hint.at, text: citationText(before, doc.text.slice(hint.at, lineEnd < 0 ? undefined : lineEnd), key, doc.syntax, command) };
       }),
     )
     .filter((f) => f.text !== '');

@@ -185,6 +185,13 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.deepEqual(claimFixes(counting, new ClaimMemo(), DOC.indexOf(CORAL), DOC.indexOf(CORAL)), []);
   });
 
+  it('a quick fix cites with the document\'s own command: \\citep in a natbib paper that uses it, \\cite otherwise', () => {
+    const fixAt = (doc: string) => claimFixes(ws.at(doc).ctx, new ClaimMemo(), doc.indexOf(LIDAR), doc.indexOf(LIDAR)).find((f) => f.key === 'moser2021lidar')!.text;
+    assert.equal(fixAt(DOC), '~\\cite{moser2021lidar}', 'the coral sentence uses \\cite');
+    const natbib = DOC.replace('\\begin{document}', '\\usepackage{natbib}\n\\begin{document}').replace('~\\cite{ortiz2019coral}', '~\\citep{ortiz2019coral}');
+    assert.equal(fixAt(natbib), '~\\citep{moser2021lidar}');
+  });
+
   it('puts first the bibliography entry whose first author the sentence names', () => {
     const hit = (key: string, author: string) => ({ paper: { key, authors: [author] }, score: 0.2, matched: [] }) as unknown as Hit;
     const own = [hit('a', 'Smith, Ann'), hit('b', 'Moser, Lena'), hit('c', 'Keller, Jon')];
