@@ -244,8 +244,6 @@ export class RelatedRanking {
       };
       const paper = this.segments.paper(d);
       if (options.exclude?.has(paper.key)) continue;
-      // A paper sharing only an author, venue or key word (BM25F 0) follows in a ranking; a list never names it.
-      if (!ranking && score <= 0) continue;
       const own = !this.segments.partOf(d).corpus;
       // An own-library paper is listed on what it shares that is specific in its own source (gate.ts ownListed).
       const specific = ranking || !own || !!options.strict || ownListed(this.ownEvidence(terms, d, tokens, bySource), facts.shared);

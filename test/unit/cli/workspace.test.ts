@@ -96,25 +96,4 @@ describe('CLI: the document\'s bibliography and the folder\'s libraries', () => 
     // --json keeps every match with its score.
     assert.equal(JSON.parse((await run(search, ['--no-workspace', '--json', 'gaussian process'])).out).length, all.length - 2);
   });
-
-  it('related --file lists what the editor\'s related papers list: never a paper sharing only a venue word (score 0)', async () => {
-    // Forty invented hydrology titles, and one whose venue alone shares a place and a number with the sentence.
-    const topics = ['snowmelt timing', 'groundwater recharge', 'flash floods', 'eddy covariance', 'glacier streamflow', 'soil moisture', 'rain-on-snow', 'karst aquifers', 'river ice', 'urban runoff'];
-    const entries = topics.flatMap((t, i) => [0, 1, 2, 3].map((j) => `@article{h${i}x${j},\n  title = {${['Estimating', 'Modelling', 'Mapping', 'Forecasting'][j]} ${t} in mountain catchments},\n  year = {2020}\n}\n`));
-    const venue = '@inproceedings{sorting2003,\n  title = {Sorting networks in reconfigurable hardware},\n  booktitle = {Workshop on Circuits, Budapest, September 15-20},\n  year = {2003}\n}\n';
-    const folder = await mkdtemp(join(tmpdir(), 'litlens-cli-venue-'));
-    try {
-      await writeFile(join(folder, 'refs.bib'), entries.join('') + venue);
-      const doc = join(folder, 'paper.tex');
-      await writeFile(doc, '\\begin{document}\nIn Budapest we measured snowmelt timing over 15 years, earlier each spring.\n\\bibliography{refs}\n\\end{document}\n');
-      const ranked = await run(related, ['--json', '--no-corpus', '--threshold', '0', '--limit', '60', '--file', doc, '--line', '2']);
-      assert.equal((JSON.parse(ranked.out) as { key: string; score: number }[]).find((h) => h.key === 'sorting2003')?.score, 0, 'the ranking has it, at 0');
-      const listed = await run(related, ['--json', '--no-corpus', '--file', doc, '--line', '2']);
-      assert.equal(listed.code, 0, listed.err);
-      const rows = JSON.parse(listed.out) as { key: string; score: number }[];
-      assert.ok(rows.length > 0 && rows.every((h) => h.score > 0), listed.out);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
-  });
 });

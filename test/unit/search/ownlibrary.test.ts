@@ -108,16 +108,6 @@ describe('search: the related gate over the user\'s own libraries', () => {
     assert.ok(ownListed(1, 1) && !ownListed(0, 5));
   });
 
-  it('a paper sharing only a venue word (BM25F 0) follows in a ranking, but no gated list names it', () => {
-    const venue = { key: 'v0', title: 'Sorting networks in reconfigurable hardware', venue: 'Workshop on Circuits, Budapest, September 15-20', authors: [], origin: { kind: 'bibtex', file: 'refs.bib', line: 99 } } as unknown as Paper;
-    const index = SearchIndex.fromSources([{ id: 'refs.bib', papers: [...titlesOnly('bibtex'), venue] }]);
-    const passage = `${CITING}, as measured near Budapest over 15 years`;
-    assert.equal(index.related(passage, { limit: 50, threshold: 0 }).find((h) => h.paper.key === 'v0')?.score, 0, 'the ranking has it, at 0');
-    const hits = new Ranker(index).relatedNow(passage, limits).hits;
-    assert.equal(hits[0]?.paper.key, 'h0');
-    assert.ok(hits.every((h) => h.score > 0), hits.map((h) => `${h.paper.key} ${h.score}`).join(', '));
-  });
-
   it('own-library papers need a library null and no bar of their own; corpus papers keep LISTED x chance', () => {
     assert.ok(ownOpens(0.4));
     assert.ok(!ownOpens(0), 'no null: the absolute rule decides');
