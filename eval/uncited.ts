@@ -29,6 +29,7 @@ import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sentences, wordCo
 import { MIN_WORDS } from '../server/src/features/codeLens';
 import { proseParagraphs, rankGaps } from '../server/src/features/gaps';
 import { HINT_GATE, type HintGate } from '../server/src/features/hintGate';
+import { selfKeys } from '../server/src/features/related';
 import { HINT_DEPTH, HINT_KEYS, claimSentences, pickHints, suggestionOf, tierHits, words, type TierHits, type Tiers, type Suggestion } from '../server/src/features/uncitedClaims';
 import { loadLibrary } from '../server/src/library/load';
 import type { Paper } from '../server/src/library/paper';
@@ -159,7 +160,8 @@ export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: bo
   const ownIds = new Set(ownFiles.map((f) => path.resolve(f)));
   const ownSources = library.sources.filter((s) => s.kind !== 'corpus' && s.file && ownIds.has(path.resolve(s.file)));
   const own = new Set(ownSources.flatMap((s) => s.papers.map((p: Paper) => p.key)));
-  const tiers: Tiers = { own: new Set(ownSources.map((s) => s.id)), other: new Set(library.sources.filter((s) => !ownSources.includes(s)).map((s) => s.id)) };
+  // As the editor decides (tiersOf): the paper's own entry, if its .bib holds one, is never suggested in it.
+  const tiers: Tiers = { own: new Set(ownSources.map((s) => s.id)), other: new Set(library.sources.filter((s) => !ownSources.includes(s)).map((s) => s.id)), self: new Set(selfKeys(text, paper.syntax, library)) };
   const ranker = new Ranker(SearchIndex.fromSources(sourcesOf(library)));
   const papers = library.papers;
   const syntax = paper.syntax;

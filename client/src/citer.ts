@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BibtexRequest, CitePlaceRequest, EnsureInBibliographyRequest, RelatedRequest, SearchRequest, type CitePlaceParams, type EnsureInBibliographyResult, type RelatedParams, type SearchResult } from '../../server/src/protocol';
-import { citationText } from '../../server/src/documents/citationText';
+import { citationText, citeCommand } from '../../server/src/documents/citationText';
 import { isSupported, syntaxOf } from './config';
 import type { LitLensContext } from './context';
 
@@ -57,7 +57,7 @@ export class Citer implements vscode.Disposable {
     const offset = doc.offsetAt(at);
     const before = doc.getText(new vscode.Range(doc.positionAt(Math.max(0, offset - 500)), at));
     const after = doc.lineAt(at.line).text.slice(at.character);
-    const text = citationText(before, after, key, syntax);
+    const text = citationText(before, after, key, syntax, syntax === 'latex' ? citeCommand(doc.getText()) : undefined);
     if (text === '') return `${key} is already cited here.`;
     const ok = await editor.edit((b) => b.insert(at, text));
     if (!ok) throw new Error(`could not edit ${path.basename(doc.fileName)}.`);

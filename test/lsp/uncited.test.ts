@@ -127,4 +127,21 @@ describe('language server over stdio: uncited-claim hints and the gap report', f
     const edited = TextDocument.applyEdits(TextDocument.create(uri, 'latex', 3, named), cite.edit.changes[uri]);
     assert.equal(edited, named.replace('Moser et al.~(2021)', 'Moser et al.~\\citeyearpar{moser2021lidar}'));
   });
+
+  it('the paper being written (an entry titled as the document\'s \\title) is named by no hint, gap or related list', async () => {
+    const position = positionOf(text, SENTENCE);
+    const related = async () => (await client.request('litlens/related', { uri, position, threshold: 0, scope: 'paragraph' })).map((r: any) => r.key);
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ text }] });
+    const plain = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.version === 4);
+    assert.equal(hints(plain)[0]?.data.keys[0], 'moser2021lidar');
+    assert.equal((await related())[0], 'moser2021lidar');
+    const own = text.replace('\\begin{document}', '\\title{Retreat of Alpine Glaciers Measured by Repeated Airborne {LiDAR} Surveys}\n\\begin{document}');
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 5 }, contentChanges: [{ text: own }] });
+    const titled = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.version === 5);
+    assert.ok(!hints(titled).some((d: any) => d.data.keys.includes('moser2021lidar')), JSON.stringify(hints(titled)));
+    const gaps = (await client.request('litlens/gaps', { textDocument: { uri } })).map((g: any) => g.key);
+    assert.ok(!gaps.includes('moser2021lidar'), gaps.join(', '));
+    const listed = await related();
+    assert.ok(listed.length > 0 && !listed.includes('moser2021lidar'), listed.join(', '));
+  });
 });

@@ -51,8 +51,8 @@ async function runGaps(args: string[]): Promise<number> {
   const named = bibliographyFiles(text, syntax).map((f) => path.resolve(dir, f));
   const library = await openLibrary({ ...values, library: [...(values.library ?? []), ...named.filter((f) => !(values.library ?? []).includes(f))] });
   const ranker = await openRanker(library, { ...values, semantic: false });
-  const { cites, citeKeys } = relatedDocument(file, text, syntax, library);
-  const found = rankGaps(ranker, text, syntax, tiersFor(library, named, [dir]), { section: values.section === undefined ? undefined : values.section - 1, limit: values.limit ?? GAP_LIMIT, documentId: file, cites, citeKeys });
+  const { cites, citeKeys, self } = relatedDocument(file, text, syntax, library);
+  const found = rankGaps(ranker, text, syntax, { ...tiersFor(library, named, [dir]), self: new Set(self) }, { section: values.section === undefined ? undefined : values.section - 1, limit: values.limit ?? GAP_LIMIT, documentId: file, cites, citeKeys });
   const rows = found.map((g) => ({ key: g.key, title: g.title, score: Math.round(g.score * 1000) / 1000, section: g.section, line: g.line }));
   if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length === 0) process.stderr.write('litlens gaps: every paper close to this document is cited (or nothing in the libraries is close)\n');

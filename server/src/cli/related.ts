@@ -8,6 +8,8 @@ import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
 import type { RelatedLimits } from '../search/rank';
 import type { Library } from '../library/library';
+import { blockEnd, citedIn } from '../features/codeLens';
+import { RELATED_IN_HOVER, hoverPapers } from '../features/hover';
 import { RELATED_LIST_RELATIVE, relatedDocument } from '../features/related';
 import { RANKING, UsageError, parse, type Command } from './args';
 import { closeRanker, openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
@@ -24,6 +26,7 @@ export const related: Command = {
   ],
   notes: [
     'With --file, papers cited in the passage (at least its paragraph) are left out; --keep-cited lists them too.',
+    'With --file, a sentence (the default scope) gets the list its prose hover shows: the best few, within the hover\'s cut of the best.',
     'The library is the bundled corpus, --library and --corpus, and unless --no-workspace the bibliography F names',
     '(\\bibliography, \\addbibresource, front matter) and the .bib/CSL-JSON files of F\'s folder (of the current folder without --file).',
   ],
@@ -90,7 +93,7 @@ export function passageOf(doc: Document, line: number, character: number, scope:
   // The keys cited in the passage, and at least in its paragraph, as a lens leaves out its paragraph's.
   const at = passageAt(doc.text, offset, doc.syntax);
   const span = scope === 'section' ? at.section : (at.paragraph ?? at.sentence);
-  const cited = new Set(span ? citedKeys(doc.text, doc.syntax).filter((k) => k.start >= span.start && k.start < span.end).map((k) => k.key) : []);
+  const cited = span ? citedIn(citedKeys(doc.text, doc.syntax), span.start, scope === 'section' ? span.end : blockEnd(doc.text, span.end)) : new Set<string>();
   return { text, cited, document: relatedDocument(doc.file, doc.text, doc.syntax, library) };
 }
 
@@ -112,9 +115,14 @@ async function runRelated(args: string[]): Promise<number> {
   const limits = { limit: values.limit ?? defaultSettings.maxSuggestions, threshold: values.threshold ?? defaultSettings.relatedThreshold, relative: RELATED_LIST_RELATIVE };
   // In a document, the gate asks what the editor asks (its null: the document's own words), and papers
   // the passage cites are left out before it, as lenses do (--keep-cited keeps them).
+  // A sentence in a document lists what its prose hover lists (hoverPapers: its cut, and its length unless --limit).
   const answer = async (t: string, found?: { cited: ReadonlySet<string>; document: RelatedLimits['document'] }): Promise<Hit[]> => {
     if (!t.trim()) return [];
     const exclude = found && !values['keep-cited'] ? found.cited : undefined;
+    if (found && scope === 'sentence') {
+      const limit = values.limit ?? Math.min(RELATED_IN_HOVER, defaultSettings.maxSuggestions);
+      return hoverPapers(ranker, t, exclude ?? new Set(), { limit, relatedThreshold: limits.threshold }, found.document);
+    }
     return ranker.related(t, { ...limits, document: found?.document, exclude });
   };
   try {

@@ -1,7 +1,7 @@
 // The bibliography files a document names, as written (relative paths; the server resolves them).
 import type { Syntax } from './types';
 
-function uncommented(text: string): string {
+export function uncommented(text: string): string {
   // Blank out comments, keeping offsets and line structure.
   return text.replace(/(^|[^\\])%.*$/gm, (m, pre: string) => pre + ' '.repeat(m.length - pre.length));
 }
@@ -20,16 +20,20 @@ function latexFiles(text: string): string[] {
   return files;
 }
 
-function unquote(s: string): string {
+export function unquote(s: string): string {
   const v = s.trim();
   if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) return v.slice(1, -1);
   return v.replace(/\s+#.*$/, '');
 }
 
-function markdownFiles(text: string): string[] {
+/** The lines of a Markdown document's YAML front matter ([] without one). */
+export function frontMatterLines(text: string): string[] {
   const fm = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*\r?$/m.exec(text);
-  if (!fm || fm.index !== 0) return [];
-  const lines = fm[1].split(/\r?\n/);
+  return fm && fm.index === 0 ? fm[1].split(/\r?\n/) : [];
+}
+
+function markdownFiles(text: string): string[] {
+  const lines = frontMatterLines(text);
   const files: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const m = /^bibliography[ \t]*:[ \t]*(.*)$/.exec(lines[i]);

@@ -10,3 +10,4 @@ export { splitSentences } from './sentences';
 export { citingText, contextOf, textAround, wordCount, type Scope } from './context';
 export { onProse } from './prose';
 export { backMatterSpans, inBackMatter, isBackMatterTitle } from './backmatter';
+export { documentTitle, titleKey } from './title';

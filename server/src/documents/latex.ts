@@ -75,6 +75,8 @@ export function extractLatex(text: string): PlainText {
 
 class LatexReader {
   private stopped = false;
+  /** Reading a heading's title: its inline maths is read as text ("compressed $k$-mers" is about k-mers). */
+  private inHeading = false;
   constructor(
     private readonly text: string,
     private readonly out: PlainBuilder,
@@ -265,7 +267,9 @@ class LatexReader {
     if (!arg) return j;
     out.break(2, i);
     const before = out.length;
+    this.inHeading = true;
     this.run(arg[0], arg[1]);
+    this.inHeading = false;
     const [ps, pe] = out.spanSince(before);
     if (RUN_IN_HEADINGS.has(base)) {
       out.break(1, arg[2]);
@@ -371,6 +375,10 @@ class LatexReader {
     }
     const bodyEnd = Math.min(k, to);
     const closed = k < to && t.startsWith(closer, k);
+    if (this.inHeading && !display) {
+      this.run(bodyStart, bodyEnd);
+      return closed ? k + closer.length : bodyEnd;
+    }
     this.out.blank(i);
     if (display) this.periodOfDisplay(bodyStart, bodyEnd);
     const e = closed ? k + closer.length : bodyEnd;

@@ -55,11 +55,16 @@ export function extractMarkdown(text: string): PlainText {
   return new MarkdownReader(text).read();
 }
 
+/** Inline maths a heading keeps as text: letters, digits and plain signs (`$k$`, `$n + 1$`), no TeX commands. */
+const INLINE_MATH_TEXT = /^[\p{L}\p{N} +\-=()',.]+$/u;
+
 class MarkdownReader {
   private readonly out = new PlainBuilder();
   private readonly n: number;
   /** `]` positions of links whose `(url)` / `[ref]` part is skipped: close → resume. */
   private linkEnds = new Map<number, number>();
+  /** Reading a heading's title: its inline maths, when it is plain letters and signs, is read as text ("compressed $k$-mers"). */
+  private inHeading = false;
   constructor(private readonly text: string) {
     this.n = text.length;
   }
@@ -235,7 +240,9 @@ class MarkdownReader {
     const out = this.out;
     out.break(2, start);
     const before = out.length;
+    this.inHeading = true;
     this.inline(titleStart, false, titleEnd);
+    this.inHeading = false;
     const [ps, pe] = out.spanSince(before);
     out.headings.push({ level, title: out.slice(ps, pe), headingStart: start, headingEnd: end, plainStart: ps, plainEnd: pe });
     out.break(2, end);
@@ -395,7 +402,8 @@ class MarkdownReader {
           } else if (t[i + 1] !== undefined && !/\s/.test(t[i + 1])) {
             const close = this.findInParagraph('$', i + 1, (f) => !/\s/.test(t[f - 1]) && t[f - 1] !== '\\' && !/[0-9]/.test(t[f + 1] ?? ''));
             if (close >= 0) {
-              out.blank(i);
+              if (this.inHeading && INLINE_MATH_TEXT.test(t.slice(i + 1, close))) out.copy(t, i + 1, close);
+              else out.blank(i);
               i = close + 1;
               continue;
             }

@@ -20,8 +20,8 @@ export interface Closeness {
  * Papers close to `text`, best first, each with its related score (0..1); `threshold` 0 ranks
  * every paper that shares a word. No cut relative to the best paper: the callers weigh sources.
  * `within`: only the papers of these sources, judged by statistics over them (a bibliography
- * ranked as a collection of its own, as completion ranks it).
+ * ranked as a collection of its own, as completion ranks it). `exclude`: papers never listed.
  */
-export function closePapers(ranker: Ranker, text: string, limits: { limit: number; threshold: number; within?: ReadonlySet<string>; document?: { id: string; prose: string } }): Closeness {
-  return ranker.relatedNow(text, { limit: limits.limit, threshold: limits.threshold, relative: 0, within: limits.within, document: limits.document });
+export function closePapers(ranker: Ranker, text: string, limits: { limit: number; threshold: number; within?: ReadonlySet<string>; exclude?: ReadonlySet<string>; document?: { id: string; prose: string } }): Closeness {
+  return ranker.relatedNow(text, { limit: limits.limit, threshold: limits.threshold, relative: 0, within: limits.within, exclude: limits.exclude, document: limits.document });
 }

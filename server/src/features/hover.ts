@@ -1,8 +1,8 @@
 // Hover: on a cited key, the paper's card; on prose, the papers related to the sentence. Reads no file.
 import { trimText } from '../display';
 import { backMatterSpans, citedKeys, inBackMatter, keyAt, onProse, passageAt } from '../documents';
-import { DEFAULT_RELATED_RELATIVE } from '../search';
-import type { Ranker } from '../search/rank';
+import { DEFAULT_RELATED_RELATIVE, type Hit } from '../search';
+import type { Ranker, RelatedLimits } from '../search/rank';
 import { folderOf } from '../workspace/documents';
 import type { FeatureContext } from '../workspace/project';
 import { escapeMarkdown, paperCard } from './cards';
@@ -41,11 +41,7 @@ async function relatedHover({ doc, offset, config, library }: FeatureContext, in
   // Papers the paragraph already cites are not offered; the others that pass the gate are, the
   // best few within the usual cut of the best of them.
   const here = at.paragraph ? citedIn(all, at.paragraph.start, blockEnd(doc.text, at.paragraph.end)) : new Set<string>();
-  const limit = Math.min(RELATED_IN_HOVER, config.maxSuggestions);
-  const found = await index.related(sentence.text, { limit: limit + here.size, threshold: config.relatedThreshold, relative: 0, exclude: here, document: relatedDocument(doc.uri, doc.text, doc.syntax, library) });
-  const offered = found.filter((h) => !here.has(h.paper.key));
-  const best = offered.reduce((m, h) => Math.max(m, h.score), 0);
-  const hits = offered.filter((h) => h.score >= best * DEFAULT_RELATED_RELATIVE).slice(0, limit);
+  const hits = await hoverPapers(index, sentence.text, here, { ...config, limit: Math.min(RELATED_IN_HOVER, config.maxSuggestions) }, relatedDocument(doc.uri, doc.text, doc.syntax, library));
   if (hits.length === 0) return null;
   const cited = new Set(all.map((k) => k.key));
   const lines = ['**Related papers**', ''];
@@ -56,6 +52,17 @@ async function relatedHover({ doc, offset, config, library }: FeatureContext, in
     lines.push(`- \`${hit.paper.key}\`${mark} ${escapeMarkdown(trimText(hit.paper.title, 90))}${why}`);
   }
   return { markdown: lines.join('\n'), start: sentence.start, end: sentence.end };
+}
+
+/**
+ * The papers a prose hover lists for a sentence (`litlens related --file` lists the same): those past
+ * the gate, not cited in its paragraph (`here`), within the usual cut of the best of them, up to `limit`.
+ */
+export async function hoverPapers(index: Ranker, sentence: string, here: ReadonlySet<string>, config: { limit: number; relatedThreshold: number }, document: RelatedLimits['document']): Promise<Hit[]> {
+  const found = await index.related(sentence, { limit: config.limit + here.size, threshold: config.relatedThreshold, relative: 0, exclude: here, document });
+  const offered = found.filter((h) => !here.has(h.paper.key));
+  const best = offered.reduce((m, h) => Math.max(m, h.score), 0);
+  return offered.filter((h) => h.score >= best * DEFAULT_RELATED_RELATIVE).slice(0, config.limit);
 }
 
 /**

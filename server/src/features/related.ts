@@ -1,7 +1,8 @@
 // Related papers (litlens/related): for a passage given as text, or for the passage around a
 // document position (the scope's text, with its fallback: documents/context.ts). [] when nothing in
 // the library is about it. Reads no file.
-import { citedKeys, documentProse, textAround, type Syntax } from '../documents';
+import { citedKeys, documentProse, documentTitle, textAround, titleKey, type Syntax } from '../documents';
+import type { Library } from '../library/library';
 import type { Paper } from '../library/paper';
 import type { RelatedParams, SearchResult } from '../protocol';
 import { remember } from '../search/rank';
@@ -15,10 +16,11 @@ import { clampLimit, sourceNames, toResults } from './cards';
 export const RELATED_LIST_RELATIVE = 0;
 
 /**
- * A document as the related gate reads it (RelatedLimits.document): its prose (the document null)
- * and the titles of the library entries it cites (the field rule, gate.ts inField).
+ * A document as the related gate reads it (RelatedLimits.document): its prose (the document null),
+ * the titles of the library entries it cites (the field rule, gate.ts inField) and the entries that
+ * are the document itself (`self`: never suggested in it).
  */
-export function relatedDocument(id: string, text: string, syntax: Syntax, library: { get(key: string): Paper | undefined; version?: number } | null | undefined): RelatedDocument {
+export function relatedDocument(id: string, text: string, syntax: Syntax, library: Library | null | undefined): RelatedDocument {
   // Asked on every bare \cite{, hover and lens: read once per text (a long document's prose and keys take milliseconds).
   const last = readDocuments.get(id);
   if (last && last.text === text && last.syntax === syntax && last.library === library && last.version === library?.version) return last.document;
@@ -26,12 +28,38 @@ export function relatedDocument(id: string, text: string, syntax: Syntax, librar
     const title = library?.get(k)?.title;
     return title ? [{ key: k, title }] : [];
   });
-  const document = { id, prose: documentProse(text, syntax), cites: cited.map((c) => c.title), citeKeys: cited.map((c) => c.key) };
+  const document = { id, prose: documentProse(text, syntax), cites: cited.map((c) => c.title), citeKeys: cited.map((c) => c.key), self: selfKeys(text, syntax, library) };
   remember(readDocuments, id, { text, syntax, library, version: library?.version, document }, READ_DOCUMENTS);
   return document;
 }
 
-type RelatedDocument = { readonly id: string; readonly prose: string; readonly cites: string[]; readonly citeKeys: string[] };
+type RelatedDocument = { readonly id: string; readonly prose: string; readonly cites: string[]; readonly citeKeys: string[]; readonly self: string[] };
+
+/**
+ * The keys of the library's entries that are the document itself: a .bib often holds the paper
+ * being written, and its title (documents/title.ts) is the document's. Papers held as objects only
+ * (the user's libraries, the bundled corpus), not a store's million.
+ */
+export function selfKeys(text: string, syntax: Syntax, library: Library | null | undefined): string[] {
+  const title = documentTitle(text, syntax);
+  const key = title === null ? '' : titleKey(title);
+  return key && library ? (titlesOf(library).get(key) ?? []) : [];
+}
+
+/** Per library (and its version): its papers' keys by titleKey, made on first use. */
+const titles = new WeakMap<Library, { version: number; keys: Map<string, string[]> }>();
+
+function titlesOf(library: Library): Map<string, string[]> {
+  const known = titles.get(library);
+  if (known?.version === library.version) return known.keys;
+  const keys = new Map<string, string[]>();
+  for (const p of library.papers) {
+    const k = titleKey(p.title);
+    if (k) keys.set(k, [...(keys.get(k) ?? []), p.key]);
+  }
+  titles.set(library, { version: library.version, keys });
+  return keys;
+}
 
 /** The documents relatedDocument read last (open documents), by id: the text, library and version it read them with. */
 const readDocuments = new Map<string, { text: string; syntax: Syntax; library: unknown; version: number | undefined; document: RelatedDocument }>();

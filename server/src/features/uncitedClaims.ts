@@ -5,7 +5,7 @@
 // are memoised by its text: after an edit only the edited paragraph's sentences are ranked again.
 // Computed when diagnostics are (lsp/diagnostics.ts, after the writer pauses), never on the
 // keystroke path. Reads no file.
-import { citationText } from '../documents/citationText';
+import { citationText, citeCommand } from '../documents/citationText';
 import { familyName, shortAuthors, trimText } from '../display';
 import { backMatterSpans, citationSpot, citedKeys, inBackMatter, paragraphs, sections, sentences, type Passage, type Section, type Syntax } from '../documents';
 import { matchGroup } from '../documents/latex';
@@ -254,6 +254,8 @@ export function claimFeatures(text: string, hits: Pick<TierHits, 'own' | 'other'
 export interface Tiers {
   own: ReadonlySet<string>;
   other: ReadonlySet<string>;
+  /** The entries that are the document itself (features/related.ts selfKeys): never suggested. */
+  self?: ReadonlySet<string>;
 }
 
 /** A sentence's close papers in each tier (own: ranked by statistics over the bibliography alone). */
@@ -271,8 +273,8 @@ export interface TierHits {
  * `otherDepth`: how deep other libraries are asked (default `depth`).
  */
 export function tierHits(ranker: Ranker, text: string, tiers: Tiers, floor: number, depth: number, otherGate?: { threshold: number; document: { id: string; prose: string } }, otherDepth = depth): TierHits {
-  const own = tiers.own.size ? closePapers(ranker, text, { limit: depth, threshold: 0, within: tiers.own }) : { hits: [], final: true };
-  const other = tiers.other.size ? closePapers(ranker, text, { limit: otherDepth, threshold: otherGate?.threshold ?? floor, within: tiers.other, document: otherGate?.document }) : { hits: [], final: true };
+  const own = tiers.own.size ? closePapers(ranker, text, { limit: depth, threshold: 0, within: tiers.own, exclude: tiers.self }) : { hits: [], final: true };
+  const other = tiers.other.size ? closePapers(ranker, text, { limit: otherDepth, threshold: otherGate?.threshold ?? floor, within: tiers.other, exclude: tiers.self, document: otherGate?.document }) : { hits: [], final: true };
   return { own: own.hits, other: other.hits, final: own.final && other.final };
 }
 
@@ -433,12 +435,13 @@ export function pickHints(candidates: readonly Pick<ClaimSentence, 'paragraph' |
   return { picked: picked.sort((a, b) => a - b), scored };
 }
 
-/** The document's tiers (completion's: its bibliography's sources, else the workspace's .bib files), with an id that changes when they do. */
+/** The document's tiers (completion's: its bibliography's sources, else the workspace's .bib files; its own entries left out), with an id that changes when they do. */
 export function tiersOf(ctx: FeatureContext): { tiers: Tiers; id: string } {
-  const { library } = ctx;
+  const { library, doc } = ctx;
   if (!library) return { tiers: { own: new Set(), other: new Set() }, id: '' };
-  const tiers = tiersFor(library, ctx.project.named, ctx.folders);
-  return { tiers, id: `${library.version}\n${[...tiers.own].join('\n')}` };
+  const self = relatedDocument(doc.uri, doc.text, doc.syntax, library).self;
+  const tiers = { ...tiersFor(library, ctx.project.named, ctx.folders), self: new Set(self) };
+  return { tiers, id: `${library.version}\n${[...tiers.own].join('\n')}\n${self.join('\n')}` };
 }
 
 /**
@@ -580,13 +583,14 @@ export interface ClaimFix {
   /** The source span the text replaces: empty at hint.at, or the "(1988)" of "Cohen (1988)" (namedYear). */
   from: number;
   to: number;
-  /** The citation (`~\cite{key}`, ` [@key]`: the text the client's citing path writes; `[-@key]`, `\citeyearpar{key}` for a named year). */
+  /** The citation (`~\cite{key}` with the document's own command, citeCommand; ` [@key]`: the text the client's citing path writes; `[-@key]`, `\citeyearpar{key}` for a named year). */
   text: string;
 }
 
 /** Quick fixes "Cite Name Year (KEY)" for the first three keys of each hint between offsets `from` and `to` (only their paragraphs are ranked). */
 export function claimFixes(ctx: FeatureContext, memo: ClaimMemo, from: number, to: number): ClaimFix[] {
   const { doc, library } = ctx;
+  const command = doc.syntax === 'latex' ? citeCommand(doc.text) : undefined;
   return uncitedClaims(ctx, memo, HINT_GATE, { from, to })
     .filter((h) => h.end >= from && h.start <= to)
     .flatMap((hint) =>
@@ -597,7 +601,7 @@ export function claimFixes(ctx: FeatureContext, memo: ClaimMemo, from: number, t
         if (named) return { hint, key, title, ...named };
         const before = doc.text.slice(Math.max(0, hint.at - 500), hint.at);
         const lineEnd = doc.text.indexOf('\n', hint.at);
-        return { hint, key, title, from: hint.at, to: hint.at, text: citationText(before, doc.text.slice(hint.at, lineEnd < 0 ? undefined : lineEnd), key, doc.syntax) };
+        return { hint, key, title, from: hint.at, to: hint.at, text: citationText(before, doc.text.slice(hint.at, lineEnd < 0 ? undefined : lineEnd), key, doc.syntax, command) };
       }),
     )
     .filter((f) => f.text !== '');

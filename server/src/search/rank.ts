@@ -34,9 +34,10 @@ export interface RelatedLimits {
    * The document the passage is in (`id`: its URI; `prose`: its paragraphs' text): the gate's null
    * (gate.ts ChanceBar) is what passages of its words score by chance. Absent (a text alone): the
    * gate without it. `cites`: the titles of the library entries the document cites; a source
-   * whose field the document is not in (gate.ts inField) gives its passages nothing.
+   * whose field the document is not in (gate.ts inField) gives its passages nothing. `self`: the
+   * entries that are the document itself (features/related.ts selfKeys), left out as `exclude` is.
    */
-  document?: { id: string; prose: string; cites?: readonly string[]; citeKeys?: readonly string[] };
+  document?: { id: string; prose: string; cites?: readonly string[]; citeKeys?: readonly string[]; self?: readonly string[] };
 }
 
 /**
@@ -513,13 +514,14 @@ export class Ranker {
   }
 
   /** Related papers: [] when nothing is about the text, under the lexical rule and the semantic gate. */
-  async related(text: string, options: RelatedLimits): Promise<Hit[]> {
+  async related(text: string, limits: RelatedLimits): Promise<Hit[]> {
     this.answering();
+    const options = leavingOutSelf(limits);
     const asked = sharedOptions(options);
     const document = judged(options);
     // A shared corpus whose field the document is outside gives its passages nothing (gate.ts inField).
     const shared = this.sharedHits(options.limit, async (s) => (document && !(await s.inField(document)) ? [] : s.related(text, asked)));
-    return merge(await this.relatedLocal(text, options), [await shared], options.limit);
+    return unexcluded(merge(await this.relatedLocal(text, options), [await shared], options.limit), options);
   }
 
   private async relatedLocal(text: string, options: RelatedLimits): Promise<Hit[]> {
@@ -536,10 +538,11 @@ export class Ranker {
    * As related(), without waiting for the model (many passages at once: code lenses). `final` is
    * false when meaning would take part but the text's vector is still being computed.
    */
-  relatedNow(text: string, options: RelatedLimits): { hits: Hit[]; final: boolean } {
+  relatedNow(text: string, asked: RelatedLimits): { hits: Hit[]; final: boolean } {
     this.answering();
+    const options = leavingOutSelf(asked);
     const local = this.relatedLocalNow(text, options);
-    if (this.shared.length === 0) return local;
+    if (this.shared.length === 0) return { ...local, hits: unexcluded(local.hits, options) };
     const document = judged(options);
     const answers = this.shared.map((s) => {
       const field = document ? s.inFieldNow(document) : true;
@@ -547,7 +550,7 @@ export class Ranker {
     });
     // A shared corpus that is down is not waited for: its answer would never come.
     const waiting = answers.some((a, i) => a === undefined && this.shared[i].state === 'ready');
-    return { hits: merge(local.hits, answers.map((a) => a ?? []), options.limit), final: local.final && !waiting };
+    return { hits: unexcluded(merge(local.hits, answers.map((a) => a ?? []), options.limit), options), final: local.final && !waiting };
   }
 
   private relatedLocalNow(text: string, options: RelatedLimits): { hits: Hit[]; final: boolean } {
@@ -579,6 +582,18 @@ export class Ranker {
       return hits.slice(0, limit);
     }
   }
+}
+
+/** `options` with the document's own entries (RelatedLimits.document.self) left out as the paragraph's citations are. */
+function leavingOutSelf(options: RelatedLimits): RelatedLimits {
+  const self = options.document?.self;
+  return self?.length ? { ...options, exclude: new Set([...(options.exclude ?? []), ...self]) } : options;
+}
+
+/** `hits` less the papers `exclude` leaves out (the nearest by meaning join after the lexical rule left them out). */
+function unexcluded(hits: Hit[], options: RelatedLimits): Hit[] {
+  const exclude = options.exclude;
+  return exclude?.size ? hits.filter((h) => !exclude.has(h.paper.key)) : hits;
 }
 
 /** What a shared corpus is asked for related papers (it has no `within`: a source of its own). */

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { related } from '../../../server/src/cli/related';
 import { search } from '../../../server/src/cli/search';
 import { captured } from './capture';
+import { hover } from '../../../server/src/features/hover';
+import { workspace } from '../features/fixture';
 
 const run = (command: { run(args: string[]): Promise<number> }, args: string[]) => captured(() => command.run(args));
 const keys = (out: string) => (JSON.parse(out) as { key: string }[]).map((h) => h.key);
@@ -95,5 +97,29 @@ describe('CLI: the document\'s bibliography and the folder\'s libraries', () => 
     for (const l of all.slice(3)) assert.ok(Number(l.split('\t')[0]) < best * 0.2, l);
     // --json keeps every match with its score.
     assert.equal(JSON.parse((await run(search, ['--no-workspace', '--json', 'gaussian process'])).out).length, all.length - 2);
+  });
+
+  it('related --file on a sentence lists what its prose hover lists: not a paper sharing only a venue\'s place and number (score 0)', async () => {
+    // Forty invented hydrology titles, and one whose venue alone shares a place and a number with the sentence.
+    const topics = ['snowmelt timing', 'groundwater recharge', 'flash floods', 'eddy covariance', 'glacier streamflow', 'soil moisture', 'rain-on-snow', 'karst aquifers', 'river ice', 'urban runoff'];
+    const verbs = ['Estimating', 'Modelling', 'Mapping', 'Forecasting'];
+    const bib =
+      topics.flatMap((t, i) => verbs.map((v, j) => `@article{h${i}x${j},\n  title = {${v} ${t} in mountain catchments},\n  year = {2020}\n}\n`)).join('') +
+      '@inproceedings{sorting2003,\n  title = {Sorting networks in reconfigurable hardware},\n  booktitle = {Workshop on Circuits, Budapest, September 15-20},\n  year = {2003}\n}\n';
+    const doc = '\\begin{document}\nIn Budapest we measured snowmelt timing over 15 years, earlier each spring.\n\\bibliography{refs}\n\\end{document}\n';
+    const ws = await workspace(`%! refs.bib\n${bib}`, { corpus: false });
+    try {
+      const { ctx } = ws.at(`%! paper.tex\n${doc.replace('In Budapest', 'In Bu|dapest')}`);
+      const hovered = [...(await hover(ctx))!.markdown.matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]);
+      const listed = await run(related, ['--json', '--no-corpus', '--file', join(ws.dir, 'paper.tex'), '--line', '2']);
+      assert.equal(listed.code, 0, listed.err);
+      assert.deepEqual(keys(listed.out), hovered);
+      assert.ok(!hovered.includes('sorting2003') && hovered.length > 0, hovered.join(', '));
+      // The paragraph lists what its lens lists: every paper past the gate, the venue's one too (it follows at 0).
+      const paragraph = await run(related, ['--json', '--no-corpus', '--file', join(ws.dir, 'paper.tex'), '--line', '2', '--scope', 'paragraph']);
+      assert.ok(keys(paragraph.out).includes('sorting2003'), paragraph.out);
+    } finally {
+      ws.dispose();
+    }
   });
 });

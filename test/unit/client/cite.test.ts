@@ -1,6 +1,6 @@
 // What "Insert Citation" (command, panel, lens) types at the cursor, in LaTeX and Markdown.
 import * as assert from 'node:assert/strict';
-import { citationText } from '../../../server/src/documents/citationText';
+import { citationText, citeCommand } from '../../../server/src/documents/citationText';
 
 /** `|` marks the cursor in `doc`; answers the document after inserting the citation of `key`. */
 function cite(doc: string, key: string, syntax: 'latex' | 'markdown'): string {
@@ -29,6 +29,18 @@ describe('client citationText', () => {
     });
     it('adds a comma before a key that follows the cursor', () => {
       assert.equal(cite('\\cite{|b}', 'k', 'latex'), '\\cite{k,b}');
+    });
+    it('writes the document\'s parenthetical command (citeCommand): its most used of \\cite, \\citep, \\parencite, \\autocite', () => {
+      const natbib = 'As shown~\\citep{a}, and again~\\citep[p.~2]{b}; \\citet{c} disagrees~\\cite{d}.\n% \\cite{e} \\cite{f} \\cite{g}\n';
+      assert.equal(citeCommand(natbib), '\\citep', 'two \\citep over one \\cite; \\citet is textual, comments do not count');
+      assert.equal(citeCommand('See \\parencite*{a} and \\autocite{b} and \\parencite{c}.'), '\\parencite');
+      assert.equal(citeCommand('No citation yet, \\textcite{a} only.'), '\\cite', 'none used: \\cite');
+      assert.equal(citeCommand('\\citep{a} and \\cite{b}'), '\\cite', 'a tie keeps \\cite');
+      const at = 'planning with a learned model|.';
+      const before = at.slice(0, at.indexOf('|'));
+      assert.equal(citationText(before, '.', 'k', 'latex', citeCommand(natbib)), '~\\citep{k}');
+      assert.equal(citationText(before, '.', 'k', 'latex'), '~\\cite{k}');
+      assert.equal(citationText('\\citep{a,|'.slice(0, -1), '}', 'k', 'latex', '\\citep'), 'k', 'inside a citation only the key');
     });
     it('does not treat a closed cite command as open', () => {
       assert.equal(cite('\\cite{a} and |', 'k', 'latex'), '\\cite{a} and \\cite{k}');

@@ -106,6 +106,14 @@ describe('documents: sections', () => {
       ['Two', 2, 'Two\n\nC.'],
     ]);
   });
+  it('a heading keeps the text of its inline maths ("compressed $k$-mers"); a paragraph still reads maths as a gap', () => {
+    const tex = '\\section{Indexing compressed $k$-mers in $\\mathcal{O}(n)$ time}\nChains of $k$-mers are kept.\n';
+    assert.deepEqual(sections(tex, 'latex').map((s) => s.title), ['Indexing compressed k-mers in O(n) time']);
+    assert.deepEqual(paragraphs(tex, 'latex').map((p) => p.text), ['Chains of -mers are kept.']);
+    assert.deepEqual(sections('# Indexing compressed $k$-mers\n\nText.\n', 'markdown').map((s) => s.title), ['Indexing compressed k-mers']);
+    assert.deepEqual(sections('# Cost of $\\alpha$ chains\n\nText.\n', 'markdown').map((s) => s.title), ['Cost of chains'], 'a TeX command is no text');
+  });
+
   it('Markdown: # in a code block is not a heading', () => {
     assert.deepEqual(sections('```\n# comment\n```\n', 'markdown'), []);
   });

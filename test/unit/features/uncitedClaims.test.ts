@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gaps, rankGaps } from '../../../server/src/features/gaps';
+import { related } from '../../../server/src/features/related';
 import { HINT_GATE } from '../../../server/src/features/hintGate';
 import { ClaimMemo, captionSpans, citableCues, claimFeatures, claimFixes, claimCues, claimSentences, hintMessage, namedFirst, namedYear, proseEnd, namedKeys, pickHints, tiersOf, titleNamedKeys, titleNames, uncitedClaims } from '../../../server/src/features/uncitedClaims';
 import type { Hit } from '../../../server/src/search';
@@ -184,6 +185,13 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.deepEqual(claimFixes(counting, new ClaimMemo(), DOC.indexOf(CORAL), DOC.indexOf(CORAL)), []);
   });
 
+  it('a quick fix cites with the document\'s own command: \\citep in a natbib paper that uses it, \\cite otherwise', () => {
+    const fixAt = (doc: string) => claimFixes(ws.at(doc).ctx, new ClaimMemo(), doc.indexOf(LIDAR), doc.indexOf(LIDAR)).find((f) => f.key === 'moser2021lidar')!.text;
+    assert.equal(fixAt(DOC), '~\\cite{moser2021lidar}', 'the coral sentence uses \\cite');
+    const natbib = DOC.replace('\\begin{document}', '\\usepackage{natbib}\n\\begin{document}').replace('~\\cite{ortiz2019coral}', '~\\citep{ortiz2019coral}');
+    assert.equal(fixAt(natbib), '~\\citep{moser2021lidar}');
+  });
+
   it('puts first the bibliography entry whose first author the sentence names', () => {
     const hit = (key: string, author: string) => ({ paper: { key, authors: [author] }, score: 0.2, matched: [] }) as unknown as Hit;
     const own = [hit('a', 'Smith, Ann'), hit('b', 'Moser, Lena'), hit('c', 'Keller, Jon')];
@@ -259,6 +267,26 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.ok(!all.some((g) => g.start >= DOC.indexOf(BEES)), 'the acknowledgments are no related work');
     assert.ok(all[0]!.score > (all.find((g) => g.key === 'lindqvist2018bees')?.score ?? 0));
     assert.deepEqual(rankGaps(ctx.index!, ctx.doc.text, 'latex', tiersOf(ctx).tiers, { section: 1 }), []);
+  });
+
+  it('the paper being written, an entry of its own .bib (same title), is suggested by no hint, gap or related list', async () => {
+    // moser2021lidar's title, as a writer types it: braces, a command, another case, a \thanks.
+    const own = DOC.replace('\\begin{document}', '\\title{Retreat of {A}lpine Glaciers Measured by Repeated \\emph{Airborne} Lidar Surveys\\thanks{Funded.}}\n\\begin{document}');
+    const suggested = async (text: string) => {
+      const { ctx } = ws.at(text.replace(LIDAR, `${LIDAR.slice(0, 9)}|${LIDAR.slice(9)}`));
+      return {
+        hints: uncitedClaims(ctx, new ClaimMemo()).flatMap((h) => h.keys),
+        gaps: gaps(ctx).map((g) => g.key),
+        related: (await related(ctx, { threshold: 0, scope: 'paragraph' })).map((r) => r.key),
+      };
+    };
+    const before = await suggested(DOC);
+    assert.equal(before.hints[0], 'moser2021lidar');
+    assert.equal(before.gaps[0], 'moser2021lidar');
+    assert.equal(before.related[0], 'moser2021lidar');
+    const after = await suggested(own);
+    for (const [what, keys] of Object.entries(after)) assert.ok(!keys.includes('moser2021lidar'), `${what}: ${keys.join(', ')}`);
+    assert.ok(after.related.length > 0, 'the other entries are still ranked');
   });
 
   it('gaps: never from the title page, the preamble or a caption, as hints', () => {
