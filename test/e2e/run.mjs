@@ -476,7 +476,8 @@ test('the search panel finds papers as you type and inserts a citation', async (
   await page.keyboard.press(`${mod}+S`);
   const tex = await until('paper.tex to be saved with both citations', () => {
     const text = fs.readFileSync(texPath, 'utf8');
-    return text.includes('\\cite{planning-diffusion-flexible}') && /\\cite\{[^}]*mastering-atari-go[^}]*\}/.test(text) ? text : null;
+    // The panel's citation follows the paper's own command (it cites with \citep throughout).
+    return text.includes('\\citep{planning-diffusion-flexible}') && /\\cite\{[^}]*mastering-atari-go[^}]*\}/.test(text) ? text : null;
   });
   const line = tex.split('\n').find((l) => l.includes('planning-diffusion-flexible'));
   log(`paper.tex now reads: ${line.trim()}`);
