@@ -2,7 +2,7 @@
 // candidate sentence's own words beat the hand-picked cue lists of the hint rule? Tune half and
 // --extra papers only (never the test half), leave-one-paper-out as eval/uncitedCv.ts.
 //
-//   node --import tsx eval/uncitedLearned.ts [DIR] --extra DIR2 --rows FILE [--samples] [--epochs N] [--l2 X] [--unigrams] [--seed N] [--weights]
+//   node --import tsx eval/uncitedLearned.ts [DIR] --extra DIR2 --rows FILE [--samples] [--epochs N] [--l2 X] [--unigrams] [--seed N] [--min-papers N] [--weights]
 //
 // FILE: the tune rows eval:uncited:cv keeps (`npm run eval:uncited:cv -- --extra DIR2 --rows FILE`
 // first; under /tmp: it holds the papers' sentences). The classifier: logistic regression by SGD
@@ -26,8 +26,8 @@ import { crossValidate, FULL, logistic, logisticRule, setTunePapers, type CvResu
 
 const BITS = 18;
 const DIM = 1 << BITS;
-/** The classifier's settings (--epochs N, --l2 X, --unigrams: no bigrams, --seed N: the shuffles'). */
-const opts = { epochs: 10, l2: 1e-5, bigrams: true, seed: 12345 };
+/** The classifier's settings (--epochs N, --l2 X, --unigrams: no bigrams, --seed N: the shuffles', --min-papers N: only n-grams of N training papers or more). */
+const opts = { epochs: 10, l2: 1e-5, bigrams: true, seed: 12345, minPapers: 1 };
 const INNER_GROUPS = 5;
 
 /** Lowercased word tokens; numbers as <num>, years as <year>; "e.g." and "i.e." kept whole. */
@@ -116,7 +116,17 @@ class Learned {
 
   private fitOn(papers: readonly number[]): Model {
     const idx = papers.flatMap((p) => this.byPaper.get(p) ?? []);
-    return train(idx.map((i) => this.vecs[i]!), idx.map((i) => (this.rows[i]!.truth.length ? 1 : 0)));
+    let xs = idx.map((i) => this.vecs[i]!);
+    if (opts.minPapers > 1) {
+      // Only n-grams of at least minPapers training papers: a word one paper repeats says what that paper is about.
+      const seen = new Uint16Array(DIM);
+      for (const p of papers) for (const h of new Set((this.byPaper.get(p) ?? []).flatMap((i) => [...this.vecs[i]!.idx]))) seen[h]!++;
+      xs = xs.map((x) => {
+        const keep = [...x.idx].filter((h) => seen[h]! >= opts.minPapers);
+        return { idx: Int32Array.from(keep), val: new Float64Array(keep.length).fill(1 / Math.sqrt(keep.length || 1)) };
+      });
+    }
+    return train(xs, idx.map((i) => (this.rows[i]!.truth.length ? 1 : 0)));
   }
 
   /** Trained on `papers`: the model, and each of their rows' value from a model not trained on its paper (INNER_GROUPS groups). */
@@ -184,7 +194,7 @@ const TEXT_CUES = ['claim', 'priorWork', 'etAl', 'names', 'numbers', 'ownWork', 
 
 async function main(argv: string[]): Promise<number> {
   const log = (m: string) => process.stderr.write(`eval:uncited:learned: ${m}\n`);
-  const positional = argv.filter((a, i) => !a.startsWith('--') && !['--rows', '--extra', '--epochs', '--l2', '--seed'].includes(argv[i - 1] ?? ''));
+  const positional = argv.filter((a, i) => !a.startsWith('--') && !['--rows', '--extra', '--epochs', '--l2', '--seed', '--min-papers'].includes(argv[i - 1] ?? ''));
   const root = positional[0] ? path.resolve(positional[0]) : defaultDir().dir;
   const rowsFile = argv.includes('--rows') ? argv[argv.indexOf('--rows') + 1] : undefined;
   const extraDir = argv.includes('--extra') ? argv[argv.indexOf('--extra') + 1] : undefined;
@@ -195,8 +205,9 @@ async function main(argv: string[]): Promise<number> {
   if (argv.includes('--epochs')) opts.epochs = Number(argv[argv.indexOf('--epochs') + 1]);
   if (argv.includes('--l2')) opts.l2 = Number(argv[argv.indexOf('--l2') + 1]);
   if (argv.includes('--unigrams')) opts.bigrams = false;
+  if (argv.includes('--min-papers')) opts.minPapers = Number(argv[argv.indexOf('--min-papers') + 1]);
   if (argv.includes('--seed')) opts.seed = Number(argv[argv.indexOf('--seed') + 1]);
-  console.log(`classifier: ${opts.bigrams ? 'unigrams + bigrams' : 'unigrams'}, 2^${BITS} hashed, ${opts.epochs} epochs of SGD, L2 ${opts.l2}, shuffle seed ${opts.seed}`);
+  console.log(`classifier: ${opts.bigrams ? 'unigrams + bigrams' : 'unigrams'}, 2^${BITS} hashed, ${opts.epochs} epochs of SGD, L2 ${opts.l2}, shuffle seed ${opts.seed}${opts.minPapers > 1 ? `, n-grams of ≥ ${opts.minPapers} training papers` : ''}`);
   const all = findPapers(root, log);
   const extra = extraDir ? extraPapers(extraDir, all, log) : [];
   const tune = [...all.filter((p) => p.half === 'tune'), ...extra]; // never the test half
