@@ -28,7 +28,7 @@ import { defaultDir, extraPapers, findPapers } from './real';
 import { runPaper, type HintCase } from './uncited';
 
 /** One candidate sentence of one tune paper, with what every rule reads. */
-interface Row {
+export interface Row {
   paper: number;
   paragraph: number;
   original: number;
@@ -259,7 +259,7 @@ interface Fitted {
   /** Hints allowed per paragraph (picks' cap; default one). */
   perParagraph?: (sentences: number) => number;
 }
-type Rule = { name: string; fit: (train: readonly Row[], citing: number) => Fitted };
+export type Rule = { name: string; fit: (train: readonly Row[], citing: number) => Fitted };
 
 /** The hand rule's score for a gate: HintGate's sum (uncitedClaims.ts scoreClaim, inSection, lessTopic). */
 function handScores(rows: readonly Row[], g: HandGate): number[] {
@@ -301,7 +301,7 @@ const grid = (axes: Partial<Record<keyof HandGate, number[]>>, base: HandGate): 
 };
 
 /** L2-regularised logistic regression on standardised features, by Newton steps. */
-function logistic(X: number[][], y: number[], lambda: number, weight: readonly number[] = []): { w: number[]; mean: number[]; sd: number[] } {
+export function logistic(X: number[][], y: number[], lambda: number, weight: readonly number[] = []): { w: number[]; mean: number[]; sd: number[] } {
   const d = X[0]!.length;
   const mean = Array.from({ length: d }, (_, j) => X.reduce((a, x) => a + x[j]!, 0) / X.length);
   const sd = Array.from({ length: d }, (_, j) => Math.sqrt(X.reduce((a, x) => a + (x[j]! - mean[j]!) ** 2, 0) / X.length) || 1);
@@ -389,7 +389,7 @@ function zWithinPaper(rows: readonly Row[], values: readonly number[], counts: (
 }
 
 /** A logistic rule over `features` (names of Row.x, plus 'topic'); its threshold chosen as the hand rules'. */
-function logisticRule(name: string, features: string[], lambdaOrTransfer: number | Transfer = 1): Rule {
+export function logisticRule(name: string, features: string[], lambdaOrTransfer: number | Transfer = 1): Rule {
   const t0: Transfer = typeof lambdaOrTransfer === 'number' ? { lambda: lambdaOrTransfer } : lambdaOrTransfer;
   const lambda = t0.lambda ?? 1;
   const ow = HINT_GATE.otherWeight;
@@ -528,6 +528,13 @@ let candidatesOfPaper: readonly number[] = [];
 /** Each tune paper's originally citing sentences (recall's denominator), set by main. */
 let citingOfPaper: readonly number[] = [];
 
+/** The tune papers' counts the pooled measures read (main sets them; eval/uncitedLearned.ts too). */
+export function setTunePapers(citing: readonly number[], candidates: readonly number[], shared: number): void {
+  citingOfPaper = citing;
+  candidatesOfPaper = candidates;
+  sharedPapers = shared;
+}
+
 /** Citing sentences per paper of `rows`. */
 function citingByPaper(rows: readonly Row[]): Map<number, number> {
   return new Map([...new Set(rows.map((r) => r.paper))].map((k) => [k, citingOfPaper[k] ?? 0]));
@@ -563,7 +570,7 @@ function tagPapers(picked: readonly Pick[], _rows: readonly Row[]): (Pick & { pa
   return picked.map((p) => ({ ...p, paper: Number(p.original.split('\n')[0]) }));
 }
 
-interface CvResult {
+export interface CvResult {
   name: string;
   /** The held-out precision-recall curve (each score read as its margin over its fold's threshold). */
   points: Point[];
@@ -583,7 +590,7 @@ interface CvResult {
   held: (Pick & { paper: number })[];
 }
 
-function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number[]): CvResult {
+export function crossValidate(rule: Rule, rows: readonly Row[], citing: readonly number[]): CvResult {
   const papers = citing.length;
   const held: Pick[] = [];
   const folds: string[] = [];
@@ -618,7 +625,7 @@ const base: HandGate = { ...FORMER, threshold: 0.89, cueWeight: 0.35, ownCueWeig
 const CLOSENESS = ['own', 'other', 'matched', 'margin', 'overDoc'];
 /** Few features: closeness over the document, the named author, the cues, the topic penalty. */
 const FEW = ['overDoc', 'other', 'named', 'claim', 'topic'];
-const FULL = ['own', 'other', 'matched', 'bestIsOwn', 'margin', 'overDoc', 'claim', 'priorWork', 'etAl', 'names', 'numbers', 'ownWork', 'docRefs', 'section', 'first', 'named', 'topic'];
+export const FULL = ['own', 'other', 'matched', 'bestIsOwn', 'margin', 'overDoc', 'claim', 'priorWork', 'etAl', 'names', 'numbers', 'ownWork', 'docRefs', 'section', 'first', 'named', 'topic'];
 
 /** Per-paper ceilings tried: a fraction of the paper's candidate paragraphs (Infinity: none). */
 const QUOTAS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, Infinity];
