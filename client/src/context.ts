@@ -19,7 +19,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { cacheText, SEMANTIC_RUNTIME, semanticRuntimeMissing, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
+import { cacheText, SEMANTIC_RUNTIME, semanticRuntimeMissing, SERVER_ENV, StatusNotification, type InitializationOptions, type Status } from '../../server/src/protocol';
 import { LANGUAGES } from '../../server/src/documents/syntax';
 import { settings } from './config';
 
@@ -97,8 +97,8 @@ export class LitLensContext implements vscode.Disposable {
     if (this.client) return this.starting;
     const serverModule = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+      run: { module: serverModule, transport: TransportKind.ipc, options: { env: SERVER_ENV } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { env: SERVER_ENV, execArgv: ['--nolazy', '--inspect=6011'] } },
     };
     const initializationOptions: InitializationOptions = {
       trusted: vscode.workspace.isTrusted,

@@ -70,6 +70,15 @@ export function cacheText(use: { bytes: number; limit: number }): string {
 }
 
 /** The optional package semantic search runs on (an optionalDependency; the lean VSIX leaves it out). */
+/**
+ * What the editor adds to the language server's environment: glibc's malloc keeps at most two
+ * arenas. The server's JavaScript heap is small beside its RSS (26.5 MB of ~200 MB with a 1M-paper
+ * PostgreSQL corpus); glibc's per-thread arenas (the index worker, libuv's pool, pg's sockets) held
+ * most of the rest. With two arenas, RSS after 100 of each request at 1M in PostgreSQL was 146-164 MB
+ * against 174-181 MB (222 MB in one run), at the same p95 (docs/postgresql.md, 7 Dec 2026).
+ */
+export const SERVER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
 export const SEMANTIC_RUNTIME = '@huggingface/transformers';
 /**
  * How LitLens was started, as far as the semantic runtime goes (where it is looked for): from a

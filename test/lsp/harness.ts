@@ -14,6 +14,7 @@ import {
   StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
+import { SERVER_ENV } from '../../server/src/protocol';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -59,15 +60,18 @@ export class TestClient {
     readonly connection: MessageConnection,
   ) {}
 
-  /** `node dist/cli.js lsp --stdio`, as Neovim or Emacs start it; by default it finds no Zotero (NO_ZOTERO). */
-  static start(args: string[] = [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], env: NodeJS.ProcessEnv = { ...NO_ZOTERO, ...process.env }): TestClient {
+  /**
+   * `node dist/cli.js lsp --stdio`, as Neovim or Emacs start it, in the environment the VS Code client
+   * gives the server (SERVER_ENV); by default it finds no Zotero (NO_ZOTERO).
+   */
+  static start(args: string[] = [path.join(repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], env: NodeJS.ProcessEnv = { ...NO_ZOTERO, ...SERVER_ENV, ...process.env }): TestClient {
     const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     return TestClient.attach(proc, createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!)));
   }
 
   /** `dist/server.js --node-ipc`, as the VS Code client forks it. */
   static startIpc(): TestClient {
-    const proc = fork(path.join(repoRoot, 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...NO_ZOTERO, ...process.env } });
+    const proc = fork(path.join(repoRoot, 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...NO_ZOTERO, ...SERVER_ENV, ...process.env } });
     return TestClient.attach(proc, createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc)));
   }
 
