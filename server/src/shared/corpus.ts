@@ -187,7 +187,7 @@ export class SharedCorpus {
     const message = describeError(err, this.url);
     const code = (err as { code?: string }).code;
     // Wrong credentials or a missing database stay wrong until someone changes something: retry slowly.
-    const permanent = code === '28P01' || code === '28000' || code === '3D000';
+    const permanent = code === '28P01' || code === '28000' || code === '3D000' || /client password must be/.test((err as { message?: string }).message ?? '');
     this.setState(permanent ? 'error' : 'unreachable', message);
     this.scheduleRetry(permanent ? RETRY_MAX_MS : undefined);
   }

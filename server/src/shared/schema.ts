@@ -243,6 +243,8 @@ export function describeError(err: unknown, url: string): string {
   if (e.code === 'ECONNREFUSED') return `${where}: no PostgreSQL server answers (connection refused)`;
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `${where}: unknown host`;
   if (e.code === '28P01') return `${where}: password authentication failed (check PGPASSWORD or ~/.pgpass)`;
+  // node-postgres's words when the server asks for a password and none was found.
+  if (/client password must be a (non-empty )?string/.test(e.message ?? '')) return `${where}: the server asks for a password and none was found (set PGPASSWORD or add a ~/.pgpass line)`;
   if (e.code === '28000') return `${where}: this role may not connect (${e.message})`;
   if (e.code === '3D000') return `${where}: ${e.message}`;
   if (/timeout/i.test(e.message ?? '')) return `${where}: no answer in time (${e.message})`;
