@@ -1,7 +1,9 @@
 // The document's own title: a .bib often holds the paper being written, and nothing should suggest
 // citing it in itself. LaTeX `\title{…}` (the long form of `\title[short]{long}`), Markdown front
 // matter `title:`.
+import { titleIdentity } from '../library/store';
 import { frontMatterLines, uncommented, unquote } from './bibliography';
+import { matchGroup } from './latex';
 import type { Syntax } from './types';
 
 /** The document's title as written (TeX markup and all); null when it names none. */
@@ -23,25 +25,13 @@ export function documentTitle(text: string, syntax: Syntax): string | null {
  * whitespace ignored ("{M}inimap2: pairwise \emph{alignment}" and "Minimap2 — Pairwise alignment" match).
  */
 export function titleKey(title: string): string {
-  return title
-    .replace(/\\\\/g, ' ')
-    .replace(/\\[a-zA-Z@]+\*?|\\./g, '')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '');
+  return titleIdentity(title.replace(/\\\\/g, ' ').replace(/\\[a-zA-Z@]+\*?|\\./g, ''));
 }
 
-/** The text of a brace group whose `{` ends just before `from`; null when it never closes. */
+/** The text of a brace group whose `{` ends just before `from` (latex.ts matchGroup); null when it never closes. */
 function braced(text: string, from: number): string | null {
-  let depth = 1;
-  for (let i = from; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') i++;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return text.slice(from, i);
-  }
-  return null;
+  const close = matchGroup(text, from - 1, text.length);
+  return close < 0 ? null : text.slice(from, close);
 }
 
 /** A title less its \thanks{…} and \footnote{…}: notes about it, not part of it. */
