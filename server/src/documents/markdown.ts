@@ -77,8 +77,6 @@ class MarkdownReader {
     if (pos > 0) out.exclude(0, pos);
     let prevBlank = true;
     let inList = false;
-    /** Where the current paragraph's first line started, when it has only one line (for setext headings). */
-    let singleLine: { start: number; plain: number } | null = null;
     while (pos < n) {
       let eol = t.indexOf('\n', pos);
       if (eol < 0) eol = n;
@@ -89,10 +87,14 @@ class MarkdownReader {
       if (f < lineEnd && f - pos < 4 && ((fc >= 65 && fc <= 90) || (fc >= 97 && fc <= 122) || fc > 127)) {
         // Fast path: a line of prose starting with a letter is no block construct.
         if (prevBlank && f === pos) inList = false;
-        const plainBefore = out.length;
-        const startsParagraph = prevBlank;
+        const underline = prevBlank ? this.setextUnderline(eol) : null;
+        if (underline) {
+          this.heading(underline.level, f, underline.end, f, lineEnd);
+          prevBlank = true;
+          pos = underline.eol + 1;
+          continue;
+        }
         pos = this.inline(pos, false);
-        singleLine = startsParagraph ? { start: f, plain: plainBefore } : null;
         out.blank(pos);
         prevBlank = false;
         pos++;
@@ -102,7 +104,6 @@ class MarkdownReader {
       if (f === lineEnd) {
         out.break(2, pos);
         prevBlank = true;
-        singleLine = null;
         pos = eol + 1;
         continue;
       }
@@ -119,7 +120,6 @@ class MarkdownReader {
         out.exclude(pos, end);
         out.break(2, pos);
         prevBlank = true;
-        singleLine = null;
         pos = end + 1;
         continue;
       }
@@ -136,7 +136,6 @@ class MarkdownReader {
         }
         out.exclude(pos, end);
         out.break(2, pos);
-        singleLine = null;
         pos = end + 1;
         continue;
       }
@@ -151,33 +150,17 @@ class MarkdownReader {
         this.heading(atx[1].length, pos, pos + line.length, titleStart, titleEnd);
         prevBlank = true;
         inList = false;
-        singleLine = null;
         pos = eol + 1;
         continue;
-      }
-      if (singleLine && !q) {
-        const setext = SETEXT.exec(line);
-        if (setext) {
-          const level = setext[1][0] === '=' ? 1 : 2;
-          const [ps, pe] = out.spanSince(singleLine.plain);
-          out.headings.push({ level, title: out.slice(ps, pe), headingStart: singleLine.start, headingEnd: pos + line.length, plainStart: ps, plainEnd: pe });
-          out.break(2, pos);
-          prevBlank = true;
-          singleLine = null;
-          pos = eol + 1;
-          continue;
-        }
       }
       if (THEMATIC.test(rest) || /^ {0,3}:::/.test(rest)) {
         out.break(2, pos);
         prevBlank = true;
-        singleLine = null;
         pos = eol + 1;
         continue;
       }
       if (rest.includes('|') && TABLE_RULE.test(rest)) {
         // The |---|---:| row under a table header: no text.
-        singleLine = null;
         pos = eol + 1;
         continue;
       }
@@ -201,10 +184,14 @@ class MarkdownReader {
         out.break(1, pos);
         table = true;
       } else if (prevBlank && indent === 0) inList = false;
-      const plainBefore = out.length;
-      const startsParagraph = prevBlank;
+      const underline = prevBlank && !list && !table && !footnote ? this.setextUnderline(eol) : null;
+      if (underline) {
+        this.heading(underline.level, s, underline.end, s, pos + line.length);
+        prevBlank = true;
+        pos = underline.eol + 1;
+        continue;
+      }
       pos = this.inline(s, table);
-      singleLine = startsParagraph && !list && !table && !footnote ? { start: s, plain: plainBefore } : null;
       out.blank(pos);
       prevBlank = false;
       pos++;
@@ -246,6 +233,18 @@ class MarkdownReader {
     const [ps, pe] = out.spanSince(before);
     out.headings.push({ level, title: out.slice(ps, pe), headingStart: start, headingEnd: end, plainStart: ps, plainEnd: pe });
     out.break(2, end);
+  }
+
+  /** The setext underline (=== for level 1, --- for level 2) on the line after the newline at `eol`, which makes
+   *  a one-line paragraph a heading: where the underline ends (before any \r) and its newline. */
+  private setextUnderline(eol: number): { level: number; end: number; eol: number } | null {
+    const t = this.text;
+    if (eol >= this.n) return null;
+    let next = t.indexOf('\n', eol + 1);
+    if (next < 0) next = this.n;
+    const end = next > eol + 1 && t.charCodeAt(next - 1) === 13 ? next - 1 : next;
+    const m = SETEXT.exec(t.slice(eol + 1, end));
+    return m ? { level: m[1][0] === '=' ? 1 : 2, end, eol: next } : null;
   }
 
   /** Is there a blank line right after the newline at `nl`? */

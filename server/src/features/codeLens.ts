@@ -55,13 +55,13 @@ export class LensMemo {
   private memo = new Map<string, Hit[]>();
 
   /** `cited`: the keys the paragraph cites, left out before the gate is asked. */
-  related(ranker: Ranker, text: string, config: Settings, cited: ReadonlySet<string> = new Set(), document?: { id: string; prose: string; cites?: readonly string[]; self?: readonly string[] }): Hit[] {
+  related(ranker: Ranker, text: string, config: Settings, cited: ReadonlySet<string> = new Set(), document?: { id: string; prose: string; cites?: readonly string[]; self?: readonly string[]; title?: string | null }): Hit[] {
     const ranking = [ranker.index, ranker.fuses && ranker.semantic, config.relatedThreshold, config.maxSuggestions];
     if (ranking.some((x, i) => x !== this.ranking[i])) {
       this.ranking = ranking;
       this.memo.clear();
     }
-    const memoKey = `${[...cited].sort().join(',')}\u0000${document?.self?.join(',') ?? ''}\u0000${text}`;
+    const memoKey = `${[...cited].sort().join(',')}\u0000${document?.self?.join(',') ?? ''}\u0000${document?.title ?? ''}\u0000${text}`;
     let hits = this.memo.get(memoKey);
     if (!hits) {
       // Never waits for the model: a paragraph whose vector is still being computed is ranked again next time.

@@ -17,8 +17,9 @@ export const RELATED_LIST_RELATIVE = 0;
 
 /**
  * A document as the related gate reads it (RelatedLimits.document): its prose (the document null),
- * the titles of the library entries it cites (the field rule, gate.ts inField) and the entries that
- * are the document itself (`self`: never suggested in it).
+ * the titles of the library entries it cites (the field rule, gate.ts inField), the entries that
+ * are the document itself (`self`: never suggested in it) and its own title (no evidence for one
+ * passage of it: RelatedOptions.subject).
  */
 export function relatedDocument(id: string, text: string, syntax: Syntax, library: Library | null | undefined): RelatedDocument {
   // Asked on every bare \cite{, hover and lens: read once per text (a long document's prose and keys take milliseconds).
@@ -28,12 +29,12 @@ export function relatedDocument(id: string, text: string, syntax: Syntax, librar
     const title = library?.get(k)?.title;
     return title ? [{ key: k, title }] : [];
   });
-  const document = { id, prose: documentProse(text, syntax), cites: cited.map((c) => c.title), citeKeys: cited.map((c) => c.key), self: selfKeys(text, syntax, library) };
+  const document = { id, prose: documentProse(text, syntax), cites: cited.map((c) => c.title), citeKeys: cited.map((c) => c.key), self: selfKeys(text, syntax, library), title: documentTitle(text, syntax) };
   remember(readDocuments, id, { text, syntax, library, version: library?.version, document }, READ_DOCUMENTS);
   return document;
 }
 
-type RelatedDocument = { readonly id: string; readonly prose: string; readonly cites: string[]; readonly citeKeys: string[]; readonly self: string[] };
+type RelatedDocument = { readonly id: string; readonly prose: string; readonly cites: string[]; readonly citeKeys: string[]; readonly self: string[]; readonly title: string | null };
 
 /**
  * The keys of the library's entries that are the document itself: a .bib often holds the paper

@@ -147,6 +147,8 @@ export const OWN_SCIENTIFIC_SHARED = 3;
  * admissible; >= 1, or > 0 with three words shared (this rule) 0.390 / 0.468 / 0.243, the strictest
  * admissible (a general-science word alone listed an entry in hovers: "simulating" a simulator's
  * title). Test half once: 0.411 / 0.485 / 0.238 (BM25F 0.398 / 0.485 / 0.236). docs/related.md.
+ * The words of the passage's document's own title are no evidence (RelatedOptions.subject, left out
+ * before ownEvidence): "SymPy" names every paragraph of a paper on SymPy, not one of them.
  */
 export function ownListed(evidence: number, shared: number): boolean {
   return evidence >= 1 || (evidence > 0 && shared >= OWN_SCIENTIFIC_SHARED);

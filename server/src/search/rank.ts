@@ -36,8 +36,9 @@ export interface RelatedLimits {
    * gate without it. `cites`: the titles of the library entries the document cites; a source
    * whose field the document is not in (gate.ts inField) gives its passages nothing. `self`: the
    * entries that are the document itself (features/related.ts selfKeys), left out as `exclude` is.
+   * `title`: the document's own title (RelatedOptions.subject).
    */
-  document?: { id: string; prose: string; cites?: readonly string[]; citeKeys?: readonly string[]; self?: readonly string[] };
+  document?: { id: string; prose: string; cites?: readonly string[]; citeKeys?: readonly string[]; self?: readonly string[]; title?: string | null };
 }
 
 /**
@@ -213,10 +214,10 @@ export class Ranker {
     const chance = this.libraryNull(options.within).bar(words);
     const document = asked.document && this.documentNull(asked.document, options.within);
     const standOut = document ? STAND_OUT * document.bar(words) : undefined;
-    const final = { ...options, document: undefined, chance: chance || undefined, standOut };
+    const final = { ...options, document: undefined, chance: chance || undefined, standOut, subject: asked.document?.title ?? undefined };
     // The same passage asked the same way (a bare \cite{ asked again as the user types around it, a
     // hover moved within one sentence) is the same answer: this ranker's index does not change.
-    const key = [text, final.limit, final.threshold, final.relative, final.strict, final.chance, final.standOut, setKey(final.within), setKey(final.exclude)].join('\u0001');
+    const key = [text, final.limit, final.threshold, final.relative, final.strict, final.chance, final.standOut, final.subject, setKey(final.within), setKey(final.exclude)].join('\u0001');
     let hits = this.answers.get(key);
     if (!hits) remember(this.answers, key, (hits = this.index.related(text, final)), ANSWERS);
     return [...hits];

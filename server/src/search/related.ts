@@ -13,7 +13,8 @@
 // the per-paper bar is listed (gate.ts pastBar), best first, up to the limit. Where it does not, a
 // library with a null lists the user's own papers (the workspace sources: .bib, CSL-JSON, Zotero)
 // the ranking has, own-library papers only (gate.ts ownOpens). Either way an own-library paper is
-// listed only when it shares a word specific in its own source (gate.ts ownListed). `score` is
+// listed only when it shares a word specific in its own source (gate.ts ownListed), a word of the
+// document's own title aside (RelatedOptions.subject: the package a paper is about). `score` is
 // the BM25F score over the passage's ideal (sum of its words' idf), square-rooted, in list order.
 // Threshold 0 asks for a ranking (the panel's "similar papers"): no gate, no cut.
 import type { Paper } from '../library/paper';
@@ -84,6 +85,7 @@ export class RelatedRanking {
    * source alone: a word is informative when it is rare in that source (INFORMATIVE_IDF over the
    * source's own df and size) and not generic. In a .bib on approximate Bayesian computation,
    * "approximate", "Bayesian" and "computation" are in half the titles and say nothing of a passage.
+   * `terms` leave out the words of the document's own title (RelatedOptions.subject).
    */
   ownEvidence(terms: QueryTerm[], doc: number, tokens: { stem: string; token: Token }[], memo: Map<string, QueryTerm[]>): number {
     const id = this.segments.partOf(doc).id;
@@ -255,6 +257,9 @@ export class RelatedRanking {
     } else top = ideal;
     const hits: (Hit & { open: boolean; own: boolean; specific: boolean })[] = [];
     const bySource = new Map<string, QueryTerm[]>();
+    // The document's own title says what all of it is about: no evidence for one passage (RelatedOptions.subject).
+    const subject = new Set(contentTerms(options.subject ?? '').map((t) => t.stem));
+    const ownTerms = subject.size > 0 ? terms.filter((q) => !subject.has(q.stem)) : terms;
     for (const d of docs) {
       const matched = this.contextRanking.matchedContext(terms, d);
       const score = Math.sqrt(Math.min(1, (plainScore.get(d) ?? rank[d]) / top));
@@ -268,7 +273,7 @@ export class RelatedRanking {
       if (options.exclude?.has(paper.key)) continue;
       const own = !this.segments.partOf(d).corpus;
       // An own-library paper is listed on what it shares that is specific in its own source (gate.ts ownListed).
-      const specific = ranking || !own || !!options.strict || ownListed(this.ownEvidence(terms, d, tokens, bySource), facts.shared);
+      const specific = ranking || !own || !!options.strict || ownListed(this.ownEvidence(ownTerms, d, tokens, bySource), facts.shared);
       hits.push({ paper, score, matched, open: ranking || opensGate(passage, facts, threshold, options.chance), own, specific });
     }
     for (let i = 0; i < n; i++) rank[this.segments.touched[i]] = 0;

@@ -79,6 +79,12 @@ export interface RelatedOptions extends QueryOptions {
    */
   exclude?: ReadonlySet<string>;
   /**
+   * The title of the passage's document: its words say what the whole document is about ("SymPy",
+   * "Python" in a paper on SymPy), not what one passage of it is, so they are no evidence that an
+   * own-library paper is about the passage (RelatedRanking.ownEvidence).
+   */
+  subject?: string;
+  /**
    * 0..1, the share of the top paper's score every other paper needs (default
    * DEFAULT_RELATED_RELATIVE); 0 keeps every paper that reaches the threshold.
    */

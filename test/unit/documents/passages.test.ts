@@ -113,6 +113,13 @@ describe('documents: sections', () => {
     assert.deepEqual(sections('# Indexing compressed $k$-mers\n\nText.\n', 'markdown').map((s) => s.title), ['Indexing compressed k-mers']);
     assert.deepEqual(sections('# Cost of $\\alpha$ chains\n\nText.\n', 'markdown').map((s) => s.title), ['Cost of chains'], 'a TeX command is no text');
   });
+  it('a setext heading (underlined with === or ---) keeps its inline maths like a # heading; its body does not', () => {
+    const md = 'Indexing compressed $k$-mers\n============================\n\nChains of $k$-mers are kept.\n\n*Sampled* $n$-grams\n---\n\nCost of $\\alpha$ chains\n---\n';
+    const s = sections(md, 'markdown');
+    assert.deepEqual(s.map((x) => [x.title, x.level]), [['Indexing compressed k-mers', 1], ['Sampled n-grams', 2], ['Cost of chains', 2]]);
+    assert.deepEqual(paragraphs(md, 'markdown').map((p) => p.text), ['Chains of -mers are kept.']);
+    assert.deepEqual([s[0].headingStart, s[0].headingEnd], [0, md.indexOf('\n\nChains')]);
+  });
 
   it('Markdown: # in a code block is not a heading', () => {
     assert.deepEqual(sections('```\n# comment\n```\n', 'markdown'), []);

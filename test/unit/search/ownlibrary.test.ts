@@ -108,6 +108,19 @@ describe('search: the related gate over the user\'s own libraries', () => {
     assert.ok(ownListed(1, 1) && !ownListed(0, 5));
   });
 
+  it("the words of the document's own title are no evidence for one passage of it: a paragraph that only names the package gets not the package's entry", () => {
+    const own = (key: string, title: string) => ({ key, title, authors: [], origin: { kind: 'bibtex', file: 'refs.bib', line: 99 } }) as unknown as Paper;
+    const ranker = new Ranker(SearchIndex.fromSources([{ id: 'refs.bib', papers: [...titlesOnly('bibtex'), own('f0', 'Floodnet: software for inundation maps'), own('g0', 'Telemetry for stream gauge networks')] }]));
+    const document = { id: 'file:///paper.md', prose: 'Floodnet draws inundation maps from gauges.', title: 'Floodnet: inundation maps for everyone' };
+    const names = 'Floodnet is installed with one command and reads its settings once';
+    assert.deepEqual(ranker.relatedNow(names, limits).hits.map((h) => h.paper.key), ['f0'], 'a text alone: the name is specific in the .bib');
+    assert.deepEqual(ranker.relatedNow(names, { ...limits, document }).hits, []);
+    const gauges = 'Floodnet polls every stream gauge of the telemetry network each hour';
+    const listed = ranker.relatedNow(gauges, { ...limits, document }).hits.map((h) => h.paper.key);
+    assert.equal(listed[0], 'g0', 'a paper sharing words of the passage itself is still listed');
+    assert.ok(!listed.includes('f0'), listed.join(' '));
+  });
+
   it('own-library papers need a library null and no bar of their own; corpus papers keep LISTED x chance', () => {
     assert.ok(ownOpens(0.4));
     assert.ok(!ownOpens(0), 'no null: the absolute rule decides');
