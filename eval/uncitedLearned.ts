@@ -360,8 +360,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const ys = rows.map((r) => (r.truth.length ? 1 : 0));
   const isLong = (i: number) => candidates[rows[i]!.paper]! >= 100;
+  const isShared = (i: number) => rows[i]!.paper < tune.length - extra.length;
   const sub = (keep: (i: number) => boolean) => auc(oof.filter((_, i) => keep(i)), ys.filter((_, i) => keep(i)));
-  console.log(`classifier alone, ${fixed ? 'trained on the written sentences' : 'leave-one-paper-out'}, ROC AUC over all candidate sentences: ${sub(() => true).toFixed(3)} (long papers ${sub(isLong).toFixed(3)}, short ${sub((i) => !isLong(i)).toFixed(3)})`);
+  console.log(`classifier alone, ${fixed ? 'trained on the written sentences' : 'leave-one-paper-out'}, ROC AUC over all candidate sentences: ${sub(() => true).toFixed(3)} (long papers ${sub(isLong).toFixed(3)}, short ${sub((i) => !isLong(i)).toFixed(3)}, the shared tune papers ${sub(isShared).toFixed(3)})`);
   if (!fixed) {
     // A learning curve: each held-out paper scored by a model trained on a part of the other papers (a seeded draw per fold).
     for (const part of [0.25, 0.5]) {
@@ -375,7 +376,7 @@ async function main(argv: string[]): Promise<number> {
         rows.forEach((r, i) => r.paper === k && (s[i] = dot(m, vecs[i]!)));
       }
       const at = (keep: (i: number) => boolean) => auc(s.filter((_, i) => keep(i)), ys.filter((_, i) => keep(i))).toFixed(3);
-      console.log(`  trained on ${Math.round(part * 100)}% of the other papers (${Math.round(sentences / papers.length)} sentences on average): AUC ${at(() => true)} (long ${at(isLong)}, short ${at((i) => !isLong(i))})`);
+      console.log(`  trained on ${Math.round(part * 100)}% of the other papers (${Math.round(sentences / papers.length)} sentences on average): AUC ${at(() => true)} (long ${at(isLong)}, short ${at((i) => !isLong(i))}, shared ${at(isShared)})`);
     }
   } else {
     // A learning curve: the same classifier trained on a part of the written sentences (three draws each).
@@ -385,7 +386,7 @@ async function main(argv: string[]): Promise<number> {
         const m = train(common(take.map((i) => writtenVecs[i]!), take.map((i) => written[i]!.field ?? written[i]!.id)), take.map((i) => writtenYs[i]!));
         const s = rows.map((_, i) => dot(m, vecs[i]!));
         const at = (keep: (i: number) => boolean) => auc(s.filter((_, i) => keep(i)), ys.filter((_, i) => keep(i))).toFixed(3);
-        return `${at(() => true)} (long ${at(isLong)}, short ${at((i) => !isLong(i))})`;
+        return `${at(() => true)} (long ${at(isLong)}, short ${at((i) => !isLong(i))}, shared ${at(isShared)})`;
       });
       console.log(`  trained on ${Math.round(part * 100)}% (${Math.round(part * written.length)} sentences): AUC ${draws.join('; ')}`);
     }
@@ -402,7 +403,7 @@ async function main(argv: string[]): Promise<number> {
       rows.forEach((r, i) => r.paper === k && (out[i] = x(i).reduce((a, v, j) => a + (m.w[j + 1]! * (v - m.mean[j]!)) / m.sd[j]!, m.w[0]!)));
     }
     const at = (keep: (i: number) => boolean) => auc(out.filter((_, i) => keep(i)), ys.filter((_, i) => keep(i))).toFixed(3);
-    return `${at(() => true)} (long ${at(isLong)}, short ${at((i) => !isLong(i))})`;
+    return `${at(() => true)} (long ${at(isLong)}, short ${at((i) => !isLong(i))}, shared ${at(isShared)})`;
   };
   console.log(`the eight hand cue lists in one logistic regression, the same way: ${stacked(false)}; with the classifier beside them: ${stacked(true)}`);
   const cue = (name: string) => rows.map((r) => r.x[name] ?? 0);
