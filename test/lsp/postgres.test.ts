@@ -99,7 +99,8 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     await c.initialize(ws, { cacheDir: path.join(ws, '.cache'), litlens: c.settings }, capabilities);
     return c;
   };
-  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });
+  const cli = (...args: string[]) => cliWith(process.env, ...args);
+  const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env });
 
   it('imports the snapshot: counts on stdout, a bad line with its line number, nothing outside the categories', async () => {
     const snapshot = path.join(ws, 'snapshot.jsonl');
@@ -345,6 +346,49 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     await right.waitFor<Status>('litlens/status', sharedIs('ready'), 30000);
     const wanted = paperOf(kept[1]);
     assert.ok((await right.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key));
+  });
+
+  // The member role of the test above (litlens_reader, 'right-password'), from the command line.
+  const noPassword = { ...process.env };
+  delete noPassword.PGPASSWORD;
+  delete noPassword.PGPASSFILE;
+  const asReader = (env: NodeJS.ProcessEnv, ...args: string[]) => cliWith(env, 'search', '--no-corpus', '--no-workspace', '--corpus', withDb(url, 'litlens_test', 'litlens_reader'), ...args);
+
+  it('a member with no password found: the CLI says so and exits at once; a ~/.pgpass line reads, without a deprecation warning', () => {
+    const dir = fs.mkdtempSync(path.join(ws, 'pgpass-'));
+    const passfile = path.join(dir, 'pgpass');
+    const wanted = paperOf(kept[1]);
+    // node-postgres left the socket open after its SCRAM error: the run waited for the server's authentication_timeout (60 s).
+    const started = performance.now();
+    const none = asReader({ ...noPassword, PGPASSFILE: passfile }, wanted.title);
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(none.status, 2, none.stderr);
+    assert.match(none.stderr, /litlens_reader@[^ ]*: the server asks for a password and none was found \(set PGPASSWORD or add a ~\/\.pgpass line\)/);
+    assert.ok(seconds < 20, `exited after ${seconds.toFixed(1)} s`);
+    const u = new URL(url);
+    fs.writeFileSync(passfile, `${u.hostname}:${u.port}:litlens_test:litlens_reader:right-password\n`, { mode: 0o600 });
+    const read = asReader({ ...noPassword, PGPASSFILE: passfile }, wanted.title);
+    assert.equal(read.status, 0, read.stderr);
+    assert.ok(read.stdout.includes(wanted.key), read.stdout);
+    assert.doesNotMatch(read.stderr, /Deprecation|pgpass/, read.stderr);
+  });
+
+  it('a member role without SELECT on a table: one line naming the server, the table and the GRANT; the language server\'s status says the same', async () => {
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query('REVOKE SELECT ON litlens.top FROM litlens_reader');
+    try {
+      const run = asReader({ ...noPassword, PGPASSWORD: 'right-password' }, paperOf(kept[1]).title);
+      assert.equal(run.status, 2, run.stderr);
+      const said = /litlens_reader@[^ ]*\/litlens_test: role litlens_reader may not read litlens\.top \(the lab grants it in database litlens_test: GRANT SELECT ON ALL TABLES IN SCHEMA litlens TO litlens_reader; see docs\/postgresql\.md/;
+      assert.match(run.stderr, said);
+      const c = await start([withDb(url, 'litlens_test', 'litlens_reader')], { ...process.env, PGPASSWORD: 'right-password' });
+      const status = await c.waitFor<Status>('litlens/status', sharedIs('error'), 30000);
+      assert.match(status.shared![0].message!, said);
+    } finally {
+      await db.query('GRANT SELECT ON litlens.top TO litlens_reader');
+      await db.end();
+    }
   });
 
   it('the field rule: a document outside the corpus\'s field gets none of its papers on hover, one within it does', async () => {

@@ -24,7 +24,7 @@ import { FIELD_MIN_CITES, FIELD_SAMPLE, fieldBar, inField as inFieldOf } from '.
 import { MAX_CONTEXT_TERMS, SearchIndex, type CollectionStatistics, type Hit, type RelatedOptions } from '../search/index';
 import { segmentBuilder, type StoredTerms } from '../search/segment';
 import { STOPWORDS, contentTerms, fold, stem, tokenize } from '../search/text';
-import { checkUrl, connect, describeError, displayUrl, readMeta, topDf, type SharedMeta } from './schema';
+import { NoPassword, checkUrl, connect, describeError, displayUrl, readMeta, topDf, unreadable, type SharedMeta } from './schema';
 
 /**
  * Papers fetched from PostgreSQL per query and ranked here. At 100k papers (bench/pg-overlap.ts)
@@ -163,6 +163,12 @@ export class SharedCorpus {
         this.scheduleRetry(); // an import may be running
         return false;
       }
+      const denied = await unreadable(this.pool, meta, this.url);
+      if (denied) {
+        this.setState('error', denied);
+        this.scheduleRetry(RETRY_MAX_MS); // until the lab grants it
+        return false;
+      }
       if (this.meta && this.meta.papers !== meta.papers) this.terms.clear(); // re-imported: new statistics
       this.meta = meta;
       this.typedCommon = await readTypedCommon(this.pool);
@@ -186,8 +192,8 @@ export class SharedCorpus {
   private fail(err: unknown): void {
     const message = describeError(err, this.url);
     const code = (err as { code?: string }).code;
-    // Wrong credentials or a missing database stay wrong until someone changes something: retry slowly.
-    const permanent = code === '28P01' || code === '28000' || code === '3D000' || /client password must be/.test((err as { message?: string }).message ?? '');
+    // Wrong credentials, a missing database or a missing grant stay wrong until someone changes something: retry slowly.
+    const permanent = code === '28P01' || code === '28000' || code === '3D000' || code === '42501' || err instanceof NoPassword;
     this.setState(permanent ? 'error' : 'unreachable', message);
     this.scheduleRetry(permanent ? RETRY_MAX_MS : undefined);
   }
