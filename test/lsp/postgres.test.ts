@@ -100,7 +100,7 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     return c;
   };
   const cli = (...args: string[]) => cliWith(process.env, ...args);
-  const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env });
+  const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env, cwd: ws }); // in the workspace: `search` reads its .bib as the server does
 
   it('imports the snapshot: counts on stdout, a bad line with its line number, nothing outside the categories', async () => {
     const snapshot = path.join(ws, 'snapshot.jsonl');
@@ -205,6 +205,21 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     const hit = hits.find((h) => h.key === wanted.key);
     assert.ok(hit, `${wanted.key} in ${JSON.stringify(hits.map((h) => h.key))}`);
     assert.equal(hit.year, wanted.year);
+  });
+
+  it('`litlens search` lists the search panel\'s order for the same query, its scores falling with the list (each source\'s best is 1)', async () => {
+    // Queries where the bundled corpus's best scored under the shared corpus's papers it was listed above (2.70 above 2.73).
+    for (const query of ['graph neural networks', 'diffusion models']) {
+      await client.request('litlens/search', { query, limit: 10 }); // an answer past the panel's 300 ms is kept for the next ask
+      const panel = await client.request<{ key: string }[]>('litlens/search', { query, limit: 10 });
+      const run = cli('search', '--json', '--limit', '10', '--corpus', url, query);
+      assert.equal(run.status, 0, run.stderr);
+      const listed = JSON.parse(run.stdout) as { key: string; score: number }[];
+      assert.deepEqual(listed.map((h) => h.key), panel.map((h) => h.key), query);
+      assert.ok(listed.some((h) => h.key.startsWith('arXiv:')) && listed.some((h) => !h.key.startsWith('arXiv:')), `${query}: both sources`);
+      assert.equal(listed[0].score, 1);
+      for (let i = 1; i < listed.length; i++) assert.ok(listed[i - 1].score >= listed[i].score, `${query}: ${JSON.stringify(listed)}`);
+    }
   });
 
   it('finds the search box\'s candidates by a scan or the rarer words\' index as it would by the whole query\'s index: the same answers', async () => {

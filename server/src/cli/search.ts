@@ -30,6 +30,8 @@ export const search: Command = {
     'The library: the bundled corpus, --library, --corpus, and unless --no-workspace the .bib/CSL-JSON files of the current folder.',
     `Plain output: columns score, key, title (tab-separated when piped); matches scoring under ${WEAK_BELOW * 100}% of the best are left out`,
     '(the count on stderr); --all lists them below a line. --json lists every match with its score.',
+    "With a shared corpus, a score is the paper's share of its source's best (each source scores by its own statistics),",
+    'and the sources are merged by it, as the search panel merges them.',
     SHARED_CORPUS_NOTE,
   ],
   run: runSearch,

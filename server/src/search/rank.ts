@@ -662,7 +662,10 @@ async function deadline(answer: Promise<Hit[]>, ms: number): Promise<Hit[]> {
 /**
  * Lists of hits into one, best score first, each key once (the first list's paper wins), at most
  * `limit`. `relative`: scores are compared as shares of each list's best (completion and the search
- * box, whose scores are each index's own blend); otherwise as they are (related: 0..1 everywhere).
+ * box, whose scores are each index's own blend over its own statistics), and the merged hits carry
+ * that share as their score, so a score shown beside them falls as the list does (`litlens search`
+ * printed a bundled paper's 2.70 above a shared corpus's 3.56); otherwise as they are (related:
+ * 0..1 everywhere).
  */
 function merge(first: Hit[], others: Hit[][], limit: number, relative = false): Hit[] {
   if (others.every((o) => o.length === 0)) return first;
@@ -676,7 +679,7 @@ function merge(first: Hit[], others: Hit[][], limit: number, relative = false): 
   return all
     .sort((a, b) => b.score - a.score)
     .slice(0, limit)
-    .map((x) => x.hit);
+    .map((x) => (relative ? { ...x.hit, score: x.score } : x.hit));
 }
 
 /** How many lexical hits a fusion asking for `limit` takes. */
