@@ -207,7 +207,7 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     assert.equal(hit.year, wanted.year);
   });
 
-  it('`litlens search` lists the search panel\'s order for the same query, its scores falling with the list (each source\'s best is 1)', async () => {
+  it('`litlens search` lists the search panel\'s order for the same query, by score over both sources', async () => {
     // Queries where the bundled corpus's best scored under the shared corpus's papers it was listed above (2.70 above 2.73).
     for (const query of ['graph neural networks', 'diffusion models']) {
       await client.request('litlens/search', { query, limit: 10 }); // an answer past the panel's 300 ms is kept for the next ask
@@ -217,7 +217,6 @@ describe('language server: a shared corpus in PostgreSQL', function () {
       const listed = JSON.parse(run.stdout) as { key: string; score: number }[];
       assert.deepEqual(listed.map((h) => h.key), panel.map((h) => h.key), query);
       assert.ok(listed.some((h) => h.key.startsWith('arXiv:')) && listed.some((h) => !h.key.startsWith('arXiv:')), `${query}: both sources`);
-      assert.equal(listed[0].score, 1);
       for (let i = 1; i < listed.length; i++) assert.ok(listed[i - 1].score >= listed[i].score, `${query}: ${JSON.stringify(listed)}`);
     }
   });

@@ -564,12 +564,19 @@ export class Ranker {
     return { hits: this.semantic!.relatedWith(vector, this.lexicalRelated(text, { ...options, limit: depth(options.limit) }, answer), options), final: !answer.provisional };
   }
 
-  /** The search box (SearchIndex.searchBox); an answer from the context ranking is fused with meaning. */
+  /**
+   * The search box (SearchIndex.searchBox); an answer from the context ranking is fused with meaning.
+   * A shared corpus's hits join the library's by their scores as they are (each BM25F over its own
+   * statistics), not as shares of each list's best: shares tied every list's best, however weak, at
+   * the top (the eval's queries over the bundled corpus split into a local and a shared half,
+   * bench/pg-merge.ts, tune half: citing R@1 0.450 by shares, 0.824 by score, 0.824 as one index;
+   * docs/postgresql.md). The search panel and `litlens search` both rank here.
+   */
   async search(query: string, options: { limit: number; mode?: SearchMode }): Promise<Hit[]> {
     this.answering();
     const { limit } = options;
     const shared = this.sharedHits(limit, (s) => s.search(query, limit));
-    return merge(await this.searchLocal(query, options), [await shared], limit, true);
+    return merge(await this.searchLocal(query, options), [await shared], limit);
   }
 
   private async searchLocal(query: string, options: { limit: number; mode?: SearchMode }): Promise<Hit[]> {
@@ -661,11 +668,9 @@ async function deadline(answer: Promise<Hit[]>, ms: number): Promise<Hit[]> {
 
 /**
  * Lists of hits into one, best score first, each key once (the first list's paper wins), at most
- * `limit`. `relative`: scores are compared as shares of each list's best (completion and the search
- * box, whose scores are each index's own blend over its own statistics), and the merged hits carry
- * that share as their score, so a score shown beside them falls as the list does (`litlens search`
- * printed a bundled paper's 2.70 above a shared corpus's 3.56); otherwise as they are (related:
- * 0..1 everywhere).
+ * `limit`. `relative`: scores are compared as shares of each list's best (completion, whose scores
+ * are each index's own blend); otherwise as they are (related: 0..1 everywhere; the search box:
+ * see Ranker.search).
  */
 function merge(first: Hit[], others: Hit[][], limit: number, relative = false): Hit[] {
   if (others.every((o) => o.length === 0)) return first;
@@ -679,7 +684,7 @@ function merge(first: Hit[], others: Hit[][], limit: number, relative = false): 
   return all
     .sort((a, b) => b.score - a.score)
     .slice(0, limit)
-    .map((x) => (relative ? { ...x.hit, score: x.score } : x.hit));
+    .map((x) => x.hit);
 }
 
 /** How many lexical hits a fusion asking for `limit` takes. */
