@@ -26,8 +26,9 @@
 //
 // No password in settings: the URL names user, host, port and database; the password comes from
 // PGPASSWORD or ~/.pgpass (findPassword).
+import { readFile, stat } from 'node:fs/promises';
 import pg from 'pg';
-import pgpass from 'pgpass';
+import * as pgpass from 'pgpass/lib/helper';
 
 /**
  * Bump when the tables or what a row means change. A server reads this version and the one
@@ -199,14 +200,34 @@ export class NoPassword extends Error {
 
 /**
  * The password for a server that asks for one (node-postgres calls this only then): PGPASSWORD
- * when set and not empty, else the first matching line of ~/.pgpass (or PGPASSFILE), as libpq
- * looks. Ours, not node-postgres's: its own ~/.pgpass lookup is deprecated (a warning on every run
- * that finds a line) and, finding nothing, failed later with "client password must be a string".
+ * when set and not empty, else the first line of ~/.pgpass (or PGPASSFILE) for this connection,
+ * as libpq reads them: `*` matches anything, a Unix socket's directory is `localhost`, a file that
+ * group or others may read is ignored. Ours, not node-postgres's: its own lookup is deprecated (a
+ * warning on every run that found a line), let a later matching line win over the first, and,
+ * finding nothing, failed later with "client password must be a string".
  */
-export function findPassword(params: { host?: string; port?: number; database?: string; user?: string }): Promise<string> {
+export async function findPassword(params: { host?: string; port?: number; database?: string; user?: string }): Promise<string> {
   const given = process.env.PGPASSWORD;
-  if (given) return Promise.resolve(given);
-  return new Promise((resolve, reject) => pgpass(params, (found) => (found ? resolve(found) : reject(new NoPassword('the server asks for a password and none was found')))));
+  if (given) return given;
+  const file = pgpass.getFileName(process.env);
+  let text: string;
+  try {
+    const info = await stat(file);
+    if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) throw new NoPassword(`the server asks for a password and ${file} was not read: group or others may read it (chmod 600 ${file})`);
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (err instanceof NoPassword) throw err;
+    text = '';
+  }
+  const connection = params.host?.startsWith('/') ? { ...params, host: 'localhost' } : params;
+  for (const line of text.split(/\r?\n/)) {
+    const entry = pgpass.parseLine(line);
+    if (entry && pgpass.isValidEntry(entry) && pgpass.match(connection, entry)) {
+      if (entry.password) return entry.password;
+      break;
+    }
+  }
+  throw new NoPassword('the server asks for a password and none was found');
 }
 
 /**
@@ -329,7 +350,7 @@ export function describeError(err: unknown, url: string): string {
   if (e.code === 'ECONNREFUSED') return `${where}: no PostgreSQL server answers (connection refused)`;
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `${where}: unknown host`;
   if (e.code === '28P01') return `${where}: password authentication failed (check PGPASSWORD or ~/.pgpass)`;
-  if (err instanceof NoPassword) return `${where}: the server asks for a password and none was found (set PGPASSWORD or add a ~/.pgpass line)`;
+  if (err instanceof NoPassword) return `${where}: ${e.message}${/none was found/.test(e.message ?? '') ? ' (set PGPASSWORD or add a ~/.pgpass line)' : ''}`;
   if (e.code === '28000') return `${where}: this role may not connect (${e.message})`;
   if (e.code === '3D000') return `${where}: ${e.message}`;
   if (e.code === '42501') {

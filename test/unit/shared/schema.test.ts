@@ -22,7 +22,7 @@ describe('shared/schema sessionOptions', () => {
 describe('shared/schema describeError', () => {
   it('says what to do when the server asks for a password and none was found', () => {
     const url = 'postgresql://litlens_reader@127.0.0.1:5432/litlens';
-    assert.equal(describeError(new NoPassword('none'), url), `${url}: the server asks for a password and none was found (set PGPASSWORD or add a ~/.pgpass line)`);
+    assert.equal(describeError(new NoPassword('the server asks for a password and none was found'), url), `${url}: the server asks for a password and none was found (set PGPASSWORD or add a ~/.pgpass line)`);
   });
 
   it('names the missing grant, the role and the database, with the GRANT that gives it', () => {
@@ -53,16 +53,25 @@ describe('shared/schema findPassword', () => {
   });
   const member = { host: 'db.lab', port: 5432, database: 'litlens', user: 'member' };
 
-  it('reads the matching ~/.pgpass line (PGPASSFILE), wildcards and all; PGPASSWORD comes first', async () => {
-    fs.writeFileSync(process.env.PGPASSFILE!, 'db.lab:5432:other:member:not-this\n*:5432:litlens:member:s3cret\n', { mode: 0o600 });
-    assert.equal(await findPassword(member), 's3cret');
+  it('reads the first ~/.pgpass line for the connection (PGPASSFILE), as libpq does; PGPASSWORD comes first', async () => {
+    fs.writeFileSync(process.env.PGPASSFILE!, '# lab\ndb.lab:5432:other:member:not-this\ndb.lab:5432:litlens:member:s3cret\n*:*:*:*:catch-all\n', { mode: 0o600 });
+    assert.equal(await findPassword(member), 's3cret', 'the first match, not a later one');
+    assert.equal(await findPassword({ ...member, database: 'elsewhere' }), 'catch-all');
     process.env.PGPASSWORD = 'from-env';
     assert.equal(await findPassword(member), 'from-env');
   });
 
-  it('none found (no file, no matching line, an empty one) is NoPassword', async () => {
+  it('a Unix socket\'s directory is localhost, as libpq reads it', async () => {
+    fs.writeFileSync(process.env.PGPASSFILE!, 'localhost:5432:litlens:member:by-socket\n', { mode: 0o600 });
+    assert.equal(await findPassword({ ...member, host: '/var/run/postgresql' }), 'by-socket');
+  });
+
+  it('none found (no file, no matching line, an empty one) is NoPassword; a file others may read is not read, saying so', async () => {
     await assert.rejects(findPassword(member), NoPassword);
     fs.writeFileSync(process.env.PGPASSFILE!, 'db.lab:5432:litlens:someone:x\ndb.lab:5432:litlens:member:\n', { mode: 0o600 });
     await assert.rejects(findPassword(member), NoPassword);
+    fs.writeFileSync(process.env.PGPASSFILE!, 'db.lab:5432:litlens:member:s3cret\n');
+    fs.chmodSync(process.env.PGPASSFILE!, 0o644);
+    await assert.rejects(findPassword(member), (err: Error) => err instanceof NoPassword && /group or others may read it \(chmod 600 .*pgpass\)/.test(err.message));
   });
 });
