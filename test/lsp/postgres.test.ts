@@ -12,6 +12,10 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import pg from 'pg';
 import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
+import { toCslItem } from '../../server/src/library/bibwriter';
+import { loadCorpus } from '../../server/src/library/corpus';
+import { SearchIndex } from '../../server/src/search';
+import { Ranker } from '../../server/src/search/rank';
 import { SharedCorpus } from '../../server/src/shared/corpus';
 import { topDf } from '../../server/src/shared/schema';
 import { NO_ZOTERO, TestClient, addedEntry, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, repoRoot, tempWorkspace, uriOf } from './harness';
@@ -251,6 +255,39 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     } finally {
       delete process.env.LITLENS_PG_INDEX_ONLY;
       await shared.dispose();
+    }
+  });
+
+  it('ranks the search box over the library and a shared corpus as one index over both: the union\'s statistics', async () => {
+    // The bundled corpus split: one paper in four is the library, the rest a shared corpus. Each
+    // ranked with its own statistics, a few top hits and most lists differed from one index's.
+    await admin.query('DROP DATABASE IF EXISTS litlens_split WITH (FORCE)');
+    await admin.query('CREATE DATABASE litlens_split');
+    const splitUrl = withDb(BASE!, 'litlens_split');
+    const bundled = (await loadCorpus()).papers;
+    const file = path.join(ws, 'split.jsonl');
+    fs.writeFileSync(file, bundled.filter((_, i) => i % 4 !== 0).map((p) => JSON.stringify(toCslItem(p))).join('\n') + '\n');
+    const run = cli('corpus', 'import', file, '--to', splitUrl);
+    assert.equal(run.status, 0, run.stderr);
+    const shared = new SharedCorpus(splitUrl);
+    assert.ok(await shared.open(), shared.message);
+    try {
+      const ranker = new Ranker(SearchIndex.fromSources([{ id: 'library', papers: bundled.filter((_, i) => i % 4 === 0), kind: 'corpus' }]), null, [shared], 60_000);
+      const whole = SearchIndex.fromSources([{ id: 'whole', papers: bundled, kind: 'corpus' }]);
+      // Typed words (2-4 of a title's first) and passages (8 words of an abstract) of every seventh paper.
+      const queries = bundled.filter((_, i) => i % 7 === 1).flatMap((p, k) => [p.title.split(/\s+/).slice(0, 2 + (k % 3)).join(' '), (p.abstract ?? '').split(/\s+/).slice(10, 18).join(' ')]);
+      let same = 0;
+      for (const query of queries) {
+        const merged = (await ranker.search(query, { limit: 5 })).map((h) => h.paper.key);
+        const one = whole.search(query, { limit: 5 }).map((h) => h.paper.key);
+        assert.equal(merged[0], one[0], `${query}: ${merged.join(' ')} | one index: ${one.join(' ')}`);
+        if (merged.join(' ') === one.join(' ')) same++;
+      }
+      // The rest differ below the top by near ties and by each source spelling out typed words in its own vocabulary (25 of 102 alike before, 75 after).
+      assert.ok(same >= 0.6 * queries.length, `${same} of ${queries.length} top-5 lists as one index's`);
+    } finally {
+      await shared.dispose();
+      await admin.query('DROP DATABASE IF EXISTS litlens_split WITH (FORCE)');
     }
   });
 
