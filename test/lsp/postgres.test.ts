@@ -12,6 +12,10 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import pg from 'pg';
 import { arxivCategories, arxivPaper, categoryFilter, type ArxivRecord } from '../../server/src/library/arxiv';
+import { toCslItem } from '../../server/src/library/bibwriter';
+import { loadCorpus } from '../../server/src/library/corpus';
+import { SearchIndex } from '../../server/src/search';
+import { Ranker } from '../../server/src/search/rank';
 import { SharedCorpus } from '../../server/src/shared/corpus';
 import { topDf } from '../../server/src/shared/schema';
 import { NO_ZOTERO, TestClient, addedEntry, assertWholeEntry, buildOnce, hoverCitedKey, positionOf, repoRoot, tempWorkspace, uriOf } from './harness';
@@ -99,7 +103,8 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     await c.initialize(ws, { cacheDir: path.join(ws, '.cache'), litlens: c.settings }, capabilities);
     return c;
   };
-  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });
+  const cli = (...args: string[]) => cliWith(process.env, ...args);
+  const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env, cwd: ws }); // in the workspace: `search` reads its .bib as the server does
 
   it('imports the snapshot: counts on stdout, a bad line with its line number, nothing outside the categories', async () => {
     const snapshot = path.join(ws, 'snapshot.jsonl');
@@ -206,6 +211,20 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     assert.equal(hit.year, wanted.year);
   });
 
+  it('`litlens search` lists the search panel\'s order for the same query, by score over both sources', async () => {
+    // Queries where the bundled corpus's best scored under the shared corpus's papers it was listed above (2.70 above 2.73).
+    for (const query of ['graph neural networks', 'diffusion models']) {
+      await client.request('litlens/search', { query, limit: 10 }); // an answer past the panel's 300 ms is kept for the next ask
+      const panel = await client.request<{ key: string }[]>('litlens/search', { query, limit: 10 });
+      const run = cli('search', '--json', '--limit', '10', '--corpus', url, query);
+      assert.equal(run.status, 0, run.stderr);
+      const listed = JSON.parse(run.stdout) as { key: string; score: number }[];
+      assert.deepEqual(listed.map((h) => h.key), panel.map((h) => h.key), query);
+      assert.ok(listed.some((h) => h.key.startsWith('arXiv:')) && listed.some((h) => !h.key.startsWith('arXiv:')), `${query}: both sources`);
+      for (let i = 1; i < listed.length; i++) assert.ok(listed[i - 1].score >= listed[i].score, `${query}: ${JSON.stringify(listed)}`);
+    }
+  });
+
   it('finds the search box\'s candidates by a scan or the rarer words\' index as it would by the whole query\'s index: the same answers', async () => {
     const shared = new SharedCorpus(url);
     assert.ok(await shared.open(), shared.message);
@@ -236,6 +255,39 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     } finally {
       delete process.env.LITLENS_PG_INDEX_ONLY;
       await shared.dispose();
+    }
+  });
+
+  it('ranks the search box over the library and a shared corpus as one index over both: the union\'s statistics', async () => {
+    // The bundled corpus split: one paper in four is the library, the rest a shared corpus. Each
+    // ranked with its own statistics, a few top hits and most lists differed from one index's.
+    await admin.query('DROP DATABASE IF EXISTS litlens_split WITH (FORCE)');
+    await admin.query('CREATE DATABASE litlens_split');
+    const splitUrl = withDb(BASE!, 'litlens_split');
+    const bundled = (await loadCorpus()).papers;
+    const file = path.join(ws, 'split.jsonl');
+    fs.writeFileSync(file, bundled.filter((_, i) => i % 4 !== 0).map((p) => JSON.stringify(toCslItem(p))).join('\n') + '\n');
+    const run = cli('corpus', 'import', file, '--to', splitUrl);
+    assert.equal(run.status, 0, run.stderr);
+    const shared = new SharedCorpus(splitUrl);
+    assert.ok(await shared.open(), shared.message);
+    try {
+      const ranker = new Ranker(SearchIndex.fromSources([{ id: 'library', papers: bundled.filter((_, i) => i % 4 === 0), kind: 'corpus' }]), null, [shared], 60_000);
+      const whole = SearchIndex.fromSources([{ id: 'whole', papers: bundled, kind: 'corpus' }]);
+      // Typed words (2-4 of a title's first) and passages (8 words of an abstract) of every seventh paper.
+      const queries = bundled.filter((_, i) => i % 7 === 1).flatMap((p, k) => [p.title.split(/\s+/).slice(0, 2 + (k % 3)).join(' '), (p.abstract ?? '').split(/\s+/).slice(10, 18).join(' ')]);
+      let same = 0;
+      for (const query of queries) {
+        const merged = (await ranker.search(query, { limit: 5 })).map((h) => h.paper.key);
+        const one = whole.search(query, { limit: 5 }).map((h) => h.paper.key);
+        assert.equal(merged[0], one[0], `${query}: ${merged.join(' ')} | one index: ${one.join(' ')}`);
+        if (merged.join(' ') === one.join(' ')) same++;
+      }
+      // The rest differ below the top by near ties and by each source spelling out typed words in its own vocabulary (25 of 102 alike before, 75 after).
+      assert.ok(same >= 0.6 * queries.length, `${same} of ${queries.length} top-5 lists as one index's`);
+    } finally {
+      await shared.dispose();
+      await admin.query('DROP DATABASE IF EXISTS litlens_split WITH (FORCE)');
     }
   });
 
@@ -345,6 +397,49 @@ describe('language server: a shared corpus in PostgreSQL', function () {
     await right.waitFor<Status>('litlens/status', sharedIs('ready'), 30000);
     const wanted = paperOf(kept[1]);
     assert.ok((await right.request<{ key: string }[]>('litlens/search', { query: wanted.title, limit: 5 })).some((h) => h.key === wanted.key));
+  });
+
+  // The member role of the test above (litlens_reader, 'right-password'), from the command line.
+  const noPassword = { ...process.env };
+  delete noPassword.PGPASSWORD;
+  delete noPassword.PGPASSFILE;
+  const asReader = (env: NodeJS.ProcessEnv, ...args: string[]) => cliWith(env, 'search', '--no-corpus', '--no-workspace', '--corpus', withDb(url, 'litlens_test', 'litlens_reader'), ...args);
+
+  it('a member with no password found: the CLI says so and exits at once; a ~/.pgpass line reads, without a deprecation warning', () => {
+    const dir = fs.mkdtempSync(path.join(ws, 'pgpass-'));
+    const passfile = path.join(dir, 'pgpass');
+    const wanted = paperOf(kept[1]);
+    // node-postgres left the socket open after its SCRAM error: the run waited for the server's authentication_timeout (60 s).
+    const started = performance.now();
+    const none = asReader({ ...noPassword, PGPASSFILE: passfile }, wanted.title);
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(none.status, 2, none.stderr);
+    assert.match(none.stderr, /litlens_reader@[^ ]*: the server asks for a password and none was found \(set PGPASSWORD or add a ~\/\.pgpass line\)/);
+    assert.ok(seconds < 20, `exited after ${seconds.toFixed(1)} s`);
+    const u = new URL(url);
+    fs.writeFileSync(passfile, `${u.hostname}:${u.port}:litlens_test:litlens_reader:right-password\n`, { mode: 0o600 });
+    const read = asReader({ ...noPassword, PGPASSFILE: passfile }, '--json', wanted.title);
+    assert.equal(read.status, 0, read.stderr);
+    assert.ok(read.stdout.includes(wanted.key), read.stdout);
+    assert.equal(read.stderr, '', 'no deprecation warning, nothing lost'); // node-postgres's own ~/.pgpass lookup warned on every run
+  });
+
+  it('a member role without SELECT on a table: one line naming the server, the table and the GRANT; the language server\'s status says the same', async () => {
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query('REVOKE SELECT ON litlens.top FROM litlens_reader');
+    try {
+      const run = asReader({ ...noPassword, PGPASSWORD: 'right-password' }, paperOf(kept[1]).title);
+      assert.equal(run.status, 2, run.stderr);
+      const said = /litlens_reader@[^ ]*\/litlens_test: role litlens_reader may not read litlens\.top \(the lab grants it in database litlens_test: GRANT SELECT ON ALL TABLES IN SCHEMA litlens TO litlens_reader; see docs\/postgresql\.md/;
+      assert.match(run.stderr, said);
+      const c = await start([withDb(url, 'litlens_test', 'litlens_reader')], { ...process.env, PGPASSWORD: 'right-password' });
+      const status = await c.waitFor<Status>('litlens/status', sharedIs('error'), 30000);
+      assert.match(status.shared![0].message!, said);
+    } finally {
+      await db.query('GRANT SELECT ON litlens.top TO litlens_reader');
+      await db.end();
+    }
   });
 
   it('the field rule: a document outside the corpus\'s field gets none of its papers on hover, one within it does', async () => {

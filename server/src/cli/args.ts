@@ -49,8 +49,10 @@ export const CACHE = { cache: { type: 'string' } } as const satisfies Flags;
 export const MODEL = { model: { type: 'string' }, download: { type: 'boolean' } } as const satisfies Flags;
 /** `--semantic`: fuse the lexical ranking with the nearest papers by meaning. */
 export const SEMANTIC = { semantic: { type: 'boolean' }, ...MODEL } as const satisfies Flags;
-/** `--corpus FILE`… `--categories cs.LG,stat.ML`: discovery corpora (arXiv snapshots, CSL JSON lines) and their category filter. */
+/** `--corpus FILE`… `--categories cs.LG,stat.ML`: discovery corpora (arXiv snapshots, CSL JSON lines, or a lab's shared corpus in PostgreSQL) and their category filter. */
 export const CORPUS = { corpus: { type: 'string', multiple: true }, categories: { type: 'string' } } as const satisfies Flags;
+/** What --help says of a shared corpus in --corpus (commands taking CORPUS whose ranking reads one: openShared). */
+export const SHARED_CORPUS_NOTE = "--corpus postgresql://USER@HOST[:PORT]/DB reads a lab's shared corpus (docs/postgresql.md); the password comes from PGPASSWORD or ~/.pgpass, never the URL.";
 /** `--no-workspace`: leave out the .bib/CSL-JSON files of the folder (the document's, else the current one). */
 export const WORKSPACE = { 'no-workspace': { type: 'boolean' } } as const satisfies Flags;
 /** The flags of the ranking commands (search, related). */

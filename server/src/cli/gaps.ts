@@ -9,6 +9,7 @@ import { GAP_LIMIT, rankGaps } from '../features/gaps';
 import { relatedDocument } from '../features/related';
 import { tiersFor } from '../features/uncitedClaims';
 import { UsageError, parse, LIBRARY, CACHE, CORPUS, OUTPUT, type Command } from './args';
+import { displayUrl, isSharedCorpusUrl } from '../shared/schema';
 import { openLibrary, openRanker, tableLines } from './io';
 
 export const gaps: Command = {
@@ -17,6 +18,7 @@ export const gaps: Command = {
   notes: [
     "The document's own bibliography files, as it names them, are read too and ranked first.",
     '--section N: only the Nth section heading of the document, 1-based; --json: [{key, title, score, section, line}].',
+    "--corpus FILE: arXiv snapshots or CSL JSON lines; not a lab's shared postgresql:// corpus (search and related read one).",
   ],
   run: runGaps,
 };
@@ -35,6 +37,9 @@ async function runGaps(args: string[]): Promise<number> {
   const { values } = parse(args, FLAGS);
   const file = values.file;
   if (!file) throw new UsageError('--file is required');
+  // The report asks for many paragraphs at once, never waiting for a shared corpus: it would leave its papers out.
+  const shared = [values.corpus ?? []].flat().find(isSharedCorpusUrl);
+  if (shared) throw new UsageError(`${displayUrl(shared)}: gaps does not read a shared corpus (search and related do); give --corpus files`);
   const syntax = syntaxOfFile(file);
   if (!syntax) throw new UsageError(`${file}: not a LaTeX (.tex) or Markdown (.md, .qmd, .rmd) file`);
   let text: string;

@@ -106,10 +106,16 @@ export async function openShared(flags: Values<Partial<typeof CORPUS>>): Promise
   return shared;
 }
 
-/** Closes what openRanker opened (the model, the database connections). */
+/**
+ * Closes what openRanker opened (the model, the database connections); a shared corpus lost on the
+ * way (the server gone, a grant revoked) is one line on stderr: the answers were given without it.
+ */
 export async function closeRanker(ranker: Ranker): Promise<void> {
   await ranker.semantic?.dispose();
-  for (const s of ranker.shared) await s.dispose();
+  for (const s of ranker.shared) {
+    if (s.state !== 'ready') process.stderr.write(`litlens: ${s.message ?? `${s.name}: ${s.state}`}; its papers are not in these answers\n`);
+    await s.dispose();
+  }
 }
 
 /**

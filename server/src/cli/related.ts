@@ -11,14 +11,14 @@ import type { Library } from '../library/library';
 import { blockEnd, citedIn } from '../features/codeLens';
 import { RELATED_IN_HOVER, hoverPapers } from '../features/hover';
 import { RELATED_LIST_RELATIVE, relatedDocument } from '../features/related';
-import { RANKING, UsageError, parse, type Command } from './args';
+import { RANKING, SHARED_CORPUS_NOTE, UsageError, parse, type Command } from './args';
 import { closeRanker, openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
 
 export const related: Command = {
   summary: 'papers related to a passage or to a position in a document ([] when none)',
   usage: [
     '[--json] [--limit N] [--threshold T] [--library PATH]... [--no-corpus] [--zotero [DIR]] [--cache DIR] --text "passage"',
-    '[--corpus FILE]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines; saved in DIR/corpora with --cache)',
+    '[--corpus FILE|URL]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines, saved in DIR/corpora with --cache; or postgresql://…)',
     '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --file F --line L [--character C] [--scope sentence|paragraph|section] [--keep-cited]   (line, character: 1-based)',
     '[--no-workspace] ...   (without it: F\'s bibliography and the .bib/CSL-JSON files of F\'s folder, else of the current folder)',
@@ -29,6 +29,7 @@ export const related: Command = {
     'With --file, a sentence (the default scope) gets the list its prose hover shows: the best few, within the hover\'s cut of the best.',
     'The library is the bundled corpus, --library and --corpus, and unless --no-workspace the bibliography F names',
     '(\\bibliography, \\addbibresource, front matter) and the .bib/CSL-JSON files of F\'s folder (of the current folder without --file).',
+    SHARED_CORPUS_NOTE,
   ],
   run: runRelated,
 };

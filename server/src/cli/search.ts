@@ -1,7 +1,7 @@
 // `litlens search`: rank the library for a query, as the search panel does.
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
-import { RANKING, UsageError, parse, type Command } from './args';
+import { RANKING, SHARED_CORPUS_NOTE, UsageError, parse, type Command } from './args';
 import { closeRanker, openLibrary, openRanker, readBatch, writeBatch, writeHits } from './io';
 
 /**
@@ -22,7 +22,7 @@ export const search: Command = {
   summary: 'rank the library for a query (typed words or a sentence)',
   usage: [
     '[--json] [--limit N] [--all] [--library PATH]... [--no-corpus] [--no-workspace] [--zotero [DIR]] [--mode typed|context] [--cache DIR] "text"',
-    '[--corpus FILE]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines; saved in DIR/corpora with --cache)',
+    '[--corpus FILE|URL]... [--categories cs.LG,stat.ML] ...   (arXiv snapshots or CSL JSON lines, saved in DIR/corpora with --cache; or postgresql://…)',
     '[--semantic [--model ID|PATH] [--download]] ...   (fused with the nearest papers by meaning)',
     '[--json] ... --queries FILE.jsonl   (lines {"id","query"} -> lines {"id","results":[{"key","title","score"}]})',
   ],
@@ -30,6 +30,8 @@ export const search: Command = {
     'The library: the bundled corpus, --library, --corpus, and unless --no-workspace the .bib/CSL-JSON files of the current folder.',
     `Plain output: columns score, key, title (tab-separated when piped); matches scoring under ${WEAK_BELOW * 100}% of the best are left out`,
     '(the count on stderr); --all lists them below a line. --json lists every match with its score.',
+    "A shared corpus's papers join the library's by score, in the search panel's order.",
+    SHARED_CORPUS_NOTE,
   ],
   run: runSearch,
 };

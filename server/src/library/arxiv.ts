@@ -130,6 +130,9 @@ export function arxivAuthors(record: ArxivRecord): string[] {
  */
 export function arxivPaper(record: ArxivRecord, file: string, line: number): Paper | string {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'not a JSON object';
+  // A number is refused, not read as an id: arXiv's snapshot writes ids as strings, and a tool that
+  // wrote them as numbers has lost their zeros (0704.0010 is 704.001).
+  if (typeof record.id === 'number') return `"id" is a number (${record.id}), not a string as in arXiv's snapshot: a number loses an id's zeros (0704.0010 reads as 704.001); skipped`;
   const id = typeof record.id === 'string' ? record.id.trim() : '';
   if (!id) return 'no "id"; skipped';
   const title = text(record.title);

@@ -124,6 +124,11 @@ export function paperOfRecord(format: StreamFormat, file: string, text: string, 
   return typeof value === 'string' ? value : paperOfValue(format, file, value.json, text, line);
 }
 
+/** Why a record was not read, saying it was skipped (once: some reasons say so already). */
+export function skipping(why: string): string {
+  return why.endsWith('skipped') ? why : `${why}; skipped`;
+}
+
 function parseJson(text: string): { json: unknown } | string {
   try {
     return { json: JSON.parse(text) };
@@ -213,7 +218,7 @@ export async function streamPapers(file: string, each: (paper: StreamedPaper) =>
       }
       const read = paperOfValue(format, file, value.json, record.text, record.line);
       if (typeof read === 'string') {
-        report({ file, line: record.line, severity: 'error', message: read.endsWith('skipped') ? read : `${read}; skipped` });
+        report({ file, line: record.line, severity: 'error', message: skipping(read) });
         return;
       }
       for (const w of read.warnings) report(w);

@@ -39,6 +39,7 @@ export class ContextRanking {
         if (t >= 0) q.df += docFreq(this.segments.parts[i].seg.ctx, t);
       }
       if (this.segments.statistics) q.df = this.segments.statistics.term(q.stem)?.df ?? 0;
+      if (this.segments.others) q.df += this.segments.others.df(q.stem);
       // Repeated words count, with diminishing returns.
       q.weight = this.segments.idf(q.df) * ((2.2 * q.qtf) / (1.2 + q.qtf));
     }

@@ -28,14 +28,14 @@ import { ContextRanking } from './context';
 import { RelatedRanking } from './related';
 import { Segments } from './segments';
 import { TypedRanking } from './typed';
-import type { ContextOptions, Hit, IndexOptions, IndexSource, LoadReport, QueryOptions, QueryTerm, RelatedOptions, SearchMode } from './types';
+import type { ContextOptions, Hit, IndexOptions, IndexSource, LoadReport, OtherStatistics, QueryOptions, QueryTerm, RelatedOptions, SearchMode } from './types';
 import { DEFAULT_LIMIT } from './types';
 
 export { fold, tokenize, stem } from './text';
 export { DEFAULT_CHUNK_PAPERS } from './segment';
 export { MAX_CONTEXT_TERMS } from './scoring';
 export { DEFAULT_RELATED_RELATIVE, DEFAULT_RELATED_THRESHOLD } from './related';
-export type { CollectionStatistics, ContextOptions, EncodedSource, Hit, IndexOptions, IndexSource, LoadReport, QueryOptions, RelatedOptions, SearchMode } from './types';
+export type { CollectionStatistics, ContextOptions, EncodedSource, Hit, IndexOptions, IndexSource, LoadReport, OtherStatistics, QueryOptions, RelatedOptions, SearchMode } from './types';
 
 /** The library's segments (Segments, which stores and iterates) with the rankings over them. */
 export class SearchIndex extends Segments {
@@ -109,8 +109,25 @@ export class SearchIndex extends Segments {
     return this.searchBox(text, options).hits;
   }
 
-  /** As search(), also saying which ranking answered (a context answer may be fused with meaning). */
-  searchBox(text: string, options: QueryOptions & { mode?: SearchMode } = {}): { hits: Hit[]; mode: SearchMode } {
+  /**
+   * As search(), also saying which ranking answered (a context answer may be fused with meaning).
+   * `others`: the statistics of the sources the answer is merged with, counted with this index's (withOthers).
+   */
+  searchBox(text: string, options: QueryOptions & { mode?: SearchMode; others?: OtherStatistics } = {}): { hits: Hit[]; mode: SearchMode } {
+    return this.withOthers(options.others, () => this.searchBoxNow(text, options));
+  }
+
+  /**
+   * The search box's ranking for this text when this index decides it alone: 'context' for more
+   * than 4 words, 'typed' when a paper matches every typed word; undefined when none does (searchBox
+   * then looks in abstracts, unless a source its answer is merged with has such a paper: Ranker.search).
+   */
+  searchModeOf(text: string): SearchMode | undefined {
+    if (text.trim().split(/\s+/).filter(Boolean).length > 4) return 'context';
+    return this.typedRanking.typedWithCoverage(text, 1).full > 0 ? 'typed' : undefined;
+  }
+
+  private searchBoxNow(text: string, options: QueryOptions & { mode?: SearchMode }): { hits: Hit[]; mode: SearchMode } {
     const limit = options.limit ?? DEFAULT_LIMIT;
     const words = text.trim().split(/\s+/).filter(Boolean).length;
     const mode = options.mode ?? (words > 4 ? 'context' : undefined);
@@ -288,7 +305,7 @@ export class SearchIndex extends Segments {
   /** The kept matches of this typed text, when they are of this index's generation and no query scope is set. */
   private commonPrefix(typed: string): CommonPrefix | null {
     const kept = this.commonPrefixes.get(typed);
-    if (!kept || kept.generation !== this.generation || this.scope || this.contextRanking.exhaustive) return null;
+    if (!kept || kept.generation !== this.generation || this.scope || this.others || this.contextRanking.exhaustive) return null;
     // Newest last (a bounded map, oldest evicted first).
     this.commonPrefixes.delete(typed);
     this.commonPrefixes.set(typed, kept);

@@ -18,9 +18,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Paper, PaperList } from '../library/paper';
 import { DEFAULT_CHUNK_PAPERS, Segment, buildSegment, chunkBounds, completePapers, hashPapers } from './segment';
+import { docFreq, findTerm, type Postings, type Vocabulary } from './postings';
 import { shadowedDocs } from './shadow';
 import { FORMAT_VERSION, SourceManifest, decodeSegment, encodeSegment, readManifest, readSegment, writeSegments } from './persist';
-import { isCorpus, type CollectionStatistics, type EncodedSource, type IndexSource, type LoadReport, type Part } from './types';
+import { isCorpus, type CollectionStatistics, type EncodedSource, type OtherStatistics, type IndexSource, type LoadReport, type Part } from './types';
 
 /** The keys of a segment's papers held as objects (Segments.holds), made once per segment. */
 const heldKeys = new WeakMap<object, Set<string>>();
@@ -44,8 +45,12 @@ export class Segments {
   tokTouched = new Uint32Array(0);
   /** Context and related queries use these instead of the index's own (setStatistics). */
   statistics: CollectionStatistics | null = null;
+  /** Set for the duration of a query ranked with other sources' statistics too (withOthers). */
+  others: OtherStatistics | null = null;
   /** Changes whenever the papers, their layout or the statistics change: what is kept across queries is of one generation. */
   generation = 0;
+  /** Tells this index from others (ownStatistics' key). */
+  private readonly instance = ++madeIndexes;
 
   /** Sources of more papers are split into chunks (IndexOptions.chunkPapers). */
   readonly chunkPapers: number;
@@ -350,7 +355,35 @@ export class Segments {
 
   /** Never zero: in an ML library "model" is everywhere, yet a title holding it is still a better match. */
   idf(df: number): number {
-    return Math.log(1 + (this.scope ? this.scopeTotal : (this.statistics?.papers ?? this.total)) / (df + 0.5));
+    return Math.log(1 + ((this.scope ? this.scopeTotal : (this.statistics?.papers ?? this.total)) + (this.others?.papers ?? 0)) / (df + 0.5));
+  }
+
+  /** Runs `query` ranked with `others`' papers and document frequencies added to this index's own (OtherStatistics). */
+  withOthers<T>(others: OtherStatistics | undefined, query: () => T): T {
+    if (!others) return query();
+    this.others = others;
+    try {
+      return query();
+    } finally {
+      this.others = null;
+    }
+  }
+
+  /** This index's own statistics, for the sources it is merged with to rank with (Ranker.search). */
+  ownStatistics(): OtherStatistics {
+    const parts = this.parts;
+    const statistics = this.statistics;
+    const sum = (postings: (p: Part) => Postings<Vocabulary>, term: string) =>
+      parts.reduce((n, p) => {
+        const t = findTerm(postings(p), term);
+        return t < 0 ? n : n + docFreq(postings(p), t);
+      }, 0);
+    return {
+      key: `${this.instance}:${this.generation}`,
+      papers: statistics?.papers ?? this.total,
+      df: (stem) => (statistics ? (statistics.term(stem)?.df ?? 0) : sum((p) => p.seg.ctx, stem)),
+      typedDf: (word) => sum((p) => p.seg.typ, word),
+    };
   }
 
   /** Runs `query` over the parts of the `within` sources only (all parts when absent). */
@@ -409,6 +442,9 @@ export class Segments {
     return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
   }
 }
+
+/** Indexes made so far (Segments.instance). */
+let madeIndexes = 0;
 
 type EncodedChunk = EncodedSource['chunks'][number];
 

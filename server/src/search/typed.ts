@@ -53,8 +53,10 @@ export class TypedRanking {
       let m = 0;
       const expansions = this.expand(word, keyOnly, qi === words.length - 1, looseLast && qi === words.length - 1);
       // Term numbers per segment, and document frequencies over all segments (global idf).
-      const ids = [...expansions.keys()].map((term) => this.segments.parts.map((part, s) => (this.segments.searched(s) ? findTerm(part.seg.typ, term) : -1)));
-      const dfs = ids.map((perPart) => perPart.reduce((sum, t, s) => sum + (t >= 0 ? docFreq(this.segments.parts[s].seg.typ, t) : 0), 0));
+      const terms = [...expansions.keys()];
+      const ids = terms.map((term) => this.segments.parts.map((part, s) => (this.segments.searched(s) ? findTerm(part.seg.typ, term) : -1)));
+      const others = this.segments.others;
+      const dfs = ids.map((perPart, e) => perPart.reduce((sum, t, s) => sum + (t >= 0 ? docFreq(this.segments.parts[s].seg.typ, t) : 0), others ? others.typedDf(terms[e]) : 0));
       const qualities = [...expansions.values()];
       for (let s = 0; s < this.segments.parts.length; s++) {
         const part = this.segments.parts[s];

@@ -102,6 +102,21 @@ export interface CollectionStatistics {
   term(stem: string): { df: number; maxImpact: number } | undefined;
 }
 
+/**
+ * What the other sources a list is merged with hold (Ranker.search: the library and the shared
+ * corpora): counted with this index's own statistics, so each ranks with the union's N and document
+ * frequencies and their scores compare as one index's would (bench/pg-merge.ts).
+ */
+export interface OtherStatistics {
+  /** Names these statistics: an answer kept for them is not an answer for others. */
+  key: string;
+  papers: number;
+  /** Papers holding the stem (the context ranking's terms). */
+  df(stem: string): number;
+  /** Papers holding the folded word (the typed ranking's terms). */
+  typedDf(word: string): number;
+}
+
 export interface LoadReport {
   /** Sources whose saved segment was used. */
   loaded: string[];

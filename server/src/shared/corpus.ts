@@ -21,10 +21,10 @@
 import type pg from 'pg';
 import type { Paper, PaperList } from '../library/paper';
 import { FIELD_MIN_CITES, FIELD_SAMPLE, fieldBar, inField as inFieldOf } from '../search/gate';
-import { MAX_CONTEXT_TERMS, SearchIndex, type CollectionStatistics, type Hit, type RelatedOptions } from '../search/index';
+import { MAX_CONTEXT_TERMS, SearchIndex, type CollectionStatistics, type Hit, type OtherStatistics, type RelatedOptions, type SearchMode } from '../search/index';
 import { segmentBuilder, type StoredTerms } from '../search/segment';
 import { STOPWORDS, contentTerms, fold, stem, tokenize } from '../search/text';
-import { checkUrl, connect, describeError, displayUrl, readMeta, topDf, type SharedMeta } from './schema';
+import { NoPassword, checkUrl, connect, describeError, displayUrl, readMeta, topDf, unreadable, type SharedMeta } from './schema';
 
 /**
  * Papers fetched from PostgreSQL per query and ranked here. At 100k papers (bench/pg-overlap.ts)
@@ -114,6 +114,14 @@ export interface SharedOptions {
   statementMs?: number;
 }
 
+/** The search box's answer (SharedCorpus.searchWith): the hits, and what the library's ranking counts with them. */
+export interface SharedSearch {
+  hits: Hit[];
+  statistics: OtherStatistics;
+  /** The ranking asked for, or 'typed' when a candidate matches every typed word (SearchIndex.searchModeOf). */
+  mode: SearchMode | undefined;
+}
+
 export class SharedCorpus {
   state: SharedState = 'connecting';
   message: string | undefined;
@@ -163,6 +171,12 @@ export class SharedCorpus {
         this.scheduleRetry(); // an import may be running
         return false;
       }
+      const denied = await unreadable(this.pool, meta, this.url);
+      if (denied) {
+        this.setState('error', denied);
+        this.scheduleRetry(RETRY_MAX_MS); // until the lab grants it
+        return false;
+      }
       if (this.meta && this.meta.papers !== meta.papers) this.terms.clear(); // re-imported: new statistics
       this.meta = meta;
       this.typedCommon = await readTypedCommon(this.pool);
@@ -186,8 +200,8 @@ export class SharedCorpus {
   private fail(err: unknown): void {
     const message = describeError(err, this.url);
     const code = (err as { code?: string }).code;
-    // Wrong credentials or a missing database stay wrong until someone changes something: retry slowly.
-    const permanent = code === '28P01' || code === '28000' || code === '3D000' || /client password must be/.test((err as { message?: string }).message ?? '');
+    // Wrong credentials, a missing database or a missing grant stay wrong until someone changes something: retry slowly.
+    const permanent = code === '28P01' || code === '28000' || code === '3D000' || code === '42501' || err instanceof NoPassword;
     this.setState(permanent ? 'error' : 'unreachable', message);
     this.scheduleRetry(permanent ? RETRY_MAX_MS : undefined);
   }
@@ -525,17 +539,28 @@ export class SharedCorpus {
   }
 
   /** The search box (SearchIndex.search): typed words and, for longer queries, the passage's terms (kept as related's are). */
-  search(query: string, limit: number): Promise<Hit[]> {
-    return this.answer(JSON.stringify(['search', query, limit]), () => this.searchNow(query, limit));
+  async search(query: string, limit: number): Promise<Hit[]> {
+    return (await this.searchWith(query, limit)).hits;
   }
 
-  private async searchNow(query: string, limit: number): Promise<Hit[]> {
+  /**
+   * The search box ranked with `others`' statistics counted with this corpus's (the library its
+   * hits are merged with: Ranker.search), and the statistics this corpus ranked with, for the
+   * library to count in turn: its papers, its terms' document frequencies, and its typed words'
+   * among the candidates (as its own typed ranking counts them). `mode`: the ranking the search box
+   * answers with (SearchIndex.searchBox; the library's paper matching every typed word makes it typed).
+   */
+  searchWith(query: string, limit: number, others?: OtherStatistics, mode?: SearchMode): Promise<SharedSearch> {
+    return this.answer(JSON.stringify(['search', query, limit, others?.key, mode]), () => this.searchNow(query, limit, others, mode));
+  }
+
+  private async searchNow(query: string, limit: number, others: OtherStatistics | undefined, mode: SearchMode | undefined): Promise<SharedSearch> {
     const stats = await this.statistics(contentTerms(query).map((t) => t.stem));
     const words = query.trim().split(/\s+/).filter(Boolean).length;
     // The search box ranks papers holding some of the typed words too (below those holding all):
     // those holding any, the first MAX_TYPED_ROWS in file order (the embedded index's order among
     // equals). At 100k, 200 queries: overlap 0.793 -> 0.869 (completion 0.947 and related 0.880 unchanged).
-    if (words > 4) return this.wholeHits(this.indexOf(await this.contextCandidates(query, stats, 'short'), stats).search(query, { limit }));
+    if (words > 4 || mode === 'context') return this.searchHits(this.indexOf(await this.contextCandidates(query, stats, 'short'), stats), query, limit, others, mode);
     // Up to 4 words, the index ranks typed fields unless no paper holds every word (SearchIndex.searchBox):
     // the context candidates (any field: a heap scan of up to MAX_CONTEXT_ROWS rows, most of the
     // request's time at 1M) only then, else papers holding the rarer typed words in typed fields.
@@ -545,24 +570,30 @@ export class SharedCorpus {
     // file order of common words miss.
     const listed = (this.meta?.schema ?? 1) >= 3 ? termsOf(query, stats).filter((t) => t.df > topDf(stats.papers)) : [];
     const [all, some, rare, best] = await Promise.all([this.typedCandidates(query, '', stats), this.typedCandidates(query, '', stats, true), this.typedCandidates(query, '', stats, true, true), this.topCandidates(listed, stats, query, 'short')]);
-    const context = all.length === 0 ? await this.contextCandidates(query, stats, 'short') : rare;
-    return this.wholeHits(this.indexOf([...all, ...some, ...context, ...best], stats).search(query, { limit }));
+    const context = all.length === 0 && mode !== 'typed' ? await this.contextCandidates(query, stats, 'short') : rare;
+    return this.searchHits(this.indexOf([...all, ...some, ...context, ...best], stats), query, limit, others, mode);
+  }
+
+  private async searchHits(index: SearchIndex, query: string, limit: number, others: OtherStatistics | undefined, asked: SearchMode | undefined): Promise<SharedSearch> {
+    const mode = asked ?? index.searchModeOf(query);
+    return { hits: await this.wholeHits(index.searchBox(query, { limit, others, mode }).hits), statistics: index.ownStatistics(), mode };
   }
 
   // ------------------------------------------------------------ answers that never wait
 
-  private readonly answers = new Map<string, Hit[]>();
-  private readonly pending = new Map<string, Promise<Hit[]>>();
+  /** Answers by key: hits, or the search box's hits with the statistics they were ranked with (searchWith). */
+  private readonly answers = new Map<string, unknown>();
+  private readonly pending = new Map<string, Promise<unknown>>();
   /** The last typed completion's candidates: a longer typed text narrows them without asking again. */
   private lastTyped: { typed: string; context: string; index: SearchIndex; truncated: boolean } | null = null;
   /** Called when an answer asked for with a *Now method arrives (lenses refresh, completion re-asks). */
   onAnswer: (() => void) | null = null;
 
   /** The answer known for this key, or the one being computed, or `compute`'s (then kept). */
-  private answer(key: string, compute: () => Promise<Hit[]>): Promise<Hit[]> {
-    const known = this.answers.get(key);
+  private answer<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const known = this.answers.get(key) as T | undefined;
     if (known) return Promise.resolve(known);
-    let pending = this.pending.get(key);
+    let pending = this.pending.get(key) as Promise<T> | undefined;
     if (!pending) {
       pending = compute().then((hits) => {
         if (this.answers.size > ANSWER_CACHE) this.answers.delete(this.answers.keys().next().value!);
@@ -578,7 +609,7 @@ export class SharedCorpus {
 
   /** The answer already known for this key, else undefined and `compute` starts in the background (onAnswer when it is in). */
   private now(key: string, compute: () => Promise<Hit[]>): Hit[] | undefined {
-    const known = this.answers.get(key);
+    const known = this.answers.get(key) as Hit[] | undefined;
     if (known || this.state !== 'ready') return known;
     if (!this.pending.has(key)) this.answer(key, compute).then(() => this.onAnswer?.(), () => {});
     return undefined;

@@ -3,7 +3,7 @@
 // thread (importThreadMain.ts) while the main thread streams the batch before into PostgreSQL.
 import { arxivCategories, categoriesInLine, categoryFilter, type ArxivRecord } from '../library/arxiv';
 import type { LoadIssue, Paper } from '../library/paper';
-import { paperOfRecord, type StreamFormat } from '../library/stream';
+import { paperOfRecord, skipping, type StreamFormat } from '../library/stream';
 import { AVERAGE_SAMPLE, averageLengths, keyWords, segmentBuilder } from '../search/segment';
 import { STOPWORDS, indexWords, stem } from '../search/text';
 
@@ -43,7 +43,7 @@ export function prepareBatch(req: BatchRequest): BatchRows {
     const line = req.lines[i];
     const read = paperOfRecord(req.format as StreamFormat, req.file, text, line);
     if (typeof read === 'string') {
-      issues.push({ file: req.file, line, severity: 'error', message: `${read}; skipped` });
+      issues.push({ file: req.file, line, severity: 'error', message: skipping(read) });
       continue;
     }
     if (keep && !passes(text, keep)) {

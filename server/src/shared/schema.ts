@@ -25,8 +25,10 @@
 // configuration: `tsv @@ to_tsquery('simple', 'attent | transform')`.
 //
 // No password in settings: the URL names user, host, port and database; the password comes from
-// PGPASSWORD or ~/.pgpass (node-postgres reads both).
+// PGPASSWORD or ~/.pgpass (findPassword).
+import { readFile, stat } from 'node:fs/promises';
 import pg from 'pg';
+import * as pgpass from 'pgpass/lib/helper';
 
 /**
  * Bump when the tables or what a row means change. A server reads this version and the one
@@ -191,10 +193,73 @@ export function sessionOptions(url: string): { url: string; options: string } {
   }
 }
 
+/** The error of a server asking for a password when none was found (describeError words it). */
+export class NoPassword extends Error {
+  readonly code = 'LITLENS_NO_PASSWORD';
+}
+
+/**
+ * The password for a server that asks for one (node-postgres calls this only then): PGPASSWORD
+ * when set and not empty, else the first line of ~/.pgpass (or PGPASSFILE) for this connection,
+ * as libpq reads them: `*` matches anything, a Unix socket's directory is `localhost`, a file that
+ * group or others may read is ignored. Ours, not node-postgres's: its own lookup is deprecated (a
+ * warning on every run that found a line), let a later matching line win over the first, and,
+ * finding nothing, failed later with "client password must be a string".
+ */
+export async function findPassword(params: { host?: string; port?: number; database?: string; user?: string }): Promise<string> {
+  const given = process.env.PGPASSWORD;
+  if (given) return given;
+  const file = pgpass.getFileName(process.env);
+  let text: string;
+  try {
+    const info = await stat(file);
+    if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) throw new NoPassword(`the server asks for a password and ${file} was not read: group or others may read it (chmod 600 ${file})`);
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (err instanceof NoPassword) throw err;
+    text = '';
+  }
+  const connection = params.host?.startsWith('/') ? { ...params, host: 'localhost' } : params;
+  for (const line of text.split(/\r?\n/)) {
+    const entry = pgpass.parseLine(line);
+    if (entry && pgpass.isValidEntry(entry) && pgpass.match(connection, entry)) {
+      if (entry.password) return entry.password;
+      break;
+    }
+  }
+  throw new NoPassword('the server asks for a password and none was found');
+}
+
+/**
+ * node-postgres's client with the password from findPassword (one given in PGPASSWORD, read by
+ * node-postgres, stays), and closing its socket when connecting fails: on a failure of the
+ * client's own (no password, a SCRAM error) node-postgres and its pool leave the socket open, and
+ * the server waits for the rest of the handshake until its authentication_timeout (60 s): a CLI
+ * run did not exit until then, and each of a server's retries kept one more socket open.
+ */
+class SharedClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super(config);
+    // The URL's parts replace a config's password, so it is set here (node-postgres calls a function when the server asks).
+    if (typeof this.password !== 'string') (this as { password?: unknown }).password = () => findPassword({ host: this.host, port: this.port, database: this.database, user: this.user });
+  }
+
+  override connect(): Promise<pg.Client>;
+  override connect(callback: (err: Error | null, client?: pg.Client) => void): void;
+  override connect(callback?: (err: Error | null, client?: pg.Client) => void): Promise<pg.Client> | void {
+    const closing = (err: Error | null) => {
+      if (err) this.connection.stream.destroy();
+    };
+    if (!callback) return super.connect().catch((err: Error) => (closing(err), Promise.reject(err)));
+    super.connect((err: Error | null) => (closing(err), callback(err, this)));
+  }
+}
+
 /** A small pool: the server asks one question at a time per feature; connecting fails within `connectMs`. */
 export function connect(url: string, options: { max?: number; connectMs?: number; statementMs?: number } = {}): pg.Pool {
   const session = sessionOptions(url);
   const pool = new pg.Pool({
+    Client: SharedClient,
     connectionString: session.url,
     max: options.max ?? 2,
     connectionTimeoutMillis: options.connectMs ?? 3000,
@@ -236,6 +301,48 @@ export async function readMeta(db: pg.Pool | pg.PoolClient): Promise<SharedMeta 
   return { schema, averages, papers: stats.papers, fieldBar: field?.papers === stats.papers ? field.bar : undefined };
 }
 
+/**
+ * Why this role cannot read the corpus (undefined: it can): the tables a reader queries (the
+ * papers, the statistics, version 3's lists) that it may not SELECT from, checked once at connect,
+ * so that a missing grant is a message rather than every query failing (the shared papers left
+ * out in silence). An upgrade that adds a table (version 3's litlens.top) without the default
+ * privileges docs/postgresql.md gives is the usual cause.
+ */
+export async function unreadable(db: pg.Pool | pg.PoolClient, meta: SharedMeta, url: string): Promise<string | undefined> {
+  const tables = ['papers', 'terms', ...(meta.schema >= 3 ? ['top'] : [])];
+  const { rows } = await db.query<{ role: string; denied: string[] }>(
+    "SELECT current_user AS role, ARRAY(SELECT 'litlens.' || t FROM unnest($1::text[]) t WHERE NOT has_table_privilege('litlens.' || t, 'SELECT')) AS denied",
+    [tables],
+  );
+  const { role, denied } = rows[0]!;
+  return denied.length ? `${displayUrl(url)}: role ${role} may not read ${denied.join(', ')} (${grantAdvice('table', role, url)})` : undefined;
+}
+
+/** The grant docs/postgresql.md gives a member role, for a missing privilege on the schema or its tables. */
+function grantAdvice(on: 'schema' | 'table', role: string, url: string): string {
+  const database = databaseOf(url);
+  const grant = on === 'schema' ? `GRANT USAGE ON SCHEMA litlens TO ${role}` : `GRANT SELECT ON ALL TABLES IN SCHEMA litlens TO ${role}`;
+  return `the lab grants it in database ${database}: ${grant}; see docs/postgresql.md, "A read-only role for members"`;
+}
+
+/** The database a URL names. */
+function databaseOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || 'litlens';
+  } catch {
+    return 'litlens';
+  }
+}
+
+/** The user a URL names ('' when none). */
+function userOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).username);
+  } catch {
+    return '';
+  }
+}
+
 /** A connection problem in one line (the server's status and log; the CLI's stderr). */
 export function describeError(err: unknown, url: string): string {
   const e = err as { code?: string; message?: string };
@@ -243,10 +350,13 @@ export function describeError(err: unknown, url: string): string {
   if (e.code === 'ECONNREFUSED') return `${where}: no PostgreSQL server answers (connection refused)`;
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `${where}: unknown host`;
   if (e.code === '28P01') return `${where}: password authentication failed (check PGPASSWORD or ~/.pgpass)`;
-  // node-postgres's words when the server asks for a password and none was found.
-  if (/client password must be a (non-empty )?string/.test(e.message ?? '')) return `${where}: the server asks for a password and none was found (set PGPASSWORD or add a ~/.pgpass line)`;
+  if (err instanceof NoPassword) return `${where}: ${e.message}${/none was found/.test(e.message ?? '') ? ' (set PGPASSWORD or add a ~/.pgpass line)' : ''}`;
   if (e.code === '28000') return `${where}: this role may not connect (${e.message})`;
   if (e.code === '3D000') return `${where}: ${e.message}`;
+  if (e.code === '42501') {
+    const role = userOf(url) || process.env.PGUSER || 'the role';
+    return `${where}: ${e.message} (${grantAdvice(/for schema/.test(e.message ?? '') ? 'schema' : 'table', role, url)})`;
+  }
   if (/timeout/i.test(e.message ?? '')) return `${where}: no answer in time (${e.message})`;
   return `${where}: ${e.message ?? String(err)}`;
 }

@@ -33,6 +33,13 @@ describe('cli: gaps', () => {
     assert.equal(missing.code, 2);
   });
 
+  it('refuses a shared postgresql:// corpus, saying so, before connecting (the report would leave its papers out)', async () => {
+    const r = await litlens('gaps', '--file', PAPER, '--no-corpus', '--corpus', 'postgresql://member@db.lab.invalid/litlens');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^litlens gaps: postgresql:\/\/member@db\.lab\.invalid\/litlens: gaps does not read a shared corpus \(search and related do\)/);
+    assert.match((await litlens('gaps', '--help')).out, /not a lab's shared postgresql:\/\/ corpus/);
+  });
+
   it('a terminal table pads each column to its widest cell, so a long section name or key never pushes the next column, and cuts the last to fit the terminal', () => {
     const rows = [['score', 'key', 'line', 'section', 'title'], ['0.912', 'a-rather-long-citation-key-2021', '6', 'Introduction', 'First'], ['0.5', 'b', '120', 'Materials, methods and the field campaign of 2019', 'Second']];
     const lines = tableLines(rows, { aligned: true, right: [0, 2] });

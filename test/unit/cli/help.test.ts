@@ -33,6 +33,10 @@ describe('cli: help, version, usage errors', () => {
     });
   }
 
+  it('search and related --help say that --corpus takes a postgresql:// URL and where its password comes from', async () => {
+    for (const name of ['search', 'related']) assert.match((await litlens(name, '--help')).out, /--corpus postgresql:\/\/USER@HOST\[:PORT\]\/DB reads a lab's shared corpus .*the password comes from PGPASSWORD or ~\/\.pgpass, never the URL/, name);
+  });
+
   it('a missing value fails with exit 2 and says which option', async () => {
     for (const [args, message] of [
       [['search', '--limit'], /^litlens search: --limit needs a value/],
