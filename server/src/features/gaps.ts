@@ -18,7 +18,7 @@ import { inside, nonClaimSpans, tierHits, tiersOf, type Tiers } from './uncitedC
 export interface Gap {
   key: string;
   title: string;
-  /** 0..1: the related score of its closest paragraph, weighted by source. */
+  /** 0..1: an entry of the document's bibliography by ownCloseness; another library's paper by the related score of its closest paragraph × GAP_OTHER_WEIGHT. */
   score: number;
   /** The title of the innermost section holding that paragraph; '' before the first heading. */
   section: string;
