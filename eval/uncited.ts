@@ -2,7 +2,7 @@
 // uses (features/uncitedClaims.ts, features/gaps.ts, through features/closeness.ts), beside a
 // plain BM25 on the same inputs.
 //
-//   npm run eval:uncited -- [DIR] [--half tune|test] [--extra DIR2] [--no-corpus] [--json] [--tune]
+//   npm run eval:uncited -- [DIR] [--half tune|test] [--extra DIR2] [--no-corpus] [--json] [--tune] [--rotations]
 //
 // DIR, the papers and the tune/test split are eval/real.ts's. For each paper the library is its
 // own .bib (its bibliography) + the other nineteen papers' .bib files (a larger library's
@@ -19,6 +19,10 @@
 // --extra DIR2: every paper of DIR2 (same layout, outside the project) is a further tune paper,
 // reported apart ("extra") and with the tune half ("tune + extra"); its other libraries are the
 // shared papers' .bib files (all of them), while a shared paper's stay the other shared ones.
+// --rotations: the gap report's own .bib list again over five disjoint fifths of the cited keys
+// (key i of the order of first citation removed in fifth i mod 5; every key removed once), beside
+// the related ranking's own tier (the report's before 7 Dec 2026) and plain BM25: what
+// ownCloseness (features/gaps.ts) was chosen on, with --half tune --extra DIR.
 // --tune prints what the gap report's constants were chosen from (run it with --half tune): its
 // source weight; its own-.bib tier by the related ranking beside plain BM25F (bm25f.ts) per
 // paragraph; the plain BM25 hint threshold. The hint gate is chosen by eval/uncitedCv.ts.
@@ -123,6 +127,8 @@ export interface GapCase {
   /** With --tune: the own .bib's uncited entries by plain BM25F (bm25f.ts) over them, best paragraph's raw score / its score over the paragraph's ideal. */
   bm25fOwnRaw: string[];
   bm25fOwnNorm: string[];
+  /** With --rotations: the own .bib lists over five disjoint fifths of the cited keys. */
+  rotations: { removed: string[]; litlens: string[]; related: string[]; bm25: string[] }[];
 }
 
 export interface PaperRun {
@@ -151,7 +157,7 @@ export function fifthOf(keys: readonly string[]): string[] {
   return Array.from({ length: k }, (_, j) => keys[Math.floor(((j + 0.5) * keys.length) / k)]!);
 }
 
-export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, tune: boolean): Promise<PaperRun> {
+export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: boolean, tune: boolean, rotations = false): Promise<PaperRun> {
   const file = path.join(paper.dir, paper.document);
   const text = fs.readFileSync(file, 'utf8');
   const ownFiles = bibFilesOf(paper, text);
@@ -218,6 +224,30 @@ export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: bo
     }
     return [...best].sort((a, b) => b[1] - a[1]).slice(0, want).map(([k]) => k);
   };
+  // One removal's own .bib lists: the report's, the related ranking's own tier (each entry by its
+  // closest paragraph, as the report ranked it before 7 Dec 2026), plain BM25's.
+  const ownLists = (gone: string[]) => {
+    const t = cut(text, citedKeys(text, syntax).filter((k) => gone.includes(k.key)).map((k: CitedKey) => [k.start, k.end])).text;
+    const still = new Set(citedKeys(t, syntax).map((k) => k.key));
+    const tBack = backMatterSpans(t, syntax);
+    const paras = proseParagraphs(t, syntax).filter((p) => wordCount(p.text) >= MIN_WORDS && !inBackMatter(tBack, p.start));
+    const related = new Map<string, number>();
+    for (const p of paras) {
+      for (const h of tierHits(ranker, p.text, { own: tiers.own, other: new Set(), self: tiers.self }, 0, 100).own) {
+        if (!still.has(h.paper.key) && h.score > (related.get(h.paper.key) ?? -1)) related.set(h.paper.key, h.score);
+      }
+    }
+    const bm = new PlainBm25(papers.filter((p) => own.has(p.key) && !still.has(p.key)));
+    const best = new Map<string, number>();
+    for (const p of paras) for (const s of bm.scores(p.text)) if (s.score > (best.get(s.key) ?? 0)) best.set(s.key, s.score);
+    const n = 2 * gone.length;
+    return {
+      removed: gone,
+      litlens: rankGaps(ranker, t, syntax, tiers, { limit: 10000 }).filter((g) => own.has(g.key)).slice(0, n).map((g) => g.key),
+      related: [...related].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k]) => k),
+      bm25: [...best].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k]) => k),
+    };
+  };
   const gaps: GapCase = {
     removed,
     litlens: rankGaps(ranker, gapText, syntax, tiers, { limit: want }).map((g) => g.key),
@@ -227,6 +257,7 @@ export async function runPaper(paper: RealPaper, others: RealPaper[], corpus: bo
     bm25fOwnRaw: tune ? bestByF(candidatesAll.filter((p) => own.has(p.key)), false) : [],
     bm25fOwnNorm: tune ? bestByF(candidatesAll.filter((p) => own.has(p.key)), true) : [],
     byWeight: tune ? Object.fromEntries(GAP_WEIGHTS.map((w) => [String(w), rankGaps(ranker, gapText, syntax, tiers, { limit: want, otherWeight: w }).map((g) => g.key)])) : {},
+    rotations: rotations ? [0, 1, 2, 3, 4].map((r) => ownLists(order.filter((_, i) => i % 5 === r))).filter((x) => x.removed.length > 0) : [],
   };
   return { name: paper.name, half: paper.half, hints, gaps };
 }
@@ -326,11 +357,26 @@ async function main(argv: string[]): Promise<number> {
   const runs: PaperRun[] = [];
   const t0 = Date.now();
   for (const paper of chosen) {
-    const run = await runPaper(paper, paper.extra ? all : all.filter((o) => o !== paper), corpus, argv.includes('--tune'));
+    const run = await runPaper(paper, paper.extra ? all : all.filter((o) => o !== paper), corpus, argv.includes('--tune'), argv.includes('--rotations'));
     runs.push(run);
     log(`${paper.name}: ${run.hints.truth.length} candidate sentences, ${run.gaps.removed.length} keys removed`);
   }
   log(`${runs.length} papers in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (argv.includes('--rotations')) {
+    const groups: [string, PaperRun[]][] = [['tune', runs.filter((r) => !extraNames.has(r.name) && r.half === 'tune')], ['extra', runs.filter((r) => extraNames.has(r.name))], ['test', runs.filter((r) => r.half === 'test')], ['all', runs]];
+    console.log("gaps, own .bib entries only, over five disjoint fifths of the cited keys: removed keys' recall within 2x their number");
+    for (const [name, rs] of groups) {
+      if (rs.length === 0) continue;
+      const rots = rs.flatMap((r) => r.gaps.rotations);
+      const recall = (list: (x: (typeof rots)[number]) => string[]) => {
+        const found = rots.reduce((a, x) => a + list(x).filter((k) => x.removed.includes(k)).length, 0);
+        const total = rots.reduce((a, x) => a + x.removed.length, 0);
+        return `${(found / total).toFixed(3)} (${found}/${total})`;
+      };
+      console.log(`  ${name.padEnd(6)} LitLens ${recall((x) => x.litlens)}   related ranking ${recall((x) => x.related)}   plain BM25 ${recall((x) => x.bm25)}`);
+    }
+    return 0;
+  }
   if (argv.includes('--tune')) {
     for (const w of GAP_WEIGHTS) console.log(`gaps, other libraries weighted ${w}: recall within 2x ${gapRecall(runs, (g) => g.byWeight[String(w)]!).toFixed(3)}`);
     console.log(`plain BM25 hint threshold with the best precision at recall ≥ 0.25 here: ${bm25Threshold(runs)}`);
@@ -338,7 +384,7 @@ async function main(argv: string[]): Promise<number> {
     const paraCeil = runs.reduce((a, r) => a + new Set(r.hints.paragraph.filter((_, i) => r.hints.truth[i]!.length > 0)).size, 0);
     for (const r of runs) { cand += r.hints.truth.length; truth += r.hints.truth.filter((t) => t.length > 0).length; citing += r.hints.citing; }
     console.log(`candidates ${cand}, of them originally citing ${truth} (${(truth / cand).toFixed(3)}); citing sentences ${citing}; paragraphs with one: ${paraCeil} (recall ceiling at 1 per paragraph ${(paraCeil / citing).toFixed(3)})`);
-    console.log(`gaps, own .bib only: related within it ${gapRecall(runs, (g) => g.litlensOwnOnly).toFixed(3)}, plain BM25F best paragraph raw ${gapRecall(runs, (g) => g.bm25fOwnRaw).toFixed(3)}, over ideal ${gapRecall(runs, (g) => g.bm25fOwnNorm).toFixed(3)}, plain BM25 ${gapRecall(runs, (g) => g.bm25OwnOnly).toFixed(3)}`);
+    console.log(`gaps, own .bib only: the report's (ownCloseness) ${gapRecall(runs, (g) => g.litlensOwnOnly).toFixed(3)}, plain BM25F best paragraph raw ${gapRecall(runs, (g) => g.bm25fOwnRaw).toFixed(3)}, over ideal ${gapRecall(runs, (g) => g.bm25fOwnNorm).toFixed(3)}, plain BM25 ${gapRecall(runs, (g) => g.bm25OwnOnly).toFixed(3)}`);
     return 0;
   }
   const bmT = BM25_HINT_THRESHOLD;

@@ -1,11 +1,14 @@
 // The related-work gap report (litlens/gaps, `litlens gaps`): the papers of the libraries the
 // document can cite from that it does not cite, ranked by how close they come to one of its
 // paragraphs (the whole document, or one section), each with the section and the paragraph it
-// matches. The document's own bibliography is ranked as a collection of its own and weighs more
-// than a larger library (GAP_OTHER_WEIGHT). Reads no file.
+// matches. The document's own bibliography is ranked as a collection of its own (ownCloseness) and
+// weighs more than a larger library (GAP_OTHER_WEIGHT). Reads no file.
 import { backMatterSpans, citedKeys, documentProse, inBackMatter, paragraphs, sections, sentences, wordCount, type Passage, type Section } from '../documents';
+import type { Paper } from '../library/paper';
 import { defaultSettings, type PaperSummary } from '../protocol';
+import { bm25Idf, PlainBm25f, queryStems } from '../search/bm25f';
 import type { Ranker } from '../search/rank';
+import { keyWords } from '../search/segment';
 import type { FeatureContext } from '../workspace/project';
 import { sourceNames, summary } from './cards';
 import { relatedDocument } from './related';
@@ -15,7 +18,7 @@ import { inside, nonClaimSpans, tierHits, tiersOf, type Tiers } from './uncitedC
 export interface Gap {
   key: string;
   title: string;
-  /** 0..1: the related score of its closest paragraph, weighted by source. */
+  /** 0..1: an entry of the document's bibliography by ownCloseness; another library's paper by the related score of its closest paragraph × GAP_OTHER_WEIGHT. */
   score: number;
   /** The title of the innermost section holding that paragraph; '' before the first heading. */
   section: string;
@@ -51,9 +54,7 @@ export const GAP_LIMIT = 50;
  * the largest of the best, keeps a very close paper of a larger library above a remote entry.
  * Over the ranking of 6 Dec 2026: 0: 0.867; 0.1-0.3: 0.853; 0.5: 0.773; 0.9: 0.573 (at 0 other
  * libraries' papers would all score 0, so 0.2 stays).
- * The own tier stays on the related ranking: plain BM25F (bm25f.ts) over the uncited entries,
- * each scored by its best paragraph, gave 0.853 there (raw or over the paragraph's ideal)
- * against the related ranking's 0.867.
+ * With the own tier by ownCloseness (7 Dec 2026): 0-0.2: 0.867; 0.3: 0.827; 0.5: 0.733; 0.9: 0.213.
  */
 export const GAP_OTHER_WEIGHT = 0.2;
 /** Papers below this related score are not asked for; a ranking, not a gate (the report lists best first). */
@@ -94,20 +95,67 @@ export function rankGaps(index: Ranker, text: string, syntax: FeatureContext['do
   if (options.section !== undefined && !within) return [];
   const cited = new Set(citedKeys(text, syntax).map((k) => k.key));
   const back = backMatterSpans(text, syntax);
+  const paras = proseParagraphs(text, syntax).filter(
+    (p) => (!within || (p.start >= within.headingStart && p.start < Math.max(within.end, within.headingEnd))) && wordCount(p.text) >= MIN_WORDS && !inBackMatter(back, p.start),
+  );
+  const uncited = tiers.own.size ? index.index.papersOf(tiers.own).filter((p) => !cited.has(p.key) && !tiers.self?.has(p.key)) : [];
+  const gapAt = (paper: Paper, score: number, p: Passage): Gap => ({ key: paper.key, title: paper.title, score, section: sectionAt(secs, p.start)?.title ?? '', start: p.start, end: p.end, line: lineOf(text, p.start) });
   const best = new Map<string, Gap>();
-  for (const p of proseParagraphs(text, syntax)) {
-    if (within && (p.start < within.headingStart || p.start >= Math.max(within.end, within.headingEnd))) continue;
-    if (wordCount(p.text) < MIN_WORDS || inBackMatter(back, p.start)) continue;
-    const hits = tierHits(index, p.text, tiers, GAP_FLOOR, GAP_DEPTH, { threshold: otherThreshold, document });
-    const weighted = [...hits.own.map((h) => ({ h, score: h.score })), ...hits.other.map((h) => ({ h, score: h.score * otherWeight }))];
-    for (const { h, score } of weighted) {
-      const key = h.paper.key;
-      if (cited.has(key)) continue;
-      if ((best.get(key)?.score ?? -1) >= score) continue;
-      best.set(key, { key, title: h.paper.title, score, section: sectionAt(secs, p.start)?.title ?? '', start: p.start, end: p.end, line: lineOf(text, p.start) });
+  for (const { paper, score, paragraph } of ownCloseness(uncited, paras)) best.set(paper.key, gapAt(paper, score, paras[paragraph]!));
+  const others: Tiers = { own: new Set(), other: tiers.other, self: tiers.self };
+  for (const p of tiers.other.size ? paras : []) {
+    for (const h of tierHits(index, p.text, others, GAP_FLOOR, GAP_DEPTH, { threshold: otherThreshold, document }).other) {
+      const score = h.score * otherWeight;
+      if (cited.has(h.paper.key) || (best.get(h.paper.key)?.score ?? -1) >= score) continue;
+      best.set(h.paper.key, gapAt(h.paper, score, p));
     }
   }
   return [...best.values()].sort((a, b) => b.score - a.score || a.line - b.line).slice(0, options.limit ?? GAP_LIMIT);
+}
+
+/**
+ * A second close paragraph adds this share of its score to an entry's best: a key the writer
+ * cites leaves traces in each paragraph citing it, where an entry never cited matches one by
+ * chance. Chosen on eval:uncited's tune half and 35 extra tune papers (docs/uncited.md): the best
+ * paragraph alone, + 0.5 × the second, + the second, the root of the sum of squares, the sum.
+ */
+const SECOND_PARAGRAPH = 0.5;
+
+/**
+ * The document's uncited bibliography entries, each with its score and its closest paragraph
+ * (an index into `paragraphs`): plain BM25 over each entry's whole record (title, authors, venue,
+ * abstract, key's words, as one field), with statistics over these entries alone; each entry's
+ * raw score in its closest paragraph, plus SECOND_PARAGRAPH × its score in the next closest,
+ * square-rooted over the ideal of the document's median paragraph (0..1, the related score's
+ * scale, one denominator for every paragraph). Not the related ranking: its score is a
+ * paragraph's share of that paragraph's own ideal, which puts an entry sharing two words with a
+ * short paragraph above one sharing four with a long citing paragraph, over the statistics of
+ * every entry, cited or not, and over titles and abstracts only; on eval:uncited's tune half and
+ * 35 extra tune papers each of the three cost keys (docs/uncited.md).
+ */
+export function ownCloseness(entries: readonly Paper[], paragraphs: readonly Passage[]): { paper: Paper; score: number; paragraph: number }[] {
+  if (entries.length === 0 || paragraphs.length === 0) return [];
+  const records = new Map(entries.map((p) => [record(p), p]));
+  const plain = PlainBm25f.build([...records.keys()]);
+  const idealOf = (text: string) => queryStems(text).reduce((sum, s) => sum + bm25Idf(plain.stats.df(s), plain.stats.papers), 0);
+  const ideals = paragraphs.map((p) => idealOf(p.text)).sort((a, b) => a - b);
+  const ideal = ideals[Math.floor(ideals.length / 2)]!;
+  if (ideal <= 0) return [];
+  const close = new Map<Paper, { best: number; second: number; paragraph: number }>();
+  for (const [i, p] of paragraphs.entries()) {
+    for (const { paper, score } of plain.rank(p.text, entries.length)) {
+      const c = close.get(paper);
+      if (!c) close.set(paper, { best: score, second: 0, paragraph: i });
+      else if (score > c.best) Object.assign(c, { best: score, second: c.best, paragraph: i });
+      else c.second = Math.max(c.second, score);
+    }
+  }
+  return [...close].map(([r, c]) => ({ paper: records.get(r)!, score: Math.sqrt(Math.min(1, (c.best + SECOND_PARAGRAPH * c.second) / ideal)), paragraph: c.paragraph }));
+}
+
+/** An entry as ownCloseness reads it: its whole record as one field (PlainBm25f's abstract; no title field). */
+function record(paper: Paper): Paper {
+  return { ...paper, title: '', abstract: [paper.title, paper.authors.join(' '), paper.venue ?? '', paper.abstract ?? '', keyWords(paper.key)].join('\n') };
 }
 
 /**

@@ -257,6 +257,16 @@ export class Segments {
     return false;
   }
 
+  /** The papers of these sources, in source order, without those another source's copy stands for (as rankings leave them out). */
+  papersOf(ids: ReadonlySet<string>): Paper[] {
+    const out: Paper[] = [];
+    for (const p of this.parts) {
+      if (!ids.has(p.id)) continue;
+      for (let i = 0; i < p.seg.papers.length; i++) if (!this.dead[p.base + i]) out.push(p.seg.papers.at(i)!);
+    }
+    return out;
+  }
+
   /** Up to `n` of a source's papers (key and title), spread evenly over it: the field rule's sample (gate.ts inField). */
   sample(id: string, n: number): { key: string; title: string }[] {
     const parts = this.parts.filter((p) => p.id === id);

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gaps, rankGaps } from '../../../server/src/features/gaps';
+import { gaps, ownCloseness, rankGaps } from '../../../server/src/features/gaps';
+import type { Paper } from '../../../server/src/library/paper';
 import { related } from '../../../server/src/features/related';
 import { HINT_GATE } from '../../../server/src/features/hintGate';
 import { ClaimMemo, captionSpans, citableCues, claimFeatures, claimFixes, claimCues, claimSentences, hintMessage, namedFirst, namedYear, proseEnd, namedKeys, pickHints, tiersOf, titleNamedKeys, titleNames, uncitedClaims } from '../../../server/src/features/uncitedClaims';
@@ -267,6 +268,35 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.ok(!all.some((g) => g.start >= DOC.indexOf(BEES)), 'the acknowledgments are no related work');
     assert.ok(all[0]!.score > (all.find((g) => g.key === 'lindqvist2018bees')?.score ?? 0));
     assert.deepEqual(rankGaps(ctx.index!, ctx.doc.text, 'latex', tiersOf(ctx).tiers, { section: 1 }), []);
+  });
+
+  it('gaps: an own entry is as close as the words its best paragraph shares, not as its share of that paragraph; its authors count', () => {
+    const entry = (key: string, title: string, author: string): Paper => ({ key, title, authors: [author], origin: { file: 'refs.bib', line: 1, kind: 'bibtex' } });
+    const entries = [
+      entry('moser2021lidar', 'Retreat of alpine glaciers measured by repeated airborne lidar surveys', 'Moser, Anna'),
+      entry('keller2019snow', 'Seasonal snow cover duration', 'Keller, Jon'),
+      entry('ortiz2019coral', 'Marine heatwaves and coral bleaching', 'Ortiz, Ana'),
+      entry('lind2018bees', 'Wild bees in upland meadows', 'Lind, Eva'),
+    ];
+    const passage = (text: string) => ({ text, start: 0, end: text.length });
+    const long = passage(
+      'The alpine glaciers of the range have been in retreat since the little ice age, and the pace of that retreat is now measured ' +
+        'rather than guessed: repeated airborne lidar surveys flown over the same tongues give surface heights to a few centimetres, ' +
+        'and differencing them yields volume change, which field stakes, photographs and older maps of the valley floor could never resolve.',
+    );
+    const short = passage('Seasonal snow cover in the valley was short in most winters.');
+    const named = passage('Moser flew the same valley twice a year for a whole decade, by plane.');
+    const close = ownCloseness(entries, [long, short]);
+    const at = (key: string) => close.find((c) => c.paper.key === key);
+    // Over each paragraph's own ideal the short paragraph's entry would come first; the evidence held puts the lidar paper there.
+    assert.ok(at('moser2021lidar')!.score > at('keller2019snow')!.score, `${at('moser2021lidar')!.score} vs ${at('keller2019snow')!.score}`);
+    assert.deepEqual([at('moser2021lidar')!.paragraph, at('keller2019snow')!.paragraph], [0, 1]);
+    assert.ok(at('moser2021lidar')!.score <= 1);
+    assert.equal(at('lind2018bees'), undefined, 'an entry sharing no word is not listed');
+    const byName = ownCloseness(entries, [named, short]);
+    assert.ok(byName.find((c) => c.paper.key === 'moser2021lidar')?.paragraph === 0, 'a paragraph naming the first author is close to the entry');
+    assert.equal(byName.find((c) => c.paper.key === 'moser2021lidar')?.paper.title, entries[0]!.title, 'the entry itself, not the record it was read as');
+    assert.deepEqual(ownCloseness([], [long]), []);
   });
 
   it('the paper being written, an entry of its own .bib (same title), is suggested by no hint, gap or related list', async () => {
