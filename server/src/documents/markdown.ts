@@ -1,4 +1,5 @@
 // Markdown (pandoc, Quarto, R Markdown) → plain text with offsets back into the source.
+import { dropsArguments, skipArguments } from './latex';
 import { PlainBuilder, type PlainText } from './plain';
 
 /** Pandoc citation keys: start with a letter, digit or _, may hold :.#$%&-+?<>~/ between word characters. */
@@ -80,6 +81,15 @@ class MarkdownReader {
     while (pos < n) {
       let eol = t.indexOf('\n', pos);
       if (eol < 0) eol = n;
+      const tableEnd = this.tableEnd(pos, eol);
+      if (tableEnd >= 0) {
+        // A pipe table's cells are data, not prose (as LaTeX's tabular); its `Table:` caption is read. Not
+        // excluded: a citation in a cell is still one.
+        out.break(2, pos);
+        prevBlank = true;
+        pos = tableEnd + 1;
+        continue;
+      }
       const lineEnd = eol > pos && t.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
       let f = pos;
       while (f < lineEnd && (t.charCodeAt(f) === 32 || t.charCodeAt(f) === 9)) f++;
@@ -199,6 +209,28 @@ class MarkdownReader {
     return out.finish(n);
   }
 
+  /** A pipe table starting at the line [pos, eol): a row with `|`, then a `|---|---|` rule. Where its last row ends
+   *  (before a blank line or a line without `|`); -1 when no table starts here. */
+  private tableEnd(pos: number, eol: number): number {
+    const t = this.text;
+    const bar = t.indexOf('|', pos);
+    if (bar < 0 || bar >= eol || eol >= this.n) return -1;
+    let next = t.indexOf('\n', eol + 1);
+    if (next < 0) next = this.n;
+    const rule = t.slice(eol + 1, next).replace(/\r$/, '');
+    // A rule without `|` under a line is a setext heading's underline.
+    if (!rule.includes('|') || !TABLE_RULE.test(rule)) return -1;
+    let end = next;
+    while (end < this.n) {
+      let e = t.indexOf('\n', end + 1);
+      if (e < 0) e = this.n;
+      const row = t.slice(end + 1, e);
+      if (!row.includes('|') || /^[ \t]*\r?$/.test(row)) break;
+      end = e;
+    }
+    return end;
+  }
+
   private frontMatterEnd(): number {
     const t = this.text;
     if (!/^---[ \t]*\r?\n/.test(t)) return 0;
@@ -293,6 +325,13 @@ class MarkdownReader {
           continue;
         case 92: {
           const next = t[i + 1];
+          const command = /^\\([A-Za-z]+)\*?/.exec(t.slice(i, i + 40));
+          if (command && dropsArguments(command[1])) {
+            // Raw LaTeX (pandoc): `\autoref{fig:x}`, `\label{fig:x}` hold labels, not prose.
+            out.blank(i);
+            i = skipArguments(t, i + command[0].length, to, Infinity);
+            continue;
+          }
           if (next !== undefined && /[!-/:-@[-`{-~]/.test(next)) {
             out.char(next.charCodeAt(0), i + 1);
             i += 2;
