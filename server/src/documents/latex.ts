@@ -69,13 +69,19 @@ export function extractLatex(text: string): PlainText {
   const out = new PlainBuilder();
   const n = text.length;
   let start = 0;
+  const x = new LatexReader(text, out, userMacros(text));
   for (let k = text.indexOf('\\begin{document}'); k >= 0; k = text.indexOf('\\begin{document}', k + 1)) {
     if (commented(text, k)) continue;
     start = titlePageEnd(text, k + '\\begin{document}'.length);
-    out.exclude(0, start);
+    const abstract = preambleAbstract(text, k);
+    if (abstract) {
+      out.exclude(0, abstract[0]);
+      x.run(abstract[0], abstract[1]);
+      out.break(2, abstract[1]);
+      out.exclude(abstract[1], start);
+    } else out.exclude(0, start);
     break;
   }
-  const x = new LatexReader(text, out, userMacros(text));
   x.run(start, n);
   return out.finish(n);
 }
@@ -84,6 +90,19 @@ export function extractLatex(text: string): PlainText {
 function commented(text: string, k: number): boolean {
   const lineStart = text.lastIndexOf('\n', k) + 1;
   return /(^|[^\\])%/.test(text.slice(lineStart, k));
+}
+
+/** An abstract environment written in the preamble (some classes take it there): [begin, after its \end], or null. */
+export function preambleAbstract(text: string, documentBegin: number): [number, number] | null {
+  const begin = /\\begin\s*\{abstract\}/g;
+  for (let m = begin.exec(text); m && m.index < documentBegin; m = begin.exec(text)) {
+    if (commented(text, m.index)) continue;
+    const end = /\\end\s*\{abstract\}/g;
+    end.lastIndex = m.index;
+    const e = end.exec(text);
+    return e && e.index < documentBegin ? [m.index, e.index + e[0].length] : null;
+  }
+  return null;
 }
 
 /**

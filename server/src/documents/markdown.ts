@@ -56,6 +56,9 @@ export function extractMarkdown(text: string): PlainText {
   return new MarkdownReader(text).read();
 }
 
+/** Code that is one name (`numpy`, `astropy.units`, `scikit-learn`): letters first, then letters, digits, `._-`. */
+const CODE_NAME = /^\p{L}[\p{L}\p{N}._-]{0,39}$/u;
+
 /** Inline maths a heading keeps as text: letters, digits and plain signs (`$k$`, `$n + 1$`), no TeX commands. */
 const INLINE_MATH_TEXT = /^[\p{L}\p{N} +\-=()',.]+$/u;
 
@@ -356,7 +359,9 @@ class MarkdownReader {
           }
           const end = close + run.length;
           out.exclude(i, end);
-          out.blank(i);
+          // A name set as code (`` `numpy` is a library``) is a word of the sentence; other code is not prose.
+          if (CODE_NAME.test(t.slice(k, close))) out.copy(t, k, close);
+          else out.blank(i);
           i = end;
           continue;
         }

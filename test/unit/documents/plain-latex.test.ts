@@ -132,3 +132,14 @@ describe('documents: plainText (LaTeX) title page and definitions', () => {
     assert.equal(p.offsets[p.text.indexOf('quicksort')], tex.indexOf('\\sorter\\ '));
   });
 });
+
+describe('documents: plainText (LaTeX) an abstract in the preamble', () => {
+  it('is prose, though the rest of the preamble is not', () => {
+    const tex = '\\documentclass{article}\n\\newcommand{\\x}{y}\n\\begin{abstract}\nWe sort lists fast.\n\\end{abstract}\n\\title{T}\n\\begin{document}\n\\maketitle\nBody.\n\\end{document}\n';
+    const p = plainText(tex, 'latex');
+    assert.equal(p.text, 'We sort lists fast.\n\nBody.');
+    assert.equal(isExcluded(p, tex.indexOf('sort')), false);
+    assert.equal(isExcluded(p, tex.indexOf('newcommand')), true);
+    assert.equal(isExcluded(p, tex.indexOf('\\title')), true);
+  });
+});

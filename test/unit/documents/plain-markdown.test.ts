@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { citedKeys, plainText } from '../../../server/src/documents';
+import { citedKeys, isExcluded, plainText } from '../../../server/src/documents';
 
 const plain = (md: string) => plainText(md, 'markdown').text;
 
@@ -36,6 +36,13 @@ describe('documents: plainText (Markdown)', () => {
   it('a line with a pipe over a plain rule is a setext heading, not a table', () => assert.equal(plain('Either | or\n---\n\nText.'), 'Either | or\n\nText.'));
   it('a citation in a table cell is still a citation', () =>
     assert.deepEqual(citedKeys('| Model | Source |\n|---|---|\n| MuZero | [@schrittwieser2020] |', 'markdown').map((k) => k.key), ['schrittwieser2020']));
+  it('a name set as code is a word of its sentence; other code is not', () => {
+    const md = '`quicksort` sorts in place, unlike `merge_sort.py`; call `sort(xs, key=f)` for more.';
+    assert.equal(plain(md), 'quicksort sorts in place, unlike merge_sort.py; call for more.');
+    assertMapped(md);
+    // Still code: no prose hover there.
+    assert.equal(isExcluded(plainText(md, 'markdown'), 2), true);
+  });
   it('raw LaTeX cross-references are labels, not prose', () =>
     assert.equal(plain('As \\autoref{fig:scores} shows, it works.\\label{sec:works}'), 'As shows, it works.'));
   it('list items: one paragraph, each item its own sentence', () =>
