@@ -129,36 +129,52 @@ interface UserMacros {
   words: Map<string, string>;
 }
 
+const DEFINING = ['\\newcommand', '\\renewcommand', '\\providecommand', '\\DeclareRobustCommand', '\\def', '\\edef', '\\gdef', '\\xdef'];
+const DEFINITION = /\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand)\*?\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*(?:\[(\d)\])?\s*(?:\[[^\]]*\]\s*)?\{|\\[egx]?def\s*\\([A-Za-z@]+)((?:#\d)*)\s*\{/y;
+
 const NO_MACROS: UserMacros = { labels: new Map(), words: new Map() };
 
 function userMacros(text: string): UserMacros {
-  const defs: { name: string; args: number; body: string }[] = [];
-  const def = /\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand)\*?\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*(?:\[(\d)\])?\s*(?:\[[^\]]*\]\s*)?\{|\\[egx]?def\s*\\([A-Za-z@]+)((?:#\d)*)\s*\{/g;
-  for (let m = def.exec(text); m; m = def.exec(text)) {
-    const open = m.index + m[0].length - 1;
-    const close = matchGroup(text, open, text.length);
-    if (close < 0) continue;
-    const args = m[1] ? Number(m[2] ?? 0) : m[4].length / 2;
-    defs.push({ name: m[1] ?? m[3], args, body: text.slice(open + 1, close) });
+  const defs: { at: number; name: string; args: number; body: string }[] = [];
+  // Found by indexOf, then read with a sticky pattern: a regex scan of every backslash is slower on a thesis.
+  for (const word of DEFINING) {
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+      DEFINITION.lastIndex = at;
+      const m = DEFINITION.exec(text);
+      if (!m) continue;
+      const open = at + m[0].length - 1;
+      // A label or word macro is short: bodies past 2,000 characters (or unclosed, while typing) are neither.
+      const close = matchGroup(text, open, Math.min(text.length, open + 2000));
+      if (close < 0) continue;
+      const args = m[1] ? Number(m[2] ?? 0) : m[4].length / 2;
+      defs.push({ at, name: m[1] ?? m[3], args, body: text.slice(open + 1, close) });
+    }
   }
+  defs.sort((a, b) => a.at - b.at);
   const macros: UserMacros = { labels: new Map(), words: new Map() };
   if (defs.length === 0) return macros;
-  // A macro calling a label macro is one too (`\Figure{x}` → `\figureref{x}` → `\ref{fig:x}`): to a fixed point.
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const d of defs) {
-      if (d.args === 0 || macros.labels.has(d.name)) continue;
-      const calls = d.body.match(/\\[A-Za-z@]+/g) ?? [];
-      if (calls.some((c) => LABELS.has(c.slice(1)) || macros.labels.has(c.slice(1)))) {
-        macros.labels.set(d.name, d.args);
-        grew = true;
-      }
+  // A macro calling a label macro is one too (`\Figure{x}` → `\figureref{x}` → `\ref{fig:x}`): a worklist over
+  // who calls whom, linear in the definitions.
+  const callers = new Map<string, (typeof defs)[number][]>();
+  const work: (typeof defs)[number][] = [];
+  for (const d of defs) {
+    if (d.args === 0) continue;
+    for (const call of new Set(d.body.match(/\\[A-Za-z@]+/g) ?? [])) {
+      const name = call.slice(1);
+      if (LABELS.has(name)) work.push(d);
+      else callers.set(name, [...(callers.get(name) ?? []), d]);
     }
+  }
+  for (let d = work.pop(); d; d = work.pop()) {
+    if (macros.labels.has(d.name)) continue;
+    macros.labels.set(d.name, d.args);
+    work.push(...(callers.get(d.name) ?? []));
   }
   // Read in order of definition, so a word macro may use those defined before it (`\etal` → `\foreign{et al.}`).
   for (const d of defs) {
     if (d.args > 0) continue;
-    const out = new PlainBuilder();
+    if (!/\p{L}{2}/u.test(d.body)) continue;
+    const out = new PlainBuilder(64);
     new LatexReader(d.body, out, macros).run(0, d.body.length);
     const words = out.finish(d.body.length).text.trim();
     // Two letters at least: `\def\vx{\mathbf x}` is notation, not a word.
@@ -573,7 +589,10 @@ function definitionEnd(t: string, j: number, to: number, base: string): number {
     const open = t.indexOf('{', k);
     if (open < 0 || open - k > 100) return k;
     const close = matchGroup(t, open, to);
-    return close < 0 ? skipArguments(t, open, to, 1) : close + 1;
+    if (close >= 0) return close + 1;
+    // Unclosed while typing: drop to the end of the line (as skipArguments does).
+    const eol = t.indexOf('\n', open);
+    return eol < 0 || eol > to ? to : eol;
   }
   // `\newcommand\name…{body}` or `\newcommand{\name}…{body}`: one or two mandatory arguments.
   return defined ? skipArguments(t, k + defined[0].length, to, 1) : skipArguments(t, k, to, 2);

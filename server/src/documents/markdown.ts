@@ -69,6 +69,8 @@ class MarkdownReader {
   private linkEnds = new Map<number, number>();
   /** Reading a heading's title: its inline maths, when it is plain letters and signs, is read as text ("compressed $k$-mers"). */
   private inHeading = false;
+  /** Where the next `|` is (tableEnd); 2^32 - 1 when there is none. */
+  private nextBar = -1;
   constructor(private readonly text: string) {
     this.n = text.length;
   }
@@ -216,8 +218,9 @@ class MarkdownReader {
    *  (before a blank line or a line without `|`); -1 when no table starts here. */
   private tableEnd(pos: number, eol: number): number {
     const t = this.text;
-    const bar = t.indexOf('|', pos);
-    if (bar < 0 || bar >= eol || eol >= this.n) return -1;
+    // The next `|` in the document, found once and reused: searching from every line would be quadratic.
+    if (this.nextBar < pos) this.nextBar = t.indexOf('|', pos) >>> 0;
+    if (this.nextBar >= eol || eol >= this.n) return -1;
     let next = t.indexOf('\n', eol + 1);
     if (next < 0) next = this.n;
     const rule = t.slice(eol + 1, next).replace(/\r$/, '');
