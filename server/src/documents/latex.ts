@@ -162,7 +162,11 @@ function userMacros(text: string): UserMacros {
     for (const call of new Set(d.body.match(/\\[A-Za-z@]+/g) ?? [])) {
       const name = call.slice(1);
       if (LABELS.has(name)) work.push(d);
-      else callers.set(name, [...(callers.get(name) ?? []), d]);
+      else {
+        const list = callers.get(name);
+        if (list) list.push(d);
+        else callers.set(name, [d]);
+      }
     }
   }
   for (let d = work.pop(); d; d = work.pop()) {
