@@ -14,19 +14,27 @@ const DROP_ARGS = new Set([
   'ref', 'eqref', 'cref', 'Cref', 'crefrange', 'Crefrange', 'autoref', 'Autoref', 'pageref', 'nameref', 'vref', 'Vref',
   'label', 'url', 'nolinkurl', 'includegraphics', 'input', 'include', 'includeonly', 'subfile', 'import',
   'bibliography', 'bibliographystyle', 'addbibresource', 'addglobalbib', 'addsectionbib', 'printbibliography',
-  'usepackage', 'RequirePackage', 'documentclass', 'newcommand', 'renewcommand', 'providecommand', 'DeclareRobustCommand',
-  'newenvironment', 'renewenvironment', 'newtheorem', 'DeclareMathOperator', 'def', 'let',
+  'usepackage', 'RequirePackage', 'documentclass',
+  'newenvironment', 'renewenvironment', 'newtheorem', 'DeclareMathOperator',
   'hspace', 'vspace', 'setlength', 'addtolength', 'setcounter', 'addtocounter', 'stepcounter', 'pagestyle',
   'thispagestyle', 'pagenumbering', 'graphicspath', 'hypersetup', 'color', 'pagecolor', 'definecolor', 'geometry',
   'bibitem', 'hyperref', 'hypertarget', 'index', 'glsadd', 'rule', 'raisebox', 'resizebox', 'scalebox',
   'newlength', 'settowidth', 'captionsetup', 'lstset', 'tikzset', 'pgfplotsset', 'sisetup', 'todo',
-  'ExecuteBibliographyOptions',
+  'ExecuteBibliographyOptions', 'newcounter', 'refstepcounter', 'newif', 'altaffiltext', 'altaffilmark',
   // Front matter: a title, names, affiliations and key words are not a paragraph (no lens, hover or claim there).
   'title', 'subtitle', 'shorttitle', 'runningtitle', 'titlerunning', 'author', 'authorrunning', 'shortauthors', 'date',
   'affiliation', 'affil', 'address', 'institute', 'institution', 'email', 'orcid', 'keywords', 'keyword', 'kwd',
   'icmltitle', 'icmlauthor', 'icmlaffiliation', 'icmlcorrespondingauthor', 'icmlkeywords', 'IEEEauthorblockN',
   'IEEEauthorblockA', 'corref', 'cortext', 'ead', 'ccsdesc', 'acmConference', 'acmYear', 'acmDOI', 'received', 'accepted',
 ]);
+
+/** A command whose arguments are not prose (`\label{…}`, `\autoref{…}`, a citation): Markdown reads raw LaTeX by this too. */
+export function dropsArguments(name: string): boolean {
+  return DROP_ARGS.has(name) || isCiteCommand(name);
+}
+
+/** Commands that define a command: `\def\name#1{body}`, `\newcommand\name[1]{body}`. The body is markup, not prose. */
+const DEFINITIONS = new Set(['def', 'edef', 'gdef', 'xdef', 'newcommand', 'renewcommand', 'providecommand', 'DeclareRobustCommand', 'let', 'tikzstyle']);
 
 /** Commands whose first argument is dropped and the second kept. */
 const DROP_FIRST = new Set(['href', 'textcolor', 'colorbox', 'foreignlanguage', 'hyperlink']);
@@ -61,17 +69,126 @@ export function extractLatex(text: string): PlainText {
   const out = new PlainBuilder();
   const n = text.length;
   let start = 0;
+  const x = new LatexReader(text, out, userMacros(text));
   for (let k = text.indexOf('\\begin{document}'); k >= 0; k = text.indexOf('\\begin{document}', k + 1)) {
-    const lineStart = text.lastIndexOf('\n', k) + 1;
-    if (/(^|[^\\])%/.test(text.slice(lineStart, k))) continue;
-    start = k + '\\begin{document}'.length;
-    out.exclude(0, start);
+    if (commented(text, k)) continue;
+    start = titlePageEnd(text, k + '\\begin{document}'.length);
+    const abstract = preambleAbstract(text, k);
+    if (abstract) {
+      out.exclude(0, abstract[0]);
+      x.run(abstract[0], abstract[1]);
+      out.break(2, abstract[1]);
+      out.exclude(abstract[1], start);
+    } else out.exclude(0, start);
     break;
   }
-  const x = new LatexReader(text, out);
   x.run(start, n);
   return out.finish(n);
 }
+
+/** Is the source offset `k` inside a % comment? */
+function commented(text: string, k: number): boolean {
+  const lineStart = text.lastIndexOf('\n', k) + 1;
+  return /(^|[^\\])%/.test(text.slice(lineStart, k));
+}
+
+/** An abstract environment written in the preamble (some classes take it there): [begin, after its \end], or null. */
+export function preambleAbstract(text: string, documentBegin: number): [number, number] | null {
+  const begin = /\\begin\s*\{abstract\}/g;
+  for (let m = begin.exec(text); m && m.index < documentBegin; m = begin.exec(text)) {
+    if (commented(text, m.index)) continue;
+    const end = /\\end\s*\{abstract\}/g;
+    end.lastIndex = m.index;
+    const e = end.exec(text);
+    return e && e.index < documentBegin ? [m.index, e.index + e[0].length] : null;
+  }
+  return null;
+}
+
+/**
+ * Where the title page ends: at the first `\maketitle` or `\begin{abstract}` when no heading comes
+ * before it. What stands before is names, affiliations, dates and notes, in whatever macros the class
+ * defines (`\altaffiltext`, `\affilcounter`…): no paragraph of prose. `from` when the document has neither.
+ */
+function titlePageEnd(text: string, from: number): number {
+  const mark = /\\(?:maketitle\b|begin\s*\{abstract\}|(?:part|chapter|section|subsection|subsubsection)\b)/g;
+  mark.lastIndex = from;
+  for (let m = mark.exec(text); m; m = mark.exec(text)) {
+    if (commented(text, m.index)) continue;
+    return /^\\(?:maketitle|begin)/.test(m[0]) ? m.index : from;
+  }
+  return from;
+}
+
+/** What the document's own `\newcommand`/`\def`s mean to a reader (defined anywhere in it). */
+interface UserMacros {
+  /** Commands with a label or reference command in their body (`\newcommand{\fig}[1]{Figure~\ref{fig:#1}}`),
+   *  with their number of arguments: those arguments are labels, not prose. */
+  labels: Map<string, number>;
+  /** Commands without arguments that stand for words (`\newcommand{\emcee}{\project{emcee}}`): their text. */
+  words: Map<string, string>;
+}
+
+const DEFINING = ['\\newcommand', '\\renewcommand', '\\providecommand', '\\DeclareRobustCommand', '\\def', '\\edef', '\\gdef', '\\xdef'];
+const DEFINITION = /\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand)\*?\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*(?:\[(\d)\])?\s*(?:\[[^\]]*\]\s*)?\{|\\[egx]?def\s*\\([A-Za-z@]+)((?:#\d)*)\s*\{/y;
+
+const NO_MACROS: UserMacros = { labels: new Map(), words: new Map() };
+
+function userMacros(text: string): UserMacros {
+  const defs: { at: number; name: string; args: number; body: string }[] = [];
+  // Found by indexOf, then read with a sticky pattern: a regex scan of every backslash is slower on a thesis.
+  for (const word of DEFINING) {
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+      DEFINITION.lastIndex = at;
+      const m = DEFINITION.exec(text);
+      if (!m) continue;
+      const open = at + m[0].length - 1;
+      // A label or word macro is short: bodies past 2,000 characters (or unclosed, while typing) are neither.
+      const close = matchGroup(text, open, Math.min(text.length, open + 2000));
+      if (close < 0) continue;
+      const args = m[1] ? Number(m[2] ?? 0) : m[4].length / 2;
+      defs.push({ at, name: m[1] ?? m[3], args, body: text.slice(open + 1, close) });
+    }
+  }
+  defs.sort((a, b) => a.at - b.at);
+  const macros: UserMacros = { labels: new Map(), words: new Map() };
+  if (defs.length === 0) return macros;
+  // A macro calling a label macro is one too (`\Figure{x}` → `\figureref{x}` → `\ref{fig:x}`): a worklist over
+  // who calls whom, linear in the definitions.
+  const callers = new Map<string, (typeof defs)[number][]>();
+  const work: (typeof defs)[number][] = [];
+  for (const d of defs) {
+    if (d.args === 0) continue;
+    for (const call of new Set(d.body.match(/\\[A-Za-z@]+/g) ?? [])) {
+      const name = call.slice(1);
+      if (LABELS.has(name)) work.push(d);
+      else {
+        const list = callers.get(name);
+        if (list) list.push(d);
+        else callers.set(name, [d]);
+      }
+    }
+  }
+  for (let d = work.pop(); d; d = work.pop()) {
+    if (macros.labels.has(d.name)) continue;
+    macros.labels.set(d.name, d.args);
+    work.push(...(callers.get(d.name) ?? []));
+  }
+  // Read in order of definition, so a word macro may use those defined before it (`\etal` → `\foreign{et al.}`).
+  for (const d of defs) {
+    if (d.args > 0) continue;
+    if (!/\p{L}{2}/u.test(d.body)) continue;
+    const out = new PlainBuilder(64);
+    new LatexReader(d.body, out, macros).run(0, d.body.length);
+    const words = out.finish(d.body.length).text.trim();
+    // Two letters at least: `\def\vx{\mathbf x}` is notation, not a word.
+    if (words.length <= 60 && /\p{L}{2}/u.test(words) && !words.includes('\n')) macros.words.set(d.name, words);
+  }
+  return macros;
+}
+
+/** Commands whose argument is a label. */
+const LABELS = new Set(['ref', 'eqref', 'cref', 'Cref', 'autoref', 'Autoref', 'pageref', 'nameref', 'vref', 'Vref', 'label', 'hyperref']);
 
 class LatexReader {
   private stopped = false;
@@ -80,6 +197,7 @@ class LatexReader {
   constructor(
     private readonly text: string,
     private readonly out: PlainBuilder,
+    private readonly macros: UserMacros = NO_MACROS,
   ) {}
 
   /** Is there a blank line right after the newline at `nl`? */
@@ -233,6 +351,15 @@ class LatexReader {
       out.blank(i);
       return e;
     }
+    if (DEFINITIONS.has(base)) {
+      out.blank(i);
+      return definitionEnd(t, j, to, base);
+    }
+    const labelArgs = this.macros.labels.get(name);
+    if (labelArgs !== undefined) {
+      out.blank(i);
+      return skipArguments(t, j, to, labelArgs);
+    }
     if (DROP_ARGS.has(base)) {
       out.blank(i);
       return skipArguments(t, j, to, Infinity);
@@ -241,6 +368,16 @@ class LatexReader {
       out.blank(i);
       const arg = argumentAfter(t, this.skipOptional(j, to), to);
       return arg ? arg[2] : j;
+    }
+    const words = this.macros.words.get(name);
+    if (words !== undefined) {
+      // The document's own word macro reads as its words, all at the command's offset.
+      out.blank(i);
+      for (let k = 0; k < words.length; k++) {
+        if (/\s/.test(words[k])) out.blank(i);
+        else out.char(words.charCodeAt(k), i);
+      }
+      return j;
     }
     // Any other command: drop its name and optional arguments, read its mandatory arguments as text.
     return this.skipOptional(j, to);
@@ -430,6 +567,39 @@ export function argumentAfter(t: string, j: number, to: number, lenient = false)
   let eol = t.indexOf('\n', k);
   if (eol < 0 || eol > to) eol = to;
   return [k + 1, eol, eol];
+}
+
+/** Past a definition whose name ends at `j`: `\def\name#1#2{body}`, `\newcommand{\name}[1][x]{body}`,
+ *  `\let\a=\b`, `\tikzstyle{name}=[options]`. */
+function definitionEnd(t: string, j: number, to: number, base: string): number {
+  let k = j;
+  while (k < to && /\s/.test(t[k])) k++;
+  const defined = /^\\(?:[A-Za-z@]+|.)/.exec(t.slice(k, k + 100));
+  if (base === 'let') {
+    if (!defined) return k;
+    k += defined[0].length;
+    const rhs = /^\s*=?\s*(?:\\(?:[A-Za-z@]+|.)|[^\\\s])/.exec(t.slice(k, k + 100));
+    return rhs ? k + rhs[0].length : k;
+  }
+  if (base === 'tikzstyle') {
+    k = skipArguments(t, k, to, 1);
+    const eq = /^\s*=\s*\[/.exec(t.slice(k, k + 20));
+    const close = eq ? matchGroup(t, k + eq[0].length - 1, to) : -1;
+    return close < 0 ? k : close + 1;
+  }
+  if (/def$/.test(base)) {
+    if (defined) k += defined[0].length;
+    // The parameter text (`#1#2`, delimiters) runs to the body's brace.
+    const open = t.indexOf('{', k);
+    if (open < 0 || open - k > 100) return k;
+    const close = matchGroup(t, open, to);
+    if (close >= 0) return close + 1;
+    // Unclosed while typing: drop to the end of the line (as skipArguments does).
+    const eol = t.indexOf('\n', open);
+    return eol < 0 || eol > to ? to : eol;
+  }
+  // `\newcommand\name…{body}` or `\newcommand{\name}…{body}`: one or two mandatory arguments.
+  return defined ? skipArguments(t, k + defined[0].length, to, 1) : skipArguments(t, k, to, 2);
 }
 
 /** Skips up to `max` mandatory arguments and any optional ones around them. */

@@ -1,4 +1,5 @@
 // Markdown (pandoc, Quarto, R Markdown) → plain text with offsets back into the source.
+import { dropsArguments, skipArguments } from './latex';
 import { PlainBuilder, type PlainText } from './plain';
 
 /** Pandoc citation keys: start with a letter, digit or _, may hold :.#$%&-+?<>~/ between word characters. */
@@ -55,6 +56,9 @@ export function extractMarkdown(text: string): PlainText {
   return new MarkdownReader(text).read();
 }
 
+/** Code that is one name (`numpy`, `astropy.units`, `scikit-learn`): letters first, then letters, digits, `._-`. */
+const CODE_NAME = /^\p{L}[\p{L}\p{N}._-]{0,39}$/u;
+
 /** Inline maths a heading keeps as text: letters, digits and plain signs (`$k$`, `$n + 1$`), no TeX commands. */
 const INLINE_MATH_TEXT = /^[\p{L}\p{N} +\-=()',.]+$/u;
 
@@ -65,6 +69,8 @@ class MarkdownReader {
   private linkEnds = new Map<number, number>();
   /** Reading a heading's title: its inline maths, when it is plain letters and signs, is read as text ("compressed $k$-mers"). */
   private inHeading = false;
+  /** Where the next `|` is (tableEnd); 2^32 - 1 when there is none. */
+  private nextBar = -1;
   constructor(private readonly text: string) {
     this.n = text.length;
   }
@@ -80,6 +86,15 @@ class MarkdownReader {
     while (pos < n) {
       let eol = t.indexOf('\n', pos);
       if (eol < 0) eol = n;
+      const tableEnd = this.tableEnd(pos, eol);
+      if (tableEnd >= 0) {
+        // A pipe table's cells are data, not prose (as LaTeX's tabular); its `Table:` caption is read. Not
+        // excluded: a citation in a cell is still one.
+        out.break(2, pos);
+        prevBlank = true;
+        pos = tableEnd + 1;
+        continue;
+      }
       const lineEnd = eol > pos && t.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
       let f = pos;
       while (f < lineEnd && (t.charCodeAt(f) === 32 || t.charCodeAt(f) === 9)) f++;
@@ -199,6 +214,29 @@ class MarkdownReader {
     return out.finish(n);
   }
 
+  /** A pipe table starting at the line [pos, eol): a row with `|`, then a `|---|---|` rule. Where its last row ends
+   *  (before a blank line or a line without `|`); -1 when no table starts here. */
+  private tableEnd(pos: number, eol: number): number {
+    const t = this.text;
+    // The next `|` in the document, found once and reused: searching from every line would be quadratic.
+    if (this.nextBar < pos) this.nextBar = t.indexOf('|', pos) >>> 0;
+    if (this.nextBar >= eol || eol >= this.n) return -1;
+    let next = t.indexOf('\n', eol + 1);
+    if (next < 0) next = this.n;
+    const rule = t.slice(eol + 1, next).replace(/\r$/, '');
+    // A rule without `|` under a line is a setext heading's underline.
+    if (!rule.includes('|') || !TABLE_RULE.test(rule)) return -1;
+    let end = next;
+    while (end < this.n) {
+      let e = t.indexOf('\n', end + 1);
+      if (e < 0) e = this.n;
+      const row = t.slice(end + 1, e);
+      if (!row.includes('|') || /^[ \t]*\r?$/.test(row)) break;
+      end = e;
+    }
+    return end;
+  }
+
   private frontMatterEnd(): number {
     const t = this.text;
     if (!/^---[ \t]*\r?\n/.test(t)) return 0;
@@ -293,6 +331,13 @@ class MarkdownReader {
           continue;
         case 92: {
           const next = t[i + 1];
+          const command = /^\\([A-Za-z]+)\*?/.exec(t.slice(i, i + 40));
+          if (command && dropsArguments(command[1])) {
+            // Raw LaTeX (pandoc): `\autoref{fig:x}`, `\label{fig:x}` hold labels, not prose.
+            out.blank(i);
+            i = skipArguments(t, i + command[0].length, to, Infinity);
+            continue;
+          }
           if (next !== undefined && /[!-/:-@[-`{-~]/.test(next)) {
             out.char(next.charCodeAt(0), i + 1);
             i += 2;
@@ -317,7 +362,9 @@ class MarkdownReader {
           }
           const end = close + run.length;
           out.exclude(i, end);
-          out.blank(i);
+          // A name set as code (`` `numpy` is a library``) is a word of the sentence; other code is not prose.
+          if (CODE_NAME.test(t.slice(k, close))) out.copy(t, k, close);
+          else out.blank(i);
           i = end;
           continue;
         }

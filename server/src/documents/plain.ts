@@ -28,14 +28,20 @@ const noSpaceBefore = (c: number) => c === 46 || c === 44 || c === 59 || c === 5
 /** Accumulates plain text. Spaces and breaks are held back until the next character, so dropped markup
  *  never leaves double spaces, a space before punctuation ("by \cite{x}." → "by.") or empty parentheses. */
 export class PlainBuilder {
-  private chars = new Uint16Array(1024);
-  private offs = new Int32Array(1024);
+  private chars: Uint16Array;
+  private offs: Int32Array;
   private n = 0;
   private space = -1;
   private brk = 0;
   private brkAt = 0;
   readonly headings: Heading[] = [];
   readonly excluded: number[] = [];
+
+  /** `capacity`: characters to hold before growing (a macro's body needs few). */
+  constructor(capacity = 1024) {
+    this.chars = new Uint16Array(capacity);
+    this.offs = new Int32Array(capacity);
+  }
 
   get length(): number {
     return this.n;

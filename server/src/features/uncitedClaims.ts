@@ -8,7 +8,7 @@
 import { citationText, citeCommand } from '../documents/citationText';
 import { familyName, shortAuthors, trimText } from '../display';
 import { backMatterSpans, citationSpot, citedKeys, inBackMatter, paragraphs, sections, sentences, type Passage, type Section, type Syntax } from '../documents';
-import { matchGroup } from '../documents/latex';
+import { matchGroup, preambleAbstract } from '../documents/latex';
 import type { Library } from '../library/library';
 import { escapeRegExp } from '../library/paper';
 import type { Hit } from '../search';
@@ -103,7 +103,7 @@ export function runInHeadSpans(text: string, syntax: Syntax): [number, number][]
 }
 
 /**
- * Source spans that state no claim: LaTeX's preamble (before `\begin{document}`) and the arguments of
+ * Source spans that state no claim: LaTeX's preamble (before `\begin{document}`, less an abstract written there) and the arguments of
  * title-page commands (`\title`, `\keywords`, `\author`, affiliations, `\date`, `\thanks`…),
  * wherever they stand; captions (captionSpans).
  */
@@ -111,7 +111,9 @@ export function nonClaimSpans(text: string, syntax: Syntax): [number, number][] 
   const spans = captionSpans(text, syntax);
   if (syntax !== 'latex') return spans;
   const begin = /\\begin\s*\{document\}/.exec(text);
-  if (begin) spans.push([0, begin.index]);
+  const abstract = begin && preambleAbstract(text, begin.index);
+  if (abstract) spans.push([0, abstract[0]], [abstract[1], begin!.index]);
+  else if (begin) spans.push([0, begin.index]);
   const titlePage = /\\(?:title|subtitle|shorttitle|keywords?|author|authors|affiliation|affil|address|institute|email|date|thanks|correspondingauthor|orcid)\*?\s*(?:\[[^\]]*\]\s*)?\{/g;
   for (let m = titlePage.exec(text); m; m = titlePage.exec(text)) {
     const close = matchGroup(text, m.index + m[0].length - 1, text.length);

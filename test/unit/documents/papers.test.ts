@@ -85,7 +85,7 @@ describe('documents: a realistic Markdown paper', () => {
       'Model-free methods, i.e. DQN, need 3.5 times more frames (see Fig. 1). Write to the authors at writer@example.org for the code.',
       'The model predicts the reward and the next latent state:',
       'Planning uses Monte Carlo tree search, as proposed.',
-      'Method Score\nMuZero 4999',
+      // The table's cells are data, not a paragraph (as LaTeX's tabular).
       'Learned models compound errors over long horizons.\nThey need more compute.',
     ]);
   });

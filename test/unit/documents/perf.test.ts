@@ -37,4 +37,17 @@ describe('documents: speed on a 5,000-line document', () => {
     assert.ok(best(() => citedKeys(latex + '  ', 'latex'), 2) < 300);
     assert.ok(best(() => citedKeys(md + '  ', 'markdown'), 2) < 300);
   });
+  it('pathological input: thousands of definitions, unclosed or calling one another, stay linear', () => {
+    const unclosed = '\\def\\x#1{ \\newcommand{\\y}[1]{\\ref{#1} | `a`\n'.repeat(1000);
+    // A new text each run: the same text again is answered from memory.
+    let r = 0;
+    // Macro names are letters: \\maaa, \\maab…; each calls the next, the last \\ref, defined in reverse order.
+    const name = (i: number) => 'm' + [...i.toString(26).padStart(3, '0')].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('');
+    const chain = Array.from({ length: 3000 }, (_, i) => `\\newcommand{\\${name(i)}}[1]{\\${name(i + 1)}{#1}}`).join('\n');
+    const tex = `${chain}\n\\newcommand{\\${name(3000)}}[1]{\\ref{#1}}\n\\begin{document}\nSee \\${name(0)}{fig-x}.\n\\end{document}`;
+    assert.ok(best(() => plainText(unclosed + ' '.repeat(++r), 'latex'), 2) < 300);
+    assert.ok(best(() => plainText(unclosed + ' '.repeat(++r), 'markdown'), 2) < 300);
+    assert.equal(plainText(tex, 'latex').text, 'See.');
+    assert.ok(best(() => plainText(tex + ' '.repeat(++r), 'latex'), 2) < 300);
+  });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { plainText } from '../../../server/src/documents';
+import { isExcluded, plainText } from '../../../server/src/documents';
 
 const plain = (tex: string) => plainText(tex, 'latex').text;
 
@@ -98,4 +98,48 @@ describe('documents: plainText (LaTeX) subfigures', () => {
       plainText('\\begin{figure}\n\\begin{subfigure}{.5\\linewidth}\\includegraphics{a}\\subcaption{Left.}\\end{subfigure}\n\\caption{Both.}\n\\end{figure}', 'latex').text,
       'Left.\n\nBoth.',
     ));
+});
+
+describe('documents: plainText (LaTeX) title page and definitions', () => {
+  const doc = (body: string, preamble = '') => `\\documentclass{article}\n${preamble}\\begin{document}\n${body}\n\\end{document}\n`;
+  it('before \\maketitle, a class\'s own title-page macros are no prose', () => {
+    const tex = doc('\\title{Fast sorting}\n\\newcounter{affilno}\n\\affilmark{\\arabic{affilno}}{Department of Sorting, Example University, Springfield}\n\n\\maketitle\n\nWe sort lists of numbers quickly and well.');
+    assert.equal(plain(tex), 'We sort lists of numbers quickly and well.');
+    assert.equal(isExcluded(plainText(tex, 'latex'), tex.indexOf('Department')), true);
+  });
+  it('before \\begin{abstract}, too, when the abstract comes first', () =>
+    assert.equal(plain(doc('\\authornote{Example Lab, Springfield}\n\n\\begin{abstract}\nWe sort lists.\n\\end{abstract}\n\\maketitle\n\nBody text.')), 'We sort lists.\n\nBody text.'));
+  it('a \\maketitle after the first heading does not hide what comes before', () =>
+    assert.equal(plain(doc('\\section{Intro}\nWe sort lists.\n\n\\maketitle\n\nMore.')), 'Intro\n\nWe sort lists.\n\nMore.'));
+  it('without \\maketitle or an abstract, nothing is taken for a title page', () =>
+    assert.equal(plain(doc('We sort lists.\n% \\maketitle\n\nMore.')), 'We sort lists.\n\nMore.'));
+  it('a \\def body in the document is markup, not prose', () => {
+    assert.equal(plain('Text.\n\\def\\shortcut#1{\\fbox{image #1}}\n\\edef\\where{\\arabic{page}}\\gdef\\x{y}\nMore text.'), 'Text. More text.');
+    assert.equal(plain('A \\newcommand\\name[1]{Name #1} B \\newcommand{\\other}{Other} C \\let\\a=\\b D'), 'A B C D');
+  });
+  it('\\newcounter and \\tikzstyle hold no prose', () =>
+    assert.equal(plain('\\newcounter{step}\n\\tikzstyle{hidden node}=[node, fill=blue!15]\nWe count steps.'), 'We count steps.'));
+  it('the document\'s own reference macros drop their label arguments', () => {
+    const pre = '\\newcommand{\\figref}[1]{Figure~\\ref{fig:#1}}\n\\newcommand{\\Fig}[1]{\\figref{#1}}\n\\newcommand{\\seclabel}[1]{\\label{sec:#1}}\n\\newcommand{\\both}[2]{\\ref{#1} and \\ref{#2}}\n';
+    assert.equal(plain(doc('\\section{Method}\\seclabel{method}\nAs \\figref{speed-plot} and \\Fig{memory} show, \\both{a-b}{c-d} agree.', pre)), 'Method\n\nAs and show, agree.');
+  });
+  it('the document\'s own word macros read as their words', () => {
+    const pre = '\\newcommand{\\tool}[1]{\\textsf{#1}}\n\\newcommand{\\sorter}{\\tool{quicksort}}\n\\newcommand{\\vx}{\\mathbf{x}}\n';
+    const tex = doc('We run \\sorter\\ on $\\vx$ and \\vx.', pre);
+    assert.equal(plain(tex), 'We run quicksort on and.');
+    // Its words map to the command that stands for them.
+    const p = plainText(tex, 'latex');
+    assert.equal(p.offsets[p.text.indexOf('quicksort')], tex.indexOf('\\sorter\\ '));
+  });
+});
+
+describe('documents: plainText (LaTeX) an abstract in the preamble', () => {
+  it('is prose, though the rest of the preamble is not', () => {
+    const tex = '\\documentclass{article}\n\\newcommand{\\x}{y}\n\\begin{abstract}\nWe sort lists fast.\n\\end{abstract}\n\\title{T}\n\\begin{document}\n\\maketitle\nBody.\n\\end{document}\n';
+    const p = plainText(tex, 'latex');
+    assert.equal(p.text, 'We sort lists fast.\n\nBody.');
+    assert.equal(isExcluded(p, tex.indexOf('sort')), false);
+    assert.equal(isExcluded(p, tex.indexOf('newcommand')), true);
+    assert.equal(isExcluded(p, tex.indexOf('\\title')), true);
+  });
 });

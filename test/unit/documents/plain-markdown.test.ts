@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { plainText } from '../../../server/src/documents';
+import { citedKeys, isExcluded, plainText } from '../../../server/src/documents';
 
 const plain = (md: string) => plainText(md, 'markdown').text;
 
@@ -29,8 +29,22 @@ describe('documents: plainText (Markdown)', () => {
   it('keeps e-mail addresses', () => assert.equal(plain('Mail foo@bar.com now.'), 'Mail foo@bar.com now.'));
   it('drops math', () => assert.equal(plain('Let $x^2$ be small. $$\\int f = 1.$$ Then'), 'Let be small. Then'));
   it('a dollar amount is not math', () => assert.equal(plain('It costs $5 and $10 today.'), 'It costs $5 and $10 today.'));
-  it('table pipes and the rule row', () =>
-    assert.equal(plain('| Model | Score |\n|---|---:|\n| MuZero | 0.9 |\n\nAfter.'), 'Model Score\nMuZero 0.9\n\nAfter.'));
+  it('a pipe table is data, not prose: its cells are dropped, its caption kept', () => {
+    assert.equal(plain('Before.\n\n| Model | Score |\n|---|---:|\n| MuZero | 0.9 |\n\nTable: Scores by model.\n\nAfter.'), 'Before.\n\nTable: Scores by model.\n\nAfter.');
+    assert.equal(plain('Model | Score\n--- | ---\nMuZero | 0.9\nAfter the table.'), 'After the table.');
+  });
+  it('a line with a pipe over a plain rule is a setext heading, not a table', () => assert.equal(plain('Either | or\n---\n\nText.'), 'Either | or\n\nText.'));
+  it('a citation in a table cell is still a citation', () =>
+    assert.deepEqual(citedKeys('| Model | Source |\n|---|---|\n| MuZero | [@schrittwieser2020] |', 'markdown').map((k) => k.key), ['schrittwieser2020']));
+  it('a name set as code is a word of its sentence; other code is not', () => {
+    const md = '`quicksort` sorts in place, unlike `merge_sort.py`; call `sort(xs, key=f)` for more.';
+    assert.equal(plain(md), 'quicksort sorts in place, unlike merge_sort.py; call for more.');
+    assertMapped(md);
+    // Still code: no prose hover there.
+    assert.equal(isExcluded(plainText(md, 'markdown'), 2), true);
+  });
+  it('raw LaTeX cross-references are labels, not prose', () =>
+    assert.equal(plain('As \\autoref{fig:scores} shows, it works.\\label{sec:works}'), 'As shows, it works.'));
   it('list items: one paragraph, each item its own sentence', () =>
     assert.equal(plain('Intro:\n\n- first item\n- second *item*\n  continued\n1. third\n\nAfter.'), 'Intro:\n\nfirst item\nsecond item continued\nthird\n\nAfter.'));
   it('task lists', () => assert.equal(plain('- [ ] todo\n- [x] done'), 'todo\ndone'));

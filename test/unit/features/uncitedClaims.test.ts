@@ -66,6 +66,9 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.equal(captionSpans(doc, 'latex').length, 1);
     assert.deepEqual(hintedAt(doc), []);
     assert.deepEqual(claimSentences('\\section{Lidar surveys of alpine glaciers declined sharply between years}\n\n$a + b = c$\n', 'latex'), []);
+    // An abstract written in the preamble is prose like one in the body; the rest of the preamble and the title page are not.
+    const preamble = '\\documentclass{article}\n\\begin{abstract}\nLidar surveys show that alpine glaciers thinned fastest at low altitude tongues.\n\\end{abstract}\n\\begin{document}\n\\altaffiltext{1}{Department of Glaciology, Example University of the Alps, Springfield}\n\n\\maketitle\n\\end{document}\n';
+    assert.deepEqual(claimSentences(preamble, 'latex').map((c) => preamble.slice(c.start, c.end)), ['Lidar surveys show that alpine glaciers thinned fastest at low altitude tongues.']);
     assert.deepEqual(uncitedClaims(ws.at(DOC, { config: { uncitedClaims: 'off' } }).ctx, new ClaimMemo()), []);
     assert.deepEqual(uncitedClaims(ws.at(DOC, { ready: false }).ctx, new ClaimMemo()), []);
   });
