@@ -88,6 +88,12 @@ export const RETRY_MAX_MS = 60_000;
 const PAPER_CACHE = 1024;
 const TERM_CACHE = 100_000;
 const ANSWER_CACHE = 2000;
+/**
+ * Search-box answers kept: each holds its statistics (SharedSearch), which read the candidates'
+ * index, so they are few (the 2000 of ANSWER_CACHE held 0.3-0.7 MB each: at 1M, 100 searches
+ * raised the server's RSS from 162 to 191-230 MB). A search asked again after these is asked again.
+ */
+const SEARCH_CACHE = 16;
 
 /** Documents whose field judgement is kept (open documents). */
 const FIELD_DOCUMENTS = 16;
@@ -551,7 +557,7 @@ export class SharedCorpus {
    * answers with (SearchIndex.searchBox; the library's paper matching every typed word makes it typed).
    */
   searchWith(query: string, limit: number, others?: OtherStatistics, mode?: SearchMode): Promise<SharedSearch> {
-    return this.answer(JSON.stringify(['search', query, limit, others?.key, mode]), () => this.searchNow(query, limit, others, mode));
+    return this.answer(JSON.stringify(['search', query, limit, others?.key, mode]), () => this.searchNow(query, limit, others, mode), this.searches, SEARCH_CACHE);
   }
 
   private async searchNow(query: string, limit: number, others: OtherStatistics | undefined, mode: SearchMode | undefined): Promise<SharedSearch> {
@@ -581,23 +587,25 @@ export class SharedCorpus {
 
   // ------------------------------------------------------------ answers that never wait
 
-  /** Answers by key: hits, or the search box's hits with the statistics they were ranked with (searchWith). */
+  /** Answers by key: hits. */
   private readonly answers = new Map<string, unknown>();
+  /** The search box's answers, with the statistics they were ranked with (searchWith). */
+  private readonly searches = new Map<string, unknown>();
   private readonly pending = new Map<string, Promise<unknown>>();
   /** The last typed completion's candidates: a longer typed text narrows them without asking again. */
   private lastTyped: { typed: string; context: string; index: SearchIndex; truncated: boolean } | null = null;
   /** Called when an answer asked for with a *Now method arrives (lenses refresh, completion re-asks). */
   onAnswer: (() => void) | null = null;
 
-  /** The answer known for this key, or the one being computed, or `compute`'s (then kept). */
-  private answer<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    const known = this.answers.get(key) as T | undefined;
+  /** The answer known for this key, or the one being computed, or `compute`'s (then kept in `kept`, at most `most`). */
+  private answer<T>(key: string, compute: () => Promise<T>, kept = this.answers, most = ANSWER_CACHE): Promise<T> {
+    const known = kept.get(key) as T | undefined;
     if (known) return Promise.resolve(known);
     let pending = this.pending.get(key) as Promise<T> | undefined;
     if (!pending) {
       pending = compute().then((hits) => {
-        if (this.answers.size > ANSWER_CACHE) this.answers.delete(this.answers.keys().next().value!);
-        this.answers.set(key, hits);
+        if (kept.size >= most) kept.delete(kept.keys().next().value!);
+        kept.set(key, hits);
         return hits;
       });
       this.pending.set(key, pending);
