@@ -54,14 +54,14 @@ export class RelatedRanking {
    * holds, a hyphenated compound and its parts counting once ("post-hoc", "post", "hoc"), general
    * scientific words half.
    */
-  evidence(informative: QueryTerm[], doc: number, tokens: { stem: string; token: Token }[]): number {
+  evidence(informative: QueryTerm[], doc: number, tokens: { stem: string; token: Token }[], compounds: readonly Compound[] = []): number {
     const partIndex = this.segments.parts.indexOf(this.segments.partOf(doc));
     const part = this.segments.parts[partIndex];
+    const holds = (q: QueryTerm) => q.ids[partIndex] >= 0 && impactOf(part.seg.ctx, q.ids[partIndex], doc - part.base) > 0;
     const held = new Set<string>();
-    for (const q of informative) {
-      const t = q.ids[partIndex];
-      if (t >= 0 && impactOf(part.seg.ctx, t, doc - part.base) > 0) held.add(q.stem);
-    }
+    for (const q of informative) if (holds(q)) held.add(q.stem);
+    // A compound of the passage ("state-space") is held by a paper holding its parts ("state space").
+    for (const c of compounds) if (c.parts.every(holds)) held.add(c.stem);
     if (held.size === 0) return 0;
     // Words of one compound share a group: the joined form spans its parts.
     const group = new Map<string, string>([...held].map((h) => [h, h]));
@@ -85,12 +85,15 @@ export class RelatedRanking {
    * source alone: a word is informative when it is rare in that source (INFORMATIVE_IDF over the
    * source's own df and size) and not generic. In a .bib on approximate Bayesian computation,
    * "approximate", "Bayesian" and "computation" are in half the titles and say nothing of a passage.
-   * `terms` leave out the words of the document's own title (RelatedOptions.subject).
+   * `terms` leave out the words of the document's own title (RelatedOptions.subject). A hyphenated
+   * compound of generic parts ("state-space", "time-series") counts as one word, held by a paper
+   * holding all its parts and as rare as those papers are in the source (eval/pooled.ts, tune half:
+   * R@10 0.456 -> 0.462, over plain BM25F's 0.460; docs/related.md).
    */
-  ownEvidence(terms: QueryTerm[], doc: number, tokens: { stem: string; token: Token }[], memo: Map<string, QueryTerm[]>): number {
+  ownEvidence(terms: QueryTerm[], doc: number, tokens: { stem: string; token: Token }[], memo: Map<string, OwnWords>): number {
     const id = this.segments.partOf(doc).id;
-    let informative = memo.get(id);
-    if (!informative) {
+    let words = memo.get(id);
+    if (!words) {
       const parts = this.segments.parts.flatMap((p, i) => (p.id === id ? [i] : []));
       const papers = parts.reduce((sum, i) => sum + this.segments.parts[i].seg.papers.length, 0);
       const dfIn = (q: QueryTerm) =>
@@ -100,10 +103,41 @@ export class RelatedRanking {
           return sum + (t >= 0 ? p.offsets[t + 1] - p.offsets[t] : 0);
         }, 0);
       // A word one entry holds singles it out, however small the source (in 9 entries or fewer no word reaches INFORMATIVE_IDF).
-      informative = terms.filter((q) => (dfIn(q) <= 1 || Math.log(1 + papers / (dfIn(q) + 0.5)) >= INFORMATIVE_IDF) && !GENERIC_STEMS.has(q.stem));
-      memo.set(id, informative);
+      const rare = (df: number) => df <= 1 || Math.log(1 + papers / (df + 0.5)) >= INFORMATIVE_IDF;
+      const informative = terms.filter((q) => rare(dfIn(q)) && !GENERIC_STEMS.has(q.stem));
+      // A hyphenated compound whose parts are generic ("state-space", "time-series") is as rare as
+      // the papers holding all its parts: titles write "state space", the passage "state-space".
+      const byStem = new Map(terms.map((q) => [q.stem, q]));
+      const compounds: Compound[] = [];
+      const starts = new Map<number, number>();
+      for (const t of tokens) starts.set(t.token.start, (starts.get(t.token.start) ?? 0) + 1);
+      for (const c of tokens) {
+        // A joined compound starts where its first part does.
+        if (starts.get(c.token.start)! < 2 || !byStem.has(c.stem) || GENERIC_STEMS.has(c.stem) || compounds.some((x) => x.stem === c.stem)) continue;
+        const inner = tokens.filter((t) => t !== c && t.token.start >= c.token.start && t.token.end <= c.token.end);
+        if (inner.length < 2) continue;
+        const partTerms = inner.map((t) => byStem.get(t.stem));
+        if (partTerms.some((p) => !p)) continue;
+        const holders = parts.reduce((sum, i) => sum + this.holdingAll(partTerms as QueryTerm[], i), 0);
+        if (rare(holders)) compounds.push({ stem: c.stem, parts: partTerms as QueryTerm[] });
+      }
+      memo.set(id, (words = { informative, compounds }));
     }
-    return this.evidence(informative, doc, tokens);
+    return this.evidence(words.informative, doc, tokens, words.compounds);
+  }
+
+  /** How many papers of part `i` hold every one of `terms`. */
+  private holdingAll(terms: QueryTerm[], i: number): number {
+    const p = this.segments.parts[i].seg.ctx;
+    let docs: Set<number> | null = null;
+    for (const q of terms) {
+      const t = q.ids[i];
+      if (t < 0) return 0;
+      const next = new Set<number>();
+      for (let j = p.offsets[t]; j < p.offsets[t + 1]; j++) if (!docs || docs.has(p.docs[j])) next.add(p.docs[j]);
+      docs = next;
+    }
+    return docs?.size ?? 0;
   }
 
   /**
@@ -256,7 +290,7 @@ export class RelatedRanking {
       top = plain.ideal;
     } else top = ideal;
     const hits: (Hit & { open: boolean; own: boolean; specific: boolean })[] = [];
-    const bySource = new Map<string, QueryTerm[]>();
+    const bySource = new Map<string, OwnWords>();
     // The document's own title says what all of it is about: no evidence for one passage (RelatedOptions.subject).
     const subject = new Set(contentTerms(options.subject ?? '').map((t) => t.stem));
     const ownTerms = subject.size > 0 ? terms.filter((q) => !subject.has(q.stem)) : terms;
@@ -332,6 +366,18 @@ export async function countFieldsAhead(parts: readonly { seg: { papers: readonly
   const lists = parts.flatMap((p) => (Array.isArray(p.seg.papers) ? [p.seg.papers as readonly Paper[]] : []));
   if (lists.reduce((sum, l) => sum + l.length, 0) > EXACT_PAPERS) return; // ranked from the index's own statistics (plainScorer)
   for (const papers of lists) await PlainBm25f.ahead(papers, pause, sliceMs);
+}
+
+/** A hyphenated compound of the passage and the terms of its parts. */
+interface Compound {
+  stem: string;
+  parts: QueryTerm[];
+}
+
+/** The passage's words specific in one own-library source (RelatedRanking.ownEvidence). */
+interface OwnWords {
+  informative: QueryTerm[];
+  compounds: Compound[];
 }
 
 /** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */

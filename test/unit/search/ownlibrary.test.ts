@@ -108,6 +108,18 @@ describe('search: the related gate over the user\'s own libraries', () => {
     assert.ok(ownListed(1, 1) && !ownListed(0, 5));
   });
 
+  it('a hyphenated compound of generic parts ("state-space") is specific where few titles hold both parts ("state space")', () => {
+    const own = (key: string, title: string) => ({ key, title, authors: [], origin: { kind: 'bibtex', file: 'refs.bib', line: 99 } }) as unknown as Paper;
+    const index = SearchIndex.fromSources([{ id: 'refs.bib', papers: [...titlesOnly('bibtex'), own('k0', 'Recursive filters in state space form')] }]);
+    const compound = 'We write the snowmelt model in state-space form with daily inputs';
+    assert.ok(index.related(compound, { limit: 20, threshold: 0 }).some((h) => h.paper.key === 'k0'), 'the ranking has it');
+    const hits = new Ranker(index).relatedNow(compound, limits).hits.map((h) => h.paper.key);
+    assert.ok(hits.includes('k0'), hits.join(' '));
+    // The same generic words apart say nothing of the paper.
+    const apart = new Ranker(index).relatedNow('The snowmelt model keeps its state in a small space each day', limits).hits.map((h) => h.paper.key);
+    assert.ok(!apart.includes('k0'), apart.join(' '));
+  });
+
   it("the words of the document's own title are no evidence for one passage of it: a paragraph that only names the package gets not the package's entry", () => {
     const own = (key: string, title: string) => ({ key, title, authors: [], origin: { kind: 'bibtex', file: 'refs.bib', line: 99 } }) as unknown as Paper;
     const ranker = new Ranker(SearchIndex.fromSources([{ id: 'refs.bib', papers: [...titlesOnly('bibtex'), own('f0', 'Floodnet: software for inundation maps'), own('g0', 'Telemetry for stream gauge networks')] }]));
