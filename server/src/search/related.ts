@@ -4,7 +4,7 @@
 // ranking is exactly plain BM25F's (bm25f.ts, with PlainBm25f's statistics; it measured best on
 // every tune half: docs/related.md): the index's RELATED_CANDIDATES best by its own scores set a
 // bar, BM25F's upper bounds add every paper that can pass it (exactCandidates), plain BM25F
-// orders them; papers sharing only an author, venue or key word (BM25F 0) follow. The gate (gate.ts) says whether the
+// orders them; papers sharing only an author, venue or key word (BM25F 0) follow, in a list only on an author or key word. The gate (gate.ts) says whether the
 // passage is about anything in the library at all: a paper other than those the paragraph cites
 // (`exclude`) must share more of the passage's topical words and score higher than chance gives a
 // passage of the same length (`chance`: random passages of the library's titles) and, given the
@@ -25,6 +25,7 @@ import { GENERIC_STEMS, SCIENTIFIC_STEMS } from './generic';
 import { INFORMATIVE_IDF, normalisedScore, opensGate, ownListed, ownOpens, ownPassesStrict, pastBar, type PaperFacts, type PassageFacts } from './gate';
 import { impactOf } from './postings';
 import { MAX_CONTEXT_TERMS, RELATED_CANDIDATES, RELATED_COORD } from './scoring';
+import { familyNames, keyWords } from './segment';
 import type { Segments } from './segments';
 import { contentTerms, type Token } from './text';
 import { DEFAULT_LIMIT, type Hit, type QueryTerm, type RelatedOptions } from './types';
@@ -305,6 +306,8 @@ export class RelatedRanking {
       };
       const paper = this.segments.paper(d);
       if (options.exclude?.has(paper.key)) continue;
+      // BM25F 0 (titles and abstracts share nothing): listed on a named author or key, never on a venue word alone ("Nature", "15").
+      if (!ranking && plainScore.get(d) === 0 && !namesPaper(terms, paper)) continue;
       const own = !this.segments.partOf(d).corpus;
       // An own-library paper is listed on what it shares that is specific in its own source (gate.ts ownListed).
       const specific = ranking || !own || !!options.strict || ownListed(this.ownEvidence(ownTerms, d, tokens, bySource), facts.shared);
@@ -383,4 +386,10 @@ interface OwnWords {
 /** What one shared informative word is worth as evidence of a shared topic: general scientific words half. */
 function wordEvidence(stem: string): number {
   return SCIENTIFIC_STEMS.has(stem) ? 0.5 : 1;
+}
+
+/** True when the passage names the paper: one of its authors' family names or a word of its key. */
+function namesPaper(terms: QueryTerm[], paper: Paper): boolean {
+  const named = new Set(contentTerms(`${familyNames(paper).join(' ')} ${keyWords(paper.key)}`).map((t) => t.stem));
+  return terms.some((q) => named.has(q.stem));
 }

@@ -36,7 +36,7 @@ export function completePapers(papers: PaperList): readonly Paper[] {
 }
 
 /** Text of a paper's fields as indexed. Titles may still carry LaTeX from some sources. */
-function familyNames(p: IndexedPaper): string[] {
+export function familyNames(p: Pick<IndexedPaper, 'authors'>): string[] {
   return p.authors.map((a) => (a.includes(',') ? a.slice(0, a.indexOf(',')) : a.split(/\s+/).at(-1) ?? a));
 }
 function givenNames(p: IndexedPaper): string[] {

@@ -120,6 +120,20 @@ describe('search: the related gate over the user\'s own libraries', () => {
     assert.ok(!apart.includes('k0'), apart.join(' '));
   });
 
+  it('a paper sharing only a venue word (BM25F 0) follows in a ranking, but no gated list names it; one whose author the passage names still is', () => {
+    const entry = (key: string, title: string, more: object) => ({ key, title, authors: [], origin: { kind: 'bibtex', file: 'refs.bib', line: 99 }, ...more }) as unknown as Paper;
+    const venue = entry('v0', 'Sorting networks in reconfigurable hardware', { venue: 'Letters of the Decade' });
+    const author = entry('a0', 'Parsing wiki markup at scale', { authors: ['Ingrid Oyelaran'] });
+    const index = SearchIndex.fromSources([{ id: 'refs.bib', papers: [...titlesOnly('bibtex'), venue, author] }]);
+    const passage = `${CITING}, as Oyelaran noted`;
+    const ranked = index.related(passage, { limit: 50, threshold: 0 });
+    assert.equal(ranked.find((h) => h.paper.key === 'v0')?.score, 0, 'the ranking has it, at 0');
+    const hits = new Ranker(index).relatedNow(passage, limits).hits;
+    assert.equal(hits[0]?.paper.key, 'h0');
+    assert.ok(!hits.some((h) => h.paper.key === 'v0'), hits.map((h) => `${h.paper.key} ${h.score}`).join(', '));
+    assert.ok(hits.some((h) => h.paper.key === 'a0'), 'the passage names its author');
+  });
+
   it("the words of the document's own title are no evidence for one passage of it: a paragraph that only names the package gets not the package's entry", () => {
     const own = (key: string, title: string) => ({ key, title, authors: [], origin: { kind: 'bibtex', file: 'refs.bib', line: 99 } }) as unknown as Paper;
     const ranker = new Ranker(SearchIndex.fromSources([{ id: 'refs.bib', papers: [...titlesOnly('bibtex'), own('f0', 'Floodnet: software for inundation maps'), own('g0', 'Telemetry for stream gauge networks')] }]));
