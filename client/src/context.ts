@@ -332,7 +332,7 @@ function uncitedClaimHints(): string | null {
   const name = path.basename(doc.uri.fsPath);
   const claims = `${count} sentence${count === 1 ? '' : 's'} of ${name} cite${count === 1 ? 's' : ''} nothing although a paper is close to ${count === 1 ? 'it' : 'each'}`;
   const where = settings(doc.uri).uncitedClaims === 'hint' ? ` (three dots under ${count === 1 ? 'it' : 'each'}; "litlens.uncitedClaims": "information" lists them in the Problems view)` : '';
-  return `Uncited claims: ${claims}${where}. Find Uncited Related Papers lists the papers.`;
+  return `Uncited claims: ${claims}${where}. A hint may name a paper cited elsewhere in the document; Find Uncited Related Papers lists the close papers it cites nowhere.`;
 }
 
 /** "12,345 papers, 40%": a corpus being indexed, for the status bar. */
