@@ -157,9 +157,13 @@ describe('language server over stdio: uncited-claim hints and the gap report', f
     assert.ok(hints(published).length > 0);
     const lenses = await client.request('textDocument/codeLens', { textDocument: { uri } });
     assert.deepEqual(lenses.filter((l: any) => inTable(l.range.start.line)), [], JSON.stringify(lenses));
+    // Asked for the hint's range, or at a cursor inside it (as the editor's light bulb asks): a "Cite" quick fix each time.
     for (const hint of hints(published)) {
-      const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });
-      assert.ok(actions.some((a: any) => a.title.startsWith('Cite ')), `no Cite action for the hint at line ${hint.range.start.line}`);
+      const cursor = { line: hint.range.start.line, character: hint.range.start.character + 5 };
+      for (const range of [hint.range, { start: cursor, end: cursor }]) {
+        const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [hint] } });
+        assert.ok(actions.some((a: any) => a.title.startsWith('Cite ')), `no Cite action for the hint at line ${hint.range.start.line}`);
+      }
     }
   });
 
