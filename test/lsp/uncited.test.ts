@@ -128,6 +128,45 @@ describe('language server over stdio: uncited-claim hints and the gap report', f
     assert.equal(edited, named.replace('Moser et al.~(2021)', 'Moser et al.~\\citeyearpar{moser2021lidar}'));
   });
 
+  it('a table\'s body and AASTeX notes get no hint and no lens; its caption none either; every hint published gets a "Cite" quick fix', async () => {
+    const BEES = 'Field trials showed that neonicotinoid pesticide exposure reduces honey bee foraging success and colony growth.';
+    const table = [
+      '\\begin{deluxetable}{cc}',
+      `\\tablecaption{${BEES.replace('Field trials', 'Caption trials')} \\label{tab:bees}}`,
+      '\\tablehead{\\colhead{Site} & \\colhead{Colonies}}',
+      '\\startdata',
+      'North & 12 \\\\',
+      '\\enddata',
+      `\\tablenotetext{a}{${BEES}}`,
+      `\\tablecomments{${BEES.replace('Field trials', 'Later trials')}}`,
+      '\\end{deluxetable}',
+      '',
+      '\\begin{table}',
+      '\\begin{tabular}{ll}',
+      `Note & ${BEES.replace('Field trials', 'Cell trials')} \\\\`,
+      '\\end{tabular}',
+      `\\tablenotetext{b}{${BEES.replace('Field trials', 'Outer trials')}}`,
+      '\\end{table}',
+    ].join('\n');
+    const tabled = text.replace('\\section*{Acknowledgments}', `${table}\n\n\\section*{Acknowledgments}`);
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 6 }, contentChanges: [{ text: tabled }] });
+    const published = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.version === 6 && hints(p).length > 0);
+    const tableLines = [positionOf(tabled, '\\begin{deluxetable}').line, positionOf(tabled, '\\end{table}').line];
+    const inTable = (line: number) => line >= tableLines[0]! && line <= tableLines[1]!;
+    assert.deepEqual(hints(published).filter((d: any) => inTable(d.range.start.line)), [], JSON.stringify(hints(published)));
+    assert.ok(hints(published).length > 0);
+    const lenses = await client.request('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(lenses.filter((l: any) => inTable(l.range.start.line)), [], JSON.stringify(lenses));
+    // Asked for the hint's range, or at a cursor inside it (as the editor's light bulb asks): a "Cite" quick fix each time.
+    for (const hint of hints(published)) {
+      const cursor = { line: hint.range.start.line, character: hint.range.start.character + 5 };
+      for (const range of [hint.range, { start: cursor, end: cursor }]) {
+        const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [hint] } });
+        assert.ok(actions.some((a: any) => a.title.startsWith('Cite ')), `no Cite action for the hint at line ${hint.range.start.line}`);
+      }
+    }
+  });
+
   it('the paper being written (an entry titled as the document\'s \\title) is named by no hint, gap or related list', async () => {
     const position = positionOf(text, SENTENCE);
     const related = async () => (await client.request('litlens/related', { uri, position, threshold: 0, scope: 'paragraph' })).map((r: any) => r.key);

@@ -26,6 +26,8 @@ const DROP_ARGS = new Set([
   'affiliation', 'affil', 'address', 'institute', 'institution', 'email', 'orcid', 'keywords', 'keyword', 'kwd',
   'icmltitle', 'icmlauthor', 'icmlaffiliation', 'icmlcorrespondingauthor', 'icmlkeywords', 'IEEEauthorblockN',
   'IEEEauthorblockA', 'corref', 'cortext', 'ead', 'ccsdesc', 'acmConference', 'acmYear', 'acmDOI', 'received', 'accepted',
+  // AASTeX's table notes: a table's footnotes, not a paragraph (no lens, no hint), wherever they stand.
+  'tablenotetext', 'tablecomments', 'tablerefs',
 ]);
 
 /** A command whose arguments are not prose (`\label{…}`, `\autoref{…}`, a citation): Markdown reads raw LaTeX by this too. */
@@ -45,14 +47,15 @@ const MATH_ENVS = new Set([
 ]);
 /** Environments with no prose at all. */
 const SKIP_ENVS = new Set([
-  'verbatim', 'Verbatim', 'lstlisting', 'minted', 'comment', 'tabular', 'tabularx', 'tabular*', 'longtable', 'array',
-  'tikzpicture', 'thebibliography', 'filecontents', 'filecontents*', 'algorithmic', 'pgfpicture', 'axis', 'picture',
+  'verbatim', 'Verbatim', 'lstlisting', 'minted', 'comment', 'tabular', 'tabularx', 'tabular*', 'tabulary', 'array',
+  'supertabular', 'mpsupertabular', 'xtabular', 'mpxtabular', 'tabu', 'tblr', 'NiceTabular', 'tablenotes', 'tikzpicture', 'thebibliography', 'filecontents', 'filecontents*', 'algorithmic', 'pgfpicture', 'axis', 'picture',
   'code', 'alltt', 'keywords', 'keyword', 'IEEEkeywords', 'CCSXML', 'kwd-group', 'authorblock',
 ]);
-/** Floats: only their captions are prose. */
+/** Floats and tables that carry their own caption (AASTeX's deluxetable, longtable): only their captions are prose. */
 const FLOAT_ENVS = new Set([
   'figure', 'table', 'wrapfigure', 'wraptable', 'sidewaysfigure', 'sidewaystable', 'algorithm', 'listing',
   'subfigure', 'subtable', 'SCfigure', 'SCtable', 'margintable', 'marginfigure',
+  'deluxetable', 'longtable', 'longtabu', 'xltabular', 'longtblr', 'threeparttable',
 ]);
 
 function envBase(name: string): string {
@@ -329,7 +332,7 @@ class LatexReader {
       out.break(2, i);
       return j;
     }
-    if (base === 'caption') {
+    if (base === 'caption' || base === 'tablecaption') {
       const arg = argumentAfter(t, this.skipOptional(j, to), to);
       if (!arg) return j;
       out.break(2, i);
@@ -467,7 +470,7 @@ class LatexReader {
     }
     if (FLOAT_ENVS.has(base)) {
       out.break(2, i);
-      const caption = /\\(?:sub)?caption\*?\s*(?=[[{])/g;
+      const caption = /\\(?:sub|table)?caption\*?\s*(?=[[{])/g;
       caption.lastIndex = after;
       for (let c = caption.exec(t); c && c.index < bodyEnd; c = caption.exec(t)) {
         const lineStart = t.lastIndexOf('\n', c.index) + 1;

@@ -70,7 +70,7 @@ const PANDOC_CITE = /\[[^\]\n]*@|(?:^|[\s(;])@[\p{L}\p{N}_]/u;
 export function captionSpans(text: string, syntax: Syntax): [number, number][] {
   const spans: [number, number][] = [];
   if (syntax === 'latex') {
-    const caption = /\\(?:sub)?caption\*?\s*(?:\[[^\]]*\]\s*)?\{/g;
+    const caption = /\\(?:sub|table)?caption\*?\s*(?:\[[^\]]*\]\s*)?\{/g;
     for (let m = caption.exec(text); m; m = caption.exec(text)) {
       const close = matchGroup(text, m.index + m[0].length - 1, text.length);
       spans.push([m.index, close < 0 ? m.index + m[0].length : close + 1]);

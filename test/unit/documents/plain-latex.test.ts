@@ -53,6 +53,15 @@ describe('documents: plainText (LaTeX)', () => {
     ));
   it('tables keep only their caption', () =>
     assert.equal(plain('\\begin{table}\n\\caption{Results.}\n\\begin{tabular}{ll}\na & b \\\\\n\\end{tabular}\n\\end{table}'), 'Results.'));
+  it('AASTeX deluxetable and longtable keep only their caption; table notes are not prose, inside a table or after it', () => {
+    assert.equal(
+      plain('Text.\n\\begin{deluxetable*}{cc}\n\\tablecaption{Fitted rates. \\label{t}}\n\\tablehead{\\colhead{Site} & \\colhead{Rate}}\n\\startdata\nNorth & 3 \\\\\n\\enddata\n\\tablenotetext{a}{Rates were measured by hand in spring.}\n\\tablecomments{Sites are ordered by altitude.}\n\\tablerefs{(1) a survey of the valley.}\n\\end{deluxetable*}\nMore.'),
+      'Text.\n\nFitted rates.\n\nMore.',
+    );
+    assert.equal(plain('\\begin{longtable}{ll}\n\\caption{Counts.}\\\\\nBees counted in spring & 4 \\\\\n\\end{longtable}'), 'Counts.');
+    assert.equal(plain('\\begin{supertabular}{ll}\nBees counted in spring & 4 \\\\\n\\end{supertabular}'), '');
+    assert.equal(plain('\\begin{table}\n\\begin{tabular}{ll}\na & b\n\\end{tabular}\n\\end{table}\n\\tablenotetext{a}{Rates were measured by hand.}\n\nAfter.'), 'After.');
+  });
   it('verbatim and lstlisting are dropped', () =>
     assert.equal(plain('A.\n\\begin{verbatim}\n% not a comment $\n\\end{verbatim}\nB \\verb|$x| c.'), 'A.\n\nB c.'));
   it('environments break paragraphs; \\begin/\\end tokens dropped', () =>

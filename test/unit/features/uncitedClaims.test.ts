@@ -73,6 +73,15 @@ describe('features: uncited-claim hints and gaps', () => {
     assert.deepEqual(uncitedClaims(ws.at(DOC, { ready: false }).ctx, new ClaimMemo()), []);
   });
 
+  it('never hints inside a table: an AASTeX \\tablecaption, \\tablenotetext or \\tablecomments, a tabular cell', () => {
+    const claim = 'Repeated airborne lidar surveys show that alpine glaciers declined sharply between 2000 and 2020.';
+    const table = `\\begin{deluxetable}{cc}\n\\tablecaption{${claim}}\n\\startdata\nNorth & 3 \\\\\n\\enddata\n\\tablenotetext{a}{${claim}}\n\\tablecomments{${claim}}\n\\end{deluxetable}\n\n\\begin{table}\n\\begin{tabular}{ll}\n${claim} & 3\n\\end{tabular}\n\\tablenotetext{b}{${claim}}\n\\end{table}`;
+    const doc = `\\documentclass{aastex631}\n\\begin{document}\n\\section{Introduction}\n\n${table}\n\n\\end{document}\n`;
+    assert.equal(captionSpans(doc, 'latex').length, 1);
+    assert.deepEqual(claimSentences(doc, 'latex').map((c) => doc.slice(c.start, c.end)), []);
+    assert.deepEqual(hintedAt(doc), []);
+  });
+
   it('never hints a run-in head (a whole sentence in emphasis at a line start), only the prose after it', () => {
     const claim = 'Repeated airborne lidar surveys show that alpine glaciers declined sharply between 2000 and 2020.';
     const label = 'Robust estimates of glacier retreat from repeated lidar surveys.';
