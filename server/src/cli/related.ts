@@ -3,12 +3,11 @@
 // and the folder's .bib/CSL-JSON files; papers the passage already cites are left out, as lenses do.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { bibliographyFiles, citedKeys, passageAt, syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
+import { bibliographyFiles, citedKeys, paragraphs, passageAt, syntaxOfFile, textAround, type Scope, type Syntax } from '../documents';
 import { defaultSettings } from '../protocol';
 import type { Hit } from '../search';
-import type { RelatedLimits } from '../search/rank';
 import type { Library } from '../library/library';
-import { blockEnd, citedIn } from '../features/codeLens';
+import { LENS_COUNT, blockEnd, citedIn, lensAsks, lensPapers } from '../features/codeLens';
 import { RELATED_IN_HOVER, hoverPapers } from '../features/hover';
 import { RELATED_LIST_RELATIVE, relatedDocument } from '../features/related';
 import { RANKING, SHARED_CORPUS_NOTE, UsageError, parse, type Command } from './args';
@@ -26,7 +25,8 @@ export const related: Command = {
   ],
   notes: [
     'With --file, papers cited in the passage (at least its paragraph) are left out; --keep-cited lists them too.',
-    'With --file, a sentence (the default scope) gets the list its prose hover shows: the best few, within the hover\'s cut of the best.',
+    'With --file, a sentence (the default scope) gets the list its prose hover shows: the best few, within the hover\'s cut of the best;',
+    'a paragraph, the list its code lens shows (not-yet-cited first), then the rest its title counts (up to 100, or --limit); with --keep-cited, the ranking.',
     'The library is the bundled corpus, --library and --corpus, and unless --no-workspace the bibliography F names',
     '(\\bibliography, \\addbibresource, front matter) and the .bib/CSL-JSON files of F\'s folder (of the current folder without --file).',
     SHARED_CORPUS_NOTE,
@@ -86,16 +86,19 @@ async function readDocument(file: string): Promise<Document> {
 /**
  * The passage around a position, as the editor picks it for a scope ('' when the position is not in
  * prose), the keys it cites, and its document as the related gate reads it (relatedDocument: its
- * prose, and the titles of the entries it cites in `library`).
+ * prose, and the titles of the entries it cites in `library`); `inDocument`: every key the document cites.
  */
-export function passageOf(doc: Document, line: number, character: number, scope: Scope, library?: Library): { text: string; cited: Set<string>; document: { id: string; prose: string; cites: string[] } } {
+export function passageOf(doc: Document, line: number, character: number, scope: Scope, library?: Library): { text: string; cited: Set<string>; inDocument: Set<string>; document: ReturnType<typeof relatedDocument> } {
   const offset = offsetOf(doc.file, doc.text, line, character);
   const text = textAround(doc.text, offset, doc.syntax, scope);
   // The keys cited in the passage, and at least in its paragraph, as a lens leaves out its paragraph's.
   const at = passageAt(doc.text, offset, doc.syntax);
   const span = scope === 'section' ? at.section : (at.paragraph ?? at.sentence);
-  const cited = span ? citedIn(citedKeys(doc.text, doc.syntax), span.start, scope === 'section' ? span.end : blockEnd(doc.text, span.end)) : new Set<string>();
-  return { text, cited, document: relatedDocument(doc.file, doc.text, doc.syntax, library) };
+  // A paragraph's citations end where its lens's do: at the blank line, or the next paragraph.
+  const next = scope === 'paragraph' && span ? paragraphs(doc.text, doc.syntax).find((p) => p.start > span.start)?.start : undefined;
+  const keys = citedKeys(doc.text, doc.syntax);
+  const cited = span ? citedIn(keys, span.start, scope === 'section' ? span.end : blockEnd(doc.text, span.end, next)) : new Set<string>();
+  return { text, cited, inDocument: new Set(keys.map((k) => k.key)), document: relatedDocument(doc.file, doc.text, doc.syntax, library) };
 }
 
 async function runRelated(args: string[]): Promise<number> {
@@ -117,12 +120,18 @@ async function runRelated(args: string[]): Promise<number> {
   // In a document, the gate asks what the editor asks (its null: the document's own words), and papers
   // the passage cites are left out before it, as lenses do (--keep-cited keeps them).
   // A sentence in a document lists what its prose hover lists (hoverPapers: its cut, and its length unless --limit).
-  const answer = async (t: string, found?: { cited: ReadonlySet<string>; document: RelatedLimits['document'] }): Promise<Hit[]> => {
+  // A paragraph lists what its code lens lists (lensAsks, lensPapers), then the rest its title counts.
+  const answer = async (t: string, found?: { cited: ReadonlySet<string>; inDocument: ReadonlySet<string>; document: ReturnType<typeof relatedDocument> }): Promise<Hit[]> => {
     if (!t.trim()) return [];
     const exclude = found && !values['keep-cited'] ? found.cited : undefined;
     if (found && scope === 'sentence') {
       const limit = values.limit ?? Math.min(RELATED_IN_HOVER, defaultSettings.maxSuggestions);
       return hoverPapers(ranker, t, exclude ?? new Set(), { limit, relatedThreshold: limits.threshold }, found.document);
+    }
+    if (found && scope === 'paragraph' && exclude) {
+      const config = { maxSuggestions: defaultSettings.maxSuggestions, relatedThreshold: limits.threshold };
+      const { offered, listed } = lensPapers(await ranker.related(t, lensAsks(config, exclude, found.document)), exclude, found.inDocument, config.maxSuggestions);
+      return [...listed, ...offered.slice(listed.length)].slice(0, values.limit ?? LENS_COUNT);
     }
     return ranker.related(t, { ...limits, document: found?.document, exclude });
   };

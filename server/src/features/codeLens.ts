@@ -6,7 +6,7 @@ import { trimText } from '../display';
 import { backMatterSpans, citedKeys, inBackMatter, paragraphs, sections, wordCount, type CitedKey } from '../documents';
 import type { Settings, ShowPapersArgs } from '../protocol';
 import type { Hit } from '../search';
-import type { Ranker } from '../search/rank';
+import type { Ranker, RelatedLimits } from '../search/rank';
 import type { FeatureContext, LibraryContext } from '../workspace/project';
 import { sourceNames, summary } from './cards';
 import { RELATED_LIST_RELATIVE, relatedDocument } from './related';
@@ -50,6 +50,22 @@ export function citedIn(cited: readonly CitedKey[], start: number, end: number):
 /** Blocks with fewer words than this get no lens: headings, captions, one-line commands. */
 export const MIN_WORDS = 8;
 
+/** What a lens asks the ranker for a block whose citations are `cited` (`litlens related --scope paragraph` asks the same). */
+export function lensAsks(config: Pick<Settings, 'maxSuggestions' | 'relatedThreshold'>, cited: ReadonlySet<string>, document: RelatedLimits['document']): RelatedLimits {
+  return { limit: Math.max(LENS_COUNT, config.maxSuggestions), threshold: config.relatedThreshold, relative: RELATED_LIST_RELATIVE, exclude: cited, document };
+}
+
+/**
+ * A lens's papers from the ranker's answer (`litlens related --scope paragraph` lists the same):
+ * `offered`, every paper past the bar not cited in the block (`here`), up to LENS_COUNT; `listed`,
+ * the best maxSuggestions of them, those the document (`cited`) does not cite yet first.
+ */
+export function lensPapers(hits: readonly Hit[], here: ReadonlySet<string>, cited: ReadonlySet<string>, maxSuggestions: number): { offered: Hit[]; listed: Hit[] } {
+  const offered = hits.filter((h) => !here.has(h.paper.key)).slice(0, LENS_COUNT);
+  const best = offered.slice(0, maxSuggestions);
+  return { offered, listed: [...best.filter((h) => !cited.has(h.paper.key)), ...best.filter((h) => cited.has(h.paper.key))] };
+}
+
 export class LensMemo {
   private ranking: unknown[] = [];
   private memo = new Map<string, Hit[]>();
@@ -65,7 +81,7 @@ export class LensMemo {
     let hits = this.memo.get(memoKey);
     if (!hits) {
       // Never waits for the model: a paragraph whose vector is still being computed is ranked again next time.
-      const answer = ranker.relatedNow(text, { limit: Math.max(LENS_COUNT, config.maxSuggestions), threshold: config.relatedThreshold, relative: RELATED_LIST_RELATIVE, exclude: cited, document });
+      const answer = ranker.relatedNow(text, lensAsks(config, cited, document));
       hits = answer.hits;
       if (this.memo.size > 5000) this.memo.clear(); // bounded: a long session must not grow without end
       if (answer.final) this.memo.set(memoKey, hits);
@@ -95,18 +111,15 @@ export function codeLenses(ctx: FeatureContext, memo: LensMemo): Lens[] {
     const here = citedIn(all, block.anchor, blockEnd(doc.text, block.end, blocks[i + 1]?.anchor));
     const hits = memo.related(index, block.text, config, here, document);
     if (hits.length === 0) continue;
-    const offered = hits.filter((h) => !here.has(h.paper.key));
+    const { offered, listed } = lensPapers(hits, here, cited, config.maxSuggestions);
     if (offered.length === 0) continue;
     // The best maxSuggestions, not-yet-cited first; the title counts every paper past the bar.
-    const best = offered.slice(0, config.maxSuggestions);
-    const fresh = best.filter((h) => !cited.has(h.paper.key));
-    const ordered = [...fresh, ...best.filter((h) => cited.has(h.paper.key))];
     lenses.push({
       anchor: block.anchor,
-      keys: ordered.map((h) => h.paper.key),
-      titles: ordered.map((h) => h.paper.title),
-      uncited: fresh.length,
-      ...(offered.length > best.length ? { count: Math.min(offered.length, LENS_COUNT) } : {}),
+      keys: listed.map((h) => h.paper.key),
+      titles: listed.map((h) => h.paper.title),
+      uncited: listed.filter((h) => !cited.has(h.paper.key)).length,
+      ...(offered.length > listed.length ? { count: offered.length } : {}),
       of: papersOf(offered.every((h) => OWN_KINDS.has(h.paper.origin.kind))),
     });
   }

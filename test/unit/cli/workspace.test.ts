@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { related } from '../../../server/src/cli/related';
 import { search } from '../../../server/src/cli/search';
 import { captured } from './capture';
+import { passageAt } from '../../../server/src/documents';
+import { LensMemo, codeLenses, lensTitle } from '../../../server/src/features/codeLens';
 import { hover } from '../../../server/src/features/hover';
 import { workspace } from '../features/fixture';
 
@@ -118,6 +120,31 @@ describe('CLI: the document\'s bibliography and the folder\'s libraries', () => 
       // The paragraph lists what its lens lists: every paper past the gate, never the venue's one (BM25F 0, no author or key named).
       const paragraph = await run(related, ['--json', '--no-corpus', '--file', join(ws.dir, 'paper.tex'), '--line', '2', '--scope', 'paragraph']);
       assert.ok(keys(paragraph.out).length > 0 && !keys(paragraph.out).includes('sorting2003'), paragraph.out);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('related --file on a paragraph lists what its code lens lists: its papers in its order, then the rest its title counts', async () => {
+    // Forty invented hydrology titles; the paragraph cites one (left out) and another is cited earlier (listed after the uncited).
+    const topics = ['snowmelt timing', 'groundwater recharge', 'flash floods', 'eddy covariance', 'glacier streamflow', 'soil moisture', 'rain-on-snow', 'karst aquifers', 'river ice', 'urban runoff'];
+    const verbs = ['Estimating', 'Modelling', 'Mapping', 'Forecasting'];
+    const bib = topics.flatMap((t, i) => verbs.map((v, j) => `@article{h${i}x${j},\n  title = {${v} ${t} in mountain catchments},\n  year = {2020}\n}\n`)).join('');
+    const doc =
+      '\\begin{document}\nSnowmelt timing shifts earlier each spring~\\cite{h0x0}.\n\n' +
+      'In mountain catchments we estimate snowmelt timing, groundwater recharge, flash floods, soil moisture, eddy covariance, rain-on-snow and river ice, and model glacier streamflow~\\cite{h1x1}.\n' +
+      '\\bibliography{refs}\n\\end{document}\n';
+    const ws = await workspace(`%! refs.bib\n${bib}`, { corpus: false });
+    try {
+      const { ctx } = ws.at(`%! paper.tex\n${doc.replace('In mountain', 'In moun|tain')}`);
+      const anchor = passageAt(ctx.doc.text, ctx.offset, ctx.doc.syntax).paragraph!.start;
+      const lens = codeLenses(ctx, new LensMemo()).find((l) => l.anchor === anchor)!;
+      const listed = await run(related, ['--json', '--no-corpus', '--file', join(ws.dir, 'paper.tex'), '--line', '4', '--scope', 'paragraph']);
+      assert.equal(listed.code, 0, listed.err);
+      const rows = keys(listed.out);
+      assert.deepEqual(rows.slice(0, lens.keys.length), lens.keys);
+      assert.equal(rows.length, lens.count ?? lens.keys.length);
+      assert.ok(lens.count! > lens.keys.length && !rows.includes('h1x1') && rows.includes('h0x0'), lensTitle(lens));
     } finally {
       ws.dispose();
     }
