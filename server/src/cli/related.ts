@@ -131,6 +131,10 @@ async function runRelated(args: string[]): Promise<number> {
     if (found && scope === 'paragraph' && exclude) {
       const config = { maxSuggestions: defaultSettings.maxSuggestions, relatedThreshold: limits.threshold };
       const { offered, listed } = lensPapers(await ranker.related(t, lensAsks(config, exclude, found.document)), exclude, found.inDocument, config.maxSuggestions);
+      // The scores do not fall down the table then: say why, once (a batch's JSON needs no such line).
+      if (!batch && !values.json && listed.some((h) => found.inDocument.has(h.paper.key))) {
+        process.stderr.write(`litlens related: in the code lens's order: its first ${listed.length} with the papers the document cites nowhere first, then the rest it counts\n`);
+      }
       return [...listed, ...offered.slice(listed.length)].slice(0, values.limit ?? LENS_COUNT);
     }
     return ranker.related(t, { ...limits, document: found?.document, exclude });
