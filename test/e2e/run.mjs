@@ -378,10 +378,17 @@ test('a code lens cites at its own paragraph, whatever the cursor, and shows whe
   const key = description.split(' · ')[0].trim();
   // Into the quick pick's own input, never the editor.
   await submit(widget.locator('input'), `the lens quick pick to cite ${key}`);
-  await page.keyboard.press(`${mod}+S`);
-  const tex = await until(`paper.tex to be saved citing ${key}`, () => {
+  // The citation is written through the server's edit, which can land after a save pressed at once
+  // (under load): save again, once a second, until the file holds it.
+  let saved = 0;
+  const tex = await until(`paper.tex to be saved citing ${key}`, async () => {
     const text = fs.readFileSync(texPath, 'utf8');
-    return text.includes(key) ? text : null;
+    if (text.includes(key)) return text;
+    if (Date.now() - saved > 1000) {
+      saved = Date.now();
+      await page.keyboard.press(`${mod}+S`);
+    }
+    return null;
   });
   const lines = tex.split('\n');
   if (!lines[0].startsWith('\\documentclass')) throw new Error(`the first line became: ${lines[0]}`);
