@@ -132,7 +132,8 @@ interface UserMacros {
   words: Map<string, string>;
 }
 
-const DEFINING = ['\\newcommand', '\\renewcommand', '\\providecommand', '\\DeclareRobustCommand', '\\def', '\\edef', '\\gdef', '\\xdef'];
+/** Where userMacros looks for definitions with a body: DEFINITIONS but `\let` and `\tikzstyle`. */
+const DEFINING = [...DEFINITIONS].filter((d) => d !== 'let' && d !== 'tikzstyle').map((d) => `\\${d}`);
 const DEFINITION = /\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand)\*?\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*(?:\[(\d)\])?\s*(?:\[[^\]]*\]\s*)?\{|\\[egx]?def\s*\\([A-Za-z@]+)((?:#\d)*)\s*\{/y;
 
 const NO_MACROS: UserMacros = { labels: new Map(), words: new Map() };
